@@ -1,0 +1,147 @@
+"""Demo and test data for the embedded S3 server.
+
+Seeding goes through moto's in-process backend, not HTTP: thousands of keys
+take well under a second this way instead of a minute.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import random
+from dataclasses import dataclass
+
+DEMO_USER_ID = "d3fcaf74-2152-4ed5-9834-9ecb1db4dd6c"
+DEMO_ORG_ID = "c4b6da6d-8e1f-4c7a-9b2d-5a0e3f6c1d27"
+OTHER_USER_ID = "5f0c2e9a-7b41-4d83-a6c2-1e9f8d3b7a05"
+GENCOVE_BUCKET = "gencove-explorer-data"
+REGION = "us-east-1"
+BIG_FOLDER_SIZE = 5000
+
+# Key names a real organization ends up with; every one must list, stat and
+# presign correctly.
+ODD_NAMES = [
+    "with space.txt",
+    "  leading spaces.txt",
+    "percent%20literal.txt",
+    "100% done.txt",
+    "hash#tag.txt",
+    "question?mark.txt",
+    "plus+sign.txt",
+    "amp&ersand=eq.txt",
+    "quote\"double.txt",
+    "apostrophe's.txt",
+    "<angle>.txt",
+    "back\\slash.txt",
+    "unicode-\u00fcn\u00efc\u00f8d\u00e9-\u65e5\u672c.txt",
+    "emoji-\U0001f9ec.txt",
+    "NFD-cafe\u0301.txt",
+    "trailing-dot.",
+    "double//slash.txt",
+    "folder marker/",
+    "folder marker/inside.txt",
+    "a" * 200 + ".txt",
+]
+
+
+def org_bucket(org_id: str) -> str:
+    return "gencove-explorer-" + org_id.replace("-", "")[:12]
+
+
+def _fastq_gz(n_reads: int, seed: int) -> bytes:
+    """A gzip'd FASTQ file of random reads (compresses like real data: about 2.5x)."""
+    rnd = random.Random(seed)
+    out = io.StringIO()
+    for i in range(n_reads):
+        seq = "".join(rnd.choice("ACGT") for _ in range(150))
+        qual = "".join(chr(33 + rnd.randint(20, 40)) for _ in range(150))
+        out.write(f"@demo:{seed}:{i} 1:N:0:ACGTACGT\n{seq}\n+\n{qual}\n")
+    return gzip.compress(out.getvalue().encode(), compresslevel=1, mtime=0)
+
+
+def _notebook() -> bytes:
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": [
+                    "from gencove_explorer.models import File\n",
+                    'f = File(path_e="e://users/me/project-1/sample1_R1.fastq.gz")\n',
+                    "f.download()",
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(nb, indent=1).encode()
+
+
+@dataclass
+class Dataset:
+    """What a seed put where, for tests to assert against."""
+
+    user_id: str
+    org_id: str
+    org_bucket: str
+    gencove_bucket: str
+    objects: dict[tuple[str, str], bytes]
+
+
+def demo_objects(user_id: str, org_id: str, gencove_bucket: str = GENCOVE_BUCKET) -> dict[tuple[str, str], bytes]:
+    ob = org_bucket(org_id)
+    me = f"users/{user_id}/files/"
+    other = f"users/{OTHER_USER_ID}/files/"
+    objs: dict[tuple[str, str], bytes] = {}
+
+    def put(bucket: str, key: str, body: bytes | str) -> None:
+        objs[(bucket, key)] = body.encode() if isinstance(body, str) else body
+
+    r1 = _fastq_gz(6000, 1)
+    put(ob, me + "project-1/sample1_R1.fastq.gz", r1)
+    put(ob, me + "project-1/sample1_R2.fastq.gz", _fastq_gz(6000, 2))
+    put(ob, me + "project-1/README.md", "# Project 1\n\nPaired-end reads of sample 1.\n")
+    put(ob, me + "project-2/analysis.ipynb", _notebook())
+    put(ob, me + "project-2/results/variants.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\n1\t10177\t.\tA\tAC\n")
+    put(ob, me + "notes.txt", "Things to remember.\n")
+    put(ob, me + "tmp/tmp-3f9a1c.bin", b"\0" * 1024)
+    for name in ODD_NAMES:
+        put(ob, me + "odd names/" + name, b"" if name.endswith("/") else f"odd key: {name}\n")
+    for i in range(BIG_FOLDER_SIZE):
+        put(ob, me + f"big-folder/chunk-{i:05d}.fastq.gz", f"chunk {i}\n")
+    # Not under files/: must never show in EOS.
+    put(ob, f"users/{user_id}/scratch/hidden.txt", "scratch is not EOS\n")
+    put(ob, "shared/not-files.txt", "outside shared/files\n")
+
+    put(ob, other + "shared-results/summary.tsv", "sample\treads\nS1\t1000000\n")
+    put(ob, other + "report.html", "<html><body>Report</body></html>\n")
+
+    put(ob, "shared/files/cohort-2026/manifest.csv", "sample,path\nS1,e://org/cohort-2026/S1.bam\n")
+    put(ob, "shared/files/cohort-2026/S1.bam", r1[: 256 * 1024])
+    put(ob, "shared/files/README.txt", "Organization-wide data.\n")
+
+    put(gencove_bucket, "files/reference/GRCh38/GRCh38.fa.fai", "chr1\t248956422\t112\t70\t71\n")
+    put(gencove_bucket, "files/reference/GRCh38/README", "GRCh38 reference (demo excerpt)\n")
+    put(gencove_bucket, "files/panels/1000g/panel.tsv", "sample\tpop\nHG00096\tGBR\n")
+    return objs
+
+
+def seed_backend(user_id: str = DEMO_USER_ID, org_id: str = DEMO_ORG_ID, gencove_bucket: str = GENCOVE_BUCKET, data: bool = True) -> Dataset:
+    """Create the org and Gencove buckets in moto's in-process backend, and fill them."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    ob = org_bucket(org_id)
+    for bucket in (ob, gencove_bucket):
+        if bucket not in backend.buckets:
+            backend.create_bucket(bucket, REGION)
+    objs = demo_objects(user_id, org_id, gencove_bucket) if data else {}
+    for (bucket, key), body in objs.items():
+        backend.put_object(bucket, key, body)
+    return Dataset(user_id, org_id, ob, gencove_bucket, objs)

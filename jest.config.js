@@ -1,0 +1,47 @@
+/**
+ * Three jest projects:
+ * - core: pure TypeScript, node environment;
+ * - service: the Node service against a real moto S3 server that
+ *   test/moto-global-setup.js starts on a free loopback port;
+ * - lab: frontend models in JupyterLab's jsdom environment.
+ */
+const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
+
+const tsTransform = {
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: './tsconfig.test.json' }]
+};
+
+const lab = jestJupyterLab(__dirname);
+delete lab.reporters;
+delete lab.coverageReporters;
+delete lab.coverageDirectory;
+delete lab.testRegex;
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'core',
+      testEnvironment: 'node',
+      transform: tsTransform,
+      testMatch: ['<rootDir>/src/core/**/__tests__/*.spec.ts']
+    },
+    {
+      displayName: 'service',
+      testEnvironment: 'node',
+      transform: tsTransform,
+      testMatch: ['<rootDir>/src/service/**/__tests__/*.spec.ts'],
+      globalSetup: '<rootDir>/test/moto-global-setup.js',
+      globalTeardown: '<rootDir>/test/moto-global-teardown.js',
+      testTimeout: 60000
+    },
+    {
+      ...lab,
+      displayName: 'lab',
+      testMatch: ['<rootDir>/src/lab/**/__tests__/*.spec.ts?(x)'],
+      testEnvironmentOptions: {
+        customExportConditions: ['node', 'require', 'default']
+      },
+      setupFiles: [...lab.setupFiles, '<rootDir>/test/jsdom-setup.js']
+    }
+  ]
+};

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './uri';
+export * from './mapping';
+export * from './access';
+export * from './api';
