@@ -16,8 +16,11 @@ delete lab.reporters;
 delete lab.coverageReporters;
 delete lab.coverageDirectory;
 delete lab.testRegex;
+delete lab.testTimeout;
 
 module.exports = {
+  // S3 round trips against moto can take seconds on a loaded 2-core machine.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'core',
@@ -31,8 +34,7 @@ module.exports = {
       transform: tsTransform,
       testMatch: ['<rootDir>/src/service/**/__tests__/*.spec.ts'],
       globalSetup: '<rootDir>/test/moto-global-setup.js',
-      globalTeardown: '<rootDir>/test/moto-global-teardown.js',
-      testTimeout: 60000
+      globalTeardown: '<rootDir>/test/moto-global-teardown.js'
     },
     {
       ...lab,
@@ -41,7 +43,9 @@ module.exports = {
       testEnvironmentOptions: {
         customExportConditions: ['node', 'require', 'default']
       },
-      setupFiles: [...lab.setupFiles, '<rootDir>/test/jsdom-setup.js']
+      setupFiles: [...lab.setupFiles, '<rootDir>/test/jsdom-setup.js'],
+      // Most @jupyterlab/* packages ship ES modules: babel-jest transforms them too.
+      transformIgnorePatterns: lab.transformIgnorePatterns.map(p => p.replace('(?!', '(?!@jupyterlab/|'))
     }
   ]
 };

@@ -110,11 +110,16 @@ export function toS3(path: EosPath, ctx: EosContext): S3Location {
       loc = { bucket: ctx.gencoveBucket, key: GENCOVE_PREFIX + path.key };
       break;
   }
-  const bytes = utf8Length(loc.key);
+  checkKeyLength(loc.key);
+  return loc;
+}
+
+/** Throw `InvalidUri` for an S3 key over 1,024 UTF-8 bytes. */
+function checkKeyLength(key: string): void {
+  const bytes = utf8Length(key);
   if (bytes > MAX_KEY_BYTES) {
     throw new EosError('InvalidUri', `The S3 key would be ${bytes} bytes long; S3 allows at most ${MAX_KEY_BYTES}`);
   }
-  return loc;
 }
 
 /**
@@ -129,6 +134,18 @@ export function fromS3(loc: S3Location, ctx: EosContext): EosPath {
       `${formatS3Uri(loc)} is outside EOS: expected s3://${ctx.orgBucket}/users/<id>/files/..., ` +
         `s3://${ctx.orgBucket}/shared/files/... or s3://${ctx.gencoveBucket}/files/...`
     );
+  checkKeyLength(loc.key);
+  if (!loc.key.endsWith('/') && [ORG_PREFIX, GENCOVE_PREFIX, USER_FILES].some(p => (loc.key + '/').endsWith(p))) {
+    // A namespace root written without its trailing slash (`s3://b/shared/files`).
+    try {
+      const root = fromS3({ ...loc, key: loc.key + '/' }, ctx);
+      if (root.key === '') {
+        return root;
+      }
+    } catch {
+      // not a root after all: fall through to the usual answer
+    }
+  }
   if (loc.bucket === ctx.gencoveBucket && loc.key.startsWith(GENCOVE_PREFIX)) {
     return { namespace: 'gencove', user: null, key: loc.key.slice(GENCOVE_PREFIX.length) };
   }
@@ -144,9 +161,10 @@ export function fromS3(loc: S3Location, ctx: EosContext): EosPath {
   if (loc.key.startsWith(USERS_PREFIX)) {
     const rest = loc.key.slice(USERS_PREFIX.length);
     const slash = rest.indexOf('/');
-    const user = slash < 0 ? '' : rest.slice(0, slash).toLowerCase();
+    // S3 keys are case-sensitive: `users/<UPPER-CASE id>/` is not a user's folder.
+    const user = slash < 0 ? '' : rest.slice(0, slash);
     const after = slash < 0 ? '' : rest.slice(slash + 1);
-    if (isUuid(user) && after.startsWith(USER_FILES)) {
+    if (isUuid(user) && user === user.toLowerCase() && after.startsWith(USER_FILES)) {
       return {
         namespace: 'users',
         user: user === ctx.userId ? ME : user,
@@ -157,9 +175,13 @@ export function fromS3(loc: S3Location, ctx: EosContext): EosPath {
   throw outside();
 }
 
-/** Parse an `e://` or `s3://` URI into an EOS path (`me` for the user's own space). */
+/**
+ * Parse an `e://` or `s3://` URI into an EOS path (`me` for the user's own space).
+ * Leading whitespace is ignored; the rest, trailing whitespace included, is the key.
+ */
 export function parseLocation(text: string, ctx: EosContext): EosPath {
-  const trimmed = typeof text === 'string' ? text.trim() : text;
+  // Only leading blanks are dropped: trailing ones may belong to the key.
+  const trimmed = typeof text === 'string' ? text.trimStart() : text;
   if (typeof trimmed === 'string' && trimmed.startsWith(S3_SCHEME)) {
     return fromS3(parseS3Uri(trimmed), ctx);
   }

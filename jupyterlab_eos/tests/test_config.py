@@ -1,0 +1,35 @@
+"""The environment the shim hands the service."""
+
+from __future__ import annotations
+
+from traitlets.config import Config, Configurable
+
+from jupyterlab_eos import config
+
+
+class FakeServer(Configurable):
+    """Stands for ServerApp: a config parent with a root_dir."""
+
+    def __init__(self, root_dir: str, **eos):
+        c = Config()
+        for name, value in eos.items():
+            setattr(c.EOS, name, value)
+        super().__init__(config=c)
+        self.root_dir = root_dir
+
+
+def test_root_dir_and_config(tmp_path, monkeypatch):
+    server = FakeServer(str(tmp_path / ".." / tmp_path.name), endpoint_url="http://127.0.0.1:9", disk_limit_gb=1.5)
+    monkeypatch.setattr(config, "_SERVER", server)
+    env = config.service_environment()
+    assert env["EOS_ROOT_DIR"] == str(tmp_path.resolve())
+    assert env["EOS_ENDPOINT_URL"] == "http://127.0.0.1:9"
+    assert env["EOS_DISK_LIMIT"] == str(1_500_000_000)
+    # unset traits are left to the environment
+    assert "GENCOVE_USER_ID" not in env and "EOS_ORG_BUCKET" not in env
+
+
+def test_without_server_uses_cwd(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "_SERVER", None)
+    monkeypatch.chdir(tmp_path)
+    assert config.service_environment()["EOS_ROOT_DIR"] == str(tmp_path.resolve())

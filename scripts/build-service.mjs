@@ -1,0 +1,46 @@
+// Bundle the Node service (src/service/main.ts) into one CommonJS file that
+// the Python package ships and jupyter-server-proxy launches:
+//
+//   node scripts/build-service.mjs [--outfile PATH] [--no-minify]
+//
+// Default output: jupyterlab_eos/service/eos-service.cjs (+ its licenses file).
+import { build } from 'esbuild';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values } = parseArgs({
+  options: {
+    outfile: { type: 'string', default: join(root, 'jupyterlab_eos', 'service', 'eos-service.cjs') },
+    'no-minify': { type: 'boolean', default: false }
+  }
+});
+
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+const outfile = resolve(values.outfile);
+const started = Date.now();
+
+await build({
+  entryPoints: [join(root, 'src', 'service', 'main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Prefer the SDK's Node builds over its browser ones.
+  mainFields: ['main', 'module'],
+  conditions: ['node', 'require'],
+  minify: !values['no-minify'],
+  keepNames: true,
+  legalComments: 'external',
+  sourcemap: false,
+  define: { __EOS_VERSION__: JSON.stringify(pkg.version) },
+  banner: { js: `/* jupyterlab-eos service ${pkg.version}; licenses of bundled packages: eos-service.cjs.LEGAL.txt */` },
+  logLevel: 'warning'
+});
+
+const { size } = await stat(outfile);
+console.log(`built ${outfile} (${(size / 1024).toFixed(0)} KiB, version ${pkg.version}) in ${Date.now() - started} ms`);

@@ -1,0 +1,461 @@
+import {
+  EOS_SCHEME,
+  EosPath,
+  ME,
+  NAMESPACES,
+  S3_SCHEME,
+  S3Location,
+  basename,
+  child,
+  formatEosUri,
+  formatS3Uri,
+  isFolder,
+  isUuid,
+  parent,
+  parseEosUri,
+  parseS3Uri,
+  utf8Length
+} from '../uri';
+import { ODD_KEYS, OTHER_ID, ROOT, USERS, USER_ID, expectError, gencove, mine, org, user } from './fixtures';
+
+const UPPER_OTHER = OTHER_ID.toUpperCase();
+const NS_LIST = 'Valid namespaces are: users, org, gencove';
+
+describe('constants', () => {
+  it('has the schemes, me and the namespaces in the CLI order', () => {
+    expect(EOS_SCHEME).toBe('e://');
+    expect(S3_SCHEME).toBe('s3://');
+    expect(ME).toBe('me');
+    expect([...NAMESPACES]).toEqual(['users', 'org', 'gencove']);
+  });
+});
+
+describe('isUuid', () => {
+  it.each([
+    [USER_ID, true],
+    [USER_ID.toUpperCase(), true],
+    ['00000000-0000-0000-0000-000000000000', true],
+    ['me', false],
+    ['', false],
+    [USER_ID.replace(/-/g, ''), false],
+    [`{${USER_ID}}`, false],
+    [`urn:uuid:${USER_ID}`, false],
+    [` ${USER_ID}`, false],
+    [`${USER_ID} `, false],
+    [`${USER_ID}\n`, false],
+    [USER_ID.slice(0, -1), false],
+    [USER_ID + '0', false],
+    [USER_ID.replace('d', 'g'), false],
+    ['d3fcaf7-42152-4ed5-9834-9ecb1db4dd6c', false]
+  ])('isUuid(%j) is %s', (text, expected) => {
+    expect(isUuid(text)).toBe(expected);
+  });
+});
+
+describe('utf8Length', () => {
+  it.each([
+    ['', 0],
+    ['a', 1],
+    ['abc', 3],
+    ['\u007f', 1],
+    ['\u0080', 2],
+    ['\u00e9', 2],
+    ['e\u0301', 3],
+    ['\u07ff', 2],
+    ['\u0800', 3],
+    ['\u65e5', 3],
+    ['\uffff', 3],
+    ['\u{1f9ec}', 4],
+    ['\u{10ffff}', 4],
+    ['\u65e5'.repeat(342), 1026],
+    ['a\u00e9\u65e5\u{1f9ec}', 10]
+  ])('utf8Length(%j) is %d', (text, bytes) => {
+    expect(utf8Length(text)).toBe(bytes);
+  });
+
+  it('agrees with TextEncoder on every odd key', () => {
+    for (const [, key] of ODD_KEYS) {
+      expect(utf8Length(key)).toBe(new TextEncoder().encode(key).length);
+    }
+  });
+});
+
+describe('parseEosUri', () => {
+  it.each<[string, EosPath]>([
+    ['e://', ROOT],
+    ['e://users', USERS],
+    ['e://users/', USERS],
+    ['e://users/me', mine('')],
+    ['e://users/me/', mine('')],
+    ['e://users/me/a', mine('a')],
+    ['e://users/me/a/b.txt', mine('a/b.txt')],
+    ['e://users/me/a/b/', mine('a/b/')],
+    [`e://users/${OTHER_ID}`, user(OTHER_ID, '')],
+    [`e://users/${OTHER_ID}/`, user(OTHER_ID, '')],
+    [`e://users/${OTHER_ID}/x/y`, user(OTHER_ID, 'x/y')],
+    [`e://users/${UPPER_OTHER}/x`, user(OTHER_ID, 'x')],
+    [`e://users/${USER_ID}/x`, user(USER_ID, 'x')],
+    ['e://org', org('')],
+    ['e://org/', org('')],
+    ['e://org/x', org('x')],
+    ['e://org/x/', org('x/')],
+    ['e://gencove', gencove('')],
+    ['e://gencove/', gencove('')],
+    ['e://gencove/ref/hg38.fa', gencove('ref/hg38.fa')],
+    ['e://org//', org('/')],
+    ['e://org//x', org('/x')],
+    ['e://users/me//x', mine('/x')],
+    ['e://users/me/x//', mine('x//')]
+  ])('parses %j', (text, expected) => {
+    expect(parseEosUri(text)).toEqual(expected);
+  });
+
+  describe.each([
+    ['users/me', mine],
+    [`users/${OTHER_ID}`, (key: string) => user(OTHER_ID, key)],
+    ['org', org],
+    ['gencove', gencove]
+  ])('keeps keys verbatim under e://%s/', (prefix, make) => {
+    it.each(ODD_KEYS)('%s', (_what, key) => {
+      const uri = `e://${prefix}/${key}`;
+      const path = parseEosUri(uri);
+      expect(path).toEqual(make(key));
+      expect(formatEosUri(path)).toBe(uri);
+    });
+  });
+
+  it('keeps NFC and NFD spellings distinct', () => {
+    const nfc = parseEosUri('e://org/caf\u00e9');
+    const nfd = parseEosUri('e://org/cafe\u0301');
+    expect(nfc.key).not.toBe(nfd.key);
+    expect(nfc.key).toBe('caf\u00e9');
+    expect(nfd.key).toBe('cafe\u0301');
+  });
+
+  it('does not decode percent escapes', () => {
+    expect(parseEosUri('e://org/a%20b').key).toBe('a%20b');
+    expect(parseEosUri('e://users/me/%2e%2e/x').key).toBe('%2e%2e/x');
+  });
+
+  it('accepts keys of any length (the byte limit is checked when mapping to S3)', () => {
+    expect(parseEosUri('e://org/' + '\u65e5'.repeat(342)).key).toHaveLength(342);
+  });
+
+  const BAD_SCHEME = (text: string, scheme = 'e://') => `Path ${JSON.stringify(text)} does not start with ${scheme}`;
+  it.each<[string, string]>([
+    ['', BAD_SCHEME('')],
+    ['E://', BAD_SCHEME('E://')],
+    ['E://org/x', BAD_SCHEME('E://org/x')],
+    ['e:/', BAD_SCHEME('e:/')],
+    ['e:', BAD_SCHEME('e:')],
+    ['e', BAD_SCHEME('e')],
+    ['e:/org/x', BAD_SCHEME('e:/org/x')],
+    [' e://org/x', BAD_SCHEME(' e://org/x')],
+    ['s3://bucket/x', BAD_SCHEME('s3://bucket/x')],
+    ['s3:/bucket/x', BAD_SCHEME('s3:/bucket/x')],
+    ['http://example.com/x', BAD_SCHEME('http://example.com/x')],
+    ['file:///tmp/x', BAD_SCHEME('file:///tmp/x')],
+    ['org/x', BAD_SCHEME('org/x')],
+    ['/home/jovyan/x', BAD_SCHEME('/home/jovyan/x')],
+    ['e://x', `Invalid namespace 'x'. ${NS_LIST}`],
+    ['e://x/y', `Invalid namespace 'x'. ${NS_LIST}`],
+    ['e://Users/me/x', `Invalid namespace 'Users'. ${NS_LIST}`],
+    ['e://ORG/x', `Invalid namespace 'ORG'. ${NS_LIST}`],
+    ['e://user/me/x', `Invalid namespace 'user'. ${NS_LIST}`],
+    ['e://shared/files/x', `Invalid namespace 'shared'. ${NS_LIST}`],
+    ['e:///org/x', `Invalid namespace ''. ${NS_LIST}`],
+    ['e:// org/x', `Invalid namespace ' org'. ${NS_LIST}`],
+    ['e://org /x', `Invalid namespace 'org '. ${NS_LIST}`],
+    ['e://users//', "A user id (or 'me') must be specified"],
+    ['e://users//x', "A user id (or 'me') must be specified"],
+    ['e://users/x', "User id 'x' is not a valid UUID (or 'me')"],
+    ['e://users/x/y', "User id 'x' is not a valid UUID (or 'me')"],
+    ['e://users/ME/x', "User id 'ME' is not a valid UUID (or 'me')"],
+    ['e://users/Me', "User id 'Me' is not a valid UUID (or 'me')"],
+    ['e://users/me@example.com/x', "User id 'me@example.com' is not a valid UUID (or 'me')"],
+    [`e://users/${USER_ID.replace(/-/g, '')}/x`, `User id '${USER_ID.replace(/-/g, '')}' is not a valid UUID (or 'me')`],
+    [`e://users/${USER_ID} /x`, `User id '${USER_ID} ' is not a valid UUID (or 'me')`],
+    ['e://users/ /x', "User id ' ' is not a valid UUID (or 'me')"],
+    ['e://users/../x', "User id '..' is not a valid UUID (or 'me')"],
+    ['e://org/a\u0000b', 'The URI contains a NUL character'],
+    ['e://users/me/\u0000', 'The URI contains a NUL character'],
+    ['e://org/a\ud800b', 'The URI contains an unpaired surrogate and cannot be encoded'],
+    ['e://org/a\udc00', 'The URI contains an unpaired surrogate and cannot be encoded'],
+    ['e://org/\ud83e', 'The URI contains an unpaired surrogate and cannot be encoded'],
+    ['e://org/\udc00\ud800', 'The URI contains an unpaired surrogate and cannot be encoded']
+  ])('rejects %j', (text, message) => {
+    expectError(() => parseEosUri(text), 'InvalidUri', message);
+  });
+
+  it.each([undefined, null, 42, {}])('rejects the non-string %p', value => {
+    expectError(() => parseEosUri(value as unknown as string), 'InvalidUri', /does not start with e:\/\//);
+  });
+});
+
+describe('formatEosUri', () => {
+  it.each<[EosPath, string]>([
+    [ROOT, 'e://'],
+    [USERS, 'e://users/'],
+    [mine(''), 'e://users/me/'],
+    [mine('a/b'), 'e://users/me/a/b'],
+    [user(OTHER_ID, ''), `e://users/${OTHER_ID}/`],
+    [user(OTHER_ID, 'x/'), `e://users/${OTHER_ID}/x/`],
+    [org(''), 'e://org/'],
+    [org('x'), 'e://org/x'],
+    [gencove(''), 'e://gencove/'],
+    [gencove('a b/c'), 'e://gencove/a b/c']
+  ])('formats %j as %j', (path, text) => {
+    expect(formatEosUri(path)).toBe(text);
+  });
+
+  // Canonical URIs: format(parse(u)) === u and parse(format(p)) deep-equals p.
+  const CANONICAL = [
+    'e://',
+    'e://users/',
+    'e://users/me/',
+    'e://users/me/x',
+    'e://users/me/x/',
+    'e://users/me/tmp/',
+    `e://users/${OTHER_ID}/`,
+    `e://users/${OTHER_ID}/shared/report.pdf`,
+    'e://org/',
+    'e://org/project-1/file.txt',
+    'e://org/a//b',
+    'e://org//',
+    'e://gencove/',
+    'e://gencove/reference/GRCh38/'
+  ].concat(ODD_KEYS.map(([, key]) => `e://org/${key}`));
+
+  it.each(CANONICAL)('round-trips %j', text => {
+    const path = parseEosUri(text);
+    expect(formatEosUri(path)).toBe(text);
+    expect(parseEosUri(formatEosUri(path))).toEqual(path);
+  });
+
+  it.each([
+    ['e://users', 'e://users/'],
+    ['e://users/me', 'e://users/me/'],
+    ['e://org', 'e://org/'],
+    ['e://gencove', 'e://gencove/'],
+    [`e://users/${OTHER_ID}`, `e://users/${OTHER_ID}/`],
+    [`e://users/${UPPER_OTHER}/X`, `e://users/${OTHER_ID}/X`]
+  ])('normalises %j to %j', (text, canonical) => {
+    expect(formatEosUri(parseEosUri(text))).toBe(canonical);
+  });
+});
+
+describe('parseS3Uri / formatS3Uri', () => {
+  it.each<[string, S3Location]>([
+    ['s3://bucket', { bucket: 'bucket', key: '' }],
+    ['s3://bucket/', { bucket: 'bucket', key: '' }],
+    ['s3://bucket/a', { bucket: 'bucket', key: 'a' }],
+    ['s3://bucket/a/', { bucket: 'bucket', key: 'a/' }],
+    ['s3://bucket//a', { bucket: 'bucket', key: '/a' }],
+    ['s3://abc/x', { bucket: 'abc', key: 'x' }],
+    ['s3://' + 'a'.repeat(63) + '/x', { bucket: 'a'.repeat(63), key: 'x' }],
+    ['s3://my.bucket-1/x', { bucket: 'my.bucket-1', key: 'x' }],
+    ['s3://0bucket9/x', { bucket: '0bucket9', key: 'x' }],
+    ['s3://gencove-explorer-data/files/A B', { bucket: 'gencove-explorer-data', key: 'files/A B' }]
+  ])('parses %j', (text, loc) => {
+    expect(parseS3Uri(text)).toEqual(loc);
+  });
+
+  it.each(ODD_KEYS)('keeps the key verbatim: %s', (_what, key) => {
+    const text = `s3://bucket/${key}`;
+    expect(parseS3Uri(text)).toEqual({ bucket: 'bucket', key });
+    expect(formatS3Uri(parseS3Uri(text))).toBe(text);
+  });
+
+  it('formats with a slash after the bucket', () => {
+    expect(formatS3Uri({ bucket: 'b1c', key: '' })).toBe('s3://b1c/');
+    expect(formatS3Uri({ bucket: 'b1c', key: 'x/y' })).toBe('s3://b1c/x/y');
+  });
+
+  const BAD = (text: string) => `Path ${JSON.stringify(text)} does not start with s3://`;
+  const BUCKET = (name: string) => `'${name}' is not a valid S3 bucket name`;
+  it.each<[string, string]>([
+    ['', BAD('')],
+    ['S3://bucket/x', BAD('S3://bucket/x')],
+    ['s3:/bucket/x', BAD('s3:/bucket/x')],
+    ['s3:bucket/x', BAD('s3:bucket/x')],
+    ['s3//bucket/x', BAD('s3//bucket/x')],
+    ['http://bucket/x', BAD('http://bucket/x')],
+    ['https://bucket.s3.amazonaws.com/x', BAD('https://bucket.s3.amazonaws.com/x')],
+    ['e://org/x', BAD('e://org/x')],
+    [' s3://bucket/x', BAD(' s3://bucket/x')],
+    ['s3://', BUCKET('')],
+    ['s3:///x', BUCKET('')],
+    ['s3://ab/x', BUCKET('ab')],
+    ['s3://' + 'a'.repeat(64) + '/x', BUCKET('a'.repeat(64))],
+    ['s3://Bucket/x', BUCKET('Bucket')],
+    ['s3://my_bucket/x', BUCKET('my_bucket')],
+    ['s3://-bucket/x', BUCKET('-bucket')],
+    ['s3://bucket-/x', BUCKET('bucket-')],
+    ['s3://.bucket/x', BUCKET('.bucket')],
+    ['s3://bucket./x', BUCKET('bucket.')],
+    ['s3://my..bucket/x', BUCKET('my..bucket')],
+    ['s3://192.168.5.4/x', BUCKET('192.168.5.4')],
+    ['s3://buck et/x', BUCKET('buck et')],
+    ['s3://bück/x', BUCKET('bück')],
+    ['s3://bucket:9000/x', BUCKET('bucket:9000')],
+    ['s3://bucket?x=1', BUCKET('bucket?x=1')],
+    ['s3://bucket#x', BUCKET('bucket#x')],
+    ['s3://bucket/a\u0000', 'The URI contains a NUL character'],
+    ['s3://bucket/\ud800', 'The URI contains an unpaired surrogate and cannot be encoded']
+  ])('rejects %j', (text, message) => {
+    expectError(() => parseS3Uri(text), 'InvalidUri', message);
+  });
+});
+
+describe('isFolder', () => {
+  it.each<[string, EosPath, boolean]>([
+    ['e://', ROOT, true],
+    ['e://users/', USERS, true],
+    ['e://users/me/', mine(''), true],
+    ['a user root', user(OTHER_ID, ''), true],
+    ['e://org/', org(''), true],
+    ['e://gencove/', gencove(''), true],
+    ['a folder', org('a/'), true],
+    ['a nested folder', mine('a/b/'), true],
+    ['an empty-named folder', org('a//'), true],
+    ['the folder "/"', org('/'), true],
+    ['an object', org('a'), false],
+    ['a nested object', gencove('a/b'), false],
+    ['an object with a leading slash', org('/a'), false],
+    ['an object named with a space', org('a/ '), false],
+    ['an object named ..', org('..'), false]
+  ])('%s: %j is %s', (_what, path, expected) => {
+    expect(isFolder(path)).toBe(expected);
+  });
+});
+
+describe('basename', () => {
+  it.each<[EosPath, string]>([
+    [ROOT, ''],
+    [USERS, 'users'],
+    [mine(''), 'me'],
+    [user(OTHER_ID, ''), OTHER_ID],
+    [org(''), 'org'],
+    [gencove(''), 'gencove'],
+    [org('a'), 'a'],
+    [org('a/'), 'a'],
+    [org('a/b'), 'b'],
+    [org('a/b/'), 'b'],
+    [mine('x/y/z.txt'), 'z.txt'],
+    [org('a//'), ''],
+    [org('a//b'), 'b'],
+    [org('/'), ''],
+    [org('/a'), 'a'],
+    [org(' '), ' '],
+    [org('a/ b /'), ' b '],
+    [org('a/..'), '..'],
+    [org('a/./'), '.'],
+    [org('q?x#y'), 'q?x#y'],
+    [gencove('\u65e5\u672c/\u{1f9ec}'), '\u{1f9ec}']
+  ])('basename(%j) is %j', (path, name) => {
+    expect(basename(path)).toBe(name);
+  });
+});
+
+describe('parent', () => {
+  it.each<[EosPath, EosPath | null]>([
+    [ROOT, null],
+    [USERS, ROOT],
+    [org(''), ROOT],
+    [gencove(''), ROOT],
+    [mine(''), USERS],
+    [user(OTHER_ID, ''), USERS],
+    [mine('a'), mine('')],
+    [mine('a/'), mine('')],
+    [mine('a/b'), mine('a/')],
+    [mine('a/b/'), mine('a/')],
+    [user(OTHER_ID, 'a/b/c'), user(OTHER_ID, 'a/b/')],
+    [org('a/b c/d'), org('a/b c/')],
+    [gencove('x/y/'), gencove('x/')],
+    [org('a//'), org('a/')],
+    [org('a//b'), org('a//')],
+    [org('/'), org('')],
+    [org('/a'), org('/')],
+    [org('//'), org('/')],
+    [org('a/../b'), org('a/../')],
+    [org('a/..'), org('a/')]
+  ])('parent(%j) is %j', (path, expected) => {
+    expect(parent(path)).toEqual(expected);
+  });
+
+  it('reaches e:// from any path, one folder at a time', () => {
+    let path: EosPath | null = mine('a//b/c.txt');
+    const seen: string[] = [];
+    while (path) {
+      seen.push(formatEosUri(path));
+      expect(isFolder(path) || seen.length === 1).toBe(true);
+      path = parent(path);
+    }
+    expect(seen).toEqual([
+      'e://users/me/a//b/c.txt',
+      'e://users/me/a//b/',
+      'e://users/me/a//',
+      'e://users/me/a/',
+      'e://users/me/',
+      'e://users/',
+      'e://'
+    ]);
+  });
+});
+
+describe('child', () => {
+  it.each<[EosPath, string, 'folder' | 'object', EosPath]>([
+    [ROOT, 'users', 'folder', USERS],
+    [ROOT, 'org', 'folder', org('')],
+    [ROOT, 'gencove', 'object', gencove('')],
+    [USERS, 'me', 'folder', mine('')],
+    [USERS, OTHER_ID, 'folder', user(OTHER_ID, '')],
+    [USERS, UPPER_OTHER, 'object', user(OTHER_ID, '')],
+    [mine(''), 'a', 'object', mine('a')],
+    [mine(''), 'a', 'folder', mine('a/')],
+    [mine('a/'), 'b.txt', 'object', mine('a/b.txt')],
+    [user(OTHER_ID, 'x/'), 'y', 'folder', user(OTHER_ID, 'x/y/')],
+    [org(''), 'with space.txt', 'object', org('with space.txt')],
+    [org('a/'), '', 'folder', org('a//')],
+    [org(''), '', 'folder', org('/')],
+    [org('a//'), 'b', 'object', org('a//b')],
+    [gencove('d/'), '..', 'folder', gencove('d/../')],
+    [gencove('d/'), '.', 'object', gencove('d/.')],
+    [org(''), 'q?x=1&y=2#z%20', 'object', org('q?x=1&y=2#z%20')],
+    [org(''), 'cafe\u0301', 'object', org('cafe\u0301')],
+    [org(''), '\u{1f9ec}', 'folder', org('\u{1f9ec}/')],
+    [org(''), '  ', 'object', org('  ')]
+  ])('child(%j, %j, %s) is %j', (folder, name, kind, expected) => {
+    expect(child(folder, name, kind)).toEqual(expected);
+  });
+
+  it('is the inverse of parent and basename', () => {
+    for (const [, name] of ODD_KEYS.filter(([, key]) => !key.includes('/'))) {
+      for (const kind of ['folder', 'object'] as const) {
+        const c = child(mine('dir/'), name, kind);
+        expect(parent(c)).toEqual(mine('dir/'));
+        expect(basename(c)).toBe(name);
+        expect(isFolder(c)).toBe(kind === 'folder');
+        expect(parseEosUri(formatEosUri(c))).toEqual(c);
+      }
+    }
+  });
+
+  it.each<[EosPath, string, 'folder' | 'object', string]>([
+    [org('a'), 'b', 'object', 'e://org/a is not a folder'],
+    [mine('a/b.txt'), 'c', 'folder', 'e://users/me/a/b.txt is not a folder'],
+    [org(''), 'a/b', 'object', 'A name may not contain \'/\': "a/b"'],
+    [org(''), '/', 'folder', 'A name may not contain \'/\': "/"'],
+    [org('x/'), 'a/', 'folder', 'A name may not contain \'/\': "a/"'],
+    [ROOT, 'x', 'folder', `Invalid namespace 'x'. ${NS_LIST}`],
+    [ROOT, 'Org', 'folder', `Invalid namespace 'Org'. ${NS_LIST}`],
+    [ROOT, '', 'folder', `Invalid namespace ''. ${NS_LIST}`],
+    [USERS, '', 'folder', "A user id (or 'me') must be specified"],
+    [USERS, 'bob', 'folder', "User id 'bob' is not a valid UUID (or 'me')"],
+    [org('a/'), '', 'object', 'An object name may not be empty'],
+    [org(''), 'a\u0000', 'object', 'The name contains a NUL character'],
+    [org(''), '\ud800', 'object', 'The name contains an unpaired surrogate and cannot be encoded']
+  ])('child(%j, %j, %s) throws %j', (folder, name, kind, message) => {
+    expectError(() => child(folder, name, kind), 'InvalidUri', message);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * A scripted EOS service for the frontend tests: stands in for `requestAPI`.
+ */
+import { Access, Entry, ListResponse, Routes, WhoAmIResponse } from '../../core';
+import { EosRequestError, IRequestOptions } from '../request';
+
+export const USER_ID = '0b9c6f1e-3d4a-4b5c-8d7e-9f0a1b2c3d4e';
+export const OTHER_ID = '7f6e5d4c-3b2a-4190-8877-665544332211';
+
+export const WHOAMI: WhoAmIResponse = {
+  userId: USER_ID,
+  orgId: '11111111-2222-4333-8444-555555555555',
+  orgBucket: 'gencove-explorer-111111112222',
+  gencoveBucket: 'gencove-explorer-data',
+  home: 'e://users/me/',
+  namespaces: [
+    { name: 'users', uri: 'e://users/me/', access: 'readwrite' },
+    { name: 'org', uri: 'e://org/', access: 'readwrite' },
+    { name: 'gencove', uri: 'e://gencove/', access: 'read' }
+  ],
+  version: '0.1.0'
+};
+
+/** A folder entry below `parent`. */
+export function folder(parent: string, name: string, access: Access = 'readwrite'): Entry {
+  return { kind: 'folder', name, uri: `${parent}${name}/`, access };
+}
+
+/** An object entry below `parent`. */
+export function object(parent: string, name: string, size = 1234, access: Access = 'readwrite'): Entry {
+  return { kind: 'object', name, uri: `${parent}${name}`, access, size, modified: '2024-05-01T12:00:00.000Z' };
+}
+
+/** One recorded call. */
+export interface ICall {
+  route: string;
+  query: Record<string, unknown>;
+}
+
+/** Answers `whoami` and `list` from scripted pages; requests can be held back. */
+export class FakeEos {
+  calls: ICall[] = [];
+  whoami: WhoAmIResponse | Error = WHOAMI;
+
+  /** Script the page of `uri` at `cursor` ('' for the first page). */
+  page(uri: string, entries: Entry[], next: string | null = null, cursor = '', access: Access = 'readwrite'): void {
+    this._pages.set(`${uri}\n${cursor}`, { uri, access, entries, next });
+  }
+
+  /** Make the page of `uri` at `cursor` fail. */
+  fail(uri: string, error: Error, cursor = ''): void {
+    this._pages.set(`${uri}\n${cursor}`, error);
+  }
+
+  /** Hold the next request for the page; it answers (with the script as it is then) when released. */
+  hold(uri: string, cursor = ''): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => (release = resolve));
+    const key = `${uri}\n${cursor}`;
+    this._gates.set(key, [...(this._gates.get(key) ?? []), gate]);
+    return release;
+  }
+
+  /** The URIs listed so far, in order. */
+  listed(): string[] {
+    return this.calls.filter(call => call.route === Routes.list).map(call => String(call.query.uri));
+  }
+
+  /** Stands in for `requestAPI`. */
+  request = async (route: string, options: IRequestOptions = {}): Promise<unknown> => {
+    const query = { ...(options.query ?? {}) };
+    this.calls.push({ route, query });
+    if (route === Routes.whoami) {
+      if (this.whoami instanceof Error) {
+        throw this.whoami;
+      }
+      return this.whoami;
+    }
+    if (route === Routes.list) {
+      const key = `${query.uri}\n${query.cursor ?? ''}`;
+      const gate = this._gates.get(key)?.shift();
+      if (gate) {
+        await gate;
+      }
+      const answer = this._pages.get(key) ?? { uri: query.uri, access: 'readwrite', entries: [], next: null };
+      if (answer instanceof Error) {
+        throw answer;
+      }
+      return answer;
+    }
+    throw new EosRequestError('NotFound', `No route ${route}`, 404);
+  };
+
+  private _pages = new Map<string, ListResponse | Error>();
+  private _gates = new Map<string, Promise<void>[]>();
+}

@@ -1,0 +1,291 @@
+import { Routes } from '../../core';
+import { EosBrowserModel } from '../model';
+import { EosRequestError, requestAPI } from '../request';
+import { FakeEos, OTHER_ID, USER_ID, folder, object } from './fake';
+
+jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
+
+const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
+const HOME = 'e://users/me/';
+const ORG = 'e://org/';
+const GENCOVE = 'e://gencove/';
+const USERS = 'e://users/';
+
+describe('EosBrowserModel', () => {
+  let eos: FakeEos;
+  let model: EosBrowserModel;
+  let changes: EosBrowserModel.IChange[];
+
+  beforeEach(() => {
+    eos = new FakeEos();
+    mockRequest.mockReset();
+    mockRequest.mockImplementation(eos.request as typeof requestAPI);
+    eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'notes.txt')]);
+    eos.page(ORG, [folder(ORG, 'shared')]);
+    eos.page(GENCOVE, [folder(GENCOVE, 'reference', 'read')], null, '', 'read');
+    model = new EosBrowserModel({ pageSize: 2 });
+    changes = [];
+    model.changed.connect((_, change) => changes.push(change));
+  });
+
+  afterEach(() => {
+    model.dispose();
+  });
+
+  describe('initialize()', () => {
+    it('fetches whoami, then the first level of the first three roots; Users stays collapsed', async () => {
+      expect(model.roots.map(root => [root.label, root.uri])).toEqual([
+        ['My files', HOME],
+        ['Organization', ORG],
+        ['Gencove', GENCOVE],
+        ['Users', USERS]
+      ]);
+      await model.initialize();
+
+      expect(eos.calls[0].route).toBe(Routes.whoami);
+      expect(eos.listed().sort()).toEqual([GENCOVE, ORG, HOME].sort());
+      expect(eos.calls.filter(c => c.route === Routes.list).every(c => c.query.limit === 2 && c.query.cursor === null)).toBe(
+        true
+      );
+      expect(model.whoami?.userId).toBe(USER_ID);
+      const [home, org, gencove, users] = model.roots;
+      expect(home).toMatchObject({ expanded: true, loading: false, access: 'readwrite', children: [`${HOME}data/`, `${HOME}notes.txt`] });
+      expect(org.children).toEqual([`${ORG}shared/`]);
+      expect(gencove).toMatchObject({ access: 'read', expanded: true });
+      expect(users).toMatchObject({ expanded: false, children: null, access: 'read' });
+      expect(model.node(`${HOME}notes.txt`)).toMatchObject({ kind: 'object', size: 1234, level: 2, parent: HOME });
+    });
+
+    it('runs the three listings in parallel', async () => {
+      const releases = [eos.hold(HOME), eos.hold(ORG), eos.hold(GENCOVE)];
+      const done = model.initialize();
+      await new Promise(resolve => setTimeout(resolve, 0));
+      expect(eos.listed()).toHaveLength(3);
+      expect(model.roots.slice(0, 3).every(root => root.loading)).toBe(true);
+      releases.forEach(release => release());
+      await done;
+      expect(model.roots.some(root => root.loading)).toBe(false);
+    });
+
+    it('records a whoami failure on the model and tries again when asked', async () => {
+      eos.whoami = new EosRequestError('Upstream', 'The EOS service answered 502 Bad Gateway', 502);
+      await model.initialize();
+
+      expect(model.error).toMatchObject({ code: 'Upstream', status: 502 });
+      expect(model.whoami).toBeNull();
+      expect(model.initializing).toBe(false);
+      expect(eos.listed()).toEqual([]);
+      expect(changes).toContainEqual({ type: 'error', uri: null, error: model.error });
+
+      eos.whoami = (await import('./fake')).WHOAMI;
+      await model.refresh();
+      expect(model.error).toBeNull();
+      expect(model.whoami?.userId).toBe(USER_ID);
+      expect(model.roots[0].children).toHaveLength(2);
+    });
+
+    it('shares one run between concurrent callers', async () => {
+      await Promise.all([model.initialize(), model.initialize()]);
+      expect(eos.calls.filter(c => c.route === Routes.whoami)).toHaveLength(1);
+      await model.initialize();
+      expect(eos.calls.filter(c => c.route === Routes.whoami)).toHaveLength(1);
+    });
+  });
+
+  describe('expand() and collapse()', () => {
+    beforeEach(() => model.initialize());
+
+    it('lists a folder once, one level per request, and keeps it when collapsed', async () => {
+      eos.page(USERS, [folder(USERS, USER_ID), folder(USERS, OTHER_ID, 'read')], null, '', 'read');
+      await model.expand(USERS);
+      expect(model.node(USERS)?.children).toEqual([`${USERS}${USER_ID}/`, `${USERS}${OTHER_ID}/`]);
+      expect(model.node(`${USERS}${OTHER_ID}/`)).toMatchObject({ access: 'read', level: 2, expanded: false, children: null });
+
+      model.collapse(USERS);
+      expect(model.node(USERS)?.expanded).toBe(false);
+      await model.expand(USERS);
+      expect(model.node(USERS)?.expanded).toBe(true);
+      expect(eos.listed().filter(uri => uri === USERS)).toHaveLength(1);
+    });
+
+    it('ignores objects and unknown URIs', async () => {
+      const before = eos.calls.length;
+      await model.expand(`${HOME}notes.txt`);
+      await model.expand('e://org/nowhere/');
+      expect(eos.calls.length).toBe(before);
+      expect(model.node(`${HOME}notes.txt`)?.expanded).toBe(false);
+    });
+
+    it('drops the answer for a folder collapsed while it loads', async () => {
+      const release = eos.hold(`${HOME}data/`);
+      const expanding = model.expand(`${HOME}data/`);
+      expect(model.node(`${HOME}data/`)).toMatchObject({ expanded: true, loading: true });
+      model.collapse(`${HOME}data/`);
+      release();
+      await expanding;
+      expect(model.node(`${HOME}data/`)).toMatchObject({ expanded: false, loading: false, children: null });
+
+      await model.expand(`${HOME}data/`);
+      expect(eos.listed().filter(uri => uri === `${HOME}data/`)).toHaveLength(2);
+    });
+
+    it('shows a placeholder label for an empty name', async () => {
+      eos.page(ORG + 'shared/', [folder(ORG + 'shared/', ''), object(ORG + 'shared/', 'x')]);
+      await model.expand(`${ORG}shared/`);
+      expect(model.node(`${ORG}shared//`)).toMatchObject({ name: '', label: '(empty name)', kind: 'folder' });
+    });
+  });
+
+  describe('loadMore()', () => {
+    it('appends the next page, skipping repeats, and updates the cursor', async () => {
+      eos.page(HOME, [object(HOME, 'a'), object(HOME, 'b')], 'cursor-1');
+      eos.page(HOME, [object(HOME, 'b'), object(HOME, 'c')], 'cursor-2', 'cursor-1');
+      eos.page(HOME, [object(HOME, 'd')], null, 'cursor-2');
+      await model.initialize();
+      expect(model.roots[0]).toMatchObject({ next: 'cursor-1', children: [`${HOME}a`, `${HOME}b`] });
+      expect(model.rows.find(row => row.key === `status:${HOME}`)?.type).toBe('more');
+
+      await model.loadMore(HOME);
+      const more = eos.calls[eos.calls.length - 1];
+      expect(more.query).toEqual({ uri: HOME, cursor: 'cursor-1', limit: 2 });
+      expect(model.roots[0]).toMatchObject({ next: 'cursor-2', children: [`${HOME}a`, `${HOME}b`, `${HOME}c`] });
+
+      await model.loadMore(HOME);
+      expect(model.roots[0]).toMatchObject({ next: null, children: [`${HOME}a`, `${HOME}b`, `${HOME}c`, `${HOME}d`] });
+      expect(model.rows.some(row => row.key === `status:${HOME}`)).toBe(false);
+
+      const calls = eos.calls.length;
+      await model.loadMore(HOME);
+      expect(eos.calls.length).toBe(calls);
+    });
+  });
+
+  describe('errors', () => {
+    it('records a failed listing on the node, signals it, and retries', async () => {
+      const denied = new EosRequestError('AccessDenied', 'Access denied to e://org/', 403);
+      eos.fail(ORG, denied);
+      await model.initialize();
+
+      const org = model.roots[1];
+      expect(org).toMatchObject({ expanded: true, loading: false, children: null });
+      expect(org.error).toBe(denied);
+      expect(org.error).toMatchObject({ code: 'AccessDenied', status: 403 });
+      expect(changes).toContainEqual({ type: 'error', uri: ORG, error: denied });
+      expect(model.rows.find(row => row.key === `status:${ORG}`)?.type).toBe('error');
+      expect(model.roots[0].error).toBeNull();
+
+      eos.page(ORG, [folder(ORG, 'ok')]);
+      await model.retry(ORG);
+      expect(model.roots[1]).toMatchObject({ error: null, children: [`${ORG}ok/`] });
+    });
+
+    it('keeps the loaded children when a next page fails, and retries that page', async () => {
+      eos.page(HOME, [object(HOME, 'a')], 'c1');
+      eos.fail(HOME, new EosRequestError('Upstream', 'S3 timed out', 502), 'c1');
+      await model.initialize();
+      await model.loadMore(HOME);
+      expect(model.roots[0]).toMatchObject({ next: 'c1', children: [`${HOME}a`] });
+      expect(model.roots[0].error?.code).toBe('Upstream');
+
+      eos.page(HOME, [object(HOME, 'b')], null, 'c1');
+      await model.retry(HOME);
+      expect(model.roots[0]).toMatchObject({ next: null, error: null, children: [`${HOME}a`, `${HOME}b`] });
+    });
+
+    it('wraps failures that are not EosErrors', async () => {
+      eos.fail(ORG, new TypeError('boom'));
+      await model.initialize();
+      expect(model.roots[1].error).toMatchObject({ code: 'Internal', message: 'boom' });
+    });
+  });
+
+  describe('refresh()', () => {
+    beforeEach(() => model.initialize());
+
+    it('drops an answer that a refresh overtook', async () => {
+      eos.page(`${HOME}data/`, [object(`${HOME}data/`, 'old')]);
+      const release = eos.hold(`${HOME}data/`);
+      const first = model.expand(`${HOME}data/`);
+
+      eos.page(`${HOME}data/`, [object(`${HOME}data/`, 'new')]);
+      await model.refresh(`${HOME}data/`);
+      expect(model.node(`${HOME}data/`)?.children).toEqual([`${HOME}data/new`]);
+
+      eos.page(`${HOME}data/`, [object(`${HOME}data/`, 'stale')]);
+      release();
+      await first;
+      expect(model.node(`${HOME}data/`)).toMatchObject({ loading: false, children: [`${HOME}data/new`] });
+      expect(model.node(`${HOME}data/stale`)).toBeUndefined();
+    });
+
+    it('lists again, re-expanding subfolders that still exist and forgetting removed ones', async () => {
+      eos.page(`${HOME}data/`, [folder(`${HOME}data/`, 'deep'), object(`${HOME}data/`, 'x')]);
+      eos.page(`${HOME}data/deep/`, [object(`${HOME}data/deep/`, 'y')]);
+      await model.expand(`${HOME}data/`);
+      await model.expand(`${HOME}data/deep/`);
+
+      eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'added')]);
+      eos.page(`${HOME}data/deep/`, [object(`${HOME}data/deep/`, 'z')]);
+      await model.refresh(HOME);
+
+      expect(model.roots[0].children).toEqual([`${HOME}data/`, `${HOME}added`]);
+      expect(model.node(`${HOME}notes.txt`)).toBeUndefined();
+      expect(model.node(`${HOME}data/`)?.expanded).toBe(true);
+      expect(model.node(`${HOME}data/deep/`)).toMatchObject({ expanded: true, children: [`${HOME}data/deep/z`] });
+      expect(model.node(`${HOME}data/deep/y`)).toBeUndefined();
+    });
+
+    it('refreshes every expanded root without an argument, and an object through its folder', async () => {
+      const before = eos.listed().length;
+      await model.refresh();
+      expect(eos.listed().slice(before).sort()).toEqual([GENCOVE, ORG, HOME].sort());
+
+      await model.refresh(`${HOME}notes.txt`);
+      expect(eos.listed()[eos.listed().length - 1]).toBe(HOME);
+    });
+  });
+
+  describe('select()', () => {
+    beforeEach(() => model.initialize());
+
+    it('selects known nodes and signals it', () => {
+      expect(model.selected).toBeNull();
+      model.select(`${HOME}notes.txt`);
+      expect(model.selected?.uri).toBe(`${HOME}notes.txt`);
+      expect(changes[changes.length - 1]).toEqual({ type: 'selection', uri: `${HOME}notes.txt` });
+
+      const count = changes.length;
+      model.select('e://org/unknown');
+      model.select(`${HOME}notes.txt`);
+      expect(changes.length).toBe(count);
+      expect(model.selected?.uri).toBe(`${HOME}notes.txt`);
+
+      model.select(null);
+      expect(model.selected).toBeNull();
+    });
+
+    it('has no selection when the selected node is gone after a refresh', async () => {
+      model.select(`${HOME}notes.txt`);
+      eos.page(HOME, [folder(HOME, 'data')]);
+      await model.refresh(HOME);
+      expect(model.selected).toBeNull();
+    });
+  });
+
+  describe('rows', () => {
+    it('lists visible items depth first with a status row closing each expanded folder', async () => {
+      eos.page(ORG, []);
+      await model.initialize();
+      expect(model.rows.map(row => [row.type, row.key, row.level])).toEqual([
+        ['item', HOME, 1],
+        ['item', `${HOME}data/`, 2],
+        ['item', `${HOME}notes.txt`, 2],
+        ['item', ORG, 1],
+        ['empty', `status:${ORG}`, 2],
+        ['item', GENCOVE, 1],
+        ['item', `${GENCOVE}reference/`, 2],
+        ['item', USERS, 1]
+      ]);
+    });
+  });
+});

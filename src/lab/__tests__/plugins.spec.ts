@@ -1,0 +1,56 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+
+import plugins from '../index';
+import { browserPlugin } from '../plugins';
+import { requestAPI } from '../request';
+import { CommandIDs, IEosBrowser } from '../tokens';
+import schema from '../../../schema/plugin.json';
+import { FakeEos } from './fake';
+
+jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
+
+describe('jupyterlab-eos:plugin', () => {
+  beforeEach(() => {
+    (requestAPI as jest.Mock).mockImplementation(new FakeEos().request);
+  });
+
+  it('is the exported plugin, described, auto-started and providing IEosBrowser', () => {
+    expect(plugins).toContain(browserPlugin);
+    expect(browserPlugin.id).toBe('jupyterlab-eos:plugin');
+    expect(browserPlugin.description).toBeTruthy();
+    expect(browserPlugin.autoStart).toBe(true);
+    expect(browserPlugin.provides).toBe(IEosBrowser);
+  });
+
+  it('adds the panel to the left sidebar after the file browser, restores it and registers the command', () => {
+    const add = jest.fn();
+    const restore = jest.fn();
+    const addItem = jest.fn();
+    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+    const app = { shell: { add }, commands: new CommandRegistry(), serviceManager: { serverSettings } };
+
+    const browser = (browserPlugin.activate as any)(app, { add: restore }, { addItem }, null) as IEosBrowser;
+
+    expect(add).toHaveBeenCalledWith(browser.panel, 'left', { rank: 101 });
+    expect(browser.panel).toBeInstanceOf(Widget);
+    expect(browser.panel.id).toBe('eos-browser');
+    expect(restore).toHaveBeenCalledWith(browser.panel, 'eos-browser');
+    expect(app.commands.hasCommand(CommandIDs.copyUri)).toBe(true);
+    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
+    expect(browser.model.roots).toHaveLength(4);
+    browser.panel.dispose();
+    browser.model.dispose();
+  });
+
+  it('declares the context menu on EOS items in its schema, and no settings yet', () => {
+    expect(schema['jupyter.lab.menus'].context).toContainEqual({
+      command: CommandIDs.copyUri,
+      selector: '.jp-EosBrowser-item',
+      rank: 1
+    });
+    expect(schema['jupyter.lab.shortcuts']).toEqual([]);
+    expect(schema).toMatchObject({ type: 'object', properties: {}, additionalProperties: false });
+  });
+});

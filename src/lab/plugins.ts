@@ -1,0 +1,39 @@
+/**
+ * The extension's plugins.
+ */
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+
+import { addCommands } from './commands';
+import { EosBrowserPanel } from './components/browser';
+import { EosBrowserModel } from './model';
+import { CommandIDs, IEosBrowser } from './tokens';
+
+/** The EOS sidebar panel and the commands acting on its items. */
+export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
+  id: 'jupyterlab-eos:plugin',
+  description: 'Adds the EOS sidebar (My files, Organization, Gencove, Users) and the commands acting on its items.',
+  autoStart: true,
+  provides: IEosBrowser,
+  optional: [ILayoutRestorer, ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): IEosBrowser => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_eos');
+    const model = new EosBrowserModel({ serverSettings: app.serviceManager.serverSettings, translator });
+    const panel = new EosBrowserPanel({ model, translator });
+    app.shell.add(panel, 'left', { rank: 101 });
+    restorer?.add(panel, panel.id);
+
+    addCommands(app.commands, model, trans);
+    if (palette) {
+      palette.addItem({ command: CommandIDs.copyUri, category: trans.__('EOS') });
+    }
+    return { model, panel };
+  }
+};

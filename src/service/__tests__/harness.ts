@@ -1,0 +1,242 @@
+/**
+ * Test harness: the moto S3 server the global setup started, S3 clients for
+ * it, and the real service listening on a temporary unix socket.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ClientConfig
+} from '@aws-sdk/client-s3';
+import { DEFAULT_DISK_LIMIT, makeContext } from '../../core';
+import { ServiceConfig } from '../config';
+import { ServiceOptions, createService } from '../server';
+
+/** What test/moto-global-setup.js started. */
+export interface TestS3 {
+  endpoint: string;
+  userId: string;
+  orgId: string;
+  otherUserId: string;
+  orgBucket: string;
+  gencoveBucket: string;
+}
+
+export const S3: TestS3 = JSON.parse(process.env.EOS_TEST_S3 ?? 'null');
+if (!S3) {
+  throw new Error('EOS_TEST_S3 is not set: run the service tests through jest (test/moto-global-setup.js)');
+}
+
+// The service's own clients use the SDK's default chain: give it moto's credentials.
+process.env.AWS_ACCESS_KEY_ID = 'testing';
+process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+delete process.env.AWS_PROFILE;
+delete process.env.AWS_SESSION_TOKEN;
+
+/** A short random name, unique per suite, for folders and buckets. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+export { randomUUID };
+
+/** An S3 client for moto, with static test credentials unless overridden. */
+export function testClient(overrides: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    region: 'us-east-1',
+    endpoint: S3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    ...overrides
+  });
+}
+
+/** A configuration pointing at moto, the test ids and a temporary root dir. */
+export function testConfig(overrides: Partial<ServiceConfig> & { orgBucket?: string; gencoveBucket?: string } = {}): ServiceConfig {
+  const { orgBucket, gencoveBucket, ...rest } = overrides;
+  return {
+    context: makeContext({
+      userId: S3.userId,
+      orgId: S3.orgId,
+      orgBucket: orgBucket ?? S3.orgBucket,
+      gencoveBucket: gencoveBucket ?? S3.gencoveBucket
+    }),
+    contextProblem: null,
+    endpoint: S3.endpoint,
+    region: 'us-east-1',
+    rootDir: fs.realpathSync(os.tmpdir()),
+    diskLimit: DEFAULT_DISK_LIMIT,
+    ...rest
+  };
+}
+
+/** An HTTP answer with its JSON body parsed (or null). */
+export interface Reply<T = any> {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: T;
+  raw: string;
+}
+
+/** A request to the service. */
+export interface Req {
+  method?: string;
+  path: string;
+  query?: Record<string, string | number>;
+  headers?: http.OutgoingHttpHeaders;
+  body?: string | Buffer;
+  /** Send the body in chunks without a Content-Length. */
+  chunked?: boolean;
+}
+
+/** Assert that a reply is the API error `code` with `status`, its message containing or matching `message`. */
+export function expectError(reply: Reply, status: number, code: string, message?: string | RegExp): void {
+  expect({ status: reply.status, code: reply.body?.code }).toEqual({ status, code });
+  if (typeof message === 'string') {
+    expect(reply.body.message).toContain(message);
+  } else if (message) {
+    expect(reply.body.message).toMatch(message);
+  }
+}
+
+/** Send one request over a unix socket. */
+export function request(socketPath: string, req: Req): Promise<Reply> {
+  const qs = req.query ? new URLSearchParams(Object.entries(req.query).map(([k, v]) => [k, String(v)])).toString() : '';
+  return new Promise((resolve, reject) => {
+    const r = http.request(
+      { socketPath, method: req.method ?? 'GET', path: qs ? `${req.path}?${qs}` : req.path, headers: req.headers, agent: false },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = null;
+          try {
+            body = raw ? JSON.parse(raw) : null;
+          } catch {
+            body = null;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, raw });
+        });
+      }
+    );
+    r.on('error', reject);
+    if (req.body !== undefined && req.chunked) {
+      const buf = Buffer.from(req.body);
+      for (let i = 0; i < buf.length; i += 8192) {
+        r.write(buf.subarray(i, i + 8192));
+      }
+      r.end();
+    } else {
+      r.end(req.body);
+    }
+  });
+}
+
+/** The service running in-process on a temporary unix socket. */
+export interface Running {
+  socket: string;
+  logs: string[];
+  get(path: string, query?: Record<string, string | number>, headers?: http.OutgoingHttpHeaders): Promise<Reply>;
+  /** POST JSON with a token `Authorization` header (XSRF-exempt) unless headers are given. */
+  post(path: string, body: unknown, headers?: http.OutgoingHttpHeaders): Promise<Reply>;
+  request(req: Req): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+/** Start the service for `config` on a unix socket in a new temporary directory. */
+export async function startService(config: ServiceConfig = testConfig(), options: ServiceOptions = {}): Promise<Running> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-svc-'));
+  const socket = path.join(dir, 'service.sock');
+  const logs: string[] = [];
+  const server = createService(config, { log: line => logs.push(line), ...options });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, resolve);
+  });
+  const send = (req: Req) => request(socket, req);
+  return {
+    socket,
+    logs,
+    request: send,
+    get: (p, query, headers) => send({ path: p, query, headers }),
+    post: (p, body, headers = { Authorization: 'token test' }) =>
+      send({
+        method: 'POST',
+        path: p,
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(body)
+      }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>(resolve => server.close(() => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/** Write objects: key -> body (a string or bytes). */
+export async function putObjects(client: S3Client, bucket: string, objects: Record<string, string | Buffer>): Promise<void> {
+  const entries = Object.entries(objects);
+  for (let i = 0; i < entries.length; i += 16) {
+    await Promise.all(
+      entries.slice(i, i + 16).map(([Key, body]) => {
+        const Body = Buffer.from(body);
+        return client.send(new PutObjectCommand({ Bucket: bucket, Key, Body, ContentLength: Body.length }));
+      })
+    );
+  }
+}
+
+/** Delete every object under `prefix` (a suite cleaning up after itself). */
+export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).map(o => ({ Key: o.Key! }));
+    if (keys.length > 0) {
+      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** Create a bucket of the suite's own. */
+export async function createBucket(client: S3Client, bucket: string): Promise<void> {
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+}
+
+/** Empty and delete a bucket. */
+export async function dropBucket(client: S3Client, bucket: string): Promise<void> {
+  await deletePrefix(client, bucket, '');
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** Every page of a listing, following `next` with `limit` entries per page. */
+export async function listAll(svc: Running, uri: string, limit: number): Promise<{ pages: any[][]; entries: any[] }> {
+  const pages: any[][] = [];
+  let cursor: string | null = null;
+  do {
+    const query: Record<string, string | number> = { uri, limit };
+    if (cursor) {
+      query.cursor = cursor;
+    }
+    const reply = await svc.get('/api/list', query);
+    if (reply.status !== 200) {
+      throw new Error(`list ${uri} answered ${reply.status}: ${reply.raw}`);
+    }
+    pages.push(reply.body.entries);
+    cursor = reply.body.next;
+  } while (cursor);
+  return { pages, entries: pages.flat() };
+}

@@ -1,0 +1,126 @@
+/**
+ * Pure helpers, for the cases a real S3 server cannot produce on demand.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { EosError, makeContext } from '../../core';
+import { staticPage } from '../entries';
+import { planExpiry } from '../presign';
+import { toEosError } from '../s3errors';
+import { cookieValues, safeEqual } from '../security';
+import { EosStore } from '../store';
+
+describe('planExpiry', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const inSeconds = (s: number) => new Date(now + s * 1000);
+
+  it.each([
+    [3600, undefined, { seconds: 3600, limitedBy: 'request' }],
+    [604800, undefined, { seconds: 604800, limitedBy: 'request' }],
+    [604801, undefined, { seconds: 604800, limitedBy: 'maximum' }],
+    [172800, inSeconds(3600), { seconds: 3600, limitedBy: 'credentials' }],
+    [1e12, inSeconds(3600), { seconds: 3600, limitedBy: 'credentials' }],
+    [1e12, inSeconds(30 * 24 * 3600), { seconds: 604800, limitedBy: 'maximum' }],
+    [600, inSeconds(3600), { seconds: 600, limitedBy: 'request' }],
+    [60, inSeconds(60), { seconds: 60, limitedBy: 'request' }]
+  ])('plans %d s with credentials expiring %s', (requested, expires, plan) => {
+    expect(planExpiry(requested, expires, now)).toEqual(plan);
+  });
+
+  it.each([59, 0, -100])('refuses credentials expiring in %d s', left => {
+    expect(() => planExpiry(3600, inSeconds(left), now)).toThrow(
+      expect.objectContaining({ code: 'NoCredentials', message: expect.stringContaining(`expire in ${Math.max(left, 0)} s`) })
+    );
+  });
+});
+
+describe('staticPage', () => {
+  const entries = ['a', 'b', 'c'].map(name => ({ kind: 'folder' as const, name, uri: `e://${name}`, access: 'read' as const }));
+
+  it('pages by offset', () => {
+    expect(staticPage(entries, undefined, 2)).toEqual({ entries: entries.slice(0, 2), next: '2' });
+    expect(staticPage(entries, '2', 2)).toEqual({ entries: entries.slice(2), next: null });
+    expect(staticPage(entries, undefined, 3)).toEqual({ entries, next: null });
+  });
+
+  it.each(['x', '-1', '4', '1.5'])('refuses the cursor %j', cursor => {
+    expect(() => staticPage(entries, cursor, 2)).toThrow(expect.objectContaining({ code: 'InvalidRequest' }));
+  });
+});
+
+describe('toEosError', () => {
+  const where = { uri: 'e://org/a.bam', bucket: 'b1', endpoint: 'https://s3.example' };
+  const s3Error = (name: string, status: number, message = 'boom') =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+  it.each([
+    [s3Error('NoSuchKey', 404), 'NotFound', 'No such object: e://org/a.bam'],
+    [s3Error('NotFound', 404), 'NotFound', 'No such object: e://org/a.bam'],
+    [s3Error('NoSuchBucket', 404), 'NotFound', 'The bucket b1 does not exist'],
+    [s3Error('AccessDenied', 403), 'AccessDenied', 'Access denied to e://org/a.bam'],
+    [s3Error('Forbidden', 403), 'AccessDenied', 'Access denied to e://org/a.bam'],
+    [s3Error('ExpiredToken', 400), 'NoCredentials', 'S3 rejected the AWS credentials (ExpiredToken)'],
+    [s3Error('InvalidAccessKeyId', 403), 'NoCredentials', 'S3 rejected the AWS credentials (InvalidAccessKeyId)'],
+    [s3Error('PermanentRedirect', 301), 'Upstream', 'set EOS_REGION'],
+    [s3Error('SlowDown', 503, 'Please reduce your request rate'), 'Upstream', 'S3 failed on e://org/a.bam: SlowDown'],
+    [Object.assign(new Error('nope'), { name: 'CredentialsProviderError' }), 'NoCredentials', 'No AWS credentials found'],
+    [Object.assign(new Error('getaddrinfo ENOTFOUND s3.example'), { code: 'ENOTFOUND' }), 'Upstream', 'Cannot reach S3 at https://s3.example: ENOTFOUND'],
+    [new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 1.2.3.4:9'), 'Upstream', 'Cannot reach S3 at https://s3.example: ECONNREFUSED'],
+    [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'Upstream', 'did not answer in time'],
+    [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'Upstream', 'did not answer in time'],
+    ['a string', 'Upstream', 'S3 failed on e://org/a.bam']
+  ])('maps %s to %s', (err, code, message) => {
+    const mapped = toEosError(err, where);
+    expect(mapped).toBeInstanceOf(EosError);
+    expect(mapped.code).toBe(code);
+    expect(mapped.message).toContain(message);
+  });
+
+  it('keeps S3 code and message in the details', () => {
+    expect(toEosError(s3Error('SlowDown', 503, 'Please reduce'), where).details).toBe('SlowDown (HTTP 503): Please reduce');
+  });
+
+  it('passes EosErrors through', () => {
+    const err = new EosError('ReadOnly', 'no');
+    expect(toEosError(err, where)).toBe(err);
+  });
+});
+
+describe('cookies and tokens', () => {
+  it('finds every cookie of a name', () => {
+    expect(cookieValues('a=1; _xsrf=t1; b="2"; _xsrf="t2"', '_xsrf')).toEqual(['t1', 't2']);
+    expect(cookieValues('x_xsrf=1; _xsrfx=2', '_xsrf')).toEqual([]);
+    expect(cookieValues(undefined, '_xsrf')).toEqual([]);
+  });
+
+  it('compares tokens of any length', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual('', '')).toBe(true);
+  });
+});
+
+describe('a cursor S3 does not accept', () => {
+  // Real S3 answers a foreign continuation token with 400 InvalidArgument; moto ignores it.
+  const refusing = {
+    send: async () => {
+      throw Object.assign(new Error('The continuation token provided is incorrect'), {
+        name: 'InvalidArgument',
+        $metadata: { httpStatusCode: 400 }
+      });
+    }
+  } as unknown as S3Client;
+  const ctx = makeContext({ userId: 'd3fcaf74-2152-4ed5-9834-9ecb1db4dd6c', orgId: 'c4b6da6d-8e1f-4c7a-9b2d-5a0e3f6c1d27' });
+  const store = new EosStore(refusing, ctx, 'https://s3.example');
+
+  it('is an invalid request, not an upstream failure', async () => {
+    await expect(store.list('e://org/a/', { cursor: 'foreign', limit: 10 })).rejects.toMatchObject({
+      code: 'InvalidRequest',
+      message: "Invalid 'cursor': S3 did not accept it for e://org/a/; list again from the start"
+    });
+  });
+
+  it('is an upstream failure without a cursor', async () => {
+    await expect(store.list('e://org/a/', { limit: 10 })).rejects.toMatchObject({ code: 'Upstream' });
+  });
+});

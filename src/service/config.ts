@@ -1,0 +1,179 @@
+/**
+ * The service's command line and environment.
+ *
+ *     node eos-service.cjs --socket <path>
+ *
+ * Everything else comes from the environment (the Python shim translates
+ * Jupyter's configuration into these same variables):
+ *
+ * | variable | meaning | default |
+ * |---|---|---|
+ * | `GENCOVE_USER_ID`, `GENCOVE_ORGANIZATION_ID` | the user's and organization's UUIDs | none: S3 routes answer `NotConfigured` |
+ * | `EOS_ORG_BUCKET`, `EOS_GENCOVE_BUCKET` | bucket overrides | derived from the org id / `gencove-explorer-data` |
+ * | `EOS_ENDPOINT_URL` (else `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`) | an S3-compatible endpoint (path-style addressing) | AWS |
+ * | `EOS_REGION` (else `AWS_REGION`, else `AWS_DEFAULT_REGION`) | the S3 region | `us-east-1` |
+ * | `EOS_ROOT_DIR` | the Jupyter root directory | the working directory |
+ * | `EOS_DISK_LIMIT` | the instance's disk allowance, in bytes | 200 GB |
+ *
+ * AWS credentials come from the SDK's default chain; this module never reads them.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_DISK_LIMIT, EosContext, EosError, makeContext } from '../core';
+
+/** A configuration the service cannot start with; `main` exits with `exitCode`. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 2
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The command line. */
+export interface ServiceArgs {
+  /** The unix socket to listen on. */
+  socket: string;
+}
+
+/** Everything the service needs to know, resolved from the environment. */
+export interface ServiceConfig {
+  /** Who the user is and where the data lives; null when the ids are missing or invalid. */
+  context: EosContext | null;
+  /** Why `context` is null: the message `NotConfigured` answers carry. */
+  contextProblem: string | null;
+  /** A custom S3 endpoint URL, or undefined for AWS. */
+  endpoint: string | undefined;
+  region: string;
+  /** The Jupyter root directory: absolute, symbolic links resolved. */
+  rootDir: string;
+  /** The disk allowance in bytes. */
+  diskLimit: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const USAGE = 'usage: eos-service --socket <path>';
+
+/**
+ * Parse the command line (without `node` and the script).
+ *
+ * @throws ConfigError (exit code 2) without `--socket` or with an unknown argument.
+ */
+export function parseArgs(argv: readonly string[]): ServiceArgs {
+  let socket: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--socket') {
+      socket = argv[++i];
+    } else if (arg.startsWith('--socket=')) {
+      socket = arg.slice('--socket='.length);
+    } else {
+      throw new ConfigError(`eos-service: unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
+    }
+  }
+  if (!socket) {
+    throw new ConfigError(`eos-service: --socket <path> is required (the service listens only on a unix socket)\n${USAGE}`);
+  }
+  return { socket };
+}
+
+/** The first variable of `names` that is set to a non-blank value. */
+export function firstSet(env: Env, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Resolve the configuration from the environment.
+ *
+ * Missing or invalid user/organization ids are not fatal: the service starts
+ * and explains what to set. A bad endpoint URL, root dir or disk limit is.
+ *
+ * @throws ConfigError for values the service cannot run with.
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): ServiceConfig {
+  const { context, problem } = contextFrom(env);
+  return {
+    context,
+    contextProblem: problem,
+    endpoint: endpointFrom(env),
+    region: firstSet(env, 'EOS_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1',
+    rootDir: rootDirFrom(env, cwd),
+    diskLimit: diskLimitFrom(env)
+  };
+}
+
+function contextFrom(env: Env): { context: EosContext | null; problem: string | null } {
+  const userId = firstSet(env, 'GENCOVE_USER_ID');
+  const orgId = firstSet(env, 'GENCOVE_ORGANIZATION_ID');
+  const missing = [userId ? null : 'GENCOVE_USER_ID', orgId ? null : 'GENCOVE_ORGANIZATION_ID'].filter(Boolean);
+  if (missing.length > 0) {
+    return {
+      context: null,
+      problem:
+        `EOS is not configured: set ${missing.join(' and ')} (UUIDs) in the environment of the Jupyter server, ` +
+        'or the matching jupyterlab-eos options in the Jupyter configuration'
+    };
+  }
+  try {
+    const context = makeContext({
+      userId: userId!,
+      orgId: orgId!,
+      orgBucket: firstSet(env, 'EOS_ORG_BUCKET'),
+      gencoveBucket: firstSet(env, 'EOS_GENCOVE_BUCKET')
+    });
+    return { context, problem: null };
+  } catch (err) {
+    const reason = err instanceof EosError ? err.message : String(err);
+    return {
+      context: null,
+      problem: `EOS is not configured: ${reason}; check GENCOVE_USER_ID and GENCOVE_ORGANIZATION_ID`
+    };
+  }
+}
+
+function endpointFrom(env: Env): string | undefined {
+  const endpoint = firstSet(env, 'EOS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL');
+  if (endpoint === undefined) {
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConfigError(`eos-service: the S3 endpoint ${JSON.stringify(endpoint)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`eos-service: the S3 endpoint ${JSON.stringify(endpoint)} must be an http:// or https:// URL`);
+  }
+  return endpoint;
+}
+
+function rootDirFrom(env: Env, cwd: string): string {
+  const root = path.resolve(cwd, firstSet(env, 'EOS_ROOT_DIR') ?? '.');
+  try {
+    return fs.realpathSync(root);
+  } catch {
+    throw new ConfigError(`eos-service: the root directory ${root} (EOS_ROOT_DIR) does not exist`);
+  }
+}
+
+function diskLimitFrom(env: Env): number {
+  const text = firstSet(env, 'EOS_DISK_LIMIT');
+  if (text === undefined) {
+    return DEFAULT_DISK_LIMIT;
+  }
+  const limit = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(limit) || limit <= 0) {
+    throw new ConfigError(`eos-service: EOS_DISK_LIMIT must be a positive number of bytes, not ${JSON.stringify(text)}`);
+  }
+  return limit;
+}

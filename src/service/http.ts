@@ -1,0 +1,121 @@
+/**
+ * Small HTTP helpers: JSON responses, JSON request bodies, query strings.
+ */
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { EosError } from '../core';
+
+/** The largest JSON request body, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Send a small JSON response that no cache keeps. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff'
+  });
+  res.end(text);
+}
+
+/** Send an API error as `{code, message, details?}` with its status. */
+export function sendError(res: ServerResponse, err: EosError, headers: Record<string, string> = {}): void {
+  sendJson(res, err.status, err.toJSON(), headers);
+}
+
+/** A request target split into its path and query; the path is not decoded. */
+export interface Target {
+  path: string;
+  query: URLSearchParams;
+}
+
+/** Split `req.url` (`/api/list?uri=...`) without resolving it as a URL. */
+export function parseTarget(url: string | undefined): Target {
+  const text = url ?? '/';
+  const q = text.indexOf('?');
+  return q < 0
+    ? { path: text, query: new URLSearchParams() }
+    : { path: text.slice(0, q), query: new URLSearchParams(text.slice(q + 1)) };
+}
+
+/**
+ * The query parameters as an object.
+ *
+ * @throws EosError `InvalidRequest` for a parameter given more than once.
+ */
+export function queryObject(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of query) {
+    if (Object.prototype.hasOwnProperty.call(out, name)) {
+      throw new EosError('InvalidRequest', `Invalid request: query parameter '${name}' is given more than once`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+function tooLarge(): EosError {
+  return new EosError('PayloadTooLarge', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+}
+
+/**
+ * Read and parse a JSON request body of at most `MAX_BODY_BYTES`.
+ *
+ * On overflow this rejects at once and leaves the rest of the body to drain,
+ * so that the error can still be answered (with `Connection: close`).
+ *
+ * @throws EosError `InvalidRequest` for another content type, an empty body,
+ *   invalid UTF-8 or invalid JSON; `PayloadTooLarge` beyond the limit.
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    throw new EosError('InvalidRequest', `The request body must be JSON (Content-Type: application/json), not ${type || 'missing'}`);
+  }
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+    req.resume();
+    throw tooLarge();
+  }
+  const bytes = await collect(req);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new EosError('InvalidRequest', 'The request body is not valid UTF-8');
+  }
+  if (text.trim() === '') {
+    throw new EosError('InvalidRequest', 'The request body is empty: expected a JSON object');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new EosError('InvalidRequest', `The request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** The body's bytes; rejects as soon as it grows past the limit, draining the rest. */
+function collect(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) {
+        return;
+      }
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', err => reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`)));
+  });
+}

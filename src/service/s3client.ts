@@ -1,0 +1,38 @@
+/**
+ * The S3 client: region, endpoint, timeouts and retries.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { ServiceConfig } from './config';
+
+/** Attempts per S3 request (the first try and two retries). */
+export const S3_MAX_ATTEMPTS = 3;
+/** Milliseconds to establish a connection before giving up on an attempt. */
+export const S3_CONNECT_TIMEOUT_MS = 3000;
+/** Milliseconds a connection may stay silent before the attempt fails. */
+export const S3_SOCKET_TIMEOUT_MS = 30000;
+/** Concurrent connections to S3 (transfers run several parts in flight). */
+export const S3_MAX_SOCKETS = 64;
+
+/**
+ * A client for the configured endpoint and region, with credentials from the
+ * SDK's default chain. A custom endpoint uses path-style addressing.
+ */
+export function createS3Client(config: Pick<ServiceConfig, 'endpoint' | 'region'>): S3Client {
+  return new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: config.endpoint !== undefined,
+    maxAttempts: S3_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: S3_CONNECT_TIMEOUT_MS,
+      socketTimeout: S3_SOCKET_TIMEOUT_MS,
+      httpAgent: { keepAlive: true, maxSockets: S3_MAX_SOCKETS },
+      httpsAgent: { keepAlive: true, maxSockets: S3_MAX_SOCKETS }
+    }
+  });
+}
+
+/** A human label of where S3 requests go, for error messages. */
+export function endpointLabel(config: Pick<ServiceConfig, 'endpoint' | 'region'>): string {
+  return config.endpoint ?? `AWS S3 (${config.region})`;
+}

@@ -1,0 +1,128 @@
+/**
+ * The one place S3 and network failures become API errors.
+ */
+import { EosError } from '../core';
+
+/** What a failed S3 call was about, for the message. */
+export interface S3ErrorContext {
+  /** The `e://` URI the user asked about, if any. */
+  uri?: string;
+  /** The bucket the call went to. */
+  bucket: string;
+  /** Where S3 requests go (see `endpointLabel`). */
+  endpoint: string;
+}
+
+/** Node's codes for a server that cannot be reached. */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED'
+]);
+
+/** Error names of the SDK's credential providers. */
+const CREDENTIAL_PROVIDER_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
+
+/** S3 codes that mean the credentials were found but are not accepted. */
+const REJECTED_CREDENTIALS = new Set(['ExpiredToken', 'InvalidAccessKeyId', 'InvalidToken', 'SignatureDoesNotMatch']);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function asErrorLike(err: unknown): ErrorLike {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : { message: String(err) };
+}
+
+/** The S3 error code (or the SDK's name for it) and the HTTP status, when S3 answered. */
+function s3Code(e: ErrorLike): { code: string; status: number | undefined } {
+  return { code: e.Code ?? e.name ?? 'Error', status: e.$metadata?.httpStatusCode };
+}
+
+/**
+ * The Node network error code of a failure, if it is one. The SDK's retry
+ * layer wraps errors from another realm (as under jest) into a plain Error
+ * whose message alone keeps the code.
+ */
+function networkCode(e: ErrorLike): string | undefined {
+  if (e.code !== undefined) {
+    return NETWORK_CODES.has(e.code) ? e.code : undefined;
+  }
+  return (e.message ?? '').match(/\bE[A-Z_]+\b/g)?.find(c => NETWORK_CODES.has(c));
+}
+
+/** A connection or request timeout, or the per-call deadline (an abort). */
+function isTimeout(e: ErrorLike): boolean {
+  return e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'ETIMEDOUT';
+}
+
+/**
+ * Map anything an S3 call threw to an `EosError`.
+ *
+ * - NoSuchBucket: `NotFound` naming the bucket and the settings that choose it;
+ * - NoSuchKey, NotFound, 404: `NotFound` naming the URI;
+ * - AccessDenied, 403: `AccessDenied` naming the URI;
+ * - credential provider failures and rejected credentials: `NoCredentials`;
+ * - unreachable endpoint, timeouts: `Upstream` naming the endpoint;
+ * - anything else: `Upstream` with S3's code and message in the details.
+ */
+export function toEosError(err: unknown, where: S3ErrorContext): EosError {
+  if (err instanceof EosError) {
+    return err;
+  }
+  const e = asErrorLike(err);
+  const message = e.message ?? '';
+  const what = where.uri ?? `s3://${where.bucket}`;
+  if (e.name !== undefined && CREDENTIAL_PROVIDER_ERRORS.has(e.name)) {
+    return new EosError(
+      'NoCredentials',
+      'No AWS credentials found: the service uses the AWS SDK default chain (instance role, ' +
+        'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...); none of them provided credentials',
+      message
+    );
+  }
+  if (isTimeout(e)) {
+    return new EosError('Upstream', `S3 at ${where.endpoint} did not answer in time`, message);
+  }
+  const network = networkCode(e);
+  if (network !== undefined) {
+    return new EosError('Upstream', `Cannot reach S3 at ${where.endpoint}: ${network}`, message);
+  }
+  const { code, status } = s3Code(e);
+  const details = `${code}${status ? ` (HTTP ${status})` : ''}: ${message}`;
+  if (code === 'NoSuchBucket') {
+    return new EosError(
+      'NotFound',
+      `The bucket ${where.bucket} does not exist: check GENCOVE_ORGANIZATION_ID, ` +
+        'or the bucket overrides EOS_ORG_BUCKET / EOS_GENCOVE_BUCKET',
+      details
+    );
+  }
+  if (code === 'NoSuchKey' || code === 'NotFound' || status === 404) {
+    return new EosError('NotFound', `No such object: ${what}`, details);
+  }
+  if (REJECTED_CREDENTIALS.has(code)) {
+    return new EosError('NoCredentials', `S3 rejected the AWS credentials (${code}) while accessing ${what}`, details);
+  }
+  if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+    return new EosError('AccessDenied', `Access denied to ${what}`, details);
+  }
+  if (code === 'PermanentRedirect' || status === 301) {
+    return new EosError(
+      'Upstream',
+      `The bucket ${where.bucket} is in another region than ${where.endpoint}: set EOS_REGION`,
+      details
+    );
+  }
+  return new EosError('Upstream', `S3 failed on ${what}: ${code}`, details);
+}

@@ -1,0 +1,225 @@
+/**
+ * EOS on S3: list one level, stat, and the plumbing every S3 call shares.
+ *
+ * Only keys under a namespace's `files/` prefix are ever shown: listings are
+ * confined to those prefixes, and `e://users/` shows only user-id folders.
+ */
+import {
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectsV2CommandOutput,
+  S3Client
+} from '@aws-sdk/client-s3';
+import {
+  Entry,
+  EosContext,
+  EosError,
+  EosPath,
+  ListResponse,
+  ME,
+  StatResponse,
+  USERS_PREFIX,
+  WhoAmIResponse,
+  accessOf,
+  formatEosUri,
+  isFolder,
+  isUuid,
+  parseLocation,
+  toS3
+} from '../core';
+import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
+import { S3ErrorContext, toEosError } from './s3errors';
+
+/** Milliseconds one metadata call (list, head) may take, retries included. */
+export const METADATA_DEADLINE_MS = 30000;
+
+/** Where a call goes, for error messages. */
+type Where = Omit<S3ErrorContext, 'endpoint'>;
+
+/** List options. */
+export interface ListOptions {
+  /** The `next` of the previous page. */
+  cursor?: string;
+  /** Entries per page, 1..1000. */
+  limit: number;
+}
+
+/** The user's view of EOS through one S3 client. */
+export class EosStore {
+  /**
+   * @param client the S3 client (credentials from its provider)
+   * @param ctx who the user is and which buckets hold EOS
+   * @param endpoint a label of where S3 requests go, for error messages
+   */
+  constructor(
+    readonly client: S3Client,
+    readonly ctx: EosContext,
+    readonly endpoint: string
+  ) {}
+
+  /** Parse an `e://` or `s3://` URI into a canonical path. */
+  locate(uri: string): EosPath {
+    return parseLocation(uri, this.ctx);
+  }
+
+  /**
+   * Run one S3 call with a deadline, mapping its failure to an `EosError`.
+   * `call` receives the abort signal to pass to `client.send`.
+   */
+  async s3<T>(where: Where, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await call(AbortSignal.timeout(METADATA_DEADLINE_MS));
+    } catch (err) {
+      throw toEosError(err, { ...where, endpoint: this.endpoint });
+    }
+  }
+
+  /** Who the user is, their buckets and namespaces. */
+  whoami(version: string): WhoAmIResponse {
+    const { userId, orgId, orgBucket, gencoveBucket } = this.ctx;
+    const home = formatEosUri({ namespace: 'users', user: ME, key: '' });
+    return { userId, orgId, orgBucket, gencoveBucket, home, namespaces: namespaceInfo(this.ctx), version };
+  }
+
+  /**
+   * One page of a folder: its folders, then its objects. A URI without a
+   * trailing slash is listed as the folder it names.
+   *
+   * @throws EosError `NotFound` for a folder that does not exist (namespace
+   *   roots and the user's own space list empty instead).
+   */
+  async list(uri: string, options: ListOptions): Promise<ListResponse> {
+    const path = this.locate(uri);
+    if (path.namespace === null) {
+      const roots = namespaceRoots().map(p => folderEntry(p, this.ctx));
+      return { uri: formatEosUri(path), access: accessOf(path, this.ctx), ...staticPage(roots, options.cursor, options.limit) };
+    }
+    if (path.namespace === 'users' && path.user === null) {
+      return this.listUsers(path, options);
+    }
+    return this.listFolder(isFolder(path) ? path : { ...path, key: `${path.key}/` }, options);
+  }
+
+  /** A page of one level under `prefix` (a folder's `files/`-confined key prefix). */
+  private async listLevel(bucket: string, prefix: string, uri: string, options: ListOptions): Promise<ListObjectsV2CommandOutput> {
+    const command = new ListObjectsV2Command({
+      Bucket: bucket,
+      Prefix: prefix,
+      Delimiter: '/',
+      MaxKeys: options.limit,
+      ContinuationToken: options.cursor
+    });
+    try {
+      return await this.s3({ bucket, uri }, abortSignal => this.client.send(command, { abortSignal }));
+    } catch (err) {
+      // S3 answers a token it did not issue for this listing with InvalidArgument.
+      if (options.cursor !== undefined && err instanceof EosError && err.details?.startsWith('InvalidArgument')) {
+        throw new EosError('InvalidRequest', `Invalid 'cursor': S3 did not accept it for ${uri}; list again from the start`, err.details);
+      }
+      throw err;
+    }
+  }
+
+  private async listFolder(folder: EosPath, options: ListOptions): Promise<ListResponse> {
+    const uri = formatEosUri(folder);
+    const { bucket, key: prefix } = toS3(folder, this.ctx);
+    const page = await this.listLevel(bucket, prefix, uri, options);
+    const entries: Entry[] = [];
+    for (const p of page.CommonPrefixes ?? []) {
+      const rel = p.Prefix!.slice(prefix.length);
+      entries.push(folderEntry({ ...folder, key: folder.key + rel }, this.ctx));
+    }
+    let marker = false;
+    for (const o of page.Contents ?? []) {
+      const rel = o.Key!.slice(prefix.length);
+      if (rel === '') {
+        marker = true; // the folder's own marker object
+        continue;
+      }
+      entries.push(
+        objectEntry({ ...folder, key: folder.key + rel }, this.ctx, {
+          size: o.Size,
+          modified: o.LastModified,
+          storageClass: o.StorageClass
+        })
+      );
+    }
+    const next = page.IsTruncated ? (page.NextContinuationToken ?? null) : null;
+    if (options.cursor === undefined && entries.length === 0 && !marker && next === null && !this.alwaysExists(folder)) {
+      throw new EosError('NotFound', `${uri} does not exist`);
+    }
+    return { uri, access: accessOf(folder, this.ctx), entries, next };
+  }
+
+  /** Namespace roots and the user's own space exist even when empty. */
+  private alwaysExists(folder: EosPath): boolean {
+    return folder.key === '' && (folder.namespace !== 'users' || folder.user === ME);
+  }
+
+  /** `e://users/`: the user-id folders of the org bucket (other names are not EOS). */
+  private async listUsers(path: EosPath, options: ListOptions): Promise<ListResponse> {
+    const uri = formatEosUri(path);
+    const bucket = this.ctx.orgBucket;
+    const page = await this.listLevel(bucket, USERS_PREFIX, uri, options);
+    const entries: Entry[] = [];
+    for (const p of page.CommonPrefixes ?? []) {
+      const id = p.Prefix!.slice(USERS_PREFIX.length, -1);
+      if (isUuid(id) && id === id.toLowerCase()) {
+        const user = id === this.ctx.userId ? ME : id;
+        entries.push(folderEntry({ namespace: 'users', user, key: '' }, this.ctx));
+      }
+    }
+    const next = page.IsTruncated ? (page.NextContinuationToken ?? null) : null;
+    return { uri, access: accessOf(path, this.ctx), entries, next };
+  }
+
+  /**
+   * An object's or folder's facts. A key without a trailing slash that is no
+   * object but has children is answered as that folder.
+   *
+   * @throws EosError `NotFound` when nothing is there.
+   */
+  async stat(uri: string): Promise<StatResponse> {
+    const path = this.locate(uri);
+    if (path.key === '') {
+      return folderEntry(path, this.ctx);
+    }
+    const { bucket, key } = toS3(path, this.ctx);
+    const canonicalUri = formatEosUri(path);
+    if (isFolder(path)) {
+      if (await this.hasKeysUnder(bucket, key, canonicalUri)) {
+        return folderEntry(path, this.ctx);
+      }
+      throw new EosError('NotFound', `${canonicalUri} does not exist`);
+    }
+    try {
+      const head = await this.s3({ bucket, uri: canonicalUri }, abortSignal =>
+        this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal })
+      );
+      return objectEntry(path, this.ctx, {
+        size: head.ContentLength,
+        modified: head.LastModified,
+        storageClass: head.StorageClass,
+        etag: head.ETag,
+        contentType: head.ContentType
+      });
+    } catch (err) {
+      if (!(err instanceof EosError && err.code === 'NotFound')) {
+        throw err;
+      }
+      const folder: EosPath = { ...path, key: `${path.key}/` };
+      if (await this.hasKeysUnder(bucket, `${key}/`, formatEosUri(folder))) {
+        return folderEntry(folder, this.ctx);
+      }
+      throw err;
+    }
+  }
+
+  /** Whether any key starts with `prefix` (a folder marker or anything inside). */
+  private async hasKeysUnder(bucket: string, prefix: string, uri: string): Promise<boolean> {
+    const page = await this.s3({ bucket, uri }, abortSignal =>
+      this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal })
+    );
+    return (page.Contents?.length ?? 0) > 0;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Galata (Playwright) configuration for the browser tests.
+ *
+ * The web server is the demo in Galata mode: moto seeded with the demo data
+ * and JupyterLab with this extension on http://localhost:8888. The browser is
+ * Debian's chromium (never a Playwright download).
+ */
+const path = require('path');
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const root = path.resolve(__dirname, '..');
+const python = process.env.EOS_PYTHON || path.join(root, '.venv', 'bin', 'python');
+
+module.exports = {
+  ...baseConfig,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  workers: 1,
+  retries: 0,
+  use: {
+    ...baseConfig.use,
+    baseURL: 'http://localhost:8888',
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.EOS_CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    }
+  },
+  webServer: {
+    command: `${python} -m devtools.demo --galata`,
+    cwd: root,
+    url: 'http://localhost:8888/lab',
+    timeout: 180 * 1000,
+    reuseExistingServer: !process.env.CI,
+    // EOS_UI_DEBUG=1 shows the server's and the service's logs
+    stdout: process.env.EOS_UI_DEBUG ? 'pipe' : 'ignore',
+    stderr: process.env.EOS_UI_DEBUG ? 'pipe' : 'ignore'
+  }
+};
