@@ -29,7 +29,7 @@ test-js: install
 	npx jest --ci
 
 test-python: install
-	$(PY) -m pytest jupyterlab_eos/tests
+	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py
 
 test-ui: install chromium
 	cd ui-tests && npx playwright test

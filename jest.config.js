@@ -7,6 +7,10 @@
  */
 const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 
+// Built or installed copies jest must not crawl (haste collisions, slow start).
+const ignored = ['<rootDir>/.venv/', '<rootDir>/.demo/', '<rootDir>/lib/', '<rootDir>/jupyterlab_eos/', '<rootDir>/ui-tests/'];
+const common = { modulePathIgnorePatterns: ignored, testPathIgnorePatterns: ['/node_modules/', ...ignored] };
+
 const tsTransform = {
   '^.+\\.tsx?$': ['ts-jest', { tsconfig: './tsconfig.test.json' }]
 };
@@ -23,12 +27,14 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     {
+      ...common,
       displayName: 'core',
       testEnvironment: 'node',
       transform: tsTransform,
       testMatch: ['<rootDir>/src/core/**/__tests__/*.spec.ts']
     },
     {
+      ...common,
       displayName: 'service',
       testEnvironment: 'node',
       transform: tsTransform,
@@ -38,6 +44,7 @@ module.exports = {
     },
     {
       ...lab,
+      ...common,
       displayName: 'lab',
       testMatch: ['<rootDir>/src/lab/**/__tests__/*.spec.ts?(x)'],
       testEnvironmentOptions: {

@@ -66,6 +66,17 @@ def service_env(endpoint: str) -> dict[str, str]:
     }
 
 
+def die_with_parent() -> None:
+    """In the child: get SIGTERM if the demo dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: Ctrl-C and SIGTERM still clean up
+        pass
+
+
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -104,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         port, token = free_port(args.port), secrets.token_hex(24)
         lab += [f"--ServerApp.ip={args.ip}", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}"]
         lab += ["--ServerApp.port_retries=0"]
-    proc = subprocess.Popen(lab, env=env, start_new_session=True)
+    # Its own session, so a terminal's Ctrl-C reaches only the demo, which then
+    # stops JupyterLab without its interactive shutdown prompt.
+    proc = subprocess.Popen(lab, env=env, start_new_session=True, preexec_fn=die_with_parent)
 
     def stop(*_):
         raise KeyboardInterrupt

@@ -39,6 +39,8 @@ module.exports = {
     url: 'http://localhost:8888/lab',
     timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI,
+    // SIGTERM lets the demo stop JupyterLab and the EOS service (the default is SIGKILL)
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30000 },
     // EOS_UI_DEBUG=1 shows the server's and the service's logs
     stdout: process.env.EOS_UI_DEBUG ? 'pipe' : 'ignore',
     stderr: process.env.EOS_UI_DEBUG ? 'pipe' : 'ignore'

@@ -56,30 +56,47 @@ export function queryObject(query: URLSearchParams): Record<string, string> {
   return out;
 }
 
-function tooLarge(): EosError {
-  return new EosError('PayloadTooLarge', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+/**
+ * Read the whole request body, keeping at most `MAX_BODY_BYTES` of it.
+ *
+ * Every request is read to its end before it is answered, errors included:
+ * the proxy writes the body after the headers, and answering (and closing)
+ * before it has arrived breaks the proxy's write and turns our answer into
+ * its 500. Bytes past the limit are read and discarded.
+ *
+ * @returns the body, or null when it was larger than the limit
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+      } else {
+        chunks.length = 0;
+      }
+    });
+    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
+    req.on('error', err => reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`)));
+  });
 }
 
 /**
- * Read and parse a JSON request body of at most `MAX_BODY_BYTES`.
- *
- * On overflow this rejects at once and leaves the rest of the body to drain,
- * so that the error can still be answered (with `Connection: close`).
+ * Parse a JSON request body read by `readBody`.
  *
  * @throws EosError `InvalidRequest` for another content type, an empty body,
  *   invalid UTF-8 or invalid JSON; `PayloadTooLarge` beyond the limit.
  */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export function parseJsonBody(req: IncomingMessage, bytes: Buffer | null): unknown {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
-    req.resume();
     throw new EosError('InvalidRequest', `The request body must be JSON (Content-Type: application/json), not ${type || 'missing'}`);
   }
-  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
-    req.resume();
-    throw tooLarge();
+  if (bytes === null) {
+    throw new EosError('PayloadTooLarge', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
   }
-  const bytes = await collect(req);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -94,28 +111,4 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch (err) {
     throw new EosError('InvalidRequest', `The request body is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-/** The body's bytes; rejects as soon as it grows past the limit, draining the rest. */
-function collect(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) {
-        return;
-      }
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        failed = true;
-        chunks.length = 0;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', err => reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`)));
-  });
 }

@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError, MAX_LIST_LIMIT, Routes } from '../core';
 import { ServiceConfig } from './config';
 import { diskUsage } from './disk';
-import { parseTarget, queryObject, readJsonBody, sendError, sendJson } from './http';
+import { parseJsonBody, parseTarget, queryObject, readBody, sendError, sendJson } from './http';
 import { presign } from './presign';
 import { createS3Client, endpointLabel } from './s3client';
 import { ListQuery, PresignBody, StatQuery, validate } from './schemas';
@@ -101,6 +101,7 @@ async function handle(
     log(`eos-service: ${req.method} ${loggable(target.path)} ${res.statusCode} ${ms}ms`);
   });
   try {
+    const raw = await readBody(req);
     checkRequest(req);
     const route = routes.get(target.path);
     if (route === undefined) {
@@ -116,7 +117,7 @@ async function handle(
       return;
     }
     const query = queryObject(target.query);
-    const body = method === 'POST' ? await readJsonBody(req) : undefined;
+    const body = method === 'POST' ? parseJsonBody(req, raw) : undefined;
     sendJson(res, 200, await handler({ query, body }));
   } catch (err) {
     fail(res, err, log);
@@ -136,8 +137,7 @@ function fail(res: http.ServerResponse, err: unknown, log: (line: string) => voi
     res.destroy();
     return;
   }
-  // The rest of an oversized body is not read: close the connection after answering.
-  sendError(res, error, error.code === 'PayloadTooLarge' ? { Connection: 'close' } : {});
+  sendError(res, error);
 }
 
 /** A request path safe to log: printable and short. */

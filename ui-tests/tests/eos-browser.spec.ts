@@ -45,6 +45,19 @@ test.describe('EOS panel', () => {
       await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
     }
     await expect(tree.getByRole('treeitem', { name: 'double', exact: true })).toBeVisible();
+    // leading spaces are part of the key and stay visible
+    const spaced = tree.locator('.jp-EosBrowser-item[data-uri="e://users/me/odd names/  leading spaces.txt"]');
+    const width = (text: string) =>
+      spaced.locator('.jp-EosBrowser-name').evaluate((el, t) => {
+        const probe = el.cloneNode() as HTMLElement;
+        probe.textContent = t;
+        el.parentElement!.appendChild(probe);
+        const w = probe.getBoundingClientRect().width;
+        probe.remove();
+        return w;
+      }, text);
+    const shown = await spaced.locator('.jp-EosBrowser-name').evaluate(el => el.getBoundingClientRect().width);
+    expect(shown).toBeGreaterThan(await width('leading spaces.txt'));
   });
 
   test('pages a folder of 5,000 objects', async ({ page }) => {

@@ -158,3 +158,31 @@ describe('responses and log', () => {
     }
   });
 });
+
+describe('request bodies', () => {
+  /**
+   * jupyter-server-proxy sends `Connection: close` and writes the body after
+   * the headers. Answering a refused request before its body arrives closes
+   * the socket under the proxy's write, and the user gets the proxy's 500
+   * instead of our 403: the service must read the body first.
+   */
+  it('answers a refused POST only after its body has arrived, on the same connection', async () => {
+    const { createConnection } = await import('node:net');
+    const sock = createConnection(svc.socket);
+    let received = '';
+    sock.on('data', chunk => (received += chunk.toString()));
+    const closed = new Promise<void>(resolve => sock.on('close', () => resolve()));
+    await new Promise<void>(resolve => sock.once('connect', () => resolve()));
+    sock.write(
+      `POST /api/presign HTTP/1.1\r\nHost: eos\r\nConnection: close\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n\r\n`
+    );
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(received).toBe('');
+    expect(sock.destroyed).toBe(false);
+    sock.write(BODY);
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 403 /);
+    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)).code).toBe('Forbidden');
+  });
+});
