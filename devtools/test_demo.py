@@ -15,14 +15,19 @@ import requests
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_serves_seeded_eos_and_stops_cleanly(tmp_path):
-    proc = subprocess.Popen(
+def start_demo(tmp_path: Path) -> subprocess.Popen:
+    """`make demo`'s program, on a free port, keeping its files in tmp_path."""
+    return subprocess.Popen(
         [sys.executable, "-m", "devtools.demo", "--port", "0", "--dir", str(tmp_path)],
         cwd=PROJECT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
+
+
+def test_demo_serves_seeded_eos_and_stops_cleanly(tmp_path):
+    proc = start_demo(tmp_path)
     family: list[psutil.Process] = []
     try:
         url = None
@@ -57,13 +62,7 @@ def test_demo_serves_seeded_eos_and_stops_cleanly(tmp_path):
 
 def test_killed_demo_takes_jupyterlab_with_it(tmp_path):
     """Even SIGKILL (as a test runner may send) leaves no server behind."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "devtools.demo", "--port", "0", "--dir", str(tmp_path)],
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    proc = start_demo(tmp_path)
     deadline = time.monotonic() + 120
     while "Press Ctrl-C" not in proc.stdout.readline():
         assert proc.poll() is None and time.monotonic() < deadline

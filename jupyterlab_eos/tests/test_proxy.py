@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 import requests
+
+from devtools.checks import assert_extension_enabled
 
 from .conftest import start_jupyter
 
@@ -40,18 +40,8 @@ def test_entry_point_is_registered():
     assert os.access(cmd[0], os.X_OK), f"node at {cmd[0]} is executable"
 
 
-def jupyter_cli(*args: str) -> str:
-    """Output of a `jupyter` subcommand, without colour codes."""
-    done = subprocess.run([sys.executable, "-m", "jupyter", *args], capture_output=True, text=True)
-    return re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
-
-
 def test_extension_is_listed_and_enabled():
-    line = next(ln for ln in jupyter_cli("labextension", "list").splitlines() if "jupyterlab-eos" in ln)
-    assert "enabled" in line and "OK" in line, line
-    out = jupyter_cli("server", "extension", "list")
-    assert "jupyterlab_eos enabled" in out
-    assert re.search(r"jupyterlab_eos enabled\s+- Validating jupyterlab_eos\.\.\.\s+jupyterlab_eos [\d.]+ OK", out), out
+    assert_extension_enabled(sys.executable)
 
 
 def test_authenticated_request_reaches_service(jupyter, s3):

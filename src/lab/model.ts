@@ -14,7 +14,11 @@ import { IEosNode, IEosRow, ROOTS, ROOT_URIS, descendants, flattenRows, makeNode
 /** Entries per list request: one S3 page is at most 1000. */
 const DEFAULT_PAGE_SIZE = 500;
 
-/** The EOS tree: roots, lazily listed folders, selection. */
+/**
+ * The EOS tree: roots, lazily listed folders, selection.
+ *
+ * Nodes are keyed by their canonical URI, which the tree shows at most once.
+ */
 export class EosBrowserModel {
   constructor(options: EosBrowserModel.IOptions = {}) {
     this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
@@ -250,7 +254,11 @@ export class EosBrowserModel {
     const children = cursor === null ? [] : [...(parent.children ?? [])];
     const known = new Set(children);
     for (const entry of page.entries) {
-      if (known.has(entry.uri)) {
+      // Each canonical URI appears once in the tree, so nodes can be keyed by
+      // it: the user's own space (`e://users/me/` in the Users listing) is
+      // already the My files root.
+      const elsewhere = this._nodes.get(entry.uri);
+      if (known.has(entry.uri) || (elsewhere && elsewhere.parent !== uri)) {
         continue;
       }
       known.add(entry.uri);

@@ -45,19 +45,20 @@ test.describe('EOS panel', () => {
       await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
     }
     await expect(tree.getByRole('treeitem', { name: 'double', exact: true })).toBeVisible();
-    // leading spaces are part of the key and stay visible
+    // leading and repeated spaces are part of the key: the rendered text keeps them
     const spaced = tree.locator('.jp-EosBrowser-item[data-uri="e://users/me/odd names/  leading spaces.txt"]');
-    const width = (text: string) =>
-      spaced.locator('.jp-EosBrowser-name').evaluate((el, t) => {
-        const probe = el.cloneNode() as HTMLElement;
-        probe.textContent = t;
-        el.parentElement!.appendChild(probe);
-        const w = probe.getBoundingClientRect().width;
-        probe.remove();
-        return w;
-      }, text);
-    const shown = await spaced.locator('.jp-EosBrowser-name').evaluate(el => el.getBoundingClientRect().width);
-    expect(shown).toBeGreaterThan(await width('leading spaces.txt'));
+    expect(await spaced.locator('.jp-EosBrowser-name').innerText()).toBe('  leading spaces.txt');
+  });
+
+  test('Users lists the other users, read-only, and My files stays in place', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'Users', exact: true }).click();
+    const other = tree.getByRole('treeitem', { name: '5f0c2e9a-7b41-4d83-a6c2-1e9f8d3b7a05', exact: true });
+    await expect(other).toHaveAttribute('data-access', 'read');
+    await expect(tree.locator('[role="treeitem"][data-uri="e://users/me/"]')).toHaveCount(1);
+    await expect(tree.getByRole('treeitem', { name: 'My files', exact: true })).toHaveAttribute('aria-level', '1');
+    await other.click();
+    await expect(tree.getByRole('treeitem', { name: 'report.html', exact: true })).toBeVisible();
   });
 
   test('pages a folder of 5,000 objects', async ({ page }) => {

@@ -96,9 +96,13 @@ describe('EosBrowserModel', () => {
     beforeEach(() => model.initialize());
 
     it('lists a folder once, one level per request, and keeps it when collapsed', async () => {
-      eos.page(USERS, [folder(USERS, USER_ID), folder(USERS, OTHER_ID, 'read')], null, '', 'read');
+      eos.page(USERS, [folder(USERS, OTHER_ID, 'read'), folder(USERS, 'me')], null, '', 'read');
       await model.expand(USERS);
-      expect(model.node(USERS)?.children).toEqual([`${USERS}${USER_ID}/`, `${USERS}${OTHER_ID}/`]);
+      // The service lists the user's own space as e://users/me/: that is the
+      // My files root, which stays where it is and is not repeated.
+      expect(model.node(USERS)?.children).toEqual([`${USERS}${OTHER_ID}/`]);
+      expect(model.node(HOME)).toMatchObject({ parent: null, level: 1, label: 'My files' });
+      expect(model.rows.filter(row => row.type === 'item' && row.node.uri === HOME)).toHaveLength(1);
       expect(model.node(`${USERS}${OTHER_ID}/`)).toMatchObject({ access: 'read', level: 2, expanded: false, children: null });
 
       model.collapse(USERS);
