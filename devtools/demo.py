@@ -122,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     def stop(*_):
         raise KeyboardInterrupt
 
+    # Also for SIGINT: a shell starts background jobs with SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler of its own.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc)
         url = f"http://{args.ip}:{port}/lab" + (f"?token={token}" if token else "")

@@ -10,19 +10,24 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 import requests
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def start_demo(tmp_path: Path) -> subprocess.Popen:
-    """`make demo`'s program, on a free port, keeping its files in tmp_path."""
+def start_demo(tmp_path: Path, ignore_sigint: bool = False) -> subprocess.Popen:
+    """`make demo`'s program, on a free port, keeping its files in tmp_path.
+
+    With ignore_sigint it starts as a shell's background job does: SIGINT ignored.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "devtools.demo", "--port", "0", "--dir", str(tmp_path)],
         cwd=PROJECT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
     )
 
 
@@ -60,15 +65,19 @@ def test_demo_serves_seeded_eos_and_stops_cleanly(tmp_path):
     assert (tmp_path / "root" / "README.md").exists()
 
 
-def test_killed_demo_takes_jupyterlab_with_it(tmp_path):
-    """Even SIGKILL (as a test runner may send) leaves no server behind."""
-    proc = start_demo(tmp_path)
+@pytest.mark.parametrize(
+    "sig, ignore_sigint",
+    [(signal.SIGKILL, False), (signal.SIGINT, True)],
+    ids=["SIGKILL, as a test runner may send", "Ctrl-C to a demo started with SIGINT ignored"],
+)
+def test_stopped_demo_leaves_no_process(tmp_path, sig, ignore_sigint):
+    proc = start_demo(tmp_path, ignore_sigint)
     deadline = time.monotonic() + 120
     while "Press Ctrl-C" not in proc.stdout.readline():
         assert proc.poll() is None and time.monotonic() < deadline
     family = psutil.Process(proc.pid).children(recursive=True)
     assert family
-    proc.kill()
-    proc.wait()
+    proc.send_signal(sig)
+    proc.wait(60)
     gone, alive = psutil.wait_procs(family, timeout=20)
     assert not alive, [p.cmdline() for p in alive]
