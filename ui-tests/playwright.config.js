@@ -13,7 +13,8 @@ const python = process.env.EOS_PYTHON || path.join(root, '.venv', 'bin', 'python
 
 module.exports = {
   ...baseConfig,
-  reporter: [['list'], ['html', { open: 'never' }]],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(__dirname, 'playwright-report') }]],
+  outputDir: path.join(__dirname, 'test-results'),
   workers: 1,
   retries: 0,
   use: {
