@@ -49,14 +49,18 @@ $(VENV)/.installed: pyproject.toml node_modules/.installed
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "jupyterlab==4.6.6" "hatchling>=1.5" "hatch-jupyter-builder>=0.10" "hatch-nodejs-version>=0.3.2" editables
-	$(PY) -m pip install -q --no-build-isolation -e ".[dev,test]"
+	@# Build here (the labextension build needs JupyterLab from the venv), so
+	@# that the editable install skips hatch-jupyter-builder's `npm install`,
+	@# which would rewrite package-lock.json and make every later make reinstall.
+	npm run build
+	HATCH_JUPYTER_BUILDER_SKIP_NPM=1 $(PY) -m pip install -q --no-build-isolation -e ".[dev,test]"
 	$(VENV)/bin/jupyter labextension develop --overwrite . > /dev/null
 	$(VENV)/bin/jupyter server extension enable --sys-prefix jupyterlab_eos > /dev/null
 	touch $@
 
 build: jupyterlab_eos/labextension/package.json
 
-jupyterlab_eos/labextension/package.json: $(VENV)/.installed $(SOURCES) package.json tsconfig.json scripts/build-service.mjs
+jupyterlab_eos/labextension/package.json: $(SOURCES) package.json tsconfig.json scripts/build-service.mjs | $(VENV)/.installed
 	npm run build
 	touch $@
 
