@@ -15,6 +15,7 @@ import {
   S3Location,
   formatEosUri,
   formatS3Uri,
+  isUserId,
   isUuid,
   parseEosUri,
   parseS3Uri,
@@ -164,7 +165,7 @@ export function fromS3(loc: S3Location, ctx: EosContext): EosPath {
     // S3 keys are case-sensitive: `users/<UPPER-CASE id>/` is not a user's folder.
     const user = slash < 0 ? '' : rest.slice(0, slash);
     const after = slash < 0 ? '' : rest.slice(slash + 1);
-    if (isUuid(user) && user === user.toLowerCase() && after.startsWith(USER_FILES)) {
+    if (isUserId(user) && after.startsWith(USER_FILES)) {
       return {
         namespace: 'users',
         user: user === ctx.userId ? ME : user,

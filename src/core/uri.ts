@@ -38,6 +38,14 @@ export function isUuid(text: string): boolean {
   return UUID.test(text);
 }
 
+/**
+ * Whether `text` names a user's folder in S3: a UUID in lower case, as EOS
+ * writes them (S3 keys are case-sensitive, so `users/<UPPER>/` is another folder).
+ */
+export function isUserId(text: string): boolean {
+  return isUuid(text) && text === text.toLowerCase();
+}
+
 function isNamespace(text: string): text is Namespace {
   return (NAMESPACES as readonly string[]).includes(text);
 }

@@ -66,6 +66,9 @@ export async function presign(store: EosStore, uri: string, expiresIn: number = 
   }
   const { bucket, key } = toS3(store.locate(entry.uri), store.ctx);
   const where = { bucket, uri: entry.uri };
+  // Neither call below takes the abort signal: signing is local, and fetching
+  // credentials (instance metadata, SSO, ...) is bounded by the SDK's own
+  // provider timeouts. store.s3 still maps their failures.
   const credentials = await store.s3(where, () => store.client.config.credentials());
   // SigV4 dates have one-second resolution: sign at a whole second so that
   // expiresAt is exact.

@@ -13,8 +13,10 @@ const required = (what: string) => ({
 
 const uri = z.string(required('a string')).min(1, 'must not be empty').max(MAX_URI_LENGTH, 'is too long');
 
+// Queries are strict too: a misspelt `curser=` must not silently list from the start.
+
 /** `GET api/list?uri=&cursor=&limit=` */
-export const ListQuery = z.object({
+export const ListQuery = z.strictObject({
   uri,
   cursor: z.string().min(1, 'must not be empty').max(MAX_URI_LENGTH, 'is too long').optional(),
   limit: z
@@ -26,7 +28,7 @@ export const ListQuery = z.object({
 });
 
 /** `GET api/stat?uri=` */
-export const StatQuery = z.object({ uri });
+export const StatQuery = z.strictObject({ uri });
 
 /** `POST api/presign {uri, expiresIn?}` */
 export const PresignBody = z.strictObject(

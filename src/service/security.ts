@@ -5,8 +5,8 @@
  * so a state-changing request must prove it comes from a Jupyter page (the
  * `X-XSRFToken` header equals the `_xsrf` cookie, as JupyterLab's
  * `ServerConnection` sends it) or from a token client (an `Authorization`
- * header, which a cross-site page cannot send without a CORS preflight that
- * Jupyter refuses). Browsers' `Sec-Fetch-Site: cross-site` is refused outright.
+ * header and no cookies: a cross-site page cannot send that header without a
+ * CORS preflight that Jupyter refuses). Browsers' `Sec-Fetch-Site: cross-site` is refused outright.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
@@ -52,14 +52,17 @@ export function checkRequest(req: IncomingMessage): void {
   if (SAFE_METHODS.has(req.method ?? 'GET')) {
     return;
   }
-  if (single(req.headers.authorization)) {
+  // A token client (an Authorization header and no cookies) needs no XSRF
+  // token. With cookies present the token is required: Jupyter falls back to
+  // cookie login when a token is wrong, so a bogus header proves nothing.
+  if (single(req.headers.authorization) && !single(req.headers.cookie)) {
     return;
   }
   const token = single(req.headers['x-xsrftoken']);
   if (!token) {
     throw new EosError(
       'Forbidden',
-      `${req.method} requests need an X-XSRFToken header equal to the ${XSRF_COOKIE} cookie, or an Authorization header`
+      `${req.method} requests need an X-XSRFToken header equal to the ${XSRF_COOKIE} cookie (or, without cookies, an Authorization header)`
     );
   }
   const cookies = cookieValues(single(req.headers.cookie), XSRF_COOKIE).filter(v => v !== '');

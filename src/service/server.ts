@@ -98,7 +98,8 @@ async function handle(
   const target = parseTarget(req.url);
   res.once('close', () => {
     const ms = Math.round(performance.now() - started);
-    log(`eos-service: ${req.method} ${loggable(target.path)} ${res.statusCode} ${ms}ms`);
+    const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+    log(`eos-service: ${req.method} ${loggable(target.path)} ${status} ${ms}ms`);
   });
   try {
     const raw = await readBody(req);

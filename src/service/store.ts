@@ -23,7 +23,7 @@ import {
   accessOf,
   formatEosUri,
   isFolder,
-  isUuid,
+  isUserId,
   parseLocation,
   toS3
 } from '../core';
@@ -86,7 +86,8 @@ export class EosStore {
    * trailing slash is listed as the folder it names.
    *
    * @throws EosError `NotFound` for a folder that does not exist (namespace
-   *   roots and the user's own space list empty instead).
+   *   roots and the user's own space list empty instead); `InvalidRequest`
+   *   for an object's URI.
    */
   async list(uri: string, options: ListOptions): Promise<ListResponse> {
     const path = this.locate(uri);
@@ -97,7 +98,21 @@ export class EosStore {
     if (path.namespace === 'users' && path.user === null) {
       return this.listUsers(path, options);
     }
-    return this.listFolder(isFolder(path) ? path : { ...path, key: `${path.key}/` }, options);
+    if (isFolder(path)) {
+      return this.listFolder(path, options);
+    }
+    try {
+      return await this.listFolder({ ...path, key: `${path.key}/` }, options);
+    } catch (err) {
+      // `list e://org/a.txt`: say what it is rather than "e://org/a.txt/ does not exist".
+      if (err instanceof EosError && err.code === 'NotFound') {
+        const entry = await this.stat(uri).catch(() => null);
+        if (entry?.kind === 'object') {
+          throw new EosError('InvalidRequest', `${entry.uri} is an object, not a folder`);
+        }
+      }
+      throw err;
+    }
   }
 
   /** A page of one level under `prefix` (a folder's `files/`-confined key prefix). */
@@ -164,7 +179,7 @@ export class EosStore {
     const entries: Entry[] = [];
     for (const p of page.CommonPrefixes ?? []) {
       const id = p.Prefix!.slice(USERS_PREFIX.length, -1);
-      if (isUuid(id) && id === id.toLowerCase()) {
+      if (isUserId(id)) {
         const user = id === this.ctx.userId ? ME : id;
         entries.push(folderEntry({ namespace: 'users', user, key: '' }, this.ctx));
       }

@@ -1,5 +1,6 @@
 import {
   EOS_SCHEME,
+  isUserId,
   EosPath,
   ME,
   NAMESPACES,
@@ -27,6 +28,17 @@ describe('constants', () => {
     expect(S3_SCHEME).toBe('s3://');
     expect(ME).toBe('me');
     expect([...NAMESPACES]).toEqual(['users', 'org', 'gencove']);
+  });
+});
+
+describe('isUserId', () => {
+  it.each([
+    [USER_ID, true],
+    [USER_ID.toUpperCase(), false],
+    ['me', false],
+    ['', false]
+  ])('%s → %s (folders are lower-case UUIDs)', (text, expected) => {
+    expect(isUserId(text)).toBe(expected);
   });
 });
 

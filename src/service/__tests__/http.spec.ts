@@ -37,7 +37,9 @@ describe('XSRF', () => {
     ['a mismatched token', { Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': `${TOKEN}0` }],
     ['a token of the right length but wrong', { Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN.replace('1a', '1b') }],
     ['an empty cookie and header', { Cookie: '_xsrf=', 'X-XSRFToken': '' }],
-    ['the token in another cookie', { Cookie: `other=${TOKEN}`, 'X-XSRFToken': TOKEN }]
+    ['the token in another cookie', { Cookie: `other=${TOKEN}`, 'X-XSRFToken': TOKEN }],
+    // Jupyter falls back to the cookie login when a token is wrong
+    ['a bogus Authorization header beside the cookies', { Authorization: 'token bogus', Cookie: `_xsrf=${TOKEN}` }]
   ])('refuses a POST with %s', async (_what, headers) => {
     const reply = await presignWith(headers);
     expectError(reply, 403, 'Forbidden', /X-XSRFToken/);
@@ -46,7 +48,8 @@ describe('XSRF', () => {
   it.each([
     ['a matching cookie and header', { Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN }],
     ['a matching cookie among others', { Cookie: `a=1; _xsrf=${TOKEN}; username-x="y"`, 'X-XSRFToken': TOKEN }],
-    ['an Authorization header (token auth)', { Authorization: 'token abc' }]
+    ['an Authorization header and no cookies (token auth)', { Authorization: 'token abc' }],
+    ['an Authorization header, cookies and a matching token', { Authorization: 'token abc', Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN }]
   ])('accepts a POST with %s', async (_what, headers) => {
     const reply = await presignWith(headers);
     expect(reply.status).toBe(200);
@@ -146,7 +149,7 @@ describe('responses and log', () => {
   it('logs method, path, status and time; never the query, cookies or tokens', async () => {
     svc.logs.length = 0;
     await svc.get('/api/stat', { uri: URI }, { Cookie: `_xsrf=${TOKEN}` });
-    await presignWith({ Authorization: 'token secret-token', Cookie: `_xsrf=${TOKEN}` });
+    await presignWith({ Authorization: 'token secret-token', Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN });
     await svc.get('/api/nope');
     expect(svc.logs).toHaveLength(3);
     expect(svc.logs[0]).toMatch(/^eos-service: GET \/api\/stat 200 \d+ms$/);

@@ -177,6 +177,10 @@ describe('a folder', () => {
     expect(gencove.body.entries[0].uri).toBe(`e://gencove/${F}/g.txt`);
   });
 
+  it("answers an object's URI with 400: an object, not a folder", async () => {
+    expectError(await list(`e://org/${F}/c.txt`), 400, 'InvalidRequest', `e://org/${F}/c.txt is an object, not a folder`);
+  });
+
   it('answers 404 for a folder that does not exist', async () => {
     const reply = await list(`e://org/${F}/no-such-folder/`);
     expect(reply.status).toBe(404);
@@ -285,7 +289,8 @@ describe('invalid requests', () => {
     [{ limit: 0 }, "Invalid 'limit': must be between 1 and 1000"],
     [{ limit: 1001 }, "Invalid 'limit': must be between 1 and 1000"],
     [{ limit: 'ten' }, "Invalid 'limit': must be a whole number"],
-    [{ cursor: '' }, "Invalid 'cursor'"]
+    [{ cursor: '' }, "Invalid 'cursor'"],
+    [{ curser: 'x' }, "Invalid request: unknown field 'curser'"]
   ])('answers %j with 400 InvalidRequest naming the field', async (extra, message) => {
     const reply = await list(`e://org/${F}/`, extra);
     expectError(reply, 400, 'InvalidRequest', message);
