@@ -11,6 +11,7 @@ Ctrl-C (or SIGTERM) stops JupyterLab, the EOS service and the S3 server.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -101,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.dir).resolve()
     root = fresh_root(work / ("galata-root" if args.galata else "root"))
     server, endpoint, dataset = s3server.start(0, "demo")
+    # Where the S3 server is, for tests that play another client writing to EOS.
+    (work / "s3.json").write_text(
+        json.dumps({"endpoint": endpoint, "orgBucket": dataset.org_bucket, "userId": dataset.user_id})
+    )
 
     env = {**os.environ, **service_env(endpoint)}
     env["JUPYTER_CONFIG_DIR"] = str(work / "config")

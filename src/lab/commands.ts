@@ -4,7 +4,7 @@
  */
 import { Clipboard, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { copyIcon } from '@jupyterlab/ui-components';
+import { copyIcon, refreshIcon } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { IDisposable } from '@lumino/disposable';
 
@@ -29,20 +29,18 @@ function targetUri(model: EosBrowserModel, args: { uri?: unknown }): string | nu
   return typeof args.uri === 'string' ? args.uri : (model.selected?.uri ?? null);
 }
 
+/** The schema of a command's arguments: an optional `uri`. */
+function uriArgs(description: string) {
+  return { args: { type: 'object' as const, properties: { uri: { type: 'string' as const, description } } } };
+}
+
 /** Register the EOS commands; dispose the result to remove them. */
 export function addCommands(commands: CommandRegistry, model: EosBrowserModel, trans: TranslationBundle): IDisposable {
   const copyUri = commands.addCommand(CommandIDs.copyUri, {
     label: trans.__('Copy EOS URI'),
     caption: trans.__('Copy the e:// URI of the selected EOS item to the clipboard'),
     icon: copyIcon,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          uri: { type: 'string', description: trans.__('The e:// URI to copy; the selected item by default') }
-        }
-      }
-    },
+    describedBy: uriArgs(trans.__('The e:// URI to copy; the selected item by default')),
     isEnabled: args => targetUri(model, args) !== null,
     execute: async args => {
       const uri = targetUri(model, args);
@@ -51,6 +49,17 @@ export function addCommands(commands: CommandRegistry, model: EosBrowserModel, t
       }
       await copyText(uri);
       Notification.success(trans.__('Copied %1', uri), { autoClose: 3000 });
+    }
+  });
+
+  const refresh = commands.addCommand(CommandIDs.refresh, {
+    label: trans.__('Refresh'),
+    caption: trans.__('List the folder of the selected EOS item again (every folder when nothing is selected)'),
+    icon: refreshIcon,
+    describedBy: uriArgs(trans.__("The e:// URI to list again (an object's folder for an object); the selection by default")),
+    isEnabled: () => true,
+    execute: async args => {
+      await model.refresh(targetUri(model, args) ?? undefined);
     }
   });
 
@@ -69,6 +78,7 @@ export function addCommands(commands: CommandRegistry, model: EosBrowserModel, t
       isDisposed = true;
       model.changed.disconnect(onChanged);
       copyUri.dispose();
+      refresh.dispose();
     }
   };
 }

@@ -149,7 +149,8 @@ export class EosBrowserModel {
   /**
    * List a folder again (all roots without `uri`; an object's parent for an
    * object). Answers to earlier requests are dropped; expanded subfolders
-   * that still exist are expanded again.
+   * that still exist are expanded again. A selection below the folder is
+   * cleared while it is listed, and restored if the item is still there.
    */
   async refresh(uri?: string): Promise<void> {
     if (uri === undefined) {
@@ -173,9 +174,16 @@ export class EosBrowserModel {
       this._requests.delete(child);
       this._nodes.delete(child);
     }
+    const lost = this._selected !== null && below.includes(this._selected) ? this._selected : null;
+    if (lost !== null) {
+      this.select(null);
+    }
     this._update(uri, { children: null, next: null, loading: false, error: null });
     if (node.expanded) {
       await this._fetch(uri, null, reopen);
+    }
+    if (lost !== null && this._selected === null) {
+      this.select(lost); // only if the listing brought it back
     }
   }
 

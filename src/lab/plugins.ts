@@ -26,13 +26,15 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_eos');
     const model = new EosBrowserModel({ serverSettings: app.serviceManager.serverSettings, translator });
-    const panel = new EosBrowserPanel({ model, translator });
+    const panel = new EosBrowserPanel({ model, commands: app.commands, translator });
     app.shell.add(panel, 'left', { rank: 101 });
     restorer?.add(panel, panel.id);
 
     addCommands(app.commands, model, trans);
     if (palette) {
-      palette.addItem({ command: CommandIDs.copyUri, category: trans.__('EOS') });
+      const category = trans.__('EOS');
+      palette.addItem({ command: CommandIDs.copyUri, category });
+      palette.addItem({ command: CommandIDs.refresh, category });
     }
     return { model, panel };
   }

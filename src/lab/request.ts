@@ -8,7 +8,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { EosError, ErrorCode, isErrorCode } from '../core';
+import { ERROR_STATUS, EosError, ErrorCode, isErrorCode } from '../core';
 
 /** The path under the server's base URL where the service is proxied. */
 export const SERVICE_PREFIX = 'eos';
@@ -102,21 +102,24 @@ export async function requestAPI<T>(
 }
 
 namespace Private {
-  /** Codes for statuses whose body does not name one (e.g. an HTML page from the proxy). */
-  const STATUS_CODES: Record<number, ErrorCode> = {
-    400: 'InvalidRequest',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'NotFound',
-    405: 'MethodNotAllowed',
-    409: 'Conflict',
-    413: 'PayloadTooLarge',
-    507: 'NoSpace'
-  };
+  /** Each client-error status with the first code core's `ERROR_STATUS` gives it: the generic one (403 Forbidden, not AccessDenied). */
+  const CLIENT_CODES = new Map<number, ErrorCode>();
+  for (const [code, status] of Object.entries(ERROR_STATUS) as [ErrorCode, number][]) {
+    if (status < 500 && !CLIENT_CODES.has(status)) {
+      CLIENT_CODES.set(status, code);
+    }
+  }
 
-  /** The error code for a status when the body does not name one: 5xx means the service could not answer. */
+  /**
+   * The error code for a status when the body does not name one (e.g. an HTML
+   * page from the proxy). A bare 5xx means the service could not answer,
+   * unless it says the disk is full.
+   */
   export function codeForStatus(status: number): ErrorCode {
-    return STATUS_CODES[status] ?? (status >= 500 ? 'Upstream' : 'InvalidRequest');
+    if (status < 500) {
+      return CLIENT_CODES.get(status) ?? 'InvalidRequest';
+    }
+    return status === ERROR_STATUS.NoSpace ? 'NoSpace' : 'Upstream';
   }
 
   /** Turn an error response into a typed error. */

@@ -24,4 +24,6 @@ export const IEosBrowser = new Token<IEosBrowser>(
 export namespace CommandIDs {
   /** Copy the selected item's `e://` URI. */
   export const copyUri = 'eos:copy-uri';
+  /** List the selected item's folder again; every root when nothing is selected. */
+  export const refresh = 'eos:refresh';
 }

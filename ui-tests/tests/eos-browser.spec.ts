@@ -1,8 +1,16 @@
 /**
  * The EOS panel against the seeded demo S3 server (devtools/demo.py --galata).
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+
+/** The demo's S3 server (devtools/demo.py writes it once serving), for playing another client. */
+function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
+  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
+}
 
 test.use({ autoGoto: true, permissions: ['clipboard-read', 'clipboard-write'] });
 
@@ -93,5 +101,25 @@ test.describe('EOS panel', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => clipboardText(page)).toBe('e://org/cohort-2026/');
   });
-});
 
+  test('"Refresh EOS" shows what another client wrote meanwhile', async ({ page }) => {
+    const tree = await openEos(page);
+    await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
+    const name = `written-elsewhere-${Date.now()}.txt`;
+    const info = s3Info();
+    const s3 = new S3Client({
+      endpoint: info.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
+    });
+    await s3.send(
+      new PutObjectCommand({ Bucket: info.orgBucket, Key: `users/${info.userId}/files/${name}`, Body: 'hello' })
+    );
+    s3.destroy();
+    await expect(tree.getByRole('treeitem', { name, exact: true })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Refresh EOS' }).click();
+    await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
+    await expect(tree.getByRole('treeitem', { name: 'My files', exact: true })).toHaveAttribute('aria-expanded', 'true');
+  });
+});

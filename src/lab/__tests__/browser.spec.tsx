@@ -1,12 +1,21 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import { act } from 'react';
 
+import { addCommands } from '../commands';
 import { EosBrowserPanel } from '../components/browser';
+import { itemTooltip } from '../components/format';
 import { EosBrowserModel } from '../model';
 import { EosRequestError, requestAPI } from '../request';
 import { FakeEos, folder, object } from './fake';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
+// Count the tooltips rows compute: a row that does not change must not compute its own again.
+jest.mock('../components/format', () => {
+  const actual = jest.requireActual('../components/format');
+  return { ...actual, itemTooltip: jest.fn(actual.itemTooltip) };
+});
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -50,7 +59,9 @@ describe('EosBrowserPanel', () => {
     eos.fail(ORG, new EosRequestError('AccessDenied', 'You may not list e://org/', 403));
     (requestAPI as jest.Mock).mockImplementation(eos.request);
     model = new EosBrowserModel();
-    panel = new EosBrowserPanel({ model });
+    const commands = new CommandRegistry();
+    addCommands(commands, model, nullTranslator.load('jupyterlab_eos'));
+    panel = new EosBrowserPanel({ model, commands });
     await act(async () => {
       Widget.attach(panel, document.body);
     });
@@ -142,5 +153,102 @@ describe('EosBrowserPanel', () => {
     expect(model.selected?.uri).toBe(HOME);
     await key(item('My files'), 'ArrowLeft');
     expect(item('My files').getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('runs eos:refresh from the header button, named "Refresh EOS": the selected folder, else every root', async () => {
+    // JupyterLab's toolbar button: a <jp-button> whose shadow <button> takes its aria-label.
+    const refresh = panel.node.querySelector<HTMLElement>('.jp-EosBrowser-header [data-command="eos:refresh"]')!;
+    expect(refresh.getAttribute('aria-label')).toBe('Refresh EOS');
+    expect(refresh.shadowRoot?.querySelector('button')?.getAttribute('aria-label')).toBe('Refresh EOS');
+    let before = eos.listed().length;
+    await click(refresh);
+    expect(eos.listed().slice(before).sort()).toEqual([HOME, ORG, 'e://gencove/'].sort());
+
+    await click(item('a.vcf'), 'contextmenu');
+    before = eos.listed().length;
+    await click(refresh);
+    expect(eos.listed().slice(before)).toEqual([HOME]);
+    expect(model.selected?.uri).toBe(`${HOME}a.vcf`);
+  });
+
+  it('re-renders only the rows that change: unchanged rows keep their tooltip', async () => {
+    (itemTooltip as jest.Mock).mockClear();
+    await click(item('data'));
+    const computed = (itemTooltip as jest.Mock).mock.calls.map(([node]) => node.uri);
+    expect(computed).toContain(`${HOME}data/x.bam`);
+    for (const unchanged of [`${HOME}a.vcf`, `${HOME}/`, ORG, 'e://gencove/reference/', 'e://users/']) {
+      expect(computed).not.toContain(unchanged);
+    }
+  });
+
+  describe('focus while a page loads', () => {
+    const active = () => document.activeElement as HTMLElement;
+    const inTree = () => tree().contains(document.activeElement);
+    const expectBusyRowFocused = () => {
+      expect(inTree()).toBe(true);
+      expect(active()).toMatchObject({ tabIndex: 0, textContent: 'Loading…' });
+      expect(active().getAttribute('role')).toBe('treeitem');
+      expect(active().getAttribute('aria-busy')).toBe('true');
+    };
+
+    it('keeps focus on the row when Enter activates Load more, then gives it to the first new child', async () => {
+      const release = eos.hold(HOME, 'next-1');
+      await act(async () => item('Load more').focus());
+      await key(item('Load more'), 'Enter');
+      expectBusyRowFocused();
+
+      await act(async () => release());
+      await settle();
+      expect(active()).toBe(item('b.vcf'));
+      expect(model.selected?.uri).toBe(`${HOME}b.vcf`);
+      await key(active(), 'ArrowUp');
+      expect(active()).toBe(item('a.vcf'));
+    });
+
+    it('moves focus from a clicked Load more button to its row, not to the page', async () => {
+      const release = eos.hold(HOME, 'next-1');
+      await click(item('Load more').querySelector('button')!);
+      expectBusyRowFocused();
+      await act(async () => release());
+      await settle();
+      expect(active()).toBe(item('b.vcf'));
+    });
+
+    const errorRow = () => items().find(el => el.classList.contains('jp-mod-error'))!;
+
+    it('keeps focus on the row when Enter activates Retry, then gives it to the first child', async () => {
+      eos.page(ORG, [folder(ORG, 'team'), folder(ORG, 'shared')]);
+      const release = eos.hold(ORG);
+      await act(async () => errorRow().focus());
+      await key(errorRow(), 'Enter');
+      expectBusyRowFocused();
+      await act(async () => release());
+      await settle();
+      expect(active()).toBe(item('team'));
+    });
+
+    it('keeps focus on the error when Retry fails again, and gives it to an empty folder', async () => {
+      await act(async () => errorRow().focus());
+      await key(errorRow(), 'Enter');
+      expect(active()).toBe(errorRow());
+      expect(active().textContent).toContain('Access denied');
+
+      eos.page(ORG, []);
+      await key(errorRow(), 'Enter');
+      expect(active()).toBe(item('Organization'));
+      expect(model.selected?.uri).toBe(ORG);
+    });
+
+    it('leaves focus alone when the user moved on before the page arrived', async () => {
+      const release = eos.hold(HOME, 'next-1');
+      await act(async () => item('Load more').focus());
+      await key(item('Load more'), 'Enter');
+      await key(active(), 'ArrowUp');
+      expect(active()).toBe(item('a.vcf'));
+      await act(async () => release());
+      await settle();
+      expect(active()).toBe(item('a.vcf'));
+      expect(model.selected?.uri).toBe(`${HOME}a.vcf`);
+    });
   });
 });

@@ -274,6 +274,35 @@ describe('EosBrowserModel', () => {
       await model.refresh(HOME);
       expect(model.selected).toBeNull();
     });
+
+    it('signals the cleared selection when a refresh removes the selected node', async () => {
+      model.select(`${HOME}notes.txt`);
+      eos.page(HOME, [folder(HOME, 'data')]);
+      const count = changes.length;
+      await model.refresh(HOME);
+      expect(changes.slice(count)).toContainEqual({ type: 'selection', uri: null });
+      expect(changes.slice(count).filter(change => change.type === 'selection')).toHaveLength(1);
+      expect(model.selected).toBeNull();
+    });
+
+    it('selects the node again when the refreshed listing still has it', async () => {
+      model.select(`${HOME}notes.txt`);
+      const count = changes.length;
+      await model.refresh(`${HOME}notes.txt`);
+      expect(model.selected?.uri).toBe(`${HOME}notes.txt`);
+      expect(changes.slice(count).filter(change => change.type === 'selection')).toEqual([
+        { type: 'selection', uri: null },
+        { type: 'selection', uri: `${HOME}notes.txt` }
+      ]);
+    });
+
+    it('keeps the selection of the refreshed folder itself', async () => {
+      model.select(HOME);
+      const count = changes.length;
+      await model.refresh(HOME);
+      expect(model.selected?.uri).toBe(HOME);
+      expect(changes.slice(count).some(change => change.type === 'selection')).toBe(false);
+    });
   });
 
   describe('rows', () => {

@@ -39,6 +39,8 @@ describe('jupyterlab-eos:plugin', () => {
     expect(restore).toHaveBeenCalledWith(browser.panel, 'eos-browser');
     expect(app.commands.hasCommand(CommandIDs.copyUri)).toBe(true);
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
+    expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
+    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS' });
     expect(browser.model.roots).toHaveLength(4);
     browser.panel.dispose();
     browser.model.dispose();
@@ -49,6 +51,11 @@ describe('jupyterlab-eos:plugin', () => {
       command: CommandIDs.copyUri,
       selector: '.jp-EosBrowser-item',
       rank: 1
+    });
+    expect(schema['jupyter.lab.menus'].context).toContainEqual({
+      command: CommandIDs.refresh,
+      selector: '.jp-EosBrowser-item',
+      rank: 2
     });
     expect(schema['jupyter.lab.shortcuts']).toEqual([]);
     expect(schema).toMatchObject({ type: 'object', properties: {}, additionalProperties: false });

@@ -155,3 +155,48 @@ describe('requestAPI', () => {
     await expect(requestAPI(Routes.list, { method: 'DELETE' }, settings)).resolves.toBeUndefined();
   });
 });
+
+describe('codes for statuses whose body names none', () => {
+  const bare = async (status: number) => {
+    const { settings } = fakeServer(() => new Response('<html>error</html>', { status }));
+    return failure(requestAPI(Routes.whoami, {}, settings));
+  };
+
+  it.each([
+    [400, 'InvalidRequest'],
+    [401, 'Unauthorized'],
+    [403, 'Forbidden'],
+    [404, 'NotFound'],
+    [405, 'MethodNotAllowed'],
+    [409, 'Conflict'],
+    [413, 'PayloadTooLarge'],
+    [418, 'InvalidRequest'],
+    [500, 'Upstream'],
+    [502, 'Upstream'],
+    [503, 'Upstream'],
+    [504, 'Upstream'],
+    [507, 'NoSpace']
+  ])('maps a bare %d to %s', async (status, code) => {
+    expect(await bare(status)).toMatchObject({ code, status });
+  });
+
+  it("takes client-error codes from core's ERROR_STATUS, so a code core adds needs no second table", async () => {
+    let isolated!: typeof import('../request');
+    jest.isolateModules(() => {
+      jest.doMock('../../core', () => {
+        const core = jest.requireActual('../../core');
+        return { ...core, ERROR_STATUS: { Gone: 410, ...core.ERROR_STATUS } };
+      });
+      isolated = require('../request');
+    });
+    jest.dontMock('../../core');
+    const { settings } = fakeServer(() => new Response('Gone', { status: 410 }));
+    let error: unknown = null;
+    try {
+      await isolated.requestAPI(Routes.whoami, {}, settings);
+    } catch (reason) {
+      error = reason;
+    }
+    expect(error).toMatchObject({ code: 'Gone', status: 410 });
+  });
+});

@@ -1,26 +1,30 @@
 /**
- * The EOS sidebar: a header with the title and a refresh button, the
+ * The EOS sidebar: a header with the title and the refresh command, the
  * connection status, and the tree.
  */
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
-import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
+import { CommandToolbarButtonComponent, ReactWidget } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { errorTitle } from '../errors';
 import { eosIcon } from '../icons';
 import { EosBrowserModel } from '../model';
+import { CommandIDs } from '../tokens';
 import { useModelChanged } from './hooks';
 import { EosTree } from './tree';
 
 /** The props of the browser view. */
 export interface IEosBrowserViewProps {
   model: EosBrowserModel;
+  /** Where the header finds `eos:refresh`. */
+  commands: CommandRegistry;
   trans: TranslationBundle;
 }
 
 /** The connection line: connecting, or why `whoami` failed with a Retry button. */
-function SessionStatus(props: IEosBrowserViewProps): JSX.Element | null {
+function SessionStatus(props: Omit<IEosBrowserViewProps, 'commands'>): JSX.Element | null {
   const { model, trans } = props;
   useModelChanged(model);
   const error = model.error;
@@ -53,14 +57,13 @@ export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
     <>
       <div className="jp-EosBrowser-header">
         <h2 className="jp-EosBrowser-title">{trans.__('EOS')}</h2>
-        <button
-          className="jp-EosBrowser-toolbarButton"
-          title={trans.__('Refresh EOS')}
-          aria-label={trans.__('Refresh EOS')}
-          onClick={() => void model.refresh()}
-        >
-          <refreshIcon.react tag="span" aria-hidden="true" />
-        </button>
+        {/* An icon button: no visible label, "Refresh EOS" as its name and tooltip. */}
+        <CommandToolbarButtonComponent
+          commands={props.commands}
+          id={CommandIDs.refresh}
+          label=""
+          caption={trans.__('Refresh EOS')}
+        />
       </div>
       <SessionStatus model={model} trans={trans} />
       <EosTree model={model} trans={trans} />
@@ -73,6 +76,7 @@ export class EosBrowserPanel extends ReactWidget {
   constructor(options: EosBrowserPanel.IOptions) {
     super();
     this._model = options.model;
+    this._commands = options.commands;
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this.id = 'eos-browser';
     this.addClass('jp-EosBrowser');
@@ -98,9 +102,10 @@ export class EosBrowserPanel extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    return <EosBrowserView model={this._model} trans={this._trans} />;
+    return <EosBrowserView model={this._model} commands={this._commands} trans={this._trans} />;
   }
 
+  private _commands: CommandRegistry;
   private _model: EosBrowserModel;
   private _trans: TranslationBundle;
 }
@@ -111,6 +116,8 @@ export namespace EosBrowserPanel {
   export interface IOptions {
     /** The tree state to show. */
     model: EosBrowserModel;
+    /** The application's commands; the header runs `eos:refresh` from them. */
+    commands: CommandRegistry;
     /** Translates the panel's strings; none by default. */
     translator?: ITranslator;
   }

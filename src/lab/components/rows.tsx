@@ -1,5 +1,9 @@
 /**
  * One row of the EOS tree: an item, or the status line closing a folder.
+ *
+ * Rows are memoised: nodes are immutable, so a row re-renders only when its
+ * node or its own state (selected, tab stop) changes, and the tree passes
+ * stable handlers.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { caretDownIcon, caretRightIcon, classes, fileIcon, folderIcon, lockIcon } from '@jupyterlab/ui-components';
@@ -23,17 +27,20 @@ export interface IItemRowProps {
   /** The tab stop of the tree (roving tabindex). */
   tabbable: boolean;
   trans: TranslationBundle;
+  /** Keep it stable across renders, or every row re-renders. */
   onClick: (node: IEosNode) => void;
+  /** Keep it stable across renders, or every row re-renders. */
   onContextMenu: (node: IEosNode) => void;
 }
 
 /** An item: caret, icon, name, read-only badge. */
-export function ItemRow(props: IItemRowProps): JSX.Element {
+export const ItemRow = React.memo(function ItemRow(props: IItemRowProps): JSX.Element {
   const { node, trans } = props;
   const folder = node.kind === 'folder';
   const readOnly = node.access === 'read';
   const Caret = node.expanded ? caretDownIcon : caretRightIcon;
   const Icon = folder ? folderIcon : fileIcon;
+  const tooltip = React.useMemo(() => itemTooltip(node, trans), [node, trans]);
   return (
     <div
       role="treeitem"
@@ -51,7 +58,7 @@ export function ItemRow(props: IItemRowProps): JSX.Element {
       aria-busy={node.loading || undefined}
       aria-label={node.label}
       aria-description={readOnly ? trans.__('Read-only') : undefined}
-      title={itemTooltip(node, trans)}
+      title={tooltip}
       tabIndex={props.tabbable ? 0 : -1}
       style={levelStyle(node.level)}
       onClick={() => props.onClick(node)}
@@ -71,7 +78,7 @@ export function ItemRow(props: IItemRowProps): JSX.Element {
       )}
     </div>
   );
-}
+});
 
 /** The props of a status row. */
 export interface IStatusRowProps {
@@ -81,35 +88,43 @@ export interface IStatusRowProps {
   level: number;
   tabbable: boolean;
   trans: TranslationBundle;
-  /** Load more or retry. */
+  /** Load more or retry; keep it stable across renders. */
   onActivate: (node: IEosNode) => void;
 }
 
 /**
  * A folder's status: loading, empty, an error with Retry, or Load more.
- * Errors and Load more are tree items so that the keyboard reaches them;
- * the others are decoration (the folder row carries `aria-busy`).
+ * All but "empty" are tree items: the keyboard reaches errors and Load more,
+ * and the loading row keeps the focus of the Load more or Retry it replaces
+ * (React reuses the element, so it must stay focusable).
  */
-export function StatusRow(props: IStatusRowProps): JSX.Element {
+export const StatusRow = React.memo(function StatusRow(props: IStatusRowProps): JSX.Element {
   const { node, trans } = props;
   const className = classes('jp-EosBrowser-status', `jp-mod-${props.type}`);
-  if (props.type === 'loading' || props.type === 'empty') {
+  if (props.type === 'empty') {
     return (
       <div className={className} style={levelStyle(props.level)} aria-hidden="true">
-        {props.type === 'loading' ? trans.__('Loading…') : trans.__('Empty folder')}
+        {trans.__('Empty folder')}
       </div>
     );
   }
-  const activate = (event: React.MouseEvent) => {
-    event.stopPropagation();
-    props.onActivate(node);
-  };
   const common = {
     role: 'treeitem',
     className,
     'aria-level': props.level,
     tabIndex: props.tabbable ? 0 : -1,
     style: levelStyle(props.level)
+  };
+  if (props.type === 'loading') {
+    return (
+      <div {...common} aria-busy="true" aria-label={trans.__('Loading…')}>
+        {trans.__('Loading…')}
+      </div>
+    );
+  }
+  const activate = (event: React.MouseEvent) => {
+    event.stopPropagation();
+    props.onActivate(node);
   };
   if (props.type === 'more') {
     const shown = node.children?.length ?? 0;
@@ -134,4 +149,4 @@ export function StatusRow(props: IStatusRowProps): JSX.Element {
       </button>
     </div>
   );
-}
+});

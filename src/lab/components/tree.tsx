@@ -6,7 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { EosBrowserModel } from '../model';
-import { IEosNode, IEosRow, startsReadOnly } from '../tree';
+import { IEosNode, IEosRow, startsReadOnly, statusKey } from '../tree';
 import { useModelChanged } from './hooks';
 import { ItemRow, StatusRow } from './rows';
 
@@ -16,9 +16,9 @@ export interface IEosTreeProps {
   trans: TranslationBundle;
 }
 
-/** Whether the keyboard stops at a row: items, Load more and errors (not loading/empty notes). */
+/** Whether the keyboard stops at a row: items and status rows, except "empty folder" notes. */
 function isFocusable(row: IEosRow): boolean {
-  return row.type === 'item' || row.type === 'more' || row.type === 'error';
+  return row.type !== 'empty';
 }
 
 /** The index of the row holding the tab stop: a focused status row, else the selection, else the first. */
@@ -32,6 +32,12 @@ function tabStop(rows: readonly IEosRow[], focused: string | null, selected: str
   return 0;
 }
 
+/** Whether focus is in `tree`, or was dropped to the page because the focused row went away. */
+function focusIsInOrLost(tree: HTMLElement | null): boolean {
+  const active = tree?.ownerDocument.activeElement ?? null;
+  return active === null || active === tree?.ownerDocument.body || !!tree?.contains(active);
+}
+
 /** The tree of EOS items. */
 export function EosTree(props: IEosTreeProps): JSX.Element {
   const { model, trans } = props;
@@ -40,11 +46,51 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   // The rows the keyboard can reach, in order.
   const stops = all.filter(isFocusable);
   const selected = model.selected?.uri ?? null;
-  // A status row (Load more, error) can hold focus without being selected.
+  // A status row (Load more, error, loading) can hold focus without being selected.
   const [focused, setFocused] = React.useState<string | null>(null);
   const focusNext = React.useRef<string | null>(null);
+  // The folder whose page an activated Load more or Retry waits for, and how many children it had.
+  const awaiting = React.useRef<{ uri: string; shown: number } | null>(null);
   const container = React.useRef<HTMLDivElement>(null);
   const tabStopIndex = tabStop(stops, focused, selected);
+
+  /** Make `row` the tab stop (selecting an item) and focus it once it is rendered. */
+  const focusRow = React.useCallback(
+    (row: IEosRow) => {
+      if (row.type === 'item') {
+        model.select(row.key);
+        setFocused(null);
+      } else {
+        setFocused(row.key);
+      }
+      focusNext.current = row.key;
+    },
+    [model]
+  );
+
+  // When the page arrives, hand the focus the status row kept to the first new
+  // child, or to the folder when the status row is gone and nothing was added.
+  React.useEffect(() => {
+    const wait = awaiting.current;
+    const folder = wait && model.node(wait.uri);
+    if (!wait || folder?.loading) {
+      return;
+    }
+    awaiting.current = null;
+    const key = statusKey(wait.uri);
+    if (!folder || focused !== key || !focusIsInOrLost(container.current)) {
+      return; // the user moved on
+    }
+    // The first new child; else the folder, unless the status row is still there (an error, Load more).
+    let target = folder.children?.[wait.shown];
+    if (target === undefined && !stops.some(row => row.key === key)) {
+      target = folder.uri;
+    }
+    const row = all.find(r => r.key === target);
+    if (row) {
+      focusRow(row);
+    }
+  });
 
   // Move DOM focus to the row the keyboard moved to, once it is rendered.
   React.useEffect(() => {
@@ -62,25 +108,30 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
 
   const moveTo = (index: number) => {
     const row = stops[Math.max(0, Math.min(stops.length - 1, index))];
-    if (!row) {
-      return;
+    if (row) {
+      focusRow(row);
     }
-    if (row.type === 'item') {
-      model.select(row.key);
-      setFocused(null);
-    } else {
-      setFocused(row.key);
-    }
-    focusNext.current = row.key;
   };
+
+  // Load more or retry; the row keeps focus (as "Loading…") until the page arrives.
+  const onStatusActivate = React.useCallback(
+    (node: IEosNode) => {
+      const key = statusKey(node.uri);
+      awaiting.current = { uri: node.uri, shown: model.node(node.uri)?.children?.length ?? 0 };
+      setFocused(key);
+      focusNext.current = key;
+      void model.retry(node.uri);
+    },
+    [model]
+  );
 
   const activate = (row: IEosRow) => {
     if (row.type === 'item') {
       if (row.node.kind === 'folder') {
         void model.toggle(row.key);
       }
-    } else {
-      void model.retry(row.node.uri);
+    } else if (row.type !== 'loading') {
+      onStatusActivate(row.node);
     }
   };
 
@@ -143,19 +194,25 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     event.stopPropagation();
   };
 
-  const onItemClick = (node: IEosNode) => {
-    model.select(node.uri);
-    setFocused(null);
-    if (node.kind === 'folder') {
-      void model.toggle(node.uri);
-    }
-  };
+  const onItemClick = React.useCallback(
+    (node: IEosNode) => {
+      model.select(node.uri);
+      setFocused(null);
+      if (node.kind === 'folder') {
+        void model.toggle(node.uri);
+      }
+    },
+    [model]
+  );
 
   // Select before the application's context menu opens, so commands act on this item.
-  const onItemContextMenu = (node: IEosNode) => {
-    model.select(node.uri);
-    setFocused(null);
-  };
+  const onItemContextMenu = React.useCallback(
+    (node: IEosNode) => {
+      model.select(node.uri);
+      setFocused(null);
+    },
+    [model]
+  );
 
   return (
     <div ref={container} className="jp-EosBrowser-tree" role="tree" aria-label={trans.__('EOS')} onKeyDown={onKeyDown}>
@@ -179,10 +236,7 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
             level={row.level}
             tabbable={row.key === stops[tabStopIndex]?.key}
             trans={trans}
-            onActivate={node => {
-              setFocused(row.key);
-              void model.retry(node.uri);
-            }}
+            onActivate={onStatusActivate}
           />
         )
       )}
