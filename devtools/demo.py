@@ -93,7 +93,7 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--galata", action="store_true", help="serve for the Galata browser tests (port 8888, no token)")
+    parser.add_argument("--galata", action="store_true", help="serve for the Galata browser tests (port $EOS_UI_PORT or 8888, no token)")
     parser.add_argument("--port", type=int, default=8888)
     parser.add_argument("--ip", default=os.environ.get("EOS_DEMO_IP", "127.0.0.1"))
     parser.add_argument("--dir", default=str(PROJECT / ".demo"), help="where the demo keeps its root and config")
@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         lab.append("--allow-root")
     if args.galata:
         lab += ["--config", str(PROJECT / "ui-tests" / "jupyter_server_test_config.py")]
-        port, token = 8888, ""
+        port, token = int(os.environ.get("EOS_UI_PORT", "8888")), ""
+        lab += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     else:
         port, token = free_port(args.port), secrets.token_hex(24)
         lab += [f"--ServerApp.ip={args.ip}", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}"]

@@ -9,6 +9,8 @@ const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const root = path.resolve(__dirname, '..');
+// EOS_UI_PORT lets several checkouts run their browser tests at once.
+const port = process.env.EOS_UI_PORT || '8888';
 const python = process.env.EOS_PYTHON || path.join(root, '.venv', 'bin', 'python');
 
 module.exports = {
@@ -19,7 +21,7 @@ module.exports = {
   retries: 0,
   use: {
     ...baseConfig.use,
-    baseURL: 'http://localhost:8888',
+    baseURL: `http://localhost:${port}`,
     video: 'off',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -37,7 +39,7 @@ module.exports = {
   webServer: {
     command: `${python} -m devtools.demo --galata`,
     cwd: root,
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI,
     // SIGTERM lets the demo stop JupyterLab and the EOS service (the default is SIGKILL)

@@ -6,6 +6,7 @@
  * re-quotes paths and would mangle `%2F`, `?` and `#`.
  */
 import { Access } from './access';
+import { ApiError } from './errors';
 import { Namespace } from './uri';
 
 /** Seconds a presigned URL lives by default (the SDK's documented 48 h). */
@@ -17,14 +18,27 @@ export const MAX_LIST_LIMIT = 1000;
 /** The default disk limit of an Explorer instance, in bytes. */
 export const DEFAULT_DISK_LIMIT = 200 * 1000 ** 3;
 
-/** Route paths, relative to the service root. */
+/** The most objects one S3 DeleteObjects request removes. */
+export const DELETE_BATCH = 1000;
+/** Above this size S3 refuses a single CopyObject: multipart copy (UploadPartCopy) instead. */
+export const MAX_SINGLE_COPY = 5 * 1024 ** 3;
+/** The longest a `GET api/job?wait=` long poll is held, in milliseconds. */
+export const MAX_JOB_WAIT_MS = 30000;
+
+/** Route paths, relative to the service root (the keys of `ApiRoutes`). */
 export const Routes = {
   whoami: 'api/whoami',
   list: 'api/list',
   stat: 'api/stat',
   presign: 'api/presign',
-  disk: 'api/disk'
-} as const;
+  disk: 'api/disk',
+  mkdir: 'api/mkdir',
+  count: 'api/count',
+  delete: 'api/delete',
+  copy: 'api/copy',
+  job: 'api/job',
+  cancelJob: 'api/job/cancel'
+} as const satisfies Record<string, RouteName>;
 
 export interface NamespaceInfo {
   name: Namespace;
@@ -67,8 +81,15 @@ export interface Entry {
 /** `GET api/list?uri=&cursor=&limit=` */
 export interface ListQuery {
   uri: string;
+  /** The `next` of the previous page. */
   cursor?: string;
+  /** Entries per page, 1..1000 (default 1000). */
   limit?: number;
+  /**
+   * Only entries whose name starts with this text (case-sensitive, done by S3
+   * as a key prefix, so it stays fast on a folder of 100,000 keys).
+   */
+  prefix?: string;
 }
 
 /** One page of a folder: its folders, then its objects, in S3 key order. */
@@ -89,6 +110,13 @@ export interface StatQuery {
 export interface StatResponse extends Entry {
   etag?: string;
   contentType?: string;
+  contentEncoding?: string;
+  cacheControl?: string;
+  /** User metadata (`x-amz-meta-*`), names without the prefix. */
+  metadata?: Record<string, string>;
+  /** S3's restore status of an archived object (`x-amz-restore`), verbatim. */
+  restore?: string;
+  versionId?: string;
 }
 
 /** `POST api/presign` */
@@ -128,3 +156,111 @@ export interface DiskResponse {
    */
   mode: 'filesystem' | 'shared';
 }
+
+/** `POST api/mkdir {uri}`: create a folder (a zero-byte marker object `folder/`). */
+export interface MkdirRequest {
+  /** The new folder's URI; a trailing slash is added when missing. */
+  uri: string;
+}
+
+/** `POST api/count {uris}`: what deleting (or moving) these would touch, counted exactly. */
+export interface CountRequest {
+  uris: string[];
+}
+
+export interface CountResponse {
+  /** Objects under the URIs (folder markers included). */
+  objects: number;
+  /** Their total size. */
+  bytes: number;
+  /** How many of the URIs are folders. */
+  folders: number;
+}
+
+/** `POST api/delete {uris, recursive}`: starts a job. */
+export interface DeleteRequest {
+  uris: string[];
+  /** Required for a folder that holds anything; without it such a folder is refused (`Conflict`). */
+  recursive?: boolean;
+}
+
+/** What to do when a target already exists. */
+export type ConflictPolicy = 'fail' | 'overwrite' | 'skip';
+
+/**
+ * `POST api/copy {sources, destination, move}`: a server-side copy or move, as a job.
+ *
+ * A destination ending in `/` is a folder each source goes into under its own
+ * name; otherwise there must be one source and the destination is its new URI
+ * (a rename). Folders copy every object under them.
+ */
+export interface CopyRequest {
+  sources: string[];
+  destination: string;
+  /** Delete each source object once its copy is complete. */
+  move?: boolean;
+  /** Default `fail`: the job is refused with `Conflict` before anything is written. */
+  conflict?: ConflictPolicy;
+}
+
+export type JobKind = 'delete' | 'copy' | 'move';
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A long-running operation in the service; poll `api/job` for its progress. */
+export interface Job {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  /** The URIs acted on. */
+  sources: string[];
+  destination?: string;
+  /** Objects done so far, and the total once known (null while counting). */
+  objects: { done: number; total: number | null };
+  bytes: { done: number; total: number | null };
+  /** Targets skipped because they existed (`conflict: 'skip'`). */
+  skipped: number;
+  /** ISO 8601. */
+  started: string;
+  finished?: string;
+  /** Why a `failed` job failed. */
+  error?: ApiError;
+}
+
+/** `GET api/job?id=&wait=`: with `wait` (ms), answer when the job ends or the wait runs out. */
+export interface JobQuery {
+  id: string;
+  wait?: number;
+}
+
+/** `POST api/job/cancel {id}` */
+export interface CancelJobRequest {
+  id: string;
+}
+
+/** Every route: its method, its query (GET) or JSON body (POST), and its response. */
+export interface ApiRoutes {
+  'api/whoami': { method: 'GET'; query: Record<string, never>; response: WhoAmIResponse };
+  'api/list': { method: 'GET'; query: ListQuery; response: ListResponse };
+  'api/stat': { method: 'GET'; query: StatQuery; response: StatResponse };
+  'api/presign': { method: 'POST'; body: PresignRequest; response: PresignResponse };
+  'api/disk': { method: 'GET'; query: Record<string, never>; response: DiskResponse };
+  'api/mkdir': { method: 'POST'; body: MkdirRequest; response: Entry };
+  'api/count': { method: 'POST'; body: CountRequest; response: CountResponse };
+  'api/delete': { method: 'POST'; body: DeleteRequest; response: Job };
+  'api/copy': { method: 'POST'; body: CopyRequest; response: Job };
+  'api/job': { method: 'GET'; query: JobQuery; response: Job };
+  'api/job/cancel': { method: 'POST'; body: CancelJobRequest; response: Job };
+}
+
+/** A route path. */
+export type RouteName = keyof ApiRoutes;
+/** The HTTP method of a route. */
+export type RouteMethod<R extends RouteName> = ApiRoutes[R]['method'];
+/** What a route takes: `{query}` for GET routes, `{body}` for POST routes. */
+export type RouteInput<R extends RouteName> = ApiRoutes[R] extends { query: infer Q }
+  ? { query: Q; body?: never }
+  : ApiRoutes[R] extends { body: infer B }
+    ? { body: B; query?: never }
+    : never;
+/** What a route answers. */
+export type RouteResponse<R extends RouteName> = ApiRoutes[R]['response'];

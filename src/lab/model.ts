@@ -6,7 +6,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { EosError, ListResponse, Routes, WhoAmIResponse } from '../core';
+import { EosContext, EosError, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
 import { asEosError } from './errors';
 import { IRequestOptions, requestAPI } from './request';
 import { IEosNode, IEosRow, ROOTS, ROOT_URIS, descendants, flattenRows, makeNode, makeRoots } from './tree';
@@ -60,6 +60,18 @@ export class EosBrowserModel {
       this._rows = flattenRows(ROOTS, uri => this._nodes.get(uri));
     }
     return this._rows;
+  }
+
+  /** Who the user is and where their buckets are (for URI forms); null until `initialize()` succeeds. */
+  get context(): EosContext | null {
+    const w = this._whoami;
+    return w ? { userId: w.userId, orgId: w.orgId, orgBucket: w.orgBucket, gencoveBucket: w.gencoveBucket } : null;
+  }
+
+  /** The selected nodes in tree order (commands act on these); empty when nothing is selected. */
+  get selection(): readonly IEosNode[] {
+    const node = this.selected;
+    return node ? [node] : [];
   }
 
   /** The selected node, or null. */
@@ -208,7 +220,7 @@ export class EosBrowserModel {
   private async _initialize(): Promise<void> {
     let whoami: WhoAmIResponse;
     try {
-      whoami = await this._request<WhoAmIResponse>(Routes.whoami);
+      whoami = await this._request(Routes.whoami, { query: {} });
     } catch (reason) {
       this._initializing = null;
       this._error = asEosError(reason);
@@ -242,8 +254,8 @@ export class EosBrowserModel {
     const isCurrent = () => !this._isDisposed && this._requests.get(uri)?.token === token;
     let page: ListResponse;
     try {
-      page = await this._request<ListResponse>(Routes.list, {
-        query: { uri, cursor, limit: this._pageSize }
+      page = await this._request(Routes.list, {
+        query: { uri, cursor: cursor ?? undefined, limit: this._pageSize }
       });
     } catch (reason) {
       if (isCurrent()) {
@@ -282,8 +294,8 @@ export class EosBrowserModel {
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
-  private async _request<T>(route: string, options: IRequestOptions = {}): Promise<T> {
-    return requestAPI<T>(route, options, this._serverSettings);
+  private async _request<R extends RouteName>(route: R, options: IRequestOptions<R>): Promise<RouteResponse<R>> {
+    return requestAPI(route, options, this._serverSettings);
   }
 
   private _update(uri: string, patch: Partial<IEosNode>): void {

@@ -3,11 +3,13 @@
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
 import { EosBrowserModel } from './model';
+import { EosSettings } from './settings';
 import { CommandIDs, IEosBrowser } from './tokens';
 
 /** The EOS sidebar panel and the commands acting on its items. */
@@ -16,15 +18,21 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
   description: 'Adds the EOS sidebar (My files, Organization, Gencove, Users) and the commands acting on its items.',
   autoStart: true,
   provides: IEosBrowser,
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator],
+  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    registry: ISettingRegistry | null
   ): IEosBrowser => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_eos');
+    const settings = new EosSettings();
+    registry
+      ?.load(browserPlugin.id)
+      .then(loaded => settings.follow(loaded))
+      .catch(reason => console.warn('jupyterlab-eos: settings could not be loaded; using the defaults', reason));
     const model = new EosBrowserModel({ serverSettings: app.serviceManager.serverSettings, translator });
     const panel = new EosBrowserPanel({ model, commands: app.commands, translator });
     app.shell.add(panel, 'left', { rank: 101 });
@@ -36,6 +44,6 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       palette.addItem({ command: CommandIDs.copyUri, category });
       palette.addItem({ command: CommandIDs.refresh, category });
     }
-    return { model, panel };
+    return { model, panel, settings };
   }
 };

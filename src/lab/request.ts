@@ -8,7 +8,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ERROR_STATUS, EosError, ErrorCode, isErrorCode } from '../core';
+import { ERROR_STATUS, EosError, ErrorCode, RouteInput, RouteMethod, RouteName, RouteResponse, Routes, isErrorCode } from '../core';
 
 /** The path under the server's base URL where the service is proxied. */
 export const SERVICE_PREFIX = 'eos';
@@ -16,15 +16,26 @@ export const SERVICE_PREFIX = 'eos';
 /** Query values; `undefined` and `null` are left out of the query string. */
 export type QueryValue = string | number | boolean | null | undefined;
 
-/** How to call one route. */
-export interface IRequestOptions {
-  /** HTTP method; `GET` by default. */
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Query parameters, encoded with `encodeURIComponent`. */
-  query?: Record<string, QueryValue>;
-  /** A JSON body (POST/PUT). */
-  body?: unknown;
-}
+/** How to call one route: its query (GET routes) or JSON body (POST routes), and an abort signal. */
+export type IRequestOptions<R extends RouteName> = RouteInput<R> & {
+  /** Aborting it cancels the request (and the service's S3 call); the promise rejects with `Aborted`. */
+  signal?: AbortSignal;
+};
+
+/** The method of each route, from the core route table. */
+const METHODS: { [R in RouteName]: RouteMethod<R> } = {
+  [Routes.whoami]: 'GET',
+  [Routes.list]: 'GET',
+  [Routes.stat]: 'GET',
+  [Routes.presign]: 'POST',
+  [Routes.disk]: 'GET',
+  [Routes.mkdir]: 'POST',
+  [Routes.count]: 'POST',
+  [Routes.delete]: 'POST',
+  [Routes.copy]: 'POST',
+  [Routes.job]: 'GET',
+  [Routes.cancelJob]: 'POST'
+};
 
 /**
  * A failed request: the service's `{code, message, details}` and the HTTP
@@ -42,6 +53,19 @@ export class EosRequestError extends EosError {
     return this._status;
   }
 
+  /** Whether the request was aborted by its signal (not a failure to show). */
+  get aborted(): boolean {
+    return this._aborted;
+  }
+
+  /** The error an aborted request rejects with. */
+  static abort(): EosRequestError {
+    const error = new EosRequestError('InvalidRequest', 'The request was cancelled', 0);
+    error._aborted = true;
+    return error;
+  }
+
+  private _aborted = false;
   private _status: number;
 }
 
@@ -54,43 +78,55 @@ export function makeUrl(baseUrl: string, route: string, query: Record<string, Qu
   return params.length ? `${url}?${params.join('&')}` : url;
 }
 
+/** Whether `reason` is the rejection of an aborted request. */
+export function isAbort(reason: unknown): boolean {
+  return reason instanceof EosRequestError && reason.aborted;
+}
+
 /**
- * Call a service route and return its JSON body.
+ * Call a service route and return its JSON body, typed by the core route table.
  *
  * @param route - a route from core `Routes`, e.g. `Routes.list`.
- * @param options - method, query and JSON body.
+ * @param options - the route's query or JSON body, and an abort signal.
  * @param serverSettings - the app's settings (`app.serviceManager.serverSettings`).
- * @throws EosRequestError for every failure: network, HTTP error status, or
- *   a body that is not JSON.
+ * @throws EosRequestError for every failure: network, HTTP error status,
+ *   abort (`aborted` true), or a body that is not JSON.
  */
-export async function requestAPI<T>(
-  route: string,
-  options: IRequestOptions = {},
+export async function requestAPI<R extends RouteName>(
+  route: R,
+  options: IRequestOptions<R>,
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
-): Promise<T> {
-  const url = makeUrl(serverSettings.baseUrl, route, options.query);
+): Promise<RouteResponse<R>> {
+  const url = makeUrl(serverSettings.baseUrl, route, (options.query ?? {}) as Record<string, QueryValue>);
   // 'no-cache' (always revalidate) rather than the settings' 'no-store',
   // which makes makeRequest append a bare `&<timestamp>` cache buster.
-  const init: RequestInit = { method: options.method ?? 'GET', cache: 'no-cache' };
+  const init: RequestInit = { method: METHODS[route], cache: 'no-cache', signal: options.signal };
   if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);
     init.headers = { 'Content-Type': 'application/json' };
   }
+  if (options.signal?.aborted) {
+    throw EosRequestError.abort();
+  }
   let response: Response;
+  let text: string;
   try {
     response = await ServerConnection.makeRequest(url, init, serverSettings);
+    text = await response.text();
   } catch (error) {
+    if (options.signal?.aborted) {
+      throw EosRequestError.abort();
+    }
     throw new EosRequestError('Upstream', `Cannot reach the Jupyter server: ${Private.describe(error)}`, 0);
   }
-  const text = await response.text();
+  if (options.signal?.aborted) {
+    throw EosRequestError.abort(); // aborted while the answer arrived: nobody wants it
+  }
   if (!response.ok) {
     throw Private.toError(response, text);
   }
-  if (text === '') {
-    return undefined as T;
-  }
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as RouteResponse<R>;
   } catch {
     throw new EosRequestError(
       'Upstream',

@@ -2,7 +2,7 @@
  * A scripted EOS service for the frontend tests: stands in for `requestAPI`.
  */
 import { Access, Entry, ListResponse, Routes, WhoAmIResponse } from '../../core';
-import { EosRequestError, IRequestOptions } from '../request';
+import { EosRequestError } from '../request';
 
 export const USER_ID = '0b9c6f1e-3d4a-4b5c-8d7e-9f0a1b2c3d4e';
 export const OTHER_ID = '7f6e5d4c-3b2a-4190-8877-665544332211';
@@ -67,8 +67,8 @@ export class FakeEos {
   }
 
   /** Stands in for `requestAPI`. */
-  request = async (route: string, options: IRequestOptions = {}): Promise<unknown> => {
-    const query = { ...(options.query ?? {}) };
+  request = async (route: string, options: { query?: object; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> => {
+    const query: Record<string, unknown> = { ...(options.query ?? {}) };
     this.calls.push({ route, query });
     if (route === Routes.whoami) {
       if (this.whoami instanceof Error) {

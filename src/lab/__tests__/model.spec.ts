@@ -44,7 +44,7 @@ describe('EosBrowserModel', () => {
 
       expect(eos.calls[0].route).toBe(Routes.whoami);
       expect(eos.listed().sort()).toEqual([GENCOVE, ORG, HOME].sort());
-      expect(eos.calls.filter(c => c.route === Routes.list).every(c => c.query.limit === 2 && c.query.cursor === null)).toBe(
+      expect(eos.calls.filter(c => c.route === Routes.list).every(c => c.query.limit === 2 && c.query.cursor === undefined)).toBe(
         true
       );
       expect(model.whoami?.userId).toBe(USER_ID);

@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { EosError, Routes } from '../../core';
-import { EosRequestError, makeUrl, requestAPI } from '../request';
+import { EosRequestError, isAbort, makeUrl, requestAPI } from '../request';
 
 /** Server settings whose fetch records the request and answers with `reply`. */
 function fakeServer(reply: (request: Request) => Response | Promise<Response>, token = '') {
@@ -74,7 +74,7 @@ describe('requestAPI', () => {
   it('sends the Jupyter token and the XSRF cookie through ServerConnection', async () => {
     document.cookie = '_xsrf=xsrf-value';
     const { settings, requests } = fakeServer(() => json({ ok: true }), 'secret-token');
-    await requestAPI(Routes.whoami, {}, settings);
+    await requestAPI(Routes.whoami, { query: {} }, settings);
     expect(requests[0].headers.get('Authorization')).toBe('token secret-token');
     expect(requests[0].headers.get('X-XSRFToken')).toBe('xsrf-value');
   });
@@ -82,7 +82,7 @@ describe('requestAPI', () => {
   it('posts a JSON body', async () => {
     const { settings, requests } = fakeServer(() => json({ url: 'https://s3/x', expiresAt: 'soon' }));
     const body = { uri: 'e://org/a b#c', expiresIn: 60 };
-    const result = await requestAPI<{ url: string }>(Routes.presign, { method: 'POST', body }, settings);
+    const result = await requestAPI(Routes.presign, { body }, settings);
 
     expect(result.url).toBe('https://s3/x');
     expect(requests[0].method).toBe('POST');
@@ -107,7 +107,7 @@ describe('requestAPI', () => {
 
   it('keeps the message of an error with an unknown code and derives the code from the status', async () => {
     const { settings } = fakeServer(() => json({ code: 'SomethingNew', message: 'Nope' }, 403));
-    const error = await failure(requestAPI(Routes.list, {}, settings));
+    const error = await failure(requestAPI(Routes.list, { query: { uri: 'e://org/' } }, settings));
     expect(error).toMatchObject({ code: 'Forbidden', status: 403, message: 'Nope' });
   });
 
@@ -116,7 +116,7 @@ describe('requestAPI', () => {
     const { settings } = fakeServer(
       () => new Response(page, { status: 500, statusText: 'Internal Server Error', headers: { 'Content-Type': 'text/html' } })
     );
-    const error = await failure(requestAPI(Routes.whoami, {}, settings));
+    const error = await failure(requestAPI(Routes.whoami, { query: {} }, settings));
 
     expect(error).toBeInstanceOf(EosRequestError);
     expect(error.code).toBe('Upstream');
@@ -127,7 +127,7 @@ describe('requestAPI', () => {
 
   it('maps bare client statuses to their codes', async () => {
     const { settings } = fakeServer(() => new Response('Forbidden', { status: 403 }));
-    const error = await failure(requestAPI(Routes.whoami, {}, settings));
+    const error = await failure(requestAPI(Routes.whoami, { query: {} }, settings));
     expect(error).toMatchObject({ code: 'Forbidden', status: 403, details: 'Forbidden' });
   });
 
@@ -135,7 +135,7 @@ describe('requestAPI', () => {
     const { settings } = fakeServer(
       () => new Response('<html>login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } })
     );
-    const error = await failure(requestAPI(Routes.whoami, {}, settings));
+    const error = await failure(requestAPI(Routes.whoami, { query: {} }, settings));
     expect(error).toMatchObject({ code: 'Upstream', status: 200 });
     expect(error.message).toContain('not JSON (text/html)');
   });
@@ -144,22 +144,39 @@ describe('requestAPI', () => {
     const { settings } = fakeServer(() => {
       throw new TypeError('Failed to fetch');
     });
-    const error = await failure(requestAPI(Routes.whoami, {}, settings));
+    const error = await failure(requestAPI(Routes.whoami, { query: {} }, settings));
     expect(error).toBeInstanceOf(EosRequestError);
     expect(error).toMatchObject({ code: 'Upstream', status: 0 });
     expect(error.message).toContain('Failed to fetch');
   });
 
-  it('resolves an empty body to undefined', async () => {
+  it('reports an empty successful body as not JSON', async () => {
     const { settings } = fakeServer(() => new Response(null, { status: 204 }));
-    await expect(requestAPI(Routes.list, { method: 'DELETE' }, settings)).resolves.toBeUndefined();
+    const error = await failure(requestAPI(Routes.whoami, { query: {} }, settings));
+    expect(error).toMatchObject({ code: 'Upstream', status: 204 });
+  });
+
+  it('rejects with an abort error when its signal is aborted, and sends nothing after', async () => {
+    const { settings } = fakeServer(() => json({ ok: true }));
+    const controller = new AbortController();
+    controller.abort();
+    const error = await failure(requestAPI(Routes.whoami, { query: {}, signal: controller.signal }, settings));
+    expect(error).toBeInstanceOf(EosRequestError);
+    expect((error as EosRequestError).aborted).toBe(true);
+    expect(isAbort(error)).toBe(true);
+  });
+
+  it('uses the method of the core route table', async () => {
+    const { settings, requests } = fakeServer(() => json({ kind: 'folder' }));
+    await requestAPI(Routes.mkdir, { body: { uri: 'e://org/new/' } }, settings);
+    expect(requests[0].method).toBe('POST');
   });
 });
 
 describe('codes for statuses whose body names none', () => {
   const bare = async (status: number) => {
     const { settings } = fakeServer(() => new Response('<html>error</html>', { status }));
-    return failure(requestAPI(Routes.whoami, {}, settings));
+    return failure(requestAPI(Routes.whoami, { query: {} }, settings));
   };
 
   it.each([
@@ -193,7 +210,7 @@ describe('codes for statuses whose body names none', () => {
     const { settings } = fakeServer(() => new Response('Gone', { status: 410 }));
     let error: unknown = null;
     try {
-      await isolated.requestAPI(Routes.whoami, {}, settings);
+      await isolated.requestAPI(Routes.whoami, { query: {} }, settings);
     } catch (reason) {
       error = reason;
     }

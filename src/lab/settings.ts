@@ -1,0 +1,72 @@
+/**
+ * The user's EOS settings (schema/plugin.json), live from the Settings Editor.
+ */
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ISignal, Signal } from '@lumino/signaling';
+
+/** What the tree can be sorted by. */
+export type SortKey = 'name' | 'size' | 'modified';
+export type SortDirection = 'ascending' | 'descending';
+/** The optional columns of the tree. */
+export type Column = 'size' | 'modified';
+
+/** The settings' values. */
+export interface IEosSettings {
+  /** Lifetime of a presigned URL, in hours (default 48, at most 168). */
+  presignExpiryHours: number;
+  /** Entries per list request (50..1000, default 500). */
+  pageSize: number;
+  /** Ask before deleting (default true). */
+  confirmDelete: boolean;
+  /** Show names starting with a dot (default false). */
+  showHidden: boolean;
+  /** The sort of a folder's loaded entries (folders always first). */
+  sortBy: SortKey;
+  sortDirection: SortDirection;
+  /** Which optional columns show (they collapse to tooltips when the panel is narrow). */
+  columns: Column[];
+}
+
+/** The defaults, as in schema/plugin.json. */
+export const DEFAULT_SETTINGS: Readonly<IEosSettings> = {
+  presignExpiryHours: 48,
+  pageSize: 500,
+  confirmDelete: true,
+  showHidden: false,
+  sortBy: 'name',
+  sortDirection: 'ascending',
+  columns: ['size', 'modified']
+};
+
+/** The current settings and a signal when they change. */
+export class EosSettings {
+  constructor(values: Partial<IEosSettings> = {}) {
+    this._values = { ...DEFAULT_SETTINGS, ...values };
+  }
+
+  /** The current values. */
+  get values(): Readonly<IEosSettings> {
+    return this._values;
+  }
+
+  /** Emitted with the new values after a change. */
+  get changed(): ISignal<this, Readonly<IEosSettings>> {
+    return this._changed;
+  }
+
+  /** Replace some values (the Settings Editor, or a test). */
+  update(values: Partial<IEosSettings>): void {
+    this._values = { ...this._values, ...values };
+    this._changed.emit(this._values);
+  }
+
+  /** Follow a registry's settings: read them now and on every change. */
+  follow(settings: ISettingRegistry.ISettings): void {
+    const read = () => this.update(settings.composite as unknown as Partial<IEosSettings>);
+    settings.changed.connect(read);
+    read();
+  }
+
+  private _changed = new Signal<this, Readonly<IEosSettings>>(this);
+  private _values: IEosSettings;
+}
