@@ -145,7 +145,7 @@ describe('xmlSafe', () => {
   it.each([
     ['plain', true],
     ['tab\t', true],
-    ['cr\r', true],
+    ['cr\r', false],
     ['lf\n', true],
     ['ctl\x01', false],
     ['esc\x1b', false],

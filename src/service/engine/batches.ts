@@ -16,10 +16,13 @@ export interface DoomedKey {
 }
 
 /**
- * Characters XML 1.0 cannot carry even as references: a DeleteObjects body
- * naming such a key is refused, so those keys are deleted one by one.
+ * Keys a DeleteObjects round trip cannot carry faithfully: characters XML 1.0
+ * cannot hold even as references (the request is refused), and a carriage
+ * return (the SDK escapes it in the request, but an XML parser turns it into a
+ * line feed in the answer, so a per-key error could not be matched to its
+ * key). Such keys are deleted one by one with DeleteObject.
  */
-const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0D\x0E-\x1F\uFFFE\uFFFF]/;
 
 /** Whether a key can be named in an XML request body. */
 export function xmlSafe(key: string): boolean {
@@ -64,7 +67,7 @@ export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedK
         new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: safe.map(k => ({ Key: k.key })), Quiet: true } }),
         { abortSignal }
       ),
-    { signal, deadlineMs: null }
+    { signal }
   );
   const errors = result.Errors ?? [];
   if (errors.length === 0) {
