@@ -3,7 +3,14 @@
  * and a cancelled move. Nothing is ever lost: every object is at its source
  * or at its destination.
  */
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import {
+  DeleteBucketPolicyCommand,
+  ListMultipartUploadsCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3';
 import { EosError, MAX_JOB_WAIT_MS } from '../../core';
 import { Jobs } from '../engine/jobs';
 import {
@@ -181,6 +188,48 @@ describe('moves against S3', () => {
     // Nothing moves after the answer.
     await delay(200);
     expect((await svc.get('/api/job', { id })).body.objects.done).toBe(cancelled.body.objects.done);
+  });
+});
+
+describe('a multipart copy that fails', () => {
+  const bucket = uniqueName('eos-mpfail');
+  let client: S3Client;
+  let svc: Running;
+
+  beforeAll(async () => {
+    client = testClient();
+    await createBucket(client, bucket);
+    svc = await startService(testConfig({ orgBucket: bucket }), {
+      engine: { multipartThreshold: 1024 * 1024, copyPartSize: 5 * 1024 * 1024 }
+    });
+  });
+
+  afterAll(async () => {
+    await svc.close();
+    await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket })).catch(() => undefined);
+    await dropBucket(client, bucket);
+    client.destroy();
+  });
+
+  it('is aborted: no multipart upload is left behind, the source stays', async () => {
+    const bytes = randomBytes(6 * 1024 * 1024);
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'shared/files/big.bin', Body: bytes, ContentLength: bytes.length })
+    );
+    // UploadPartCopy is a PUT on the target key: denied.
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/shared/files/dst/big.bin` }]
+    };
+    await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+    const started = await svc.post('/api/copy', { sources: ['e://org/big.bin'], destination: 'e://org/dst/', move: true });
+    expect(started.status).toBe(200);
+    const job = await waitJob(svc, started.body.id);
+    expect(job.state).toBe('failed');
+    expect(job.error.code).toBe('AccessDenied');
+    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(uploads.Uploads ?? []).toEqual([]);
+    expect(await keysUnder(client, bucket, 'shared/files/')).toEqual(['shared/files/big.bin']);
   });
 });
 
