@@ -43,7 +43,7 @@ it('cancels the S3 listing when the client disconnects, and keeps serving', asyn
 
   req.destroy();
   // The S3 request is cut off at once, not after the 30 s deadline.
-  await expect(Promise.race([seen[0].closed.then(() => 'closed'), delay(5000).then(() => 'still open')])).resolves.toBe('closed');
+  await expect(within(seen[0].closed, 5000)).resolves.toBe('closed');
 
   await waitFor(() => svc.logs.some(l => l.includes('GET /api/list aborted')));
   expect(svc.logs.some(l => l.includes('internal error'))).toBe(false);
@@ -60,8 +60,19 @@ it('cancels a stat the same way', async () => {
   req.end();
   await reached;
   req.destroy();
-  await expect(Promise.race([seen[before].closed.then(() => 'closed'), delay(5000).then(() => 'still open')])).resolves.toBe('closed');
+  await expect(within(seen[before].closed, 5000)).resolves.toBe('closed');
 });
+
+/** 'closed' when `closed` settles within `ms`, else 'still open'. */
+async function within(closed: Promise<void>, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>(resolve => (timer = setTimeout(() => resolve('still open'), ms)));
+  try {
+    return await Promise.race([closed.then(() => 'closed'), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
