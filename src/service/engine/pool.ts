@@ -18,6 +18,9 @@ export async function forEachConcurrent<T>(
   const inner = new AbortController();
   const onAbort = () => inner.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) {
+    onAbort();
+  }
   const it: AsyncIterator<T> | Iterator<T> =
     Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
   let failure: { error: unknown } | null = null;
