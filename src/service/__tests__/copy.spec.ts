@@ -119,7 +119,9 @@ describe('refusals', () => {
     [{ sources: [`e://org/${F}/tree/`], destination: `e://org/${F}/` }, 'onto itself'],
     [{ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/doc.json` }, 'onto itself'],
     [{ sources: [`e://org/${F}/doc.json`, `e://org/${F}/tree/`], destination: `e://org/${F}/single` }, "ending in '/'"],
-    [{ sources: [`e://org/${F}/doc.json`, `e://org/${F}/c1/doc.json`], destination: `e://org/${F}/c9/` }, 'both be copied']
+    [{ sources: [`e://org/${F}/doc.json`, `e://org/${F}/c1/doc.json`], destination: `e://org/${F}/c9/` }, 'both be copied'],
+    [{ sources: [`e://org/${F}/tree/sub/`], destination: `e://org/${F}/tree` }, 'which holds it'],
+    [{ sources: [`e://org/${F}/tree/`, `e://org/${F}/tree/a.txt`], destination: `e://org/${F}/c9/` }, 'is inside']
   ])('refuses %j with 400', async (request, message) => {
     expectError(await copy(request), 400, 'InvalidRequest', message);
   });

@@ -102,7 +102,11 @@ function targetPath(source: Item, destination: EosPath, intoFolder: boolean): Eo
   return source.kind === 'folder' ? { ...destination, key: `${destination.key}/` } : destination;
 }
 
-/** Refuse copying onto itself, a folder into itself, and two sources onto one target. */
+/**
+ * Refuse copying onto itself, a folder into itself or over a folder holding
+ * it (its copies would overwrite objects not yet copied), a source inside
+ * another, and two sources onto one target.
+ */
 function checkPairs(pairs: Pair[]): void {
   const targets = new Set<string>();
   for (const { source, target } of pairs) {
@@ -112,6 +116,15 @@ function checkPairs(pairs: Pair[]): void {
     }
     if (sameBucket && source.kind === 'folder' && target.key.startsWith(source.key)) {
       throw new EosError('InvalidRequest', `Cannot copy the folder ${source.uri} into itself (${target.uri})`);
+    }
+    if (sameBucket && source.kind === 'folder' && source.key.startsWith(target.key)) {
+      throw new EosError('InvalidRequest', `Cannot copy the folder ${source.uri} over ${target.uri}, which holds it`);
+    }
+    const holder = pairs.find(
+      p => p.source !== source && p.source.kind === 'folder' && p.source.bucket === source.bucket && source.key.startsWith(p.source.key)
+    );
+    if (holder) {
+      throw new EosError('InvalidRequest', `${source.uri} is inside ${holder.source.uri}, which is copied too`);
     }
     if (targets.has(target.uri)) {
       throw new EosError('InvalidRequest', `Two sources would both be copied to ${target.uri}`);
