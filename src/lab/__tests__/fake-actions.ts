@@ -100,9 +100,14 @@ export async function bench(pages: Record<string, Entry[]>, values: Partial<IEos
   return { eos, model, commands, settings };
 }
 
-/** Make `showDialog` answer with these, in turn: a button label (accept unless 'Cancel') and a value. */
-export function answerDialogs(...answers: { accept: boolean; value?: unknown }[]): jest.SpyInstance {
-  const spy = jest.spyOn(apputils, 'showDialog');
+/**
+ * Make `showDialog` answer with these, in turn: accepted or not, and a value.
+ * The spec must mock it: `jest.mock('@jupyterlab/apputils', () => ({
+ * ...jest.requireActual('@jupyterlab/apputils'), showDialog: jest.fn() }))`.
+ */
+export function answerDialogs(...answers: { accept: boolean; value?: unknown }[]): jest.Mock {
+  const spy = apputils.showDialog as jest.Mock;
+  spy.mockReset();
   for (const a of answers) {
     const button = a.accept ? Dialog.okButton() : Dialog.cancelButton();
     spy.mockResolvedValueOnce({ button, value: (a.value ?? null) as any, isChecked: null });

@@ -143,7 +143,9 @@ export function addCopyCommands(commands: CommandRegistry, context: ICommandCont
         const text = lines.join('\n');
         await copyText(text);
         const message =
-          lines.length === 1 ? trans.__('Copied %1', text) : trans.__('Copied %1', trans._n(...form.what, lines.length));
+          lines.length === 1
+            ? trans.__('Copied %1', text)
+            : trans.__('Copied %1', trans._n(...form.what, lines.length));
         Notification.success(message, { autoClose: 3000 });
       }
     })
@@ -165,7 +167,12 @@ export function presignMessage(answers: PresignResponse[], trans: TranslationBun
         : lasting;
   return answers.length === 1
     ? trans.__('Presigned URL copied. Anyone with it can read the object until %1 (%2).', until, why)
-    : trans.__('%1 presigned URLs copied. Anyone with them can read the objects until %2 (%3).', answers.length, until, why);
+    : trans.__(
+        '%1 presigned URLs copied. Anyone with them can read the objects until %2 (%3).',
+        answers.length,
+        until,
+        why
+      );
 }
 
 function addPresignCommand(commands: CommandRegistry, context: ICommandContext): IDisposable {

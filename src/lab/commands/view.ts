@@ -21,7 +21,11 @@ export interface IViewOptions {
 }
 
 /** Register the properties, refresh, refresh-all and go-to commands. */
-export function addViewCommands(commands: CommandRegistry, context: ICommandContext, options: IViewOptions): IDisposable[] {
+export function addViewCommands(
+  commands: CommandRegistry,
+  context: ICommandContext,
+  options: IViewOptions
+): IDisposable[] {
   const { model, trans } = context;
   const properties = commands.addCommand(CommandIDs.properties, {
     label: trans.__('Properties'),
@@ -57,7 +61,9 @@ export function addViewCommands(commands: CommandRegistry, context: ICommandCont
     label: trans.__('Refresh'),
     caption: trans.__('List the folder of the selected EOS item again (every folder when nothing is selected)'),
     icon: refreshIcon,
-    describedBy: uriArgs(trans.__("The e:// URI to list again (an object's folder for an object); the selection by default")),
+    describedBy: uriArgs(
+      trans.__("The e:// URI to list again (an object's folder for an object); the selection by default")
+    ),
     isEnabled: () => true,
     execute: async args => {
       const targets = targetsOf(model, args);
