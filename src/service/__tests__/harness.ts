@@ -10,14 +10,16 @@ import * as path from 'node:path';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ClientConfig
 } from '@aws-sdk/client-s3';
 import { DEFAULT_DISK_LIMIT, makeContext } from '../../core';
 import { ServiceConfig } from '../config';
+import { xmlSafe } from '../engine/batches';
+import { listPage } from '../listing';
 import { ServiceOptions, createService } from '../server';
 
 /** What test/moto-global-setup.js started. */
@@ -202,8 +204,13 @@ export async function putObjects(client: S3Client, bucket: string, objects: Reco
 export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    const keys = (page.Contents ?? []).map(o => ({ Key: o.Key! }));
+    const page = await listPage(client, { Bucket: bucket, Prefix: prefix, ContinuationToken: token }, AbortSignal.timeout(60000));
+    const all = (page.Contents ?? []).map(o => o.Key!);
+    // Keys with control characters cannot go in the XML body of DeleteObjects.
+    for (const Key of all.filter(k => !xmlSafe(k))) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+    }
+    const keys = all.filter(xmlSafe).map(Key => ({ Key }));
     if (keys.length > 0) {
       await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
     }

@@ -3,7 +3,9 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError, makeContext } from '../../core';
+import { xmlSafe } from '../engine/batches';
 import { staticPage } from '../entries';
+import { decodeListName } from '../listing';
 import { planExpiry } from '../presign';
 import { toEosError } from '../s3errors';
 import { cookieValues, safeEqual } from '../security';
@@ -122,5 +124,33 @@ describe('a cursor S3 does not accept', () => {
 
   it('is an upstream failure without a cursor', async () => {
     await expect(store.list('e://org/a/', { limit: 10 })).rejects.toMatchObject({ code: 'Upstream' });
+  });
+});
+
+describe('decodeListName', () => {
+  it.each([
+    ['a%20b', 'a b'],
+    ['a+b', 'a b'], // AWS encodes form-style: '+' is a space
+    ['a%2Bb', 'a+b'],
+    ['cr%0Dx', 'cr\rx'],
+    ['ctl%01%7F', 'ctl\x01\x7f'],
+    ['%25', '%'],
+    ['caf%C3%A9', 'caf\u00e9']
+  ])('decodes %j as %j', (encoded, decoded) => {
+    expect(decodeListName(encoded)).toBe(decoded);
+  });
+});
+
+describe('xmlSafe', () => {
+  it.each([
+    ['plain', true],
+    ['tab\t', true],
+    ['cr\r', true],
+    ['lf\n', true],
+    ['ctl\x01', false],
+    ['esc\x1b', false],
+    ['del\x7f', true]
+  ])('%j -> %s', (key, safe) => {
+    expect(xmlSafe(key)).toBe(safe);
   });
 });

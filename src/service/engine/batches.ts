@@ -1,0 +1,106 @@
+/**
+ * Batched DeleteObjects: at most DELETE_BATCH keys per request, per-key
+ * errors turned into one error naming the keys.
+ */
+import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { DELETE_BATCH, EosError, ErrorCode } from '../../core';
+import { EosStore } from '../store';
+import { detailLines } from './targets';
+
+/** One key to delete, with what to report about it. */
+export interface DoomedKey {
+  key: string;
+  size: number;
+  /** The `e://` URI, for error details. */
+  uri: string;
+}
+
+/**
+ * Characters XML 1.0 cannot carry even as references: a DeleteObjects body
+ * naming such a key is refused, so those keys are deleted one by one.
+ */
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+
+/** Whether a key can be named in an XML request body. */
+export function xmlSafe(key: string): boolean {
+  return !NOT_XML.test(key);
+}
+
+/**
+ * Delete up to DELETE_BATCH keys of one bucket in one request (keys XML
+ * cannot carry each in a DeleteObject of its own).
+ *
+ * @throws EosError naming every key S3 did not delete (AccessDenied when all
+ *   were denied, else Upstream)
+ */
+export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedKey[], signal?: AbortSignal): Promise<void> {
+  if (keys.length === 0) {
+    return;
+  }
+  if (keys.length > DELETE_BATCH) {
+    throw new Error(`deleteBatch: ${keys.length} keys, at most ${DELETE_BATCH} allowed`);
+  }
+  for (const k of keys.filter(k => !xmlSafe(k.key))) {
+    await store.s3(
+      { bucket, uri: k.uri },
+      abortSignal => store.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: k.key }), { abortSignal }),
+      { signal }
+    );
+  }
+  const safe = keys.filter(k => xmlSafe(k.key));
+  if (safe.length === 0) {
+    return;
+  }
+  const result = await store.s3(
+    { bucket, uri: safe[0].uri },
+    abortSignal =>
+      store.client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: safe.map(k => ({ Key: k.key })), Quiet: true } }),
+        { abortSignal }
+      ),
+    { signal, deadlineMs: null }
+  );
+  const errors = result.Errors ?? [];
+  if (errors.length === 0) {
+    return;
+  }
+  const uriOf = new Map(keys.map(k => [k.key, k.uri]));
+  const lines = errors.map(e => `${uriOf.get(e.Key ?? '') ?? e.Key}: ${e.Code ?? 'Error'} ${e.Message ?? ''}`.trim());
+  const code: ErrorCode = errors.every(e => e.Code === 'AccessDenied') ? 'AccessDenied' : 'Upstream';
+  throw new EosError(code, `S3 did not delete ${errors.length} of ${keys.length} objects`, detailLines(lines));
+}
+
+/**
+ * Collects keys of one bucket and deletes them a full batch at a time;
+ * `flush` deletes the rest. `onDeleted` runs after each successful batch.
+ */
+export class Deleter {
+  private pending: DoomedKey[] = [];
+
+  constructor(
+    private readonly store: EosStore,
+    readonly bucket: string,
+    private readonly onDeleted: (keys: DoomedKey[]) => void = () => undefined
+  ) {}
+
+  /** Add a key; deletes a batch once DELETE_BATCH are waiting. */
+  async add(key: DoomedKey, signal?: AbortSignal): Promise<void> {
+    this.pending.push(key);
+    if (this.pending.length >= DELETE_BATCH) {
+      await this.flushBatch(signal);
+    }
+  }
+
+  /** Delete every key still waiting. */
+  async flush(signal?: AbortSignal): Promise<void> {
+    while (this.pending.length > 0) {
+      await this.flushBatch(signal);
+    }
+  }
+
+  private async flushBatch(signal?: AbortSignal): Promise<void> {
+    const batch = this.pending.splice(0, DELETE_BATCH);
+    await deleteBatch(this.store, this.bucket, batch, signal);
+    this.onDeleted(batch);
+  }
+}
