@@ -258,6 +258,14 @@ describe('eos:delete', () => {
     expect(b.eos.listed().slice(listed)).toContain(HOME);
   });
 
+  it('counts an item inside a selected folder once, with its folder', async () => {
+    b.eos.answer(Routes.count, count);
+    answerDialogs({ accept: false });
+    select(DATA, `${DATA}x.bam`, NOTES);
+    await b.commands.execute(CommandIDs.deleteItems);
+    expect(b.eos.sent(Routes.count)).toEqual([{ uris: [DATA, NOTES] }]);
+  });
+
   it('deletes nothing when the confirmation is cancelled', async () => {
     b.eos.answer(Routes.count, count);
     answerDialogs({ accept: false });

@@ -82,7 +82,9 @@ export function addDeleteCommand(commands: CommandRegistry, context: ICommandCon
   const deletable = (args: ReadonlyPartialJSONObject): ITarget[] => {
     const targets = targetsOf(model, args);
     const ok = targets.length > 0 && targets.every(t => !t.isRoot && isWritable(t, model.context));
-    return ok ? targets : [];
+    // An item inside a selected folder goes with the folder: count it once.
+    const folders = targets.filter(t => t.kind === 'folder').map(t => t.uri);
+    return ok ? targets.filter(t => !folders.some(f => f !== t.uri && t.uri.startsWith(f))) : [];
   };
 
   return commands.addCommand(CommandIDs.deleteItems, {

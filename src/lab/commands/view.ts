@@ -11,7 +11,7 @@ import { Routes, StatResponse } from '../../core';
 import { propertiesBody, propertyRows } from '../dialogs/properties';
 import { notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
-import { ICommandContext, copyText, targetsOf, uriArgs } from './context';
+import { ICommandContext, copyText, folderOf, targetsOf, uriArgs } from './context';
 import { pythonSnippet } from './copy';
 
 /** Where `eos:go-to` finds the panel. */
@@ -71,7 +71,9 @@ export function addViewCommands(
         await refreshAll();
         return;
       }
-      await Promise.all(targets.map(t => model.refresh(t.uri)));
+      // An object's folder is listed once however many of its objects are selected.
+      const folders = new Set(targets.map(t => folderOf(t) ?? t.uri));
+      await Promise.all([...folders].map(uri => model.refresh(uri)));
     }
   });
 

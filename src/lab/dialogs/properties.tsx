@@ -20,6 +20,8 @@ export interface IProperty {
   note?: string;
   /** Offer a copy button. */
   copy?: boolean;
+  /** Prose, not a literal value: shown in the UI font. */
+  prose?: boolean;
 }
 
 /** The rows for a stat answer: details first, then the URI forms. */
@@ -30,8 +32,12 @@ export function propertyRows(
   trans: TranslationBundle
 ): IProperty[] {
   const rows: IProperty[] = [
-    { label: trans.__('Kind'), value: stat.kind === 'folder' ? trans.__('Folder') : trans.__('Object') },
-    { label: trans.__('Access'), value: stat.access === 'read' ? trans.__('Read-only') : trans.__('Read and write') }
+    { label: trans.__('Kind'), value: stat.kind === 'folder' ? trans.__('Folder') : trans.__('Object'), prose: true },
+    {
+      label: trans.__('Access'),
+      value: stat.access === 'read' ? trans.__('Read-only') : trans.__('Read and write'),
+      prose: true
+    }
   ];
   if (stat.size !== undefined) {
     rows.push({
@@ -42,7 +48,7 @@ export function propertyRows(
     });
   }
   if (stat.modified) {
-    rows.push({ label: trans.__('Modified'), value: formatDate(stat.modified), note: stat.modified });
+    rows.push({ label: trans.__('Modified'), value: formatDate(stat.modified), note: stat.modified, prose: true });
   }
   if (stat.storageClass) {
     rows.push({
@@ -102,7 +108,9 @@ export function Properties(props: IPropertiesProps): JSX.Element {
           <tr key={row.label}>
             <th scope="row">{row.label}</th>
             <td>
-              <div className="jp-EosProperties-value">{row.value}</div>
+              <div className={row.prose ? 'jp-EosProperties-value jp-mod-prose' : 'jp-EosProperties-value'}>
+                {row.value}
+              </div>
               {row.note && <div className="jp-EosProperties-note">{row.note}</div>}
             </td>
             <td className="jp-EosProperties-actions">
