@@ -38,6 +38,14 @@ export function errorTitle(code: ErrorCode, trans: TranslationBundle): string {
   return titles[code] ?? trans.__('EOS error');
 }
 
+/**
+ * The headline of a failed action: `errorTitle`, except that a `Conflict`
+ * (a folder or file already there) says so.
+ */
+export function actionErrorTitle(code: ErrorCode, trans: TranslationBundle): string {
+  return code === 'Conflict' ? trans.__('Already exists') : errorTitle(code, trans);
+}
+
 /** The text a "Show details" dialog shows for an error: its message, then the service's details. */
 export function errorDetails(error: EosError): string {
   return error.details ? `${error.message}\n\n${error.details}` : error.message;
@@ -79,7 +87,7 @@ export function notifyError(reason: unknown, trans: TranslationBundle, what?: st
     return null;
   }
   const error = asEosError(reason);
-  const title = errorTitle(error.code, trans);
+  const title = actionErrorTitle(error.code, trans);
   const headline = what ? trans.__('%1: %2', what, title) : title;
   return Notification.error(trans.__('%1. %2', headline, error.message), {
     autoClose: false,

@@ -199,3 +199,20 @@ test.describe('EOS context menu', () => {
     await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
   });
 });
+
+test.describe('EOS context menu refusals', () => {
+  test('Rename or Move onto an existing name says it already exists and changes nothing', async ({ page }) => {
+    const name = `keep-me-${Date.now()}.txt`;
+    await putMine({ [name]: 'keep' });
+    const tree = await openEos(page);
+    await refreshMine(page, tree);
+    await pick(page, tree, name, /Rename or Move/);
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').fill('notes.txt');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await expect(page.locator('.jp-Notification-Toast-error')).toContainText(`Cannot move ${name}: Already exists`);
+    await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
+    expect((await readMine(name)).toString()).toBe('keep');
+    expect((await readMine('notes.txt')).toString()).not.toBe('keep');
+  });
+});

@@ -83,6 +83,14 @@ describe('eos:new-folder', () => {
     expect(b.eos.sent(Routes.mkdir)).toEqual([]);
   });
 
+  it('says when the folder already exists', async () => {
+    b.eos.answer(Routes.mkdir, new EosRequestError('Conflict', `${DATA} already exists`, 409));
+    answerDialogs({ accept: true, value: 'data' });
+    b.model.select(HOME);
+    await b.commands.execute(CommandIDs.newFolder);
+    expect(notes.error.mock.calls[0][0]).toBe(`Cannot create folder "data": Already exists. ${DATA} already exists`);
+  });
+
   it("reports the service's refusal", async () => {
     b.eos.answer(Routes.mkdir, new EosRequestError('ReadOnly', 'Cannot write to e://gencove/x/', 403));
     answerDialogs({ accept: true, value: 'x' });
@@ -205,7 +213,7 @@ describe('eos:rename', () => {
     await b.commands.execute(CommandIDs.rename);
     const update = notes.update.mock.calls[0][0];
     expect(update.type).toBe('error');
-    expect(update.message).toBe('Cannot move notes.txt: EOS error. e://users/me/todo.txt already exists');
+    expect(update.message).toBe('Cannot move notes.txt: Already exists. e://users/me/todo.txt already exists');
     expect(update.actions?.map(a => a.label)).toEqual(['Show details']);
   });
 });

@@ -8,7 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { EosError, Job, Routes } from '../../core';
 import { formatDate, formatSize } from '../components/format';
-import { detailsAction, errorDetails, errorTitle, notifyError } from '../errors';
+import { actionErrorTitle, detailsAction, errorDetails, notifyError } from '../errors';
 import { ICommandContext } from './context';
 
 /** How long each long poll may be held, in ms: the notification's progress updates this often. */
@@ -115,7 +115,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
   } else if (job.state === 'cancelled') {
     Notification.update({ id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions: [details] });
   } else {
-    const title = trans.__('%1: %2', messages.failed, errorTitle(job.error?.code ?? 'Internal', trans));
+    const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
     Notification.update({
       id,
       message: trans.__('%1. %2', title, job.error?.message ?? trans.__('The job failed')),
