@@ -69,8 +69,8 @@ interface IForm {
   label: string;
   caption: string;
   icon: typeof copyIcon;
-  /** Singular and plural name, for "Copied 3 S3 URIs". */
-  what: [string, string];
+  /** "3 S3 URIs", for the notification. */
+  what(n: number): string;
   /** Needs `whoami` (the user id, the buckets). */
   needsContext: boolean;
   write(target: ITarget, ctx: EosContext | null): string;
@@ -84,7 +84,7 @@ function forms(trans: TranslationBundle): IForm[] {
       label: trans.__('Copy EOS URI'),
       caption: trans.__('Copy the e:// URIs of the selected EOS items, one per line'),
       icon: copyIcon,
-      what: ['%1 EOS URI', '%1 EOS URIs'],
+      what: n => trans._n('%1 EOS URI', '%1 EOS URIs', n),
       needsContext: false,
       write: t => t.uri
     },
@@ -93,7 +93,7 @@ function forms(trans: TranslationBundle): IForm[] {
       label: trans.__('Copy Shareable URI'),
       caption: trans.__('Copy e:// URIs that work for anyone in your organization (your user id instead of "me")'),
       icon: shareIcon,
-      what: ['%1 shareable URI', '%1 shareable URIs'],
+      what: n => trans._n('%1 shareable URI', '%1 shareable URIs', n),
       needsContext: true,
       write: (t, ctx) => shareableUri(path(t), ctx!)
     },
@@ -102,7 +102,7 @@ function forms(trans: TranslationBundle): IForm[] {
       label: trans.__('Copy S3 URI'),
       caption: trans.__('Copy the s3:// URIs of the selected EOS items, one per line'),
       icon: copyIcon,
-      what: ['%1 S3 URI', '%1 S3 URIs'],
+      what: n => trans._n('%1 S3 URI', '%1 S3 URIs', n),
       needsContext: true,
       write: (t, ctx) => s3Uri(path(t), ctx!)
     },
@@ -111,7 +111,7 @@ function forms(trans: TranslationBundle): IForm[] {
       label: trans.__('Copy Python Snippet'),
       caption: trans.__('Copy File(path_e="…") snippets of the selected EOS items for the Gencove Explorer SDK'),
       icon: pythonIcon,
-      what: ['%1 Python snippet', '%1 Python snippets'],
+      what: n => trans._n('%1 Python snippet', '%1 Python snippets', n),
       needsContext: true,
       write: (t, ctx) => pythonSnippet(shareableUri(path(t), ctx!))
     }
@@ -143,9 +143,7 @@ export function addCopyCommands(commands: CommandRegistry, context: ICommandCont
         const text = lines.join('\n');
         await copyText(text);
         const message =
-          lines.length === 1
-            ? trans.__('Copied %1', text)
-            : trans.__('Copied %1', trans._n(...form.what, lines.length));
+          lines.length === 1 ? trans.__('Copied %1', text) : trans.__('Copied %1', form.what(lines.length));
         Notification.success(message, { autoClose: 3000 });
       }
     })
