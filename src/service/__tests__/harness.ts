@@ -247,3 +247,56 @@ export async function listAll(svc: Running, uri: string, limit: number): Promise
   } while (cursor);
   return { pages, entries: pages.flat() };
 }
+
+/** An S3 client for moto that records the name of every command it sends. */
+export function countingClient(): { client: S3Client; calls: string[] } {
+  const client = testClient();
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      calls.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name: 'eosTestCounter' }
+  );
+  return { client, calls };
+}
+
+/** Write `count` small objects named by `keyOf(i)`, with at most `concurrency` PUTs in flight. */
+export async function putMany(client: S3Client, bucket: string, count: number, keyOf: (i: number) => string, concurrency = 32): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const Body = Buffer.from(`object ${i}`);
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: keyOf(i), Body, ContentLength: Body.length }));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Long-poll a job until it has ended (or `ms` have passed). */
+export async function waitJob(svc: Running, id: string, ms = 60000): Promise<any> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const reply = await svc.get('/api/job', { id, wait: 10000 });
+    if (reply.status !== 200) {
+      throw new Error(`job ${id} answered ${reply.status}: ${reply.raw}`);
+    }
+    if (reply.body.state !== 'running' || Date.now() > until) {
+      return reply.body;
+    }
+  }
+}
+
+/** Every key under `prefix`, decoded, in order. */
+export async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listPage(client, { Bucket: bucket, Prefix: prefix, ContinuationToken: token }, AbortSignal.timeout(60000));
+    keys.push(...(page.Contents ?? []).map(o => o.Key!));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}

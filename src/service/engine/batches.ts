@@ -26,16 +26,22 @@ export function xmlSafe(key: string): boolean {
   return !NOT_XML.test(key);
 }
 
+/** What a batch deleted, and the error naming the keys it did not. */
+export interface BatchResult {
+  deleted: DoomedKey[];
+  /** AccessDenied when every failure was a denial, else Upstream. */
+  error?: EosError;
+}
+
 /**
  * Delete up to DELETE_BATCH keys of one bucket in one request (keys XML
  * cannot carry each in a DeleteObject of its own).
  *
- * @throws EosError naming every key S3 did not delete (AccessDenied when all
- *   were denied, else Upstream)
+ * @throws EosError when the request itself fails (per-key failures are in the result)
  */
-export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedKey[], signal?: AbortSignal): Promise<void> {
+export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedKey[], signal?: AbortSignal): Promise<BatchResult> {
   if (keys.length === 0) {
-    return;
+    return { deleted: [] };
   }
   if (keys.length > DELETE_BATCH) {
     throw new Error(`deleteBatch: ${keys.length} keys, at most ${DELETE_BATCH} allowed`);
@@ -49,7 +55,7 @@ export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedK
   }
   const safe = keys.filter(k => xmlSafe(k.key));
   if (safe.length === 0) {
-    return;
+    return { deleted: keys };
   }
   const result = await store.s3(
     { bucket, uri: safe[0].uri },
@@ -62,12 +68,16 @@ export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedK
   );
   const errors = result.Errors ?? [];
   if (errors.length === 0) {
-    return;
+    return { deleted: keys };
   }
+  const failed = new Set(errors.map(e => e.Key ?? ''));
   const uriOf = new Map(keys.map(k => [k.key, k.uri]));
   const lines = errors.map(e => `${uriOf.get(e.Key ?? '') ?? e.Key}: ${e.Code ?? 'Error'} ${e.Message ?? ''}`.trim());
   const code: ErrorCode = errors.every(e => e.Code === 'AccessDenied') ? 'AccessDenied' : 'Upstream';
-  throw new EosError(code, `S3 did not delete ${errors.length} of ${keys.length} objects`, detailLines(lines));
+  return {
+    deleted: keys.filter(k => !failed.has(k.key)),
+    error: new EosError(code, `S3 did not delete ${errors.length} of ${keys.length} objects`, detailLines(lines))
+  };
 }
 
 /**
@@ -100,7 +110,10 @@ export class Deleter {
 
   private async flushBatch(signal?: AbortSignal): Promise<void> {
     const batch = this.pending.splice(0, DELETE_BATCH);
-    await deleteBatch(this.store, this.bucket, batch, signal);
-    this.onDeleted(batch);
+    const result = await deleteBatch(this.store, this.bucket, batch, signal);
+    this.onDeleted(result.deleted);
+    if (result.error) {
+      throw result.error;
+    }
   }
 }
