@@ -6,11 +6,11 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { addCommands } from './commands';
+import { PALETTE_COMMANDS, addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
-import { CommandIDs, IEosBrowser } from './tokens';
+import { IEosBrowser } from './tokens';
 
 /** The EOS sidebar panel and the commands acting on its items. */
 export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
@@ -38,11 +38,15 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     app.shell.add(panel, 'left', { rank: 101 });
     restorer?.add(panel, panel.id);
 
-    addCommands(app.commands, model, trans);
+    addCommands(app.commands, model, trans, {
+      settings,
+      serverSettings: app.serviceManager.serverSettings,
+      shell: app.shell,
+      panel
+    });
     if (palette) {
       const category = trans.__('EOS');
-      palette.addItem({ command: CommandIDs.copyUri, category });
-      palette.addItem({ command: CommandIDs.refresh, category });
+      PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category }));
     }
     return { model, panel, settings };
   }
