@@ -39,7 +39,7 @@ test-js: install
 	npx jest --ci
 
 test-python: install
-	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py
+	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py devtools/test_seed.py
 
 test-ui: install chromium
 	cd ui-tests && npx playwright test

@@ -147,6 +147,11 @@ async function openLab(browser, url, workspace) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   await page.addInitScript(installFrameProbe);
+  page.on('console', message => {
+    if (message.text().startsWith('[bench] ')) {
+      log(`${workspace}: ${message.text().slice(8)}`);
+    }
+  });
   const u = new URL(url);
   u.pathname = `/lab/workspaces/${workspace}`;
   u.searchParams.set('reset', '');
@@ -204,7 +209,8 @@ async function scrollToEnd(page, listSelector, rowSelector, lastSelector, maxMs)
   return page.evaluate(
     async ({ listSelector, rowSelector, lastSelector, maxMs }) => {
       const list = document.querySelector(listSelector);
-      const scrollable = el => el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY);
+      const scrollable = el =>
+        el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY);
       const scroller = () => {
         for (let el = list; el; el = el.parentElement) {
           if (scrollable(el)) {
@@ -238,7 +244,11 @@ async function scrollToEnd(page, listSelector, rowSelector, lastSelector, maxMs)
         }
         await frame();
         if (performance.now() - counted > 250) {
-          maxRows = Math.max(maxRows, list.querySelectorAll(rowSelector).length);
+          const n = list.querySelectorAll(rowSelector).length;
+          maxRows = Math.max(maxRows, n);
+          if (Math.floor((counted - t0) / 15000) !== Math.floor((performance.now() - t0) / 15000)) {
+            console.log(`[bench] ${Math.round((performance.now() - t0) / 1000)} s: ${n} rows in the DOM`);
+          }
           counted = performance.now();
         }
       }
@@ -334,6 +344,10 @@ function machine(browserVersion) {
   return {
     nproc: os.cpus().length,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    load: os
+      .loadavg()
+      .map(v => v.toFixed(2))
+      .join(' '),
     cpu: os.cpus()[0]?.model ?? '?',
     chromium: browserVersion,
     node: process.version,
@@ -346,7 +360,7 @@ const ms = v => (v === null || v === undefined ? 'n/a' : `${Math.round(v).toLoca
 const mib = v => (v === null || v === undefined ? 'n/a' : `${(v / 2 ** 20).toFixed(1)} MiB`);
 const int = v => Number(v).toLocaleString('en-US');
 
-function report(command, date, m, demo, eos, files) {
+function report(command, date, m, demo, eos, files, loadAtStart) {
   const end = r =>
     r.scroll.reached ? ms(r.scroll.ms) : `not reached in ${ms(r.scroll.ms)} (${int(r.scroll.loaded)} rows loaded)`;
   const rows = [
@@ -370,7 +384,8 @@ function report(command, date, m, demo, eos, files) {
     `Command: \`${command}\``,
     '',
     `Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory} memory; Chromium ${m.chromium} (headless); ` +
-      `Node ${m.node}; JupyterLab ${m.jupyterlab}; jupyterlab-eos commit ${m.commit}.`,
+      `Node ${m.node}; JupyterLab ${m.jupyterlab}; jupyterlab-eos commit ${m.commit}. ` +
+      `Load average at the end: ${m.load} (${loadAtStart} at the start).`,
     '',
     `Demo: moto seeded with e://users/me/huge-folder/ (${int(BIG)} objects) in ` +
       `${demo.seedSeconds ?? '?'} s, JupyterLab serving after ${demo.startSeconds.toFixed(1)} s; ` +
@@ -393,6 +408,10 @@ function report(command, date, m, demo, eos, files) {
 async function main() {
   const command = `node ${relative(root, fileURLToPath(import.meta.url))} ${process.argv.slice(2).join(' ')}`.trim();
   const date = new Date().toISOString().slice(0, 10);
+  const loadAtStart = os
+    .loadavg()
+    .map(v => v.toFixed(2))
+    .join(' ');
   log(`starting the demo with a ${int(BIG)}-object folder`);
   const demo = await startDemo();
   let browser = null;
@@ -420,7 +439,7 @@ async function main() {
     });
     const files = await benchFileBrowser(browser, demo);
     const eos = await benchEos(browser, demo);
-    const text = report(command, date, machine(browser.version()), demo, eos, files);
+    const text = report(command, date, machine(browser.version()), demo, eos, files, loadAtStart);
     mkdirSync(args.out, { recursive: true });
     const out = join(args.out, `tree-${date}.md`);
     writeFileSync(out, text);

@@ -145,7 +145,7 @@ def huge_name(n: int) -> str:
 
 
 def seed_huge_folder(backend, bucket: str, user_id: str, n: int) -> None:
-    """Put n tiny objects under e://users/me/huge-folder/ (about 6 s and 200 MB per 100,000 here)."""
+    """Put n tiny objects under e://users/me/huge-folder/ (100,000: about 3 s and 360 MB of moto memory here)."""
     body = b"x\n"
     for i in range(n):
         backend.put_object(bucket, huge_key(user_id, i), body)
