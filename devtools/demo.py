@@ -2,6 +2,7 @@
 
     python -m devtools.demo            # the README's demo command (via make demo)
     python -m devtools.demo --galata   # the server the browser tests drive
+    python -m devtools.demo --big-folder 100000   # also e://users/me/huge-folder/ with 100,000 objects
 
 Starts moto's S3 server on 127.0.0.1 in this process, seeds the three
 namespaces, then runs JupyterLab on a fresh root directory and prints its URL.
@@ -97,14 +98,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8888)
     parser.add_argument("--ip", default=os.environ.get("EOS_DEMO_IP", "127.0.0.1"))
     parser.add_argument("--dir", default=str(PROJECT / ".demo"), help="where the demo keeps its root and config")
+    parser.add_argument(
+        "--big-folder",
+        type=int,
+        default=int(os.environ.get("EOS_DEMO_BIG_FOLDER") or 0),
+        metavar="N",
+        help="also seed e://users/me/huge-folder/ with N objects (default $EOS_DEMO_BIG_FOLDER or 0)",
+    )
     args = parser.parse_args(argv)
 
     work = Path(args.dir).resolve()
     root = fresh_root(work / ("galata-root" if args.galata else "root"))
-    server, endpoint, dataset = s3server.start(0, "demo")
+    started = time.monotonic()
+    server, endpoint, dataset = s3server.start(0, "demo", args.big_folder)
+    seeded = time.monotonic() - started
     # Where the S3 server is, for tests that play another client writing to EOS.
     (work / "s3.json").write_text(
-        json.dumps({"endpoint": endpoint, "orgBucket": dataset.org_bucket, "userId": dataset.user_id})
+        json.dumps(
+            {
+                "endpoint": endpoint,
+                "orgBucket": dataset.org_bucket,
+                "userId": dataset.user_id,
+                "bigFolder": args.big_folder,
+                "bigFolderLast": seed.huge_name(args.big_folder) if args.big_folder > 0 else None,
+                "seedSeconds": round(seeded, 2),
+            }
+        )
     )
 
     env = {**os.environ, **service_env(endpoint)}
@@ -135,8 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc)
         url = f"http://{args.ip}:{port}/lab" + (f"?token={token}" if token else "")
+        huge = (
+            f" (+{args.big_folder} in e://users/me/{seed.HUGE_FOLDER}/, seeded in {seeded:.1f} s)" if args.big_folder > 0 else ""
+        )
         print(
-            f"\nEOS demo: {len(dataset.objects)} objects in s3://{dataset.org_bucket} and s3://{dataset.gencove_bucket}"
+            f"\nEOS demo: {len(dataset.objects)} objects{huge} in s3://{dataset.org_bucket} and s3://{dataset.gencove_bucket}"
             f" on {endpoint}\nJupyter root: {root}\nPress Ctrl-C to stop.\n\n    {url}\n",
             flush=True,
         )

@@ -1,6 +1,6 @@
 """Run moto's S3 server on loopback, optionally seeded.
 
-    python -m devtools.s3server [--port 0] [--seed demo|buckets|none]
+    python -m devtools.s3server [--port 0] [--seed demo|buckets|none] [--big-folder N]
 
 Prints one JSON line with the endpoint and ids once it answers, then serves
 until SIGINT/SIGTERM, until standard input closes (with --stdin), or until its
@@ -42,8 +42,11 @@ def _route_keys_with_newlines() -> None:
     utilities.RegexConverter.__init__ = init
 
 
-def start(port: int = 0, mode: str = "demo"):
-    """Start a threaded moto server on 127.0.0.1 and seed it; return (server, endpoint, dataset)."""
+def start(port: int = 0, mode: str = "demo", big_folder: int = 0):
+    """Start a threaded moto server on 127.0.0.1 and seed it; return (server, endpoint, dataset).
+
+    big_folder > 0 (demo seed only) adds e://users/me/huge-folder/ with that many objects.
+    """
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -56,7 +59,7 @@ def start(port: int = 0, mode: str = "demo"):
     host, real_port = server.get_host_and_port()
     dataset = None
     if mode != "none":
-        dataset = seed.seed_backend(data=(mode == "demo"))
+        dataset = seed.seed_backend(data=(mode == "demo"), big_folder=big_folder if mode == "demo" else 0)
     return server, f"http://{host}:{real_port}", dataset
 
 
@@ -64,10 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--seed", choices=["demo", "buckets", "none"], default="demo")
+    parser.add_argument("--big-folder", type=int, default=0, metavar="N", help="also seed huge-folder/ with N objects")
     parser.add_argument("--stdin", action="store_true", help="exit when standard input closes")
     args = parser.parse_args(argv)
 
-    server, endpoint, dataset = start(args.port, args.seed)
+    server, endpoint, dataset = start(args.port, args.seed, args.big_folder)
     info = {
         "endpoint": endpoint,
         "userId": seed.DEMO_USER_ID,
@@ -76,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         "orgBucket": seed.org_bucket(seed.DEMO_ORG_ID),
         "gencoveBucket": seed.GENCOVE_BUCKET,
         "objects": len(dataset.objects) if dataset else 0,
+        "bigFolder": args.big_folder if args.seed == "demo" else 0,
     }
     print(json.dumps(info), flush=True)
 

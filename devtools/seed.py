@@ -18,6 +18,9 @@ OTHER_USER_ID = "5f0c2e9a-7b41-4d83-a6c2-1e9f8d3b7a05"
 GENCOVE_BUCKET = "gencove-explorer-data"
 REGION = "us-east-1"
 BIG_FOLDER_SIZE = 5000
+# The optional huge folder (`--big-folder N`, EOS_DEMO_BIG_FOLDER=N): its name
+# sorts after "big-folder" and never clashes with it.
+HUGE_FOLDER = "huge-folder"
 
 # Key names a real organization ends up with; every one must list, stat and
 # presign correctly.
@@ -137,8 +140,34 @@ def demo_objects(user_id: str, org_id: str, gencove_bucket: str = GENCOVE_BUCKET
     return objs
 
 
-def seed_backend(user_id: str = DEMO_USER_ID, org_id: str = DEMO_ORG_ID, gencove_bucket: str = GENCOVE_BUCKET, data: bool = True) -> Dataset:
-    """Create the org and Gencove buckets in moto's in-process backend, and fill them."""
+def huge_key(user_id: str, i: int) -> str:
+    """The key of the i-th object of the huge folder (zero-padded: listing order is index order)."""
+    return f"users/{user_id}/files/{HUGE_FOLDER}/item-{i:06d}.txt"
+
+
+def huge_name(n: int) -> str:
+    """The name of the last object of a huge folder of n objects."""
+    return huge_key("", n - 1).rsplit("/", 1)[1]
+
+
+def seed_huge_folder(backend, bucket: str, user_id: str, n: int) -> None:
+    """Put n tiny objects under e://users/me/huge-folder/ (100,000: about 3 s and 360 MB of moto memory here)."""
+    body = b"x\n"
+    for i in range(n):
+        backend.put_object(bucket, huge_key(user_id, i), body)
+
+
+def seed_backend(
+    user_id: str = DEMO_USER_ID,
+    org_id: str = DEMO_ORG_ID,
+    gencove_bucket: str = GENCOVE_BUCKET,
+    data: bool = True,
+    big_folder: int = 0,
+) -> Dataset:
+    """Create the org and Gencove buckets in moto's in-process backend, and fill them.
+
+    big_folder > 0 also seeds a folder of that many objects (not listed in `objects`).
+    """
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.s3.models import s3_backends
 
@@ -150,4 +179,6 @@ def seed_backend(user_id: str = DEMO_USER_ID, org_id: str = DEMO_ORG_ID, gencove
     objs = demo_objects(user_id, org_id, gencove_bucket) if data else {}
     for (bucket, key), body in objs.items():
         backend.put_object(bucket, key, body)
+    if big_folder > 0:
+        seed_huge_folder(backend, ob, user_id, big_folder)
     return Dataset(user_id, org_id, ob, gencove_bucket, objs)

@@ -38,7 +38,9 @@ await build({
   legalComments: 'external',
   sourcemap: false,
   define: { __EOS_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: `/* jupyterlab-eos service ${pkg.version}; licenses of bundled packages: eos-service.cjs.LEGAL.txt */` },
+  banner: {
+    js: `/* jupyterlab-eos service ${pkg.version}; licenses of bundled packages: eos-service.cjs.LEGAL.txt */`
+  },
   logLevel: 'warning'
 });
 

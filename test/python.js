@@ -3,9 +3,13 @@ const path = require('path');
 const fs = require('fs');
 
 function projectPython() {
-  if (process.env.EOS_PYTHON) return process.env.EOS_PYTHON;
+  if (process.env.EOS_PYTHON) {
+    return process.env.EOS_PYTHON;
+  }
   const venv = path.join(__dirname, '..', '.venv', 'bin', 'python');
-  if (fs.existsSync(venv)) return venv;
+  if (fs.existsSync(venv)) {
+    return venv;
+  }
   return 'python3';
 }
 

@@ -42,6 +42,14 @@ module.exports = {
     url: `http://localhost:${port}/lab`,
     timeout: 180 * 1000,
     reuseExistingServer: !process.env.CI,
+    // EOS_UI_HUGE=1 runs tests/eos-huge-folder.spec.ts: the demo then also seeds
+    // e://users/me/huge-folder/ with 100,000 keys, or $EOS_DEMO_BIG_FOLDER (about
+    // 4 s and 360 MB more for moto, and every listing of the bucket gets slower
+    // (12 ms -> 240 ms), so not by default).
+    env: {
+      ...process.env,
+      EOS_DEMO_BIG_FOLDER: process.env.EOS_DEMO_BIG_FOLDER || (process.env.EOS_UI_HUGE ? '100000' : '0')
+    },
     // SIGTERM lets the demo stop JupyterLab and the EOS service (the default is SIGKILL)
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30000 },
     // EOS_UI_DEBUG=1 shows the server's and the service's logs

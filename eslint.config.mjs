@@ -1,0 +1,121 @@
+// ESLint 9 flat configuration, in the spirit of the JupyterLab extension
+// template: typescript-eslint's recommended rules, React and the rules of
+// hooks for the frontend, prettier owning the layout (eslint-config-prettier
+// turns off every rule that would fight it; prettier runs on its own).
+//
+//   npm run lint        eslint + prettier --check + stylelint, fixes nothing
+//   npm run lint:fix    the same, fixing what can be fixed
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import react from 'eslint-plugin-react';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    // Built, installed or generated files, and what tools write.
+    ignores: [
+      'lib/',
+      'jupyterlab_eos/labextension/',
+      'jupyterlab_eos/service/',
+      '**/node_modules/',
+      '.venv/',
+      '.demo/',
+      'coverage/',
+      'ui-tests/test-results/',
+      'ui-tests/playwright-report/',
+      'playwright-report/',
+      'test-results/',
+      'bench/results/',
+      'bench/.cache/'
+    ]
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  // Before our rules: it turns `curly` off, which with 'all' never fights prettier.
+  prettier,
+  {
+    // Everything we write.
+    rules: {
+      curly: ['error', 'all'],
+      eqeqeq: 'error',
+      'prefer-const': 'error',
+      // Named function expressions stay: React.memo(function ItemRow(...)) names the component.
+      'prefer-arrow-callback': ['error', { allowNamedFunctions: true }],
+      'no-var': 'error',
+      '@typescript-eslint/no-unused-vars': ['warn', { args: 'none', ignoreRestSiblings: true, caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+      // Namespaces carry the IOptions of a class, as JupyterLab does.
+      '@typescript-eslint/no-namespace': 'off',
+      '@typescript-eslint/no-use-before-define': 'off'
+    }
+  },
+  {
+    // The frontend: React function components with hooks.
+    files: ['src/lab/**/*.{ts,tsx}'],
+    ...react.configs.flat.recommended,
+    languageOptions: {
+      ...react.configs.flat.recommended.languageOptions,
+      globals: globals.browser
+    },
+    plugins: { ...react.configs.flat.recommended.plugins, 'react-hooks': reactHooks },
+    settings: { react: { version: '18.2' } },
+    rules: {
+      ...react.configs.flat.recommended.rules,
+      'react/prop-types': 'off',
+      // React is imported as a namespace (`import * as React`) everywhere.
+      'react/react-in-jsx-scope': 'off',
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      // JupyterLab's convention, which src/lab follows: interfaces start with I.
+      // (src/core and src/service name their API shapes without it.)
+      '@typescript-eslint/naming-convention': [
+        'error',
+        { selector: 'interface', format: ['PascalCase'], custom: { regex: '^I[A-Z]', match: true } }
+      ]
+    }
+  },
+  {
+    // JupyterLab plugin lists are typed JupyterFrontEndPlugin<any>[].
+    files: ['src/lab/index.ts', 'src/lab/plugins.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' }
+  },
+  {
+    // The Node service and the pure core.
+    files: ['src/service/**/*.ts', 'src/core/**/*.ts'],
+    languageOptions: { globals: globals.node }
+  },
+  {
+    // jest specs and their helpers.
+    files: ['src/**/__tests__/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+    rules: {
+      // Loose shapes of HTTP answers and stubs are fine in tests,
+      '@typescript-eslint/no-explicit-any': 'off',
+      // and so is require() inside jest.isolateModules.
+      '@typescript-eslint/no-require-imports': 'off'
+    }
+  },
+  {
+    // Galata specs: Node on the outside, the page inside page.evaluate callbacks.
+    files: ['ui-tests/**/*.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } }
+  },
+  {
+    // CommonJS configuration files and jest setup scripts.
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
+    // Node ES modules: build scripts, the benchmarks, this file.
+    files: ['**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: globals.node }
+  },
+  {
+    // The benchmark's functions that run inside the page.
+    files: ['bench/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } }
+  }
+);
