@@ -3,6 +3,7 @@
  * text to go to an `e://` or `s3://` location.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
+import { editIcon } from '@jupyterlab/ui-components';
 import type { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
@@ -141,28 +142,34 @@ export function PathBar(props: IPathBarProps): JSX.Element {
     crumbs.unshift(node);
   }
   return (
-    <nav className="jp-EosBrowser-pathbar" aria-label={trans.__('Current folder')} onClick={edit}>
-      {crumbs.length === 0 && <span className="jp-EosBrowser-crumbHint">{trans.__('Go to e:// or s3:// location…')}</span>}
-      {crumbs.map((node, i) => (
-        <React.Fragment key={node.uri}>
-          {i > 0 && (
-            <span className="jp-EosBrowser-crumbSep" aria-hidden="true">
-              /
-            </span>
-          )}
-          <button
-            className="jp-EosBrowser-crumb"
-            title={node.uri}
-            aria-current={i === crumbs.length - 1 ? 'location' : undefined}
-            onClick={event => {
-              event.stopPropagation();
-              void model.reveal(node.uri);
-            }}
-          >
-            {node.label}
-          </button>
-        </React.Fragment>
-      ))}
-    </nav>
+    <div className="jp-EosBrowser-pathbar">
+      <nav className="jp-EosBrowser-crumbs" aria-label={trans.__('Current folder')} onClick={edit}>
+        {crumbs.length === 0 && <span className="jp-EosBrowser-crumbHint">{trans.__('Go to e:// or s3:// location…')}</span>}
+        {crumbs.map((node, i) => (
+          <React.Fragment key={node.uri}>
+            {i > 0 && (
+              <span className="jp-EosBrowser-crumbSep" aria-hidden="true">
+                /
+              </span>
+            )}
+            <button
+              className="jp-EosBrowser-crumb"
+              title={node.uri}
+              aria-current={i === crumbs.length - 1 ? 'location' : undefined}
+              onClick={event => {
+                event.stopPropagation();
+                void model.reveal(node.uri);
+              }}
+            >
+              {node.label}
+            </button>
+          </React.Fragment>
+        ))}
+      </nav>
+      <button className="jp-EosBrowser-iconButton" title={trans.__('Go to an e:// or s3:// location')} onClick={edit}>
+        <editIcon.react tag="span" aria-hidden="true" />
+        <span className="jp-EosBrowser-visuallyHidden">{trans.__('Go to location')}</span>
+      </button>
+    </div>
   );
 }
