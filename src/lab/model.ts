@@ -13,7 +13,8 @@ import { IRequestOptions, isAbort, requestAPI } from './request';
 import { reveal } from './reveal';
 import { SelectionState } from './selection';
 import { EosSettings, IEosSettings } from './settings';
-import { IEosNode, IEosRow, IFolderView, IListing, ROOT_URIS, flattenRows, isHidden, makeComparer, makeListing, makeNode, makeRoots } from './tree';
+import { TreeStore } from './store';
+import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, makeRoots } from './tree';
 
 /**
  * The EOS tree: roots from `whoami`, lazily listed folders, selection.
@@ -25,6 +26,11 @@ export class EosBrowserModel {
     this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
     this._settings = options.settings ?? new EosSettings(options.pageSize ? { pageSize: options.pageSize } : {});
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
+    this._store = new TreeStore({
+      label: entry => (entry.name === '' ? this._trans.__('(empty name)') : entry.name),
+      changed: uri => this._emit({ type: 'node', uri })
+    });
+    this._store.expanded = new Set([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);
     this._settings.changed.connect(this._onSettings, this);
     this._onSettings(this._settings, this._settings.values);
     this._selection = new SelectionState(this);
@@ -61,13 +67,13 @@ export class EosBrowserModel {
 
   /** The root nodes (My files, Organization, Gencove, Users), from `whoami`; none before. */
   get roots(): readonly IEosNode[] {
-    return this._roots.map(uri => this._nodes.get(uri)!);
+    return this._roots.map(uri => this._store.nodes.get(uri)!);
   }
 
   /** The visible rows, depth first, with a status row closing each expanded folder. */
   get rows(): readonly IEosRow[] {
     if (this._rows === null) {
-      this._rows = flattenRows(this._roots, uri => this._nodes.get(uri), node => this.folderView(node));
+      this._rows = flattenRows(this._roots, uri => this._store.nodes.get(uri), node => this.folderView(node));
     }
     return this._rows;
   }
@@ -119,12 +125,12 @@ export class EosBrowserModel {
 
   /** The node at `uri`, if it is in the tree. */
   node(uri: string): IEosNode | undefined {
-    return this._nodes.get(uri);
+    return this._store.nodes.get(uri);
   }
 
   /** The URIs of the expanded folders (loaded or not). */
   get expanded(): ReadonlySet<string> {
-    return this._expanded;
+    return this._store.expanded;
   }
 
   /**
@@ -136,21 +142,12 @@ export class EosBrowserModel {
     if (uri === null) {
       return this._roots;
     }
-    const listing = this._listings.get(uri);
-    if (!listing) {
-      return null;
-    }
-    if (listing.sorted === null) {
-      listing.sorted = this.sortUris([...listing.folders, ...listing.objects]);
-    }
-    return listing.sorted;
+    return this._store.children(uri);
   }
 
   /** Sort URIs of loaded nodes as the settings say, leaving out hidden names unless shown. */
   sortUris(uris: readonly string[]): string[] {
-    const show = this._settings.values.showHidden;
-    const nodes = uris.map(uri => this._nodes.get(uri)!).filter(node => node && (show || !isHidden(node.name)));
-    return nodes.sort(this._compare).map(node => node.uri);
+    return this._store.sort(uris);
   }
 
   /** What the rows show of an expanded folder: its listing, or the filter's result. */
@@ -186,35 +183,35 @@ export class EosBrowserModel {
 
   /** Expand a folder, fetching its first page unless it is loaded or loading. */
   expand(uri: string): Promise<void> {
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node || node.kind !== 'folder') {
       return Promise.resolve();
     }
-    this._expanded.add(uri);
+    this._store.expanded.add(uri);
     if (!node.expanded) {
       this._update(uri, { expanded: true });
     }
-    const pending = this._requests.get(uri);
+    const pending = this._store.pending(uri);
     if (pending) {
-      return pending.promise;
+      return pending;
     }
     return node.loaded === null ? this._fetch(uri, null) : Promise.resolve();
   }
 
   /** Collapse a folder; a request still on its way for it is aborted. */
   collapse(uri: string): void {
-    const node = this._nodes.get(uri);
-    this._expanded.delete(uri);
+    const node = this._store.nodes.get(uri);
+    this._store.expanded.delete(uri);
     if (!node || !node.expanded) {
       return;
     }
-    this._abort(uri);
+    this._store.abort(uri);
     this._update(uri, { expanded: false, loading: false });
   }
 
   /** Expand a collapsed folder, collapse an expanded one. */
   toggle(uri: string): Promise<void> {
-    if (this._nodes.get(uri)?.expanded) {
+    if (this._store.nodes.get(uri)?.expanded) {
       this.collapse(uri);
       return Promise.resolve();
     }
@@ -223,23 +220,23 @@ export class EosBrowserModel {
 
   /** Fetch and append the next page of a folder (of the filter's result when it is filtered); one request at a time. */
   loadMore(uri: string): Promise<void> {
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node) {
       return Promise.resolve();
     }
     if (this.filter.isPrefix(uri)) {
       return this.filter.loadMore();
     }
-    const pending = this._requests.get(uri);
+    const pending = this._store.pending(uri);
     if (pending) {
-      return pending.promise;
+      return pending;
     }
     return node.next === null ? Promise.resolve() : this._fetch(uri, node.next);
   }
 
   /** Repeat what failed at `uri`: its first page or its next page. */
   retry(uri: string): Promise<void> {
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node) {
       return Promise.resolve();
     }
@@ -260,7 +257,7 @@ export class EosBrowserModel {
     if (uri === undefined) {
       return this.refreshAll();
     }
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node) {
       return Promise.resolve();
     }
@@ -280,7 +277,7 @@ export class EosBrowserModel {
     if (!this._whoami) {
       return this.initialize();
     }
-    await Promise.all(this._roots.filter(uri => this._nodes.get(uri)?.expanded).map(uri => this.refresh(uri)));
+    await Promise.all(this._roots.filter(uri => this._store.nodes.get(uri)?.expanded).map(uri => this.refresh(uri)));
   }
 
   /**
@@ -288,9 +285,9 @@ export class EosBrowserModel {
    * they take their sorted place; later pages skip them.
    */
   insert(uri: string, entries: readonly Entry[]): void {
-    const listing = this._listings.get(uri);
+    const listing = this._store.listings.get(uri);
     if (listing) {
-      this._addEntries(uri, listing, entries);
+      this._store.add(uri, listing, entries);
       this._emit({ type: 'node', uri });
     }
   }
@@ -308,7 +305,7 @@ export class EosBrowserModel {
 
   /** What to save to restore the tree after a reload. */
   saveState(): EosBrowserModel.IState {
-    return { expanded: [...this._expanded], ...this._selection.save() };
+    return { expanded: [...this._store.expanded], ...this._selection.save() };
   }
 
   /**
@@ -317,9 +314,9 @@ export class EosBrowserModel {
    */
   restoreState(state: Partial<EosBrowserModel.IState>): void {
     if (Array.isArray(state.expanded)) {
-      this._expanded = new Set(state.expanded.filter(uri => typeof uri === 'string'));
-      for (const node of [...this._nodes.values()]) {
-        if (node.kind === 'folder' && node.expanded !== this._expanded.has(node.uri)) {
+      this._store.expanded = new Set(state.expanded.filter(uri => typeof uri === 'string'));
+      for (const node of [...this._store.nodes.values()]) {
+        if (node.kind === 'folder' && node.expanded !== this._store.expanded.has(node.uri)) {
           void (node.expanded ? this.collapse(node.uri) : this.expand(node.uri));
         }
       }
@@ -332,8 +329,7 @@ export class EosBrowserModel {
       return;
     }
     this._isDisposed = true;
-    this._requests.forEach(request => request.controller.abort());
-    this._requests.clear();
+    this._store.dispose();
     this.filter.dispose();
     Signal.clearData(this);
   }
@@ -361,150 +357,70 @@ export class EosBrowserModel {
     const roots = makeRoots(whoami.namespaces, this._trans);
     this._roots = roots.map(root => root.uri);
     for (const root of roots) {
-      this._nodes.set(root.uri, { ...root, expanded: this._expanded.has(root.uri) });
+      this._store.nodes.set(root.uri, { ...root, expanded: this._store.expanded.has(root.uri) });
     }
     this._emit({ type: 'session', uri: null });
-    await Promise.all(this._roots.filter(uri => this._expanded.has(uri)).map(uri => this._fetch(uri, null)));
+    await Promise.all(this._roots.filter(uri => this._store.expanded.has(uri)).map(uri => this._fetch(uri, null)));
   }
 
   private async _refresh(uri: string): Promise<void> {
-    if (this._nodes.get(uri)?.expanded) {
+    if (this._store.nodes.get(uri)?.expanded) {
       await this._fetch(uri, null, true);
     } else {
       // Listed again when next expanded.
-      this._abort(uri);
-      this._dropListing(uri);
+      this._store.abort(uri);
+      this._store.dropListing(uri);
     }
   }
 
-  /** Fetch one page of `uri` (the first when `cursor` is null), aborting any request on its way for it. */
+  /**
+   * Fetch one page of `uri` (the first when `cursor` is null), aborting any
+   * request on its way for it; with `deep`, refresh the expanded subfolders
+   * it keeps.
+   */
   private _fetch(uri: string, cursor: string | null, deep = false): Promise<void> {
-    this._abort(uri);
-    const controller = new AbortController();
-    const request = { controller, promise: Promise.resolve() };
-    this._requests.set(uri, request);
-    request.promise = this._fetchPage(uri, cursor, controller, deep);
-    return request.promise;
-  }
-
-  private async _fetchPage(uri: string, cursor: string | null, controller: AbortController, deep: boolean): Promise<void> {
-    this._update(uri, { loading: true, error: null });
-    const isCurrent = () => !this._isDisposed && this._requests.get(uri)?.controller === controller;
-    let page: ListResponse;
-    try {
-      page = await this._request(Routes.list, {
-        query: { uri, cursor: cursor ?? undefined, limit: this._settings.values.pageSize },
-        signal: controller.signal
-      });
-    } catch (reason) {
-      if (isCurrent()) {
-        this._requests.delete(uri);
-        const error = isAbort(reason) ? null : asEosError(reason);
-        this._update(uri, { loading: false, error });
-        if (error) {
-          this._emit({ type: 'error', uri, error });
+    return this._store.start(uri, async (signal, isCurrent) => {
+      this._update(uri, { loading: true, error: null });
+      let page: ListResponse;
+      try {
+        const limit = this._settings.values.pageSize;
+        page = await this._request(Routes.list, { query: { uri, cursor: cursor ?? undefined, limit }, signal });
+      } catch (reason) {
+        if (isCurrent() && !this._isDisposed) {
+          this._store.finish(uri);
+          const error = isAbort(reason) ? null : asEosError(reason);
+          this._update(uri, { loading: false, error });
+          if (error) {
+            this._emit({ type: 'error', uri, error });
+          }
         }
+        return;
       }
-      return;
-    }
-    if (!isCurrent()) {
-      return;
-    }
-    this._requests.delete(uri);
-    let listing = this._listings.get(uri);
-    const old = cursor === null ? listing : undefined;
-    if (cursor === null || !listing) {
-      listing = makeListing();
-      this._listings.set(uri, listing);
-    }
-    const added = this._addEntries(uri, listing, page.entries);
-    let lost = false;
-    if (old) {
-      // Items of the old listing that this one lacks are gone (or on a later
-      // page): they leave the tree, but stay selected should they come back.
-      for (const child of old.known) {
-        if (!listing.known.has(child)) {
-          lost ||= this._selection.has(child);
-          this._removeSubtree(child);
-        }
+      if (!isCurrent() || this._isDisposed) {
+        return;
       }
-    }
-    const loaded = listing.folders.length + listing.objects.length;
-    this._update(uri, { loading: false, error: null, loaded, next: page.next, access: page.access });
-    if (lost) {
-      this._emit({ type: 'selection', uri: this.selected?.uri ?? null });
-    }
-    // Subfolders to list: expanded ones new to the tree, and on a refresh the expanded ones kept.
-    const expanded = (child: string) => this._nodes.get(child)?.expanded && this._nodes.get(child)?.kind === 'folder';
-    const fresh = added.filter(child => expanded(child) && this._nodes.get(child)?.loaded === null);
-    const kept = deep ? listing.folders.filter(child => expanded(child) && !fresh.includes(child)) : [];
-    await Promise.all([...fresh.map(child => this._fetch(child, null)), ...kept.map(child => this.refresh(child))]);
-  }
-
-  /** Add a page's entries to a listing, skipping repeats; returns the URIs new to the listing. */
-  private _addEntries(uri: string, listing: IListing, entries: readonly Entry[]): string[] {
-    const parent = this._nodes.get(uri)!;
-    const added: string[] = [];
-    for (const entry of entries) {
-      // Each canonical URI appears once in the tree, so nodes can be keyed by
-      // it: the user's own space (`e://users/me/` in the Users listing) is
-      // already the My files root.
-      const existing = this._nodes.get(entry.uri);
-      if (listing.known.has(entry.uri) || (existing && existing.parent !== uri)) {
-        continue;
+      this._store.finish(uri);
+      // Items of the old listing that a first page lacks leave the tree (they
+      // may be on a later page), but stay selected should they come back.
+      const { listing, added, removed } = this._store.applyPage(uri, page.entries, cursor === null);
+      const loaded = listing.folders.length + listing.objects.length;
+      this._update(uri, { loading: false, error: null, loaded, next: page.next, access: page.access });
+      if (removed.some(child => this._selection.has(child))) {
+        this._emit({ type: 'selection', uri: this.selected?.uri ?? null });
       }
-      listing.known.add(entry.uri);
-      (entry.kind === 'folder' ? listing.folders : listing.objects).push(entry.uri);
-      added.push(entry.uri);
-      const label = entry.name === '' ? this._trans.__('(empty name)') : entry.name;
-      const node = makeNode(entry, label, uri, parent.level + 1);
-      this._nodes.set(
-        entry.uri,
-        existing
-          ? { ...existing, access: node.access, size: node.size, modified: node.modified, storageClass: node.storageClass }
-          : { ...node, expanded: entry.kind === 'folder' && this._expanded.has(entry.uri) }
-      );
-    }
-    listing.sorted = null;
-    return added;
-  }
-
-  /** Forget a node and everything loaded below it. */
-  private _removeSubtree(uri: string): void {
-    this._dropListing(uri);
-    this._nodes.delete(uri);
-  }
-
-  /** Forget a folder's children (it will be listed again when expanded). */
-  private _dropListing(uri: string): void {
-    const listing = this._listings.get(uri);
-    this._listings.delete(uri);
-    listing?.known.forEach(child => {
-      this._abort(child);
-      this._removeSubtree(child);
+      // Subfolders to list: expanded ones new to the tree, and on a refresh the expanded ones kept.
+      const nodes = this._store.nodes;
+      const expanded = (child: string) => nodes.get(child)?.expanded && nodes.get(child)?.kind === 'folder';
+      const fresh = added.filter(child => expanded(child) && nodes.get(child)?.loaded === null);
+      const kept = deep ? listing.folders.filter(child => expanded(child) && !fresh.includes(child)) : [];
+      await Promise.all([...fresh.map(child => this._fetch(child, null)), ...kept.map(child => this.refresh(child))]);
     });
-    if (this._nodes.get(uri)?.loaded !== null) {
-      this._update(uri, { loaded: null, next: null, error: null });
-    }
-  }
-
-  private _abort(uri: string): void {
-    const request = this._requests.get(uri);
-    if (request) {
-      this._requests.delete(uri);
-      request.controller.abort();
-    }
   }
 
   private _onSettings(_: EosSettings, values: Readonly<IEosSettings>): void {
-    const order = `${values.sortBy} ${values.sortDirection} ${values.showHidden}`;
-    if (order === this._order) {
-      return;
+    if (this._store.setOrder(values)) {
+      this._emit({ type: 'settings', uri: null });
     }
-    this._order = order;
-    this._compare = makeComparer(values.sortBy, values.sortDirection, COLLATOR);
-    this._listings.forEach(listing => (listing.sorted = null));
-    this._emit({ type: 'settings', uri: null });
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
@@ -513,44 +429,35 @@ export class EosBrowserModel {
   }
 
   private _update(uri: string, patch: Partial<IEosNode>): void {
-    const node = this._nodes.get(uri);
-    if (!node || this._isDisposed) {
-      return;
+    if (!this._isDisposed) {
+      this._store.update(uri, patch);
     }
-    this._nodes.set(uri, { ...node, ...patch });
-    this._emit({ type: 'node', uri });
   }
 
   private _emit(change: EosBrowserModel.IChange): void {
     if (this._isDisposed) {
       return;
     }
-    this._rows = null;
+    if (change.type !== 'selection' && change.type !== 'reveal') {
+      this._rows = null; // the selection is not part of the rows
+    }
     this._changed.emit(change);
   }
 
   private _changed = new Signal<this, EosBrowserModel.IChange>(this);
-  private _compare: (a: IEosNode, b: IEosNode) => number = () => 0;
   private _error: EosError | null = null;
-  private _expanded = new Set<string>([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);
   private _initializing: Promise<void> | null = null;
   private _isDisposed = false;
-  private _listings = new Map<string, IListing>();
-  private _nodes = new Map<string, IEosNode>();
-  private _order = '';
   private _refreshes = new Map<string, Promise<void>>();
-  private _requests = new Map<string, { controller: AbortController; promise: Promise<void> }>();
   private _roots: string[] = [];
   private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
   private _serverSettings: ServerConnection.ISettings;
   private _settings: EosSettings;
+  private _store: TreeStore;
   private _trans: TranslationBundle;
   private _whoami: WhoAmIResponse | null = null;
 }
-
-/** One collator for every name comparison: the user's locale, numeric ("file2" before "file10"). */
-const COLLATOR = new Intl.Collator(undefined, { numeric: true, sensitivity: 'variant' });
 
 /** The namespace for `EosBrowserModel` statics. */
 export namespace EosBrowserModel {
