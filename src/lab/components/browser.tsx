@@ -32,6 +32,8 @@ export interface IEosBrowserViewProps {
   scroll?: ITreeScroll;
   /** Emitted when the path bar must take the focus (`eos:go-to`). */
   goToRequested?: ISignal<unknown, void>;
+  /** Whether the path bar was asked for before it was rendered (and forget it). */
+  takeGoToRequest?: () => boolean;
 }
 
 /** The connection line: connecting, or why `whoami` failed with a Retry button. */
@@ -81,7 +83,7 @@ export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
         />
       </div>
       <SessionStatus model={model} trans={trans} />
-      <PathBar model={model} trans={trans} editRequested={goTo} />
+      <PathBar model={model} trans={trans} editRequested={goTo} takeEditRequest={props.takeGoToRequest} />
       <FilterBox model={model} trans={trans} />
       <ColumnHeader settings={settings} trans={trans} />
       <EosTree model={model} trans={trans} columns={values.columns} scroll={scroll} />
@@ -121,6 +123,8 @@ export class EosBrowserPanel extends ReactWidget {
 
   /** Put the focus in the path bar, to type an `e://` or `s3://` location (`eos:go-to`). */
   focusPathBar(): void {
+    this._goToPending = true;
+    this.update();
     this._goTo.emit();
   }
 
@@ -145,12 +149,19 @@ export class EosBrowserPanel extends ReactWidget {
         settings={this._settings}
         scroll={this._scroll}
         goToRequested={this._goTo}
+        takeGoToRequest={this._takeGoToRequest}
       />
     );
   }
 
   private _commands: CommandRegistry;
   private _goTo = new Signal<this, void>(this);
+  private _goToPending = false;
+  private _takeGoToRequest = (): boolean => {
+    const pending = this._goToPending;
+    this._goToPending = false;
+    return pending;
+  };
   private _scroll: ITreeScroll = { offset: 0, pending: null };
   private _settings: EosSettings;
   private _model: EosBrowserModel;

@@ -28,6 +28,8 @@ export interface IPathBarProps {
   trans: TranslationBundle;
   /** Emitted when the bar must take the focus to be typed in (`eos:go-to`). */
   editRequested: ISignal<unknown, void>;
+  /** Whether an edit was requested before the bar was rendered (and forget it). */
+  takeEditRequest?: () => boolean;
 }
 
 /** The message of a failed "go to". */
@@ -56,11 +58,18 @@ export function PathBar(props: IPathBarProps): JSX.Element {
   }, [model]);
 
   React.useEffect(() => {
-    props.editRequested.connect(edit);
-    return () => {
-      props.editRequested.disconnect(edit);
+    const onRequest = () => {
+      props.takeEditRequest?.();
+      edit();
     };
-  }, [props.editRequested, edit]);
+    props.editRequested.connect(onRequest);
+    if (props.takeEditRequest?.()) {
+      edit(); // asked before the panel was first rendered
+    }
+    return () => {
+      props.editRequested.disconnect(onRequest);
+    };
+  }, [props.editRequested, props.takeEditRequest, edit]);
 
   React.useEffect(() => {
     if (editing) {
