@@ -20,12 +20,36 @@ import threading
 from . import seed
 
 
+def _route_keys_with_newlines() -> None:
+    """Let moto's HTTP routes match keys holding a line feed (`%0A` in the path).
+
+    moto routes S3 keys with regex converters such as `.+`, and werkzeug
+    compiles routes without DOTALL, so a key with a line feed matches no route
+    (an HTML 404). S3 accepts such keys; the service must list, stat and
+    presign them. Each converter's pattern gets the DOTALL flag of its own.
+    """
+    from moto.moto_server import utilities
+
+    original = utilities.RegexConverter.__init__
+    if getattr(original, "eos_dotall", False):
+        return
+
+    def init(self, url_map, *items):
+        original(self, url_map, *items)
+        self.regex = f"(?s:{self.regex})"
+
+    init.eos_dotall = True
+    utilities.RegexConverter.__init__ = init
+
+
 def start(port: int = 0, mode: str = "demo"):
     """Start a threaded moto server on 127.0.0.1 and seed it; return (server, endpoint, dataset)."""
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from moto.server import ThreadedMotoServer
+
+    _route_keys_with_newlines()
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -42,6 +42,12 @@ ODD_NAMES = [
     "folder marker/",
     "folder marker/inside.txt",
     "a" * 200 + ".txt",
+    # Control characters: XML cannot carry them, so listings ask for URL-encoded keys.
+    "cr\rx.txt",
+    "lf\nx.txt",
+    "tab\tx.txt",
+    "ctl\x01x.txt",
+    "del\x7fx.txt",
 ]
 
 

@@ -7,12 +7,12 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { addCommands } from './commands';
+import { PALETTE_COMMANDS, addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
 import { trackState } from './state';
-import { CommandIDs, IEosBrowser } from './tokens';
+import { IEosBrowser } from './tokens';
 
 /** The EOS sidebar panel and the commands acting on its items. */
 export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
@@ -44,15 +44,15 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     app.shell.add(panel, 'left', { rank: 101 });
     restorer?.add(panel, panel.id);
 
-    addCommands(app.commands, model, trans);
-    if (!app.commands.hasCommand(CommandIDs.refreshAll)) {
-      // The header's Refresh, until commands.ts registers it.
-      app.commands.addCommand(CommandIDs.refreshAll, { label: trans.__('Refresh EOS'), execute: () => model.refreshAll() });
-    }
+    addCommands(app.commands, model, trans, {
+      settings,
+      serverSettings: app.serviceManager.serverSettings,
+      shell: app.shell,
+      panel
+    });
     if (palette) {
       const category = trans.__('EOS');
-      palette.addItem({ command: CommandIDs.copyUri, category });
-      palette.addItem({ command: CommandIDs.refresh, category });
+      PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category }));
     }
     return { model, panel, settings };
   }

@@ -27,6 +27,11 @@ export interface ObjectFacts {
   storageClass?: string;
   etag?: string;
   contentType?: string;
+  contentEncoding?: string;
+  cacheControl?: string;
+  metadata?: Record<string, string>;
+  restore?: string;
+  versionId?: string;
 }
 
 /** An entry for an object; a HEAD omits the storage class of STANDARD objects. */
@@ -47,6 +52,21 @@ export function objectEntry(path: EosPath, ctx: EosContext, facts: ObjectFacts):
   }
   if (facts.contentType) {
     entry.contentType = facts.contentType;
+  }
+  if (facts.contentEncoding) {
+    entry.contentEncoding = facts.contentEncoding;
+  }
+  if (facts.cacheControl) {
+    entry.cacheControl = facts.cacheControl;
+  }
+  if (facts.metadata && Object.keys(facts.metadata).length > 0) {
+    entry.metadata = { ...facts.metadata };
+  }
+  if (facts.restore) {
+    entry.restore = facts.restore;
+  }
+  if (facts.versionId && facts.versionId !== 'null') {
+    entry.versionId = facts.versionId;
   }
   return entry;
 }

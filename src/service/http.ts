@@ -80,6 +80,12 @@ export function readBody(req: IncomingMessage): Promise<Buffer | null> {
     });
     req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
     req.on('error', err => reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`)));
+    // A client gone before its body ended: nothing more will come.
+    req.on('close', () => {
+      if (!req.complete) {
+        reject(new EosError('InvalidRequest', 'The client closed the connection before its request body ended'));
+      }
+    });
   });
 }
 

@@ -1,34 +1,63 @@
 /**
  * Request validation: every query and body goes through one of these.
+ *
+ * Each schema `satisfies` the route table of `src/core/api.ts`, and its
+ * fields are checked against the route's fields both ways (`SameKeys`), so a
+ * misspelt or missing field fails to compile.
+ *
+ * Queries ignore parameters they do not know (a cache-buster or a `token`
+ * added by JupyterLab or a proxy must not break a GET); JSON bodies are
+ * strict (a misspelt `recursve` must not silently change what is deleted).
  */
 import * as z from 'zod';
-import { EosError, MAX_LIST_LIMIT } from '../core';
+import { ApiRoutes, EosError, MAX_LIST_LIMIT, RouteName } from '../core';
 
 /** Generous for a 1,024-byte key plus bucket and namespace, in characters. */
 const MAX_URI_LENGTH = 4096;
+/** The most URIs one request may name. */
+export const MAX_URIS = 1000;
+
+type Query<R extends RouteName> = ApiRoutes[R] extends { query: infer Q } ? Q : never;
+type Body<R extends RouteName> = ApiRoutes[R] extends { body: infer B } ? B : never;
 
 const required = (what: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`)
 });
+const bodyObject = { error: 'the body must be a JSON object' };
 
 const uri = z.string(required('a string')).min(1, 'must not be empty').max(MAX_URI_LENGTH, 'is too long');
+const uris = z
+  .array(uri, required('an array of URIs'))
+  .min(1, 'must name at least one URI')
+  .max(MAX_URIS, `may name at most ${MAX_URIS} URIs`);
 
-// Queries are strict too: a misspelt `curser=` must not silently list from the start.
+/** A whole number in a query string, within bounds. */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min, message).max(max, message));
 
-/** `GET api/list?uri=&cursor=&limit=` */
-export const ListQuery = z.strictObject({
+/** `GET api/list?uri=&cursor=&limit=&prefix=` */
+export const ListQuery = z.object({
   uri,
   cursor: z.string().min(1, 'must not be empty').max(MAX_URI_LENGTH, 'is too long').optional(),
-  limit: z
+  limit: wholeNumber(1, MAX_LIST_LIMIT, `must be between 1 and ${MAX_LIST_LIMIT}`).optional(),
+  prefix: z
     .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(1, `must be between 1 and ${MAX_LIST_LIMIT}`).max(MAX_LIST_LIMIT, `must be between 1 and ${MAX_LIST_LIMIT}`))
+    .max(MAX_URI_LENGTH, 'is too long')
+    .refine(p => !p.includes('/'), "must be a name prefix, without '/'")
     .optional()
-});
+}) satisfies z.ZodType<Query<'api/list'>, any>;
 
 /** `GET api/stat?uri=` */
-export const StatQuery = z.strictObject({ uri });
+export const StatQuery = z.object({ uri }) satisfies z.ZodType<Query<'api/stat'>, any>;
+
+/** `GET api/whoami`, `GET api/disk`: no parameters. */
+export const NoQuery = z.object({}) satisfies z.ZodType<Query<'api/whoami'>, any>;
+
+/** `GET api/job?id=&wait=`; a longer wait is held for at most MAX_JOB_WAIT_MS. */
+export const JobQuery = z.object({
+  id: z.string(required('a string')).min(1, 'must not be empty').max(100, 'is too long'),
+  wait: wholeNumber(0, Number.MAX_SAFE_INTEGER, 'is too large').optional()
+}) satisfies z.ZodType<Query<'api/job'>, any>;
 
 /** `POST api/presign {uri, expiresIn?}` */
 export const PresignBody = z.strictObject(
@@ -41,8 +70,55 @@ export const PresignBody = z.strictObject(
       .max(Number.MAX_SAFE_INTEGER, 'is too large')
       .optional()
   },
-  { error: 'the body must be a JSON object' }
-);
+  bodyObject
+) satisfies z.ZodType<Body<'api/presign'>, any>;
+
+/** `POST api/mkdir {uri}` */
+export const MkdirBody = z.strictObject({ uri }, bodyObject) satisfies z.ZodType<Body<'api/mkdir'>, any>;
+
+/** `POST api/count {uris}` */
+export const CountBody = z.strictObject({ uris }, bodyObject) satisfies z.ZodType<Body<'api/count'>, any>;
+
+/** `POST api/delete {uris, recursive?}` */
+export const DeleteBody = z.strictObject(
+  { uris, recursive: z.boolean(required('true or false')).optional() },
+  bodyObject
+) satisfies z.ZodType<Body<'api/delete'>, any>;
+
+/** `POST api/copy {sources, destination, move?, conflict?}` */
+export const CopyBody = z.strictObject(
+  {
+    sources: uris,
+    destination: uri,
+    move: z.boolean(required('true or false')).optional(),
+    conflict: z.enum(['fail', 'overwrite', 'skip'], required("'fail', 'overwrite' or 'skip'")).optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/copy'>, any>;
+
+/** `POST api/job/cancel {id}` */
+export const CancelJobBody = z.strictObject(
+  { id: z.string(required('a string')).min(1, 'must not be empty').max(100, 'is too long') },
+  bodyObject
+) satisfies z.ZodType<Body<'api/job/cancel'>, any>;
+
+/** True when the two types have the same field names. */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+type Checked<S extends z.ZodType, T> = SameKeys<z.output<S>, T>;
+
+// Compile-time: a schema field the route table does not have, or the reverse, fails here.
+const fieldsMatch: [
+  Checked<typeof ListQuery, Query<'api/list'>>,
+  Checked<typeof StatQuery, Query<'api/stat'>>,
+  Checked<typeof JobQuery, Query<'api/job'>>,
+  Checked<typeof PresignBody, Body<'api/presign'>>,
+  Checked<typeof MkdirBody, Body<'api/mkdir'>>,
+  Checked<typeof CountBody, Body<'api/count'>>,
+  Checked<typeof DeleteBody, Body<'api/delete'>>,
+  Checked<typeof CopyBody, Body<'api/copy'>>,
+  Checked<typeof CancelJobBody, Body<'api/job/cancel'>>
+] = [true, true, true, true, true, true, true, true, true];
+void fieldsMatch;
 
 /** Describe the first problem, naming the field. */
 function describe(error: z.ZodError): string {
@@ -67,4 +143,24 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
     throw new EosError('InvalidRequest', describe(result.error));
   }
   return result.data;
+}
+
+/**
+ * Validate a query string against an object schema. Parameters the schema
+ * does not name are ignored, even repeated; a named one given twice is refused.
+ *
+ * @throws EosError `InvalidRequest` naming the offending parameter.
+ */
+export function validateQuery<S extends z.ZodObject>(schema: S, query: URLSearchParams): z.output<S> {
+  const known: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const values = query.getAll(name);
+    if (values.length > 1) {
+      throw new EosError('InvalidRequest', `Invalid request: query parameter '${name}' is given more than once`);
+    }
+    if (values.length === 1) {
+      known[name] = values[0];
+    }
+  }
+  return validate(schema, known);
 }

@@ -6,16 +6,14 @@
  */
 import * as http from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
-import { EosError, MAX_LIST_LIMIT, Routes } from '../core';
+import { EosError } from '../core';
 import { ServiceConfig } from './config';
-import { diskUsage } from './disk';
-import { parseJsonBody, parseTarget, queryObject, readBody, sendError, sendJson } from './http';
-import { presign } from './presign';
+import { Engine, EngineOptions } from './engine';
+import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
+import { Route, routeMap } from './routes';
 import { createS3Client, endpointLabel } from './s3client';
-import { ListQuery, PresignBody, StatQuery, validate } from './schemas';
 import { checkRequest } from './security';
 import { EosStore } from './store';
-import { SERVICE_NAME, VERSION } from './version';
 
 /** What `createService` may be given instead of its defaults. */
 export interface ServiceOptions {
@@ -23,16 +21,9 @@ export interface ServiceOptions {
   s3Client?: S3Client;
   /** Where the one-line-per-request log goes (default: standard error). */
   log?: (line: string) => void;
+  /** Engine tuning (tests force the multipart copy path with a small threshold). */
+  engine?: Partial<EngineOptions>;
 }
-
-/** What a route handler gets: the query parameters and the parsed JSON body. */
-interface Input {
-  query: Record<string, string>;
-  body: unknown;
-}
-
-type Handler = (input: Input) => Promise<unknown>;
-type Route = { GET?: Handler; POST?: Handler };
 
 /** The longest request path written to the log. */
 const MAX_LOGGED_PATH = 200;
@@ -55,35 +46,20 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return store;
   };
 
-  const routes = new Map<string, Route>([
-    ['/', { GET: async () => ({ service: SERVICE_NAME, version: VERSION }) }],
-    [`/${Routes.whoami}`, { GET: async () => needStore().whoami(VERSION) }],
-    [
-      `/${Routes.list}`,
-      {
-        GET: async ({ query }) => {
-          const q = validate(ListQuery, query);
-          return needStore().list(q.uri, { cursor: q.cursor, limit: q.limit ?? MAX_LIST_LIMIT });
-        }
-      }
-    ],
-    [`/${Routes.stat}`, { GET: async ({ query }) => needStore().stat(validate(StatQuery, query).uri) }],
-    [
-      `/${Routes.presign}`,
-      {
-        POST: async ({ body }) => {
-          const b = validate(PresignBody, body);
-          return presign(needStore(), b.uri, b.expiresIn);
-        }
-      }
-    ],
-    [`/${Routes.disk}`, { GET: async () => diskUsage(config.rootDir, config.diskLimit) }]
-  ]);
+  const engine = store ? new Engine(store, { log, ...options.engine }) : null;
+  const needEngine = (): Engine => {
+    needStore();
+    return engine!;
+  };
+  const routes = routeMap({ config, needStore, needEngine });
 
   const server = http.createServer((req, res) => {
     void handle(routes, req, res, log);
   });
-  server.on('close', () => ownClient?.destroy());
+  server.on('close', () => {
+    engine?.jobs.cancelAll();
+    ownClient?.destroy();
+  });
   return server;
 }
 
@@ -96,9 +72,14 @@ async function handle(
 ): Promise<void> {
   const started = performance.now();
   const target = parseTarget(req.url);
+  // Aborted when the client goes away before its answer: in-flight S3 calls stop.
+  const gone = new AbortController();
   res.once('close', () => {
     const ms = Math.round(performance.now() - started);
     const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+    if (!res.writableFinished) {
+      gone.abort(new EosError('Upstream', 'The client closed the connection'));
+    }
     log(`eos-service: ${req.method} ${loggable(target.path)} ${status} ${ms}ms`);
   });
   try {
@@ -117,9 +98,8 @@ async function handle(
       });
       return;
     }
-    const query = queryObject(target.query);
     const body = method === 'POST' ? parseJsonBody(req, raw) : undefined;
-    sendJson(res, 200, await handler({ query, body }));
+    sendJson(res, 200, await handler({ query: target.query, body, signal: gone.signal }));
   } catch (err) {
     fail(res, err, log);
   }
@@ -127,6 +107,9 @@ async function handle(
 
 /** Answer an error; anything that is not an `EosError` is a bug, logged with its stack. */
 function fail(res: http.ServerResponse, err: unknown, log: (line: string) => void): void {
+  if (res.destroyed) {
+    return; // the client has gone: nobody to answer
+  }
   let error: EosError;
   if (err instanceof EosError) {
     error = err;

@@ -4,12 +4,7 @@
  * Only keys under a namespace's `files/` prefix are ever shown: listings are
  * confined to those prefixes, and `e://users/` shows only user-id folders.
  */
-import {
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  ListObjectsV2CommandOutput,
-  S3Client
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import {
   Entry,
   EosContext,
@@ -28,13 +23,22 @@ import {
   toS3
 } from '../core';
 import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
+import { WalkedObject, listPage, walkedObject } from './listing';
 import { S3ErrorContext, toEosError } from './s3errors';
 
 /** Milliseconds one metadata call (list, head) may take, retries included. */
 export const METADATA_DEADLINE_MS = 30000;
 
 /** Where a call goes, for error messages. */
-type Where = Omit<S3ErrorContext, 'endpoint'>;
+export type Where = Omit<S3ErrorContext, 'endpoint'>;
+
+/** How one S3 call may be stopped. */
+export interface CallOptions {
+  /** Aborted when the caller no longer wants the answer (client gone, job cancelled). */
+  signal?: AbortSignal;
+  /** Milliseconds the call may take, retries included; null for none (default METADATA_DEADLINE_MS). */
+  deadlineMs?: number | null;
+}
 
 /** List options. */
 export interface ListOptions {
@@ -42,6 +46,16 @@ export interface ListOptions {
   cursor?: string;
   /** Entries per page, 1..1000. */
   limit: number;
+  /** Only names starting with this (no '/'). */
+  prefix?: string;
+  /** Aborted when the client has gone away. */
+  signal?: AbortSignal;
+}
+
+/** The error a call stopped by its caller's signal ends with (nobody reads it: the caller is gone). */
+export function aborted(signal: AbortSignal): EosError {
+  const reason = signal.reason instanceof EosError ? signal.reason : null;
+  return reason ?? new EosError('Upstream', 'The operation was cancelled');
 }
 
 /** The user's view of EOS through one S3 client. */
@@ -64,14 +78,42 @@ export class EosStore {
 
   /**
    * Run one S3 call with a deadline, mapping its failure to an `EosError`.
-   * `call` receives the abort signal to pass to `client.send`.
+   * `call` receives the abort signal to pass to `client.send`: the deadline
+   * combined with the caller's own signal.
+   *
+   * @throws EosError; the caller's own abort reason when its signal fired
    */
-  async s3<T>(where: Where, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  async s3<T>(where: Where, call: (abortSignal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const deadline = options.deadlineMs === undefined ? METADATA_DEADLINE_MS : options.deadlineMs;
+    const signals = [deadline === null ? null : AbortSignal.timeout(deadline), options.signal ?? null].filter(
+      (s): s is AbortSignal => s !== null
+    );
+    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
     try {
-      return await call(AbortSignal.timeout(METADATA_DEADLINE_MS));
+      options.signal?.throwIfAborted();
+      return await call(signal);
     } catch (err) {
+      if (options.signal?.aborted) {
+        throw aborted(options.signal);
+      }
       throw toEosError(err, { ...where, endpoint: this.endpoint });
     }
+  }
+
+  /**
+   * Every object under `prefix` (the whole subtree, no delimiter), streamed
+   * page by page: memory stays at one page however many keys there are.
+   */
+  async *walk(bucket: string, prefix: string, uri: string, signal?: AbortSignal): AsyncGenerator<WalkedObject> {
+    let token: string | undefined;
+    do {
+      const input = { Bucket: bucket, Prefix: prefix, ContinuationToken: token };
+      const page = await this.s3({ bucket, uri }, s => listPage(this.client, input, s), { signal });
+      for (const o of page.Contents ?? []) {
+        yield walkedObject(o);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /** Who the user is, their buckets and namespaces. */
@@ -91,8 +133,14 @@ export class EosStore {
    */
   async list(uri: string, options: ListOptions): Promise<ListResponse> {
     const path = this.locate(uri);
+    if (options.prefix?.includes('/')) {
+      throw new EosError('InvalidRequest', `Invalid 'prefix': a name prefix may not contain '/'`);
+    }
     if (path.namespace === null) {
-      const roots = namespaceRoots().map(p => folderEntry(p, this.ctx));
+      const prefix = options.prefix ?? '';
+      const roots = namespaceRoots()
+        .map(p => folderEntry(p, this.ctx))
+        .filter(e => e.name.startsWith(prefix));
       return { uri: formatEosUri(path), access: accessOf(path, this.ctx), ...staticPage(roots, options.cursor, options.limit) };
     }
     if (path.namespace === 'users' && path.user === null) {
@@ -106,7 +154,7 @@ export class EosStore {
     } catch (err) {
       // `list e://org/a.txt`: say what it is rather than "e://org/a.txt/ does not exist".
       if (err instanceof EosError && err.code === 'NotFound') {
-        const entry = await this.stat(uri).catch(() => null);
+        const entry = await this.stat(uri, options.signal).catch(() => null);
         if (entry?.kind === 'object') {
           throw new EosError('InvalidRequest', `${entry.uri} is an object, not a folder`);
         }
@@ -117,15 +165,15 @@ export class EosStore {
 
   /** A page of one level under `prefix` (a folder's `files/`-confined key prefix). */
   private async listLevel(bucket: string, prefix: string, uri: string, options: ListOptions): Promise<ListObjectsV2CommandOutput> {
-    const command = new ListObjectsV2Command({
+    const input = {
       Bucket: bucket,
-      Prefix: prefix,
+      Prefix: prefix + (options.prefix ?? ''),
       Delimiter: '/',
       MaxKeys: options.limit,
       ContinuationToken: options.cursor
-    });
+    };
     try {
-      return await this.s3({ bucket, uri }, abortSignal => this.client.send(command, { abortSignal }));
+      return await this.s3({ bucket, uri }, abortSignal => listPage(this.client, input, abortSignal), { signal: options.signal });
     } catch (err) {
       // S3 answers a token it did not issue for this listing with InvalidArgument.
       if (options.cursor !== undefined && err instanceof EosError && err.details?.startsWith('InvalidArgument')) {
@@ -161,7 +209,10 @@ export class EosStore {
     }
     const next = page.IsTruncated ? (page.NextContinuationToken ?? null) : null;
     if (options.cursor === undefined && entries.length === 0 && !marker && next === null && !this.alwaysExists(folder)) {
-      throw new EosError('NotFound', `${uri} does not exist`);
+      // With a name prefix an empty page may still be an existing folder.
+      if (!options.prefix || !(await this.hasKeysUnder(bucket, prefix, uri, options.signal))) {
+        throw new EosError('NotFound', `${uri} does not exist`);
+      }
     }
     return { uri, access: accessOf(folder, this.ctx), entries, next };
   }
@@ -179,7 +230,8 @@ export class EosStore {
     const entries: Entry[] = [];
     for (const p of page.CommonPrefixes ?? []) {
       const id = p.Prefix!.slice(USERS_PREFIX.length, -1);
-      if (isUserId(id)) {
+      // Own id is shown as `me`: the name prefix applies to the name shown.
+      if (isUserId(id) && (id === this.ctx.userId ? ME : id).startsWith(options.prefix ?? '')) {
         const user = id === this.ctx.userId ? ME : id;
         entries.push(folderEntry({ namespace: 'users', user, key: '' }, this.ctx));
       }
@@ -194,7 +246,7 @@ export class EosStore {
    *
    * @throws EosError `NotFound` when nothing is there.
    */
-  async stat(uri: string): Promise<StatResponse> {
+  async stat(uri: string, signal?: AbortSignal): Promise<StatResponse> {
     const path = this.locate(uri);
     if (path.key === '') {
       return folderEntry(path, this.ctx);
@@ -202,28 +254,35 @@ export class EosStore {
     const { bucket, key } = toS3(path, this.ctx);
     const canonicalUri = formatEosUri(path);
     if (isFolder(path)) {
-      if (await this.hasKeysUnder(bucket, key, canonicalUri)) {
+      if (await this.hasKeysUnder(bucket, key, canonicalUri, signal)) {
         return folderEntry(path, this.ctx);
       }
       throw new EosError('NotFound', `${canonicalUri} does not exist`);
     }
     try {
-      const head = await this.s3({ bucket, uri: canonicalUri }, abortSignal =>
-        this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal })
+      const head = await this.s3(
+        { bucket, uri: canonicalUri },
+        abortSignal => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+        { signal }
       );
       return objectEntry(path, this.ctx, {
         size: head.ContentLength,
         modified: head.LastModified,
         storageClass: head.StorageClass,
         etag: head.ETag,
-        contentType: head.ContentType
+        contentType: head.ContentType,
+        contentEncoding: head.ContentEncoding,
+        cacheControl: head.CacheControl,
+        metadata: head.Metadata,
+        restore: head.Restore,
+        versionId: head.VersionId
       });
     } catch (err) {
       if (!(err instanceof EosError && err.code === 'NotFound')) {
         throw err;
       }
       const folder: EosPath = { ...path, key: `${path.key}/` };
-      if (await this.hasKeysUnder(bucket, `${key}/`, formatEosUri(folder))) {
+      if (await this.hasKeysUnder(bucket, `${key}/`, formatEosUri(folder), signal)) {
         return folderEntry(folder, this.ctx);
       }
       throw err;
@@ -231,9 +290,11 @@ export class EosStore {
   }
 
   /** Whether any key starts with `prefix` (a folder marker or anything inside). */
-  private async hasKeysUnder(bucket: string, prefix: string, uri: string): Promise<boolean> {
-    const page = await this.s3({ bucket, uri }, abortSignal =>
-      this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal })
+  async hasKeysUnder(bucket: string, prefix: string, uri: string, signal?: AbortSignal): Promise<boolean> {
+    const page = await this.s3(
+      { bucket, uri },
+      abortSignal => listPage(this.client, { Bucket: bucket, Prefix: prefix, MaxKeys: 1 }, abortSignal),
+      { signal }
     );
     return (page.Contents?.length ?? 0) > 0;
   }

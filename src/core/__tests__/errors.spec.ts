@@ -126,7 +126,7 @@ describe('api constants', () => {
 
   it('has relative route paths', () => {
     for (const route of Object.values(Routes)) {
-      expect(route).toMatch(/^api\/[a-z]+$/);
+      expect(route).toMatch(/^api(\/[a-z]+)+$/);
     }
   });
 });

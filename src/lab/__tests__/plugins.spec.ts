@@ -41,23 +41,27 @@ describe('jupyterlab-eos:plugin', () => {
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
     expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS' });
+    for (const command of Object.values(CommandIDs)) {
+      expect(app.commands.hasCommand(command)).toBe(true);
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+    }
     expect(browser.model.roots).toEqual([]); // built from whoami when the panel is first shown
     browser.panel.dispose();
     browser.model.dispose();
   });
 
-  it('declares the context menu on EOS items in its schema, and no settings yet', () => {
-    expect(schema['jupyter.lab.menus'].context).toContainEqual({
-      command: CommandIDs.copyUri,
-      selector: '.jp-EosBrowser-item',
-      rank: 1
-    });
-    expect(schema['jupyter.lab.menus'].context).toContainEqual({
-      command: CommandIDs.refresh,
-      selector: '.jp-EosBrowser-item',
-      rank: 2
-    });
-    expect(schema['jupyter.lab.shortcuts']).toEqual([]);
-    expect(schema).toMatchObject({ type: 'object', properties: {}, additionalProperties: false });
+  it('declares the context menu on EOS items and the shortcuts in its schema', () => {
+    const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
+    const inMenu = context.filter(item => item.command).map(item => item.command);
+    const { refreshAll, goTo, ...onItems } = CommandIDs;
+    expect(inMenu.sort()).toEqual(Object.values(onItems).sort());
+    expect(context.every(item => item.selector === '.jp-EosBrowser-item')).toBe(true);
+    expect(schema['jupyter.lab.shortcuts'].map(s => s.command)).toEqual([
+      CommandIDs.deleteItems,
+      CommandIDs.rename,
+      CommandIDs.copyUri
+    ]);
+    expect([refreshAll, goTo]).toEqual(['eos:refresh-all', 'eos:go-to']);
+    expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });

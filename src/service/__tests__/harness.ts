@@ -10,14 +10,16 @@ import * as path from 'node:path';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ClientConfig
 } from '@aws-sdk/client-s3';
 import { DEFAULT_DISK_LIMIT, makeContext } from '../../core';
 import { ServiceConfig } from '../config';
+import { xmlSafe } from '../engine/batches';
+import { listPage } from '../listing';
 import { ServiceOptions, createService } from '../server';
 
 /** What test/moto-global-setup.js started. */
@@ -202,8 +204,13 @@ export async function putObjects(client: S3Client, bucket: string, objects: Reco
 export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    const keys = (page.Contents ?? []).map(o => ({ Key: o.Key! }));
+    const page = await listPage(client, { Bucket: bucket, Prefix: prefix, ContinuationToken: token }, AbortSignal.timeout(60000));
+    const all = (page.Contents ?? []).map(o => o.Key!);
+    // Keys with control characters cannot go in the XML body of DeleteObjects.
+    for (const Key of all.filter(k => !xmlSafe(k))) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+    }
+    const keys = all.filter(xmlSafe).map(Key => ({ Key }));
     if (keys.length > 0) {
       await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
     }
@@ -239,4 +246,57 @@ export async function listAll(svc: Running, uri: string, limit: number): Promise
     cursor = reply.body.next;
   } while (cursor);
   return { pages, entries: pages.flat() };
+}
+
+/** An S3 client for moto that records the name of every command it sends. */
+export function countingClient(): { client: S3Client; calls: string[] } {
+  const client = testClient();
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      calls.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name: 'eosTestCounter' }
+  );
+  return { client, calls };
+}
+
+/** Write `count` small objects named by `keyOf(i)`, with at most `concurrency` PUTs in flight. */
+export async function putMany(client: S3Client, bucket: string, count: number, keyOf: (i: number) => string, concurrency = 32): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const Body = Buffer.from(`object ${i}`);
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: keyOf(i), Body, ContentLength: Body.length }));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Long-poll a job until it has ended (or `ms` have passed). */
+export async function waitJob(svc: Running, id: string, ms = 60000): Promise<any> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const reply = await svc.get('/api/job', { id, wait: 10000 });
+    if (reply.status !== 200) {
+      throw new Error(`job ${id} answered ${reply.status}: ${reply.raw}`);
+    }
+    if (reply.body.state !== 'running' || Date.now() > until) {
+      return reply.body;
+    }
+  }
+}
+
+/** Every key under `prefix`, decoded, in order. */
+export async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listPage(client, { Bucket: bucket, Prefix: prefix, ContinuationToken: token }, AbortSignal.timeout(60000));
+    keys.push(...(page.Contents ?? []).map(o => o.Key!));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
 }

@@ -290,10 +290,21 @@ describe('invalid requests', () => {
     [{ limit: 1001 }, "Invalid 'limit': must be between 1 and 1000"],
     [{ limit: 'ten' }, "Invalid 'limit': must be a whole number"],
     [{ cursor: '' }, "Invalid 'cursor'"],
-    [{ curser: 'x' }, "Invalid request: unknown field 'curser'"]
+    [{ prefix: 'a/b' }, "Invalid 'prefix'"]
   ])('answers %j with 400 InvalidRequest naming the field', async (extra, message) => {
     const reply = await list(`e://org/${F}/`, extra);
     expectError(reply, 400, 'InvalidRequest', message);
+  });
+
+  it('ignores unknown query parameters (cache-busters, tokens added by a proxy)', async () => {
+    const plain = await list(`e://org/${F}/`);
+    const extra = await svc.request({
+      path: `/api/list?uri=${encodeURIComponent(`e://org/${F}/`)}&_=1732540000&token=abc&token=def&curser=x`
+    });
+    expect(extra.status).toBe(200);
+    expect(extra.body).toEqual(plain.body);
+    expect((await svc.get('/api/whoami', { _: 1 })).status).toBe(200);
+    expect((await svc.get('/api/disk', { token: 'x' })).status).toBe(200);
   });
 
   it('requires uri', async () => {

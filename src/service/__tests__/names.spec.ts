@@ -30,7 +30,17 @@ const NAMES = [
   'cafe\u0301.txt', // NFD: a different key that looks the same
   'trailing-dot.',
   'trailing space ',
-  'a'.repeat(200) + '.txt'
+  'a'.repeat(200) + '.txt',
+  // Control characters: XML 1.0 cannot carry them verbatim (a CR even comes
+  // back as LF), so listings ask S3 for URL-encoded keys.
+  'cr\rx.txt',
+  'lf\nx.txt',
+  'crlf\r\nx.txt',
+  'tab\tx.txt',
+  'ctl\x01x.txt',
+  'esc\x1bx.txt',
+  'del\x7fx.txt',
+  'trailing-cr\r'
 ];
 
 let client: S3Client;

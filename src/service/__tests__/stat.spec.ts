@@ -1,8 +1,27 @@
 /**
  * GET /api/stat: objects, folders (marked, implicit, roots) and missing paths.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Running, S3, deletePrefix, putObjects, startService, testClient, uniqueName, expectError } from './harness';
+import {
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  RestoreObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3';
+import {
+  Running,
+  S3,
+  createBucket,
+  deletePrefix,
+  expectError,
+  putObjects,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName
+} from './harness';
 
 
 const F = uniqueName('stat');
@@ -96,4 +115,63 @@ it('accepts s3:// URIs and answers with e:// URIs', async () => {
   const reply = await stat(`s3://${S3.orgBucket}/${ORG}data.json`);
   expect(reply.status).toBe(200);
   expect(reply.body.uri).toBe(`e://org/${F}/data.json`);
+});
+
+describe('metadata', () => {
+  it('reports content headers and user metadata', async () => {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}meta.csv.gz`,
+        Body: 'gz',
+        ContentType: 'text/csv',
+        ContentEncoding: 'gzip',
+        CacheControl: 'max-age=60',
+        Metadata: { sample: 'S1', 'run-id': '42' }
+      })
+    );
+    const reply = await stat(`e://org/${F}/meta.csv.gz`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      contentType: 'text/csv',
+      contentEncoding: 'gzip',
+      cacheControl: 'max-age=60',
+      metadata: { sample: 'S1', 'run-id': '42' },
+      storageClass: 'STANDARD',
+      etag: expect.stringMatching(/^"[0-9a-f]{32}"$/)
+    });
+    expect(reply.body.versionId).toBeUndefined();
+    expect(reply.body.restore).toBeUndefined();
+  });
+
+  it('reports the restore status of an archived object', async () => {
+    await client.send(new RestoreObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, RestoreRequest: { Days: 1 } }));
+    const reply = await stat(`e://org/${F}/cold.bam`);
+    expect(reply.body.storageClass).toBe('GLACIER');
+    expect(reply.body.restore).toMatch(/ongoing-request="(true|false)"/);
+  });
+
+  it('reports the version of an object in a versioned bucket', async () => {
+    const bucket = uniqueName('eos-versioned');
+    await createBucket(client, bucket);
+    try {
+      await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'files/v.txt', Body: 'v1' }));
+      const versioned = await startService(testConfig({ gencoveBucket: bucket }));
+      try {
+        const reply = await versioned.get('/api/stat', { uri: 'e://gencove/v.txt' });
+        expect(reply.status).toBe(200);
+        expect(reply.body.versionId).toBe(put.VersionId);
+      } finally {
+        await versioned.close();
+      }
+    } finally {
+      await client.send(new ListObjectVersionsCommand({ Bucket: bucket })).then(async v => {
+        for (const o of v.Versions ?? []) {
+          await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key!, VersionId: o.VersionId }));
+        }
+      });
+      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+    }
+  });
 });

@@ -3,7 +3,11 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError, makeContext } from '../../core';
+import { xmlSafe } from '../engine/batches';
+import { copySource, partSizeFor } from '../engine/multipart';
+import { forEachConcurrent } from '../engine/pool';
 import { staticPage } from '../entries';
+import { decodeListName } from '../listing';
 import { planExpiry } from '../presign';
 import { toEosError } from '../s3errors';
 import { cookieValues, safeEqual } from '../security';
@@ -122,5 +126,82 @@ describe('a cursor S3 does not accept', () => {
 
   it('is an upstream failure without a cursor', async () => {
     await expect(store.list('e://org/a/', { limit: 10 })).rejects.toMatchObject({ code: 'Upstream' });
+  });
+});
+
+describe('decodeListName', () => {
+  it.each([
+    ['a%20b', 'a b'],
+    ['a+b', 'a b'], // AWS encodes form-style: '+' is a space
+    ['a%2Bb', 'a+b'],
+    ['cr%0Dx', 'cr\rx'],
+    ['ctl%01%7F', 'ctl\x01\x7f'],
+    ['%25', '%'],
+    ['caf%C3%A9', 'caf\u00e9']
+  ])('decodes %j as %j', (encoded, decoded) => {
+    expect(decodeListName(encoded)).toBe(decoded);
+  });
+});
+
+describe('xmlSafe', () => {
+  it.each([
+    ['plain', true],
+    ['tab\t', true],
+    ['cr\r', false],
+    ['lf\n', true],
+    ['ctl\x01', false],
+    ['esc\x1b', false],
+    ['del\x7f', true]
+  ])('%j -> %s', (key, safe) => {
+    expect(xmlSafe(key)).toBe(safe);
+  });
+});
+
+describe('copySource', () => {
+  it('encodes each key segment, keeping the slashes', () => {
+    expect(copySource('b', 'a b/c+d%/e#?\r\x01.txt')).toBe('b/a%20b/c%2Bd%25/e%23%3F%0D%01.txt');
+    expect(copySource('b', 'a//b/')).toBe('b/a//b/');
+  });
+});
+
+describe('partSizeFor', () => {
+  const MiB = 1024 * 1024;
+  it.each([
+    [12 * MiB, 5 * MiB, 5 * MiB],
+    [12 * MiB, 1, 5 * MiB], // never below S3's minimum
+    [6 * 1024 ** 3, 512 * MiB, 512 * MiB],
+    [5 * 1024 ** 4, 512 * MiB, 525 * MiB] // 5 TiB in at most 10,000 parts
+  ])('size %d, preferred %d -> %d', (size, preferred, part) => {
+    expect(partSizeFor(size, preferred)).toBe(part);
+    expect(Math.ceil(size / part)).toBeLessThanOrEqual(10000);
+  });
+});
+
+describe('forEachConcurrent', () => {
+  it('keeps at most `limit` in flight and stops at the first failure', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: number[] = [];
+    const work = forEachConcurrent([1, 2, 3, 4, 5, 6, 7, 8], 3, new AbortController().signal, async n => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise(resolve => setTimeout(resolve, 5));
+      inFlight--;
+      seen.push(n);
+      if (n === 4) {
+        throw new Error('four');
+      }
+    });
+    await expect(work).rejects.toThrow('four');
+    expect(most).toBe(3);
+    expect(seen).not.toContain(8);
+  });
+
+  it('does nothing under a signal already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const fn = jest.fn(async () => undefined);
+    await expect(forEachConcurrent([1, 2], 2, controller.signal, fn)).rejects.toBeDefined();
+    expect(fn).not.toHaveBeenCalled();
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * Following a service job (delete, copy, move) to its end with the long poll
+ * `GET api/job?id=&wait=`, shown as one notification: in progress with a
+ * Cancel action, then success or error with "Show details".
+ */
+import { Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { EosError, Job, Routes } from '../../core';
+import { formatDate, formatSize } from '../components/format';
+import { actionErrorTitle, detailsAction, errorDetails, notifyError } from '../errors';
+import { ICommandContext } from './context';
+
+/** How long each long poll may be held, in ms: the notification's progress updates this often. */
+export const JOB_POLL_MS = 2000;
+
+/** What the notification says at each stage of a job. */
+export interface IJobMessages {
+  /** While it runs, e.g. "Deleting 3 items… 10 of 42 objects". Gets the job. */
+  running(job: Job): string;
+  /** When it ends well. */
+  done(job: Job): string;
+  /** Prefixed to the error headline, e.g. "Cannot delete". */
+  failed: string;
+  /** When it was cancelled. */
+  cancelled(job: Job): string;
+}
+
+/** "10 of 42 objects, 1.2 MB of 5.0 MB" (totals when known). */
+export function jobProgress(job: Job, trans: TranslationBundle): string {
+  const { objects, bytes } = job;
+  const count =
+    objects.total === null
+      ? trans._n('%1 object', '%1 objects', objects.done)
+      : trans.__('%1 of %2 objects', objects.done, objects.total);
+  const size =
+    bytes.total === null || bytes.total === 0
+      ? formatSize(bytes.done)
+      : trans.__('%1 of %2', formatSize(bytes.done), formatSize(bytes.total));
+  return trans.__('%1, %2', count, size);
+}
+
+/** The text of a job's "Show details". */
+export function jobDetails(job: Job, trans: TranslationBundle): string {
+  const lines = [
+    trans.__('Job %1 (%2): %3', job.id, job.kind, job.state),
+    trans.__('Sources:'),
+    ...job.sources.map(s => `  ${s}`)
+  ];
+  if (job.destination) {
+    lines.push(trans.__('Destination: %1', job.destination));
+  }
+  lines.push(trans.__('Progress: %1', jobProgress(job, trans)));
+  if (job.skipped) {
+    lines.push(trans.__('Skipped (already there): %1', job.skipped));
+  }
+  lines.push(trans.__('Started: %1', formatDate(job.started)));
+  if (job.finished) {
+    lines.push(trans.__('Finished: %1', formatDate(job.finished)));
+  }
+  if (job.error) {
+    lines.push('', errorDetails(new EosError(job.error.code, job.error.message, job.error.details)));
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Follow a job until it ends, showing its progress.
+ *
+ * @returns the job in its final state, or null when following it failed
+ *   (the failure is notified).
+ */
+export async function followJob(first: Job, context: ICommandContext, messages: IJobMessages): Promise<Job | null> {
+  const { trans } = context;
+  let job = first;
+  const details = detailsAction(trans.__('Job details'), () => jobDetails(job, trans), trans);
+  let cancelling = false;
+  const cancel: Notification.IAction = {
+    label: trans.__('Cancel'),
+    caption: trans.__('Stop the job; what is done stays done'),
+    displayType: 'warn',
+    callback: event => {
+      event.preventDefault();
+      if (cancelling) {
+        return;
+      }
+      cancelling = true;
+      context.request(Routes.cancelJob, { body: { id: job.id } }).catch(reason => {
+        cancelling = false;
+        notifyError(reason, trans, trans.__('Cannot cancel'));
+      });
+    }
+  };
+  const running = () => ({
+    message: messages.running(job),
+    type: 'in-progress' as const,
+    autoClose: false as const,
+    actions: [cancel, details]
+  });
+  const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
+  while (job.state === 'running') {
+    try {
+      job = await context.request(Routes.job, { query: { id: job.id, wait: JOB_POLL_MS } });
+    } catch (reason) {
+      Notification.dismiss(id);
+      notifyError(reason, trans, messages.failed);
+      return null;
+    }
+    if (job.state === 'running') {
+      Notification.update({ id, ...running() });
+    }
+  }
+  if (job.state === 'done') {
+    Notification.update({ id, message: messages.done(job), type: 'success', autoClose: 5000, actions: [details] });
+  } else if (job.state === 'cancelled') {
+    Notification.update({ id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions: [details] });
+  } else {
+    const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
+    Notification.update({
+      id,
+      message: trans.__('%1. %2', title, job.error?.message ?? trans.__('The job failed')),
+      type: 'error',
+      autoClose: false,
+      actions: [details]
+    });
+  }
+  return job;
+}

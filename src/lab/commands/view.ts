@@ -1,0 +1,107 @@
+/**
+ * Commands that show things: properties, refresh, refresh all, go to.
+ */
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { infoIcon, refreshIcon, searchIcon } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import type { IDisposable } from '@lumino/disposable';
+import type { Widget } from '@lumino/widgets';
+
+import { Routes, StatResponse } from '../../core';
+import { propertiesBody, propertyRows } from '../dialogs/properties';
+import { notifyError } from '../errors';
+import { CommandIDs } from '../tokens';
+import { ICommandContext, copyText, folderOf, targetsOf, uriArgs } from './context';
+import { pythonSnippet } from './copy';
+
+/** Where `eos:go-to` finds the panel. */
+export interface IViewOptions {
+  shell?: { activateById(id: string): void };
+  panel?: Widget;
+}
+
+/** Register the properties, refresh, refresh-all and go-to commands. */
+export function addViewCommands(
+  commands: CommandRegistry,
+  context: ICommandContext,
+  options: IViewOptions
+): IDisposable[] {
+  const { model, trans } = context;
+  const properties = commands.addCommand(CommandIDs.properties, {
+    label: trans.__('Properties'),
+    caption: trans.__('Show the size, dates, storage class, metadata and URIs of the selected EOS item'),
+    icon: infoIcon,
+    describedBy: uriArgs(trans.__('The e:// URI to describe; the selection by default')),
+    isEnabled: args => targetsOf(model, args).length === 1,
+    execute: async args => {
+      const targets = targetsOf(model, args);
+      if (targets.length !== 1) {
+        return;
+      }
+      let stat: StatResponse;
+      try {
+        stat = await context.request(Routes.stat, { query: { uri: targets[0].uri } });
+      } catch (reason) {
+        notifyError(reason, trans, trans.__('Cannot read the properties'));
+        return;
+      }
+      const copy = (text: string, label: string) => {
+        void copyText(text).then(() => Notification.success(trans.__('Copied %1', label), { autoClose: 3000 }));
+      };
+      const rows = propertyRows(stat, model.context, pythonSnippet, trans);
+      await showDialog({
+        title: trans.__('Properties of %1', targets[0].name || targets[0].uri),
+        body: propertiesBody({ rows, copy, trans }),
+        buttons: [Dialog.okButton({ label: trans.__('Close') })]
+      });
+    }
+  });
+
+  const refresh = commands.addCommand(CommandIDs.refresh, {
+    label: trans.__('Refresh'),
+    caption: trans.__('List the folder of the selected EOS item again (every folder when nothing is selected)'),
+    icon: refreshIcon,
+    describedBy: uriArgs(
+      trans.__("The e:// URI to list again (an object's folder for an object); the selection by default")
+    ),
+    isEnabled: () => true,
+    execute: async args => {
+      const targets = targetsOf(model, args);
+      if (targets.length === 0) {
+        await refreshAll();
+        return;
+      }
+      // An object's folder is listed once however many of its objects are selected.
+      const folders = new Set(targets.map(t => folderOf(t) ?? t.uri));
+      await Promise.all([...folders].map(uri => model.refresh(uri)));
+    }
+  });
+
+  const refreshAll = async () => {
+    const all = (model as { refreshAll?: () => Promise<void> }).refreshAll;
+    await (all ? all.call(model) : model.refresh());
+  };
+  const all = commands.addCommand(CommandIDs.refreshAll, {
+    label: trans.__('Refresh All'),
+    caption: trans.__('List every open EOS folder again'),
+    icon: refreshIcon,
+    isEnabled: () => true,
+    execute: refreshAll
+  });
+
+  const goTo = commands.addCommand(CommandIDs.goTo, {
+    label: trans.__('Go to EOS Location…'),
+    caption: trans.__('Type an e:// or s3:// location to open it in the EOS panel'),
+    icon: searchIcon,
+    isEnabled: () => options.panel !== undefined,
+    execute: () => {
+      const panel = options.panel;
+      if (!panel) {
+        return;
+      }
+      options.shell?.activateById(panel.id);
+      (panel as { focusPathBar?: () => void }).focusPathBar?.();
+    }
+  });
+  return [properties, refresh, all, goTo];
+}

@@ -1,0 +1,75 @@
+/**
+ * POST /api/count: exact objects and bytes under URIs, folders counted.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { Running, S3, countingClient, deletePrefix, expectError, putObjects, startService, testClient, testConfig, uniqueName } from './harness';
+
+const F = uniqueName('count');
+const ORG = `shared/files/${F}/`;
+
+let client: S3Client;
+let svc: Running;
+let calls: string[];
+
+beforeAll(async () => {
+  client = testClient();
+  await putObjects(client, S3.orgBucket, {
+    [`${ORG}dir/`]: '',
+    [`${ORG}dir/a.txt`]: 'aaaa',
+    [`${ORG}dir/sub/b.txt`]: 'bb',
+    [`${ORG}dir/sub/ctl\x01.txt`]: 'c',
+    [`${ORG}both`]: 'object both',
+    [`${ORG}both/inside`]: 'inside',
+    [`${ORG}solo.txt`]: '12345'
+  });
+  const counting = countingClient();
+  calls = counting.calls;
+  svc = await startService(testConfig(), { s3Client: counting.client });
+});
+
+afterAll(async () => {
+  await svc.close();
+  await deletePrefix(client, S3.orgBucket, ORG);
+  client.destroy();
+});
+
+const count = (uris: string[]) => svc.post('/api/count', { uris });
+
+it('counts a folder recursively, its marker included', async () => {
+  const reply = await count([`e://org/${F}/dir/`]);
+  expect(reply.status).toBe(200);
+  expect(reply.body).toEqual({ objects: 4, bytes: 7, folders: 1 });
+});
+
+it('counts an object as itself, and a URI without a slash naming a folder as that folder', async () => {
+  expect((await count([`e://org/${F}/solo.txt`])).body).toEqual({ objects: 1, bytes: 5, folders: 0 });
+  expect((await count([`e://org/${F}/dir`])).body).toEqual({ objects: 4, bytes: 7, folders: 1 });
+});
+
+it('tells the object from the folder of the same name', async () => {
+  expect((await count([`e://org/${F}/both`])).body).toEqual({ objects: 1, bytes: 11, folders: 0 });
+  expect((await count([`e://org/${F}/both/`])).body).toEqual({ objects: 1, bytes: 6, folders: 1 });
+});
+
+it('adds several URIs up, each once', async () => {
+  const reply = await count([`e://org/${F}/dir/`, `e://org/${F}/solo.txt`, `e://org/${F}/solo.txt`]);
+  expect(reply.body).toEqual({ objects: 5, bytes: 12, folders: 1 });
+});
+
+it('answers 404 for a URI that names nothing', async () => {
+  expectError(await count([`e://org/${F}/missing`]), 404, 'NotFound');
+});
+
+it.each(['e://', 'e://users/'])('refuses %s before any S3 call', async uri => {
+  const before = calls.length;
+  expectError(await count([uri]), 400, 'InvalidRequest');
+  expect(calls.slice(before)).toEqual([]);
+});
+
+it.each([
+  [{ uris: [] }, "Invalid 'uris'"],
+  [{ uris: 'e://org/' }, "Invalid 'uris'"],
+  [{ uris: ['e://org/'], extra: 1 }, "unknown field 'extra'"]
+])('validates the body %j strictly', async (body, message) => {
+  expectError(await svc.post('/api/count', body), 400, 'InvalidRequest', message);
+});

@@ -1,0 +1,71 @@
+/**
+ * The engine: everything the service does to S3 beyond browsing, with no
+ * HTTP in it. The HTTP routes and a command line are two front doors onto it.
+ */
+import { CopyRequest, CountResponse, DeleteRequest, Entry, Job, MAX_SINGLE_COPY } from '../../core';
+import { EosStore } from '../store';
+import { startCopy } from './copy';
+import { countUris } from './count';
+import { startDelete } from './delete';
+import { Jobs, MAX_FINISHED_JOBS } from './jobs';
+import { mkdir } from './mkdir';
+
+export { Jobs } from './jobs';
+export type { JobContext, JobInit } from './jobs';
+
+/** Engine tuning; tests shrink the multipart threshold to reach that path. */
+export interface EngineOptions {
+  /** Above this many bytes an object is copied in parts (default MAX_SINGLE_COPY, 5 GiB). */
+  multipartThreshold: number;
+  /** Preferred part size of a multipart copy (default 512 MiB; at least 5 MiB). */
+  copyPartSize: number;
+  /** Objects copied at once (default 8). */
+  copyConcurrency: number;
+  /** Finished jobs kept (default MAX_FINISHED_JOBS). */
+  maxFinishedJobs: number;
+  /** Where bugs in jobs are logged. */
+  log: (line: string) => void;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  multipartThreshold: MAX_SINGLE_COPY,
+  copyPartSize: 512 * 1024 * 1024,
+  copyConcurrency: 8,
+  maxFinishedJobs: MAX_FINISHED_JOBS,
+  log: () => undefined
+};
+
+/** The operations on EOS, and the jobs running them. */
+export class Engine {
+  readonly jobs: Jobs;
+  readonly options: EngineOptions;
+
+  constructor(
+    readonly store: EosStore,
+    options: Partial<EngineOptions> = {}
+  ) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
+  }
+
+  /** Objects, bytes and folders under the URIs. */
+  count(uris: string[], signal?: AbortSignal): Promise<CountResponse> {
+    return countUris(this.store, uris, signal);
+  }
+
+  /** Create a folder marker. */
+  mkdir(uri: string, signal?: AbortSignal): Promise<Entry> {
+    return mkdir(this.store, uri, signal);
+  }
+
+  /** Check a delete, then start it as a job. */
+  delete(request: DeleteRequest, signal?: AbortSignal): Promise<Job> {
+    return startDelete(this.store, this.jobs, request, signal);
+  }
+
+  /** Check a copy or move, then start it as a job. */
+  copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
+    const { multipartThreshold, copyPartSize: partSize, copyConcurrency: concurrency } = this.options;
+    return startCopy(this.store, this.jobs, request, { multipartThreshold, partSize, concurrency }, signal);
+  }
+}
