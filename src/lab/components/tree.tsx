@@ -65,6 +65,7 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   // A status row (Load more, error, loading) can hold focus without being selected.
   const [focused, setFocused] = React.useState<string | null>(null);
   const focusNext = React.useRef<string | null>(null);
+  const scrollNext = React.useRef<string | null>(null);
   // The folder whose page an activated Load more or Retry waits for, and how many children it showed.
   const awaiting = React.useRef<{ uri: string; shown: number } | null>(null);
   const typeahead = React.useRef({ text: '', time: 0 });
@@ -99,10 +100,23 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
         setFocused(row.key);
       }
       focusNext.current = row.key;
-      virtualizer.scrollToIndex(index, { align: 'auto' });
+      // Rows the view has not rendered yet (a reveal) are scrolled to after the next render.
+      scrollNext.current = row.key;
+      if (index < virtualizer.options.count) {
+        virtualizer.scrollToIndex(index, { align: 'auto' });
+      }
     },
     [model, virtualizer]
   );
+
+  React.useEffect(() => {
+    const key = scrollNext.current;
+    scrollNext.current = null;
+    const index = key === null ? -1 : rows.findIndex(row => row.key === key);
+    if (index >= 0) {
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+    }
+  });
 
   // Scroll to what the path bar revealed, and focus it.
   React.useEffect(() => {
