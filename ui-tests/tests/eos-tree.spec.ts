@@ -180,4 +180,19 @@ test.describe('EOS tree', () => {
     await expect(again.getByRole('treeitem', { name: 'notes.txt', exact: true })).toHaveAttribute('aria-selected', 'true');
     await expect(again.getByRole('treeitem', { name: 'Organization', exact: true })).toHaveAttribute('aria-expanded', 'false');
   });
+
+  test('restores the scroll offset after a reload', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).click();
+    await expect(tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true })).toBeVisible();
+    await tree.evaluate(el => el.scrollTo(0, 2400));
+    await expect(tree.getByRole('treeitem', { name: 'chunk-00100.fastq.gz', exact: true })).toBeVisible();
+    await page.waitForTimeout(1000);
+
+    await page.reload();
+    await page.waitForSelector('.jp-LabShell');
+    const again = await openEos(page).catch(() => page.getByRole('tree', { name: 'EOS' }));
+    await expect.poll(() => again.evaluate(el => el.scrollTop)).toBeGreaterThan(2300);
+    await expect(again.getByRole('treeitem', { name: 'chunk-00100.fastq.gz', exact: true })).toBeVisible();
+  });
 });

@@ -197,12 +197,18 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     }
   };
 
-  // Restore a saved scroll offset once the rows reach it.
+  // Restore a saved scroll offset once the rows reach it, or as near as they
+  // get once nothing is loading any more (a folder that shrank, or is gone).
   React.useEffect(() => {
     const pending = scroll.pending;
-    if (pending !== null && virtualizer.getTotalSize() >= pending + (container.current?.clientHeight ?? 0)) {
+    if (pending === null || model.whoami === null) {
+      return;
+    }
+    const reachable = virtualizer.getTotalSize() - (container.current?.clientHeight ?? 0);
+    const settled = !rows.some(row => row.type === 'loading');
+    if (reachable >= pending || settled) {
       scroll.pending = null;
-      virtualizer.scrollToOffset(pending);
+      virtualizer.scrollToOffset(Math.max(0, Math.min(pending, reachable)));
     }
   });
 
