@@ -1,9 +1,110 @@
 /**
- * The extension's icons.
+ * The extension's icons: the sidebar tab, and file-type icons for the tree
+ * (genomics formats drawn here, others JupyterLab's stock icons).
  */
-import { LabIcon } from '@jupyterlab/ui-components';
+import {
+  LabIcon,
+  fileIcon,
+  folderIcon,
+  html5Icon,
+  imageIcon,
+  jsonIcon,
+  markdownIcon,
+  notebookIcon,
+  pdfIcon,
+  pythonIcon,
+  spreadsheetIcon,
+  textEditorIcon
+} from '@jupyterlab/ui-components';
 
 import eosSvg from '../../style/icons/eos.svg';
 
 /** The EOS sidebar tab icon. */
 export const eosIcon = new LabIcon({ name: 'jupyterlab-eos:eos', svgstr: eosSvg });
+
+/** A page with a coloured band and a short label; colours are theme variables. */
+function formatSvg(label: string, color: string): string {
+  const size = label.length > 2 ? 5.5 : 7;
+  return (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">' +
+    '<path class="jp-icon3" style="fill: var(--jp-inverse-layout-color3)" ' +
+    'd="M3 1h7l3 3v11H3z" fill-opacity="0.25"/>' +
+    `<rect x="1" y="8" width="14" height="7" rx="1" style="fill: var(${color})"/>` +
+    `<text x="8" y="13.6" text-anchor="middle" font-family="sans-serif" font-weight="bold" font-size="${size}" ` +
+    `style="fill: var(--jp-layout-color0)">${label}</text></svg>`
+  );
+}
+
+function formatIcon(id: string, label: string, color: string): LabIcon {
+  return new LabIcon({ name: `jupyterlab-eos:${id}`, svgstr: formatSvg(label, color) });
+}
+
+/** Sequencing reads: FASTQ. */
+export const fastqIcon = formatIcon('fastq', 'FQ', '--jp-brand-color1');
+/** Alignments: BAM, CRAM, SAM. */
+export const bamIcon = formatIcon('bam', 'BAM', '--jp-accent-color1');
+export const cramIcon = formatIcon('cram', 'CRM', '--jp-accent-color1');
+export const samIcon = formatIcon('sam', 'SAM', '--jp-accent-color1');
+/** Variants: VCF, BCF. */
+export const vcfIcon = formatIcon('vcf', 'VCF', '--jp-warn-color1');
+export const bcfIcon = formatIcon('bcf', 'BCF', '--jp-warn-color1');
+/** Intervals and annotations: BED, GFF/GTF. */
+export const bedIcon = formatIcon('bed', 'BED', '--jp-success-color1');
+export const gffIcon = formatIcon('gff', 'GFF', '--jp-success-color1');
+/** Sequences: FASTA. */
+export const fastaIcon = formatIcon('fasta', 'FA', '--jp-error-color1');
+
+const BY_EXTENSION: Record<string, LabIcon> = {
+  fastq: fastqIcon,
+  fq: fastqIcon,
+  bam: bamIcon,
+  cram: cramIcon,
+  sam: samIcon,
+  vcf: vcfIcon,
+  bcf: bcfIcon,
+  bed: bedIcon,
+  fasta: fastaIcon,
+  fa: fastaIcon,
+  fna: fastaIcon,
+  gff: gffIcon,
+  gff3: gffIcon,
+  gtf: gffIcon,
+  csv: spreadsheetIcon,
+  tsv: spreadsheetIcon,
+  txt: textEditorIcon,
+  log: textEditorIcon,
+  md: markdownIcon,
+  json: jsonIcon,
+  ipynb: notebookIcon,
+  py: pythonIcon,
+  html: html5Icon,
+  htm: html5Icon,
+  png: imageIcon,
+  jpg: imageIcon,
+  jpeg: imageIcon,
+  gif: imageIcon,
+  svg: imageIcon,
+  webp: imageIcon,
+  tif: imageIcon,
+  tiff: imageIcon,
+  pdf: pdfIcon
+};
+
+/** Compression suffixes that keep the type of what they compress (`.vcf.gz`, `.fa.bgz`). */
+const COMPRESSED = new Set(['gz', 'bgz']);
+
+/** The icon of an item: a folder, or its file type by name (`.gz`/`.bgz` looked through). */
+export function iconFor(kind: 'folder' | 'object', name: string): LabIcon {
+  if (kind === 'folder') {
+    return folderIcon;
+  }
+  const parts = name.toLowerCase().split('.');
+  if (parts.length < 2) {
+    return fileIcon;
+  }
+  let ext = parts.pop()!;
+  if (COMPRESSED.has(ext) && parts.length >= 2) {
+    ext = parts.pop()!;
+  }
+  return BY_EXTENSION[ext] ?? fileIcon;
+}

@@ -1,37 +1,53 @@
 /**
  * The state of the EOS browser: who the user is, the lazily loaded tree,
- * the selection. No UI here: views listen to `changed`.
+ * the selection, the filter. No UI here: views listen to `changed`.
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { EosContext, EosError, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
+import { EosContext, EosError, Entry, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
 import { asEosError } from './errors';
-import { IRequestOptions, requestAPI } from './request';
-import { IEosNode, IEosRow, ROOTS, ROOT_URIS, descendants, flattenRows, makeNode, makeRoots } from './tree';
-
-/** Entries per list request: one S3 page is at most 1000. */
-const DEFAULT_PAGE_SIZE = 500;
+import { FolderFilter } from './filter';
+import { IRequestOptions, isAbort, requestAPI } from './request';
+import { reveal } from './reveal';
+import { SelectionState } from './selection';
+import { EosSettings, IEosSettings } from './settings';
+import { TreeStore } from './store';
+import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, makeRoots } from './tree';
 
 /**
- * The EOS tree: roots, lazily listed folders, selection.
+ * The EOS tree: roots from `whoami`, lazily listed folders, selection.
  *
  * Nodes are keyed by their canonical URI, which the tree shows at most once.
  */
 export class EosBrowserModel {
   constructor(options: EosBrowserModel.IOptions = {}) {
     this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
-    this._pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this._settings = options.settings ?? new EosSettings(options.pageSize ? { pageSize: options.pageSize } : {});
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
-    for (const root of makeRoots(this._trans)) {
-      this._nodes.set(root.uri, root);
-    }
+    this._store = new TreeStore({
+      label: entry => (entry.name === '' ? this._trans.__('(empty name)') : entry.name),
+      changed: uri => this._emit({ type: 'node', uri })
+    });
+    this._store.expanded = new Set([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);
+    this._settings.changed.connect(this._onSettings, this);
+    this._onSettings(this._settings, this._settings.values);
+    this._selection = new SelectionState(this);
+    this.filter = new FolderFilter(this, (route, opts) => this._request(route, opts));
   }
+
+  /** The filter of one folder's children. */
+  readonly filter: FolderFilter;
 
   /** Emitted after every change of state. */
   get changed(): ISignal<this, EosBrowserModel.IChange> {
     return this._changed;
+  }
+
+  /** The settings the model follows (page size, hidden files, sort). */
+  get settings(): EosSettings {
+    return this._settings;
   }
 
   /** The service's `whoami` answer; null until `initialize()` succeeds. */
@@ -49,15 +65,15 @@ export class EosBrowserModel {
     return this._error;
   }
 
-  /** The root nodes: My files, Organization, Gencove, Users. */
+  /** The root nodes (My files, Organization, Gencove, Users), from `whoami`; none before. */
   get roots(): readonly IEosNode[] {
-    return ROOTS.map(uri => this._nodes.get(uri)!);
+    return this._roots.map(uri => this._store.nodes.get(uri)!);
   }
 
   /** The visible rows, depth first, with a status row closing each expanded folder. */
   get rows(): readonly IEosRow[] {
     if (this._rows === null) {
-      this._rows = flattenRows(ROOTS, uri => this._nodes.get(uri));
+      this._rows = flattenRows(this._roots, uri => this._store.nodes.get(uri), node => this.folderView(node));
     }
     return this._rows;
   }
@@ -70,13 +86,37 @@ export class EosBrowserModel {
 
   /** The selected nodes in tree order (commands act on these); empty when nothing is selected. */
   get selection(): readonly IEosNode[] {
-    const node = this.selected;
-    return node ? [node] : [];
+    return this._selection.nodes;
   }
 
-  /** The selected node, or null. */
+  /** The focused node (the anchor of range selections), or null. */
   get selected(): IEosNode | null {
-    return (this._selected !== null && this._nodes.get(this._selected)) || null;
+    return this._selection.focused;
+  }
+
+  /** Whether the item at `uri` is selected. */
+  isSelected(uri: string): boolean {
+    return this._selection.has(uri);
+  }
+
+  /** Select only the node at `uri` and focus it (null clears the selection). */
+  select(uri: string | null): void {
+    this._selection.select(uri);
+  }
+
+  /** Add the node at `uri` to the selection or take it out (Ctrl/Cmd-click); it gets the focus. */
+  toggleSelected(uri: string): void {
+    this._selection.toggle(uri);
+  }
+
+  /** Select the visible items from the anchor to `uri` (Shift-click, Shift+Arrow); `uri` gets the focus. */
+  selectRange(uri: string): void {
+    this._selection.range(uri);
+  }
+
+  /** Select every loaded sibling of the focused item (Ctrl+A). */
+  selectAll(): void {
+    this._selection.all();
   }
 
   get isDisposed(): boolean {
@@ -85,13 +125,49 @@ export class EosBrowserModel {
 
   /** The node at `uri`, if it is in the tree. */
   node(uri: string): IEosNode | undefined {
-    return this._nodes.get(uri);
+    return this._store.nodes.get(uri);
+  }
+
+  /** The URIs of the expanded folders (loaded or not). */
+  get expanded(): ReadonlySet<string> {
+    return this._store.expanded;
   }
 
   /**
-   * Fetch `whoami`, then the first level of My files, Organization and
-   * Gencove in parallel; Users stays collapsed. Calling again while it runs
-   * returns the same promise; after a failure it tries again.
+   * A folder's loaded children in display order (folders first, sorted,
+   * hidden names left out unless shown); null until its first page arrives.
+   * The root URIs for null.
+   */
+  children(uri: string | null): readonly string[] | null {
+    if (uri === null) {
+      return this._roots;
+    }
+    return this._store.children(uri);
+  }
+
+  /** Sort URIs of loaded nodes as the settings say, leaving out hidden names unless shown. */
+  sortUris(uris: readonly string[]): string[] {
+    return this._store.sort(uris);
+  }
+
+  /** What the rows show of an expanded folder: its listing, or the filter's result. */
+  folderView(node: IEosNode): IFolderView {
+    return (
+      this.filter.view(node) ?? {
+        children: this.children(node.uri) ?? [],
+        loading: node.loading,
+        error: node.error,
+        next: node.next,
+        listed: node.loaded !== null
+      }
+    );
+  }
+
+  /**
+   * Fetch `whoami`, build the roots from its namespaces, then list the
+   * expanded ones (My files, Organization and Gencove unless a restored state
+   * says otherwise) in parallel. Calling again while it runs returns the same
+   * promise; after a failure it tries again.
    */
   initialize(): Promise<void> {
     if (this._whoami) {
@@ -107,105 +183,145 @@ export class EosBrowserModel {
 
   /** Expand a folder, fetching its first page unless it is loaded or loading. */
   expand(uri: string): Promise<void> {
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node || node.kind !== 'folder') {
       return Promise.resolve();
     }
+    this._store.expanded.add(uri);
     if (!node.expanded) {
       this._update(uri, { expanded: true });
     }
-    const pending = this._requests.get(uri);
+    const pending = this._store.pending(uri);
     if (pending) {
-      return pending.promise;
+      return pending;
     }
-    return node.children === null ? this._fetch(uri, null) : Promise.resolve();
+    return node.loaded === null ? this._fetch(uri, null) : Promise.resolve();
   }
 
-  /** Collapse a folder; an answer still on its way for it is dropped. */
+  /** Collapse a folder; a request still on its way for it is aborted. */
   collapse(uri: string): void {
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
+    this._store.expanded.delete(uri);
     if (!node || !node.expanded) {
       return;
     }
-    this._requests.delete(uri);
+    this._store.abort(uri);
     this._update(uri, { expanded: false, loading: false });
   }
 
   /** Expand a collapsed folder, collapse an expanded one. */
   toggle(uri: string): Promise<void> {
-    if (this._nodes.get(uri)?.expanded) {
+    if (this._store.nodes.get(uri)?.expanded) {
       this.collapse(uri);
       return Promise.resolve();
     }
     return this.expand(uri);
   }
 
-  /** Fetch and append the next page of a folder. */
+  /** Fetch and append the next page of a folder (of the filter's result when it is filtered); one request at a time. */
   loadMore(uri: string): Promise<void> {
-    const node = this._nodes.get(uri);
-    if (!node || node.next === null) {
+    const node = this._store.nodes.get(uri);
+    if (!node) {
       return Promise.resolve();
     }
-    return this._requests.get(uri)?.promise ?? this._fetch(uri, node.next);
+    if (this.filter.isPrefix(uri)) {
+      return this.filter.loadMore();
+    }
+    const pending = this._store.pending(uri);
+    if (pending) {
+      return pending;
+    }
+    return node.next === null ? Promise.resolve() : this._fetch(uri, node.next);
   }
 
   /** Repeat what failed at `uri`: its first page or its next page. */
   retry(uri: string): Promise<void> {
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node) {
       return Promise.resolve();
     }
-    return node.children === null ? this.expand(uri) : this.loadMore(uri);
+    if (this.filter.isPrefix(uri)) {
+      return this.filter.retry();
+    }
+    return node.loaded === null ? this.expand(uri) : this.loadMore(uri);
   }
 
   /**
-   * List a folder again (all roots without `uri`; an object's parent for an
-   * object). Answers to earlier requests are dropped; expanded subfolders
-   * that still exist are expanded again. A selection below the folder is
-   * cleared while it is listed, and restored if the item is still there.
+   * List a folder again (an object's parent for an object), and its expanded
+   * subfolders. A request on its way for the folder is aborted; overlapping
+   * callers share one run. Expansion and selection are kept by URI, so
+   * subfolders and items still there stay expanded and selected. Without
+   * `uri`, `refreshAll()`.
    */
-  async refresh(uri?: string): Promise<void> {
+  refresh(uri?: string): Promise<void> {
     if (uri === undefined) {
-      if (!this._whoami) {
-        return this.initialize();
-      }
-      await Promise.all(ROOTS.map(root => this.refresh(root)));
-      return;
+      return this.refreshAll();
     }
-    const node = this._nodes.get(uri);
+    const node = this._store.nodes.get(uri);
     if (!node) {
-      return;
+      return Promise.resolve();
     }
     if (node.kind !== 'folder') {
-      return node.parent === null ? undefined : this.refresh(node.parent);
+      return node.parent === null ? Promise.resolve() : this.refresh(node.parent);
     }
-    const below = descendants(uri, this._nodes);
-    const reopen = new Set(below.filter(child => this._nodes.get(child)!.expanded));
-    this._requests.delete(uri);
-    for (const child of below) {
-      this._requests.delete(child);
-      this._nodes.delete(child);
+    let running = this._refreshes.get(uri);
+    if (!running) {
+      running = this._refresh(uri).finally(() => this._refreshes.delete(uri));
+      this._refreshes.set(uri, running);
     }
-    const lost = this._selected !== null && below.includes(this._selected) ? this._selected : null;
-    if (lost !== null) {
-      this.select(null);
+    return running;
+  }
+
+  /** List again what is shown: every expanded folder (`whoami` first if it failed). */
+  async refreshAll(): Promise<void> {
+    if (!this._whoami) {
+      return this.initialize();
     }
-    this._update(uri, { children: null, next: null, loading: false, error: null });
-    if (node.expanded) {
-      await this._fetch(uri, null, reopen);
-    }
-    if (lost !== null && this._selected === null) {
-      this.select(lost); // only if the listing brought it back
+    await Promise.all(this._roots.filter(uri => this._store.nodes.get(uri)?.expanded).map(uri => this.refresh(uri)));
+  }
+
+  /**
+   * Add entries found outside paging (a prefix search) to a listed folder:
+   * they take their sorted place; later pages skip them.
+   */
+  insert(uri: string, entries: readonly Entry[]): void {
+    const listing = this._store.listings.get(uri);
+    if (listing) {
+      this._store.add(uri, listing, entries);
+      this._emit({ type: 'node', uri });
     }
   }
 
-  /** Select the node at `uri` (null clears the selection). */
-  select(uri: string | null): void {
-    if (uri === this._selected || (uri !== null && !this._nodes.has(uri))) {
-      return;
+  /**
+   * Show the item at `uri` (a canonical `e://` URI): expand its ancestors,
+   * listing what is needed (a prefix search in a folder with more pages),
+   * select it, and signal `reveal` so that the view scrolls to it.
+   *
+   * @throws EosError `NotFound` when it does not exist.
+   */
+  reveal(uri: string): Promise<void> {
+    return reveal(this, (route, opts) => this._request(route, opts), uri);
+  }
+
+  /** What to save to restore the tree after a reload. */
+  saveState(): EosBrowserModel.IState {
+    return { expanded: [...this._store.expanded], ...this._selection.save() };
+  }
+
+  /**
+   * Expand what was expanded and select what was selected; folders and items
+   * that no longer exist are ignored when their parent is listed.
+   */
+  restoreState(state: Partial<EosBrowserModel.IState>): void {
+    if (Array.isArray(state.expanded)) {
+      this._store.expanded = new Set(state.expanded.filter(uri => typeof uri === 'string'));
+      for (const node of [...this._store.nodes.values()]) {
+        if (node.kind === 'folder' && node.expanded !== this._store.expanded.has(node.uri)) {
+          void (node.expanded ? this.collapse(node.uri) : this.expand(node.uri));
+        }
+      }
     }
-    this._selected = uri;
-    this._emit({ type: 'selection', uri });
+    this._selection.restore(state);
   }
 
   dispose(): void {
@@ -213,8 +329,14 @@ export class EosBrowserModel {
       return;
     }
     this._isDisposed = true;
-    this._requests.clear();
+    this._store.dispose();
+    this.filter.dispose();
     Signal.clearData(this);
+  }
+
+  /** Record a change (for helpers of the model: selection, filter). */
+  emit(change: EosBrowserModel.IChange): void {
+    this._emit(change);
   }
 
   private async _initialize(): Promise<void> {
@@ -232,65 +354,73 @@ export class EosBrowserModel {
       return;
     }
     this._whoami = whoami;
-    for (const ns of whoami.namespaces) {
-      if (this._nodes.has(ns.uri)) {
-        this._update(ns.uri, { access: ns.access });
-      }
+    const roots = makeRoots(whoami.namespaces, this._trans);
+    this._roots = roots.map(root => root.uri);
+    for (const root of roots) {
+      this._store.nodes.set(root.uri, { ...root, expanded: this._store.expanded.has(root.uri) });
     }
     this._emit({ type: 'session', uri: null });
-    await Promise.all([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove].map(uri => this.expand(uri)));
+    await Promise.all(this._roots.filter(uri => this._store.expanded.has(uri)).map(uri => this._fetch(uri, null)));
   }
 
-  /** Fetch one page of `uri` (the first when `cursor` is null). */
-  private _fetch(uri: string, cursor: string | null, reopen?: Set<string>): Promise<void> {
-    const request = { token: ++this._lastToken, promise: Promise.resolve() };
-    this._requests.set(uri, request);
-    request.promise = this._fetchPage(uri, cursor, request.token, reopen);
-    return request.promise;
+  private async _refresh(uri: string): Promise<void> {
+    if (this._store.nodes.get(uri)?.expanded) {
+      await this._fetch(uri, null, true);
+    } else {
+      // Listed again when next expanded.
+      this._store.abort(uri);
+      this._store.dropListing(uri);
+    }
   }
 
-  private async _fetchPage(uri: string, cursor: string | null, token: number, reopen?: Set<string>): Promise<void> {
-    this._update(uri, { loading: true, error: null });
-    const isCurrent = () => !this._isDisposed && this._requests.get(uri)?.token === token;
-    let page: ListResponse;
-    try {
-      page = await this._request(Routes.list, {
-        query: { uri, cursor: cursor ?? undefined, limit: this._pageSize }
-      });
-    } catch (reason) {
-      if (isCurrent()) {
-        this._requests.delete(uri);
-        const error = asEosError(reason);
-        this._update(uri, { loading: false, error });
-        this._emit({ type: 'error', uri, error });
+  /**
+   * Fetch one page of `uri` (the first when `cursor` is null), aborting any
+   * request on its way for it; with `deep`, refresh the expanded subfolders
+   * it keeps.
+   */
+  private _fetch(uri: string, cursor: string | null, deep = false): Promise<void> {
+    return this._store.start(uri, async (signal, isCurrent) => {
+      this._update(uri, { loading: true, error: null });
+      let page: ListResponse;
+      try {
+        const limit = this._settings.values.pageSize;
+        page = await this._request(Routes.list, { query: { uri, cursor: cursor ?? undefined, limit }, signal });
+      } catch (reason) {
+        if (isCurrent() && !this._isDisposed) {
+          this._store.finish(uri);
+          const error = isAbort(reason) ? null : asEosError(reason);
+          this._update(uri, { loading: false, error });
+          if (error) {
+            this._emit({ type: 'error', uri, error });
+          }
+        }
+        return;
       }
-      return;
-    }
-    if (!isCurrent()) {
-      return;
-    }
-    this._requests.delete(uri);
-    const parent = this._nodes.get(uri)!;
-    const children = cursor === null ? [] : [...(parent.children ?? [])];
-    const known = new Set(children);
-    for (const entry of page.entries) {
-      // Each canonical URI appears once in the tree, so nodes can be keyed by
-      // it: the user's own space (`e://users/me/` in the Users listing) is
-      // already the My files root.
-      const elsewhere = this._nodes.get(entry.uri);
-      if (known.has(entry.uri) || (elsewhere && elsewhere.parent !== uri)) {
-        continue;
+      if (!isCurrent() || this._isDisposed) {
+        return;
       }
-      known.add(entry.uri);
-      children.push(entry.uri);
-      const label = entry.name === '' ? this._trans.__('(empty name)') : entry.name;
-      this._nodes.set(entry.uri, makeNode(entry, label, uri, parent.level + 1));
+      this._store.finish(uri);
+      // Items of the old listing that a first page lacks leave the tree (they
+      // may be on a later page), but stay selected should they come back.
+      const { listing, added, removed } = this._store.applyPage(uri, page.entries, cursor === null);
+      const loaded = listing.folders.length + listing.objects.length;
+      this._update(uri, { loading: false, error: null, loaded, next: page.next, access: page.access });
+      if (removed.some(child => this._selection.has(child))) {
+        this._emit({ type: 'selection', uri: this.selected?.uri ?? null });
+      }
+      // Subfolders to list: expanded ones new to the tree, and on a refresh the expanded ones kept.
+      const nodes = this._store.nodes;
+      const expanded = (child: string) => nodes.get(child)?.expanded && nodes.get(child)?.kind === 'folder';
+      const fresh = added.filter(child => expanded(child) && nodes.get(child)?.loaded === null);
+      const kept = deep ? listing.folders.filter(child => expanded(child) && !fresh.includes(child)) : [];
+      await Promise.all([...fresh.map(child => this._fetch(child, null)), ...kept.map(child => this.refresh(child))]);
+    });
+  }
+
+  private _onSettings(_: EosSettings, values: Readonly<IEosSettings>): void {
+    if (this._store.setOrder(values)) {
+      this._emit({ type: 'settings', uri: null });
     }
-    this._update(uri, { loading: false, error: null, children, next: page.next, access: page.access });
-    // After a refresh, open again the subfolders that were open (and their own).
-    const again = children.filter(child => reopen?.has(child) && this._nodes.get(child)?.kind === 'folder');
-    again.forEach(child => this._update(child, { expanded: true }));
-    await Promise.all(again.map(child => this._fetch(child, null, reopen)));
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
@@ -299,19 +429,18 @@ export class EosBrowserModel {
   }
 
   private _update(uri: string, patch: Partial<IEosNode>): void {
-    const node = this._nodes.get(uri);
-    if (!node || this._isDisposed) {
-      return;
+    if (!this._isDisposed) {
+      this._store.update(uri, patch);
     }
-    this._nodes.set(uri, { ...node, ...patch });
-    this._emit({ type: 'node', uri });
   }
 
   private _emit(change: EosBrowserModel.IChange): void {
     if (this._isDisposed) {
       return;
     }
-    this._rows = null;
+    if (change.type !== 'selection' && change.type !== 'reveal') {
+      this._rows = null; // the selection is not part of the rows
+    }
     this._changed.emit(change);
   }
 
@@ -319,13 +448,13 @@ export class EosBrowserModel {
   private _error: EosError | null = null;
   private _initializing: Promise<void> | null = null;
   private _isDisposed = false;
-  private _lastToken = 0;
-  private _nodes = new Map<string, IEosNode>();
-  private _pageSize: number;
-  private _requests = new Map<string, { token: number; promise: Promise<void> }>();
+  private _refreshes = new Map<string, Promise<void>>();
+  private _roots: string[] = [];
+  private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
-  private _selected: string | null = null;
   private _serverSettings: ServerConnection.ISettings;
+  private _settings: EosSettings;
+  private _store: TreeStore;
   private _trans: TranslationBundle;
   private _whoami: WhoAmIResponse | null = null;
 }
@@ -336,10 +465,22 @@ export namespace EosBrowserModel {
   export interface IOptions {
     /** The Jupyter server to reach the service through; the page's by default. */
     serverSettings?: ServerConnection.ISettings;
-    /** Entries per list request (at most 1000); 500 by default. */
+    /** The settings to follow (page size, hidden files, sort); the defaults by default. */
+    settings?: EosSettings;
+    /** Entries per list request when no `settings` are given. */
     pageSize?: number;
     /** Translates the root titles and the empty-name placeholder. */
     translator?: ITranslator;
+  }
+
+  /** What `saveState()` returns and `restoreState()` takes. */
+  export interface IState {
+    /** The expanded folders. */
+    expanded: string[];
+    /** The selected items. */
+    selection: string[];
+    /** The focused (anchor) item. */
+    focus: string | null;
   }
 
   /**
@@ -347,10 +488,13 @@ export namespace EosBrowserModel {
    * - `session`: `whoami` started, succeeded or failed;
    * - `node`: the node at `uri` changed (expanded, loading, children, ...);
    * - `error`: a request failed (`uri` null for `whoami`), also recorded on the node;
-   * - `selection`: the selection moved to `uri`.
+   * - `selection`: the selection or its focused item (`uri`) changed;
+   * - `filter`: the filter or its result changed;
+   * - `settings`: the sort or the hidden-files setting changed;
+   * - `reveal`: `uri` was revealed (the view scrolls to it).
    */
   export interface IChange {
-    type: 'session' | 'node' | 'error' | 'selection';
+    type: 'session' | 'node' | 'error' | 'selection' | 'filter' | 'settings' | 'reveal';
     uri: string | null;
     error?: EosError;
   }

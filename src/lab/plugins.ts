@@ -4,12 +4,14 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { PALETTE_COMMANDS, addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
+import { trackState } from './state';
 import { IEosBrowser } from './tokens';
 
 /** The EOS sidebar panel and the commands acting on its items. */
@@ -18,13 +20,14 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
   description: 'Adds the EOS sidebar (My files, Organization, Gencove, Users) and the commands acting on its items.',
   autoStart: true,
   provides: IEosBrowser,
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry],
+  optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry, IStateDB],
   activate: (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    registry: ISettingRegistry | null
+    registry: ISettingRegistry | null,
+    stateDB: IStateDB | null
   ): IEosBrowser => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_eos');
@@ -33,8 +36,11 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       ?.load(browserPlugin.id)
       .then(loaded => settings.follow(loaded))
       .catch(reason => console.warn('jupyterlab-eos: settings could not be loaded; using the defaults', reason));
-    const model = new EosBrowserModel({ serverSettings: app.serviceManager.serverSettings, translator });
+    const model = new EosBrowserModel({ serverSettings: app.serviceManager.serverSettings, translator, settings });
     const panel = new EosBrowserPanel({ model, commands: app.commands, translator });
+    if (stateDB) {
+      void trackState(stateDB, model, panel);
+    }
     app.shell.add(panel, 'left', { rank: 101 });
     restorer?.add(panel, panel.id);
 

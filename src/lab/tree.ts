@@ -1,10 +1,12 @@
 /**
- * The shapes of the EOS tree: nodes and the flat list of visible rows a
- * view renders (flat, so that it can later be virtualised).
+ * The shapes of the EOS tree: nodes, folder listings, and the flat list of
+ * visible rows a (virtualised) view renders; plus the pure helpers that sort
+ * and flatten them.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { Access, Entry, EntryKind, EosError } from '../core';
+import { Access, Entry, EntryKind, EosError, NamespaceInfo } from '../core';
+import type { SortDirection, SortKey } from './settings';
 
 /** The roots of the tree, in display order. */
 export const ROOT_URIS = {
@@ -41,32 +43,83 @@ export interface IEosNode {
   readonly loading: boolean;
   /** Why the last fetch failed; cleared by the next one. */
   readonly error: EosError | null;
-  /** Child URIs in listing order; null until the first page arrives. */
-  readonly children: readonly string[] | null;
+  /** How many children are loaded; null until the first page arrives. */
+  readonly loaded: number | null;
   /** The cursor of the next page; null when everything is listed. */
   readonly next: string | null;
+}
+
+/**
+ * The loaded children of a folder, kept as folders then objects so that a
+ * later page's folders go above an earlier page's objects. Pages are appended
+ * in place; the sorted view is derived lazily.
+ */
+export interface IListing {
+  readonly folders: string[];
+  readonly objects: string[];
+  /** Every child URI, to skip repeats across pages. */
+  readonly known: Set<string>;
+  /** The sorted, filtered children; null when it must be derived again. */
+  sorted: readonly string[] | null;
+}
+
+/** An empty listing. */
+export function makeListing(): IListing {
+  return { folders: [], objects: [], known: new Set(), sorted: null };
 }
 
 /** What a status row below a folder's children says. */
 export type StatusKind = 'loading' | 'error' | 'more' | 'empty';
 
+/** An item row. */
+export interface IItemRow {
+  readonly type: 'item';
+  readonly key: string;
+  readonly level: number;
+  readonly node: IEosNode;
+  /** 1-based position among its siblings. */
+  readonly posinset: number;
+  /** How many siblings in all; null while more pages may come. */
+  readonly setsize: number | null;
+}
+
+/** The status line closing an expanded folder. */
+export interface IStatusRow {
+  readonly type: StatusKind;
+  readonly key: string;
+  readonly level: number;
+  /** The folder the status is about. */
+  readonly node: IEosNode;
+  /** How many children are shown. */
+  readonly shown: number;
+  readonly error: EosError | null;
+}
+
 /** One visible row: an item, or the status line closing an expanded folder. */
-export type IEosRow =
-  | { readonly type: 'item'; readonly key: string; readonly level: number; readonly node: IEosNode }
-  | { readonly type: StatusKind; readonly key: string; readonly level: number; readonly node: IEosNode };
+export type IEosRow = IItemRow | IStatusRow;
+
+/** A folder's state as the rows show it (its own listing, or a filter's). */
+export interface IFolderView {
+  children: readonly string[];
+  loading: boolean;
+  error: EosError | null;
+  next: string | null;
+  /** Whether the first page arrived. */
+  listed: boolean;
+}
 
 /** The status line an expanded folder shows after its children, if any. */
-export function statusOf(node: IEosNode): StatusKind | null {
-  if (node.loading) {
+export function statusOf(view: IFolderView): StatusKind | null {
+  if (view.loading) {
     return 'loading';
   }
-  if (node.error) {
+  if (view.error) {
     return 'error';
   }
-  if (node.next !== null) {
+  if (view.next !== null) {
     return 'more';
   }
-  if (node.children !== null && node.children.length === 0) {
+  if (view.listed && view.children.length === 0) {
     return 'empty';
   }
   return null;
@@ -78,37 +131,78 @@ export function statusKey(uri: string): string {
 }
 
 /** The visible rows below `roots`, depth first. */
-export function flattenRows(roots: readonly string[], lookup: (uri: string) => IEosNode | undefined): IEosRow[] {
+export function flattenRows(
+  roots: readonly string[],
+  lookup: (uri: string) => IEosNode | undefined,
+  view: (node: IEosNode) => IFolderView
+): IEosRow[] {
   const rows: IEosRow[] = [];
-  const visit = (uri: string): void => {
+  const visit = (uri: string, posinset: number, setsize: number | null): void => {
     const node = lookup(uri);
     if (!node) {
       return;
     }
-    rows.push({ type: 'item', key: node.uri, level: node.level, node });
+    rows.push({ type: 'item', key: node.uri, level: node.level, node, posinset, setsize });
     if (node.kind !== 'folder' || !node.expanded) {
       return;
     }
-    for (const child of node.children ?? []) {
-      visit(child);
-    }
-    const status = statusOf(node);
+    const folder = view(node);
+    const size = folder.next === null && folder.listed ? folder.children.length : null;
+    folder.children.forEach((child, i) => visit(child, i + 1, size));
+    const status = statusOf(folder);
     if (status) {
-      rows.push({ type: status, key: statusKey(node.uri), level: node.level + 1, node });
+      rows.push({
+        type: status,
+        key: statusKey(node.uri),
+        level: node.level + 1,
+        node,
+        shown: folder.children.length,
+        error: folder.error
+      });
     }
   };
-  roots.forEach(visit);
+  roots.forEach((uri, i) => visit(uri, i + 1, roots.length));
   return rows;
 }
 
-/** The URIs of the loaded nodes below `uri`, depth first. */
-export function descendants(uri: string, nodes: ReadonlyMap<string, IEosNode>): string[] {
-  return (nodes.get(uri)?.children ?? []).flatMap(child => [child, ...descendants(child, nodes)]);
+/** Whether a name is hidden (starts with a dot). */
+export function isHidden(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/** The order of a folder's children: folders first, then objects, each sorted. */
+export function makeComparer(
+  sortBy: SortKey,
+  direction: SortDirection,
+  collator: Intl.Collator
+): (a: IEosNode, b: IEosNode) => number {
+  const sign = direction === 'ascending' ? 1 : -1;
+  const byName = (a: IEosNode, b: IEosNode) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const time = (node: IEosNode) => (node.modified === null ? NaN : Date.parse(node.modified));
+  return (a, b) => {
+    if (a.kind !== b.kind) {
+      return a.kind === 'folder' ? -1 : 1;
+    }
+    if (sortBy === 'name' || a.kind === 'folder') {
+      return sortBy === 'name' ? sign * byName(a, b) : byName(a, b);
+    }
+    const [x, y] = sortBy === 'size' ? [a.size ?? NaN, b.size ?? NaN] : [time(a), time(b)];
+    if (isNaN(x) || isNaN(y)) {
+      // unknown values last whatever the direction
+      return isNaN(x) && isNaN(y) ? byName(a, b) : isNaN(x) ? 1 : -1;
+    }
+    return sign * (x - y) || byName(a, b);
+  };
 }
 
 /** Whether a read-only area starts at this node (its parent, if any, is writable). */
 export function startsReadOnly(node: IEosNode, parent: IEosNode | undefined): boolean {
   return node.access === 'read' && (!parent || parent.access !== 'read');
+}
+
+/** Whether an object's storage class needs a restore before it can be read. */
+export function isArchived(node: Pick<IEosNode, 'storageClass'>): boolean {
+  return node.storageClass === 'GLACIER' || node.storageClass === 'DEEP_ARCHIVE';
 }
 
 /** A collapsed, unloaded node for a listing entry (or a root). */
@@ -132,16 +226,34 @@ export function makeNode(
     expanded: false,
     loading: false,
     error: null,
-    children: null,
+    loaded: null,
     next: null
   };
 }
 
-/** The four roots, collapsed and read-only until `whoami` says otherwise. */
-export function makeRoots(trans: TranslationBundle): IEosNode[] {
-  const labels = [trans.__('My files'), trans.__('Organization'), trans.__('Gencove'), trans.__('Users')];
-  return ROOTS.map((uri, i) => {
+/**
+ * The roots for the user's namespaces, in display order: My files,
+ * Organization, Gencove (each if `whoami` lists it), and Users (the other
+ * users' spaces, read-only) when the user has a space of their own.
+ */
+export function makeRoots(namespaces: readonly NamespaceInfo[], trans: TranslationBundle): IEosNode[] {
+  const labels: Record<string, string> = {
+    [ROOT_URIS.home]: trans.__('My files'),
+    [ROOT_URIS.org]: trans.__('Organization'),
+    [ROOT_URIS.gencove]: trans.__('Gencove'),
+    [ROOT_URIS.users]: trans.__('Users')
+  };
+  const infos: { uri: string; access: Access }[] = namespaces.map(ns => ({ uri: ns.uri, access: ns.access }));
+  if (namespaces.some(ns => ns.name === 'users') && !infos.some(info => info.uri === ROOT_URIS.users)) {
+    infos.push({ uri: ROOT_URIS.users, access: 'read' });
+  }
+  const rank = (uri: string) => {
+    const i = ROOTS.indexOf(uri);
+    return i < 0 ? ROOTS.length : i;
+  };
+  infos.sort((a, b) => rank(a.uri) - rank(b.uri));
+  return infos.map(({ uri, access }) => {
     const name = uri.slice(0, -1).split('/').pop()!;
-    return makeNode({ uri, name, kind: 'folder', access: 'read' }, labels[i], null, 1);
+    return makeNode({ uri, name, kind: 'folder', access }, labels[uri] ?? uri, null, 1);
   });
 }

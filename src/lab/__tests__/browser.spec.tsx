@@ -8,6 +8,7 @@ import { EosBrowserPanel } from '../components/browser';
 import { itemTooltip } from '../components/format';
 import { EosBrowserModel } from '../model';
 import { EosRequestError, requestAPI } from '../request';
+import { CommandIDs } from '../tokens';
 import { FakeEos, folder, object } from './fake';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
@@ -21,6 +22,38 @@ jest.mock('../components/format', () => {
 
 const HOME = 'e://users/me/';
 const ORG = 'e://org/';
+const DATA = `${HOME}data/`;
+/** 60 objects after x.bam in data/: more rows than the screen holds. */
+const MANY = Array.from({ length: 60 }, (_, i) => `y${String(i).padStart(2, '0')}`);
+
+// jsdom has no layout: give the tree a 240 px viewport (10 rows), which the virtualiser reads.
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get() {
+      return (this as HTMLElement).classList.contains('jp-EosBrowser-tree') ? 240 : 0;
+    }
+  });
+  // jsdom does not scroll: make scrollTo set the offset and say so, as a browser does.
+  HTMLElement.prototype.scrollTo = function (this: HTMLElement, options?: ScrollToOptions | number) {
+    this.scrollTop = typeof options === 'object' ? (options.top ?? this.scrollTop) : (options ?? 0);
+    this.dispatchEvent(new Event('scroll'));
+  } as typeof HTMLElement.prototype.scrollTo;
+  Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
+    configurable: true,
+    get() {
+      // The tree's content: the height the virtualiser gives its list of rows.
+      const rows = (this as HTMLElement).querySelector<HTMLElement>(':scope > .jp-EosBrowser-rows');
+      return rows ? parseFloat(rows.style.height) || 0 : 0;
+    }
+  });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+    configurable: true,
+    get() {
+      return (this as HTMLElement).classList.contains('jp-EosBrowser-tree') ? 300 : 0;
+    }
+  });
+});
 
 /** Let pending requests and renders settle. */
 async function settle(): Promise<void> {
@@ -54,13 +87,17 @@ describe('EosBrowserPanel', () => {
     eos = new FakeEos();
     eos.page(HOME, [folder(HOME, 'data'), folder(HOME, ''), object(HOME, 'a.vcf', 2_500_000)], 'next-1');
     eos.page(HOME, [object(HOME, 'b.vcf')], null, 'next-1');
-    eos.page(`${HOME}data/`, [object(`${HOME}data/`, 'x.bam')]);
+    eos.page(DATA, [object(DATA, 'x.bam'), ...MANY.map(name => object(DATA, name))], 'd1');
+    eos.page(DATA, [object(DATA, 'z.bam')], null, 'd1');
     eos.page('e://gencove/', [folder('e://gencove/', 'reference', 'read')], null, '', 'read');
     eos.fail(ORG, new EosRequestError('AccessDenied', 'You may not list e://org/', 403));
     (requestAPI as jest.Mock).mockImplementation(eos.request);
     model = new EosBrowserModel();
     const commands = new CommandRegistry();
     addCommands(commands, model, nullTranslator.load('jupyterlab_eos'));
+    if (!commands.hasCommand(CommandIDs.refreshAll)) {
+      commands.addCommand(CommandIDs.refreshAll, { label: 'Refresh EOS', execute: () => model.refreshAll() });
+    }
     panel = new EosBrowserPanel({ model, commands });
     await act(async () => {
       Widget.attach(panel, document.body);
@@ -78,6 +115,8 @@ describe('EosBrowserPanel', () => {
     expect(panel.title.caption).toBe('EOS (Explorer Object Storage)');
     expect(panel.node.querySelector('.jp-EosBrowser-title')?.textContent).toBe('EOS');
     expect(tree().getAttribute('aria-label')).toBe('EOS');
+    expect(tree().getAttribute('aria-multiselectable')).toBe('true');
+    expect(tree().dataset.lmDragscroll).toBe('true');
     const roots = items().filter(el => el.getAttribute('aria-level') === '1');
     expect(roots.map(el => el.getAttribute('aria-label'))).toEqual(['My files', 'Organization', 'Gencove', 'Users']);
     expect(roots.map(el => el.dataset.uri)).toEqual([HOME, ORG, 'e://gencove/', 'e://users/']);
@@ -85,6 +124,12 @@ describe('EosBrowserPanel', () => {
     expect(roots.every(el => el.classList.contains('jp-EosBrowser-item'))).toBe(true);
     expect(roots.map(el => el.dataset.access)).toEqual(['readwrite', 'readwrite', 'read', 'read']);
     expect(roots.every(el => el.dataset.kind === 'folder')).toBe(true);
+    expect(roots.map(el => [el.getAttribute('aria-posinset'), el.getAttribute('aria-setsize')])).toEqual([
+      ['1', '4'],
+      ['2', '4'],
+      ['3', '4'],
+      ['4', '4']
+    ]);
   });
 
   it('renders items with levels, a placeholder for empty names, sizes in the tooltip and read-only badges', () => {
@@ -110,13 +155,27 @@ describe('EosBrowserPanel', () => {
     expect(items().some(el => el.dataset.uri === `${ORG}team/`)).toBe(true);
   });
 
-  it('loads more with the Load more button', async () => {
-    const more = Array.from(panel.node.querySelectorAll('.jp-EosBrowser-status button')).find(
-      b => b.textContent === 'Load more'
-    )!;
-    await click(more);
+  it('fetches the next page by itself when the Load more row is on screen, once', () => {
     expect(items().some(el => el.dataset.uri === `${HOME}b.vcf`)).toBe(true);
     expect(model.roots[0].next).toBeNull();
+    expect(eos.calls.filter(call => call.query.uri === HOME && call.query.cursor === 'next-1')).toHaveLength(1);
+  });
+
+  it('renders only the rows on screen, and fetches more when the end of a folder scrolls into view', async () => {
+    await click(item('data'));
+    expect(model.rows.length).toBeGreaterThan(60);
+    expect(items().length).toBeLessThanOrEqual(30);
+    expect(items().some(el => el.dataset.uri === `${DATA}y59`)).toBe(false);
+    expect(eos.calls.some(call => call.query.cursor === 'd1')).toBe(false);
+
+    await act(async () => {
+      tree().scrollTop = 24 * 60;
+      tree().dispatchEvent(new Event('scroll'));
+    });
+    await settle();
+    expect(items().some(el => el.dataset.uri === `${DATA}y59`)).toBe(true);
+    expect(eos.calls.filter(call => call.query.cursor === 'd1')).toHaveLength(1);
+    expect(model.children(DATA)).toHaveLength(62);
   });
 
   it('selects on click, toggles folders, and selects on right-click without toggling', async () => {
@@ -126,16 +185,48 @@ describe('EosBrowserPanel', () => {
     expect(items().some(el => el.dataset.uri === `${HOME}data/x.bam`)).toBe(true);
     expect(item('data').tabIndex).toBe(0);
 
-    await click(item('a.vcf'), 'contextmenu');
-    expect(model.selected?.uri).toBe(`${HOME}a.vcf`);
+    await click(item('x.bam'), 'contextmenu');
+    expect(model.selected?.uri).toBe(`${DATA}x.bam`);
     expect(item('data').getAttribute('aria-selected')).toBe('false');
-    expect(item('a.vcf').tabIndex).toBe(0);
+    expect(item('x.bam').tabIndex).toBe(0);
     expect(items().filter(el => el.tabIndex === 0)).toHaveLength(1);
+  });
+
+  it('toggles the selection with Ctrl-click, selects ranges with Shift-click, Shift+Arrow and Ctrl+A', async () => {
+    await click(item('a.vcf'));
+    await act(async () => {
+      item('My files').dispatchEvent(new MouseEvent('click', { bubbles: true, ctrlKey: true }));
+    });
+    const selected = () => items().filter(el => el.getAttribute('aria-selected') === 'true').map(el => el.getAttribute('aria-label'));
+    expect(selected()).toEqual(['My files', 'a.vcf']);
+    expect(model.node(HOME)?.expanded).toBe(true); // a modified click does not toggle
+    await act(async () => {
+      item('data').dispatchEvent(new MouseEvent('click', { bubbles: true, shiftKey: true }));
+    });
+    // Ctrl-click moved the anchor to My files.
+    expect(selected()).toEqual(['My files', '(empty name)', 'data']);
+    await act(async () => {
+      item('(empty name)').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    await act(async () => {
+      item('(empty name)').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', shiftKey: true, bubbles: true }));
+    });
+    await settle();
+    expect(selected()).toEqual(['(empty name)', 'data']);
+    expect(document.activeElement).toBe(item('data'));
+    await act(async () => {
+      item('data').dispatchEvent(new KeyboardEvent('keydown', { key: 'a', ctrlKey: true, bubbles: true }));
+    });
+    expect(selected()).toEqual(['(empty name)', 'data', 'a.vcf', 'b.vcf']);
+    expect(model.selection.map(node => node.name)).toEqual(['', 'data', 'a.vcf', 'b.vcf']);
   });
 
   it('moves with the arrow keys, expands and collapses with Right and Left, toggles with Enter', async () => {
     await click(item('My files'), 'contextmenu');
     await key(item('My files'), 'ArrowDown');
+    // The empty name sorts first.
+    expect(model.selected?.uri).toBe(`${HOME}/`);
+    await key(item('(empty name)'), 'ArrowDown');
     expect(model.selected?.uri).toBe(`${HOME}data/`);
     expect(document.activeElement).toBe(item('data'));
 
@@ -150,24 +241,21 @@ describe('EosBrowserPanel', () => {
     await key(item('data'), 'Enter');
     expect(item('data').getAttribute('aria-expanded')).toBe('true');
     await key(item('data'), 'ArrowUp');
+    await key(item('(empty name)'), 'ArrowUp');
     expect(model.selected?.uri).toBe(HOME);
     await key(item('My files'), 'ArrowLeft');
     expect(item('My files').getAttribute('aria-expanded')).toBe('false');
   });
 
-  it('runs eos:refresh from the header button, named "Refresh EOS": the selected folder, else every root', async () => {
+  it('runs eos:refresh-all from the header button, named "Refresh EOS": every expanded folder', async () => {
     // JupyterLab's toolbar button: a <jp-button> whose shadow <button> takes its aria-label.
-    const refresh = panel.node.querySelector<HTMLElement>('.jp-EosBrowser-header [data-command="eos:refresh"]')!;
+    const refresh = panel.node.querySelector<HTMLElement>('.jp-EosBrowser-header [data-command="eos:refresh-all"]')!;
     expect(refresh.getAttribute('aria-label')).toBe('Refresh EOS');
-    expect(refresh.shadowRoot?.querySelector('button')?.getAttribute('aria-label')).toBe('Refresh EOS');
-    let before = eos.listed().length;
-    await click(refresh);
-    expect(eos.listed().slice(before).sort()).toEqual([HOME, ORG, 'e://gencove/'].sort());
-
     await click(item('a.vcf'), 'contextmenu');
-    before = eos.listed().length;
+    const before = eos.calls.length;
     await click(refresh);
-    expect(eos.listed().slice(before)).toEqual([HOME]);
+    const firstPages = eos.calls.slice(before).filter(call => call.query.cursor === undefined);
+    expect(firstPages.map(call => call.query.uri).sort()).toEqual([HOME, ORG, 'e://gencove/'].sort());
     expect(model.selected?.uri).toBe(`${HOME}a.vcf`);
   });
 
@@ -191,27 +279,36 @@ describe('EosBrowserPanel', () => {
       expect(active().getAttribute('aria-busy')).toBe('true');
     };
 
-    it('keeps focus on the row when Enter activates Load more, then gives it to the first new child', async () => {
-      const release = eos.hold(HOME, 'next-1');
-      await act(async () => item('Load more').focus());
-      await key(item('Load more'), 'Enter');
+    /** Expand data/ and move the keyboard to its last loaded child (type-ahead finds it off screen). */
+    const toLastChild = async () => {
+      await click(item('data'));
+      for (const letter of 'y59') {
+        await key(tree().contains(active()) ? active() : item('data'), letter);
+      }
+      expect(active()).toBe(item('y59'));
+    };
+
+    it('keeps focus on a Load more row the keyboard reaches while it loads, then gives it to the first new child', async () => {
+      const release = eos.hold(DATA, 'd1');
+      await toLastChild();
+      await key(active(), 'ArrowDown');
       expectBusyRowFocused();
+      expect(eos.calls.filter(call => call.query.cursor === 'd1')).toHaveLength(1);
 
       await act(async () => release());
       await settle();
-      expect(active()).toBe(item('b.vcf'));
-      expect(model.selected?.uri).toBe(`${HOME}b.vcf`);
+      expect(active()).toBe(item('z.bam'));
+      expect(model.selected?.uri).toBe(`${DATA}z.bam`);
       await key(active(), 'ArrowUp');
-      expect(active()).toBe(item('a.vcf'));
+      expect(active()).toBe(item('y59'));
     });
 
-    it('moves focus from a clicked Load more button to its row, not to the page', async () => {
-      const release = eos.hold(HOME, 'next-1');
-      await click(item('Load more').querySelector('button')!);
-      expectBusyRowFocused();
-      await act(async () => release());
-      await settle();
-      expect(active()).toBe(item('b.vcf'));
+    it('goes Home and End across rows that are not rendered', async () => {
+      await toLastChild();
+      await key(active(), 'Home');
+      expect(active()).toBe(item('My files'));
+      await key(active(), 'End');
+      expect(active()).toBe(item('Users'));
     });
 
     const errorRow = () => items().find(el => el.classList.contains('jp-mod-error'))!;
@@ -224,7 +321,7 @@ describe('EosBrowserPanel', () => {
       expectBusyRowFocused();
       await act(async () => release());
       await settle();
-      expect(active()).toBe(item('team'));
+      expect(active()).toBe(item('shared')); // the first in sorted order
     });
 
     it('keeps focus on the error when Retry fails again, and gives it to an empty folder', async () => {
@@ -240,15 +337,15 @@ describe('EosBrowserPanel', () => {
     });
 
     it('leaves focus alone when the user moved on before the page arrived', async () => {
-      const release = eos.hold(HOME, 'next-1');
-      await act(async () => item('Load more').focus());
-      await key(item('Load more'), 'Enter');
+      const release = eos.hold(DATA, 'd1');
+      await toLastChild();
+      await key(active(), 'ArrowDown');
       await key(active(), 'ArrowUp');
-      expect(active()).toBe(item('a.vcf'));
+      expect(active()).toBe(item('y59'));
       await act(async () => release());
       await settle();
-      expect(active()).toBe(item('a.vcf'));
-      expect(model.selected?.uri).toBe(`${HOME}a.vcf`);
+      expect(active()).toBe(item('y59'));
+      expect(model.selected?.uri).toBe(`${DATA}y59`);
     });
   });
 });

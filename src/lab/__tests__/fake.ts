@@ -35,6 +35,7 @@ export function object(parent: string, name: string, size = 1234, access: Access
 export interface ICall {
   route: string;
   query: Record<string, unknown>;
+  signal?: AbortSignal;
 }
 
 /** Answers `whoami` and `list` from scripted pages; requests can be held back. */
@@ -69,7 +70,7 @@ export class FakeEos {
   /** Stands in for `requestAPI`. */
   request = async (route: string, options: { query?: object; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> => {
     const query: Record<string, unknown> = { ...(options.query ?? {}) };
-    this.calls.push({ route, query });
+    this.calls.push({ route, query, signal: options.signal });
     if (route === Routes.whoami) {
       if (this.whoami instanceof Error) {
         throw this.whoami;
@@ -80,7 +81,17 @@ export class FakeEos {
       const key = `${query.uri}\n${query.cursor ?? ''}`;
       const gate = this._gates.get(key)?.shift();
       if (gate) {
-        await gate;
+        // Like the real request: an abort while waiting rejects at once.
+        await new Promise<void>((resolve, reject) => {
+          void gate.then(resolve);
+          options.signal?.addEventListener('abort', () => reject(EosRequestError.abort()));
+        });
+      }
+      if (options.signal?.aborted) {
+        throw EosRequestError.abort();
+      }
+      if (typeof query.prefix === 'string') {
+        return this._prefixPage(String(query.uri), query.prefix);
       }
       const answer = this._pages.get(key) ?? { uri: query.uri, access: 'readwrite', entries: [], next: null };
       if (answer instanceof Error) {
@@ -90,6 +101,17 @@ export class FakeEos {
     }
     throw new EosRequestError('NotFound', `No route ${route}`, 404);
   };
+
+  /** A prefix search: every scripted entry of the folder whose name starts with `prefix`, in one page. */
+  private _prefixPage(uri: string, prefix: string): ListResponse {
+    const entries: Entry[] = [];
+    for (const [key, page] of this._pages) {
+      if (key.startsWith(`${uri}\n`) && !(page instanceof Error)) {
+        entries.push(...page.entries.filter(entry => entry.name.startsWith(prefix)));
+      }
+    }
+    return { uri, access: 'readwrite', entries, next: null };
+  }
 
   private _pages = new Map<string, ListResponse | Error>();
   private _gates = new Map<string, Promise<void>[]>();

@@ -1,9 +1,12 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { EosError } from '../../core';
+import { fileIcon, folderIcon, notebookIcon, spreadsheetIcon } from '@jupyterlab/ui-components';
+
 import { formatSize, itemTooltip } from '../components/format';
 import { errorTitle } from '../errors';
-import { makeNode, startsReadOnly, statusOf } from '../tree';
+import { iconFor, bamIcon, fastqIcon, vcfIcon } from '../icons';
+import { isArchived, makeComparer, makeNode, startsReadOnly, statusOf } from '../tree';
 
 const trans = nullTranslator.load('jupyterlab_eos');
 
@@ -35,7 +38,7 @@ describe('itemTooltip', () => {
     expect(lines[0]).toBe('e://gencove/ref.fa');
     expect(lines[1]).toBe('Size: 3.0 MB');
     expect(lines[2]).toMatch(/^Modified: .*2024/);
-    expect(lines.slice(3)).toEqual(['Storage class: GLACIER', 'Read-only']);
+    expect(lines.slice(3)).toEqual(['Storage class: GLACIER', 'Archived: restore it before reading', 'Read-only']);
   });
 
   it('gives only the URI of a writable folder', () => {
@@ -48,12 +51,40 @@ describe('tree helpers', () => {
   const root = makeNode({ uri: 'e://org/', name: 'org', kind: 'folder', access: 'readwrite' }, 'Organization', null, 1);
 
   it('names the status a folder shows after its children', () => {
-    expect(statusOf(root)).toBeNull();
-    expect(statusOf({ ...root, loading: true, error: new EosError('Internal', 'x') })).toBe('loading');
-    expect(statusOf({ ...root, error: new EosError('Internal', 'x'), next: 'c' })).toBe('error');
-    expect(statusOf({ ...root, children: ['e://org/a'], next: 'c' })).toBe('more');
-    expect(statusOf({ ...root, children: [] })).toBe('empty');
-    expect(statusOf({ ...root, children: ['e://org/a'] })).toBeNull();
+    const view = { children: [] as string[], loading: false, error: null, next: null, listed: false };
+    const error = new EosError('Internal', 'x');
+    expect(statusOf(view)).toBeNull();
+    expect(statusOf({ ...view, loading: true, error })).toBe('loading');
+    expect(statusOf({ ...view, error, next: 'c' })).toBe('error');
+    expect(statusOf({ ...view, children: ['e://org/a'], next: 'c', listed: true })).toBe('more');
+    expect(statusOf({ ...view, listed: true })).toBe('empty');
+    expect(statusOf({ ...view, children: ['e://org/a'], listed: true })).toBeNull();
+  });
+
+  it('marks GLACIER and DEEP_ARCHIVE objects as archived, not GLACIER_IR', () => {
+    expect(isArchived({ storageClass: 'GLACIER' })).toBe(true);
+    expect(isArchived({ storageClass: 'DEEP_ARCHIVE' })).toBe(true);
+    expect(isArchived({ storageClass: 'GLACIER_IR' })).toBe(false);
+    expect(isArchived({ storageClass: 'STANDARD' })).toBe(false);
+    expect(isArchived({ storageClass: null })).toBe(false);
+  });
+
+  it('sorts folders first, names numerically, sizes and dates either way with unknowns last', () => {
+    const collator = new Intl.Collator(undefined, { numeric: true });
+    const obj = (name: string, size: number | null, modified: string | null) => ({
+      ...makeNode({ uri: `e://org/${name}`, name, kind: 'object', access: 'read' }, name, 'e://org/', 2),
+      size,
+      modified
+    });
+    const dir = (name: string) => makeNode({ uri: `e://org/${name}/`, name, kind: 'folder', access: 'read' }, name, 'e://org/', 2);
+    const nodes = [obj('file10', 5, '2024-01-03T00:00:00Z'), dir('b'), obj('file2', 50, null), dir('a10'), dir('a9'), obj('file1', null, '2024-01-01T00:00:00Z')];
+    const order = (key: 'name' | 'size' | 'modified', direction: 'ascending' | 'descending') =>
+      [...nodes].sort(makeComparer(key, direction, collator)).map(node => node.name);
+    expect(order('name', 'ascending')).toEqual(['a9', 'a10', 'b', 'file1', 'file2', 'file10']);
+    expect(order('name', 'descending')).toEqual(['b', 'a10', 'a9', 'file10', 'file2', 'file1']);
+    expect(order('size', 'ascending')).toEqual(['a9', 'a10', 'b', 'file10', 'file2', 'file1']);
+    expect(order('size', 'descending')).toEqual(['a9', 'a10', 'b', 'file2', 'file10', 'file1']);
+    expect(order('modified', 'descending')).toEqual(['a9', 'a10', 'b', 'file10', 'file1', 'file2']);
   });
 
   it('puts the read-only badge where read-only starts', () => {
@@ -69,5 +100,19 @@ describe('tree helpers', () => {
     expect(errorTitle('AccessDenied', trans)).toBe('Access denied');
     expect(errorTitle('Upstream', trans)).toBe('EOS service unavailable');
     expect(errorTitle('Conflict', trans)).toBe('EOS error');
+  });
+});
+
+describe('iconFor', () => {
+  it('gives genomics formats their icons, compressed or not, and stock icons to common types', () => {
+    expect(iconFor('folder', 'reads.fastq')).toBe(folderIcon);
+    expect(iconFor('object', 'sample1_R1.fastq.gz')).toBe(fastqIcon);
+    expect(iconFor('object', 'S1.FQ')).toBe(fastqIcon);
+    expect(iconFor('object', 'S1.bam')).toBe(bamIcon);
+    expect(iconFor('object', 'calls.vcf.bgz')).toBe(vcfIcon);
+    expect(iconFor('object', 'manifest.csv')).toBe(spreadsheetIcon);
+    expect(iconFor('object', 'analysis.ipynb')).toBe(notebookIcon);
+    expect(iconFor('object', 'archive.gz')).toBe(fileIcon);
+    expect(iconFor('object', 'README')).toBe(fileIcon);
   });
 });

@@ -33,14 +33,15 @@ describe('EosBrowserModel', () => {
   });
 
   describe('initialize()', () => {
-    it('fetches whoami, then the first level of the first three roots; Users stays collapsed', async () => {
+    it('builds the roots from whoami, then lists the first three; Users stays collapsed', async () => {
+      expect(model.roots).toEqual([]);
+      await model.initialize();
       expect(model.roots.map(root => [root.label, root.uri])).toEqual([
         ['My files', HOME],
         ['Organization', ORG],
         ['Gencove', GENCOVE],
         ['Users', USERS]
       ]);
-      await model.initialize();
 
       expect(eos.calls[0].route).toBe(Routes.whoami);
       expect(eos.listed().sort()).toEqual([GENCOVE, ORG, HOME].sort());
@@ -49,10 +50,12 @@ describe('EosBrowserModel', () => {
       );
       expect(model.whoami?.userId).toBe(USER_ID);
       const [home, org, gencove, users] = model.roots;
-      expect(home).toMatchObject({ expanded: true, loading: false, access: 'readwrite', children: [`${HOME}data/`, `${HOME}notes.txt`] });
-      expect(org.children).toEqual([`${ORG}shared/`]);
+      expect(home).toMatchObject({ expanded: true, loading: false, access: 'readwrite', loaded: 2, next: null });
+      expect(model.children(HOME)).toEqual([`${HOME}data/`, `${HOME}notes.txt`]);
+      expect(model.children(ORG)).toEqual([`${ORG}shared/`]);
       expect(gencove).toMatchObject({ access: 'read', expanded: true });
-      expect(users).toMatchObject({ expanded: false, children: null, access: 'read' });
+      expect(users).toMatchObject({ expanded: false, loaded: null, access: 'read' });
+      expect(model.children(USERS)).toBeNull();
       expect(model.node(`${HOME}notes.txt`)).toMatchObject({ kind: 'object', size: 1234, level: 2, parent: HOME });
     });
 
@@ -81,7 +84,7 @@ describe('EosBrowserModel', () => {
       await model.refresh();
       expect(model.error).toBeNull();
       expect(model.whoami?.userId).toBe(USER_ID);
-      expect(model.roots[0].children).toHaveLength(2);
+      expect(model.children(HOME)).toHaveLength(2);
     });
 
     it('shares one run between concurrent callers', async () => {
@@ -100,10 +103,10 @@ describe('EosBrowserModel', () => {
       await model.expand(USERS);
       // The service lists the user's own space as e://users/me/: that is the
       // My files root, which stays where it is and is not repeated.
-      expect(model.node(USERS)?.children).toEqual([`${USERS}${OTHER_ID}/`]);
+      expect(model.children(USERS)).toEqual([`${USERS}${OTHER_ID}/`]);
       expect(model.node(HOME)).toMatchObject({ parent: null, level: 1, label: 'My files' });
       expect(model.rows.filter(row => row.type === 'item' && row.node.uri === HOME)).toHaveLength(1);
-      expect(model.node(`${USERS}${OTHER_ID}/`)).toMatchObject({ access: 'read', level: 2, expanded: false, children: null });
+      expect(model.node(`${USERS}${OTHER_ID}/`)).toMatchObject({ access: 'read', level: 2, expanded: false, loaded: null });
 
       model.collapse(USERS);
       expect(model.node(USERS)?.expanded).toBe(false);
@@ -120,14 +123,17 @@ describe('EosBrowserModel', () => {
       expect(model.node(`${HOME}notes.txt`)?.expanded).toBe(false);
     });
 
-    it('drops the answer for a folder collapsed while it loads', async () => {
+    it('aborts the request of a folder collapsed while it loads', async () => {
       const release = eos.hold(`${HOME}data/`);
       const expanding = model.expand(`${HOME}data/`);
       expect(model.node(`${HOME}data/`)).toMatchObject({ expanded: true, loading: true });
+      const signal = eos.calls[eos.calls.length - 1].signal!;
+      expect(signal.aborted).toBe(false);
       model.collapse(`${HOME}data/`);
+      expect(signal.aborted).toBe(true);
       release();
       await expanding;
-      expect(model.node(`${HOME}data/`)).toMatchObject({ expanded: false, loading: false, children: null });
+      expect(model.node(`${HOME}data/`)).toMatchObject({ expanded: false, loading: false, loaded: null, error: null });
 
       await model.expand(`${HOME}data/`);
       expect(eos.listed().filter(uri => uri === `${HOME}data/`)).toHaveLength(2);
@@ -146,16 +152,19 @@ describe('EosBrowserModel', () => {
       eos.page(HOME, [object(HOME, 'b'), object(HOME, 'c')], 'cursor-2', 'cursor-1');
       eos.page(HOME, [object(HOME, 'd')], null, 'cursor-2');
       await model.initialize();
-      expect(model.roots[0]).toMatchObject({ next: 'cursor-1', children: [`${HOME}a`, `${HOME}b`] });
+      expect(model.roots[0]).toMatchObject({ next: 'cursor-1', loaded: 2 });
+      expect(model.children(HOME)).toEqual([`${HOME}a`, `${HOME}b`]);
       expect(model.rows.find(row => row.key === `status:${HOME}`)?.type).toBe('more');
 
       await model.loadMore(HOME);
       const more = eos.calls[eos.calls.length - 1];
       expect(more.query).toEqual({ uri: HOME, cursor: 'cursor-1', limit: 2 });
-      expect(model.roots[0]).toMatchObject({ next: 'cursor-2', children: [`${HOME}a`, `${HOME}b`, `${HOME}c`] });
+      expect(model.roots[0]).toMatchObject({ next: 'cursor-2' });
+      expect(model.children(HOME)).toEqual([`${HOME}a`, `${HOME}b`, `${HOME}c`]);
 
       await model.loadMore(HOME);
-      expect(model.roots[0]).toMatchObject({ next: null, children: [`${HOME}a`, `${HOME}b`, `${HOME}c`, `${HOME}d`] });
+      expect(model.roots[0]).toMatchObject({ next: null, loaded: 4 });
+      expect(model.children(HOME)).toEqual([`${HOME}a`, `${HOME}b`, `${HOME}c`, `${HOME}d`]);
       expect(model.rows.some(row => row.key === `status:${HOME}`)).toBe(false);
 
       const calls = eos.calls.length;
@@ -171,7 +180,7 @@ describe('EosBrowserModel', () => {
       await model.initialize();
 
       const org = model.roots[1];
-      expect(org).toMatchObject({ expanded: true, loading: false, children: null });
+      expect(org).toMatchObject({ expanded: true, loading: false, loaded: null });
       expect(org.error).toBe(denied);
       expect(org.error).toMatchObject({ code: 'AccessDenied', status: 403 });
       expect(changes).toContainEqual({ type: 'error', uri: ORG, error: denied });
@@ -180,7 +189,8 @@ describe('EosBrowserModel', () => {
 
       eos.page(ORG, [folder(ORG, 'ok')]);
       await model.retry(ORG);
-      expect(model.roots[1]).toMatchObject({ error: null, children: [`${ORG}ok/`] });
+      expect(model.roots[1]).toMatchObject({ error: null });
+      expect(model.children(ORG)).toEqual([`${ORG}ok/`]);
     });
 
     it('keeps the loaded children when a next page fails, and retries that page', async () => {
@@ -188,12 +198,14 @@ describe('EosBrowserModel', () => {
       eos.fail(HOME, new EosRequestError('Upstream', 'S3 timed out', 502), 'c1');
       await model.initialize();
       await model.loadMore(HOME);
-      expect(model.roots[0]).toMatchObject({ next: 'c1', children: [`${HOME}a`] });
+      expect(model.roots[0]).toMatchObject({ next: 'c1' });
+      expect(model.children(HOME)).toEqual([`${HOME}a`]);
       expect(model.roots[0].error?.code).toBe('Upstream');
 
       eos.page(HOME, [object(HOME, 'b')], null, 'c1');
       await model.retry(HOME);
-      expect(model.roots[0]).toMatchObject({ next: null, error: null, children: [`${HOME}a`, `${HOME}b`] });
+      expect(model.roots[0]).toMatchObject({ next: null, error: null });
+      expect(model.children(HOME)).toEqual([`${HOME}a`, `${HOME}b`]);
     });
 
     it('wraps failures that are not EosErrors', async () => {
@@ -213,12 +225,13 @@ describe('EosBrowserModel', () => {
 
       eos.page(`${HOME}data/`, [object(`${HOME}data/`, 'new')]);
       await model.refresh(`${HOME}data/`);
-      expect(model.node(`${HOME}data/`)?.children).toEqual([`${HOME}data/new`]);
+      expect(model.children(`${HOME}data/`)).toEqual([`${HOME}data/new`]);
 
       eos.page(`${HOME}data/`, [object(`${HOME}data/`, 'stale')]);
       release();
       await first;
-      expect(model.node(`${HOME}data/`)).toMatchObject({ loading: false, children: [`${HOME}data/new`] });
+      expect(model.node(`${HOME}data/`)).toMatchObject({ loading: false });
+      expect(model.children(`${HOME}data/`)).toEqual([`${HOME}data/new`]);
       expect(model.node(`${HOME}data/stale`)).toBeUndefined();
     });
 
@@ -232,10 +245,11 @@ describe('EosBrowserModel', () => {
       eos.page(`${HOME}data/deep/`, [object(`${HOME}data/deep/`, 'z')]);
       await model.refresh(HOME);
 
-      expect(model.roots[0].children).toEqual([`${HOME}data/`, `${HOME}added`]);
+      expect(model.children(HOME)).toEqual([`${HOME}data/`, `${HOME}added`]);
       expect(model.node(`${HOME}notes.txt`)).toBeUndefined();
       expect(model.node(`${HOME}data/`)?.expanded).toBe(true);
-      expect(model.node(`${HOME}data/deep/`)).toMatchObject({ expanded: true, children: [`${HOME}data/deep/z`] });
+      expect(model.node(`${HOME}data/deep/`)).toMatchObject({ expanded: true });
+      expect(model.children(`${HOME}data/deep/`)).toEqual([`${HOME}data/deep/z`]);
       expect(model.node(`${HOME}data/deep/y`)).toBeUndefined();
     });
 
@@ -285,15 +299,13 @@ describe('EosBrowserModel', () => {
       expect(model.selected).toBeNull();
     });
 
-    it('selects the node again when the refreshed listing still has it', async () => {
+    it('keeps the node selected when the refreshed listing still has it', async () => {
       model.select(`${HOME}notes.txt`);
       const count = changes.length;
       await model.refresh(`${HOME}notes.txt`);
       expect(model.selected?.uri).toBe(`${HOME}notes.txt`);
-      expect(changes.slice(count).filter(change => change.type === 'selection')).toEqual([
-        { type: 'selection', uri: null },
-        { type: 'selection', uri: `${HOME}notes.txt` }
-      ]);
+      expect(model.selection.map(node => node.uri)).toEqual([`${HOME}notes.txt`]);
+      expect(changes.slice(count).some(change => change.type === 'selection')).toBe(false);
     });
 
     it('keeps the selection of the refreshed folder itself', async () => {

@@ -1,30 +1,43 @@
 /**
  * The EOS sidebar: a header with the title and the refresh command, the
- * connection status, and the tree.
+ * connection status, the path bar, the filter, the column header and the tree.
  */
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 import { CommandToolbarButtonComponent, ReactWidget } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { errorTitle } from '../errors';
 import { eosIcon } from '../icons';
 import { EosBrowserModel } from '../model';
+import { EosSettings } from '../settings';
 import { CommandIDs } from '../tokens';
-import { useModelChanged } from './hooks';
-import { EosTree } from './tree';
+import { ColumnHeader } from './columns';
+import { FilterBox } from './filterbox';
+import { useModelChanged, useSettings } from './hooks';
+import { PathBar } from './pathbar';
+import { EosTree, ITreeScroll } from './tree';
 
 /** The props of the browser view. */
 export interface IEosBrowserViewProps {
   model: EosBrowserModel;
-  /** Where the header finds `eos:refresh`. */
+  /** Where the header finds `eos:refresh-all`. */
   commands: CommandRegistry;
   trans: TranslationBundle;
+  /** The columns and sort the view follows; the model's by default. */
+  settings?: EosSettings;
+  /** The tree's scroll offset, kept for saving and restoring it. */
+  scroll?: ITreeScroll;
+  /** Emitted when the path bar must take the focus (`eos:go-to`). */
+  goToRequested?: ISignal<unknown, void>;
+  /** Whether the path bar was asked for before it was rendered (and forget it). */
+  takeGoToRequest?: () => boolean;
 }
 
 /** The connection line: connecting, or why `whoami` failed with a Retry button. */
-function SessionStatus(props: Omit<IEosBrowserViewProps, 'commands'>): JSX.Element | null {
+function SessionStatus(props: Pick<IEosBrowserViewProps, 'model' | 'trans'>): JSX.Element | null {
   const { model, trans } = props;
   useModelChanged(model);
   const error = model.error;
@@ -53,6 +66,10 @@ function SessionStatus(props: Omit<IEosBrowserViewProps, 'commands'>): JSX.Eleme
 /** The whole sidebar view. */
 export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
   const { model, trans } = props;
+  const settings = props.settings ?? model.settings;
+  const values = useSettings(settings);
+  const [scroll] = React.useState<ITreeScroll>(() => props.scroll ?? { offset: 0, pending: null });
+  const [goTo] = React.useState(() => props.goToRequested ?? new Signal<unknown, void>({}));
   return (
     <>
       <div className="jp-EosBrowser-header">
@@ -60,13 +77,16 @@ export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
         {/* An icon button: no visible label, "Refresh EOS" as its name and tooltip. */}
         <CommandToolbarButtonComponent
           commands={props.commands}
-          id={CommandIDs.refresh}
+          id={CommandIDs.refreshAll}
           label=""
           caption={trans.__('Refresh EOS')}
         />
       </div>
       <SessionStatus model={model} trans={trans} />
-      <EosTree model={model} trans={trans} />
+      <PathBar model={model} trans={trans} editRequested={goTo} takeEditRequest={props.takeGoToRequest} />
+      <FilterBox model={model} trans={trans} />
+      <ColumnHeader settings={settings} trans={trans} />
+      <EosTree model={model} trans={trans} columns={values.columns} scroll={scroll} />
     </>
   );
 }
@@ -76,6 +96,7 @@ export class EosBrowserPanel extends ReactWidget {
   constructor(options: EosBrowserPanel.IOptions) {
     super();
     this._model = options.model;
+    this._settings = options.settings ?? options.model.settings;
     this._commands = options.commands;
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this.id = 'eos-browser';
@@ -87,6 +108,24 @@ export class EosBrowserPanel extends ReactWidget {
   /** The model the panel shows. */
   get model(): EosBrowserModel {
     return this._model;
+  }
+
+  /** The tree's scroll offset, in pixels. */
+  get scrollOffset(): number {
+    return this._scroll.offset;
+  }
+
+  /** Scroll the tree to `offset` once enough rows are loaded (a restored state). */
+  restoreScroll(offset: number): void {
+    this._scroll.pending = offset;
+    this.update();
+  }
+
+  /** Put the focus in the path bar, to type an `e://` or `s3://` location (`eos:go-to`). */
+  focusPathBar(): void {
+    this._goToPending = true;
+    this.update();
+    this._goTo.emit();
   }
 
   protected onAfterAttach(msg: Message): void {
@@ -102,10 +141,29 @@ export class EosBrowserPanel extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    return <EosBrowserView model={this._model} commands={this._commands} trans={this._trans} />;
+    return (
+      <EosBrowserView
+        model={this._model}
+        commands={this._commands}
+        trans={this._trans}
+        settings={this._settings}
+        scroll={this._scroll}
+        goToRequested={this._goTo}
+        takeGoToRequest={this._takeGoToRequest}
+      />
+    );
   }
 
   private _commands: CommandRegistry;
+  private _goTo = new Signal<this, void>(this);
+  private _goToPending = false;
+  private _takeGoToRequest = (): boolean => {
+    const pending = this._goToPending;
+    this._goToPending = false;
+    return pending;
+  };
+  private _scroll: ITreeScroll = { offset: 0, pending: null };
+  private _settings: EosSettings;
   private _model: EosBrowserModel;
   private _trans: TranslationBundle;
 }
@@ -116,8 +174,10 @@ export namespace EosBrowserPanel {
   export interface IOptions {
     /** The tree state to show. */
     model: EosBrowserModel;
-    /** The application's commands; the header runs `eos:refresh` from them. */
+    /** The application's commands; the header runs `eos:refresh-all` from them. */
     commands: CommandRegistry;
+    /** The settings the view follows (columns, sort); the model's by default. */
+    settings?: EosSettings;
     /** Translates the panel's strings; none by default. */
     translator?: ITranslator;
   }

@@ -1,11 +1,37 @@
 /**
- * Text shown for an item: human-readable sizes and its tooltip.
+ * Text shown for an item: sizes, dates and its tooltip. The `Intl`
+ * formatters are built once, never per row.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { IEosNode } from '../tree';
+import { IEosNode, isArchived } from '../tree';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+
+/** The formatters, built on first use (the user's locale). */
+namespace Formats {
+  let whole: Intl.NumberFormat | null = null;
+  let tenth: Intl.NumberFormat | null = null;
+  let long: Intl.DateTimeFormat | null = null;
+  let short: Intl.DateTimeFormat | null = null;
+
+  export function integer(): Intl.NumberFormat {
+    return (whole ??= new Intl.NumberFormat(undefined, { maximumFractionDigits: 0, useGrouping: false }));
+  }
+  export function decimal(): Intl.NumberFormat {
+    return (tenth ??= new Intl.NumberFormat(undefined, {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      useGrouping: false
+    }));
+  }
+  export function dateTime(): Intl.DateTimeFormat {
+    return (long ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
+  }
+  export function date(): Intl.DateTimeFormat {
+    return (short ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+  }
+}
 
 /** A byte count in decimal units, as disk sizes are quoted: `1.5 MB`. */
 export function formatSize(bytes: number): string {
@@ -15,19 +41,23 @@ export function formatSize(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  let text = value.toFixed(unit === 0 || value >= 100 ? 0 : 1);
-  if (Math.abs(Number(text)) >= 1000 && unit < UNITS.length - 1) {
+  let whole = unit === 0 || Math.round(value * 10) / 10 >= 100;
+  if (Math.round(value * 10) / 10 >= 1000 && unit < UNITS.length - 1) {
     // 999.96 kB rounds to 1000: say 1.0 MB instead.
     unit++;
-    text = (value / 1000).toFixed(1);
+    value /= 1000;
+    whole = false;
   }
-  return `${text} ${UNITS[unit]}`;
+  return `${(whole ? Formats.integer() : Formats.decimal()).format(value)} ${UNITS[unit]}`;
 }
 
-/** A date for people: the locale's date and time; the text itself if it is not a date. */
-export function formatDate(iso: string): string {
+/** A date for people (date and time); the text itself if it is not a date. */
+export function formatDate(iso: string, short = false): string {
   const date = new Date(iso);
-  return isNaN(date.getTime()) ? iso : date.toLocaleString();
+  if (isNaN(date.getTime())) {
+    return iso;
+  }
+  return (short ? Formats.date() : Formats.dateTime()).format(date);
 }
 
 /** The tooltip of an item: its URI, then size, modified date and storage class when known. */
@@ -41,6 +71,9 @@ export function itemTooltip(node: IEosNode, trans: TranslationBundle): string {
   }
   if (node.storageClass) {
     lines.push(trans.__('Storage class: %1', node.storageClass));
+  }
+  if (isArchived(node)) {
+    lines.push(trans.__('Archived: restore it before reading'));
   }
   if (node.access === 'read') {
     lines.push(trans.__('Read-only'));

@@ -1,9 +1,10 @@
 /**
  * Hooks binding React views to models.
  */
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 
 import { EosBrowserModel } from '../model';
+import { EosSettings, IEosSettings } from '../settings';
 
 /** Re-render the calling component whenever the model changes. */
 export function useModelChanged(model: EosBrowserModel): void {
@@ -14,4 +15,18 @@ export function useModelChanged(model: EosBrowserModel): void {
       model.changed.disconnect(bump);
     };
   }, [model]);
+}
+
+/** The current settings, re-rendering the calling component when they change. */
+export function useSettings(settings: EosSettings): Readonly<IEosSettings> {
+  const [values, setValues] = useState(settings.values);
+  useEffect(() => {
+    const update = (_: EosSettings, next: Readonly<IEosSettings>) => setValues(next);
+    settings.changed.connect(update);
+    setValues(settings.values);
+    return () => {
+      settings.changed.disconnect(update);
+    };
+  }, [settings]);
+  return values;
 }

@@ -1,35 +1,53 @@
 /**
- * The EOS tree: a flat list of rows with the ARIA tree pattern, a roving
- * tabindex and the keyboard model of a file tree.
+ * The EOS tree: virtualised rows (only those on screen, plus overscan) with
+ * the ARIA tree pattern, a roving tabindex, multi-selection and the keyboard
+ * model of a file tree. The next page of a folder is fetched when its
+ * "Load more" row scrolls into view.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
 
 import { EosBrowserModel } from '../model';
+import type { Column } from '../settings';
 import { IEosNode, IEosRow, startsReadOnly, statusKey } from '../tree';
 import { useModelChanged } from './hooks';
-import { ItemRow, StatusRow } from './rows';
+import { actionFor, edge, findByPrefix, indexOfItem, isFocusable } from './keys';
+import { IClickModifiers, ItemRow, ROW_HEIGHT, StatusRow } from './rows';
+
+/** Rows rendered above and below the screen. */
+const OVERSCAN = 10;
+/** How long typed letters add up to one type-ahead prefix, in ms. */
+const TYPEAHEAD_MS = 700;
+
+/** The tree's scroll position, kept by its panel so that it can be saved and restored. */
+export interface ITreeScroll {
+  /** The current offset, in pixels. */
+  offset: number;
+  /** An offset to restore once enough rows are loaded; null when there is none. */
+  pending: number | null;
+}
 
 /** The props of the tree. */
 export interface IEosTreeProps {
   model: EosBrowserModel;
   trans: TranslationBundle;
+  /** The optional columns to show. */
+  columns: readonly Column[];
+  /** Where the scroll offset is kept; stable across renders. */
+  scroll: ITreeScroll;
 }
 
-/** Whether the keyboard stops at a row: items and status rows, except "empty folder" notes. */
-function isFocusable(row: IEosRow): boolean {
-  return row.type !== 'empty';
-}
-
-/** The index of the row holding the tab stop: a focused status row, else the selection, else the first. */
+/** The index of the row holding the tab stop: a focused status row, else the focused item, else the first. */
 function tabStop(rows: readonly IEosRow[], focused: string | null, selected: string | null): number {
-  for (const key of [focused, selected]) {
-    const index = key === null ? -1 : rows.findIndex(row => row.key === key);
+  if (focused !== null) {
+    const index = rows.findIndex(row => row.key === focused);
     if (index >= 0) {
       return index;
     }
   }
-  return 0;
+  const index = indexOfItem(rows, selected);
+  return index >= 0 ? index : edge(rows, false);
 }
 
 /** Whether focus is in `tree`, or was dropped to the page because the focused row went away. */
@@ -40,33 +58,81 @@ function focusIsInOrLost(tree: HTMLElement | null): boolean {
 
 /** The tree of EOS items. */
 export function EosTree(props: IEosTreeProps): JSX.Element {
-  const { model, trans } = props;
+  const { model, trans, scroll } = props;
   useModelChanged(model);
-  const all = model.rows;
-  // The rows the keyboard can reach, in order.
-  const stops = all.filter(isFocusable);
+  const rows = model.rows;
   const selected = model.selected?.uri ?? null;
   // A status row (Load more, error, loading) can hold focus without being selected.
   const [focused, setFocused] = React.useState<string | null>(null);
   const focusNext = React.useRef<string | null>(null);
-  // The folder whose page an activated Load more or Retry waits for, and how many children it had.
+  const scrollNext = React.useRef<string | null>(null);
+  // The folder whose page an activated Load more or Retry waits for, and how many children it showed.
   const awaiting = React.useRef<{ uri: string; shown: number } | null>(null);
+  const typeahead = React.useRef({ text: '', time: 0 });
   const container = React.useRef<HTMLDivElement>(null);
-  const tabStopIndex = tabStop(stops, focused, selected);
+  const tabStopIndex = tabStop(rows, focused, selected);
 
-  /** Make `row` the tab stop (selecting an item) and focus it once it is rendered. */
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => container.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: index => rows[index]?.key ?? index,
+    overscan: OVERSCAN,
+    initialOffset: () => scroll.pending ?? scroll.offset
+  });
+  const items = virtualizer.getVirtualItems();
+
+  /** Make row `index` the tab stop (selecting an item), scroll to it and focus it once rendered. */
   const focusRow = React.useCallback(
-    (row: IEosRow) => {
+    (index: number, extend = false) => {
+      const row = model.rows[index];
+      if (!row) {
+        return;
+      }
       if (row.type === 'item') {
-        model.select(row.key);
+        if (extend) {
+          model.selectRange(row.key);
+        } else {
+          model.select(row.key);
+        }
         setFocused(null);
       } else {
         setFocused(row.key);
       }
       focusNext.current = row.key;
+      // Rows the view has not rendered yet (a reveal) are scrolled to after the next render.
+      scrollNext.current = row.key;
+      if (index < virtualizer.options.count) {
+        virtualizer.scrollToIndex(index, { align: 'auto' });
+      }
     },
-    [model]
+    [model, virtualizer]
   );
+
+  React.useEffect(() => {
+    const key = scrollNext.current;
+    scrollNext.current = null;
+    const index = key === null ? -1 : rows.findIndex(row => row.key === key);
+    if (index >= 0) {
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+    }
+  });
+
+  // Scroll to what the path bar revealed, and focus it.
+  React.useEffect(() => {
+    const onChange = (_: EosBrowserModel, change: EosBrowserModel.IChange) => {
+      if (change.type === 'reveal' && change.uri !== null) {
+        const index = indexOfItem(model.rows, change.uri);
+        if (index >= 0) {
+          focusRow(index);
+        }
+      }
+    };
+    model.changed.connect(onChange);
+    return () => {
+      model.changed.disconnect(onChange);
+    };
+  }, [model, focusRow]);
 
   // When the page arrives, hand the focus the status row kept to the first new
   // child, or to the folder when the status row is gone and nothing was added.
@@ -81,14 +147,14 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     if (!folder || focused !== key || !focusIsInOrLost(container.current)) {
       return; // the user moved on
     }
-    // The first new child; else the folder, unless the status row is still there (an error, Load more).
-    let target = folder.children?.[wait.shown];
-    if (target === undefined && !stops.some(row => row.key === key)) {
+    const children = model.folderView(folder).children;
+    let target = children[wait.shown];
+    if (target === undefined && !rows.some(row => row.key === key && isFocusable(row))) {
       target = folder.uri;
     }
-    const row = all.find(r => r.key === target);
-    if (row) {
-      focusRow(row);
+    const index = indexOfItem(rows, target ?? null);
+    if (index >= 0) {
+      focusRow(index);
     }
   });
 
@@ -98,26 +164,59 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     if (key === null) {
       return;
     }
-    const index = all.findIndex(row => row.key === key);
-    const element = container.current?.children[index];
-    if (element instanceof HTMLElement) {
+    const index = rows.findIndex(row => row.key === key);
+    const element = container.current?.querySelector(`[data-index="${index}"]`);
+    if (index >= 0 && element instanceof HTMLElement) {
       focusNext.current = null;
-      element.focus();
+      element.focus({ preventScroll: true });
     }
   });
 
-  const moveTo = (index: number) => {
-    const row = stops[Math.max(0, Math.min(stops.length - 1, index))];
-    if (row) {
-      focusRow(row);
+  // Fetch the next page of a folder whose "Load more" row is on screen (the
+  // model shares a request in flight); a focused row hands its focus on as
+  // when it is activated.
+  React.useEffect(() => {
+    for (const item of items) {
+      const row = rows[item.index];
+      if (row?.type === 'more') {
+        void model.loadMore(row.node.uri);
+      }
+    }
+    const row = focused === null || awaiting.current ? undefined : rows.find(r => r.key === focused);
+    if (row && (row.type === 'more' || row.type === 'loading')) {
+      awaiting.current = { uri: row.node.uri, shown: row.shown };
+    }
+  });
+
+  // A status row focused by the mouse or a screen reader becomes the tab stop.
+  const onFocus = (event: React.FocusEvent) => {
+    const index = Number((event.target as HTMLElement).getAttribute('data-index') ?? -1);
+    const row = rows[index];
+    if (row && row.type !== 'item' && isFocusable(row) && focused !== row.key) {
+      setFocused(row.key);
     }
   };
+
+  // Restore a saved scroll offset once the rows reach it, or as near as they
+  // get once nothing is loading any more (a folder that shrank, or is gone).
+  React.useEffect(() => {
+    const pending = scroll.pending;
+    if (pending === null || model.whoami === null) {
+      return;
+    }
+    const reachable = virtualizer.getTotalSize() - (container.current?.clientHeight ?? 0);
+    const settled = !rows.some(row => row.type === 'loading');
+    if (reachable >= pending || settled) {
+      scroll.pending = null;
+      virtualizer.scrollToOffset(Math.max(0, Math.min(pending, reachable)));
+    }
+  });
 
   // Load more or retry; the row keeps focus (as "Loading…") until the page arrives.
   const onStatusActivate = React.useCallback(
     (node: IEosNode) => {
       const key = statusKey(node.uri);
-      awaiting.current = { uri: node.uri, shown: model.node(node.uri)?.children?.length ?? 0 };
+      awaiting.current = { uri: node.uri, shown: model.folderView(node).children.length };
       setFocused(key);
       focusNext.current = key;
       void model.retry(node.uri);
@@ -125,121 +224,144 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     [model]
   );
 
-  const activate = (row: IEosRow) => {
-    if (row.type === 'item') {
-      if (row.node.kind === 'folder') {
-        void model.toggle(row.key);
-      }
-    } else if (row.type !== 'loading') {
-      onStatusActivate(row.node);
-    }
-  };
-
   const onKeyDown = (event: React.KeyboardEvent) => {
     const target = event.target as HTMLElement;
     if ((event.key === 'Enter' || event.key === ' ') && target instanceof HTMLButtonElement) {
       return; // the button's own click
     }
     // Navigate from the row that has focus, which is the tab stop unless it just stopped being one.
-    const element = target.closest('[role="treeitem"]');
-    const domIndex = element ? Array.prototype.indexOf.call(container.current?.children ?? [], element) : -1;
-    const here = domIndex >= 0 ? stops.findIndex(r => r.key === all[domIndex]?.key) : -1;
-    const current = here >= 0 ? here : tabStopIndex;
-    const row = stops[current];
+    const element = target.closest('[data-index]');
+    const domIndex = element ? Number(element.getAttribute('data-index')) : -1;
+    const current = domIndex >= 0 && rows[domIndex] && isFocusable(rows[domIndex]) ? domIndex : tabStopIndex;
+    const row = rows[current];
     if (!row) {
       return;
     }
-    const node = row.node;
-    const isFolderItem = row.type === 'item' && node.kind === 'folder';
-    switch (event.key) {
-      case 'ArrowDown':
-        moveTo(current + 1);
-        break;
-      case 'ArrowUp':
-        moveTo(current - 1);
-        break;
-      case 'Home':
-        moveTo(0);
-        break;
-      case 'End':
-        moveTo(stops.length - 1);
-        break;
-      case 'ArrowRight':
-        if (isFolderItem && !node.expanded) {
-          void model.expand(node.uri);
-        } else if (isFolderItem && stops[current + 1]?.level === row.level + 1) {
-          moveTo(current + 1);
+    const action = actionFor(rows, current, event);
+    if (action === null) {
+      if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey && event.key !== ' ') {
+        // Type-ahead: letters typed in quick succession form a name prefix.
+        const now = Date.now();
+        const grow = now - typeahead.current.time < TYPEAHEAD_MS;
+        const text = grow ? typeahead.current.text + event.key : event.key;
+        typeahead.current = { text, time: now };
+        const found = findByPrefix(rows, current, text, grow);
+        if (found >= 0) {
+          focusRow(found);
         }
+        event.preventDefault();
+        event.stopPropagation();
+      }
+      return;
+    }
+    switch (action.type) {
+      case 'move':
+        focusRow(action.index, action.extend);
         break;
-      case 'ArrowLeft':
-        if (isFolderItem && node.expanded) {
-          model.collapse(node.uri);
-        } else {
-          // An item goes to its parent; a status row to its folder.
-          const parentUri = row.type === 'item' ? node.parent : node.uri;
-          const parent = stops.findIndex(r => r.type === 'item' && r.key === parentUri);
-          if (parent >= 0) {
-            moveTo(parent);
+      case 'expand':
+        void model.expand(row.node.uri);
+        break;
+      case 'collapse':
+        model.collapse(row.node.uri);
+        break;
+      case 'selectAll':
+        model.selectAll();
+        break;
+      case 'activate':
+        if (row.type === 'item') {
+          if (row.node.kind === 'folder') {
+            void model.toggle(row.key);
           }
+        } else if (row.type !== 'loading') {
+          onStatusActivate(row.node);
         }
         break;
-      case 'Enter':
-      case ' ':
-        activate(row);
-        break;
-      default:
-        return;
     }
     event.preventDefault();
     event.stopPropagation();
   };
 
   const onItemClick = React.useCallback(
-    (node: IEosNode) => {
-      model.select(node.uri);
+    (node: IEosNode, modifiers: IClickModifiers) => {
       setFocused(null);
-      if (node.kind === 'folder') {
-        void model.toggle(node.uri);
+      if (modifiers.toggle) {
+        model.toggleSelected(node.uri);
+      } else if (modifiers.range) {
+        model.selectRange(node.uri);
+      } else {
+        model.select(node.uri);
+        if (node.kind === 'folder') {
+          void model.toggle(node.uri);
+        }
       }
     },
     [model]
   );
 
-  // Select before the application's context menu opens, so commands act on this item.
+  // Select before the application's context menu opens, so commands act on this
+  // item; right-clicking inside a multi-selection keeps it.
   const onItemContextMenu = React.useCallback(
     (node: IEosNode) => {
-      model.select(node.uri);
+      if (!model.isSelected(node.uri)) {
+        model.select(node.uri);
+      }
       setFocused(null);
     },
     [model]
   );
 
+  const tabKey = rows[tabStopIndex]?.key;
   return (
-    <div ref={container} className="jp-EosBrowser-tree" role="tree" aria-label={trans.__('EOS')} onKeyDown={onKeyDown}>
-      {all.map(row =>
-        row.type === 'item' ? (
-          <ItemRow
-            key={row.key}
-            node={row.node}
-            badge={startsReadOnly(row.node, row.node.parent === null ? undefined : model.node(row.node.parent))}
-            selected={row.key === selected}
-            tabbable={row.key === stops[tabStopIndex]?.key}
-            trans={trans}
-            onClick={onItemClick}
-            onContextMenu={onItemContextMenu}
-          />
-        ) : (
-          <StatusRow
-            key={row.key}
-            type={row.type}
-            node={row.node}
-            level={row.level}
-            tabbable={row.key === stops[tabStopIndex]?.key}
-            trans={trans}
-            onActivate={onStatusActivate}
-          />
-        )
-      )}
+    <div
+      ref={container}
+      className="jp-EosBrowser-tree"
+      role="tree"
+      aria-label={trans.__('EOS')}
+      aria-multiselectable="true"
+      data-lm-dragscroll="true"
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+      onScroll={event => (scroll.offset = event.currentTarget.scrollTop)}
+    >
+      <div className="jp-EosBrowser-rows" role="none" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map(item => {
+          const row = rows[item.index];
+          if (!row) {
+            return null;
+          }
+          if (row.type === 'item') {
+            const parent = row.node.parent === null ? undefined : model.node(row.node.parent);
+            return (
+              <ItemRow
+                key={row.key}
+                node={row.node}
+                index={item.index}
+                start={item.start}
+                posinset={row.posinset}
+                setsize={row.setsize}
+                badge={startsReadOnly(row.node, parent)}
+                selected={model.isSelected(row.key)}
+                tabbable={row.key === tabKey}
+                columns={props.columns}
+                trans={trans}
+                onClick={onItemClick}
+                onContextMenu={onItemContextMenu}
+              />
+            );
+          }
+          return (
+            <StatusRow
+              key={row.key}
+              row={row}
+              index={item.index}
+              start={item.start}
+              tabbable={row.key === tabKey}
+              trans={trans}
+              onActivate={onStatusActivate}
+            />
+          );
+        })}
+      </div>
     </div>
   );
 }

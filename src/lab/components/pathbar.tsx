@@ -1,0 +1,184 @@
+/**
+ * The path bar: the current folder as clickable breadcrumbs, editable as
+ * text to go to an `e://` or `s3://` location.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import { editIcon } from '@jupyterlab/ui-components';
+import type { ISignal } from '@lumino/signaling';
+import * as React from 'react';
+
+import { EosError, formatEosUri, parseLocation } from '../../core';
+import { asEosError } from '../errors';
+import { EosBrowserModel } from '../model';
+import { IEosNode } from '../tree';
+import { useModelChanged } from './hooks';
+
+/** The folder the path bar and the filter act on: the focused folder, or the focused object's folder. */
+export function currentFolder(model: EosBrowserModel): IEosNode | null {
+  const node = model.selected;
+  if (!node) {
+    return null;
+  }
+  return node.kind === 'folder' ? node : ((node.parent !== null && model.node(node.parent)) || null);
+}
+
+/** The props of the path bar. */
+export interface IPathBarProps {
+  model: EosBrowserModel;
+  trans: TranslationBundle;
+  /** Emitted when the bar must take the focus to be typed in (`eos:go-to`). */
+  editRequested: ISignal<unknown, void>;
+  /** Whether an edit was requested before the bar was rendered (and forget it). */
+  takeEditRequest?: () => boolean;
+}
+
+/** The message of a failed "go to". */
+function describe(error: EosError, text: string, trans: TranslationBundle): string {
+  if (error.code === 'NotFound') {
+    return trans.__('%1 does not exist', text);
+  }
+  return error.message;
+}
+
+/** The path bar. */
+export function PathBar(props: IPathBarProps): JSX.Element {
+  const { model, trans } = props;
+  useModelChanged(model);
+  const [editing, setEditing] = React.useState(false);
+  const [text, setText] = React.useState('');
+  const [error, setError] = React.useState<string | null>(null);
+  const [busy, setBusy] = React.useState(false);
+  const input = React.useRef<HTMLInputElement>(null);
+  const folder = currentFolder(model);
+
+  const edit = React.useCallback(() => {
+    setText(currentFolder(model)?.uri ?? '');
+    setError(null);
+    setEditing(true);
+  }, [model]);
+
+  React.useEffect(() => {
+    const onRequest = () => {
+      props.takeEditRequest?.();
+      edit();
+    };
+    props.editRequested.connect(onRequest);
+    if (props.takeEditRequest?.()) {
+      edit(); // asked before the panel was first rendered
+    }
+    return () => {
+      props.editRequested.disconnect(onRequest);
+    };
+  }, [props.editRequested, props.takeEditRequest, edit]);
+
+  React.useEffect(() => {
+    if (editing) {
+      input.current?.focus();
+      input.current?.select();
+    }
+  }, [editing]);
+
+  const go = async () => {
+    const context = model.context;
+    if (!context) {
+      setError(trans.__('Not connected to EOS yet'));
+      return;
+    }
+    let uri: string;
+    try {
+      uri = formatEosUri(parseLocation(text, context));
+    } catch (reason) {
+      setError(asEosError(reason).message);
+      return;
+    }
+    setBusy(true);
+    try {
+      await model.reveal(uri);
+      setEditing(false);
+      setError(null);
+    } catch (reason) {
+      setError(describe(asEosError(reason), uri, trans));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      void go();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      setEditing(false);
+      setError(null);
+    }
+  };
+
+  if (editing) {
+    return (
+      <div className="jp-EosBrowser-pathbar jp-mod-editing">
+        <input
+          ref={input}
+          className="jp-EosBrowser-pathInput"
+          type="text"
+          spellCheck={false}
+          aria-label={trans.__('Go to EOS location')}
+          aria-invalid={error !== null}
+          aria-describedby={error !== null ? 'jp-EosBrowser-pathError' : undefined}
+          placeholder={trans.__('e://… or s3://…')}
+          value={text}
+          disabled={busy}
+          onChange={event => {
+            setText(event.target.value);
+            setError(null);
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => error === null && !busy && setEditing(false)}
+        />
+        {error !== null && (
+          <div id="jp-EosBrowser-pathError" className="jp-EosBrowser-pathError" role="alert">
+            {error}
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  // The breadcrumbs, from the root to the current folder.
+  const crumbs: IEosNode[] = [];
+  for (let node: IEosNode | null | undefined = folder; node; node = node.parent === null ? null : model.node(node.parent)) {
+    crumbs.unshift(node);
+  }
+  return (
+    <div className="jp-EosBrowser-pathbar">
+      <nav className="jp-EosBrowser-crumbs" aria-label={trans.__('Current folder')} onClick={edit}>
+        {crumbs.length === 0 && <span className="jp-EosBrowser-crumbHint">{trans.__('Go to e:// or s3:// location…')}</span>}
+        {crumbs.map((node, i) => (
+          <React.Fragment key={node.uri}>
+            {i > 0 && (
+              <span className="jp-EosBrowser-crumbSep" aria-hidden="true">
+                /
+              </span>
+            )}
+            <button
+              className="jp-EosBrowser-crumb"
+              title={node.uri}
+              aria-current={i === crumbs.length - 1 ? 'location' : undefined}
+              onClick={event => {
+                event.stopPropagation();
+                void model.reveal(node.uri);
+              }}
+            >
+              {node.label}
+            </button>
+          </React.Fragment>
+        ))}
+      </nav>
+      <button className="jp-EosBrowser-iconButton" title={trans.__('Go to an e:// or s3:// location')} onClick={edit}>
+        <editIcon.react tag="span" aria-hidden="true" />
+        <span className="jp-EosBrowser-visuallyHidden">{trans.__('Go to location')}</span>
+      </button>
+    </div>
+  );
+}
