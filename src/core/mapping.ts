@@ -213,5 +213,3 @@ export function shareableUri(path: EosPath, ctx: EosContext): string {
 export function normalizeUri(text: string, ctx: EosContext): string {
   return formatEosUri(parseLocation(text, ctx));
 }
-
-

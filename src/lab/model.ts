@@ -73,7 +73,11 @@ export class EosBrowserModel {
   /** The visible rows, depth first, with a status row closing each expanded folder. */
   get rows(): readonly IEosRow[] {
     if (this._rows === null) {
-      this._rows = flattenRows(this._roots, uri => this._store.nodes.get(uri), node => this.folderView(node));
+      this._rows = flattenRows(
+        this._roots,
+        uri => this._store.nodes.get(uri),
+        node => this.folderView(node)
+      );
     }
     return this._rows;
   }

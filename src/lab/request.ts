@@ -8,7 +8,17 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ERROR_STATUS, EosError, ErrorCode, RouteInput, RouteMethod, RouteName, RouteResponse, Routes, isErrorCode } from '../core';
+import {
+  ERROR_STATUS,
+  EosError,
+  ErrorCode,
+  RouteInput,
+  RouteMethod,
+  RouteName,
+  RouteResponse,
+  Routes,
+  isErrorCode
+} from '../core';
 
 /** The path under the server's base URL where the service is proxied. */
 export const SERVICE_PREFIX = 'eos';

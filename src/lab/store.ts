@@ -50,7 +50,9 @@ export class TreeStore {
 
   /** Sort URIs of loaded nodes in display order, leaving out hidden names unless shown. */
   sort(uris: readonly string[]): string[] {
-    const nodes = uris.map(uri => this.nodes.get(uri)!).filter(node => node && (this._showHidden || !isHidden(node.name)));
+    const nodes = uris
+      .map(uri => this.nodes.get(uri)!)
+      .filter(node => node && (this._showHidden || !isHidden(node.name)));
     return nodes.sort(this._compare).map(node => node.uri);
   }
 
@@ -117,7 +119,11 @@ export class TreeStore {
    * listing's children it lacks leave the tree (returned); a later page is
    * appended. Returns the children new to the listing too.
    */
-  applyPage(uri: string, entries: readonly Entry[], first: boolean): { listing: IListing; added: string[]; removed: string[] } {
+  applyPage(
+    uri: string,
+    entries: readonly Entry[],
+    first: boolean
+  ): { listing: IListing; added: string[]; removed: string[] } {
     const old = this.listings.get(uri);
     const listing = first || !old ? makeListing() : old;
     this.listings.set(uri, listing);
@@ -146,7 +152,13 @@ export class TreeStore {
       this.nodes.set(
         entry.uri,
         existing
-          ? { ...existing, access: node.access, size: node.size, modified: node.modified, storageClass: node.storageClass }
+          ? {
+              ...existing,
+              access: node.access,
+              size: node.size,
+              modified: node.modified,
+              storageClass: node.storageClass
+            }
           : { ...node, expanded: entry.kind === 'folder' && this.expanded.has(entry.uri) }
       );
     }

@@ -177,7 +177,8 @@ export function makeComparer(
   collator: Intl.Collator
 ): (a: IEosNode, b: IEosNode) => number {
   const sign = direction === 'ascending' ? 1 : -1;
-  const byName = (a: IEosNode, b: IEosNode) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const byName = (a: IEosNode, b: IEosNode) =>
+    collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const time = (node: IEosNode) => (node.modified === null ? NaN : Date.parse(node.modified));
   return (a, b) => {
     if (a.kind !== b.kind) {

@@ -75,7 +75,9 @@ export function parseArgs(argv: readonly string[]): ServiceArgs {
     }
   }
   if (!socket) {
-    throw new ConfigError(`eos-service: --socket <path> is required (the service listens only on a unix socket)\n${USAGE}`);
+    throw new ConfigError(
+      `eos-service: --socket <path> is required (the service listens only on a unix socket)\n${USAGE}`
+    );
   }
   return { socket };
 }
@@ -152,7 +154,9 @@ function endpointFrom(env: Env): string | undefined {
     throw new ConfigError(`eos-service: the S3 endpoint ${JSON.stringify(endpoint)} is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`eos-service: the S3 endpoint ${JSON.stringify(endpoint)} must be an http:// or https:// URL`);
+    throw new ConfigError(
+      `eos-service: the S3 endpoint ${JSON.stringify(endpoint)} must be an http:// or https:// URL`
+    );
   }
   return endpoint;
 }
@@ -173,7 +177,9 @@ function diskLimitFrom(env: Env): number {
   }
   const limit = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(limit) || limit <= 0) {
-    throw new ConfigError(`eos-service: EOS_DISK_LIMIT must be a positive number of bytes, not ${JSON.stringify(text)}`);
+    throw new ConfigError(
+      `eos-service: EOS_DISK_LIMIT must be a positive number of bytes, not ${JSON.stringify(text)}`
+    );
   }
   return limit;
 }

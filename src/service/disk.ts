@@ -26,7 +26,11 @@ export async function diskUsage(root: string, limit: number): Promise<DiskRespon
       mode: (await isMountPoint(root)) ? 'filesystem' : 'shared'
     };
   } catch (err) {
-    throw new EosError('Internal', `Cannot measure the disk of ${root}`, err instanceof Error ? err.message : String(err));
+    throw new EosError(
+      'Internal',
+      `Cannot measure the disk of ${root}`,
+      err instanceof Error ? err.message : String(err)
+    );
   }
 }
 

@@ -89,7 +89,11 @@ export function namespaceInfo(ctx: EosContext): NamespaceInfo[] {
  *
  * @throws EosError `InvalidRequest` for a cursor that is not such an offset.
  */
-export function staticPage(entries: Entry[], cursor: string | undefined, limit: number): { entries: Entry[]; next: string | null } {
+export function staticPage(
+  entries: Entry[],
+  cursor: string | undefined,
+  limit: number
+): { entries: Entry[]; next: string | null } {
   const start = cursor === undefined ? 0 : /^\d+$/.test(cursor) ? Number(cursor) : NaN;
   if (!Number.isSafeInteger(start) || start > entries.length) {
     throw new EosError('InvalidRequest', `Invalid 'cursor': ${JSON.stringify(cursor)} is not a cursor of this listing`);

@@ -8,7 +8,12 @@ import { EosError } from '../core';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Send a small JSON response that no cache keeps. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
@@ -79,7 +84,9 @@ export function readBody(req: IncomingMessage): Promise<Buffer | null> {
       }
     });
     req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
-    req.on('error', err => reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`)));
+    req.on('error', err =>
+      reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`))
+    );
     // A client gone before its body ended: nothing more will come.
     req.on('close', () => {
       if (!req.complete) {
@@ -98,7 +105,10 @@ export function readBody(req: IncomingMessage): Promise<Buffer | null> {
 export function parseJsonBody(req: IncomingMessage, bytes: Buffer | null): unknown {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new EosError('InvalidRequest', `The request body must be JSON (Content-Type: application/json), not ${type || 'missing'}`);
+    throw new EosError(
+      'InvalidRequest',
+      `The request body must be JSON (Content-Type: application/json), not ${type || 'missing'}`
+    );
   }
   if (bytes === null) {
     throw new EosError('PayloadTooLarge', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);

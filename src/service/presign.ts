@@ -6,14 +6,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import {
-  DEFAULT_PRESIGN_SECONDS,
-  EosError,
-  ExpiryLimit,
-  MAX_PRESIGN_SECONDS,
-  PresignResponse,
-  toS3
-} from '../core';
+import { DEFAULT_PRESIGN_SECONDS, EosError, ExpiryLimit, MAX_PRESIGN_SECONDS, PresignResponse, toS3 } from '../core';
 import { EosStore } from './store';
 
 /** Credentials closer than this to their expiry are not used to sign. */
@@ -59,7 +52,11 @@ export function planExpiry(requested: number, credentialsExpire: Date | undefine
  * @throws EosError `NotFound` for a missing object, `InvalidRequest` for a folder,
  *   `NoCredentials` when there are no (or nearly expired) credentials.
  */
-export async function presign(store: EosStore, uri: string, expiresIn: number = DEFAULT_PRESIGN_SECONDS): Promise<PresignResponse> {
+export async function presign(
+  store: EosStore,
+  uri: string,
+  expiresIn: number = DEFAULT_PRESIGN_SECONDS
+): Promise<PresignResponse> {
   const entry = await store.stat(uri);
   if (entry.kind === 'folder') {
     throw new EosError('InvalidRequest', `Cannot presign a folder: ${entry.uri}`);

@@ -3,15 +3,7 @@
  * to answer that route's response. Handlers validate, then call the store or
  * the engine; they hold no S3 logic.
  */
-import {
-  ApiRoutes,
-  MAX_JOB_WAIT_MS,
-  MAX_LIST_LIMIT,
-  RouteMethod,
-  RouteName,
-  RouteResponse,
-  Routes
-} from '../core';
+import { ApiRoutes, MAX_JOB_WAIT_MS, MAX_LIST_LIMIT, RouteMethod, RouteName, RouteResponse, Routes } from '../core';
 import { ServiceConfig } from './config';
 import { diskUsage } from './disk';
 import { Engine } from './engine';
@@ -73,7 +65,12 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'GET',
       handle: async ({ query, signal }) => {
         const q = validateQuery(ListQuery, query);
-        return needStore().list(q.uri, { cursor: q.cursor, limit: q.limit ?? MAX_LIST_LIMIT, prefix: q.prefix, signal });
+        return needStore().list(q.uri, {
+          cursor: q.cursor,
+          limit: q.limit ?? MAX_LIST_LIMIT,
+          prefix: q.prefix,
+          signal
+        });
       }
     },
     'api/stat': {
@@ -129,7 +126,10 @@ export function routeMap(deps: RouteDeps): Map<string, Route> {
   const table = routeTable(deps);
   const routes = new Map<string, Route>([['/', { GET: async () => ({ service: SERVICE_NAME, version: VERSION }) }]]);
   for (const name of Object.values(Routes)) {
-    const { method, handle } = table[name] as { method: ApiRoutes[RouteName]['method']; handle: (input: Input) => Promise<unknown> };
+    const { method, handle } = table[name] as {
+      method: ApiRoutes[RouteName]['method'];
+      handle: (input: Input) => Promise<unknown>;
+    };
     routes.set(`/${name}`, { ...routes.get(`/${name}`), [method]: handle });
   }
   return routes;

@@ -33,7 +33,11 @@ const uris = z
 
 /** A whole number in a query string, within bounds. */
 const wholeNumber = (min: number, max: number, message: string) =>
-  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min, message).max(max, message));
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
 
 /** `GET api/list?uri=&cursor=&limit=&prefix=` */
 export const ListQuery = z.object({
@@ -45,19 +49,19 @@ export const ListQuery = z.object({
     .max(MAX_URI_LENGTH, 'is too long')
     .refine(p => !p.includes('/'), "must be a name prefix, without '/'")
     .optional()
-}) satisfies z.ZodType<Query<'api/list'>, any>;
+}) satisfies z.ZodType<Query<'api/list'>, unknown>;
 
 /** `GET api/stat?uri=` */
-export const StatQuery = z.object({ uri }) satisfies z.ZodType<Query<'api/stat'>, any>;
+export const StatQuery = z.object({ uri }) satisfies z.ZodType<Query<'api/stat'>, unknown>;
 
 /** `GET api/whoami`, `GET api/disk`: no parameters. */
-export const NoQuery = z.object({}) satisfies z.ZodType<Query<'api/whoami'>, any>;
+export const NoQuery = z.object({}) satisfies z.ZodType<Query<'api/whoami'>, unknown>;
 
 /** `GET api/job?id=&wait=`; a longer wait is held for at most MAX_JOB_WAIT_MS. */
 export const JobQuery = z.object({
   id: z.string(required('a string')).min(1, 'must not be empty').max(100, 'is too long'),
   wait: wholeNumber(0, Number.MAX_SAFE_INTEGER, 'is too large').optional()
-}) satisfies z.ZodType<Query<'api/job'>, any>;
+}) satisfies z.ZodType<Query<'api/job'>, unknown>;
 
 /** `POST api/presign {uri, expiresIn?}` */
 export const PresignBody = z.strictObject(
@@ -71,19 +75,19 @@ export const PresignBody = z.strictObject(
       .optional()
   },
   bodyObject
-) satisfies z.ZodType<Body<'api/presign'>, any>;
+) satisfies z.ZodType<Body<'api/presign'>, unknown>;
 
 /** `POST api/mkdir {uri}` */
-export const MkdirBody = z.strictObject({ uri }, bodyObject) satisfies z.ZodType<Body<'api/mkdir'>, any>;
+export const MkdirBody = z.strictObject({ uri }, bodyObject) satisfies z.ZodType<Body<'api/mkdir'>, unknown>;
 
 /** `POST api/count {uris}` */
-export const CountBody = z.strictObject({ uris }, bodyObject) satisfies z.ZodType<Body<'api/count'>, any>;
+export const CountBody = z.strictObject({ uris }, bodyObject) satisfies z.ZodType<Body<'api/count'>, unknown>;
 
 /** `POST api/delete {uris, recursive?}` */
 export const DeleteBody = z.strictObject(
   { uris, recursive: z.boolean(required('true or false')).optional() },
   bodyObject
-) satisfies z.ZodType<Body<'api/delete'>, any>;
+) satisfies z.ZodType<Body<'api/delete'>, unknown>;
 
 /** `POST api/copy {sources, destination, move?, conflict?}` */
 export const CopyBody = z.strictObject(
@@ -94,13 +98,13 @@ export const CopyBody = z.strictObject(
     conflict: z.enum(['fail', 'overwrite', 'skip'], required("'fail', 'overwrite' or 'skip'")).optional()
   },
   bodyObject
-) satisfies z.ZodType<Body<'api/copy'>, any>;
+) satisfies z.ZodType<Body<'api/copy'>, unknown>;
 
 /** `POST api/job/cancel {id}` */
 export const CancelJobBody = z.strictObject(
   { id: z.string(required('a string')).min(1, 'must not be empty').max(100, 'is too long') },
   bodyObject
-) satisfies z.ZodType<Body<'api/job/cancel'>, any>;
+) satisfies z.ZodType<Body<'api/job/cancel'>, unknown>;
 
 /** True when the two types have the same field names. */
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;

@@ -24,7 +24,12 @@ export function cookieValues(header: string | undefined, name: string): string[]
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq >= 0 && part.slice(0, eq).trim() === name) {
-      values.push(part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+      values.push(
+        part
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1')
+      );
     }
   }
   return values;

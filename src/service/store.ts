@@ -141,7 +141,11 @@ export class EosStore {
       const roots = namespaceRoots()
         .map(p => folderEntry(p, this.ctx))
         .filter(e => e.name.startsWith(prefix));
-      return { uri: formatEosUri(path), access: accessOf(path, this.ctx), ...staticPage(roots, options.cursor, options.limit) };
+      return {
+        uri: formatEosUri(path),
+        access: accessOf(path, this.ctx),
+        ...staticPage(roots, options.cursor, options.limit)
+      };
     }
     if (path.namespace === 'users' && path.user === null) {
       return this.listUsers(path, options);
@@ -164,7 +168,12 @@ export class EosStore {
   }
 
   /** A page of one level under `prefix` (a folder's `files/`-confined key prefix). */
-  private async listLevel(bucket: string, prefix: string, uri: string, options: ListOptions): Promise<ListObjectsV2CommandOutput> {
+  private async listLevel(
+    bucket: string,
+    prefix: string,
+    uri: string,
+    options: ListOptions
+  ): Promise<ListObjectsV2CommandOutput> {
     const input = {
       Bucket: bucket,
       Prefix: prefix + (options.prefix ?? ''),
@@ -173,11 +182,17 @@ export class EosStore {
       ContinuationToken: options.cursor
     };
     try {
-      return await this.s3({ bucket, uri }, abortSignal => listPage(this.client, input, abortSignal), { signal: options.signal });
+      return await this.s3({ bucket, uri }, abortSignal => listPage(this.client, input, abortSignal), {
+        signal: options.signal
+      });
     } catch (err) {
       // S3 answers a token it did not issue for this listing with InvalidArgument.
       if (options.cursor !== undefined && err instanceof EosError && err.details?.startsWith('InvalidArgument')) {
-        throw new EosError('InvalidRequest', `Invalid 'cursor': S3 did not accept it for ${uri}; list again from the start`, err.details);
+        throw new EosError(
+          'InvalidRequest',
+          `Invalid 'cursor': S3 did not accept it for ${uri}; list again from the start`,
+          err.details
+        );
       }
       throw err;
     }
@@ -208,7 +223,13 @@ export class EosStore {
       );
     }
     const next = page.IsTruncated ? (page.NextContinuationToken ?? null) : null;
-    if (options.cursor === undefined && entries.length === 0 && !marker && next === null && !this.alwaysExists(folder)) {
+    if (
+      options.cursor === undefined &&
+      entries.length === 0 &&
+      !marker &&
+      next === null &&
+      !this.alwaysExists(folder)
+    ) {
       // With a name prefix an empty page may still be an existing folder.
       if (!options.prefix || !(await this.hasKeysUnder(bucket, prefix, uri, options.signal))) {
         throw new EosError('NotFound', `${uri} does not exist`);

@@ -40,16 +40,19 @@ test.describe('EOS panel', () => {
     await expect(tree.getByRole('treeitem', { name: 'hidden.txt' })).toHaveCount(0);
     await expect(tree.getByRole('treeitem', { name: 'not-files.txt' })).toHaveCount(0);
     // read-only roots say so
-    await expect(tree.getByRole('treeitem', { name: 'Gencove', exact: true })).toHaveAttribute(
-      'data-access',
-      'read'
-    );
+    await expect(tree.getByRole('treeitem', { name: 'Gencove', exact: true })).toHaveAttribute('data-access', 'read');
   });
 
   test('expands folders lazily, including odd key names', async ({ page }) => {
     const tree = await openEos(page);
     await tree.getByRole('treeitem', { name: 'odd names', exact: true }).click();
-    for (const name of ['hash#tag.txt', 'question?mark.txt', 'percent%20literal.txt', 'emoji-\u{1F9EC}.txt', 'with space.txt']) {
+    for (const name of [
+      'hash#tag.txt',
+      'question?mark.txt',
+      'percent%20literal.txt',
+      'emoji-\u{1F9EC}.txt',
+      'with space.txt'
+    ]) {
       await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
     }
     await expect(tree.getByRole('treeitem', { name: 'double', exact: true })).toBeVisible();
@@ -124,6 +127,9 @@ test.describe('EOS panel', () => {
     await expect(tree.getByRole('treeitem', { name, exact: true })).toHaveCount(0);
     await page.getByRole('button', { name: 'Refresh EOS' }).click();
     await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
-    await expect(tree.getByRole('treeitem', { name: 'My files', exact: true })).toHaveAttribute('aria-expanded', 'true');
+    await expect(tree.getByRole('treeitem', { name: 'My files', exact: true })).toHaveAttribute(
+      'aria-expanded',
+      'true'
+    );
   });
 });

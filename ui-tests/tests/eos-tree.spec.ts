@@ -25,7 +25,10 @@ async function openEos(page: Page): Promise<Locator> {
   return tree;
 }
 
-const selectedNames = (tree: Locator) => tree.locator('[role="treeitem"][aria-selected="true"]').evaluateAll(els => els.map(el => el.getAttribute('aria-label')));
+const selectedNames = (tree: Locator) =>
+  tree
+    .locator('[role="treeitem"][aria-selected="true"]')
+    .evaluateAll(els => els.map(el => el.getAttribute('aria-label')));
 
 test.describe('EOS tree', () => {
   test('selects several items with Ctrl-click and Shift-click', async ({ page }) => {
@@ -39,12 +42,21 @@ test.describe('EOS tree', () => {
     const range = await selectedNames(tree);
     expect([range[0], range[range.length - 1]]).toEqual(['big-folder', 'notes.txt']);
     // Shift-click does not expand the folder it lands on.
-    await expect(tree.getByRole('treeitem', { name: 'big-folder', exact: true })).toHaveAttribute('aria-expanded', 'false');
+    await expect(tree.getByRole('treeitem', { name: 'big-folder', exact: true })).toHaveAttribute(
+      'aria-expanded',
+      'false'
+    );
     await tree.getByRole('treeitem', { name: 'odd names', exact: true }).click({ modifiers: ['ControlOrMeta'] });
-    await expect(tree.getByRole('treeitem', { name: 'odd names', exact: true })).toHaveAttribute('aria-selected', 'false');
+    await expect(tree.getByRole('treeitem', { name: 'odd names', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'false'
+    );
     await expect.poll(async () => (await selectedNames(tree)).length).toBe(range.length - 1);
     await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click({ modifiers: ['ControlOrMeta'] });
-    await expect(tree.getByRole('treeitem', { name: 'cohort-2026', exact: true })).toHaveAttribute('aria-selected', 'true');
+    await expect(tree.getByRole('treeitem', { name: 'cohort-2026', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true'
+    );
     await expect.poll(async () => (await selectedNames(tree)).length).toBe(range.length);
   });
 
@@ -60,7 +72,11 @@ test.describe('EOS tree', () => {
     await expect(vcf).toHaveAttribute('aria-selected', 'true');
     await expect(vcf).toBeFocused();
     // The breadcrumbs show its folder.
-    await expect(page.getByRole('navigation', { name: 'Current folder' }).getByRole('button')).toHaveText(['My files', 'project-2', 'results']);
+    await expect(page.getByRole('navigation', { name: 'Current folder' }).getByRole('button')).toHaveText([
+      'My files',
+      'project-2',
+      'results'
+    ]);
 
     await goTo.click();
     await input.fill(`s3://${orgBucket()}/shared/files/cohort-2026/S1.bam`);
@@ -143,7 +159,9 @@ test.describe('EOS tree', () => {
     await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
     await expect(tree.getByRole('treeitem', { name: 'README.md', exact: true })).toBeVisible();
     const order = () =>
-      tree.locator('[aria-level="3"][data-uri^="e://users/me/project-1/"]').evaluateAll(els => els.map(el => el.getAttribute('aria-label')));
+      tree
+        .locator('[aria-level="3"][data-uri^="e://users/me/project-1/"]')
+        .evaluateAll(els => els.map(el => el.getAttribute('aria-label')));
     expect(await order()).toEqual(['README.md', 'sample1_R1.fastq.gz', 'sample1_R2.fastq.gz']);
     const size = page.getByRole('button', { name: 'Size' });
     await size.click();
@@ -158,7 +176,9 @@ test.describe('EOS tree', () => {
     await name.click();
     await expect.poll(order).toEqual(['sample1_R2.fastq.gz', 'sample1_R1.fastq.gz', 'README.md']);
     // Folders stay first: big-folder is still above notes.txt in My files.
-    const home = await tree.locator('[aria-level="2"][data-uri^="e://users/me/"]').evaluateAll(els => els.map(el => el.getAttribute('data-kind')));
+    const home = await tree
+      .locator('[aria-level="2"][data-uri^="e://users/me/"]')
+      .evaluateAll(els => els.map(el => el.getAttribute('data-kind')));
     expect(home.indexOf('object')).toBeGreaterThan(home.lastIndexOf('folder'));
   });
 
@@ -169,16 +189,31 @@ test.describe('EOS tree', () => {
     await tree.getByRole('treeitem', { name: 'notes.txt', exact: true }).click({ modifiers: ['ControlOrMeta'] });
     await tree.getByRole('treeitem', { name: 'Organization', exact: true }).click({ modifiers: ['ControlOrMeta'] });
     await tree.getByRole('treeitem', { name: 'Organization', exact: true }).press('ArrowLeft');
-    await expect(tree.getByRole('treeitem', { name: 'Organization', exact: true })).toHaveAttribute('aria-expanded', 'false');
+    await expect(tree.getByRole('treeitem', { name: 'Organization', exact: true })).toHaveAttribute(
+      'aria-expanded',
+      'false'
+    );
     await page.waitForTimeout(1000); // the state is saved half a second after a change
 
     await page.reload();
     await page.waitForSelector('.jp-LabShell');
     const again = await openEos(page);
-    await expect(again.getByRole('treeitem', { name: 'project-1', exact: true })).toHaveAttribute('aria-expanded', 'true');
-    await expect(again.getByRole('treeitem', { name: 'README.md', exact: true })).toHaveAttribute('aria-selected', 'true');
-    await expect(again.getByRole('treeitem', { name: 'notes.txt', exact: true })).toHaveAttribute('aria-selected', 'true');
-    await expect(again.getByRole('treeitem', { name: 'Organization', exact: true })).toHaveAttribute('aria-expanded', 'false');
+    await expect(again.getByRole('treeitem', { name: 'project-1', exact: true })).toHaveAttribute(
+      'aria-expanded',
+      'true'
+    );
+    await expect(again.getByRole('treeitem', { name: 'README.md', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true'
+    );
+    await expect(again.getByRole('treeitem', { name: 'notes.txt', exact: true })).toHaveAttribute(
+      'aria-selected',
+      'true'
+    );
+    await expect(again.getByRole('treeitem', { name: 'Organization', exact: true })).toHaveAttribute(
+      'aria-expanded',
+      'false'
+    );
   });
 
   test('restores the scroll offset after a reload', async ({ page }) => {

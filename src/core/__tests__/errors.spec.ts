@@ -1,18 +1,21 @@
 import * as core from '..';
-import {
-  DEFAULT_DISK_LIMIT,
-  DEFAULT_PRESIGN_SECONDS,
-  MAX_LIST_LIMIT,
-  MAX_PRESIGN_SECONDS,
-  Routes
-} from '../api';
+import { DEFAULT_DISK_LIMIT, DEFAULT_PRESIGN_SECONDS, MAX_LIST_LIMIT, MAX_PRESIGN_SECONDS, Routes } from '../api';
 import { ERROR_STATUS, EosError, ErrorCode, isErrorCode } from '../errors';
 
 const CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
 describe('ERROR_STATUS', () => {
   it('holds the codes the design names', () => {
-    for (const code of ['NotFound', 'ReadOnly', 'AccessDenied', 'Conflict', 'OutsideRoot', 'InvalidUri', 'NoSpace', 'Upstream']) {
+    for (const code of [
+      'NotFound',
+      'ReadOnly',
+      'AccessDenied',
+      'Conflict',
+      'OutsideRoot',
+      'InvalidUri',
+      'NoSpace',
+      'Upstream'
+    ]) {
       expect(CODES).toContain(code);
     }
   });
@@ -69,7 +72,11 @@ describe('EosError', () => {
   it('serialises details when there are some', () => {
     const error = new EosError('Upstream', 'S3 failed', 'SlowDown: reduce your request rate');
     expect(error.details).toBe('SlowDown: reduce your request rate');
-    expect(error.toJSON()).toEqual({ code: 'Upstream', message: 'S3 failed', details: 'SlowDown: reduce your request rate' });
+    expect(error.toJSON()).toEqual({
+      code: 'Upstream',
+      message: 'S3 failed',
+      details: 'SlowDown: reduce your request rate'
+    });
     expect(JSON.parse(JSON.stringify({ error }))).toEqual({ error: error.toJSON() });
   });
 

@@ -66,7 +66,7 @@ export const ODD_KEYS: [string, string][] = [
   ['plus', 'plus+sign.txt'],
   ['ampersand and equals', 'amp&ersand=eq.txt'],
   ['double quote', 'quote"double.txt'],
-  ["apostrophe", "apostrophe's.txt"],
+  ['apostrophe', "apostrophe's.txt"],
   ['angle brackets', '<angle>.txt'],
   ['backslash', 'back\\slash.txt'],
   ['colon', 'c:/x'],

@@ -88,8 +88,14 @@ describe('makeContext', () => {
   it.each([
     [{ orgBucket: 'demo-org' }, { orgBucket: 'demo-org', gencoveBucket: GENCOVE_BUCKET }],
     [{ gencoveBucket: 'demo-gencove' }, { orgBucket: ORG_BUCKET, gencoveBucket: 'demo-gencove' }],
-    [{ orgBucket: 'o-b', gencoveBucket: 'g-b' }, { orgBucket: 'o-b', gencoveBucket: 'g-b' }],
-    [{ orgBucket: '', gencoveBucket: '' }, { orgBucket: ORG_BUCKET, gencoveBucket: GENCOVE_BUCKET }],
+    [
+      { orgBucket: 'o-b', gencoveBucket: 'g-b' },
+      { orgBucket: 'o-b', gencoveBucket: 'g-b' }
+    ],
+    [
+      { orgBucket: '', gencoveBucket: '' },
+      { orgBucket: ORG_BUCKET, gencoveBucket: GENCOVE_BUCKET }
+    ],
     [{ orgBucket: undefined }, { orgBucket: ORG_BUCKET, gencoveBucket: GENCOVE_BUCKET }]
   ])('applies the bucket overrides %j', (overrides, buckets) => {
     expect(makeContext({ userId: USER_ID, orgId: ORG_ID, ...overrides })).toEqual({
@@ -130,12 +136,37 @@ describe('makeContext', () => {
  */
 const ROWS: [string, EosPath, string, string[]][] = [
   ['e://users/', USERS, `s3://${ORG_BUCKET}/users/`, ['e://users']],
-  ['e://users/me/', mine(''), `s3://${ORG_BUCKET}/${MY_PREFIX}`, ['e://users/me', `e://users/${USER_ID}/`, `e://users/${UPPER_USER}`]],
-  ['e://users/me/X', mine('X'), `s3://${ORG_BUCKET}/${MY_PREFIX}X`, [`e://users/${USER_ID}/X`, `e://users/${UPPER_USER}/X`]],
+  [
+    'e://users/me/',
+    mine(''),
+    `s3://${ORG_BUCKET}/${MY_PREFIX}`,
+    ['e://users/me', `e://users/${USER_ID}/`, `e://users/${UPPER_USER}`]
+  ],
+  [
+    'e://users/me/X',
+    mine('X'),
+    `s3://${ORG_BUCKET}/${MY_PREFIX}X`,
+    [`e://users/${USER_ID}/X`, `e://users/${UPPER_USER}/X`]
+  ],
   ['e://users/me/tmp/', mine('tmp/'), `s3://${ORG_BUCKET}/${MY_PREFIX}tmp/`, []],
-  ['e://users/me/project-1/file.txt', mine('project-1/file.txt'), `s3://${ORG_BUCKET}/${MY_PREFIX}project-1/file.txt`, []],
-  [`e://users/${OTHER_ID}/`, user(OTHER_ID, ''), `s3://${ORG_BUCKET}/${OTHER_PREFIX}`, [`e://users/${OTHER_ID}`, `e://users/${UPPER_OTHER}/`]],
-  [`e://users/${OTHER_ID}/X`, user(OTHER_ID, 'X'), `s3://${ORG_BUCKET}/${OTHER_PREFIX}X`, [`e://users/${UPPER_OTHER}/X`]],
+  [
+    'e://users/me/project-1/file.txt',
+    mine('project-1/file.txt'),
+    `s3://${ORG_BUCKET}/${MY_PREFIX}project-1/file.txt`,
+    []
+  ],
+  [
+    `e://users/${OTHER_ID}/`,
+    user(OTHER_ID, ''),
+    `s3://${ORG_BUCKET}/${OTHER_PREFIX}`,
+    [`e://users/${OTHER_ID}`, `e://users/${UPPER_OTHER}/`]
+  ],
+  [
+    `e://users/${OTHER_ID}/X`,
+    user(OTHER_ID, 'X'),
+    `s3://${ORG_BUCKET}/${OTHER_PREFIX}X`,
+    [`e://users/${UPPER_OTHER}/X`]
+  ],
   [`e://users/${OTHER_ID}/a/b/`, user(OTHER_ID, 'a/b/'), `s3://${ORG_BUCKET}/${OTHER_PREFIX}a/b/`, []],
   ['e://org/', org(''), `s3://${ORG_BUCKET}/shared/files/`, ['e://org']],
   ['e://org/X', org('X'), `s3://${ORG_BUCKET}/shared/files/X`, []],
@@ -312,7 +343,11 @@ describe('fromS3 / parseLocation for locations outside EOS', () => {
 
   it('names the overridden buckets in the message', () => {
     const c = makeContext({ userId: USER_ID, orgId: ORG_ID, orgBucket: 'demo-org', gencoveBucket: 'demo-data' });
-    expectError(() => parseLocation(`s3://${ORG_BUCKET}/shared/files/x`, c), 'InvalidUri', outside(`s3://${ORG_BUCKET}/shared/files/x`, c));
+    expectError(
+      () => parseLocation(`s3://${ORG_BUCKET}/shared/files/x`, c),
+      'InvalidUri',
+      outside(`s3://${ORG_BUCKET}/shared/files/x`, c)
+    );
   });
 });
 

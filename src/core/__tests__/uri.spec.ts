@@ -185,7 +185,10 @@ describe('parseEosUri', () => {
     ['e://users/ME/x', "User id 'ME' is not a valid UUID (or 'me')"],
     ['e://users/Me', "User id 'Me' is not a valid UUID (or 'me')"],
     ['e://users/me@example.com/x', "User id 'me@example.com' is not a valid UUID (or 'me')"],
-    [`e://users/${USER_ID.replace(/-/g, '')}/x`, `User id '${USER_ID.replace(/-/g, '')}' is not a valid UUID (or 'me')`],
+    [
+      `e://users/${USER_ID.replace(/-/g, '')}/x`,
+      `User id '${USER_ID.replace(/-/g, '')}' is not a valid UUID (or 'me')`
+    ],
     [`e://users/${USER_ID} /x`, `User id '${USER_ID} ' is not a valid UUID (or 'me')`],
     ['e://users/ /x', "User id ' ' is not a valid UUID (or 'me')"],
     ['e://users/../x', "User id '..' is not a valid UUID (or 'me')"],

@@ -197,7 +197,10 @@ describe('EosBrowserPanel', () => {
     await act(async () => {
       item('My files').dispatchEvent(new MouseEvent('click', { bubbles: true, ctrlKey: true }));
     });
-    const selected = () => items().filter(el => el.getAttribute('aria-selected') === 'true').map(el => el.getAttribute('aria-label'));
+    const selected = () =>
+      items()
+        .filter(el => el.getAttribute('aria-selected') === 'true')
+        .map(el => el.getAttribute('aria-label'));
     expect(selected()).toEqual(['My files', 'a.vcf']);
     expect(model.node(HOME)?.expanded).toBe(true); // a modified click does not toggle
     await act(async () => {
@@ -209,7 +212,9 @@ describe('EosBrowserPanel', () => {
       item('(empty name)').dispatchEvent(new MouseEvent('click', { bubbles: true }));
     });
     await act(async () => {
-      item('(empty name)').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', shiftKey: true, bubbles: true }));
+      item('(empty name)').dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowDown', shiftKey: true, bubbles: true })
+      );
     });
     await settle();
     expect(selected()).toEqual(['(empty name)', 'data']);

@@ -68,7 +68,10 @@ export class FakeEos {
   }
 
   /** Stands in for `requestAPI`. */
-  request = async (route: string, options: { query?: object; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> => {
+  request = async (
+    route: string,
+    options: { query?: object; body?: unknown; signal?: AbortSignal } = {}
+  ): Promise<unknown> => {
     const query: Record<string, unknown> = { ...(options.query ?? {}) };
     this.calls.push({ route, query, signal: options.signal });
     if (route === Routes.whoami) {

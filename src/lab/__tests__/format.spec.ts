@@ -29,7 +29,15 @@ describe('formatSize', () => {
 describe('itemTooltip', () => {
   it('gives the URI, then size, date and storage class of an object, and says read-only', () => {
     const node = makeNode(
-      { uri: 'e://gencove/ref.fa', name: 'ref.fa', kind: 'object', access: 'read', size: 3_000_000, modified: '2024-01-02T03:04:05Z', storageClass: 'GLACIER' },
+      {
+        uri: 'e://gencove/ref.fa',
+        name: 'ref.fa',
+        kind: 'object',
+        access: 'read',
+        size: 3_000_000,
+        modified: '2024-01-02T03:04:05Z',
+        storageClass: 'GLACIER'
+      },
       'ref.fa',
       'e://gencove/',
       2
@@ -76,8 +84,16 @@ describe('tree helpers', () => {
       size,
       modified
     });
-    const dir = (name: string) => makeNode({ uri: `e://org/${name}/`, name, kind: 'folder', access: 'read' }, name, 'e://org/', 2);
-    const nodes = [obj('file10', 5, '2024-01-03T00:00:00Z'), dir('b'), obj('file2', 50, null), dir('a10'), dir('a9'), obj('file1', null, '2024-01-01T00:00:00Z')];
+    const dir = (name: string) =>
+      makeNode({ uri: `e://org/${name}/`, name, kind: 'folder', access: 'read' }, name, 'e://org/', 2);
+    const nodes = [
+      obj('file10', 5, '2024-01-03T00:00:00Z'),
+      dir('b'),
+      obj('file2', 50, null),
+      dir('a10'),
+      dir('a9'),
+      obj('file1', null, '2024-01-01T00:00:00Z')
+    ];
     const order = (key: 'name' | 'size' | 'modified', direction: 'ascending' | 'descending') =>
       [...nodes].sort(makeComparer(key, direction, collator)).map(node => node.name);
     expect(order('name', 'ascending')).toEqual(['a9', 'a10', 'b', 'file1', 'file2', 'file10']);

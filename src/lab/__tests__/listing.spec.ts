@@ -67,7 +67,13 @@ describe('EosBrowserModel listings', () => {
   });
 
   it('follows the sort and hidden-files settings live', async () => {
-    eos.page(HOME, [folder(HOME, '.cache'), folder(HOME, 'z'), object(HOME, 'big', 900), object(HOME, 'small', 1), object(HOME, '.env', 5)]);
+    eos.page(HOME, [
+      folder(HOME, '.cache'),
+      folder(HOME, 'z'),
+      object(HOME, 'big', 900),
+      object(HOME, 'small', 1),
+      object(HOME, '.env', 5)
+    ]);
     await model.initialize();
     const names = () => model.children(HOME)!.map(uri => model.node(uri)!.name);
     expect(names()).toEqual(['z', 'big', 'small']);

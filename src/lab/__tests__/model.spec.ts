@@ -45,11 +45,11 @@ describe('EosBrowserModel', () => {
 
       expect(eos.calls[0].route).toBe(Routes.whoami);
       expect(eos.listed().sort()).toEqual([GENCOVE, ORG, HOME].sort());
-      expect(eos.calls.filter(c => c.route === Routes.list).every(c => c.query.limit === 2 && c.query.cursor === undefined)).toBe(
-        true
-      );
+      expect(
+        eos.calls.filter(c => c.route === Routes.list).every(c => c.query.limit === 2 && c.query.cursor === undefined)
+      ).toBe(true);
       expect(model.whoami?.userId).toBe(USER_ID);
-      const [home, org, gencove, users] = model.roots;
+      const [home, , gencove, users] = model.roots;
       expect(home).toMatchObject({ expanded: true, loading: false, access: 'readwrite', loaded: 2, next: null });
       expect(model.children(HOME)).toEqual([`${HOME}data/`, `${HOME}notes.txt`]);
       expect(model.children(ORG)).toEqual([`${ORG}shared/`]);
@@ -106,7 +106,12 @@ describe('EosBrowserModel', () => {
       expect(model.children(USERS)).toEqual([`${USERS}${OTHER_ID}/`]);
       expect(model.node(HOME)).toMatchObject({ parent: null, level: 1, label: 'My files' });
       expect(model.rows.filter(row => row.type === 'item' && row.node.uri === HOME)).toHaveLength(1);
-      expect(model.node(`${USERS}${OTHER_ID}/`)).toMatchObject({ access: 'read', level: 2, expanded: false, loaded: null });
+      expect(model.node(`${USERS}${OTHER_ID}/`)).toMatchObject({
+        access: 'read',
+        level: 2,
+        expanded: false,
+        loaded: null
+      });
 
       model.collapse(USERS);
       expect(model.node(USERS)?.expanded).toBe(false);

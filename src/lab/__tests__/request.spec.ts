@@ -112,9 +112,15 @@ describe('requestAPI', () => {
   });
 
   it('makes a sensible error of an HTML error page', async () => {
-    const page = '<html><head><style>body{}</style></head><body><h1>500: Internal Server Error</h1><p>Could not start eos</p></body></html>';
+    const page =
+      '<html><head><style>body{}</style></head><body><h1>500: Internal Server Error</h1><p>Could not start eos</p></body></html>';
     const { settings } = fakeServer(
-      () => new Response(page, { status: 500, statusText: 'Internal Server Error', headers: { 'Content-Type': 'text/html' } })
+      () =>
+        new Response(page, {
+          status: 500,
+          statusText: 'Internal Server Error',
+          headers: { 'Content-Type': 'text/html' }
+        })
     );
     const error = await failure(requestAPI(Routes.whoami, { query: {} }, settings));
 

@@ -76,7 +76,11 @@ describe('EosBrowserModel selection and state', () => {
     expect(state.expanded.sort()).toEqual([HOME, DATA, 'e://gencove/'].sort());
 
     const restored = new EosBrowserModel();
-    restored.restoreState({ ...state, expanded: [...state.expanded, `${HOME}gone/`], selection: [...state.selection, `${HOME}gone.txt`] });
+    restored.restoreState({
+      ...state,
+      expanded: [...state.expanded, `${HOME}gone/`],
+      selection: [...state.selection, `${HOME}gone.txt`]
+    });
     await restored.initialize();
     await new Promise(resolve => setTimeout(resolve, 0));
     expect(restored.node(DATA)?.expanded).toBe(true);

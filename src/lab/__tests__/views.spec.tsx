@@ -61,7 +61,12 @@ describe('EosBrowserPanel views', () => {
 
   beforeEach(async () => {
     eos = new FakeEos();
-    eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'notes.txt', 10), object(HOME, 'big.bam', 5000), object(HOME, 'old.vcf', 1)]);
+    eos.page(HOME, [
+      folder(HOME, 'data'),
+      object(HOME, 'notes.txt', 10),
+      object(HOME, 'big.bam', 5000),
+      object(HOME, 'old.vcf', 1)
+    ]);
     eos.page(DATA, [object(DATA, 'x.bam')]);
     (requestAPI as jest.Mock).mockImplementation(eos.request);
     settings = new EosSettings();
@@ -98,7 +103,9 @@ describe('EosBrowserPanel views', () => {
 
       await type(input(), 'e://nowhere/');
       await press(input(), 'Enter');
-      expect($('[role="alert"]')?.textContent).toBe("Invalid namespace 'nowhere'. Valid namespaces are: users, org, gencove");
+      expect($('[role="alert"]')?.textContent).toBe(
+        "Invalid namespace 'nowhere'. Valid namespaces are: users, org, gencove"
+      );
       expect(input().getAttribute('aria-invalid')).toBe('true');
 
       await type(input(), `s3://${WHOAMI.orgBucket}/users/${WHOAMI.userId}/files/data/x.bam`);
@@ -136,7 +143,9 @@ describe('EosBrowserPanel views', () => {
   describe('column header', () => {
     it('sorts by the clicked column, and the other way on a second click', async () => {
       const button = (name: string) =>
-        Array.from(panel.node.querySelectorAll<HTMLButtonElement>('.jp-EosBrowser-column')).find(b => b.textContent === name)!;
+        Array.from(panel.node.querySelectorAll<HTMLButtonElement>('.jp-EosBrowser-column')).find(
+          b => b.textContent === name
+        )!;
       expect(button('Name').getAttribute('aria-pressed')).toBe('true');
       await act(async () => button('Size').click());
       expect(settings.values).toMatchObject({ sortBy: 'size', sortDirection: 'ascending' });
@@ -170,7 +179,11 @@ describe('EosBrowserPanel views', () => {
 
       await db.save(STATE_KEY, { ...saved, scroll: 48 });
       const restored = new EosBrowserModel();
-      const other = { restoreScroll: jest.fn(), scrollOffset: 0, node: document.createElement('div') } as unknown as EosBrowserPanel;
+      const other = {
+        restoreScroll: jest.fn(),
+        scrollOffset: 0,
+        node: document.createElement('div')
+      } as unknown as EosBrowserPanel;
       (await trackState(db, restored, other)).dispose();
       await restored.initialize();
       await settle();

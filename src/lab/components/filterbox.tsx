@@ -43,7 +43,8 @@ export function FilterBox(props: IFilterBoxProps): JSX.Element | null {
   const apply = (value: string) => {
     window.clearTimeout(timer.current);
     timer.current = undefined;
-    const prefix = filter.uri === target.uri ? filter.mode === 'prefix' : target.next !== null || target.loaded === null;
+    const prefix =
+      filter.uri === target.uri ? filter.mode === 'prefix' : target.next !== null || target.loaded === null;
     if (value !== '' && prefix) {
       timer.current = window.setTimeout(() => {
         timer.current = undefined;

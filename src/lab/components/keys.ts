@@ -49,12 +49,14 @@ export function findByPrefix(rows: readonly IEosRow[], from: number, prefix: str
 
 /** Where a key moves from row `index`: a row index, or an action on the row. */
 export type KeyAction =
-  | { type: 'move'; index: number; extend: boolean }
-  | { type: 'expand' | 'collapse' | 'activate' | 'selectAll' }
-  | null;
+  { type: 'move'; index: number; extend: boolean } | { type: 'expand' | 'collapse' | 'activate' | 'selectAll' } | null;
 
 /** What a key press on row `index` does. */
-export function actionFor(rows: readonly IEosRow[], index: number, event: { key: string; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): KeyAction {
+export function actionFor(
+  rows: readonly IEosRow[],
+  index: number,
+  event: { key: string; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }
+): KeyAction {
   const row = rows[index];
   if (!row) {
     return null;

@@ -19,7 +19,7 @@ export function currentFolder(model: EosBrowserModel): IEosNode | null {
   if (!node) {
     return null;
   }
-  return node.kind === 'folder' ? node : ((node.parent !== null && model.node(node.parent)) || null);
+  return node.kind === 'folder' ? node : (node.parent !== null && model.node(node.parent)) || null;
 }
 
 /** The props of the path bar. */
@@ -57,19 +57,20 @@ export function PathBar(props: IPathBarProps): JSX.Element {
     setEditing(true);
   }, [model]);
 
+  const { editRequested, takeEditRequest } = props;
   React.useEffect(() => {
     const onRequest = () => {
-      props.takeEditRequest?.();
+      takeEditRequest?.();
       edit();
     };
-    props.editRequested.connect(onRequest);
-    if (props.takeEditRequest?.()) {
+    editRequested.connect(onRequest);
+    if (takeEditRequest?.()) {
       edit(); // asked before the panel was first rendered
     }
     return () => {
-      props.editRequested.disconnect(onRequest);
+      editRequested.disconnect(onRequest);
     };
-  }, [props.editRequested, props.takeEditRequest, edit]);
+  }, [editRequested, takeEditRequest, edit]);
 
   React.useEffect(() => {
     if (editing) {
@@ -147,13 +148,19 @@ export function PathBar(props: IPathBarProps): JSX.Element {
 
   // The breadcrumbs, from the root to the current folder.
   const crumbs: IEosNode[] = [];
-  for (let node: IEosNode | null | undefined = folder; node; node = node.parent === null ? null : model.node(node.parent)) {
+  for (
+    let node: IEosNode | null | undefined = folder;
+    node;
+    node = node.parent === null ? null : model.node(node.parent)
+  ) {
     crumbs.unshift(node);
   }
   return (
     <div className="jp-EosBrowser-pathbar">
       <nav className="jp-EosBrowser-crumbs" aria-label={trans.__('Current folder')} onClick={edit}>
-        {crumbs.length === 0 && <span className="jp-EosBrowser-crumbHint">{trans.__('Go to e:// or s3:// location…')}</span>}
+        {crumbs.length === 0 && (
+          <span className="jp-EosBrowser-crumbHint">{trans.__('Go to e:// or s3:// location…')}</span>
+        )}
         {crumbs.map((node, i) => (
           <React.Fragment key={node.uri}>
             {i > 0 && (

@@ -34,7 +34,11 @@ afterAll(async () => {
 
 it('cancels the S3 listing when the client disconnects, and keeps serving', async () => {
   const reached = new Promise<void>(resolve => (arrived = resolve));
-  const req = http.request({ socketPath: svc.socket, path: `/api/list?uri=${encodeURIComponent('e://org/slow/')}`, agent: false });
+  const req = http.request({
+    socketPath: svc.socket,
+    path: `/api/list?uri=${encodeURIComponent('e://org/slow/')}`,
+    agent: false
+  });
   req.on('error', () => undefined);
   req.end();
   await reached;
@@ -55,7 +59,11 @@ it('cancels the S3 listing when the client disconnects, and keeps serving', asyn
 it('cancels a stat the same way', async () => {
   const before = seen.length;
   const reached = new Promise<void>(resolve => (arrived = resolve));
-  const req = http.request({ socketPath: svc.socket, path: `/api/stat?uri=${encodeURIComponent('e://org/slow.txt')}`, agent: false });
+  const req = http.request({
+    socketPath: svc.socket,
+    path: `/api/stat?uri=${encodeURIComponent('e://org/slow.txt')}`,
+    agent: false
+  });
   req.on('error', () => undefined);
   req.end();
   await reached;

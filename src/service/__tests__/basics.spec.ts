@@ -89,7 +89,10 @@ describe('a service without ids', () => {
   let svc: Running;
   beforeAll(async () => {
     svc = await startService(
-      testConfig({ context: null, contextProblem: 'EOS is not configured: set GENCOVE_USER_ID and GENCOVE_ORGANIZATION_ID' })
+      testConfig({
+        context: null,
+        contextProblem: 'EOS is not configured: set GENCOVE_USER_ID and GENCOVE_ORGANIZATION_ID'
+      })
     );
   });
   afterAll(async () => {

@@ -22,10 +22,7 @@ afterAll(() => {
 });
 
 describe('parseArgs', () => {
-  it.each([
-    [['--socket', '/run/eos.sock']],
-    [['--socket=/run/eos.sock']]
-  ])('reads %j', argv => {
+  it.each([[['--socket', '/run/eos.sock']], [['--socket=/run/eos.sock']]])('reads %j', argv => {
     expect(parseArgs(argv)).toEqual({ socket: '/run/eos.sock' });
   });
 
@@ -73,7 +70,10 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ EOS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_S3: 'http://b:1', AWS_ENDPOINT_URL: 'http://c:1' }, 'http://a:1'],
+    [
+      { EOS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_S3: 'http://b:1', AWS_ENDPOINT_URL: 'http://c:1' },
+      'http://a:1'
+    ],
     [{ EOS_ENDPOINT_URL: ' ', AWS_ENDPOINT_URL_S3: 'http://b:1', AWS_ENDPOINT_URL: 'http://c:1' }, 'http://b:1'],
     [{ AWS_ENDPOINT_URL: 'http://c:1' }, 'http://c:1'],
     [{}, undefined]

@@ -44,7 +44,13 @@ beforeAll(async () => {
   client = testClient();
   await putObjects(client, S3.orgBucket, Object.fromEntries(Object.entries(TREE).map(([k, v]) => [ORG + k, v])));
   await client.send(
-    new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}doc.json`, Body: '{"x":1}', ContentType: 'application/json', Metadata: { a: 'b' } })
+    new PutObjectCommand({
+      Bucket: S3.orgBucket,
+      Key: `${ORG}doc.json`,
+      Body: '{"x":1}',
+      ContentType: 'application/json',
+      Metadata: { a: 'b' }
+    })
   );
   const counting = countingClient();
   calls = counting.calls;
@@ -60,7 +66,9 @@ afterAll(async () => {
 const copy = (body: Record<string, unknown>) => svc.post('/api/copy', body);
 const text = async (key: string) =>
   Buffer.from(
-    await client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key })).then(r => r.Body!.transformToByteArray())
+    await client
+      .send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key }))
+      .then(r => r.Body!.transformToByteArray())
   ).toString();
 const rel = (keys: string[], prefix: string) => keys.map(k => k.slice(prefix.length)).sort();
 
@@ -75,7 +83,13 @@ async function run(request: Record<string, unknown>, on: Running = svc): Promise
 describe('copy', () => {
   it('copies an object into a folder under its own name, keeping its headers', async () => {
     const job = await run({ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/c1/` });
-    expect(job).toMatchObject({ kind: 'copy', state: 'done', destination: `e://org/${F}/c1/`, objects: { done: 1, total: 1 }, bytes: { done: 7, total: 7 } });
+    expect(job).toMatchObject({
+      kind: 'copy',
+      state: 'done',
+      destination: `e://org/${F}/c1/`,
+      objects: { done: 1, total: 1 },
+      bytes: { done: 7, total: 7 }
+    });
     expect(await text(`${ORG}c1/doc.json`)).toBe('{"x":1}');
     const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}c1/doc.json` }));
     expect(head.ContentType).toBe('application/json');
@@ -100,7 +114,9 @@ describe('copy', () => {
     const job = await run({ sources: [`e://org/${F}/tree`], destination: `e://org/${F}/tree-copy` });
     expect(job.state).toBe('done');
     expect(rel(await keysUnder(client, S3.orgBucket, `${ORG}tree-copy/`), `${ORG}tree-copy/`)).toEqual(
-      Object.keys(TREE).map(k => k.slice('tree/'.length)).sort()
+      Object.keys(TREE)
+        .map(k => k.slice('tree/'.length))
+        .sort()
     );
   });
 
@@ -119,7 +135,10 @@ describe('refusals', () => {
     [{ sources: [`e://org/${F}/tree/`], destination: `e://org/${F}/` }, 'onto itself'],
     [{ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/doc.json` }, 'onto itself'],
     [{ sources: [`e://org/${F}/doc.json`, `e://org/${F}/tree/`], destination: `e://org/${F}/single` }, "ending in '/'"],
-    [{ sources: [`e://org/${F}/doc.json`, `e://org/${F}/c1/doc.json`], destination: `e://org/${F}/c9/` }, 'both be copied'],
+    [
+      { sources: [`e://org/${F}/doc.json`, `e://org/${F}/c1/doc.json`], destination: `e://org/${F}/c9/` },
+      'both be copied'
+    ],
     [{ sources: [`e://org/${F}/tree/sub/`], destination: `e://org/${F}/tree` }, 'which holds it'],
     [{ sources: [`e://org/${F}/tree/`, `e://org/${F}/tree/a.txt`], destination: `e://org/${F}/c9/` }, 'is inside']
   ])('refuses %j with 400', async (request, message) => {
@@ -147,8 +166,17 @@ describe('refusals', () => {
   });
 
   it('validates the body strictly', async () => {
-    expectError(await copy({ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/x/`, conflict: 'merge' }), 400, 'InvalidRequest', "'conflict'");
-    expectError(await copy({ source: [`e://org/${F}/doc.json`], destination: `e://org/${F}/x/` }), 400, 'InvalidRequest');
+    expectError(
+      await copy({ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/x/`, conflict: 'merge' }),
+      400,
+      'InvalidRequest',
+      "'conflict'"
+    );
+    expectError(
+      await copy({ source: [`e://org/${F}/doc.json`], destination: `e://org/${F}/x/` }),
+      400,
+      'InvalidRequest'
+    );
   });
 });
 
@@ -162,7 +190,10 @@ describe('conflicts', () => {
 
   it('fail (the default): refuses before writing anything when a target exists', async () => {
     const before = await keysUnder(client, S3.orgBucket, `${ORG}k/`);
-    const reply = await copy({ sources: [`e://org/${F}/tree/`, `e://org/${F}/doc.json`], destination: `e://org/${F}/k/` });
+    const reply = await copy({
+      sources: [`e://org/${F}/tree/`, `e://org/${F}/doc.json`],
+      destination: `e://org/${F}/k/`
+    });
     expectError(reply, 409, 'Conflict', '2 targets already exist');
     expect(reply.body.details).toContain(`e://org/${F}/k/tree/`);
     expect(reply.body.details).toContain(`e://org/${F}/k/doc.json`);
@@ -178,7 +209,11 @@ describe('conflicts', () => {
   });
 
   it('overwrite: replaces existing targets', async () => {
-    const job = await run({ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/k/`, conflict: 'overwrite' });
+    const job = await run({
+      sources: [`e://org/${F}/doc.json`],
+      destination: `e://org/${F}/k/`,
+      conflict: 'overwrite'
+    });
     expect(job).toMatchObject({ state: 'done', skipped: 0 });
     expect(await text(`${ORG}k/doc.json`)).toBe('{"x":1}');
   });
@@ -186,11 +221,17 @@ describe('conflicts', () => {
 
 describe('move', () => {
   it('moves a folder: every object at the destination, none left at the source', async () => {
-    await putObjects(client, S3.orgBucket, Object.fromEntries(Object.entries(TREE).map(([k, v]) => [`${ORG}mv/${k}`, v])));
+    await putObjects(
+      client,
+      S3.orgBucket,
+      Object.fromEntries(Object.entries(TREE).map(([k, v]) => [`${ORG}mv/${k}`, v]))
+    );
     const job = await run({ sources: [`e://org/${F}/mv/tree/`], destination: `e://org/${F}/moved/`, move: true });
     expect(job).toMatchObject({ kind: 'move', state: 'done', objects: { done: 5, total: 5 } });
     expect(await keysUnder(client, S3.orgBucket, `${ORG}mv/`)).toEqual([]);
-    expect(rel(await keysUnder(client, S3.orgBucket, `${ORG}moved/`), `${ORG}moved/`)).toEqual(Object.keys(TREE).sort());
+    expect(rel(await keysUnder(client, S3.orgBucket, `${ORG}moved/`), `${ORG}moved/`)).toEqual(
+      Object.keys(TREE).sort()
+    );
   });
 });
 
@@ -212,7 +253,13 @@ describe('multipart copy', () => {
   it('copies an object above the threshold in parts of 5 MiB, byte for byte', async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);
     await client.send(
-      new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}big.bin`, Body: bytes, ContentLength: bytes.length, ContentType: 'application/x-test' })
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}big.bin`,
+        Body: bytes,
+        ContentLength: bytes.length,
+        ContentType: 'application/x-test'
+      })
     );
     const before = smallCalls.length;
     const job = await run({ sources: [`e://org/${F}/big.bin`], destination: `e://org/${F}/mp/` }, small);

@@ -2,7 +2,18 @@
  * POST /api/count: exact objects and bytes under URIs, folders counted.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { Running, S3, countingClient, deletePrefix, expectError, putObjects, startService, testClient, testConfig, uniqueName } from './harness';
+import {
+  Running,
+  S3,
+  countingClient,
+  deletePrefix,
+  expectError,
+  putObjects,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName
+} from './harness';
 
 const F = uniqueName('count');
 const ORG = `shared/files/${F}/`;

@@ -42,22 +42,37 @@ afterAll(async () => {
   client.destroy();
 }, 120000);
 
-const del = (uris: string[], recursive?: boolean) => svc.post('/api/delete', recursive === undefined ? { uris } : { uris, recursive });
+const del = (uris: string[], recursive?: boolean) =>
+  svc.post('/api/delete', recursive === undefined ? { uris } : { uris, recursive });
 
 it('deletes objects as a job and reports what it did', async () => {
-  await putObjects(client, S3.orgBucket, { [`${ORG}one/a.txt`]: 'aaa', [`${ORG}one/b.txt`]: 'bb', [`${ORG}one/keep.txt`]: 'k' });
+  await putObjects(client, S3.orgBucket, {
+    [`${ORG}one/a.txt`]: 'aaa',
+    [`${ORG}one/b.txt`]: 'bb',
+    [`${ORG}one/keep.txt`]: 'k'
+  });
   const started = await del([`e://org/${F}/one/a.txt`, `e://org/${F}/one/b.txt`]);
   expect(started.status).toBe(200);
   expect(started.body).toMatchObject({ kind: 'delete', sources: [`e://org/${F}/one/a.txt`, `e://org/${F}/one/b.txt`] });
   expect(started.body.id).toMatch(/^[0-9a-f]{24}$/);
   const job = await waitJob(svc, started.body.id);
-  expect(job).toMatchObject({ state: 'done', objects: { done: 2, total: 2 }, bytes: { done: 5, total: 5 }, skipped: 0 });
+  expect(job).toMatchObject({
+    state: 'done',
+    objects: { done: 2, total: 2 },
+    bytes: { done: 5, total: 5 },
+    skipped: 0
+  });
   expect(job.finished).toBeDefined();
   expect(await keysUnder(client, S3.orgBucket, `${ORG}one/`)).toEqual([`${ORG}one/keep.txt`]);
 });
 
 it('deletes a folder of 2,500 keys in 3 DeleteObjects batches, control characters included', async () => {
-  await putMany(client, S3.orgBucket, 2500, i => `${ORG}big/${i === 7 ? 'ctl\x01' : i === 8 ? 'cr\r' : ''}k-${String(i).padStart(5, '0')}`);
+  await putMany(
+    client,
+    S3.orgBucket,
+    2500,
+    i => `${ORG}big/${i === 7 ? 'ctl\x01' : i === 8 ? 'cr\r' : ''}k-${String(i).padStart(5, '0')}`
+  );
   const before = calls.length;
   const started = await del([`e://org/${F}/big/`], true);
   expect(started.status).toBe(200);
@@ -126,7 +141,12 @@ describe('per-key errors', () => {
     const policy = {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${bucket}/shared/files/d/locked.txt` }
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:DeleteObject',
+          Resource: `arn:aws:s3:::${bucket}/shared/files/d/locked.txt`
+        }
       ]
     };
     await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));

@@ -4,8 +4,17 @@
  */
 import * as net from 'node:net';
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { Running, createBucket, dropBucket, putObjects, startService, testClient, testConfig, uniqueName, expectError } from './harness';
-
+import {
+  Running,
+  createBucket,
+  dropBucket,
+  putObjects,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName,
+  expectError
+} from './harness';
 
 let client: S3Client;
 beforeAll(() => {
@@ -46,7 +55,14 @@ describe('a bucket policy that denies access', () => {
     // moto enforces explicit Deny statements on object requests.
     const Policy = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Principal: '*', Action: ['s3:GetObject', 's3:HeadObject'], Resource: `arn:aws:s3:::${bucket}/*` }]
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: ['s3:GetObject', 's3:HeadObject'],
+          Resource: `arn:aws:s3:::${bucket}/*`
+        }
+      ]
     });
     await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
     svc = await startService(testConfig({ orgBucket: bucket }));
@@ -93,7 +109,15 @@ describe('no credentials anywhere in the default chain', () => {
   const saved = { ...process.env };
   let svc: Running;
   beforeAll(async () => {
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI'
+    ]) {
       delete process.env[name];
     }
     process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';

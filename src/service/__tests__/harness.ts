@@ -64,7 +64,9 @@ export function testClient(overrides: Partial<S3ClientConfig> = {}): S3Client {
 }
 
 /** A configuration pointing at moto, the test ids and a temporary root dir. */
-export function testConfig(overrides: Partial<ServiceConfig> & { orgBucket?: string; gencoveBucket?: string } = {}): ServiceConfig {
+export function testConfig(
+  overrides: Partial<ServiceConfig> & { orgBucket?: string; gencoveBucket?: string } = {}
+): ServiceConfig {
   const { orgBucket, gencoveBucket, ...rest } = overrides;
   return {
     context: makeContext({
@@ -116,7 +118,13 @@ export function request(socketPath: string, req: Req): Promise<Reply> {
   const qs = req.query ? new URLSearchParams(Object.entries(req.query).map(([k, v]) => [k, String(v)])).toString() : '';
   return new Promise((resolve, reject) => {
     const r = http.request(
-      { socketPath, method: req.method ?? 'GET', path: qs ? `${req.path}?${qs}` : req.path, headers: req.headers, agent: false },
+      {
+        socketPath,
+        method: req.method ?? 'GET',
+        path: qs ? `${req.path}?${qs}` : req.path,
+        headers: req.headers,
+        agent: false
+      },
       res => {
         const chunks: Buffer[] = [];
         res.on('data', c => chunks.push(c));
@@ -157,7 +165,10 @@ export interface Running {
 }
 
 /** Start the service for `config` on a unix socket in a new temporary directory. */
-export async function startService(config: ServiceConfig = testConfig(), options: ServiceOptions = {}): Promise<Running> {
+export async function startService(
+  config: ServiceConfig = testConfig(),
+  options: ServiceOptions = {}
+): Promise<Running> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-svc-'));
   const socket = path.join(dir, 'service.sock');
   const logs: string[] = [];
@@ -188,7 +199,11 @@ export async function startService(config: ServiceConfig = testConfig(), options
 }
 
 /** Write objects: key -> body (a string or bytes). */
-export async function putObjects(client: S3Client, bucket: string, objects: Record<string, string | Buffer>): Promise<void> {
+export async function putObjects(
+  client: S3Client,
+  bucket: string,
+  objects: Record<string, string | Buffer>
+): Promise<void> {
   const entries = Object.entries(objects);
   for (let i = 0; i < entries.length; i += 16) {
     await Promise.all(
@@ -204,7 +219,11 @@ export async function putObjects(client: S3Client, bucket: string, objects: Reco
 export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
   let token: string | undefined;
   do {
-    const page = await listPage(client, { Bucket: bucket, Prefix: prefix, ContinuationToken: token }, AbortSignal.timeout(60000));
+    const page = await listPage(
+      client,
+      { Bucket: bucket, Prefix: prefix, ContinuationToken: token },
+      AbortSignal.timeout(60000)
+    );
     const all = (page.Contents ?? []).map(o => o.Key!);
     // Keys with control characters cannot go in the XML body of DeleteObjects.
     for (const Key of all.filter(k => !xmlSafe(k))) {
@@ -263,7 +282,13 @@ export function countingClient(): { client: S3Client; calls: string[] } {
 }
 
 /** Write `count` small objects named by `keyOf(i)`, with at most `concurrency` PUTs in flight. */
-export async function putMany(client: S3Client, bucket: string, count: number, keyOf: (i: number) => string, concurrency = 32): Promise<void> {
+export async function putMany(
+  client: S3Client,
+  bucket: string,
+  count: number,
+  keyOf: (i: number) => string,
+  concurrency = 32
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
@@ -294,7 +319,11 @@ export async function keysUnder(client: S3Client, bucket: string, prefix: string
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await listPage(client, { Bucket: bucket, Prefix: prefix, ContinuationToken: token }, AbortSignal.timeout(60000));
+    const page = await listPage(
+      client,
+      { Bucket: bucket, Prefix: prefix, ContinuationToken: token },
+      AbortSignal.timeout(60000)
+    );
     keys.push(...(page.Contents ?? []).map(o => o.Key!));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

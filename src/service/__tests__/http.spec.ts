@@ -4,7 +4,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Running, S3, deletePrefix, putObjects, startService, testClient, uniqueName, expectError } from './harness';
 
-
 const F = uniqueName('http');
 const URI = `e://org/${F}/x.txt`;
 const BODY = JSON.stringify({ uri: URI });
@@ -27,7 +26,12 @@ afterAll(async () => {
 
 /** POST a valid presign request with exactly these headers (plus the content type). */
 const presignWith = (headers: Record<string, string>) =>
-  svc.request({ method: 'POST', path: '/api/presign', headers: { 'Content-Type': 'application/json', ...headers }, body: BODY });
+  svc.request({
+    method: 'POST',
+    path: '/api/presign',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: BODY
+  });
 
 describe('XSRF', () => {
   it.each([
@@ -49,7 +53,10 @@ describe('XSRF', () => {
     ['a matching cookie and header', { Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN }],
     ['a matching cookie among others', { Cookie: `a=1; _xsrf=${TOKEN}; username-x="y"`, 'X-XSRFToken': TOKEN }],
     ['an Authorization header and no cookies (token auth)', { Authorization: 'token abc' }],
-    ['an Authorization header, cookies and a matching token', { Authorization: 'token abc', Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN }]
+    [
+      'an Authorization header, cookies and a matching token',
+      { Authorization: 'token abc', Cookie: `_xsrf=${TOKEN}`, 'X-XSRFToken': TOKEN }
+    ]
   ])('accepts a POST with %s', async (_what, headers) => {
     const reply = await presignWith(headers);
     expect(reply.status).toBe(200);
@@ -82,10 +89,13 @@ describe('cross-site requests', () => {
 });
 
 describe('routing', () => {
-  it.each(['/api/nope', '/api/whoami/', '/api', '/api/list/e://org/x', '//api/whoami'])('answers %s with 404', async path => {
-    const reply = await svc.get(path);
-    expectError(reply, 404, 'NotFound');
-  });
+  it.each(['/api/nope', '/api/whoami/', '/api', '/api/list/e://org/x', '//api/whoami'])(
+    'answers %s with 404',
+    async path => {
+      const reply = await svc.get(path);
+      expectError(reply, 404, 'NotFound');
+    }
+  );
 
   it('answers the wrong method with 405 and Allow', async () => {
     const get = await svc.get('/api/presign');

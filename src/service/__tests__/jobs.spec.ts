@@ -77,7 +77,10 @@ describe('the registry', () => {
 
   it('cancels: the work sees its signal, the job ends cancelled', async () => {
     const jobs = new Jobs();
-    const job = jobs.start({ kind: 'copy', sources: [] }, ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    const job = jobs.start(
+      { kind: 'copy', sources: [] },
+      ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+    );
     const cancelled = await jobs.cancel(job.id);
     expect(cancelled.state).toBe('cancelled');
     expect((await jobs.cancel(job.id)).state).toBe('cancelled');
@@ -139,8 +142,12 @@ describe('moves against S3', () => {
 
   /** Every source object is at the source or at the destination, under the same name. */
   async function nothingLost(): Promise<{ atSource: number; atDestination: number }> {
-    const atSource = (await keysUnder(client, bucket, 'shared/files/src/')).map(k => k.slice('shared/files/src/'.length));
-    const atDestination = (await keysUnder(client, bucket, 'shared/files/dst/src/')).map(k => k.slice('shared/files/dst/src/'.length));
+    const atSource = (await keysUnder(client, bucket, 'shared/files/src/')).map(k =>
+      k.slice('shared/files/src/'.length)
+    );
+    const atDestination = (await keysUnder(client, bucket, 'shared/files/dst/src/')).map(k =>
+      k.slice('shared/files/dst/src/'.length)
+    );
     const names = Array.from({ length: N }, (_, i) => key(i).slice('shared/files/src/'.length));
     for (const name of names) {
       expect(atSource.includes(name) || atDestination.includes(name)).toBe(true);
@@ -151,7 +158,14 @@ describe('moves against S3', () => {
   it('a move where one copy fails keeps every object (the failed one at its source)', async () => {
     const policy = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/shared/files/dst/src/f-020.txt` }]
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${bucket}/shared/files/dst/src/f-020.txt`
+        }
+      ]
     };
     await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
     const started = await svc.post('/api/copy', { sources: ['e://org/src/'], destination: 'e://org/dst/', move: true });
@@ -219,10 +233,21 @@ describe('a multipart copy that fails', () => {
     // UploadPartCopy is a PUT on the target key: denied.
     const policy = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/shared/files/dst/big.bin` }]
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${bucket}/shared/files/dst/big.bin`
+        }
+      ]
     };
     await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
-    const started = await svc.post('/api/copy', { sources: ['e://org/big.bin'], destination: 'e://org/dst/', move: true });
+    const started = await svc.post('/api/copy', {
+      sources: ['e://org/big.bin'],
+      destination: 'e://org/dst/',
+      move: true
+    });
     expect(started.status).toBe(200);
     const job = await waitJob(svc, started.body.id);
     expect(job.state).toBe('failed');
@@ -248,7 +273,12 @@ describe('job routes', () => {
   it('validates the query and body', async () => {
     expectError(await svc.get('/api/job'), 400, 'InvalidRequest', "'id'");
     expectError(await svc.get('/api/job', { id: 'x', wait: '-1' }), 400, 'InvalidRequest', "'wait'");
-    expectError(await svc.post('/api/job/cancel', { id: 'x', force: true }), 400, 'InvalidRequest', "unknown field 'force'");
+    expectError(
+      await svc.post('/api/job/cancel', { id: 'x', force: true }),
+      400,
+      'InvalidRequest',
+      "unknown field 'force'"
+    );
   });
 
   it('answers a long poll on a finished job at once, whatever the wait', async () => {
@@ -283,7 +313,10 @@ describe('XSRF on the new routes', () => {
     expect(calls).toEqual([]);
   });
 
-  it.each(['/api/mkdir', '/api/count', '/api/delete', '/api/copy', '/api/job/cancel'])('answers GET %s with 405', async path => {
-    expectError(await svc.get(path), 405, 'MethodNotAllowed');
-  });
+  it.each(['/api/mkdir', '/api/count', '/api/delete', '/api/copy', '/api/job/cancel'])(
+    'answers GET %s with 405',
+    async path => {
+      expectError(await svc.get(path), 405, 'MethodNotAllowed');
+    }
+  );
 });

@@ -18,7 +18,6 @@ import {
   expectError
 } from './harness';
 
-
 const F = uniqueName('list');
 const ORG = `shared/files/${F}/`;
 const ME_PREFIX = `users/${S3.userId}/files/${F}/`;
@@ -103,7 +102,12 @@ describe('e://users/', () => {
     const root = await list('e://users/me/');
     expect(root.status).toBe(200);
     expect(root.body.access).toBe('readwrite');
-    expect(root.body.entries).toContainEqual({ kind: 'folder', name: F, uri: `e://users/me/${F}/`, access: 'readwrite' });
+    expect(root.body.entries).toContainEqual({
+      kind: 'folder',
+      name: F,
+      uri: `e://users/me/${F}/`,
+      access: 'readwrite'
+    });
     const folder = await list(`e://users/me/${F}/`);
     expect(names(folder.body.entries)).toEqual(['mine.txt']);
     expect(folder.body.entries[0]).toMatchObject({ uri: `e://users/me/${F}/mine.txt`, access: 'readwrite', size: 4 });
@@ -114,7 +118,12 @@ describe('e://users/', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.access).toBe('read');
     expect(reply.body.entries).toEqual([
-      expect.objectContaining({ kind: 'object', name: 'theirs.txt', uri: `e://users/${STRANGER}/${F}/theirs.txt`, access: 'read' })
+      expect.objectContaining({
+        kind: 'object',
+        name: 'theirs.txt',
+        uri: `e://users/${STRANGER}/${F}/theirs.txt`,
+        access: 'read'
+      })
     ]);
   });
 
@@ -141,7 +150,12 @@ describe('a folder', () => {
       ['object', 'a-folder.txt'],
       ['object', 'c.txt']
     ]);
-    expect(entries[0]).toEqual({ kind: 'folder', name: 'a-folder', uri: `e://org/${F}/a-folder/`, access: 'readwrite' });
+    expect(entries[0]).toEqual({
+      kind: 'folder',
+      name: 'a-folder',
+      uri: `e://org/${F}/a-folder/`,
+      access: 'readwrite'
+    });
     const c = entries[5];
     expect(c).toEqual({
       kind: 'object',
@@ -178,7 +192,12 @@ describe('a folder', () => {
   });
 
   it("answers an object's URI with 400: an object, not a folder", async () => {
-    expectError(await list(`e://org/${F}/c.txt`), 400, 'InvalidRequest', `e://org/${F}/c.txt is an object, not a folder`);
+    expectError(
+      await list(`e://org/${F}/c.txt`),
+      400,
+      'InvalidRequest',
+      `e://org/${F}/c.txt is an object, not a folder`
+    );
   });
 
   it('answers 404 for a folder that does not exist', async () => {

@@ -8,7 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Reply, S3, request, expectError } from './harness';
 
-
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
@@ -30,7 +29,9 @@ const ENV = {
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-main-'));
   bundle = path.join(dir, 'eos-service.cjs');
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-service.mjs'), '--outfile', bundle], { stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-service.mjs'), '--outfile', bundle], {
+    stdio: 'pipe'
+  });
 });
 
 afterAll(() => {
@@ -43,8 +44,14 @@ afterAll(() => {
 });
 
 /** Spawn the bundle with `args`, collecting its standard error. */
-function run(args: string[], env: NodeJS.ProcessEnv = ENV): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [bundle, ...args], { env: { ...env, EOS_ROOT_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = ENV
+): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [bundle, ...args], {
+    env: { ...env, EOS_ROOT_DIR: dir },
+    stdio: ['ignore', 'ignore', 'pipe']
+  });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', chunk => (stderr += chunk));
@@ -141,9 +148,14 @@ it('exits with a non-zero code when it cannot listen', async () => {
 it('exits when its parent process goes away', async () => {
   const socket = path.join(dir, 'd.sock');
   // A shell starts the service, waits until it listens, prints its pid and exits.
-  const script = `"${process.execPath}" "${bundle}" --socket "${socket}" 2>/dev/null & pid=$!; ` +
+  const script =
+    `"${process.execPath}" "${bundle}" --socket "${socket}" 2>/dev/null & pid=$!; ` +
     `while [ ! -S "${socket}" ]; do sleep 0.05; done; echo $pid`;
-  const pid = Number(execFileSync('sh', ['-c', script], { env: { ...ENV, EOS_ROOT_DIR: dir } }).toString().trim());
+  const pid = Number(
+    execFileSync('sh', ['-c', script], { env: { ...ENV, EOS_ROOT_DIR: dir } })
+      .toString()
+      .trim()
+  );
   expect(pid).toBeGreaterThan(0);
   await until(() => !fs.existsSync(socket));
   expect(fs.existsSync(socket)).toBe(false);

@@ -3,7 +3,18 @@
  * a read-only place or at a root (refused before any S3 call).
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Running, S3, countingClient, deletePrefix, expectError, putObjects, startService, testClient, testConfig, uniqueName } from './harness';
+import {
+  Running,
+  S3,
+  countingClient,
+  deletePrefix,
+  expectError,
+  putObjects,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName
+} from './harness';
 
 const F = uniqueName('mkdir');
 const ORG = `shared/files/${F}/`;
@@ -41,7 +52,12 @@ it('creates a zero-byte marker and answers the folder entry', async () => {
   const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}new/` }));
   expect(head.ContentLength).toBe(0);
   const listed = await svc.get('/api/list', { uri: `e://org/${F}/` });
-  expect(listed.body.entries).toContainEqual({ kind: 'folder', name: 'new', uri: `e://org/${F}/new/`, access: 'readwrite' });
+  expect(listed.body.entries).toContainEqual({
+    kind: 'folder',
+    name: 'new',
+    uri: `e://org/${F}/new/`,
+    access: 'readwrite'
+  });
 });
 
 it('creates folders with odd names in the own space', async () => {

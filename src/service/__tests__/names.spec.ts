@@ -5,7 +5,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Running, S3, deletePrefix, listAll, putObjects, startService, testClient, uniqueName } from './harness';
 
-
 const N = uniqueName('names');
 const PREFIX = `shared/files/${N}/`;
 
@@ -86,7 +85,9 @@ it('walks an empty path segment (a//b)', async () => {
   const first = await svc.get('/api/list', { uri: `e://org/${N}/double/` });
   expect(first.body.entries).toEqual([{ kind: 'folder', name: '', uri: `e://org/${N}/double//`, access: 'readwrite' }]);
   const second = await svc.get('/api/list', { uri: `e://org/${N}/double//` });
-  expect(second.body.entries).toEqual([expect.objectContaining({ kind: 'object', name: 'slash.txt', uri: `e://org/${N}/double//slash.txt` })]);
+  expect(second.body.entries).toEqual([
+    expect.objectContaining({ kind: 'object', name: 'slash.txt', uri: `e://org/${N}/double//slash.txt` })
+  ]);
 });
 
 it.each([...NAMES, 'double//slash.txt'])('stats and presigns %j', async name => {

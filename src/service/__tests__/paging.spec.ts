@@ -4,7 +4,18 @@
  * and a folder, a folder marker among other keys.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { Running, S3, deletePrefix, expectError, listAll, putMany, putObjects, startService, testClient, uniqueName } from './harness';
+import {
+  Running,
+  S3,
+  deletePrefix,
+  expectError,
+  listAll,
+  putMany,
+  putObjects,
+  startService,
+  testClient,
+  uniqueName
+} from './harness';
 
 const F = uniqueName('paging');
 const ORG = `shared/files/${F}/`;
@@ -62,7 +73,9 @@ describe('a folder of 2,500 objects and 1,500 folders', () => {
     const reply = await listAllWith(`e://org/${F}/big/`, 400, 'obj-01');
     expect(reply.map(e => e.name)).toEqual(Array.from({ length: 1000 }, (_, i) => objectName(1000 + i)));
     const dirs = await listAllWith(`e://org/${F}/big/`, 1000, 'dir-0149');
-    expect(dirs.map(e => e.uri)).toEqual(Array.from({ length: 10 }, (_, i) => `e://org/${F}/big/${folderName(1490 + i)}/`));
+    expect(dirs.map(e => e.uri)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `e://org/${F}/big/${folderName(1490 + i)}/`)
+    );
   });
 });
 
@@ -81,7 +94,12 @@ describe('name prefixes', () => {
   });
 
   it("refuses a prefix containing '/'", async () => {
-    expectError(await svc.get('/api/list', { uri: `e://org/${F}/names/`, prefix: 'apricot/' }), 400, 'InvalidRequest', "'prefix'");
+    expectError(
+      await svc.get('/api/list', { uri: `e://org/${F}/names/`, prefix: 'apricot/' }),
+      400,
+      'InvalidRequest',
+      "'prefix'"
+    );
   });
 
   it('filters the namespaces too', async () => {

@@ -5,8 +5,18 @@
  * are asserted on as well as its content.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { Reply, Running, S3, deletePrefix, putObjects, startService, testClient, testConfig, uniqueName, expectError } from './harness';
-
+import {
+  Reply,
+  Running,
+  S3,
+  deletePrefix,
+  putObjects,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName,
+  expectError
+} from './harness';
 
 const F = uniqueName('presign');
 const ORG = `shared/files/${F}/`;
@@ -33,7 +43,14 @@ function sigv4(url: string) {
   const u = new URL(url);
   const p = u.searchParams;
   const date = p.get('X-Amz-Date')!;
-  const signedAt = Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8), +date.slice(9, 11), +date.slice(11, 13), +date.slice(13, 15));
+  const signedAt = Date.UTC(
+    +date.slice(0, 4),
+    +date.slice(4, 6) - 1,
+    +date.slice(6, 8),
+    +date.slice(9, 11),
+    +date.slice(11, 13),
+    +date.slice(13, 15)
+  );
   return {
     path: u.pathname,
     algorithm: p.get('X-Amz-Algorithm'),
@@ -91,7 +108,12 @@ describe('with temporary credentials', () => {
   async function presignExpiringIn(seconds: number): Promise<Reply> {
     const expiration = new Date(Date.now() + seconds * 1000);
     const temporary = testClient({
-      credentials: async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'session', expiration })
+      credentials: async () => ({
+        accessKeyId: 'testing',
+        secretAccessKey: 'testing',
+        sessionToken: 'session',
+        expiration
+      })
     });
     const temp = await startService(testConfig(), { s3Client: temporary });
     try {
@@ -147,5 +169,8 @@ it.each([
 it('answers an invalid URI with the CLI wording', async () => {
   const reply = await svc.post('/api/presign', { uri: 'e://nope/x' });
   expect(reply.status).toBe(400);
-  expect(reply.body).toEqual({ code: 'InvalidUri', message: "Invalid namespace 'nope'. Valid namespaces are: users, org, gencove" });
+  expect(reply.body).toEqual({
+    code: 'InvalidUri',
+    message: "Invalid namespace 'nope'. Valid namespaces are: users, org, gencove"
+  });
 });

@@ -23,7 +23,6 @@ import {
   uniqueName
 } from './harness';
 
-
 const F = uniqueName('stat');
 const ORG = `shared/files/${F}/`;
 
@@ -37,7 +36,12 @@ beforeAll(async () => {
     [`${ORG}implicit/inside.txt`]: 'x'
   });
   await client.send(
-    new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}data.json`, Body: '{"a":1}', ContentType: 'application/json' })
+    new PutObjectCommand({
+      Bucket: S3.orgBucket,
+      Key: `${ORG}data.json`,
+      Body: '{"a":1}',
+      ContentType: 'application/json'
+    })
   );
   await client.send(
     new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, Body: 'BAM', StorageClass: 'GLACIER' })
@@ -84,7 +88,12 @@ it.each([
 ])('describes the folder %s', async (uri, canonical) => {
   const reply = await stat(uri);
   expect(reply.status).toBe(200);
-  expect(reply.body).toEqual({ kind: 'folder', name: canonical.split('/').slice(-2)[0], uri: canonical, access: 'readwrite' });
+  expect(reply.body).toEqual({
+    kind: 'folder',
+    name: canonical.split('/').slice(-2)[0],
+    uri: canonical,
+    access: 'readwrite'
+  });
 });
 
 it.each([
@@ -145,7 +154,9 @@ describe('metadata', () => {
   });
 
   it('reports the restore status of an archived object', async () => {
-    await client.send(new RestoreObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, RestoreRequest: { Days: 1 } }));
+    await client.send(
+      new RestoreObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, RestoreRequest: { Days: 1 } })
+    );
     const reply = await stat(`e://org/${F}/cold.bam`);
     expect(reply.body.storageClass).toBe('GLACIER');
     expect(reply.body.restore).toMatch(/ongoing-request="(true|false)"/);
@@ -155,7 +166,9 @@ describe('metadata', () => {
     const bucket = uniqueName('eos-versioned');
     await createBucket(client, bucket);
     try {
-      await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      await client.send(
+        new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })
+      );
       const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'files/v.txt', Body: 'v1' }));
       const versioned = await startService(testConfig({ gencoveBucket: bucket }));
       try {

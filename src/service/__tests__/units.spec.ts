@@ -32,13 +32,21 @@ describe('planExpiry', () => {
 
   it.each([59, 0, -100])('refuses credentials expiring in %d s', left => {
     expect(() => planExpiry(3600, inSeconds(left), now)).toThrow(
-      expect.objectContaining({ code: 'NoCredentials', message: expect.stringContaining(`expire in ${Math.max(left, 0)} s`) })
+      expect.objectContaining({
+        code: 'NoCredentials',
+        message: expect.stringContaining(`expire in ${Math.max(left, 0)} s`)
+      })
     );
   });
 });
 
 describe('staticPage', () => {
-  const entries = ['a', 'b', 'c'].map(name => ({ kind: 'folder' as const, name, uri: `e://${name}`, access: 'read' as const }));
+  const entries = ['a', 'b', 'c'].map(name => ({
+    kind: 'folder' as const,
+    name,
+    uri: `e://${name}`,
+    access: 'read' as const
+  }));
 
   it('pages by offset', () => {
     expect(staticPage(entries, undefined, 2)).toEqual({ entries: entries.slice(0, 2), next: '2' });
@@ -66,9 +74,21 @@ describe('toEosError', () => {
     [s3Error('InvalidAccessKeyId', 403), 'NoCredentials', 'S3 rejected the AWS credentials (InvalidAccessKeyId)'],
     [s3Error('PermanentRedirect', 301), 'Upstream', 'set EOS_REGION'],
     [s3Error('SlowDown', 503, 'Please reduce your request rate'), 'Upstream', 'S3 failed on e://org/a.bam: SlowDown'],
-    [Object.assign(new Error('nope'), { name: 'CredentialsProviderError' }), 'NoCredentials', 'No AWS credentials found'],
-    [Object.assign(new Error('getaddrinfo ENOTFOUND s3.example'), { code: 'ENOTFOUND' }), 'Upstream', 'Cannot reach S3 at https://s3.example: ENOTFOUND'],
-    [new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 1.2.3.4:9'), 'Upstream', 'Cannot reach S3 at https://s3.example: ECONNREFUSED'],
+    [
+      Object.assign(new Error('nope'), { name: 'CredentialsProviderError' }),
+      'NoCredentials',
+      'No AWS credentials found'
+    ],
+    [
+      Object.assign(new Error('getaddrinfo ENOTFOUND s3.example'), { code: 'ENOTFOUND' }),
+      'Upstream',
+      'Cannot reach S3 at https://s3.example: ENOTFOUND'
+    ],
+    [
+      new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 1.2.3.4:9'),
+      'Upstream',
+      'Cannot reach S3 at https://s3.example: ECONNREFUSED'
+    ],
     [Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'Upstream', 'did not answer in time'],
     [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'Upstream', 'did not answer in time'],
     ['a string', 'Upstream', 'S3 failed on e://org/a.bam']
@@ -80,7 +100,9 @@ describe('toEosError', () => {
   });
 
   it('keeps S3 code and message in the details', () => {
-    expect(toEosError(s3Error('SlowDown', 503, 'Please reduce'), where).details).toBe('SlowDown (HTTP 503): Please reduce');
+    expect(toEosError(s3Error('SlowDown', 503, 'Please reduce'), where).details).toBe(
+      'SlowDown (HTTP 503): Please reduce'
+    );
   });
 
   it('passes EosErrors through', () => {
@@ -114,7 +136,10 @@ describe('a cursor S3 does not accept', () => {
       });
     }
   } as unknown as S3Client;
-  const ctx = makeContext({ userId: 'd3fcaf74-2152-4ed5-9834-9ecb1db4dd6c', orgId: 'c4b6da6d-8e1f-4c7a-9b2d-5a0e3f6c1d27' });
+  const ctx = makeContext({
+    userId: 'd3fcaf74-2152-4ed5-9834-9ecb1db4dd6c',
+    orgId: 'c4b6da6d-8e1f-4c7a-9b2d-5a0e3f6c1d27'
+  });
   const store = new EosStore(refusing, ctx, 'https://s3.example');
 
   it('is an invalid request, not an upstream failure', async () => {

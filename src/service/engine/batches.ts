@@ -22,6 +22,7 @@ export interface DoomedKey {
  * line feed in the answer, so a per-key error could not be matched to its
  * key). Such keys are deleted one by one with DeleteObject.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_XML = /[\x00-\x08\x0B\x0C\x0D\x0E-\x1F\uFFFE\uFFFF]/;
 
 /** Whether a key can be named in an XML request body. */
@@ -42,7 +43,12 @@ export interface BatchResult {
  *
  * @throws EosError when the request itself fails (per-key failures are in the result)
  */
-export async function deleteBatch(store: EosStore, bucket: string, keys: DoomedKey[], signal?: AbortSignal): Promise<BatchResult> {
+export async function deleteBatch(
+  store: EosStore,
+  bucket: string,
+  keys: DoomedKey[],
+  signal?: AbortSignal
+): Promise<BatchResult> {
   if (keys.length === 0) {
     return { deleted: [] };
   }

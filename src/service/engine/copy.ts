@@ -22,7 +22,17 @@ import { Deleter } from './batches';
 import { JobContext, Jobs } from './jobs';
 import { CopyTask, multipartCopy, partSizeFor, singleCopy } from './multipart';
 import { forEachConcurrent } from './pool';
-import { Item, Place, detailLines, placeOf, refuseChange, refuseListsOfRoots, resolveItem, unique, uriOfKey } from './targets';
+import {
+  Item,
+  Place,
+  detailLines,
+  placeOf,
+  refuseChange,
+  refuseListsOfRoots,
+  resolveItem,
+  unique,
+  uriOfKey
+} from './targets';
 
 /** How copies are made. */
 export interface CopyOptions {
@@ -67,7 +77,10 @@ export async function startCopy(
     } else {
       refuseListsOfRoots(source, 'copy');
       if (source.key === '') {
-        throw new EosError('InvalidRequest', `Cannot copy ${formatEosUri(source)}: it is a root; copy the folders in it`);
+        throw new EosError(
+          'InvalidRequest',
+          `Cannot copy ${formatEosUri(source)}: it is a root; copy the folders in it`
+        );
       }
     }
   }
@@ -121,7 +134,11 @@ function checkPairs(pairs: Pair[]): void {
       throw new EosError('InvalidRequest', `Cannot copy the folder ${source.uri} over ${target.uri}, which holds it`);
     }
     const holder = pairs.find(
-      p => p.source !== source && p.source.kind === 'folder' && p.source.bucket === source.bucket && source.key.startsWith(p.source.key)
+      p =>
+        p.source !== source &&
+        p.source.kind === 'folder' &&
+        p.source.bucket === source.bucket &&
+        source.key.startsWith(p.source.key)
     );
     if (holder) {
       throw new EosError('InvalidRequest', `${source.uri} is inside ${holder.source.uri}, which is copied too`);
@@ -155,7 +172,13 @@ async function refuseExisting(store: EosStore, pairs: Pair[], signal?: AbortSign
 }
 
 /** Whether an object is at `key`. */
-export async function objectExists(store: EosStore, bucket: string, key: string, uri: string, signal?: AbortSignal): Promise<boolean> {
+export async function objectExists(
+  store: EosStore,
+  bucket: string,
+  key: string,
+  uri: string,
+  signal?: AbortSignal
+): Promise<boolean> {
   try {
     await store.s3(
       { bucket, uri },
@@ -172,7 +195,12 @@ export async function objectExists(store: EosStore, bucket: string, key: string,
 }
 
 /** Every object to copy, streamed: a folder's objects are listed as the work proceeds. */
-async function* tasksOf(store: EosStore, pairs: Pair[], signal: AbortSignal, counted: (size: number) => void): AsyncGenerator<SourcedTask> {
+async function* tasksOf(
+  store: EosStore,
+  pairs: Pair[],
+  signal: AbortSignal,
+  counted: (size: number) => void
+): AsyncGenerator<SourcedTask> {
   for (const { source, target } of pairs) {
     if (source.kind === 'object') {
       counted(source.size);
@@ -189,7 +217,14 @@ async function* tasksOf(store: EosStore, pairs: Pair[], signal: AbortSignal, cou
 /** A copy of one object, and the source's URI (for a move's delete). */
 type SourcedTask = CopyTask & { srcUri: string };
 
-function task(source: Place, srcKey: string, size: number, etag: string | undefined, target: Place, dstKey: string): SourcedTask {
+function task(
+  source: Place,
+  srcKey: string,
+  size: number,
+  etag: string | undefined,
+  target: Place,
+  dstKey: string
+): SourcedTask {
   return {
     srcBucket: source.bucket,
     srcKey,

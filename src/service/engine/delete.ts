@@ -13,7 +13,12 @@ import { Item, refuseChange, resolveItem, unique, uriOfKey } from './targets';
  * places and roots before any S3 call; then a URI naming nothing (`NotFound`)
  * and a non-empty folder without `recursive` (`Conflict`).
  */
-export async function startDelete(store: EosStore, jobs: Jobs, request: DeleteRequest, signal?: AbortSignal): Promise<Job> {
+export async function startDelete(
+  store: EosStore,
+  jobs: Jobs,
+  request: DeleteRequest,
+  signal?: AbortSignal
+): Promise<Job> {
   const paths = unique(
     request.uris.map(u => store.locate(u)),
     p => JSON.stringify(p)
@@ -23,7 +28,10 @@ export async function startDelete(store: EosStore, jobs: Jobs, request: DeleteRe
   for (const path of paths) {
     const item = await resolveItem(store, path, signal);
     if (item.kind === 'folder' && !request.recursive && (await holdsAnything(store, item, signal))) {
-      throw new EosError('Conflict', `${item.uri} is not empty: delete it with its contents (recursive) or empty it first`);
+      throw new EosError(
+        'Conflict',
+        `${item.uri} is not empty: delete it with its contents (recursive) or empty it first`
+      );
     }
     items.push(item);
   }

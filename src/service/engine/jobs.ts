@@ -169,7 +169,9 @@ export class Jobs {
     if (err instanceof EosError) {
       return err.toJSON();
     }
-    this.log(`eos-service: internal error in job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.log(
+      `eos-service: internal error in job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
+    );
     return { code: 'Internal', message: 'Internal error in the EOS service; see the Jupyter server log' };
   }
 }

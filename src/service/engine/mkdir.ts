@@ -31,13 +31,22 @@ export async function mkdir(store: EosStore, uri: string, signal?: AbortSignal):
       { bucket: folder.bucket, uri: folder.uri },
       abortSignal =>
         store.client.send(
-          new PutObjectCommand({ Bucket: folder.bucket, Key: folder.key, Body: new Uint8Array(0), ContentLength: 0, IfNoneMatch: '*' }),
+          new PutObjectCommand({
+            Bucket: folder.bucket,
+            Key: folder.key,
+            Body: new Uint8Array(0),
+            ContentLength: 0,
+            IfNoneMatch: '*'
+          }),
           { abortSignal }
         ),
       { signal }
     );
   } catch (err) {
-    if (err instanceof EosError && /PreconditionFailed|HTTP 412|ConditionalRequestConflict|HTTP 409/.test(err.details ?? '')) {
+    if (
+      err instanceof EosError &&
+      /PreconditionFailed|HTTP 412|ConditionalRequestConflict|HTTP 409/.test(err.details ?? '')
+    ) {
       throw new EosError('Conflict', `${folder.uri} already exists`, err.details);
     }
     throw err;

@@ -71,7 +71,12 @@ export async function singleCopy(store: EosStore, task: CopyTask, signal: AbortS
  * Copy one object in parts of `partSize` (UploadPartCopy), keeping its
  * content headers and user metadata. The upload is aborted if anything fails.
  */
-export async function multipartCopy(store: EosStore, task: CopyTask, partSize: number, signal: AbortSignal): Promise<void> {
+export async function multipartCopy(
+  store: EosStore,
+  task: CopyTask,
+  partSize: number,
+  signal: AbortSignal
+): Promise<void> {
   const where = { bucket: task.dstBucket, uri: task.uri };
   const head = await store.s3(
     { bucket: task.srcBucket, uri: task.uri },
@@ -146,9 +151,12 @@ export async function multipartCopy(store: EosStore, task: CopyTask, partSize: n
     // Not under the job's signal: a cancelled job must still clean up.
     await store
       .s3(where, abortSignal =>
-        store.client.send(new AbortMultipartUploadCommand({ Bucket: task.dstBucket, Key: task.dstKey, UploadId: uploadId }), {
-          abortSignal
-        })
+        store.client.send(
+          new AbortMultipartUploadCommand({ Bucket: task.dstBucket, Key: task.dstKey, UploadId: uploadId }),
+          {
+            abortSignal
+          }
+        )
       )
       .catch(() => undefined);
     throw err;

@@ -2,14 +2,7 @@
  * What a URI names in S3 (an object or a folder), and the refusals every
  * operation makes before touching S3.
  */
-import {
-  EosError,
-  EosPath,
-  StatResponse,
-  assertWritable,
-  formatEosUri,
-  toS3
-} from '../../core';
+import { EosError, EosPath, StatResponse, assertWritable, formatEosUri, toS3 } from '../../core';
 import { EosStore } from '../store';
 
 /** An object or folder that exists, with its S3 location. */
@@ -47,7 +40,10 @@ export function placeOf(path: EosPath, store: EosStore): Place {
  */
 export function refuseListsOfRoots(path: EosPath, action: string): void {
   if (path.namespace === null || (path.namespace === 'users' && path.user === null)) {
-    throw new EosError('InvalidRequest', `Cannot ${action} ${formatEosUri(path)}: it lists namespaces or users, not files`);
+    throw new EosError(
+      'InvalidRequest',
+      `Cannot ${action} ${formatEosUri(path)}: it lists namespaces or users, not files`
+    );
   }
 }
 
