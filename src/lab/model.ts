@@ -14,7 +14,7 @@ import { reveal } from './reveal';
 import { SelectionState } from './selection';
 import { EosSettings, IEosSettings } from './settings';
 import { TreeStore } from './store';
-import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, makeRoots } from './tree';
+import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, makeRoots } from './tree';
 
 /**
  * The EOS tree: roots from `whoami`, lazily listed folders, selection.
@@ -27,7 +27,7 @@ export class EosBrowserModel {
     this._settings = options.settings ?? new EosSettings(options.pageSize ? { pageSize: options.pageSize } : {});
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this._store = new TreeStore({
-      label: entry => (entry.name === '' ? this._trans.__('(empty name)') : entry.name),
+      label: entry => (entry.name === '' ? this._trans.__('(empty name)') : displayName(entry.name)),
       changed: uri => this._emit({ type: 'node', uri })
     });
     this._store.expanded = new Set([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);

@@ -60,8 +60,25 @@ export class EosSettings {
     this._changed.emit(this._values);
   }
 
-  /** Follow a registry's settings: read them now and on every change. */
+  /**
+   * Change some values as the user's choice (a click on a column header):
+   * applied at once, and written to the settings it follows, so they last.
+   */
+  save(values: Partial<IEosSettings>): void {
+    this.update(values);
+    const registry = this._registry;
+    if (registry) {
+      for (const [key, value] of Object.entries(values)) {
+        registry
+          .set(key, value as never)
+          .catch(reason => console.warn(`jupyterlab-eos: could not save the setting ${key}`, reason));
+      }
+    }
+  }
+
+  /** Follow a registry's settings: read them now and on every change; `save` writes to them. */
   follow(settings: ISettingRegistry.ISettings): void {
+    this._registry = settings;
     const read = () => this.update(settings.composite as unknown as Partial<IEosSettings>);
     settings.changed.connect(read);
     read();
@@ -69,4 +86,5 @@ export class EosSettings {
 
   private _changed = new Signal<this, Readonly<IEosSettings>>(this);
   private _values: IEosSettings;
+  private _registry: ISettingRegistry.ISettings | null = null;
 }

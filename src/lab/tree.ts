@@ -258,3 +258,15 @@ export function makeRoots(namespaces: readonly NamespaceInfo[], trans: Translati
     return makeNode({ uri, name, kind: 'folder', access }, labels[uri] ?? uri, null, 1);
   });
 }
+
+/**
+ * A name as the tree shows it: control characters (a key may hold a line feed
+ * or a carriage return) become their visible Unicode control pictures, so a
+ * row stays one line and the character is not hidden. The URI keeps the key.
+ */
+export function displayName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+  return name.replace(/[\x00-\x1f\x7f]/g, c =>
+    c === '\x7f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))
+  );
+}

@@ -6,7 +6,7 @@ import { fileIcon, folderIcon, notebookIcon, spreadsheetIcon } from '@jupyterlab
 import { formatSize, itemTooltip } from '../components/format';
 import { errorTitle } from '../errors';
 import { iconFor, bamIcon, fastqIcon, vcfIcon } from '../icons';
-import { isArchived, makeComparer, makeNode, startsReadOnly, statusOf } from '../tree';
+import { displayName, isArchived, makeComparer, makeNode, startsReadOnly, statusOf } from '../tree';
 
 const trans = nullTranslator.load('jupyterlab_eos');
 
@@ -130,5 +130,19 @@ describe('iconFor', () => {
     expect(iconFor('object', 'analysis.ipynb')).toBe(notebookIcon);
     expect(iconFor('object', 'archive.gz')).toBe(fileIcon);
     expect(iconFor('object', 'README')).toBe(fileIcon);
+  });
+});
+
+describe('displayName', () => {
+  it('shows control characters as visible pictures, so a row stays one line', () => {
+    expect(displayName('lf\nx.txt')).toBe('lf\u240ax.txt');
+    expect(displayName('cr\rx.txt')).toBe('cr\u240dx.txt');
+    expect(displayName('tab\tx\x01\x7f')).toBe('tab\u2409x\u2401\u2421');
+  });
+
+  it('leaves every other name as it is', () => {
+    for (const name of ['  leading spaces.txt', 'emoji-\u{1F9EC}.txt', 'NFD-cafe\u0301.txt', '100% done.txt']) {
+      expect(displayName(name)).toBe(name);
+    }
   });
 });

@@ -27,7 +27,7 @@ export function ColumnHeader(props: IColumnHeaderProps): JSX.Element {
   const keys: SortKey[] = ['name', ...values.columns];
   const sort = (key: SortKey) => {
     const same = values.sortBy === key;
-    settings.update({
+    settings.save({
       sortBy: key,
       sortDirection: same && values.sortDirection === 'ascending' ? 'descending' : 'ascending'
     });

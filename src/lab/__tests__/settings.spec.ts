@@ -1,0 +1,54 @@
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { Signal } from '@lumino/signaling';
+
+import { DEFAULT_SETTINGS, EosSettings } from '../settings';
+
+/** A registry entry that stores what `set` writes and reports it back through `changed`. */
+function fakeRegistry(initial: Record<string, unknown>) {
+  const composite: Record<string, unknown> = { ...initial };
+  const changed = new Signal<unknown, void>({});
+  const writes: [string, unknown][] = [];
+  const settings = {
+    composite,
+    changed,
+    set: async (key: string, value: unknown) => {
+      writes.push([key, value]);
+      composite[key] = value;
+      changed.emit();
+    }
+  } as unknown as ISettingRegistry.ISettings;
+  return { settings, writes };
+}
+
+describe('EosSettings', () => {
+  it('starts from the defaults and follows the registry', () => {
+    const { settings } = fakeRegistry({ pageSize: 100 });
+    const eos = new EosSettings();
+    expect(eos.values).toEqual(DEFAULT_SETTINGS);
+    eos.follow(settings);
+    expect(eos.values.pageSize).toBe(100);
+  });
+
+  it('writes what the user chooses (a column sort) to the registry, so it lasts', async () => {
+    const { settings, writes } = fakeRegistry({});
+    const eos = new EosSettings();
+    eos.follow(settings);
+    const seen: string[] = [];
+    eos.changed.connect((_, values) => seen.push(`${values.sortBy} ${values.sortDirection}`));
+    eos.save({ sortBy: 'size', sortDirection: 'descending' });
+    expect(eos.values).toMatchObject({ sortBy: 'size', sortDirection: 'descending' });
+    await Promise.resolve();
+    expect(writes).toEqual([
+      ['sortBy', 'size'],
+      ['sortDirection', 'descending']
+    ]);
+    expect(seen[0]).toBe('size descending');
+    expect(eos.values).toMatchObject({ sortBy: 'size', sortDirection: 'descending' });
+  });
+
+  it('saves in memory only when it follows no registry', () => {
+    const eos = new EosSettings();
+    eos.save({ showHidden: true });
+    expect(eos.values.showHidden).toBe(true);
+  });
+});
