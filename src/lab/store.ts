@@ -5,7 +5,7 @@
  */
 import { Entry } from '../core';
 import type { IEosSettings } from './settings';
-import { IEosNode, IListing, isHidden, makeComparer, makeListing, makeNode } from './tree';
+import { IEosNode, IListing, isHidden, makeComparer, makeListing, makeNode, mergeSorted } from './tree';
 
 /** One collator for every name comparison: the user's locale, numeric ("file2" before "file10"). */
 const COLLATOR = new Intl.Collator(undefined, { numeric: true, sensitivity: 'variant' });
@@ -162,7 +162,12 @@ export class TreeStore {
           : { ...node, expanded: entry.kind === 'folder' && this.expanded.has(entry.uri) }
       );
     }
-    listing.sorted = null;
+    // A later page is merged into the order already derived (a page costs
+    // what it brings, not a new sort of the 100,000 names before it).
+    if (listing.sorted !== null) {
+      const byUri = (a: string, b: string) => this._compare(this.nodes.get(a)!, this.nodes.get(b)!);
+      listing.sorted = mergeSorted(listing.sorted, this.sort(added), byUri);
+    }
     return added;
   }
 

@@ -270,3 +270,35 @@ export function displayName(name: string): string {
     c === '\x7f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))
   );
 }
+
+/**
+ * Merge `extra` (sorted) into `base` (sorted) by `compare`: each extra item's
+ * place is found by binary search, so a page of m items costs m·log(n)
+ * comparisons and one copy, not a new sort of the whole folder. Equal items
+ * keep `base` first.
+ */
+export function mergeSorted<T>(base: readonly T[], extra: readonly T[], compare: (a: T, b: T) => number): T[] {
+  const out: T[] = new Array(base.length + extra.length);
+  let from = 0;
+  let o = 0;
+  for (const item of extra) {
+    let lo = from;
+    let hi = base.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(base[mid], item) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    while (from < lo) {
+      out[o++] = base[from++];
+    }
+    out[o++] = item;
+  }
+  while (from < base.length) {
+    out[o++] = base[from++];
+  }
+  return out;
+}

@@ -104,6 +104,16 @@ test.describe('EOS context menu', () => {
     await expect.poll(() => clipboardText(page)).toBe(`File(path_e="e://users/${s3Info().userId}/project-1/")`);
   });
 
+  test('Copy EOS URI on several selected items copies one per line, in tree order', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'notes.txt', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click({ modifiers: ['ControlOrMeta'] });
+    // right-clicking an item of the selection keeps the selection
+    await pick(page, tree, 'notes.txt', 'Copy EOS URI');
+    await expect.poll(() => clipboardText(page)).toBe('e://users/me/project-1/\ne://users/me/notes.txt');
+    await expect(tree.locator('[role="treeitem"][aria-selected="true"]')).toHaveCount(2);
+  });
+
   test('Copy Presigned URL gives a link that reads the object', async ({ page }) => {
     const tree = await openEos(page);
     await pick(page, tree, 'notes.txt', 'Copy Presigned URL');

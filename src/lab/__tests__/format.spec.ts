@@ -6,7 +6,7 @@ import { fileIcon, folderIcon, notebookIcon, spreadsheetIcon } from '@jupyterlab
 import { formatSize, itemTooltip } from '../components/format';
 import { errorTitle } from '../errors';
 import { iconFor, bamIcon, fastqIcon, vcfIcon } from '../icons';
-import { displayName, isArchived, makeComparer, makeNode, startsReadOnly, statusOf } from '../tree';
+import { displayName, isArchived, mergeSorted, makeComparer, makeNode, startsReadOnly, statusOf } from '../tree';
 
 const trans = nullTranslator.load('jupyterlab_eos');
 
@@ -144,5 +144,32 @@ describe('displayName', () => {
     for (const name of ['  leading spaces.txt', 'emoji-\u{1F9EC}.txt', 'NFD-cafe\u0301.txt', '100% done.txt']) {
       expect(displayName(name)).toBe(name);
     }
+  });
+});
+
+describe('mergeSorted', () => {
+  const numbers = (a: number, b: number) => a - b;
+
+  it('gives what a full sort gives, for random pages', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    let merged: number[] = [];
+    const all: number[] = [];
+    for (let page = 0; page < 20; page++) {
+      const extra = Array.from({ length: Math.floor(random() * 50) }, () => Math.floor(random() * 1000)).sort(numbers);
+      all.push(...extra);
+      merged = mergeSorted(merged, extra, numbers);
+      expect(merged).toEqual([...all].sort(numbers));
+    }
+  });
+
+  it('appends a page that sorts after everything, and keeps earlier equal items first', () => {
+    expect(mergeSorted([1, 2, 3], [4, 5], numbers)).toEqual([1, 2, 3, 4, 5]);
+    expect(mergeSorted([3, 4], [1, 2], numbers)).toEqual([1, 2, 3, 4]);
+    const byKey = (a: { k: number }, b: { k: number }) => a.k - b.k;
+    const old = { k: 1, from: 'base' };
+    const late = { k: 1, from: 'extra' };
+    expect(mergeSorted([old], [late], byKey)).toEqual([old, late]);
+    expect(mergeSorted([], [1], numbers)).toEqual([1]);
   });
 });
