@@ -29,7 +29,7 @@ namespace Formats {
     return (long ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
   }
   export function date(): Intl.DateTimeFormat {
-    return (short ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+    return (short ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' }));
   }
 }
 
