@@ -118,6 +118,31 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     }
   });
 
+  // Keep what the user looks at in place when rows arrive above it (a page
+  // merged above an item revealed deep in a folder): the anchor is the
+  // selected item when it is on screen, else the first row on screen, and the
+  // scroll offset follows it.
+  const anchor = React.useRef<{ rows: readonly IEosRow[]; key: string; index: number } | null>(null);
+  React.useLayoutEffect(() => {
+    const element = container.current;
+    const last = anchor.current;
+    if (element && last && last.rows !== rows && scroll.pending === null) {
+      const index = rows[last.index]?.key === last.key ? last.index : rows.findIndex(row => row.key === last.key);
+      if (index >= 0 && index !== last.index) {
+        element.scrollTop += (index - last.index) * ROW_HEIGHT;
+        // the rendered items are those of the old offset: the anchor stays
+        anchor.current = { rows, key: last.key, index };
+        return;
+      }
+    }
+    const from = element?.scrollTop ?? 0;
+    const to = from + (element?.clientHeight ?? 0);
+    const visible = items.filter(item => item.end > from && item.start < to);
+    const index = (visible.find(item => rows[item.index]?.key === selected) ?? visible[0])?.index ?? -1;
+    const row = rows[index];
+    anchor.current = row ? { rows, key: row.key, index } : null;
+  });
+
   // Scroll to what the path bar revealed, and focus it.
   React.useEffect(() => {
     const onChange = (_: EosBrowserModel, change: EosBrowserModel.IChange) => {
