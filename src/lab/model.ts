@@ -50,6 +50,11 @@ export class EosBrowserModel {
     return this._settings;
   }
 
+  /** Whether `whoami` or any listing is on its way. */
+  get busy(): boolean {
+    return this._initializing !== null || this._store.busy;
+  }
+
   /** The service's `whoami` answer; null until `initialize()` succeeds. */
   get whoami(): WhoAmIResponse | null {
     return this._whoami;

@@ -80,6 +80,11 @@ export class TreeStore {
     return true;
   }
 
+  /** Whether any listing request is on its way. */
+  get busy(): boolean {
+    return this._requests.size > 0;
+  }
+
   /** The request on its way for `uri`, if any. */
   pending(uri: string): Promise<void> | undefined {
     return this._requests.get(uri)?.promise;

@@ -220,9 +220,17 @@ test.describe('EOS tree', () => {
     const tree = await openEos(page);
     await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).click();
     await expect(tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true })).toBeVisible();
+    // JupyterLab saves the workspace (debounced) after the panel saves its state: wait for that save.
+    const saved = page.waitForRequest(request => {
+      if (request.method() !== 'PUT' || !request.url().includes('/api/workspaces')) {
+        return false;
+      }
+      const state = JSON.parse(request.postData() ?? '{}').data?.['jupyterlab-eos:browser'];
+      return typeof state?.scroll === 'number' && state.scroll > 2300;
+    });
     await tree.evaluate(el => el.scrollTo(0, 2400));
     await expect(tree.getByRole('treeitem', { name: 'chunk-00100.fastq.gz', exact: true })).toBeVisible();
-    await page.waitForTimeout(1000);
+    await saved;
 
     await page.reload();
     await page.waitForSelector('.jp-LabShell');

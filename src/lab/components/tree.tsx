@@ -66,6 +66,8 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   const [focused, setFocused] = React.useState<string | null>(null);
   const focusNext = React.useRef<string | null>(null);
   const scrollNext = React.useRef<string | null>(null);
+  const pinned = React.useRef<string | null>(null);
+  const unpin = React.useCallback(() => (pinned.current = null), []);
   // The folder whose page an activated Load more or Retry waits for, and how many children it showed.
   const awaiting = React.useRef<{ uri: string; shown: number } | null>(null);
   const typeahead = React.useRef({ text: '', time: 0 });
@@ -102,6 +104,7 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
       focusNext.current = row.key;
       // Rows the view has not rendered yet (a reveal) are scrolled to after the next render.
       scrollNext.current = row.key;
+      pinned.current = row.key;
       if (index < virtualizer.options.count) {
         virtualizer.scrollToIndex(index, { align: 'auto' });
       }
@@ -122,14 +125,29 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   // merged above an item revealed deep in a folder): the anchor is the
   // selected item when it is on screen, else the first row on screen, and the
   // scroll offset follows it.
+  // A row the keyboard or a reveal moved to is pinned until the user scrolls
+  // by hand: when rows arrive above it before the scroll to it has landed, the
+  // view still goes to it.
   const anchor = React.useRef<{ rows: readonly IEosRow[]; key: string; index: number } | null>(null);
   React.useLayoutEffect(() => {
     const element = container.current;
     const last = anchor.current;
+    const pin = pinned.current === null ? -1 : rows.findIndex(row => row.key === pinned.current);
+    if (element && last && last.rows !== rows && scroll.pending === null && pin >= 0 && last.key !== pinned.current) {
+      const top = pin * ROW_HEIGHT;
+      const offset = element.scrollTop;
+      if (top < offset || top + ROW_HEIGHT > offset + element.clientHeight) {
+        virtualizer.scrollToOffset(top < offset ? top : top + ROW_HEIGHT - element.clientHeight);
+        anchor.current = { rows, key: rows[pin].key, index: pin };
+        return;
+      }
+    }
     if (element && last && last.rows !== rows && scroll.pending === null) {
       const index = rows[last.index]?.key === last.key ? last.index : rows.findIndex(row => row.key === last.key);
       if (index >= 0 && index !== last.index) {
-        element.scrollTop += (index - last.index) * ROW_HEIGHT;
+        // Through the virtualizer: its scroll command replaces any still
+        // settling (a scroll to an index that now holds another row).
+        virtualizer.scrollToOffset(element.scrollTop + (index - last.index) * ROW_HEIGHT);
         // the rendered items are those of the old offset: the anchor stays
         anchor.current = { rows, key: last.key, index };
         return;
@@ -138,7 +156,12 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     const from = element?.scrollTop ?? 0;
     const to = from + (element?.clientHeight ?? 0);
     const visible = items.filter(item => item.end > from && item.start < to);
-    const index = (visible.find(item => rows[item.index]?.key === selected) ?? visible[0])?.index ?? -1;
+    const index =
+      (
+        visible.find(item => rows[item.index]?.key === pinned.current) ??
+        visible.find(item => rows[item.index]?.key === selected) ??
+        visible[0]
+      )?.index ?? -1;
     const row = rows[index];
     anchor.current = row ? { rows, key: row.key, index } : null;
   });
@@ -229,8 +252,12 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     if (pending === null || model.whoami === null) {
       return;
     }
-    const reachable = virtualizer.getTotalSize() - (container.current?.clientHeight ?? 0);
-    const settled = !rows.some(row => row.type === 'loading');
+    const element = container.current;
+    if (!element || element.clientHeight === 0) {
+      return; // not laid out yet (a sidebar still being restored): it cannot scroll
+    }
+    const reachable = virtualizer.getTotalSize() - element.clientHeight;
+    const settled = !model.busy && !rows.some(row => row.type === 'loading');
     if (reachable >= pending || settled) {
       scroll.pending = null;
       virtualizer.scrollToOffset(Math.max(0, Math.min(pending, reachable)));
@@ -347,6 +374,9 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
       onKeyDown={onKeyDown}
       onFocus={onFocus}
       onScroll={event => (scroll.offset = event.currentTarget.scrollTop)}
+      onWheel={unpin}
+      onTouchStart={unpin}
+      onPointerDown={unpin}
     >
       <div className="jp-EosBrowser-rows" role="none" style={{ height: virtualizer.getTotalSize() }}>
         {items.map(item => {
