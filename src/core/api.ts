@@ -37,7 +37,18 @@ export const Routes = {
   delete: 'api/delete',
   copy: 'api/copy',
   job: 'api/job',
-  cancelJob: 'api/job/cancel'
+  cancelJob: 'api/job/cancel',
+  jobs: 'api/jobs',
+  answerJob: 'api/job/answer',
+  retryJob: 'api/job/retry',
+  clearJobs: 'api/jobs/clear',
+  transfer: 'api/transfer',
+  syncPlan: 'api/sync/plan',
+  sync: 'api/sync',
+  uploads: 'api/uploads',
+  uploadPart: 'api/uploads/part',
+  completeUpload: 'api/uploads/complete',
+  abortUpload: 'api/uploads/abort'
 } as const satisfies Record<string, RouteName>;
 
 export interface NamespaceInfo {
@@ -184,8 +195,15 @@ export interface DeleteRequest {
   recursive?: boolean;
 }
 
-/** What to do when a target already exists. */
-export type ConflictPolicy = 'fail' | 'overwrite' | 'skip';
+/**
+ * What to do when a target already exists: `fail` refuses the whole request
+ * up front (`Conflict`); `ask` puts a question on the job and waits for
+ * `api/job/answer` (that item waits, the others go on); `keep-both` writes
+ * beside it under a free name (`name (1).ext`).
+ */
+export type ConflictPolicy = 'fail' | 'ask' | 'overwrite' | 'skip' | 'keep-both';
+/** An answer to a conflict question. */
+export type ConflictChoice = 'overwrite' | 'skip' | 'keep-both';
 
 /**
  * `POST api/copy {sources, destination, move}`: a server-side copy or move, as a job.
@@ -203,8 +221,34 @@ export interface CopyRequest {
   conflict?: ConflictPolicy;
 }
 
-export type JobKind = 'delete' | 'copy' | 'move';
-export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+/**
+ * `upload`: server disk -> EOS; `download`: EOS -> server disk; `sync`: either
+ * way, by size and modification time; `computer-upload`: files from the
+ * user's computer, sent in parts through `api/uploads`.
+ */
+export type JobKind = 'delete' | 'copy' | 'move' | 'upload' | 'download' | 'sync' | 'computer-upload';
+/** `interrupted`: the service stopped while it ran (found so in the journal at start-up); retryable. */
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/** A target that exists, waiting for the user's choice. */
+export interface ConflictQuestion {
+  /** Pass back to `api/job/answer`. */
+  id: string;
+  /** What would be written over: an `e://` URI or a local path relative to the Jupyter root. */
+  target: string;
+  /** What would be written there. */
+  source: string;
+  sourceSize?: number;
+  targetSize?: number;
+  /** ISO 8601. */
+  sourceModified?: string;
+  targetModified?: string;
+}
+/** One item that failed while the job went on. */
+export interface JobFailure {
+  /** The item: an `e://` URI or a local path relative to the Jupyter root. */
+  item: string;
+  error: ApiError;
+}
 
 /** A long-running operation in the service; poll `api/job` for its progress. */
 export interface Job {
@@ -224,6 +268,21 @@ export interface Job {
   finished?: string;
   /** Why a `failed` job failed. */
   error?: ApiError;
+  /** Bytes per second over the last few seconds (running jobs). */
+  rate?: number;
+  /** Seconds left at that rate, once the byte total is known. */
+  eta?: number;
+  /** The item being worked on (the last one started). */
+  current?: string;
+  /** The first conflict waiting for an answer; `questions` says how many wait. */
+  question?: ConflictQuestion;
+  questions?: number;
+  /** Items that failed (at most the first 100); the job fails when any did. */
+  failures?: JobFailure[];
+  /** Whether `api/job/retry` can run it again (failed, cancelled and interrupted jobs). */
+  retryable?: boolean;
+  /** The id of the job a retry started. */
+  retriedAs?: string;
 }
 
 /** `GET api/job?id=&wait=`: with `wait` (ms), answer when the job ends or the wait runs out. */
@@ -236,6 +295,126 @@ export interface JobQuery {
 export interface CancelJobRequest {
   id: string;
 }
+
+/** `GET api/jobs`: every job the service knows, oldest first (also after a restart: the journal). */
+export interface JobsResponse {
+  jobs: Job[];
+}
+/** `POST api/job/answer`: the user's choice for a conflict question. */
+export interface AnswerJobRequest {
+  id: string;
+  question: string;
+  choice: ConflictChoice;
+  /** Use the same choice for every later conflict of this job. */
+  applyToAll?: boolean;
+}
+/** `POST api/job/retry {id}`: run a failed, cancelled or interrupted job again; answers the new job. */
+export interface RetryJobRequest {
+  id: string;
+}
+/** `POST api/jobs/clear {ids?}`: forget finished jobs (all finished ones without `ids`). */
+export interface ClearJobsRequest {
+  ids?: string[];
+}
+/**
+ * `POST api/transfer`: move bytes between the server's disk and EOS, as a job.
+ *
+ * Local paths are relative to the Jupyter root as JupyterLab's file browser
+ * gives them (`data/a.bam`; `''` is the root); `..`, absolute paths and
+ * symbolic links that lead out of the root are refused (`OutsideRoot`).
+ * - `upload`: `sources` are local files or folders, `destination` an `e://` folder (ending in `/`).
+ * - `download`: `sources` are `e://` objects or folders, `destination` a local folder.
+ * Each source lands in the destination under its own name; folders recurse.
+ */
+export interface TransferRequest {
+  kind: 'upload' | 'download';
+  sources: string[];
+  destination: string;
+  /** Default `ask`. */
+  conflict?: ConflictPolicy;
+}
+/** `POST api/sync/plan` and `POST api/sync`: make `destination` hold what `source` holds. */
+export interface SyncRequest {
+  /** A local folder (relative to the root) and an `e://` folder, either way round. */
+  source: string;
+  destination: string;
+  /** Delete what the destination has and the source does not. Default false. */
+  delete?: boolean;
+  /** Glob patterns (`*.tmp`, `cache/**`) matched against paths relative to the source. */
+  exclude?: string[];
+}
+/** Why an item is copied by a sync. */
+export type SyncReason = 'new' | 'size' | 'modified';
+/** What a sync would do, computed without changing anything. */
+export interface SyncPlan {
+  source: string;
+  destination: string;
+  copy: { path: string; size: number; reason: SyncReason }[];
+  delete: { path: string; size: number }[];
+  /** Items the same on both sides. */
+  unchanged: number;
+  /** Bytes to copy. */
+  bytes: number;
+  /** The lists hold at most 1,000 entries each; the counts are exact. */
+  copyCount: number;
+  deleteCount: number;
+}
+/** One file of a computer upload. */
+export interface UploadFile {
+  /** The object's `e://` URI. */
+  destination: string;
+  size: number;
+  /** ISO 8601: the file's modification time, kept in the object's metadata. */
+  modified?: string;
+}
+/**
+ * `POST api/uploads`: start uploading files from the user's computer. One job
+ * for all of them; one multipart upload per file, created when its first part
+ * arrives. With `conflict: 'fail'` (the default) existing targets are refused
+ * with `Conflict`, listing them in `details`, before anything is written.
+ */
+export interface CreateUploadsRequest {
+  files: UploadFile[];
+  conflict?: 'fail' | 'overwrite' | 'skip' | 'keep-both';
+}
+export interface CreateUploadsResponse {
+  job: Job;
+  /** Bytes per part (8..64 MiB, fewer than 10,000 parts for the largest file); the last part may be shorter. */
+  partSize: number;
+  /** One per file, in order: its upload id (null when skipped) and the URI it will have. */
+  uploads: { id: string | null; destination: string }[];
+}
+/**
+ * `PUT api/uploads/part?id=&n=` with the part's raw bytes (`n` from 1); parts
+ * may arrive in any order and several at once. An upload that receives
+ * nothing for `UPLOAD_IDLE_MS` is aborted by the service.
+ */
+export interface UploadPartQuery {
+  id: string;
+  n: number;
+}
+export interface UploadPartResponse {
+  n: number;
+  /** Bytes of this upload received so far. */
+  received: number;
+}
+/** `POST api/uploads/complete {id}`: all parts sent; answers the job. */
+export interface UploadIdRequest {
+  id: string;
+}
+/** An upload that receives no part for this long is aborted (its multipart upload too). */
+export const UPLOAD_IDLE_MS = 10 * 60 * 1000;
+/** The smallest and largest part of a computer upload. */
+export const MIN_UPLOAD_PART = 8 * 1024 * 1024;
+export const MAX_UPLOAD_PART = 64 * 1024 * 1024;
+/**
+ * `GET api/events` (not in the table: a `text/event-stream`). On connect one
+ * `jobs` event with `JobsResponse`; then a `job` event with the `Job` each
+ * time one starts, changes state, asks, or (at most every 500 ms) progresses;
+ * a `forget` event `{ids}` when jobs are cleared. A comment line every 15 s
+ * keeps the stream alive.
+ */
+export const EVENTS_ROUTE = 'api/events';
 
 /** Every route: its method, its query (GET) or JSON body (POST), and its response. */
 export interface ApiRoutes {
@@ -250,17 +429,33 @@ export interface ApiRoutes {
   'api/copy': { method: 'POST'; body: CopyRequest; response: Job };
   'api/job': { method: 'GET'; query: JobQuery; response: Job };
   'api/job/cancel': { method: 'POST'; body: CancelJobRequest; response: Job };
+  'api/jobs': { method: 'GET'; query: Record<string, never>; response: JobsResponse };
+  'api/job/answer': { method: 'POST'; body: AnswerJobRequest; response: Job };
+  'api/job/retry': { method: 'POST'; body: RetryJobRequest; response: Job };
+  'api/jobs/clear': { method: 'POST'; body: ClearJobsRequest; response: JobsResponse };
+  'api/transfer': { method: 'POST'; body: TransferRequest; response: Job };
+  'api/sync/plan': { method: 'POST'; body: SyncRequest; response: SyncPlan };
+  'api/sync': { method: 'POST'; body: SyncRequest; response: Job };
+  'api/uploads': { method: 'POST'; body: CreateUploadsRequest; response: CreateUploadsResponse };
+  /** The body is the part's raw bytes (`application/octet-stream`), never JSON or base64. */
+  'api/uploads/part': { method: 'PUT'; query: UploadPartQuery; raw: true; response: UploadPartResponse };
+  'api/uploads/complete': { method: 'POST'; body: UploadIdRequest; response: Job };
+  'api/uploads/abort': { method: 'POST'; body: UploadIdRequest; response: Job };
 }
 
 /** A route path. */
 export type RouteName = keyof ApiRoutes;
 /** The HTTP method of a route. */
 export type RouteMethod<R extends RouteName> = ApiRoutes[R]['method'];
-/** What a route takes: `{query}` for GET routes, `{body}` for POST routes. */
-export type RouteInput<R extends RouteName> = ApiRoutes[R] extends { query: infer Q }
-  ? { query: Q; body?: never }
-  : ApiRoutes[R] extends { body: infer B }
-    ? { body: B; query?: never }
-    : never;
+/** The raw body of a `raw` route: bytes as the browser (a `Blob`, e.g. `file.slice()`) or Node holds them. */
+export type RawBody = ArrayBuffer | ArrayBufferView | { readonly size: number; readonly type: string };
+/** What a route takes: `{query}` for GET routes, `{body}` for POST routes, `{query, body}` for raw ones. */
+export type RouteInput<R extends RouteName> = ApiRoutes[R] extends { query: infer Q; raw: true }
+  ? { query: Q; body: RawBody }
+  : ApiRoutes[R] extends { query: infer Q }
+    ? { query: Q; body?: never }
+    : ApiRoutes[R] extends { body: infer B }
+      ? { body: B; query?: never }
+      : never;
 /** What a route answers. */
 export type RouteResponse<R extends RouteName> = ApiRoutes[R]['response'];

@@ -44,7 +44,18 @@ const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   [Routes.delete]: 'POST',
   [Routes.copy]: 'POST',
   [Routes.job]: 'GET',
-  [Routes.cancelJob]: 'POST'
+  [Routes.cancelJob]: 'POST',
+  [Routes.jobs]: 'GET',
+  [Routes.answerJob]: 'POST',
+  [Routes.retryJob]: 'POST',
+  [Routes.clearJobs]: 'POST',
+  [Routes.transfer]: 'POST',
+  [Routes.syncPlan]: 'POST',
+  [Routes.sync]: 'POST',
+  [Routes.uploads]: 'POST',
+  [Routes.uploadPart]: 'PUT',
+  [Routes.completeUpload]: 'POST',
+  [Routes.abortUpload]: 'POST'
 };
 
 /**
@@ -111,7 +122,11 @@ export async function requestAPI<R extends RouteName>(
   // 'no-cache' (always revalidate) rather than the settings' 'no-store',
   // which makes makeRequest append a bare `&<timestamp>` cache buster.
   const init: RequestInit = { method: METHODS[route], cache: 'no-cache', signal: options.signal };
-  if (options.body !== undefined) {
+  if (options.body !== undefined && init.method === 'PUT') {
+    // A raw route: the bytes as they are (a Blob slice is read by the browser, not by us).
+    init.body = options.body as BodyInit;
+    init.headers = { 'Content-Type': 'application/octet-stream' };
+  } else if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);
     init.headers = { 'Content-Type': 'application/json' };
   }

@@ -3,7 +3,17 @@
  * to answer that route's response. Handlers validate, then call the store or
  * the engine; they hold no S3 logic.
  */
-import { ApiRoutes, MAX_JOB_WAIT_MS, MAX_LIST_LIMIT, RouteMethod, RouteName, RouteResponse, Routes } from '../core';
+import type * as http from 'node:http';
+import {
+  ApiRoutes,
+  EosError,
+  MAX_JOB_WAIT_MS,
+  MAX_LIST_LIMIT,
+  RouteMethod,
+  RouteName,
+  RouteResponse,
+  Routes
+} from '../core';
 import { ServiceConfig } from './config';
 import { diskUsage } from './disk';
 import { Engine } from './engine';
@@ -25,11 +35,17 @@ import {
 import { EosStore } from './store';
 import { SERVICE_NAME, VERSION } from './version';
 
-/** What a handler gets: the raw query, the parsed JSON body, and a signal fired when the client goes away. */
+/**
+ * What a handler gets: the raw query, the parsed JSON body (POST), the
+ * request itself to stream a raw body from (PUT), and a signal fired when
+ * the client goes away.
+ */
 export interface Input {
   query: URLSearchParams;
   body: unknown;
   signal: AbortSignal;
+  /** The request, unread: only raw (PUT) routes read it. */
+  request?: http.IncomingMessage;
 }
 
 /** A handler of route `R`: it must answer that route's response type. */
@@ -39,7 +55,11 @@ export type Handler<R extends RouteName> = (input: Input) => Promise<RouteRespon
 export type RouteTable = { [R in RouteName]: { method: RouteMethod<R>; handle: Handler<R> } };
 
 /** A path's handlers by method, as the server dispatches them. */
-export type Route = { GET?: (input: Input) => Promise<unknown>; POST?: (input: Input) => Promise<unknown> };
+export type Route = {
+  GET?: (input: Input) => Promise<unknown>;
+  POST?: (input: Input) => Promise<unknown>;
+  PUT?: (input: Input) => Promise<unknown>;
+};
 
 /** What the routes are built from. */
 export interface RouteDeps {
@@ -48,6 +68,11 @@ export interface RouteDeps {
   needStore: () => EosStore;
   /** The engine, or `NotConfigured`. */
   needEngine: () => Engine;
+}
+
+/** A route whose step has not landed yet. */
+async function notYet(): Promise<never> {
+  throw new EosError('Internal', 'This route is not available in this version of the EOS service');
 }
 
 /** The route table, typed by `ApiRoutes`. */
@@ -117,7 +142,19 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/job/cancel': {
       method: 'POST',
       handle: async ({ body }) => needEngine().jobs.cancel(validate(CancelJobBody, body).id)
-    }
+    },
+    // Issue 6, landing in steps: each route below answers `Internal` until its step lands.
+    'api/jobs': { method: 'GET', handle: notYet },
+    'api/job/answer': { method: 'POST', handle: notYet },
+    'api/job/retry': { method: 'POST', handle: notYet },
+    'api/jobs/clear': { method: 'POST', handle: notYet },
+    'api/transfer': { method: 'POST', handle: notYet },
+    'api/sync/plan': { method: 'POST', handle: notYet },
+    'api/sync': { method: 'POST', handle: notYet },
+    'api/uploads': { method: 'POST', handle: notYet },
+    'api/uploads/part': { method: 'PUT', handle: notYet },
+    'api/uploads/complete': { method: 'POST', handle: notYet },
+    'api/uploads/abort': { method: 'POST', handle: notYet }
   };
 }
 

@@ -10,7 +10,7 @@ import { EosError } from '../core';
 import { ServiceConfig } from './config';
 import { Engine, EngineOptions } from './engine';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
-import { Route, routeMap } from './routes';
+import { Input, Route, routeMap } from './routes';
 import { createS3Client, endpointLabel } from './s3client';
 import { checkRequest } from './security';
 import { EosStore } from './store';
@@ -82,14 +82,18 @@ async function handle(
     }
     log(`eos-service: ${req.method} ${loggable(target.path)} ${status} ${ms}ms`);
   });
+  const route = routes.get(target.path);
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (method === 'PUT' && route?.PUT) {
+    await handleRaw(route.PUT, target.query, req, res, gone.signal, log);
+    return;
+  }
   try {
     const raw = await readBody(req);
     checkRequest(req);
-    const route = routes.get(target.path);
     if (route === undefined) {
       throw new EosError('NotFound', `No such route: ${loggable(target.path)}`);
     }
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
     const handler = method === 'GET' || method === 'POST' ? route[method] : undefined;
     if (handler === undefined) {
       const allow = Object.keys(route).join(', ');
@@ -103,6 +107,41 @@ async function handle(
   } catch (err) {
     fail(res, err, log);
   }
+}
+
+/**
+ * Answer a raw (PUT) route: the handler streams the body itself. Whatever it
+ * leaves unread is drained before an error is answered (the proxy must finish
+ * writing the body, or our answer becomes its 500).
+ */
+async function handleRaw(
+  handler: (input: Input) => Promise<unknown>,
+  query: URLSearchParams,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  signal: AbortSignal,
+  log: (line: string) => void
+): Promise<void> {
+  try {
+    checkRequest(req);
+    sendJson(res, 200, await handler({ query, body: undefined, signal, request: req }));
+  } catch (err) {
+    await drain(req);
+    fail(res, err, log);
+  }
+}
+
+/** Read and discard what is left of a request body. */
+function drain(req: http.IncomingMessage): Promise<void> {
+  if (req.readableEnded || req.destroyed) {
+    return Promise.resolve();
+  }
+  return new Promise(resolve => {
+    req.on('end', resolve);
+    req.on('close', resolve);
+    req.on('error', () => resolve());
+    req.resume();
+  });
 }
 
 /** Answer an error; anything that is not an `EosError` is a bug, logged with its stack. */
