@@ -46,7 +46,7 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return store;
   };
 
-  const engine = store ? new Engine(store, { log, ...options.engine }) : null;
+  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, ...options.engine }) : null;
   const needEngine = (): Engine => {
     needStore();
     return engine!;
