@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -42,12 +43,12 @@ export function localTree(dir: string): string[] {
 }
 
 /** Start a transfer through the service and wait for its job to end. */
-export async function transfer(svc: Running, body: unknown): Promise<any> {
+export async function transfer(svc: Running, body: unknown, ms = 60000): Promise<any> {
   const started = await svc.post('/api/transfer', body);
   if (started.status !== 200) {
     throw new Error(`transfer answered ${started.status}: ${started.raw}`);
   }
-  return waitJob(svc, started.body.id);
+  return waitJob(svc, started.body.id, ms);
 }
 
 /** Poll a job until `check` holds on its record. */
@@ -63,4 +64,54 @@ export async function jobWhen(svc: Running, id: string, check: (job: any) => boo
     }
     await delay(10);
   }
+}
+
+/** A TCP proxy in front of moto that can be stopped (S3 unreachable) and started again on its port. */
+export interface Outage {
+  /** The endpoint URL that goes through the proxy. */
+  url: string;
+  /** Refuse new connections and cut the open ones. */
+  stop(): Promise<void>;
+  /** Accept connections again, on the same port. */
+  start(): Promise<void>;
+}
+
+/** Start a proxy to `endpoint` (moto) on a free loopback port. */
+export async function outageProxy(endpoint: string): Promise<Outage> {
+  const target = new URL(endpoint);
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+  const listen = async () => {
+    if (server?.listening) {
+      return;
+    }
+    const s = net.createServer(inbound => {
+      const outbound = net.connect(Number(target.port), target.hostname);
+      for (const socket of [inbound, outbound]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', resolve);
+    });
+    server = s;
+    port = (s.address() as net.AddressInfo).port;
+  };
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const closed = new Promise<void>(resolve => server!.close(() => resolve()));
+      for (const s of sockets) {
+        s.destroy();
+      }
+      await closed;
+    },
+    start: listen
+  };
 }

@@ -9,6 +9,7 @@ import { GetObjectCommand, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EosError } from '../../core';
+import { toEosError } from '../s3errors';
 import { EosStore } from '../store';
 import { localError, numberedName, partialPath } from './local';
 import { forEachConcurrent } from './pool';
@@ -55,18 +56,21 @@ export async function getFile(
     const write = async (out: GetObjectCommandOutput, start: number, length: number) => {
       first ??= out;
       let pos = start;
-      for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
-        if (pos + chunk.length > start + length) {
-          throw new EosError('Upstream', `S3 sent more bytes than asked for ${task.uri}`);
+      try {
+        for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+          if (pos + chunk.length > start + length) {
+            throw new EosError('Upstream', `S3 sent more bytes than asked for ${task.uri}`);
+          }
+          await fh.write(chunk, 0, chunk.length, pos).catch(err => {
+            throw localError(err, task.shown);
+          });
+          pos += chunk.length;
+          written += chunk.length;
+          onBytes(chunk.length);
         }
-        try {
-          await fh.write(chunk, 0, chunk.length, pos);
-        } catch (err) {
-          throw localError(err, task.shown);
-        }
-        pos += chunk.length;
-        written += chunk.length;
-        onBytes(chunk.length);
+      } catch (err) {
+        // The body broke off (connection lost): an S3 failure, not a bug.
+        throw toEosError(err, { bucket: task.bucket, uri: task.uri, endpoint: store.endpoint });
       }
       if (pos !== start + length) {
         throw new EosError('Upstream', `S3 sent ${pos - start} of ${length} bytes of ${task.uri}`);
