@@ -29,6 +29,7 @@ import {
   NoQuery,
   PresignBody,
   StatQuery,
+  SyncBody,
   TransferBody,
   validate,
   validateQuery
@@ -153,8 +154,14 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().transfer(validate(TransferBody, body), signal)
     },
-    'api/sync/plan': { method: 'POST', handle: notYet },
-    'api/sync': { method: 'POST', handle: notYet },
+    'api/sync/plan': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().syncPlan(validate(SyncBody, body), signal)
+    },
+    'api/sync': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().sync(validate(SyncBody, body), signal)
+    },
     'api/uploads': { method: 'POST', handle: notYet },
     'api/uploads/part': { method: 'PUT', handle: notYet },
     'api/uploads/complete': { method: 'POST', handle: notYet },

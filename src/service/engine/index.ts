@@ -11,6 +11,8 @@ import {
   Job,
   JobKind,
   MAX_SINGLE_COPY,
+  SyncPlan,
+  SyncRequest,
   TransferRequest
 } from '../../core';
 import { EosStore } from '../store';
@@ -22,6 +24,8 @@ import { Jobs, MAX_FINISHED_JOBS } from './jobs';
 import { mkdir } from './mkdir';
 import { DEFAULT_TRANSFER_OPTIONS, TransferOptions } from './transfer';
 import { startUpload } from './upload';
+import { startSync } from './sync';
+import { planSync, syncSides } from './syncplan';
 
 export { Jobs } from './jobs';
 export type { JobContext, JobInit } from './jobs';
@@ -101,6 +105,17 @@ export class Engine {
     return startDownload(this.store, this.jobs, request, options, rerun, signal);
   }
 
+  /** What a sync would copy and delete, computed without changing anything. */
+  async syncPlan(request: SyncRequest, signal?: AbortSignal): Promise<SyncPlan> {
+    const sides = await syncSides(this.store, this.options.rootDir, request);
+    return (await planSync(this.store, this.options.rootDir, sides, request, signal)).plan;
+  }
+
+  /** Check a sync, then run it (its plan computed afresh) as one job. */
+  sync(request: SyncRequest, signal?: AbortSignal): Promise<Job> {
+    return startSync(this.store, this.jobs, request, this.options, () => this.sync(request), signal);
+  }
+
   /**
    * Start a job's request again (retry, also after a restart from the
    * journal's `request`).
@@ -112,6 +127,8 @@ export class Engine {
       case 'upload':
       case 'download':
         return this.transfer(request as TransferRequest);
+      case 'sync':
+        return this.sync(request as SyncRequest);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }
