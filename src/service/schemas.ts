@@ -89,13 +89,19 @@ export const DeleteBody = z.strictObject(
   bodyObject
 ) satisfies z.ZodType<Body<'api/delete'>, unknown>;
 
+/** What to do with targets that exist. */
+const conflictPolicy = z.enum(
+  ['fail', 'ask', 'overwrite', 'skip', 'keep-both'],
+  required("'fail', 'ask', 'overwrite', 'skip' or 'keep-both'")
+);
+
 /** `POST api/copy {sources, destination, move?, conflict?}` */
 export const CopyBody = z.strictObject(
   {
     sources: uris,
     destination: uri,
     move: z.boolean(required('true or false')).optional(),
-    conflict: z.enum(['fail', 'overwrite', 'skip'], required("'fail', 'overwrite' or 'skip'")).optional()
+    conflict: conflictPolicy.optional()
   },
   bodyObject
 ) satisfies z.ZodType<Body<'api/copy'>, unknown>;
@@ -108,10 +114,6 @@ export const CancelJobBody = z.strictObject(
 
 /** A local path relative to the Jupyter root (`''` is the root). */
 const localPath = z.string(required('a string')).max(MAX_URI_LENGTH, 'is too long');
-const conflictPolicy = z.enum(
-  ['fail', 'ask', 'overwrite', 'skip', 'keep-both'],
-  required("'fail', 'ask', 'overwrite', 'skip' or 'keep-both'")
-);
 
 /** `POST api/transfer {kind, sources, destination, conflict?}`: local paths or URIs, by kind. */
 export const TransferBody = z.strictObject(

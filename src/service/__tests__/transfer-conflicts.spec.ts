@@ -195,3 +195,40 @@ describe('download onto existing files', () => {
     expect(localTree(dir())).toEqual(['a.txt', 'b.txt']);
   });
 });
+
+describe('server-side copy onto existing objects', () => {
+  const text = async (key: string) => (await objectBytes(client, S3.orgBucket, `${ORG}cp/${key}`)).toString();
+
+  beforeEach(async () => {
+    await deletePrefix(client, S3.orgBucket, `${ORG}cp/`);
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}cpsrc/a.txt`]: 'source alpha',
+      [`${ORG}cp/a.txt`]: 'target alpha'
+    });
+  });
+
+  it('keep-both: copies beside the target as name (1).ext', async () => {
+    const started = await svc.post('/api/copy', {
+      sources: [`e://org/${F}/cpsrc/a.txt`],
+      destination: `e://org/${F}/cp/`,
+      conflict: 'keep-both'
+    });
+    expect(started.status).toBe(200);
+    expect((await jobWhen(svc, started.body.id, () => false)).state).toBe('done');
+    expect(await text('a.txt')).toBe('target alpha');
+    expect(await text('a (1).txt')).toBe('source alpha');
+  });
+
+  it('ask: the copy waits for the answer', async () => {
+    const started = await svc.post('/api/copy', {
+      sources: [`e://org/${F}/cpsrc/a.txt`],
+      destination: `e://org/${F}/cp/`,
+      conflict: 'ask'
+    });
+    const asked = await jobWhen(svc, started.body.id, job => job.question !== undefined);
+    expect(asked.question).toMatchObject({ target: `e://org/${F}/cp/a.txt`, source: `e://org/${F}/cpsrc/a.txt` });
+    await answer(started.body.id, asked.question.id, 'overwrite');
+    expect((await jobWhen(svc, started.body.id, () => false)).state).toBe('done');
+    expect(await text('a.txt')).toBe('source alpha');
+  });
+});

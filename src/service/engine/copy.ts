@@ -22,6 +22,7 @@ import { Deleter } from './batches';
 import { JobContext, Jobs } from './jobs';
 import { CopyTask, multipartCopy, partSizeFor, singleCopy } from './multipart';
 import { forEachConcurrent } from './pool';
+import { decideObject } from './s3targets';
 import {
   Item,
   Place,
@@ -215,7 +216,7 @@ async function* tasksOf(
 }
 
 /** A copy of one object, and the source's URI (for a move's delete). */
-type SourcedTask = CopyTask & { srcUri: string };
+type SourcedTask = CopyTask & { srcUri: string; target: Place };
 
 function task(
   source: Place,
@@ -229,6 +230,7 @@ function task(
     srcBucket: source.bucket,
     srcKey,
     srcUri: uriOfKey(source, srcKey),
+    target,
     size,
     etag,
     dstBucket: target.bucket,
@@ -268,9 +270,14 @@ async function runCopy(
   let copied = false;
   try {
     await forEachConcurrent(tasks, options.concurrency, signal, async (t, taskSignal) => {
-      if (options.conflict === 'skip' && (await objectExists(store, t.dstBucket, t.dstKey, t.uri, taskSignal))) {
-        progress.skipped++;
-        return;
+      if (options.conflict === 'skip' || options.conflict === 'ask' || options.conflict === 'keep-both') {
+        const facts = { shown: t.srcUri, size: t.size };
+        const decided = await decideObject(store, ctx, options.conflict, t.target, t.dstKey, facts, taskSignal);
+        if (decided === null) {
+          progress.skipped++;
+          return;
+        }
+        t = { ...t, dstKey: decided.key, uri: decided.uri };
       }
       if (t.size > options.multipartThreshold) {
         await multipartCopy(store, t, partSizeFor(t.size, options.partSize), taskSignal);

@@ -1,6 +1,7 @@
 /**
  * Bounded concurrency over a stream of work.
  */
+import { setMaxListeners } from 'node:events';
 import { aborted } from '../store';
 
 /**
@@ -16,6 +17,8 @@ export async function forEachConcurrent<T>(
   fn: (item: T, signal: AbortSignal) => Promise<void>
 ): Promise<void> {
   const inner = new AbortController();
+  // Each worker's calls listen to it (S3 calls combine it with their deadline).
+  setMaxListeners(Math.max(10, 4 * limit), inner.signal);
   const onAbort = () => inner.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) {

@@ -49,7 +49,11 @@ export function isFatal(err: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) {
     return true;
   }
-  return err instanceof EosError && (err.code === 'Upstream' || err.code === 'NoCredentials' || err.code === 'NoSpace');
+  if (!(err instanceof EosError)) {
+    return false;
+  }
+  const unreachable = err.code === 'Upstream' && /^Cannot reach S3|did not answer in time/.test(err.message);
+  return unreachable || err.code === 'NoCredentials' || err.code === 'NoSpace';
 }
 
 /**
