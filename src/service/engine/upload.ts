@@ -177,6 +177,13 @@ async function runUpload(
   const entries = totals.count(uploadEntries(options.rootDir, sources, signal), e =>
     e.kind === 'file' ? e.size : null
   );
+  // Folders uploaded where nothing is yet need no HeadObject per file (`If-None-Match: *` still guards).
+  const fresh: string[] = [];
+  for (const s of sources) {
+    if (s.folder && conflict !== 'overwrite' && !(await store.hasKeysUnder(dest.bucket, s.key, dest.uri, signal))) {
+      fresh.push(s.key);
+    }
+  }
   const big = new Limit(options.bigFilesInFlight);
   await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
     const shown = relativeTo(options.rootDir, e.abs);
@@ -194,7 +201,9 @@ async function runUpload(
       }
       progress.current = shown;
       const source = { shown, size: e.size, modified: new Date(e.mtimeMs).toISOString() };
-      const target = await decideObject(store, ctx, conflict, dest, e.key, source, itemSignal);
+      const target = fresh.some(prefix => e.key.startsWith(prefix))
+        ? { key: e.key, uri: uriOfKey(dest, e.key), mustNotExist: true }
+        : await decideObject(store, ctx, conflict, dest, e.key, source, itemSignal);
       if (target === null) {
         totals.skip(e.size);
         return;
