@@ -9,6 +9,7 @@ import {
   EosError,
   MAX_JOB_WAIT_MS,
   MAX_LIST_LIMIT,
+  MAX_UPLOADS_BODY,
   RouteMethod,
   RouteName,
   RouteResponse,
@@ -65,6 +66,8 @@ export type Route = {
   GET?: (input: Input) => Promise<unknown>;
   POST?: (input: Input) => Promise<unknown>;
   PUT?: (input: Input) => Promise<unknown>;
+  /** The largest JSON body this path takes (default MAX_BODY_BYTES). */
+  maxBody?: number;
 };
 
 /** What the routes are built from. */
@@ -214,5 +217,6 @@ export function routeMap(deps: RouteDeps): Map<string, Route> {
     };
     routes.set(`/${name}`, { ...routes.get(`/${name}`), [method]: handle });
   }
+  routes.get(`/${Routes.uploads}`)!.maxBody = MAX_UPLOADS_BODY;
   return routes;
 }

@@ -89,20 +89,20 @@ async function handle(
     return;
   }
   try {
-    const raw = await readBody(req);
+    const raw = await readBody(req, route?.maxBody);
     checkRequest(req);
     if (route === undefined) {
       throw new EosError('NotFound', `No such route: ${loggable(target.path)}`);
     }
     const handler = method === 'GET' || method === 'POST' ? route[method] : undefined;
     if (handler === undefined) {
-      const allow = Object.keys(route).join(', ');
+      const allow = (['GET', 'POST', 'PUT'] as const).filter(m => route[m]).join(', ');
       sendError(res, new EosError('MethodNotAllowed', `${req.method} is not allowed on ${target.path}; use ${allow}`), {
         Allow: allow
       });
       return;
     }
-    const body = method === 'POST' ? parseJsonBody(req, raw) : undefined;
+    const body = method === 'POST' ? parseJsonBody(req, raw, route?.maxBody) : undefined;
     sendJson(res, 200, await handler({ query: target.query, body, signal: gone.signal }));
   } catch (err) {
     fail(res, err, log);

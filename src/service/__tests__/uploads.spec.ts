@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
-import { MIN_UPLOAD_PART } from '../../core';
+import { MAX_UPLOAD_FILES, MIN_UPLOAD_PART } from '../../core';
 import {
   Reply,
   Running,
@@ -311,5 +311,21 @@ describe('refusals', () => {
       'InvalidRequest',
       "Invalid 'files.0.size'"
     );
+  });
+});
+
+describe('a folder of many files', () => {
+  it('takes MAX_UPLOAD_FILES files in one request, beyond the 64 KiB of other bodies', async () => {
+    const files = Array.from({ length: MAX_UPLOAD_FILES }, (_, i) => ({
+      destination: `${URI}many/a-rather-long-folder-name/sample-${String(i).padStart(4, '0')}.fastq.gz`,
+      size: 100,
+      modified: '2024-01-01T00:00:00Z'
+    }));
+    expect(JSON.stringify({ files }).length).toBeGreaterThan(64 * 1024);
+    const created = ok(await svc.post('/api/uploads', { files }));
+    expect(created.uploads).toHaveLength(MAX_UPLOAD_FILES);
+    expect(ok(await svc.post('/api/uploads/abort', { id: created.uploads[0].id })).state).toBe('cancelled');
+    const tooMany = await svc.post('/api/uploads', { files: [...files, { ...files[0], destination: `${URI}x` }] });
+    expectError(tooMany, 400, 'InvalidRequest', `at most ${MAX_UPLOAD_FILES} files`);
   });
 });
