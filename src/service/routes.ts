@@ -6,6 +6,7 @@
 import type * as http from 'node:http';
 import {
   ApiRoutes,
+  EVENTS_ROUTE,
   EosError,
   MAX_JOB_WAIT_MS,
   MAX_LIST_LIMIT,
@@ -39,6 +40,7 @@ import {
   validate,
   validateQuery
 } from './schemas';
+import { StreamReply } from './sse';
 import { EosStore } from './store';
 import { SERVICE_NAME, VERSION } from './version';
 
@@ -218,5 +220,25 @@ export function routeMap(deps: RouteDeps): Map<string, Route> {
     routes.set(`/${name}`, { ...routes.get(`/${name}`), [method]: handle });
   }
   routes.get(`/${Routes.uploads}`)!.maxBody = MAX_UPLOADS_BODY;
+  routes.set(`/${EVENTS_ROUTE}`, { GET: async ({ query }) => jobEvents(deps, query) });
   return routes;
+}
+
+/**
+ * `GET api/events`: a `jobs` event with every job, then a `job` event for
+ * each change and a `forget` event for jobs cleared (see `EVENTS_ROUTE`).
+ */
+function jobEvents(deps: RouteDeps, query: URLSearchParams): StreamReply {
+  validateQuery(NoQuery, query);
+  const { jobs } = deps.needEngine();
+  return new StreamReply(sink => {
+    sink.send('jobs', { jobs: jobs.list() });
+    return jobs.onChange((record, forgotten) => {
+      if (record) {
+        sink.send('job', record.job);
+      } else if (forgotten?.length) {
+        sink.send('forget', { ids: forgotten });
+      }
+    });
+  });
 }
