@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../core';
 import { ServiceConfig } from './config';
 import { Engine, EngineOptions } from './engine';
+import { Journal, Rerun, abortOpenUpload, journalFile } from './engine/journal';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
 import { Input, Route, routeMap } from './routes';
 import { createS3Client, endpointLabel } from './s3client';
@@ -55,15 +56,33 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return engine!;
   };
   const routes = routeMap({ config, needStore, needEngine });
+  const journal = engine && config.stateDir !== null ? startJournal(engine, config, config.stateDir, log) : null;
 
   const server = http.createServer((req, res) => {
     void handle(routes, req, res, log, options.keepAliveMs);
   });
   server.on('close', () => {
+    // Journaled first: jobs the service stops are `interrupted` at the next start, not cancelled.
+    journal?.close();
     engine?.jobs.cancelAll();
     ownClient?.destroy();
   });
   return server;
+}
+
+/** Restore the journaled jobs of this service's identity and keep the journal from now on. */
+function startJournal(engine: Engine, config: ServiceConfig, stateDir: string, log: (line: string) => void): Journal {
+  const { store } = engine;
+  // `Engine.rerun` runs a journaled request again, once the engine has it.
+  const rerun = (engine as { rerun?: Rerun }).rerun;
+  const journal = new Journal(engine.jobs, {
+    file: journalFile(stateDir, store.ctx, config.rootDir, config.endpoint),
+    abortUpload: upload => abortOpenUpload(store, upload),
+    rerun: typeof rerun === 'function' ? rerun.bind(engine) : undefined,
+    log
+  });
+  void journal.start();
+  return journal;
 }
 
 /** Answer one request, logging method, path (never the query), status and time. */

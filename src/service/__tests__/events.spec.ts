@@ -4,7 +4,17 @@
  */
 import * as http from 'node:http';
 import { EVENTS_ROUTE } from '../../core';
-import { Running, S3, deletePrefix, expectError, startService, testClient, testConfig, uniqueName } from './harness';
+import {
+  Running,
+  S3,
+  deletePrefix,
+  expectError,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName,
+  until
+} from './harness';
 
 const F = uniqueName('events');
 const URI = `e://org/${F}/`;
@@ -80,14 +90,6 @@ function openStream(path = `/${EVENTS_ROUTE}`): Promise<Stream> {
         });
       resolve({ response, events, comments, next, close });
     });
-  });
-}
-
-/** Wait until `check` holds, polling. */
-function until(check: () => boolean): Promise<void> {
-  return new Promise(resolve => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 20));
-    poll();
   });
 }
 

@@ -176,8 +176,8 @@ export class ComputerUploads {
       {
         kind: 'computer-upload',
         sources: places.map(p => relativeName(folder, p.path)),
-        destination: formatEosUri(folder),
-        request
+        // No `request`: the bytes come from the browser, so the service cannot run it again.
+        destination: formatEosUri(folder)
       },
       ctx =>
         new Promise<void>((resolve, reject) => {
