@@ -398,7 +398,11 @@ export interface UploadPartResponse {
   /** Bytes of this upload received so far. */
   received: number;
 }
-/** `POST api/uploads/complete {id}`: all parts sent; answers the job. */
+/**
+ * `POST api/uploads/complete {id}`: all parts of that file sent; answers the job.
+ * `POST api/uploads/abort {id}`: cancels the whole job the upload belongs to
+ * (every multipart upload of it is aborted); answers the job once stopped.
+ */
 export interface UploadIdRequest {
   id: string;
 }
