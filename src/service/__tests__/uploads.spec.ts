@@ -4,6 +4,7 @@
  * against moto through the real service.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import * as http from 'node:http';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { MAX_UPLOAD_FILES, MIN_UPLOAD_PART } from '../../core';
 import {
@@ -144,6 +145,30 @@ describe('parts', () => {
     expect(await exists(`${ORG}parts/a.bin`)).toBe(false);
     expect(await openUploads()).toEqual([]);
     expectError(await putPart(id, 1, data.subarray(0, MIN_UPLOAD_PART)), 404, 'NotFound', 'No such upload');
+  });
+
+  it('forgets a part whose client went away mid-body; the part can be sent again', async () => {
+    const size = MIN_UPLOAD_PART + 10;
+    const data = randomBytes(size);
+    const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}parts/gone.bin`, size }] }));
+    const id = created.uploads[0].id;
+    await new Promise<void>(resolve => {
+      const req = http.request({
+        socketPath: svc.socket,
+        method: 'PUT',
+        path: `/api/uploads/part?id=${id}&n=1`,
+        headers: { Authorization: TOKEN, 'Content-Length': MIN_UPLOAD_PART },
+        agent: false
+      });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write(data.subarray(0, 1024 * 1024), () => setTimeout(() => req.destroy(), 100));
+    });
+    expect(ok(await putPart(id, 2, data.subarray(MIN_UPLOAD_PART)))).toEqual({ n: 2, received: 10 });
+    expectError(await svc.post('/api/uploads/complete', { id }), 400, 'InvalidRequest', '1 of 2 parts missing');
+    ok(await putPart(id, 1, data.subarray(0, MIN_UPLOAD_PART)));
+    expect(ok(await svc.post('/api/uploads/complete', { id })).state).toBe('done');
+    expect(sha256(await bytesOf(`${ORG}parts/gone.bin`))).toBe(sha256(data));
   });
 
   it('takes a file of 0 bytes with no part', async () => {

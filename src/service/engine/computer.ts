@@ -9,7 +9,7 @@
  * An abort, a cancel of the job, or no part for `idleMs` aborts every
  * multipart upload of the job, so none is left behind.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
@@ -269,6 +269,15 @@ export class ComputerUploads {
     }
     file.inFlight.add(n);
     batch.lastActivity = Date.now();
+    batch.ctx.progress.current = file.place.uri;
+    // A body cut short (the client went away) fails the part through its signal, not
+    // through the SDK's streams (which do not all listen for errors). `pipe` keeps
+    // back-pressure: at most a few chunks of the part are in memory.
+    const cut = new AbortController();
+    body.on('error', () => cut.abort(new EosError('InvalidRequest', `Part ${n} ended before its ${expected} bytes`)));
+    const piped = body.pipe(new PassThrough());
+    piped.on('error', () => undefined);
+    const signals = [batch.controller.signal, cut.signal, ...(signal ? [signal] : [])];
     const work = (async () => {
       if (expected === 0) {
         return ''; // a file of 0 bytes: written whole at completion
@@ -283,15 +292,12 @@ export class ComputerUploads {
               Key: file.place.key,
               UploadId: uploadId,
               PartNumber: n,
-              Body: body,
+              Body: piped,
               ContentLength: expected
             }),
             { abortSignal }
           ),
-        {
-          signal: signal ? AbortSignal.any([batch.controller.signal, signal]) : batch.controller.signal,
-          deadlineMs: null
-        }
+        { signal: AbortSignal.any(signals), deadlineMs: null }
       );
       return out.ETag!;
     })();
