@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, **service_env(endpoint)}
     env["JUPYTER_CONFIG_DIR"] = str(work / "config")
     env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
+    # The jobs journal belongs to this run's S3 server: start without the last run's jobs.
+    shutil.rmtree(work / "state", ignore_errors=True)
+    env["EOS_STATE_DIR"] = str(work / "state")
     lab = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={root}"]
     if os.geteuid() == 0:
         lab.append("--allow-root")

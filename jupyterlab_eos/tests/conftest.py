@@ -85,6 +85,7 @@ def start_jupyter(tmp: Path, s3: dict, args: list[str] = (), env: dict | None = 
         **service_env(s3["endpoint"]),
         "JUPYTER_CONFIG_DIR": str(tmp / "config"),
         "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        "EOS_STATE_DIR": str(tmp / "state"),
         **(env or {}),
     }
     log = tmp / "jupyter.log"

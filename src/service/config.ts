@@ -14,10 +14,12 @@
  * | `EOS_REGION` (else `AWS_REGION`, else `AWS_DEFAULT_REGION`) | the S3 region | `us-east-1` |
  * | `EOS_ROOT_DIR` | the Jupyter root directory | the working directory |
  * | `EOS_DISK_LIMIT` | the instance's disk allowance, in bytes | 200 GB |
+ * | `EOS_STATE_DIR` (else `$XDG_STATE_HOME/jupyterlab-eos`) | where the jobs journal is kept | `~/.local/state/jupyterlab-eos` |
  *
  * AWS credentials come from the SDK's default chain; this module never reads them.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_DISK_LIMIT, EosContext, EosError, makeContext } from '../core';
 
@@ -51,6 +53,8 @@ export interface ServiceConfig {
   rootDir: string;
   /** The disk allowance in bytes. */
   diskLimit: number;
+  /** The folder of the jobs journal (created when first written); null keeps no journal. */
+  stateDir: string | null;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -109,8 +113,20 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServiceConfig
     endpoint: endpointFrom(env),
     region: firstSet(env, 'EOS_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1',
     rootDir: rootDirFrom(env, cwd),
-    diskLimit: diskLimitFrom(env)
+    diskLimit: diskLimitFrom(env),
+    stateDir: stateDirFrom(env, cwd)
   };
+}
+
+/** `EOS_STATE_DIR`, else `$XDG_STATE_HOME/jupyterlab-eos`, else `~/.local/state/jupyterlab-eos`. */
+function stateDirFrom(env: Env, cwd: string): string {
+  const own = firstSet(env, 'EOS_STATE_DIR');
+  if (own !== undefined) {
+    return path.resolve(cwd, own);
+  }
+  const xdg = firstSet(env, 'XDG_STATE_HOME');
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? os.homedir(), '.local', 'state');
+  return path.join(base, 'jupyterlab-eos');
 }
 
 function contextFrom(env: Env): { context: EosContext | null; problem: string | null } {

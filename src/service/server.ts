@@ -9,10 +9,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../core';
 import { ServiceConfig } from './config';
 import { Engine, EngineOptions } from './engine';
+import { Journal, Rerun, abortOpenUpload, journalFile } from './engine/journal';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
 import { Input, Route, routeMap } from './routes';
 import { createS3Client, endpointLabel } from './s3client';
 import { checkRequest } from './security';
+import { StreamReply, checkAcceptsEvents, openEventStream } from './sse';
 import { EosStore } from './store';
 
 /** What `createService` may be given instead of its defaults. */
@@ -25,6 +27,8 @@ export interface ServiceOptions {
   engine?: Partial<EngineOptions>;
   /** Called with the engine once built (tests reach its job registry directly). */
   onEngine?: (engine: Engine) => void;
+  /** How often an event stream sends a keep-alive comment (default KEEP_ALIVE_MS). */
+  keepAliveMs?: number;
 }
 
 /** The longest request path written to the log. */
@@ -57,15 +61,33 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return engine!;
   };
   const routes = routeMap({ config, needStore, needEngine });
+  const journal = engine && config.stateDir !== null ? startJournal(engine, config, config.stateDir, log) : null;
 
   const server = http.createServer((req, res) => {
-    void handle(routes, req, res, log);
+    void handle(routes, req, res, log, options.keepAliveMs);
   });
   server.on('close', () => {
+    // Journaled first: jobs the service stops are `interrupted` at the next start, not cancelled.
+    journal?.close();
     engine?.jobs.cancelAll();
     ownClient?.destroy();
   });
   return server;
+}
+
+/** Restore the journaled jobs of this service's identity and keep the journal from now on. */
+function startJournal(engine: Engine, config: ServiceConfig, stateDir: string, log: (line: string) => void): Journal {
+  const { store } = engine;
+  // `Engine.rerun` runs a journaled request again, once the engine has it.
+  const rerun = (engine as { rerun?: Rerun }).rerun;
+  const journal = new Journal(engine.jobs, {
+    file: journalFile(stateDir, store.ctx, config.rootDir, config.endpoint),
+    abortUpload: upload => abortOpenUpload(store, upload),
+    rerun: typeof rerun === 'function' ? rerun.bind(engine) : undefined,
+    log
+  });
+  void journal.start();
+  return journal;
 }
 
 /** Answer one request, logging method, path (never the query), status and time. */
@@ -73,7 +95,8 @@ async function handle(
   routes: Map<string, Route>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  log: (line: string) => void
+  log: (line: string) => void,
+  keepAliveMs?: number
 ): Promise<void> {
   const started = performance.now();
   const target = parseTarget(req.url);
@@ -94,21 +117,27 @@ async function handle(
     return;
   }
   try {
-    const raw = await readBody(req);
+    const raw = await readBody(req, route?.maxBody);
     checkRequest(req);
     if (route === undefined) {
       throw new EosError('NotFound', `No such route: ${loggable(target.path)}`);
     }
     const handler = method === 'GET' || method === 'POST' ? route[method] : undefined;
     if (handler === undefined) {
-      const allow = Object.keys(route).join(', ');
+      const allow = (['GET', 'POST', 'PUT'] as const).filter(m => route[m]).join(', ');
       sendError(res, new EosError('MethodNotAllowed', `${req.method} is not allowed on ${target.path}; use ${allow}`), {
         Allow: allow
       });
       return;
     }
-    const body = method === 'POST' ? parseJsonBody(req, raw) : undefined;
-    sendJson(res, 200, await handler({ query: target.query, body, signal: gone.signal }));
+    const body = method === 'POST' ? parseJsonBody(req, raw, route?.maxBody) : undefined;
+    const answer = await handler({ query: target.query, body, signal: gone.signal });
+    if (answer instanceof StreamReply) {
+      checkAcceptsEvents(req);
+      openEventStream(res, answer, keepAliveMs);
+    } else {
+      sendJson(res, 200, answer);
+    }
   } catch (err) {
     fail(res, err, log);
   }

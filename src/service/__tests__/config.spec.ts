@@ -111,6 +111,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ EOS_DISK_LIMIT: '1073741824' }, tmp).diskLimit).toBe(1073741824);
   });
 
+  it('keeps the jobs journal in EOS_STATE_DIR, else under XDG_STATE_HOME, else ~/.local/state', () => {
+    expect(loadConfig({ EOS_STATE_DIR: '/var/eos' }, tmp).stateDir).toBe('/var/eos');
+    expect(loadConfig({ EOS_STATE_DIR: 'state' }, tmp).stateDir).toBe(path.join(tmp, 'state'));
+    expect(loadConfig({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' }, tmp).stateDir).toBe('/x/state/jupyterlab-eos');
+    expect(loadConfig({ XDG_STATE_HOME: 'relative', HOME: '/home/u' }, tmp).stateDir).toBe(
+      '/home/u/.local/state/jupyterlab-eos'
+    );
+    expect(loadConfig({ HOME: '/home/u' }, tmp).stateDir).toBe('/home/u/.local/state/jupyterlab-eos');
+  });
+
   it.each(['0', '-1', '1.5', '200GB', '99999999999999999999'])('refuses the disk limit %j', limit => {
     expect(() => loadConfig({ EOS_DISK_LIMIT: limit }, tmp)).toThrow(/EOS_DISK_LIMIT/);
   });

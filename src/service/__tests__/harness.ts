@@ -80,6 +80,7 @@ export function testConfig(
     region: 'us-east-1',
     rootDir: fs.realpathSync(os.tmpdir()),
     diskLimit: DEFAULT_DISK_LIMIT,
+    stateDir: null,
     ...rest
   };
 }
@@ -328,4 +329,11 @@ export async function keysUnder(client: S3Client, bucket: string, prefix: string
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return keys;
+}
+
+/** Wait until `check` holds, polling (jest's test timeout bounds the wait). */
+export async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) {
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
 }

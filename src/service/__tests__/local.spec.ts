@@ -66,7 +66,7 @@ describe('names and sizes', () => {
 
   it('gives genomics files their content types', () => {
     expect(contentTypeOf('x.bam')).toBe('application/octet-stream');
-    expect(contentTypeOf('x.VCF')).toBe('text/x-vcf');
+    expect(contentTypeOf('x.VCF')).toBe('text/plain');
     expect(contentTypeOf('x.fastq')).toBe('text/plain');
     expect(contentTypeOf('x.vcf.gz')).toBe('application/gzip');
     expect(contentTypeOf('noext')).toBe('application/octet-stream');

@@ -49,7 +49,7 @@ function run(
   env: NodeJS.ProcessEnv = ENV
 ): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [bundle, ...args], {
-    env: { ...env, EOS_ROOT_DIR: dir },
+    env: { ...env, EOS_ROOT_DIR: dir, EOS_STATE_DIR: dir },
     stdio: ['ignore', 'ignore', 'pipe']
   });
   children.push(child);

@@ -13,9 +13,11 @@ import {
   MAX_SINGLE_COPY,
   SyncPlan,
   SyncRequest,
-  TransferRequest
+  TransferRequest,
+  UPLOAD_IDLE_MS
 } from '../../core';
 import { EosStore } from '../store';
+import { ComputerUploads } from './computer';
 import { startCopy } from './copy';
 import { countUris } from './count';
 import { startDelete } from './delete';
@@ -42,6 +44,8 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir'> {
   copyConcurrency: number;
   /** Finished jobs kept (default MAX_FINISHED_JOBS). */
   maxFinishedJobs: number;
+  /** A computer upload receiving no part for this long is aborted (default UPLOAD_IDLE_MS). */
+  uploadIdleMs: number;
   /** Where bugs in jobs are logged. */
   log: (line: string) => void;
 }
@@ -53,6 +57,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   copyPartSize: 512 * 1024 * 1024,
   copyConcurrency: 8,
   maxFinishedJobs: MAX_FINISHED_JOBS,
+  uploadIdleMs: UPLOAD_IDLE_MS,
   log: () => undefined
 };
 
@@ -60,6 +65,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 export class Engine {
   readonly jobs: Jobs;
   readonly options: EngineOptions;
+  /** Uploads from the user's computer, part by part. */
+  readonly uploads: ComputerUploads;
 
   constructor(
     readonly store: EosStore,
@@ -67,6 +74,7 @@ export class Engine {
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
+    this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
   }
 
   /** Objects, bytes and folders under the URIs. */
