@@ -13,6 +13,7 @@ import {
 import { promises as fsp } from 'node:fs';
 import { EosError } from '../../core';
 import { EosStore } from '../store';
+import { MTIME_METADATA, formatMtime } from './contenttype';
 import { JobContext } from './jobs';
 import { localError } from './local';
 import { MAX_PARTS, MAX_PART_SIZE } from './multipart';
@@ -46,7 +47,7 @@ export function uploadPartSize(size: number, preferred: number): number {
 
 /** `x-amz-meta-mtime`: seconds since the epoch, with milliseconds. */
 export function mtimeMetadata(mtimeMs: number): Record<string, string> {
-  return { mtime: (Math.floor(mtimeMs) / 1000).toFixed(3) };
+  return { [MTIME_METADATA]: formatMtime(new Date(Math.floor(mtimeMs))) };
 }
 
 /** The error a write refused by `If-None-Match` becomes. */

@@ -5,6 +5,7 @@
 import { HeadObjectCommand, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { ConflictChoice, ConflictPolicy, EosError } from '../../core';
 import { EosStore } from '../store';
+import { MTIME_METADATA, parseMtime } from './contenttype';
 import { JobContext } from './jobs';
 import { numberedName } from './local';
 import { Place, uriOfKey } from './targets';
@@ -36,11 +37,7 @@ export async function headObject(
 
 /** An object's modification time: its `mtime` metadata (seconds), else LastModified. */
 export function objectModified(metadata: Record<string, string> | undefined, lastModified?: Date): Date | undefined {
-  const mtime = metadata?.mtime;
-  if (mtime !== undefined && /^\d+(\.\d+)?$/.test(mtime)) {
-    return new Date(Math.round(Number(mtime) * 1000));
-  }
-  return lastModified;
+  return parseMtime(metadata?.[MTIME_METADATA]) ?? lastModified;
 }
 
 /** Where an item is written, or null to skip it. */
