@@ -9,6 +9,14 @@ import { CommandIDs, IEosBrowser } from '../tokens';
 import schema from '../../../schema/plugin.json';
 import { FakeEos } from './fake';
 
+/** The commands the transfers plugin registers (the rest are the browser plugin's). */
+const TRANSFERS_COMMANDS: string[] = [
+  CommandIDs.uploadFiles,
+  CommandIDs.uploadFolder,
+  CommandIDs.showTransfers,
+  CommandIDs.clearTransfers
+];
+
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
 describe('jupyterlab-eos:plugin', () => {
@@ -41,7 +49,7 @@ describe('jupyterlab-eos:plugin', () => {
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
     expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS' });
-    for (const command of Object.values(CommandIDs)) {
+    for (const command of Object.values(CommandIDs).filter(id => !TRANSFERS_COMMANDS.includes(id))) {
       expect(app.commands.hasCommand(command)).toBe(true);
       expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
     }
@@ -53,7 +61,7 @@ describe('jupyterlab-eos:plugin', () => {
   it('declares the context menu on EOS items and the shortcuts in its schema', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
     const inMenu = context.filter(item => item.command).map(item => item.command);
-    const { refreshAll, goTo, ...onItems } = CommandIDs;
+    const { refreshAll, goTo, showTransfers, clearTransfers, ...onItems } = CommandIDs;
     expect(inMenu.sort()).toEqual(Object.values(onItems).sort());
     expect(context.every(item => item.selector === '.jp-EosBrowser-item')).toBe(true);
     expect(schema['jupyter.lab.shortcuts'].map(s => s.command)).toEqual([
@@ -61,7 +69,12 @@ describe('jupyterlab-eos:plugin', () => {
       CommandIDs.rename,
       CommandIDs.copyUri
     ]);
-    expect([refreshAll, goTo]).toEqual(['eos:refresh-all', 'eos:go-to']);
+    expect([refreshAll, goTo, showTransfers, clearTransfers]).toEqual([
+      'eos:refresh-all',
+      'eos:go-to',
+      'eos:show-transfers',
+      'eos:clear-transfers'
+    ]);
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });
