@@ -3,9 +3,9 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
 import plugins from '../index';
-import { browserPlugin } from '../plugins';
+import { browserPlugin, transfersPlugin } from '../plugins';
 import { requestAPI } from '../request';
-import { CommandIDs, IEosBrowser } from '../tokens';
+import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
 import schema from '../../../schema/plugin.json';
 import { FakeEos } from './fake';
 
@@ -76,5 +76,46 @@ describe('jupyterlab-eos:plugin', () => {
       'eos:clear-transfers'
     ]);
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+});
+
+describe('jupyterlab-eos:transfers', () => {
+  beforeEach(() => {
+    (requestAPI as jest.Mock).mockResolvedValue({ jobs: [] });
+  });
+
+  it('is exported, described and provides ITransfers', () => {
+    expect(plugins).toContain(transfersPlugin);
+    expect(transfersPlugin.id).toBe('jupyterlab-eos:transfers');
+    expect(transfersPlugin.description).toBeTruthy();
+    expect(transfersPlugin.provides).toBe(ITransfers);
+  });
+
+  it('adds the panel to the right sidebar, its status item and commands', () => {
+    const add = jest.fn();
+    const activateById = jest.fn();
+    const addItem = jest.fn();
+    const registerStatusItem = jest.fn();
+    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+    const app = { shell: { add, activateById }, commands: new CommandRegistry(), serviceManager: { serverSettings } };
+
+    const transfers = (transfersPlugin.activate as any)(app, null, null, { addItem }, null, {
+      registerStatusItem
+    }) as ITransfers;
+
+    expect(add).toHaveBeenCalledWith(transfers.panel, 'right', { rank: 1000 });
+    expect(transfers.panel.id).toBe('eos-transfers');
+    for (const command of TRANSFERS_COMMANDS) {
+      expect(app.commands.hasCommand(command)).toBe(true);
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+    }
+    expect(registerStatusItem).toHaveBeenCalledWith('jupyterlab-eos:transfers', expect.anything());
+    const status = registerStatusItem.mock.calls[0][1];
+    expect(status.isActive()).toBe(false);
+    void app.commands.execute(CommandIDs.showTransfers);
+    expect(activateById).toHaveBeenCalledWith('eos-transfers');
+    expect(typeof transfers.uploadFromComputer).toBe('function');
+    transfers.panel.dispose();
+    transfers.model.dispose();
   });
 });

@@ -27,7 +27,9 @@ export interface IEventSourceLike {
 export class TransfersModel implements IDisposable {
   constructor(options: TransfersModel.IOptions = {}) {
     this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
-    this._openEvents = options.eventSource ?? (url => new EventSource(url, { withCredentials: true }));
+    this._openEvents =
+      options.eventSource ??
+      (typeof EventSource === 'undefined' ? null : url => new EventSource(url, { withCredentials: true }));
     this._poll = new Poll({
       auto: false,
       factory: () => this._fetchAll(),
@@ -86,8 +88,13 @@ export class TransfersModel implements IDisposable {
 
   /** Open the event stream (once); until it opens, and whenever it is down, poll `api/jobs`. */
   start(): void {
-    if (this._events || this._isDisposed) {
+    if (this._started || this._isDisposed) {
       return;
+    }
+    this._started = true;
+    void this._poll.start();
+    if (!this._openEvents) {
+      return; // no EventSource here: polling only
     }
     const settings = this._serverSettings;
     let url = URLExt.join(settings.baseUrl, SERVICE_PREFIX, EVENTS_ROUTE);
@@ -101,7 +108,6 @@ export class TransfersModel implements IDisposable {
     events.addEventListener('jobs', event => this._onMessage('jobs', event));
     events.addEventListener('job', event => this._onMessage('job', event));
     events.addEventListener('forget', event => this._onMessage('forget', event));
-    void this._poll.start();
   }
 
   /** Fetch every job now (also what the fallback poll does). */
@@ -278,10 +284,11 @@ export class TransfersModel implements IDisposable {
   private _events: IEventSourceLike | null = null;
   private _isDisposed = false;
   private _jobs = new Map<string, Job>();
-  private _openEvents: (url: string) => IEventSourceLike;
+  private _openEvents: ((url: string) => IEventSourceLike) | null;
   private _poll: Poll;
   private _seenRunning = new Set<string>();
   private _sent = new Map<string, number>();
+  private _started = false;
   private _serverSettings: ServerConnection.ISettings;
 }
 
@@ -291,7 +298,7 @@ export namespace TransfersModel {
   export interface IOptions {
     /** The Jupyter server the service is reached through; the page's by default. */
     serverSettings?: ServerConnection.ISettings;
-    /** Opens the event stream; the browser's `EventSource` by default (tests pass a fake). */
+    /** Opens the event stream; the browser's `EventSource` by default (tests pass a fake); without either, the model polls. */
     eventSource?: (url: string) => IEventSourceLike;
     /** Milliseconds between polls of `api/jobs` while the stream is down (default `FALLBACK_POLL_MS`). */
     pollInterval?: number;
