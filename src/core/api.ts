@@ -135,6 +135,11 @@ export interface PresignRequest {
   uri: string;
   /** Seconds; default 48 h. */
   expiresIn?: number;
+  /**
+   * Sign for a download to the user's computer: the URL's response carries
+   * `Content-Disposition: attachment` with the object's name.
+   */
+  download?: boolean;
 }
 
 /** What set a presigned URL's expiry. */

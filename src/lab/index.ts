@@ -3,10 +3,11 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
-import { browserPlugin } from './plugins';
+import { browserPlugin, transfersPlugin } from './plugins';
 
 export * from './tokens';
+export type { ILocalFile } from './transfers/computer';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transfersPlugin];
 
 export default plugins;

@@ -4,8 +4,11 @@
 import { Token } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 
+import type { Job } from '../core';
 import type { EosBrowserModel } from './model';
 import type { EosSettings } from './settings';
+import type { ILocalFile } from './transfers/computer';
+import type { TransfersModel } from './transfers/model';
 
 /** The EOS sidebar browser. */
 export interface IEosBrowser {
@@ -21,6 +24,25 @@ export interface IEosBrowser {
 export const IEosBrowser = new Token<IEosBrowser>(
   'jupyterlab-eos:IEosBrowser',
   'The EOS sidebar browser: its tree model (loaded folders, selection) and its panel, for plugins that add commands acting on EOS items.'
+);
+
+/** The transfers panel and its jobs, for plugins that start or show transfers (drag and drop, menus). */
+export interface ITransfers {
+  /** The service's jobs, pushed; `track(job)` shows a job started by this page at once. */
+  readonly model: TransfersModel;
+  /** The Transfers sidebar panel (activate it with `app.shell.activateById(panel.id)`). */
+  readonly panel: Widget;
+  /**
+   * Upload files from the user's computer into an `e://` folder (ending in `/`),
+   * asking first when targets exist; null when nothing was started.
+   */
+  uploadFromComputer(files: ILocalFile[], folder: string): Promise<Job | null>;
+}
+
+/** The transfers token. */
+export const ITransfers = new Token<ITransfers>(
+  'jupyterlab-eos:ITransfers',
+  'The EOS transfers: the jobs model, the Transfers panel, and uploads from the computer, for plugins that start or show transfers.'
 );
 
 /** The ids of the extension's commands (`eos:verb-noun`). */
@@ -49,4 +71,14 @@ export namespace CommandIDs {
   export const refreshAll = 'eos:refresh-all';
   /** Focus the path bar to type an `e://` or `s3://` location. */
   export const goTo = 'eos:go-to';
+  /** Download the selected objects to the user's computer (a presigned URL). */
+  export const downloadToComputer = 'eos:download-to-computer';
+  /** Upload files from the computer into the selected EOS folder. */
+  export const uploadFiles = 'eos:upload-files';
+  /** Upload a folder from the computer into the selected EOS folder. */
+  export const uploadFolder = 'eos:upload-folder';
+  /** Open the Transfers panel. */
+  export const showTransfers = 'eos:show-transfers';
+  /** Remove finished transfers from the list. */
+  export const clearTransfers = 'eos:clear-transfers';
 }

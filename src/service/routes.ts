@@ -119,7 +119,7 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body }) => {
         const b = validate(PresignBody, body);
-        return presign(needStore(), b.uri, b.expiresIn);
+        return presign(needStore(), b.uri, b.expiresIn, b.download === true);
       }
     },
     'api/disk': {

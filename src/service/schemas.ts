@@ -63,7 +63,7 @@ export const JobQuery = z.object({
   wait: wholeNumber(0, Number.MAX_SAFE_INTEGER, 'is too large').optional()
 }) satisfies z.ZodType<Query<'api/job'>, unknown>;
 
-/** `POST api/presign {uri, expiresIn?}` */
+/** `POST api/presign {uri, expiresIn?, download?}` */
 export const PresignBody = z.strictObject(
   {
     uri,
@@ -72,7 +72,8 @@ export const PresignBody = z.strictObject(
       .int('must be a whole number of seconds')
       .min(1, 'must be at least 1 second')
       .max(Number.MAX_SAFE_INTEGER, 'is too large')
-      .optional()
+      .optional(),
+    download: z.boolean(required('true or false')).optional()
   },
   bodyObject
 ) satisfies z.ZodType<Body<'api/presign'>, unknown>;
