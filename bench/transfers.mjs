@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     files: { type: 'string', default: '2000' },
     'file-mib': { type: 'string', default: '1' },
     sample: { type: 'string', default: '50' },
+    repeat: { type: 'string', default: '1' },
     out: { type: 'string', default: join(root, 'bench', 'results') },
     keep: { type: 'boolean', default: false }
   }
@@ -40,6 +41,7 @@ const BIG_BYTES = Math.round(Number(args['big-gib']) * 1024 * MiB);
 const FILES = Number(args.files);
 const FILE_BYTES = Math.round(Number(args['file-mib']) * MiB);
 const SAMPLE = Number(args.sample);
+const REPEAT = Math.max(1, Number(args.repeat));
 
 const VERSITYGW_VERSION = 'v1.8.0';
 const CACHE = process.env.EOS_BENCH_CACHE || join(os.homedir(), '.cache', 'jupyterlab-eos-bench');
@@ -292,6 +294,43 @@ function resultPath(tool, rowKind, direction, serverDir, localRoot) {
     : join(localRoot, `dl-${tool}`, what);
 }
 
+const UNAVAILABLE = 'engine not available in this build';
+
+/** Run one client on one row once, check its result, and record the run on the row. */
+async function runOnce(row, { bins, env, tmp, data, serverDir, localRoot, endpoint }) {
+  const { rowKind, direction, tool, bytes } = row;
+  const [cmd, ...argv] = commands(tool, bins, endpoint, rowKind, direction, localRoot);
+  if (direction === 'download') {
+    mkdirSync(join(localRoot, `dl-${tool}`), { recursive: true });
+  }
+  run('sync', []);
+  log(`${tool} ${direction} ${rowKind}`);
+  const result = await timed(cmd, argv, env, tmp);
+  const one = { seconds: result.seconds, rss: result.rss };
+  if (tool === 'engine') {
+    try {
+      const report = JSON.parse(result.stdout.trim().split('\n').pop());
+      one.sampledRss = report.peakRss;
+    } catch {
+      // no report: the exit code and stderr say what happened
+    }
+  }
+  one.problem =
+    result.code !== 0
+      ? `exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ')}`
+      : await verify(data, rowKind, resultPath(tool, rowKind, direction, serverDir, localRoot));
+  log(`  ${fmt(one.seconds, 2)} s, ${fmt(mb(bytes, one.seconds))} MB/s${one.problem ? `, ${one.problem}` : ''}`);
+  if (direction === 'download') {
+    rmSync(join(localRoot, `dl-${tool}`), { recursive: true, force: true });
+  }
+  row.runs.push(one);
+  row.problem = row.problem ?? one.problem;
+  const good = row.runs.filter(r => r.problem === null);
+  row.seconds = good.length > 0 ? Math.min(...good.map(r => r.seconds)) : one.seconds;
+  row.rss = Math.max(...row.runs.map(r => r.rss ?? 0)) || null;
+  row.sampledRss = Math.max(...row.runs.map(r => r.sampledRss ?? 0)) || null;
+}
+
 function machine() {
   const cpus = os.cpus();
   let goVersion = 'unknown';
@@ -369,40 +408,24 @@ async function main() {
       ['dir', 'upload'],
       ['dir', 'download']
     ];
+    const tools = ['s5cmd', 'aws', 'engine'];
     for (const [rowKind, direction] of plan) {
-      const bytes = rowKind === 'big' ? BIG_BYTES : FILES * FILE_BYTES;
-      for (const tool of ['s5cmd', 'aws', 'engine']) {
-        const row = { rowKind, direction, tool, bytes };
-        rows.push(row);
-        if (tool === 'engine' && !engine) {
-          row.problem = 'engine not available in this build';
-          continue;
-        }
-        const [cmd, ...argv] = commands(tool, bins, server.endpoint, rowKind, direction, localRoot);
-        if (direction === 'download') {
-          mkdirSync(join(localRoot, `dl-${tool}`), { recursive: true });
-        }
-        run('sync', []);
-        log(`${tool} ${direction} ${rowKind}`);
-        const result = await timed(cmd, argv, env, tmp);
-        Object.assign(row, { seconds: result.seconds, rss: result.rss });
-        if (tool === 'engine') {
-          try {
-            const report = JSON.parse(result.stdout.trim().split('\n').pop());
-            row.sampledRss = report.peakRss;
-            row.jobSeconds = report.seconds;
-          } catch {
-            // no report: the exit code and stderr say what happened
+      for (const tool of tools) {
+        const bytes = rowKind === 'big' ? BIG_BYTES : FILES * FILE_BYTES;
+        const unavailable = tool === 'engine' && !engine;
+        rows.push({ rowKind, direction, tool, bytes, runs: [], problem: unavailable ? UNAVAILABLE : null });
+      }
+    }
+    // Each round runs every row with every client, the clients in a rotated order.
+    for (let round = 0; round < REPEAT; round++) {
+      for (const [rowKind, direction] of plan) {
+        const order = tools.map((_, i) => tools[(i + round) % tools.length]);
+        for (const tool of order) {
+          const row = rows.find(r => r.rowKind === rowKind && r.direction === direction && r.tool === tool);
+          if (row.problem === UNAVAILABLE) {
+            continue;
           }
-        }
-        if (result.code !== 0) {
-          row.problem = `exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ')}`;
-        } else {
-          row.problem = await verify(data, rowKind, resultPath(tool, rowKind, direction, serverDir, localRoot));
-        }
-        log(`  ${fmt(row.seconds, 2)} s, ${fmt(mb(bytes, row.seconds))} MB/s${row.problem ? `, ${row.problem}` : ''}`);
-        if (direction === 'download') {
-          rmSync(join(localRoot, `dl-${tool}`), { recursive: true, force: true });
+          await runOnce(row, { bins, env, tmp, data, serverDir, localRoot, endpoint: server.endpoint });
         }
       }
     }
@@ -436,7 +459,7 @@ function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
   const lines = [
     '# Transfers: local disk ↔ S3-compatible server on loopback',
     '',
-    `- Command: \`node bench/transfers.mjs --big-gib ${args['big-gib']} --files ${FILES} --file-mib ${args['file-mib']}\` (\`make bench-transfers\`)`,
+    `- Command: \`node bench/transfers.mjs --big-gib ${args['big-gib']} --files ${FILES} --file-mib ${args['file-mib']} --repeat ${REPEAT}\` (\`make bench-transfers\`)`,
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; whole run ${fmt(totalSeconds / 60, 1)} min`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.ram} RAM, ${m.os}; Node ${m.node}; ${m.go}`,
     `- Load average (1 min) at the start and the end: ${loads.map(l => l.toFixed(1)).join(' and ')} (other work on the machine skews every row)`,
@@ -444,7 +467,7 @@ function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
     `- Peers: ${versions.aws}; s5cmd ${versions.s5cmd}; both with their default concurrency`,
     `- Engine: ${engineBuilt ? '`Engine.transfer` from `src/service/engine`, bundled from `bench/engine-transfer.ts`, one process per transfer' : 'not available in this build (`Engine.transfer` missing)'}`,
     '',
-    'Wall seconds of the whole process (start-up included); MB/s = 10^6 bytes per second; ratio = s5cmd seconds /',
+    `Wall seconds of the whole process (start-up included)${REPEAT > 1 ? `, the best of ${REPEAT} rounds (each round runs every row with every client, in a rotated order; all runs in brackets)` : ''}; MB/s = 10^6 bytes per second; ratio = s5cmd seconds /`,
     'this client’s seconds (above 1: faster than s5cmd). Peak RSS from `/usr/bin/time` (maximum resident set of the',
     'process); for the engine also the peak of `process.memoryUsage().rss` sampled every 50 ms. Every result is',
     'checked: uploads in the server’s folder, downloads on disk; the big file by size and sha256, the folder by',
@@ -461,9 +484,11 @@ function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
     if (row.sampledRss) {
       rss += ` (sampled ${fmt(row.sampledRss / 1e6, 0)})`;
     }
-    const unavailable = row.problem === 'engine not available in this build';
+    const unavailable = row.problem === UNAVAILABLE;
+    const seconds =
+      fmt(row.seconds, 2) + (row.runs.length > 1 ? ` (${row.runs.map(r => fmt(r.seconds, 1)).join(', ')})` : '');
     lines.push(
-      `| ${rowLabel[`${row.rowKind} ${row.direction}`]} | ${label[row.tool]} | ${unavailable ? '–' : fmt(row.seconds, 2)} | ${ok ? fmt(mb(row.bytes, row.seconds)) : '–'} | ${ratio === null ? '–' : `${fmt(ratio, 2)}×`} | ${unavailable ? '–' : rss} | ${ok ? 'byte-exact' : row.problem.replace(/\|/g, '\\|')} |`
+      `| ${rowLabel[`${row.rowKind} ${row.direction}`]} | ${label[row.tool]} | ${unavailable ? '–' : seconds} | ${ok ? fmt(mb(row.bytes, row.seconds)) : '–'} | ${ratio === null ? '–' : `${fmt(ratio, 2)}×`} | ${unavailable ? '–' : rss} | ${ok ? 'byte-exact' : row.problem.replace(/\|/g, '\\|')} |`
     );
   }
   lines.push('');
