@@ -29,6 +29,7 @@ import {
   NoQuery,
   PresignBody,
   StatQuery,
+  TransferBody,
   validate,
   validateQuery
 } from './schemas';
@@ -148,7 +149,10 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/job/answer': { method: 'POST', handle: notYet },
     'api/job/retry': { method: 'POST', handle: notYet },
     'api/jobs/clear': { method: 'POST', handle: notYet },
-    'api/transfer': { method: 'POST', handle: notYet },
+    'api/transfer': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().transfer(validate(TransferBody, body), signal)
+    },
     'api/sync/plan': { method: 'POST', handle: notYet },
     'api/sync': { method: 'POST', handle: notYet },
     'api/uploads': { method: 'POST', handle: notYet },

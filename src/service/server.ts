@@ -23,6 +23,8 @@ export interface ServiceOptions {
   log?: (line: string) => void;
   /** Engine tuning (tests force the multipart copy path with a small threshold). */
   engine?: Partial<EngineOptions>;
+  /** Called with the engine once built (tests reach its job registry directly). */
+  onEngine?: (engine: Engine) => void;
 }
 
 /** The longest request path written to the log. */
@@ -46,7 +48,10 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return store;
   };
 
-  const engine = store ? new Engine(store, { log, ...options.engine }) : null;
+  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, ...options.engine }) : null;
+  if (engine) {
+    options.onEngine?.(engine);
+  }
   const needEngine = (): Engine => {
     needStore();
     return engine!;
