@@ -55,8 +55,9 @@ bench-tree: install chromium
 # Not part of `make test`: uploads and downloads through the engine, aws-cli and
 # s5cmd against versitygw on loopback; writes bench/results/transfers-<date>.md.
 # Builds versitygw and the peers' venv in ~/.cache/jupyterlab-eos-bench once.
+# Options through BENCH_ARGS, e.g. make bench-transfers BENCH_ARGS="--repeat 2".
 bench-transfers: install
-	$(NODE22) bench/transfers.mjs
+	$(NODE22) bench/transfers.mjs $(BENCH_ARGS)
 
 # Builds the wheel from a clean copy of the sources (as `pip install .` from a
 # fresh clone would) and checks what it installs.

@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     throw new Error(config.contextProblem ?? 'no EOS context');
   }
   const store = new EosStore(createS3Client(config), config.context, endpointLabel(config));
-  const engine = new Engine(store, { rootDir: config.rootDir, diskLimit: config.diskLimit } as never);
+  const engine = new Engine(store, { rootDir: config.rootDir });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
   let job = await engine.transfer(request);

@@ -311,6 +311,7 @@ async function runOnce(row, { bins, env, tmp, data, serverDir, localRoot, endpoi
     try {
       const report = JSON.parse(result.stdout.trim().split('\n').pop());
       one.sampledRss = report.peakRss;
+      one.jobSeconds = report.seconds;
     } catch {
       // no report: the exit code and stderr say what happened
     }
@@ -489,6 +490,16 @@ function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
       fmt(row.seconds, 2) + (row.runs.length > 1 ? ` (${row.runs.map(r => fmt(r.seconds, 1)).join(', ')})` : '');
     lines.push(
       `| ${rowLabel[`${row.rowKind} ${row.direction}`]} | ${label[row.tool]} | ${unavailable ? '–' : seconds} | ${ok ? fmt(mb(row.bytes, row.seconds)) : '–'} | ${ratio === null ? '–' : `${fmt(ratio, 2)}×`} | ${unavailable ? '–' : rss} | ${ok ? 'byte-exact' : row.problem.replace(/\|/g, '\\|')} |`
+    );
+  }
+  const engineRows = rows.filter(r => r.tool === 'engine' && r.runs.some(run => run.jobSeconds));
+  if (engineRows.length > 0) {
+    const jobs = engineRows.map(
+      r => `${rowLabel[`${r.rowKind} ${r.direction}`]} ${r.runs.map(run => fmt(run.jobSeconds, 2)).join(', ')} s`
+    );
+    lines.push(
+      '',
+      `The engine's job alone (from \`transfer\` to the job's end, Node's start-up excluded): ${jobs.join('; ')}.`
     );
   }
   lines.push('');
