@@ -3,10 +3,11 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { transferPlugin } from './dnd';
 import { browserPlugin } from './plugins';
 
 export * from './tokens';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transferPlugin];
 
 export default plugins;

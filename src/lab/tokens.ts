@@ -4,6 +4,7 @@
 import { Token } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 
+import type { Job } from '../core';
 import type { EosBrowserModel } from './model';
 import type { EosSettings } from './settings';
 
@@ -21,6 +22,31 @@ export interface IEosBrowser {
 export const IEosBrowser = new Token<IEosBrowser>(
   'jupyterlab-eos:IEosBrowser',
   'The EOS sidebar browser: its tree model (loaded folders, selection) and its panel, for plugins that add commands acting on EOS items.'
+);
+
+/** A file dropped or picked from the user's computer, with its path inside what was dropped (`dir/a.bam`). */
+export interface IComputerFile {
+  file: File;
+  relativePath: string;
+}
+
+/**
+ * What drops from the user's computer onto the EOS tree need from the
+ * transfers panel: reading a desktop drop (folders too) and uploading it.
+ */
+export interface IEosDropActions {
+  /** The files of a desktop drop; must be called while the drop event is dispatched. */
+  filesFromDataTransfer(dataTransfer: DataTransfer): Promise<IComputerFile[]>;
+  /** Upload the files into the `e://` folder; null when nothing was started (cancelled or refused, and said so). */
+  uploadFromComputer(files: IComputerFile[], folder: string): Promise<Job | null>;
+  /** Show a job started by a drop or a menu command in the transfers panel. */
+  showJob?(job: Job): void;
+}
+
+/** The drop actions token (provided by the transfers panel). */
+export const IEosDropActions = new Token<IEosDropActions>(
+  'jupyterlab-eos:IEosDropActions',
+  "Uploads from the user's computer for drops on the EOS tree, and where jobs started by drag and drop are shown."
 );
 
 /** The ids of the extension's commands (`eos:verb-noun`). */
@@ -49,4 +75,12 @@ export namespace CommandIDs {
   export const refreshAll = 'eos:refresh-all';
   /** Focus the path bar to type an `e://` or `s3://` location. */
   export const goTo = 'eos:go-to';
+  /** Upload the file browser's selected items to an EOS folder (a destination dialog). */
+  export const uploadToEos = 'eos:upload-to-eos';
+  /** Sync a file browser folder to an EOS folder (destination dialog, then a preview). */
+  export const syncToEos = 'eos:sync-to-eos';
+  /** Download the selected EOS items into the file browser's current folder. */
+  export const downloadHere = 'eos:download-here';
+  /** Sync the selected EOS folder to a local folder (destination dialog, then a preview). */
+  export const syncToLocal = 'eos:sync-to-local';
 }
