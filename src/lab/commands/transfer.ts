@@ -384,6 +384,8 @@ export async function askEosFolder(
   context: ITransferContext,
   options: { title: string; label: string; value: string; accept: string }
 ): Promise<string | null> {
+  // The read-only rules need `whoami` (the EOS panel may not have been opened yet).
+  await context.model.initialize().catch(() => undefined);
   const text = await askName({
     ...options,
     trans: context.trans,

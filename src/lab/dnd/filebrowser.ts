@@ -105,6 +105,9 @@ export class FileBrowserDrop implements IDisposable {
       row?.classList.add(ROW_TARGET_CLASS);
       this._row = row;
     }
+    if (this._label.parentNode !== this._node) {
+      this._node.appendChild(this._label); // a React render of the node may have removed it
+    }
     const listing = this._node.querySelector('.jp-DirListing');
     listing?.classList.toggle(LISTING_TARGET_CLASS, folder !== null && row === null);
     this._label.hidden = folder === null;

@@ -41,6 +41,12 @@ export class SidebarHoverOpener implements IDisposable {
   handleEvent(event: Event): void {
     switch (event.type) {
       case 'lm-dragenter':
+        // An element that does not take the drag is followed by an enter on
+        // the body: that is not a move of the pointer.
+        if (event.target !== this._document.body) {
+          this._hover(sidebarTabId(event.target));
+        }
+        break;
       case 'dragenter':
       case 'dragover':
         // A Lumino drag tells each element it enters; a desktop drag repeats `dragover`.

@@ -297,6 +297,9 @@ export class TreeDragAndDrop implements IDisposable {
       row?.classList.add(DROP_TARGET_CLASS);
       this._highlighted = row;
     }
+    if (this._label.parentNode !== this._node) {
+      this._node.appendChild(this._label); // a React render of the node may have removed it
+    }
     this._node.classList.toggle('jp-mod-dropping', state !== null);
     this._label.hidden = state === null;
     this._label.textContent = state?.label ?? '';
