@@ -135,6 +135,11 @@ export interface PresignRequest {
   uri: string;
   /** Seconds; default 48 h. */
   expiresIn?: number;
+  /**
+   * Sign for a download to the user's computer: the URL's response carries
+   * `Content-Disposition: attachment` with the object's name.
+   */
+  download?: boolean;
 }
 
 /** What set a presigned URL's expiry. */
@@ -404,6 +409,10 @@ export interface UploadIdRequest {
 }
 /** An upload that receives no part for this long is aborted (its multipart upload too). */
 export const UPLOAD_IDLE_MS = 10 * 60 * 1000;
+/** The most files one `api/uploads` request names (a bigger folder is sent in several requests, several jobs). */
+export const MAX_UPLOAD_FILES = 1000;
+/** The largest `api/uploads` body, in bytes (other JSON bodies: 64 KiB). */
+export const MAX_UPLOADS_BODY = 1024 * 1024;
 /** The smallest and largest part of a computer upload. */
 export const MIN_UPLOAD_PART = 8 * 1024 * 1024;
 export const MAX_UPLOAD_PART = 64 * 1024 * 1024;

@@ -108,3 +108,11 @@ export function iconFor(kind: 'folder' | 'object', name: string): LabIcon {
   }
   return BY_EXTENSION[ext] ?? fileIcon;
 }
+
+/** The transfers panel tab: arrows up and down. */
+export const transfersIcon = new LabIcon({
+  name: 'jupyterlab-eos:transfers',
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">' +
+    '<path class="jp-icon3" fill="#616161" d="M5 1 1.5 4.5h2.5V11h2V4.5h2.5zM11 15l3.5-3.5H12V5h-2v6.5H7.5z"/></svg>'
+});

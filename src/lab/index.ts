@@ -4,10 +4,11 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { transferPlugin } from './dnd';
-import { browserPlugin } from './plugins';
+import { browserPlugin, transfersPlugin } from './plugins';
 
 export * from './tokens';
+export type { ILocalFile } from './transfers/computer';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transferPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transfersPlugin, transferPlugin];
 
 export default plugins;

@@ -5,14 +5,21 @@ import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyte
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
 
 import { PALETTE_COMMANDS, addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
 import { trackState } from './state';
-import { IEosBrowser } from './tokens';
+import { CommandIDs, IEosBrowser, ITransfers } from './tokens';
+import { addTransfersCommands } from './transfers/commands';
+import { ILocalFile, uploadFromComputer } from './transfers/computer';
+import { TransfersModel } from './transfers/model';
+import { TransfersPanel } from './transfers/panel';
+import { TransfersStatus, notifyEndings } from './transfers/status';
 
 /** The EOS sidebar panel and the commands acting on its items. */
 export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
@@ -56,5 +63,58 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category }));
     }
     return { model, panel, settings };
+  }
+};
+
+/** The Transfers panel, its status-bar item and notifications, and uploads from the computer. */
+export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
+  id: 'jupyterlab-eos:transfers',
+  description:
+    'Adds the EOS Transfers panel (progress, cancel, retry, conflicts), its status-bar item, uploads from the computer and downloads to it.',
+  autoStart: true,
+  provides: ITransfers,
+  optional: [IEosBrowser, ILayoutRestorer, ICommandPalette, ITranslator, IStatusBar],
+  activate: (
+    app: JupyterFrontEnd,
+    browser: IEosBrowser | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null,
+    statusBar: IStatusBar | null
+  ): ITransfers => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('jupyterlab_eos');
+    const serverSettings = app.serviceManager.serverSettings;
+    const model = new TransfersModel({ serverSettings });
+    const panel = new TransfersPanel({ model, translator });
+    app.shell.add(panel, 'right', { rank: 1000 });
+    restorer?.add(panel, panel.id);
+    model.start();
+    const show = () => app.shell.activateById(panel.id);
+    const upload = (files: ILocalFile[], folder: string) =>
+      uploadFromComputer({ serverSettings, transfers: model, trans }, files, folder);
+
+    addTransfersCommands(app.commands, { transfers: model, trans, browser: browser?.model ?? null, show, upload });
+    model.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.clearTransfers));
+    notifyEndings(model, trans, show);
+    if (statusBar) {
+      const item = new TransfersStatus(model, trans, show);
+      const activeChanged = new Signal<TransfersModel, void>(model);
+      model.changed.connect(() => activeChanged.emit());
+      statusBar.registerStatusItem(transfersPlugin.id, {
+        item,
+        align: 'left',
+        rank: 5,
+        isActive: () => model.running.length > 0,
+        activeStateChanged: activeChanged
+      });
+    }
+    if (palette) {
+      const category = trans.__('EOS');
+      [CommandIDs.showTransfers, CommandIDs.clearTransfers, CommandIDs.uploadFiles, CommandIDs.uploadFolder].forEach(
+        command => palette.addItem({ command, category })
+      );
+    }
+    return { model, panel, uploadFromComputer: upload };
   }
 };

@@ -7,6 +7,8 @@ import { Widget } from '@lumino/widgets';
 import type { Job } from '../core';
 import type { EosBrowserModel } from './model';
 import type { EosSettings } from './settings';
+import type { ILocalFile } from './transfers/computer';
+import type { TransfersModel } from './transfers/model';
 
 /** The EOS sidebar browser. */
 export interface IEosBrowser {
@@ -32,7 +34,8 @@ export interface IComputerFile {
 
 /**
  * What drops from the user's computer onto the EOS tree need from the
- * transfers panel: reading a desktop drop (folders too) and uploading it.
+ * transfers panel (`ITransfers`): reading a desktop drop (folders too) and
+ * uploading it, and showing the jobs drops and menus start.
  */
 export interface IEosDropActions {
   /** The files of a desktop drop; must be called while the drop event is dispatched. */
@@ -43,10 +46,23 @@ export interface IEosDropActions {
   showJob?(job: Job): void;
 }
 
-/** The drop actions token (provided by the transfers panel). */
-export const IEosDropActions = new Token<IEosDropActions>(
-  'jupyterlab-eos:IEosDropActions',
-  "Uploads from the user's computer for drops on the EOS tree, and where jobs started by drag and drop are shown."
+/** The transfers panel and its jobs, for plugins that start or show transfers (drag and drop, menus). */
+export interface ITransfers {
+  /** The service's jobs, pushed; `track(job)` shows a job started by this page at once. */
+  readonly model: TransfersModel;
+  /** The Transfers sidebar panel (activate it with `app.shell.activateById(panel.id)`). */
+  readonly panel: Widget;
+  /**
+   * Upload files from the user's computer into an `e://` folder (ending in `/`),
+   * asking first when targets exist; null when nothing was started.
+   */
+  uploadFromComputer(files: ILocalFile[], folder: string): Promise<Job | null>;
+}
+
+/** The transfers token. */
+export const ITransfers = new Token<ITransfers>(
+  'jupyterlab-eos:ITransfers',
+  'The EOS transfers: the jobs model, the Transfers panel, and uploads from the computer, for plugins that start or show transfers.'
 );
 
 /** The ids of the extension's commands (`eos:verb-noun`). */
@@ -83,4 +99,14 @@ export namespace CommandIDs {
   export const downloadHere = 'eos:download-here';
   /** Sync the selected EOS folder to a local folder (destination dialog, then a preview). */
   export const syncToLocal = 'eos:sync-to-local';
+  /** Download the selected objects to the user's computer (a presigned URL). */
+  export const downloadToComputer = 'eos:download-to-computer';
+  /** Upload files from the computer into the selected EOS folder. */
+  export const uploadFiles = 'eos:upload-files';
+  /** Upload a folder from the computer into the selected EOS folder. */
+  export const uploadFolder = 'eos:upload-folder';
+  /** Open the Transfers panel. */
+  export const showTransfers = 'eos:show-transfers';
+  /** Remove finished transfers from the list. */
+  export const clearTransfers = 'eos:clear-transfers';
 }

@@ -62,7 +62,7 @@ export function queryObject(query: URLSearchParams): Record<string, string> {
 }
 
 /**
- * Read the whole request body, keeping at most `MAX_BODY_BYTES` of it.
+ * Read the whole request body, keeping at most `limit` bytes of it.
  *
  * Every request is read to its end before it is answered, errors included:
  * the proxy writes the body after the headers, and answering (and closing)
@@ -71,19 +71,19 @@ export function queryObject(query: URLSearchParams): Record<string, string> {
  *
  * @returns the body, or null when it was larger than the limit
  */
-export function readBody(req: IncomingMessage): Promise<Buffer | null> {
+export function readBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) {
+      if (size <= limit) {
         chunks.push(chunk);
       } else {
         chunks.length = 0;
       }
     });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : null));
     req.on('error', err =>
       reject(new EosError('InvalidRequest', `The request body could not be read: ${err.message}`))
     );
@@ -102,7 +102,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer | null> {
  * @throws EosError `InvalidRequest` for another content type, an empty body,
  *   invalid UTF-8 or invalid JSON; `PayloadTooLarge` beyond the limit.
  */
-export function parseJsonBody(req: IncomingMessage, bytes: Buffer | null): unknown {
+export function parseJsonBody(req: IncomingMessage, bytes: Buffer | null, limit: number = MAX_BODY_BYTES): unknown {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
     throw new EosError(
@@ -111,7 +111,7 @@ export function parseJsonBody(req: IncomingMessage, bytes: Buffer | null): unkno
     );
   }
   if (bytes === null) {
-    throw new EosError('PayloadTooLarge', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+    throw new EosError('PayloadTooLarge', `The request body is larger than ${limit / 1024} KiB`);
   }
   let text: string;
   try {

@@ -6,7 +6,15 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { DEFAULT_PRESIGN_SECONDS, EosError, ExpiryLimit, MAX_PRESIGN_SECONDS, PresignResponse, toS3 } from '../core';
+import {
+  DEFAULT_PRESIGN_SECONDS,
+  EosError,
+  ExpiryLimit,
+  MAX_PRESIGN_SECONDS,
+  PresignResponse,
+  basename,
+  toS3
+} from '../core';
 import { EosStore } from './store';
 
 /** Credentials closer than this to their expiry are not used to sign. */
@@ -49,13 +57,16 @@ export function planExpiry(requested: number, credentialsExpire: Date | undefine
  * A presigned GET URL for an object.
  *
  * @param expiresIn requested lifetime in seconds (default 48 h)
+ * @param download sign for a download to the user's computer: S3 answers the
+ *   URL with `Content-Disposition: attachment` and the object's name
  * @throws EosError `NotFound` for a missing object, `InvalidRequest` for a folder,
  *   `NoCredentials` when there are no (or nearly expired) credentials.
  */
 export async function presign(
   store: EosStore,
   uri: string,
-  expiresIn: number = DEFAULT_PRESIGN_SECONDS
+  expiresIn: number = DEFAULT_PRESIGN_SECONDS,
+  download = false
 ): Promise<PresignResponse> {
   const entry = await store.stat(uri);
   if (entry.kind === 'folder') {
@@ -72,10 +83,18 @@ export async function presign(
   const signedAt = Math.floor(Date.now() / 1000) * 1000;
   const plan = planExpiry(expiresIn, credentials.expiration, signedAt);
   const url = await store.s3(where, () =>
-    getSignedUrl(store.client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
-      expiresIn: plan.seconds,
-      signingDate: new Date(signedAt)
-    })
+    getSignedUrl(
+      store.client,
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ResponseContentDisposition: download ? attachmentDisposition(basename(store.locate(entry.uri))) : undefined
+      }),
+      {
+        expiresIn: plan.seconds,
+        signingDate: new Date(signedAt)
+      }
+    )
   );
   return {
     url,
@@ -83,4 +102,19 @@ export async function presign(
     expiresIn: plan.seconds,
     limitedBy: plan.limitedBy
   };
+}
+
+/**
+ * A `Content-Disposition: attachment` header naming the file `name`: an ASCII
+ * `filename` (quotes, backslashes, control and non-ASCII characters replaced
+ * by `_`) for old clients, and the exact name as RFC 5987 `filename*`.
+ */
+export function attachmentDisposition(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const ascii = name.replace(/[\x00-\x1f\x7f"\\]|[^\x20-\x7e]/g, '_') || 'download';
+  const exact = encodeURIComponent(name || 'download').replace(
+    /['()*]/g,
+    ch => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }

@@ -6,9 +6,11 @@
 import type * as http from 'node:http';
 import {
   ApiRoutes,
+  EVENTS_ROUTE,
   EosError,
   MAX_JOB_WAIT_MS,
   MAX_LIST_LIMIT,
+  MAX_UPLOADS_BODY,
   RouteMethod,
   RouteName,
   RouteResponse,
@@ -19,7 +21,10 @@ import { diskUsage } from './disk';
 import { Engine } from './engine';
 import { presign } from './presign';
 import {
+  AnswerJobBody,
   CancelJobBody,
+  ClearJobsBody,
+  CreateUploadsBody,
   CopyBody,
   CountBody,
   DeleteBody,
@@ -28,10 +33,14 @@ import {
   MkdirBody,
   NoQuery,
   PresignBody,
+  RetryJobBody,
   StatQuery,
+  UploadIdBody,
+  UploadPartQuery,
   validate,
   validateQuery
 } from './schemas';
+import { StreamReply } from './sse';
 import { EosStore } from './store';
 import { SERVICE_NAME, VERSION } from './version';
 
@@ -59,6 +68,8 @@ export type Route = {
   GET?: (input: Input) => Promise<unknown>;
   POST?: (input: Input) => Promise<unknown>;
   PUT?: (input: Input) => Promise<unknown>;
+  /** The largest JSON body this path takes (default MAX_BODY_BYTES). */
+  maxBody?: number;
 };
 
 /** What the routes are built from. */
@@ -73,6 +84,12 @@ export interface RouteDeps {
 /** A route whose step has not landed yet. */
 async function notYet(): Promise<never> {
   throw new EosError('Internal', 'This route is not available in this version of the EOS service');
+}
+
+/** A request's Content-Length, or undefined when it has none (a chunked body). */
+function contentLength(request: http.IncomingMessage): number | undefined {
+  const text = request.headers['content-length'];
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** The route table, typed by `ApiRoutes`. */
@@ -106,7 +123,7 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body }) => {
         const b = validate(PresignBody, body);
-        return presign(needStore(), b.uri, b.expiresIn);
+        return presign(needStore(), b.uri, b.expiresIn, b.download === true);
       }
     },
     'api/disk': {
@@ -144,17 +161,50 @@ export function routeTable(deps: RouteDeps): RouteTable {
       handle: async ({ body }) => needEngine().jobs.cancel(validate(CancelJobBody, body).id)
     },
     // Issue 6, landing in steps: each route below answers `Internal` until its step lands.
-    'api/jobs': { method: 'GET', handle: notYet },
-    'api/job/answer': { method: 'POST', handle: notYet },
-    'api/job/retry': { method: 'POST', handle: notYet },
-    'api/jobs/clear': { method: 'POST', handle: notYet },
+    'api/jobs': {
+      method: 'GET',
+      handle: async ({ query }) => {
+        validateQuery(NoQuery, query);
+        return { jobs: needEngine().jobs.list() };
+      }
+    },
+    'api/job/answer': {
+      method: 'POST',
+      handle: async ({ body }) => {
+        const b = validate(AnswerJobBody, body);
+        return needEngine().jobs.answer(b.id, b.question, b.choice, b.applyToAll);
+      }
+    },
+    'api/job/retry': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().jobs.retry(validate(RetryJobBody, body).id)
+    },
+    'api/jobs/clear': {
+      method: 'POST',
+      handle: async ({ body }) => ({ jobs: needEngine().jobs.clear(validate(ClearJobsBody, body).ids) })
+    },
     'api/transfer': { method: 'POST', handle: notYet },
     'api/sync/plan': { method: 'POST', handle: notYet },
     'api/sync': { method: 'POST', handle: notYet },
-    'api/uploads': { method: 'POST', handle: notYet },
-    'api/uploads/part': { method: 'PUT', handle: notYet },
-    'api/uploads/complete': { method: 'POST', handle: notYet },
-    'api/uploads/abort': { method: 'POST', handle: notYet }
+    'api/uploads': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().uploads.create(validate(CreateUploadsBody, body), signal)
+    },
+    'api/uploads/part': {
+      method: 'PUT',
+      handle: async ({ query, request, signal }) => {
+        const q = validateQuery(UploadPartQuery, query);
+        return needEngine().uploads.part(q.id, q.n, request!, contentLength(request!), signal);
+      }
+    },
+    'api/uploads/complete': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().uploads.complete(validate(UploadIdBody, body).id)
+    },
+    'api/uploads/abort': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().uploads.abort(validate(UploadIdBody, body).id)
+    }
   };
 }
 
@@ -169,5 +219,26 @@ export function routeMap(deps: RouteDeps): Map<string, Route> {
     };
     routes.set(`/${name}`, { ...routes.get(`/${name}`), [method]: handle });
   }
+  routes.get(`/${Routes.uploads}`)!.maxBody = MAX_UPLOADS_BODY;
+  routes.set(`/${EVENTS_ROUTE}`, { GET: async ({ query }) => jobEvents(deps, query) });
   return routes;
+}
+
+/**
+ * `GET api/events`: a `jobs` event with every job, then a `job` event for
+ * each change and a `forget` event for jobs cleared (see `EVENTS_ROUTE`).
+ */
+function jobEvents(deps: RouteDeps, query: URLSearchParams): StreamReply {
+  validateQuery(NoQuery, query);
+  const { jobs } = deps.needEngine();
+  return new StreamReply(sink => {
+    sink.send('jobs', { jobs: jobs.list() });
+    return jobs.onChange((record, forgotten) => {
+      if (record) {
+        sink.send('job', record.job);
+      } else if (forgotten?.length) {
+        sink.send('forget', { ids: forgotten });
+      }
+    });
+  });
 }

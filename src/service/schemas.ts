@@ -10,7 +10,7 @@
  * strict (a misspelt `recursve` must not silently change what is deleted).
  */
 import * as z from 'zod';
-import { ApiRoutes, EosError, MAX_LIST_LIMIT, RouteName } from '../core';
+import { ApiRoutes, EosError, MAX_LIST_LIMIT, MAX_UPLOAD_FILES, RouteName } from '../core';
 
 /** Generous for a 1,024-byte key plus bucket and namespace, in characters. */
 const MAX_URI_LENGTH = 4096;
@@ -63,7 +63,7 @@ export const JobQuery = z.object({
   wait: wholeNumber(0, Number.MAX_SAFE_INTEGER, 'is too large').optional()
 }) satisfies z.ZodType<Query<'api/job'>, unknown>;
 
-/** `POST api/presign {uri, expiresIn?}` */
+/** `POST api/presign {uri, expiresIn?, download?}` */
 export const PresignBody = z.strictObject(
   {
     uri,
@@ -72,7 +72,8 @@ export const PresignBody = z.strictObject(
       .int('must be a whole number of seconds')
       .min(1, 'must be at least 1 second')
       .max(Number.MAX_SAFE_INTEGER, 'is too large')
-      .optional()
+      .optional(),
+    download: z.boolean(required('true or false')).optional()
   },
   bodyObject
 ) satisfies z.ZodType<Body<'api/presign'>, unknown>;
@@ -106,6 +107,66 @@ export const CancelJobBody = z.strictObject(
   bodyObject
 ) satisfies z.ZodType<Body<'api/job/cancel'>, unknown>;
 
+const jobId = z.string(required('a string')).min(1, 'must not be empty').max(100, 'is too long');
+const choice = z.enum(['overwrite', 'skip', 'keep-both'], required("'overwrite', 'skip' or 'keep-both'"));
+
+/** `POST api/job/answer {id, question, choice, applyToAll?}` */
+export const AnswerJobBody = z.strictObject(
+  { id: jobId, question: jobId, choice, applyToAll: z.boolean(required('true or false')).optional() },
+  bodyObject
+) satisfies z.ZodType<Body<'api/job/answer'>, unknown>;
+
+/** `POST api/job/retry {id}` */
+export const RetryJobBody = z.strictObject({ id: jobId }, bodyObject) satisfies z.ZodType<
+  Body<'api/job/retry'>,
+  unknown
+>;
+
+/** `POST api/jobs/clear {ids?}` */
+export const ClearJobsBody = z.strictObject(
+  {
+    ids: z.array(jobId, required('an array of job ids')).max(MAX_URIS, `may name at most ${MAX_URIS} jobs`).optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/jobs/clear'>, unknown>;
+
+/** `POST api/uploads {files, conflict?}` */
+export const CreateUploadsBody = z.strictObject(
+  {
+    files: z
+      .array(
+        z.strictObject({
+          destination: uri,
+          size: z
+            .number(required('a number'))
+            .int('must be a whole number of bytes')
+            .min(0, 'must not be negative')
+            .max(Number.MAX_SAFE_INTEGER, 'is too large'),
+          modified: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time' }).optional()
+        }),
+        required('an array of files')
+      )
+      .min(1, 'must name at least one file')
+      .max(MAX_UPLOAD_FILES, `may name at most ${MAX_UPLOAD_FILES} files`),
+    conflict: z
+      .enum(['fail', 'overwrite', 'skip', 'keep-both'], required("'fail', 'overwrite', 'skip' or 'keep-both'"))
+      .optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/uploads'>, unknown>;
+
+/** `PUT api/uploads/part?id=&n=` (the body is the part's bytes). */
+export const UploadPartQuery = z.object({
+  id: jobId,
+  n: wholeNumber(1, 10000, 'must be between 1 and 10000')
+}) satisfies z.ZodType<Query<'api/uploads/part'>, unknown>;
+
+/** `POST api/uploads/complete {id}`, `POST api/uploads/abort {id}` */
+export const UploadIdBody = z.strictObject({ id: jobId }, bodyObject) satisfies z.ZodType<
+  Body<'api/uploads/complete'>,
+  unknown
+>;
+
 /** True when the two types have the same field names. */
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 type Checked<S extends z.ZodType, T> = SameKeys<z.output<S>, T>;
@@ -120,8 +181,15 @@ const fieldsMatch: [
   Checked<typeof CountBody, Body<'api/count'>>,
   Checked<typeof DeleteBody, Body<'api/delete'>>,
   Checked<typeof CopyBody, Body<'api/copy'>>,
-  Checked<typeof CancelJobBody, Body<'api/job/cancel'>>
-] = [true, true, true, true, true, true, true, true, true];
+  Checked<typeof CancelJobBody, Body<'api/job/cancel'>>,
+  Checked<typeof AnswerJobBody, Body<'api/job/answer'>>,
+  Checked<typeof RetryJobBody, Body<'api/job/retry'>>,
+  Checked<typeof ClearJobsBody, Body<'api/jobs/clear'>>,
+  Checked<typeof CreateUploadsBody, Body<'api/uploads'>>,
+  Checked<typeof UploadPartQuery, Query<'api/uploads/part'>>,
+  Checked<typeof UploadIdBody, Body<'api/uploads/complete'>>,
+  Checked<typeof UploadIdBody, Body<'api/uploads/abort'>>
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void fieldsMatch;
 
 /** Describe the first problem, naming the field. */

@@ -13,6 +13,7 @@ import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './htt
 import { Input, Route, routeMap } from './routes';
 import { createS3Client, endpointLabel } from './s3client';
 import { checkRequest } from './security';
+import { StreamReply, checkAcceptsEvents, openEventStream } from './sse';
 import { EosStore } from './store';
 
 /** What `createService` may be given instead of its defaults. */
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   log?: (line: string) => void;
   /** Engine tuning (tests force the multipart copy path with a small threshold). */
   engine?: Partial<EngineOptions>;
+  /** How often an event stream sends a keep-alive comment (default KEEP_ALIVE_MS). */
+  keepAliveMs?: number;
 }
 
 /** The longest request path written to the log. */
@@ -54,7 +57,7 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
   const routes = routeMap({ config, needStore, needEngine });
 
   const server = http.createServer((req, res) => {
-    void handle(routes, req, res, log);
+    void handle(routes, req, res, log, options.keepAliveMs);
   });
   server.on('close', () => {
     engine?.jobs.cancelAll();
@@ -68,7 +71,8 @@ async function handle(
   routes: Map<string, Route>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  log: (line: string) => void
+  log: (line: string) => void,
+  keepAliveMs?: number
 ): Promise<void> {
   const started = performance.now();
   const target = parseTarget(req.url);
@@ -89,21 +93,27 @@ async function handle(
     return;
   }
   try {
-    const raw = await readBody(req);
+    const raw = await readBody(req, route?.maxBody);
     checkRequest(req);
     if (route === undefined) {
       throw new EosError('NotFound', `No such route: ${loggable(target.path)}`);
     }
     const handler = method === 'GET' || method === 'POST' ? route[method] : undefined;
     if (handler === undefined) {
-      const allow = Object.keys(route).join(', ');
+      const allow = (['GET', 'POST', 'PUT'] as const).filter(m => route[m]).join(', ');
       sendError(res, new EosError('MethodNotAllowed', `${req.method} is not allowed on ${target.path}; use ${allow}`), {
         Allow: allow
       });
       return;
     }
-    const body = method === 'POST' ? parseJsonBody(req, raw) : undefined;
-    sendJson(res, 200, await handler({ query: target.query, body, signal: gone.signal }));
+    const body = method === 'POST' ? parseJsonBody(req, raw, route?.maxBody) : undefined;
+    const answer = await handler({ query: target.query, body, signal: gone.signal });
+    if (answer instanceof StreamReply) {
+      checkAcceptsEvents(req);
+      openEventStream(res, answer, keepAliveMs);
+    } else {
+      sendJson(res, 200, answer);
+    }
   } catch (err) {
     fail(res, err, log);
   }

@@ -4,11 +4,19 @@ import { Widget } from '@lumino/widgets';
 
 import plugins from '../index';
 import { transferPlugin } from '../dnd';
-import { browserPlugin } from '../plugins';
+import { browserPlugin, transfersPlugin } from '../plugins';
 import { requestAPI } from '../request';
-import { CommandIDs, IEosBrowser } from '../tokens';
+import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
 import schema from '../../../schema/plugin.json';
 import { FakeEos } from './fake';
+
+/** The commands the transfers plugin registers (the rest are the browser plugin's). */
+const TRANSFERS_COMMANDS: string[] = [
+  CommandIDs.uploadFiles,
+  CommandIDs.uploadFolder,
+  CommandIDs.showTransfers,
+  CommandIDs.clearTransfers
+];
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
@@ -42,8 +50,15 @@ describe('jupyterlab-eos:plugin', () => {
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
     expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS' });
-    const { uploadToEos, syncToEos, downloadHere, syncToLocal, ...own } = CommandIDs;
-    for (const command of Object.values(own)) {
+    const dnd: string[] = [
+      CommandIDs.uploadToEos,
+      CommandIDs.syncToEos,
+      CommandIDs.downloadHere,
+      CommandIDs.syncToLocal
+    ];
+    for (const command of Object.values(CommandIDs).filter(
+      id => !TRANSFERS_COMMANDS.includes(id) && !dnd.includes(id)
+    )) {
       expect(app.commands.hasCommand(command)).toBe(true);
       expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
     }
@@ -55,7 +70,7 @@ describe('jupyterlab-eos:plugin', () => {
   it('declares the context menus on EOS items and file browser items, and the shortcuts in its schema', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
     const inMenu = context.filter(item => item.command).map(item => item.command);
-    const { refreshAll, goTo, ...onItems } = CommandIDs;
+    const { refreshAll, goTo, showTransfers, clearTransfers, ...onItems } = CommandIDs;
     expect(inMenu.sort()).toEqual(Object.values(onItems).sort());
     const onFiles: string[] = [CommandIDs.uploadToEos, CommandIDs.syncToEos];
     for (const item of context) {
@@ -67,7 +82,12 @@ describe('jupyterlab-eos:plugin', () => {
       CommandIDs.rename,
       CommandIDs.copyUri
     ]);
-    expect([refreshAll, goTo]).toEqual(['eos:refresh-all', 'eos:go-to']);
+    expect([refreshAll, goTo, showTransfers, clearTransfers]).toEqual([
+      'eos:refresh-all',
+      'eos:go-to',
+      'eos:show-transfers',
+      'eos:clear-transfers'
+    ]);
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });
@@ -106,5 +126,46 @@ describe('jupyterlab-eos:transfer', () => {
     expect(browser.panel.node.querySelector('.jp-EosBrowser-dropLabel')).not.toBeNull();
     browser.panel.dispose();
     browser.model.dispose();
+  });
+});
+
+describe('jupyterlab-eos:transfers', () => {
+  beforeEach(() => {
+    (requestAPI as jest.Mock).mockResolvedValue({ jobs: [] });
+  });
+
+  it('is exported, described and provides ITransfers', () => {
+    expect(plugins).toContain(transfersPlugin);
+    expect(transfersPlugin.id).toBe('jupyterlab-eos:transfers');
+    expect(transfersPlugin.description).toBeTruthy();
+    expect(transfersPlugin.provides).toBe(ITransfers);
+  });
+
+  it('adds the panel to the right sidebar, its status item and commands', () => {
+    const add = jest.fn();
+    const activateById = jest.fn();
+    const addItem = jest.fn();
+    const registerStatusItem = jest.fn();
+    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+    const app = { shell: { add, activateById }, commands: new CommandRegistry(), serviceManager: { serverSettings } };
+
+    const transfers = (transfersPlugin.activate as any)(app, null, null, { addItem }, null, {
+      registerStatusItem
+    }) as ITransfers;
+
+    expect(add).toHaveBeenCalledWith(transfers.panel, 'right', { rank: 1000 });
+    expect(transfers.panel.id).toBe('eos-transfers');
+    for (const command of TRANSFERS_COMMANDS) {
+      expect(app.commands.hasCommand(command)).toBe(true);
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+    }
+    expect(registerStatusItem).toHaveBeenCalledWith('jupyterlab-eos:transfers', expect.anything());
+    const status = registerStatusItem.mock.calls[0][1];
+    expect(status.isActive()).toBe(false);
+    void app.commands.execute(CommandIDs.showTransfers);
+    expect(activateById).toHaveBeenCalledWith('eos-transfers');
+    expect(typeof transfers.uploadFromComputer).toBe('function');
+    transfers.panel.dispose();
+    transfers.model.dispose();
   });
 });

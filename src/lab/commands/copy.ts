@@ -173,8 +173,36 @@ export function presignMessage(answers: PresignResponse[], trans: TranslationBun
       );
 }
 
+/**
+ * Presign each target with the settings' lifetime (`download`: as an
+ * attachment); null when there is none or it failed (the failure shown, headed `what`).
+ */
+export async function presignTargets(
+  context: ICommandContext,
+  targets: ITarget[],
+  download: boolean,
+  what: string
+): Promise<PresignResponse[] | null> {
+  if (targets.length === 0) {
+    return null;
+  }
+  const expiresIn = presignSeconds(context.settings.values.presignExpiryHours);
+  try {
+    return await Promise.all(
+      targets.map(t =>
+        context.request(Routes.presign, {
+          body: download ? { uri: t.uri, expiresIn, download } : { uri: t.uri, expiresIn }
+        })
+      )
+    );
+  } catch (reason) {
+    notifyError(reason, context.trans, what);
+    return null;
+  }
+}
+
 function addPresignCommand(commands: CommandRegistry, context: ICommandContext): IDisposable {
-  const { model, trans, settings } = context;
+  const { model, trans } = context;
   return commands.addCommand(CommandIDs.copyPresignedUrl, {
     label: trans.__('Copy Presigned URL'),
     caption: trans.__(
@@ -196,17 +224,8 @@ function addPresignCommand(commands: CommandRegistry, context: ICommandContext):
         );
         return;
       }
-      if (targets.length === 0) {
-        return;
-      }
-      const expiresIn = presignSeconds(settings.values.presignExpiryHours);
-      let answers: PresignResponse[];
-      try {
-        answers = await Promise.all(
-          targets.map(t => context.request(Routes.presign, { body: { uri: t.uri, expiresIn } }))
-        );
-      } catch (reason) {
-        notifyError(reason, trans, trans.__('Cannot create a presigned URL'));
+      const answers = await presignTargets(context, targets, false, trans.__('Cannot create a presigned URL'));
+      if (!answers) {
         return;
       }
       await copyText(answers.map(a => a.url).join('\n'));

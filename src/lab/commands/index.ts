@@ -15,6 +15,7 @@ import { CommandIDs } from '../tokens';
 import { makeContext } from './context';
 import { addCopyCommands } from './copy';
 import { addDeleteCommand } from './delete';
+import { addDownloadCommand } from './download';
 import { addNewFolderCommand } from './folder';
 import { addRenameCommand } from './move';
 import { addViewCommands } from './view';
@@ -28,6 +29,7 @@ export const PALETTE_COMMANDS: readonly string[] = [
   CommandIDs.copyS3Uri,
   CommandIDs.copyPython,
   CommandIDs.copyPresignedUrl,
+  CommandIDs.downloadToComputer,
   CommandIDs.newFolder,
   CommandIDs.rename,
   CommandIDs.deleteItems,
@@ -51,6 +53,7 @@ export function addCommands(
     addNewFolderCommand(commands, context),
     addRenameCommand(commands, context),
     addDeleteCommand(commands, context),
+    addDownloadCommand(commands, context),
     ...addViewCommands(commands, context, { shell: options.shell, panel: options.panel })
   ].forEach(d => set.add(d));
 

@@ -63,6 +63,30 @@ function SessionStatus(props: Pick<IEosBrowserViewProps, 'model' | 'trans'>): JS
   return null;
 }
 
+/**
+ * Header buttons for commands another plugin may register (the transfers
+ * plugin's uploads): shown once registered.
+ */
+function OptionalCommandButtons(props: { commands: CommandRegistry; ids: string[] }): JSX.Element {
+  const { commands, ids } = props;
+  const [, bump] = React.useReducer((n: number) => n + 1, 0);
+  React.useEffect(() => {
+    commands.commandChanged.connect(bump);
+    return () => {
+      commands.commandChanged.disconnect(bump);
+    };
+  }, [commands]);
+  return (
+    <>
+      {ids
+        .filter(id => commands.hasCommand(id))
+        .map(id => (
+          <CommandToolbarButtonComponent key={id} commands={commands} id={id} label="" />
+        ))}
+    </>
+  );
+}
+
 /** The whole sidebar view. */
 export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
   const { model, trans } = props;
@@ -74,6 +98,7 @@ export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
     <>
       <div className="jp-EosBrowser-header">
         <h2 className="jp-EosBrowser-title">{trans.__('EOS')}</h2>
+        <OptionalCommandButtons commands={props.commands} ids={[CommandIDs.uploadFiles, CommandIDs.uploadFolder]} />
         {/* An icon button: no visible label, "Refresh EOS" as its name and tooltip. */}
         <CommandToolbarButtonComponent
           commands={props.commands}

@@ -14,6 +14,8 @@ namespace Formats {
   let tenth: Intl.NumberFormat | null = null;
   let long: Intl.DateTimeFormat | null = null;
   let short: Intl.DateTimeFormat | null = null;
+  let percents: Intl.NumberFormat | null = null;
+  let padded: Intl.NumberFormat | null = null;
 
   export function integer(): Intl.NumberFormat {
     return (whole ??= new Intl.NumberFormat(undefined, { maximumFractionDigits: 0, useGrouping: false }));
@@ -30,6 +32,12 @@ namespace Formats {
   }
   export function date(): Intl.DateTimeFormat {
     return (short ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' }));
+  }
+  export function percent(): Intl.NumberFormat {
+    return (percents ??= new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }));
+  }
+  export function twoDigits(): Intl.NumberFormat {
+    return (padded ??= new Intl.NumberFormat(undefined, { minimumIntegerDigits: 2, useGrouping: false }));
   }
 }
 
@@ -49,6 +57,26 @@ export function formatSize(bytes: number): string {
     whole = false;
   }
   return `${(whole ? Formats.integer() : Formats.decimal()).format(value)} ${UNITS[unit]}`;
+}
+
+/** A fraction (0..1) as a whole percentage: `41%`. */
+export function formatPercent(fraction: number): string {
+  return Formats.percent().format(Math.min(Math.max(fraction, 0), 1));
+}
+
+/** A transfer rate: `12.5 MB/s`. */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatSize(bytesPerSecond)}/s`;
+}
+
+/** Time left as a clock: `0:42`, `12:05`, `3:04:05` (hours, minutes, seconds). */
+export function formatEta(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = Formats.twoDigits().format(total % 60);
+  const whole = Formats.integer();
+  return h > 0 ? `${whole.format(h)}:${Formats.twoDigits().format(m)}:${s}` : `${whole.format(m)}:${s}`;
 }
 
 /** A date for people (date and time); the text itself if it is not a date. */

@@ -3,11 +3,11 @@
  */
 import { useEffect, useReducer, useState } from 'react';
 
-import { EosBrowserModel } from '../model';
+import type { ISignal } from '@lumino/signaling';
 import { EosSettings, IEosSettings } from '../settings';
 
-/** Re-render the calling component whenever the model changes. */
-export function useModelChanged(model: EosBrowserModel): void {
+/** Re-render the calling component whenever the model changes (any model with a `changed` signal). */
+export function useModelChanged(model: { readonly changed: ISignal<unknown, unknown> }): void {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     model.changed.connect(bump);

@@ -20,7 +20,8 @@ import {
   transfer
 } from '../commands/transfer';
 import { notifyError } from '../errors';
-import { IEosBrowser, IEosDropActions } from '../tokens';
+import { filesFromDataTransfer } from '../transfers/computer';
+import { IEosBrowser, IEosDropActions, ITransfers } from '../tokens';
 import { FileBrowserDrop } from './filebrowser';
 import { isOtherDrive } from './mime';
 import { SidebarHoverOpener } from './sidebar';
@@ -49,7 +50,7 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
     'Moves data between the Jupyter server, the computer and EOS: drag and drop on the EOS tree and the file browser, and the Upload, Download and Sync commands.',
   autoStart: true,
   requires: [IEosBrowser],
-  optional: [IDefaultFileBrowser, IStateDB, ITranslator, ICommandPalette, IEosDropActions],
+  optional: [IDefaultFileBrowser, IStateDB, ITranslator, ICommandPalette, ITransfers],
   activate: (
     app: JupyterFrontEnd,
     eos: IEosBrowser,
@@ -57,8 +58,15 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
     state: IStateDB | null,
     translator: ITranslator | null,
     palette: ICommandPalette | null,
-    actions: IEosDropActions | null
+    transfers: ITransfers | null
   ): void => {
+    const actions: IEosDropActions | null = transfers
+      ? {
+          filesFromDataTransfer,
+          uploadFromComputer: (files, folder) => transfers.uploadFromComputer(files, folder),
+          showJob: job => transfers.model.track(job)
+        }
+      : null;
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const context: ITransferContext = {
       ...makeContext(eos.model, eos.settings, trans, app.serviceManager.serverSettings),

@@ -174,3 +174,48 @@ it('answers an invalid URI with the CLI wording', async () => {
     message: "Invalid namespace 'nope'. Valid namespaces are: users, org, gencove"
   });
 });
+
+describe('download: true (to the computer)', () => {
+  const NAMES: Record<string, string> = { quoted: 'a "b"\\c\x01.txt', unicode: 'résumé ü.fastq' };
+
+  beforeAll(async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}${NAMES.quoted}`]: 'q',
+      [`${ORG}${NAMES.unicode}`]: 'u'
+    });
+  });
+
+  /** The signed URL's `response-content-disposition` (moto ignores it, S3 answers with it). */
+  async function disposition(name: string, download?: boolean): Promise<string | null> {
+    const reply = await svc.post('/api/presign', { uri: `e://org/${F}/${name}`, download });
+    expect(reply.status).toBe(200);
+    return new URL(reply.body.url).searchParams.get('response-content-disposition');
+  }
+
+  it('signs an attachment named after the object', async () => {
+    expect(await disposition('reads.fastq', true)).toBe(
+      `attachment; filename="reads.fastq"; filename*=UTF-8''reads.fastq`
+    );
+  });
+
+  it('makes quotes, backslashes and control characters safe, and keeps the exact name in filename*', async () => {
+    const value = await disposition(NAMES.quoted, true);
+    expect(value).toBe(`attachment; filename="a _b__c_.txt"; filename*=UTF-8''a%20%22b%22%5Cc%01.txt`);
+    expect(decodeURIComponent(value!.split("UTF-8''")[1])).toBe(NAMES.quoted);
+  });
+
+  it('writes non-ASCII names as UTF-8 in filename*', async () => {
+    const value = await disposition(NAMES.unicode, true);
+    expect(value).toBe(`attachment; filename="r_sum_ _.fastq"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%C3%BC.fastq`);
+  });
+
+  it('adds no content disposition without download', async () => {
+    expect(await disposition('reads.fastq')).toBeNull();
+    expect(await disposition('reads.fastq', false)).toBeNull();
+  });
+
+  it('refuses a download flag that is not a boolean', async () => {
+    const reply = await svc.post('/api/presign', { uri: URI, download: 'yes' });
+    expectError(reply, 400, 'InvalidRequest', /download/);
+  });
+});

@@ -2,8 +2,9 @@
  * The engine: everything the service does to S3 beyond browsing, with no
  * HTTP in it. The HTTP routes and a command line are two front doors onto it.
  */
-import { CopyRequest, CountResponse, DeleteRequest, Entry, Job, MAX_SINGLE_COPY } from '../../core';
+import { CopyRequest, CountResponse, DeleteRequest, Entry, Job, MAX_SINGLE_COPY, UPLOAD_IDLE_MS } from '../../core';
 import { EosStore } from '../store';
+import { ComputerUploads } from './computer';
 import { startCopy } from './copy';
 import { countUris } from './count';
 import { startDelete } from './delete';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   copyConcurrency: number;
   /** Finished jobs kept (default MAX_FINISHED_JOBS). */
   maxFinishedJobs: number;
+  /** A computer upload receiving no part for this long is aborted (default UPLOAD_IDLE_MS). */
+  uploadIdleMs: number;
   /** Where bugs in jobs are logged. */
   log: (line: string) => void;
 }
@@ -32,6 +35,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   copyPartSize: 512 * 1024 * 1024,
   copyConcurrency: 8,
   maxFinishedJobs: MAX_FINISHED_JOBS,
+  uploadIdleMs: UPLOAD_IDLE_MS,
   log: () => undefined
 };
 
@@ -39,6 +43,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 export class Engine {
   readonly jobs: Jobs;
   readonly options: EngineOptions;
+  /** Uploads from the user's computer, part by part. */
+  readonly uploads: ComputerUploads;
 
   constructor(
     readonly store: EosStore,
@@ -46,6 +52,7 @@ export class Engine {
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
+    this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
   }
 
   /** Objects, bytes and folders under the URIs. */
