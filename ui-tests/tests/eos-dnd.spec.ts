@@ -226,20 +226,44 @@ test.describe('EOS drag and drop', () => {
     await expect.poll(() => readLocal(page, `${tmpPath}/${base}-local/b.txt`), { timeout: 20000 }).toBe('from eos');
   });
 
-  // Waits for the transfers panel (branch t6-panel: uploadFromComputer) and `api/uploads` (t6-service).
-  test.fixme('a folder dropped from the computer is uploaded with its structure', async ({ page }) => {
+  test('a folder dropped from the computer is uploaded with its structure', async ({ page }) => {
     const base = `dnd-desktop-${Date.now()}`;
     await putMine({ [`${base}/keep.txt`]: 'k' });
     const tree = await openEos(page);
     await refreshMine(page, tree);
     const target = item(tree, base);
-    // A DataTransfer built in the page: a file at the top and one in a subfolder.
+    // A DataTransfer built in the page: a file, and a folder `dir` holding n.txt and sub/m.txt.
+    // A page cannot put a real folder in a DataTransfer, so the folder item answers
+    // `webkitGetAsEntry` with directory entries as the browser's would.
     const dataTransfer = await page.evaluateHandle(() => {
+      const fileEntry = (file: File) => ({
+        isFile: true,
+        isDirectory: false,
+        name: file.name,
+        file: (ok: any) => ok(file)
+      });
+      const dirEntry = (name: string, children: any[]) => ({
+        isFile: false,
+        isDirectory: true,
+        name,
+        createReader: () => {
+          let given = false;
+          return { readEntries: (ok: any) => ok(given ? [] : ((given = true), children)) };
+        }
+      });
+      const folder = dirEntry('dir', [
+        fileEntry(new File(['nested bytes'], 'n.txt')),
+        dirEntry('sub', [fileEntry(new File(['deep bytes'], 'm.txt'))])
+      ]);
+      const marker = new File([''], 'dir');
+      const original = DataTransferItem.prototype.webkitGetAsEntry;
+      DataTransferItem.prototype.webkitGetAsEntry = function (this: DataTransferItem) {
+        const file = this.getAsFile();
+        return file && file.name === 'dir' && file.size === 0 ? (folder as any) : original.call(this);
+      };
       const dt = new DataTransfer();
       dt.items.add(new File(['top bytes'], 'top.txt', { type: 'text/plain' }));
-      const nested = new File(['nested bytes'], 'n.txt', { type: 'text/plain' });
-      Object.defineProperty(nested, 'webkitRelativePath', { value: 'dir/n.txt' });
-      dt.items.add(nested);
+      dt.items.add(marker);
       return dt;
     });
     await target.dispatchEvent('dragenter', { dataTransfer });
@@ -247,7 +271,8 @@ test.describe('EOS drag and drop', () => {
     await expect(label(page)).toHaveText(`Upload to e://users/me/${base}/`);
     await target.dispatchEvent('drop', { dataTransfer });
     await expect.poll(() => readMine(`${base}/top.txt`), { timeout: 20000 }).toBe('top bytes');
-    expect(await readMine(`${base}/dir/n.txt`)).toBe('nested bytes');
+    await expect.poll(() => readMine(`${base}/dir/n.txt`), { timeout: 20000 }).toBe('nested bytes');
+    expect(await readMine(`${base}/dir/sub/m.txt`)).toBe('deep bytes');
   });
 });
 
