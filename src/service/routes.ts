@@ -7,7 +7,6 @@ import type * as http from 'node:http';
 import {
   ApiRoutes,
   EVENTS_ROUTE,
-  EosError,
   MAX_JOB_WAIT_MS,
   MAX_LIST_LIMIT,
   MAX_UPLOADS_BODY,
@@ -37,6 +36,8 @@ import {
   StatQuery,
   UploadIdBody,
   UploadPartQuery,
+  SyncBody,
+  TransferBody,
   validate,
   validateQuery
 } from './schemas';
@@ -79,11 +80,6 @@ export interface RouteDeps {
   needStore: () => EosStore;
   /** The engine, or `NotConfigured`. */
   needEngine: () => Engine;
-}
-
-/** A route whose step has not landed yet. */
-async function notYet(): Promise<never> {
-  throw new EosError('Internal', 'This route is not available in this version of the EOS service');
 }
 
 /** A request's Content-Length, or undefined when it has none (a chunked body). */
@@ -160,7 +156,7 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body }) => needEngine().jobs.cancel(validate(CancelJobBody, body).id)
     },
-    // Issue 6, landing in steps: each route below answers `Internal` until its step lands.
+    // Issue 6: jobs, transfers, syncs and computer uploads.
     'api/jobs': {
       method: 'GET',
       handle: async ({ query }) => {
@@ -183,9 +179,18 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body }) => ({ jobs: needEngine().jobs.clear(validate(ClearJobsBody, body).ids) })
     },
-    'api/transfer': { method: 'POST', handle: notYet },
-    'api/sync/plan': { method: 'POST', handle: notYet },
-    'api/sync': { method: 'POST', handle: notYet },
+    'api/transfer': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().transfer(validate(TransferBody, body), signal)
+    },
+    'api/sync/plan': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().syncPlan(validate(SyncBody, body), signal)
+    },
+    'api/sync': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().sync(validate(SyncBody, body), signal)
+    },
     'api/uploads': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().uploads.create(validate(CreateUploadsBody, body), signal)

@@ -166,6 +166,43 @@ export const UploadIdBody = z.strictObject({ id: jobId }, bodyObject) satisfies 
   Body<'api/uploads/complete'>,
   unknown
 >;
+/** A local path relative to the Jupyter root (`''` is the root). */
+const localPath = z.string(required('a string')).max(MAX_URI_LENGTH, 'is too long');
+const conflictPolicy = z.enum(
+  ['fail', 'ask', 'overwrite', 'skip', 'keep-both'],
+  required("'fail', 'ask', 'overwrite', 'skip' or 'keep-both'")
+);
+
+/** `POST api/transfer {kind, sources, destination, conflict?}`: local paths or URIs, by kind. */
+export const TransferBody = z.strictObject(
+  {
+    kind: z.enum(['upload', 'download'], required("'upload' or 'download'")),
+    sources: z
+      .array(localPath, required('an array of paths or URIs'))
+      .min(1, 'must name at least one source')
+      .max(MAX_URIS, `may name at most ${MAX_URIS} sources`),
+    destination: localPath,
+    conflict: conflictPolicy.optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/transfer'>, unknown>;
+
+/** `POST api/sync/plan`, `POST api/sync {source, destination, delete?, exclude?}` */
+export const SyncBody = z.strictObject(
+  {
+    source: localPath,
+    destination: localPath,
+    delete: z.boolean(required('true or false')).optional(),
+    exclude: z
+      .array(
+        z.string(required('a string')).min(1, 'must not be empty').max(1000, 'is too long'),
+        required('an array of globs')
+      )
+      .max(100, 'may hold at most 100 patterns')
+      .optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/sync'>, unknown>;
 
 /** True when the two types have the same field names. */
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
@@ -188,8 +225,11 @@ const fieldsMatch: [
   Checked<typeof CreateUploadsBody, Body<'api/uploads'>>,
   Checked<typeof UploadPartQuery, Query<'api/uploads/part'>>,
   Checked<typeof UploadIdBody, Body<'api/uploads/complete'>>,
-  Checked<typeof UploadIdBody, Body<'api/uploads/abort'>>
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Checked<typeof UploadIdBody, Body<'api/uploads/abort'>>,
+  Checked<typeof TransferBody, Body<'api/transfer'>>,
+  Checked<typeof SyncBody, Body<'api/sync'>>,
+  Checked<typeof SyncBody, Body<'api/sync/plan'>>
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void fieldsMatch;
 
 /** Describe the first problem, naming the field. */

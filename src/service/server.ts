@@ -26,6 +26,8 @@ export interface ServiceOptions {
   engine?: Partial<EngineOptions>;
   /** How often an event stream sends a keep-alive comment (default KEEP_ALIVE_MS). */
   keepAliveMs?: number;
+  /** Called with the engine once built (tests reach its job registry directly). */
+  onEngine?: (engine: Engine) => void;
 }
 
 /** The longest request path written to the log. */
@@ -49,7 +51,10 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return store;
   };
 
-  const engine = store ? new Engine(store, { log, ...options.engine }) : null;
+  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, ...options.engine }) : null;
+  if (engine) {
+    options.onEngine?.(engine);
+  }
   const needEngine = (): Engine => {
     needStore();
     return engine!;

@@ -192,8 +192,7 @@ test.describe('EOS drag and drop', () => {
     await expect(item(tree, 'notes.txt')).toBeVisible();
   });
 
-  // Waits for `api/transfer` (branch t6-engine).
-  test.fixme('file browser items dropped on an EOS folder are uploaded', async ({ page, tmpPath }) => {
+  test('file browser items dropped on an EOS folder are uploaded', async ({ page, tmpPath }) => {
     const base = `dnd-up-${Date.now()}`;
     await page.contents.uploadContent('local bytes', 'text', `${tmpPath}/${base}.txt`);
     await putMine({ [`${base}/keep.txt`]: 'k' });
@@ -208,8 +207,7 @@ test.describe('EOS drag and drop', () => {
     await expect.poll(() => readMine(`${base}/${base}.txt`), { timeout: 20000 }).toBe('local bytes');
   });
 
-  // Waits for `api/transfer` (branch t6-engine).
-  test.fixme('EOS items dropped on a folder of the file browser are downloaded there', async ({ page, tmpPath }) => {
+  test('EOS items dropped on a folder of the file browser are downloaded there', async ({ page, tmpPath }) => {
     const base = `dnd-down-${Date.now()}`;
     await putMine({ [`${base}/b.txt`]: 'from eos' });
     await page.contents.createDirectory(`${tmpPath}/${base}-local`);
@@ -295,8 +293,7 @@ test.describe('Transfer menus', () => {
     await expect(dialog).toHaveCount(0);
   });
 
-  // Waits for `api/transfer` (branch t6-engine).
-  test.fixme('Upload to EOS uploads and remembers the folder', async ({ page, tmpPath }) => {
+  test('Upload to EOS uploads and remembers the folder', async ({ page, tmpPath }) => {
     const base = `menu-up-${Date.now()}`;
     await page.contents.uploadContent('menu bytes', 'text', `${tmpPath}/${base}.txt`);
     await page.sidebar.openTab('filebrowser');
@@ -312,11 +309,7 @@ test.describe('Transfer menus', () => {
     await expect(page.getByRole('dialog').getByRole('textbox')).toHaveValue(`e://users/me/${base}/`);
   });
 
-  // Waits for `api/transfer` (branch t6-engine).
-  test.fixme('Download to Current Folder downloads into the folder the file browser shows', async ({
-    page,
-    tmpPath
-  }) => {
+  test('Download to Current Folder downloads into the folder the file browser shows', async ({ page, tmpPath }) => {
     const base = `menu-down-${Date.now()}`;
     await putMine({ [`${base}/c.txt`]: 'downloaded' });
     const tree = await openEos(page);
@@ -327,8 +320,7 @@ test.describe('Transfer menus', () => {
     await expect.poll(() => readLocal(page, `${tmpPath}/c.txt`), { timeout: 20000 }).toBe('downloaded');
   });
 
-  // Waits for `api/sync/plan` and `api/sync` (branch t6-engine).
-  test.fixme('Sync Folder to EOS previews, then copies without deleting by default', async ({ page, tmpPath }) => {
+  test('Sync Folder to EOS previews, then copies without deleting by default', async ({ page, tmpPath }) => {
     const base = `menu-sync-${Date.now()}`;
     await page.contents.createDirectory(`${tmpPath}/${base}`);
     await page.contents.uploadContent('one', 'text', `${tmpPath}/${base}/one.txt`);

@@ -2,20 +2,40 @@
  * The engine: everything the service does to S3 beyond browsing, with no
  * HTTP in it. The HTTP routes and a command line are two front doors onto it.
  */
-import { CopyRequest, CountResponse, DeleteRequest, Entry, Job, MAX_SINGLE_COPY, UPLOAD_IDLE_MS } from '../../core';
+import {
+  CopyRequest,
+  CountResponse,
+  DeleteRequest,
+  Entry,
+  EosError,
+  Job,
+  JobKind,
+  MAX_SINGLE_COPY,
+  SyncPlan,
+  SyncRequest,
+  TransferRequest,
+  UPLOAD_IDLE_MS
+} from '../../core';
 import { EosStore } from '../store';
 import { ComputerUploads } from './computer';
 import { startCopy } from './copy';
 import { countUris } from './count';
 import { startDelete } from './delete';
+import { startDownload } from './download';
 import { Jobs, MAX_FINISHED_JOBS } from './jobs';
 import { mkdir } from './mkdir';
+import { DEFAULT_TRANSFER_OPTIONS, TransferOptions } from './transfer';
+import { startUpload } from './upload';
+import { startSync } from './sync';
+import { planSync, syncSides } from './syncplan';
 
 export { Jobs } from './jobs';
 export type { JobContext, JobInit } from './jobs';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
-export interface EngineOptions {
+export interface EngineOptions extends Omit<TransferOptions, 'rootDir'> {
+  /** The Jupyter root (a realpath): every local path of a transfer is confined to it. */
+  rootDir: string;
   /** Above this many bytes an object is copied in parts (default MAX_SINGLE_COPY, 5 GiB). */
   multipartThreshold: number;
   /** Preferred part size of a multipart copy (default 512 MiB; at least 5 MiB). */
@@ -31,6 +51,8 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  ...DEFAULT_TRANSFER_OPTIONS,
+  rootDir: process.cwd(),
   multipartThreshold: MAX_SINGLE_COPY,
   copyPartSize: 512 * 1024 * 1024,
   copyConcurrency: 8,
@@ -74,5 +96,49 @@ export class Engine {
   copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
     const { multipartThreshold, copyPartSize: partSize, copyConcurrency: concurrency } = this.options;
     return startCopy(this.store, this.jobs, request, { multipartThreshold, partSize, concurrency }, signal);
+  }
+
+  /**
+   * Check a transfer between the server's disk and EOS, then start it as a
+   * job. Refusals come first: read-only destinations and local paths outside
+   * the root before any S3 call; then missing sources and (policy `fail`)
+   * existing targets; a download also checks the free space.
+   */
+  transfer(request: TransferRequest, signal?: AbortSignal): Promise<Job> {
+    const options: TransferOptions = this.options;
+    const rerun = () => this.transfer(request);
+    if (request.kind === 'upload') {
+      return startUpload(this.store, this.jobs, request, options, rerun, signal);
+    }
+    return startDownload(this.store, this.jobs, request, options, rerun, signal);
+  }
+
+  /** What a sync would copy and delete, computed without changing anything. */
+  async syncPlan(request: SyncRequest, signal?: AbortSignal): Promise<SyncPlan> {
+    const sides = await syncSides(this.store, this.options.rootDir, request);
+    return (await planSync(this.store, this.options.rootDir, sides, request, signal)).plan;
+  }
+
+  /** Check a sync, then run it (its plan computed afresh) as one job. */
+  sync(request: SyncRequest, signal?: AbortSignal): Promise<Job> {
+    return startSync(this.store, this.jobs, request, this.options, () => this.sync(request), signal);
+  }
+
+  /**
+   * Start a job's request again (retry, also after a restart from the
+   * journal's `request`).
+   *
+   * @throws EosError `InvalidRequest` for a kind that cannot be rerun from its request
+   */
+  rerun(kind: JobKind, request: unknown): Promise<Job> {
+    switch (kind) {
+      case 'upload':
+      case 'download':
+        return this.transfer(request as TransferRequest);
+      case 'sync':
+        return this.sync(request as SyncRequest);
+      default:
+        throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
+    }
   }
 }

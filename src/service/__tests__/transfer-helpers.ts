@@ -1,0 +1,117 @@
+/**
+ * Helpers of the transfer specs: a Jupyter root of their own, hashes, and
+ * the checks that nothing partial remains.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { Running, waitJob } from './harness';
+
+const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** A new temporary Jupyter root (a realpath). */
+export function tempRoot(): string {
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'eos-root-')));
+}
+
+/** The sha256 of bytes, in hex. */
+export function sha256(bytes: Buffer | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The bytes of an object. */
+export async function objectBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await got.Body!.transformToByteArray());
+}
+
+/** The multipart uploads open under a prefix. */
+export async function openUploads(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const out = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+  return (out.Uploads ?? []).map(u => u.Key!);
+}
+
+/** Every name under a local folder, recursively (hidden ones included), sorted. */
+export function localTree(dir: string): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map(n => n.split(path.sep).join('/')).sort();
+}
+
+/** Start a transfer through the service and wait for its job to end. */
+export async function transfer(svc: Running, body: unknown, ms = 60000): Promise<any> {
+  const started = await svc.post('/api/transfer', body);
+  if (started.status !== 200) {
+    throw new Error(`transfer answered ${started.status}: ${started.raw}`);
+  }
+  return waitJob(svc, started.body.id, ms);
+}
+
+/** Poll a job until `check` holds on its record. */
+export async function jobWhen(svc: Running, id: string, check: (job: any) => boolean, ms = 30000): Promise<any> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const job = (await svc.get('/api/job', { id })).body;
+    if (check(job) || job.state !== 'running') {
+      return job;
+    }
+    if (Date.now() > end) {
+      throw new Error(`job ${id} never reached the condition: ${JSON.stringify(job)}`);
+    }
+    await delay(10);
+  }
+}
+
+/** A TCP proxy in front of moto that can be stopped (S3 unreachable) and started again on its port. */
+export interface Outage {
+  /** The endpoint URL that goes through the proxy. */
+  url: string;
+  /** Refuse new connections and cut the open ones. */
+  stop(): Promise<void>;
+  /** Accept connections again, on the same port. */
+  start(): Promise<void>;
+}
+
+/** Start a proxy to `endpoint` (moto) on a free loopback port. */
+export async function outageProxy(endpoint: string): Promise<Outage> {
+  const target = new URL(endpoint);
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+  const listen = async () => {
+    if (server?.listening) {
+      return;
+    }
+    const s = net.createServer(inbound => {
+      const outbound = net.connect(Number(target.port), target.hostname);
+      for (const socket of [inbound, outbound]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', resolve);
+    });
+    server = s;
+    port = (s.address() as net.AddressInfo).port;
+  };
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const closed = new Promise<void>(resolve => server!.close(() => resolve()));
+      for (const s of sockets) {
+        s.destroy();
+      }
+      await closed;
+    },
+    start: listen
+  };
+}

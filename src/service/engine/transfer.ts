@@ -1,0 +1,191 @@
+/**
+ * What uploads, downloads and syncs share: their tuning, which failures stop
+ * a whole job, and multipart uploads whose abort must be tried again.
+ */
+import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { promises as fsp } from 'node:fs';
+import { EosError, Job } from '../../core';
+import { EosStore } from '../store';
+import { JobContext, OpenUpload } from './jobs';
+
+const MiB = 1024 * 1024;
+
+/** Free space of a filesystem, as `fs.statfs` answers it. */
+export interface FsSpace {
+  bavail: number | bigint;
+  bsize: number | bigint;
+}
+
+/** How transfers run; tests shrink sizes and inject `statfs`. */
+export interface TransferOptions {
+  /** The Jupyter root (a realpath): local paths are confined to it. */
+  rootDir: string;
+  /** The smallest part of a multipart upload, and the range of a ranged download (default 8 MiB). */
+  partSize: number;
+  /** Parts (or ranges) of one file in flight (default 4). */
+  partsInFlight: number;
+  /** Files in flight (default 16). */
+  filesInFlight: number;
+  /** Big files (one part or more) in flight, bounding memory (default 2). */
+  bigFilesInFlight: number;
+  /** The free space of the filesystem holding a folder. */
+  statfs: (dir: string) => Promise<FsSpace>;
+}
+
+export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir'> = {
+  partSize: 8 * MiB,
+  partsInFlight: 4,
+  filesInFlight: 16,
+  bigFilesInFlight: 2,
+  statfs: dir => fsp.statfs(dir)
+};
+
+/**
+ * Whether a failure of one item should stop the whole job: S3 unreachable or
+ * the credentials refused (every other item would fail the same way), the
+ * local disk full, or a cancel.
+ */
+export function isFatal(err: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) {
+    return true;
+  }
+  return err instanceof EosError && (err.code === 'Upstream' || err.code === 'NoCredentials' || err.code === 'NoSpace');
+}
+
+/**
+ * Run one item's work: an item failure is recorded on the job (which goes
+ * on); a fatal one is thrown.
+ */
+export async function asItem(ctx: JobContext, item: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (isFatal(err, ctx.signal)) {
+      throw err;
+    }
+    ctx.fail(item, err);
+  }
+}
+
+/** Whether an S3 error is a failed `If-None-Match`/`If-Match` precondition (HTTP 412). */
+export function isPreconditionFailed(err: unknown): boolean {
+  return err instanceof EosError && /^PreconditionFailed|\(HTTP 412\)/.test(err.details ?? '');
+}
+
+/** A semaphore: at most `n` holders at once. */
+export class Limit {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  /** Run `fn` once a place is free. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) {
+      this.free--;
+    } else {
+      await new Promise<void>(resolve => this.waiting.push(resolve));
+    }
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) {
+        next();
+      } else {
+        this.free++;
+      }
+    }
+  }
+}
+
+/** Delays between attempts to abort a multipart upload S3 did not let us abort. */
+const ABORT_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000, 120000];
+
+/**
+ * Abort a multipart upload, not under the job's signal (a cancelled job must
+ * still clean up). When S3 cannot be reached the abort is tried again in the
+ * background, and the upload stays registered on the job (so the journal
+ * aborts it after a restart) until an abort succeeds.
+ */
+export async function abortUpload(store: EosStore, upload: OpenUpload, close: () => void): Promise<void> {
+  const attempt = async () => {
+    await store.s3({ bucket: upload.bucket }, abortSignal =>
+      store.client.send(
+        new AbortMultipartUploadCommand({ Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId }),
+        { abortSignal }
+      )
+    );
+    close();
+  };
+  try {
+    await attempt();
+  } catch {
+    let i = 0;
+    const again = () => {
+      const timer = setTimeout(() => {
+        attempt().catch(() => {
+          if (++i < ABORT_RETRY_MS.length) {
+            again();
+          }
+        });
+      }, ABORT_RETRY_MS[i]);
+      timer.unref?.();
+    };
+    again();
+  }
+}
+
+/**
+ * A job's totals, counted as its items stream past and set on the record
+ * once the stream ends; a skipped item takes its bytes off the total, so
+ * `bytes.done` reaches it.
+ */
+export class Totals {
+  private objects = 0;
+  private bytes = 0;
+  private skippedBytes = 0;
+
+  constructor(private readonly progress: Job) {}
+
+  /** Pass `items` through, counting those `sizeOf` gives a size (null: not an object). */
+  async *count<T>(items: AsyncIterable<T>, sizeOf: (item: T) => number | null): AsyncGenerator<T> {
+    for await (const item of items) {
+      const size = sizeOf(item);
+      if (size !== null) {
+        this.objects++;
+        this.bytes += size;
+      }
+      yield item;
+    }
+    this.progress.objects.total = this.objects;
+    this.progress.bytes.total = this.bytes - this.skippedBytes;
+  }
+
+  /** Count an object skipped (its target exists). */
+  skip(size: number): void {
+    this.progress.skipped++;
+    this.skippedBytes += size;
+    if (this.progress.bytes.total !== null) {
+      this.progress.bytes.total -= size;
+    }
+  }
+}
+
+/** The most existing targets a `Conflict` refusal names. */
+export const MAX_NAMED_CONFLICTS = 20;
+
+/**
+ * Policy `fail`: refuse with `Conflict` when any target exists, naming up to
+ * MAX_NAMED_CONFLICTS of them in the details (a `+` says there were more).
+ */
+export function refuseIfAny(existing: string[]): void {
+  if (existing.length === 0) {
+    return;
+  }
+  const shown = existing.slice(0, MAX_NAMED_CONFLICTS);
+  const more = existing.length > MAX_NAMED_CONFLICTS ? '+' : '';
+  throw new EosError(
+    'Conflict',
+    existing.length === 1 ? `${existing[0]} already exists` : `${shown.length}${more} targets already exist`,
+    shown.join('\n')
+  );
+}
