@@ -3,11 +3,12 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { transferPlugin } from './dnd';
 import { browserPlugin, transfersPlugin } from './plugins';
 
 export * from './tokens';
 export type { ILocalFile } from './transfers/computer';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transfersPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transfersPlugin, transferPlugin];
 
 export default plugins;

@@ -48,7 +48,8 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     if (stateDB) {
       void trackState(stateDB, model, panel);
     }
-    app.shell.add(panel, 'left', { rank: 101 });
+    // The right sidebar: the file browser (left) and EOS are visible together, for drag and drop.
+    app.shell.add(panel, 'right', { rank: 50 });
     restorer?.add(panel, panel.id);
 
     addCommands(app.commands, model, trans, {

@@ -26,6 +26,26 @@ export const IEosBrowser = new Token<IEosBrowser>(
   'The EOS sidebar browser: its tree model (loaded folders, selection) and its panel, for plugins that add commands acting on EOS items.'
 );
 
+/** A file dropped or picked from the user's computer, with its path inside what was dropped (`dir/a.bam`). */
+export interface IComputerFile {
+  file: File;
+  relativePath: string;
+}
+
+/**
+ * What drops from the user's computer onto the EOS tree need from the
+ * transfers panel (`ITransfers`): reading a desktop drop (folders too) and
+ * uploading it, and showing the jobs drops and menus start.
+ */
+export interface IEosDropActions {
+  /** The files of a desktop drop; must be called while the drop event is dispatched. */
+  filesFromDataTransfer(dataTransfer: DataTransfer): Promise<IComputerFile[]>;
+  /** Upload the files into the `e://` folder; null when nothing was started (cancelled or refused, and said so). */
+  uploadFromComputer(files: IComputerFile[], folder: string): Promise<Job | null>;
+  /** Show a job started by a drop or a menu command in the transfers panel. */
+  showJob?(job: Job): void;
+}
+
 /** The transfers panel and its jobs, for plugins that start or show transfers (drag and drop, menus). */
 export interface ITransfers {
   /** The service's jobs, pushed; `track(job)` shows a job started by this page at once. */
@@ -71,6 +91,14 @@ export namespace CommandIDs {
   export const refreshAll = 'eos:refresh-all';
   /** Focus the path bar to type an `e://` or `s3://` location. */
   export const goTo = 'eos:go-to';
+  /** Upload the file browser's selected items to an EOS folder (a destination dialog). */
+  export const uploadToEos = 'eos:upload-to-eos';
+  /** Sync a file browser folder to an EOS folder (destination dialog, then a preview). */
+  export const syncToEos = 'eos:sync-to-eos';
+  /** Download the selected EOS items into the file browser's current folder. */
+  export const downloadHere = 'eos:download-here';
+  /** Sync the selected EOS folder to a local folder (destination dialog, then a preview). */
+  export const syncToLocal = 'eos:sync-to-local';
   /** Download the selected objects to the user's computer (a presigned URL). */
   export const downloadToComputer = 'eos:download-to-computer';
   /** Upload files from the computer into the selected EOS folder. */

@@ -3,6 +3,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
 import plugins from '../index';
+import { transferPlugin } from '../dnd';
 import { browserPlugin, transfersPlugin } from '../plugins';
 import { requestAPI } from '../request';
 import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
@@ -32,7 +33,7 @@ describe('jupyterlab-eos:plugin', () => {
     expect(browserPlugin.provides).toBe(IEosBrowser);
   });
 
-  it('adds the panel to the left sidebar after the file browser, restores it and registers the command', () => {
+  it('adds the panel to the right sidebar (beside the file browser, for drag and drop), restores it and registers the command', () => {
     const add = jest.fn();
     const restore = jest.fn();
     const addItem = jest.fn();
@@ -41,7 +42,7 @@ describe('jupyterlab-eos:plugin', () => {
 
     const browser = (browserPlugin.activate as any)(app, { add: restore }, { addItem }, null) as IEosBrowser;
 
-    expect(add).toHaveBeenCalledWith(browser.panel, 'left', { rank: 101 });
+    expect(add).toHaveBeenCalledWith(browser.panel, 'right', { rank: 50 });
     expect(browser.panel).toBeInstanceOf(Widget);
     expect(browser.panel.id).toBe('eos-browser');
     expect(restore).toHaveBeenCalledWith(browser.panel, 'eos-browser');
@@ -49,7 +50,15 @@ describe('jupyterlab-eos:plugin', () => {
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
     expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS' });
-    for (const command of Object.values(CommandIDs).filter(id => !TRANSFERS_COMMANDS.includes(id))) {
+    const dnd: string[] = [
+      CommandIDs.uploadToEos,
+      CommandIDs.syncToEos,
+      CommandIDs.downloadHere,
+      CommandIDs.syncToLocal
+    ];
+    for (const command of Object.values(CommandIDs).filter(
+      id => !TRANSFERS_COMMANDS.includes(id) && !dnd.includes(id)
+    )) {
       expect(app.commands.hasCommand(command)).toBe(true);
       expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
     }
@@ -58,12 +67,16 @@ describe('jupyterlab-eos:plugin', () => {
     browser.model.dispose();
   });
 
-  it('declares the context menu on EOS items and the shortcuts in its schema', () => {
+  it('declares the context menus on EOS items and file browser items, and the shortcuts in its schema', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
     const inMenu = context.filter(item => item.command).map(item => item.command);
     const { refreshAll, goTo, showTransfers, clearTransfers, ...onItems } = CommandIDs;
     expect(inMenu.sort()).toEqual(Object.values(onItems).sort());
-    expect(context.every(item => item.selector === '.jp-EosBrowser-item')).toBe(true);
+    const onFiles: string[] = [CommandIDs.uploadToEos, CommandIDs.syncToEos];
+    for (const item of context) {
+      const selector = onFiles.includes(item.command ?? '') ? '.jp-DirListing-item' : '.jp-EosBrowser-item';
+      expect(item.command === undefined || item.selector === selector).toBe(true);
+    }
     expect(schema['jupyter.lab.shortcuts'].map(s => s.command)).toEqual([
       CommandIDs.deleteItems,
       CommandIDs.rename,
@@ -76,6 +89,43 @@ describe('jupyterlab-eos:plugin', () => {
       'eos:clear-transfers'
     ]);
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+});
+
+describe('jupyterlab-eos:transfer', () => {
+  beforeEach(() => {
+    (requestAPI as jest.Mock).mockImplementation(new FakeEos().request);
+  });
+
+  it('is exported, needs the EOS browser, and registers the transfer commands in the palette', () => {
+    expect(plugins).toContain(transferPlugin);
+    expect(transferPlugin.description).toBeTruthy();
+    expect(transferPlugin.requires).toEqual([IEosBrowser]);
+    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+    const activateById = jest.fn();
+    const app = {
+      shell: { add: jest.fn(), activateById },
+      commands: new CommandRegistry(),
+      serviceManager: { serverSettings }
+    };
+    const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+    const addItem = jest.fn();
+    (transferPlugin.activate as any)(app, browser, null, null, null, { addItem }, null);
+    for (const command of [
+      CommandIDs.uploadToEos,
+      CommandIDs.syncToEos,
+      CommandIDs.downloadHere,
+      CommandIDs.syncToLocal
+    ]) {
+      expect(app.commands.hasCommand(command)).toBe(true);
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+    }
+    // Without a file browser, nothing acts on local files.
+    expect(app.commands.isEnabled(CommandIDs.uploadToEos)).toBe(false);
+    expect(app.commands.isEnabled(CommandIDs.downloadHere)).toBe(false);
+    expect(browser.panel.node.querySelector('.jp-EosBrowser-dropLabel')).not.toBeNull();
+    browser.panel.dispose();
+    browser.model.dispose();
   });
 });
 

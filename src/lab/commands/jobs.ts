@@ -24,6 +24,12 @@ export interface IJobMessages {
   failed: string;
   /** When it was cancelled. */
   cancelled(job: Job): string;
+  /**
+   * Called once for each conflict question the job asks (`job.question`);
+   * it answers through `api/job/answer`. Without it, questions wait for
+   * another answerer (the transfers panel).
+   */
+  ask?(job: Job): Promise<void>;
 }
 
 /** "10 of 42 objects, 1.2 MB of 5.0 MB" (totals when known). */
@@ -98,7 +104,12 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
     actions: [cancel, details]
   });
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
+  let asked: string | null = null;
   while (job.state === 'running') {
+    if (messages.ask && job.question && job.question.id !== asked) {
+      asked = job.question.id;
+      await messages.ask(job);
+    }
     try {
       job = await context.request(Routes.job, { query: { id: job.id, wait: JOB_POLL_MS } });
     } catch (reason) {
