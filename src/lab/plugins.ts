@@ -87,7 +87,8 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     const serverSettings = app.serviceManager.serverSettings;
     const model = new TransfersModel({ serverSettings });
     const panel = new TransfersPanel({ model, translator });
-    app.shell.add(panel, 'right', { rank: 1000 });
+    // The bottom panel: visible together with the file browser (left) and the EOS panel (right).
+    app.shell.add(panel, 'down', { rank: 1000 });
     restorer?.add(panel, panel.id);
     model.start();
     const show = () => app.shell.activateById(panel.id);
@@ -97,6 +98,16 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     addTransfersCommands(app.commands, { transfers: model, trans, browser: browser?.model ?? null, show, upload });
     model.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.clearTransfers));
     notifyEndings(model, trans, show);
+    // A job waiting for an answer shows the panel, where the question is asked (once per question).
+    const asked = new Set<string>();
+    model.changed.connect(() => {
+      for (const job of model.jobs) {
+        if (job.question && !asked.has(job.question.id)) {
+          asked.add(job.question.id);
+          show();
+        }
+      }
+    });
     if (statusBar) {
       const item = new TransfersStatus(model, trans, show);
       const activeChanged = new Signal<TransfersModel, void>(model);

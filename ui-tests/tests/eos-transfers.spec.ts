@@ -7,7 +7,13 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 
@@ -87,16 +93,16 @@ function tempFile(name: string, size: number): { file: string; bytes: Buffer } {
 }
 
 test.describe('EOS transfers', () => {
-  test('the Transfers panel opens from the right sidebar and from the palette command', async ({ page }) => {
-    await page.locator('.jp-SideBar [data-id="eos-transfers"]').click();
+  test('the Transfers panel opens in the bottom panel, beside the file browser and the EOS panel', async ({ page }) => {
+    const tree = await openEos(page);
+    await page.evaluate(() => window.jupyterapp.commands.execute('eos:show-transfers'));
     const panel = transfersList(page);
     await expect(panel).toBeVisible();
     await expect(panel.getByRole('heading', { name: 'Transfers' })).toBeVisible();
     await expect(panel.getByRole('button', { name: 'Clear finished' })).toBeVisible();
-    await page.locator('.jp-SideBar [data-id="eos-transfers"]').click(); // collapse
-    await expect(panel).toBeHidden();
-    await page.evaluate(() => window.jupyterapp.commands.execute('eos:show-transfers'));
-    await expect(panel).toBeVisible();
+    // Nothing is hidden by it: both sidebars still show their panels.
+    await expect(tree).toBeVisible();
+    await expect(page.locator('#filebrowser')).toBeVisible();
   });
 
   test('Upload Files sends a 20 MiB file in raw parts into the selected folder, shown in the panel', async ({
@@ -225,16 +231,30 @@ test.describe('EOS transfers', () => {
     expect(await keysUnder(`${folder}/`)).toEqual([`${folder}/`]);
   });
 
-  // Waits for the drop handler of the EOS tree (branch t6-dnd), which calls filesFromDataTransfer and
-  // ITransfers.uploadFromComputer: a desktop folder drop simulated with a DataTransfer of File objects.
-  test.fixme('a desktop folder dropped on an EOS folder uploads it', async () => {
-    // Drop target and highlight are built on t6-dnd; the upload path is covered above.
-  });
-
-  // Waits for POST api/transfer (branch t6-engine, not merged here: its merge with t6-service conflicts
-  // in src/service/{routes,schemas,server}.ts and engine/index.ts): a server-disk upload onto an existing
-  // object with conflict `ask` puts the question on the job, answered with the row's buttons.
-  test.fixme('a conflict question is answered in the panel (Overwrite / Skip / Keep both, Apply to all)', async () => {
-    // The row's question and its answer are tested in jest (transfers-panel.spec.tsx).
+  test('a conflict is asked in the panel and the answer reaches the running job', async ({ page, tmpPath }) => {
+    const base = `ask-${Date.now()}`;
+    const client = s3();
+    await client.send(
+      new PutObjectCommand({ Bucket: s3Info().orgBucket, Key: myKey(`${base}/${base}.txt`), Body: 'old bytes' })
+    );
+    client.destroy();
+    await page.contents.uploadContent('new bytes', 'text', `${tmpPath}/${base}.txt`);
+    await page.sidebar.openTab('filebrowser');
+    await page.filebrowser.refresh();
+    await page.locator('.jp-DirListing-item', { hasText: `${base}.txt` }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Upload to EOS…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').fill(`e://users/me/${base}/`);
+    await dialog.getByRole('button', { name: 'Upload' }).click();
+    // The job waits for the answer: the panel opens with the question in the job's row.
+    const question = transfersList(page).getByRole('group', { name: `e://users/me/${base}/${base}.txt exists` });
+    await expect(question).toBeVisible({ timeout: 20000 });
+    expect((await readMine(`${base}/${base}.txt`)).toString()).toBe('old bytes');
+    await question.getByRole('button', { name: 'Overwrite' }).click();
+    await expect
+      .poll(async () => (await readMine(`${base}/${base}.txt`)).toString(), { timeout: 20000 })
+      .toBe('new bytes');
+    await expect(question).toHaveCount(0);
+    expect(await keysUnder(`${base}/`)).toEqual([`${base}/${base}.txt`]);
   });
 });

@@ -141,7 +141,7 @@ describe('jupyterlab-eos:transfers', () => {
     expect(transfersPlugin.provides).toBe(ITransfers);
   });
 
-  it('adds the panel to the right sidebar, its status item and commands', () => {
+  it('adds the panel to the bottom panel, its status item and commands', () => {
     const add = jest.fn();
     const activateById = jest.fn();
     const addItem = jest.fn();
@@ -153,7 +153,7 @@ describe('jupyterlab-eos:transfers', () => {
       registerStatusItem
     }) as ITransfers;
 
-    expect(add).toHaveBeenCalledWith(transfers.panel, 'right', { rank: 1000 });
+    expect(add).toHaveBeenCalledWith(transfers.panel, 'down', { rank: 1000 });
     expect(transfers.panel.id).toBe('eos-transfers');
     for (const command of TRANSFERS_COMMANDS) {
       expect(app.commands.hasCommand(command)).toBe(true);
