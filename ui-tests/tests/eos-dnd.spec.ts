@@ -10,6 +10,7 @@ import * as path from 'path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { removeScratch } from './scratch';
 
 /** The demo's S3 server (devtools/demo.py writes it once serving). */
 function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
@@ -73,6 +74,7 @@ async function readLocal(page: Page, file: string): Promise<string | null> {
 }
 
 test.use({ autoGoto: true });
+test.afterEach(removeScratch);
 
 async function openEos(page: Page): Promise<Locator> {
   await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
@@ -98,13 +100,16 @@ async function center(locator: Locator): Promise<{ x: number; y: number }> {
 
 /** Press on `from`, move past the drag threshold and onto `to` in steps; the button stays down. */
 async function dragOnto(page: Page, from: Locator, to: Locator): Promise<void> {
+  await to.scrollIntoViewIfNeeded();
   const a = await center(from);
   const b = await center(to);
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
   await page.mouse.move(a.x + 8, a.y + 8, { steps: 4 });
   await page.mouse.move(b.x, b.y, { steps: 12 });
-  await page.mouse.move(b.x + 1, b.y, { steps: 2 });
+  // Rows may have moved meanwhile (a listing landing above the target): aim again.
+  const again = await center(to);
+  await page.mouse.move(again.x + 1, again.y, { steps: 2 });
 }
 
 const label = (page: Page) => page.locator('.jp-EosBrowser .jp-EosBrowser-dropLabel');

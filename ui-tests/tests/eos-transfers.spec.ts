@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { removeScratch } from './scratch';
 
 /** The demo's S3 server (devtools/demo.py writes it once serving). */
 function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
@@ -51,6 +52,7 @@ async function readMine(key: string): Promise<Buffer> {
 const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 test.use({ autoGoto: true });
+test.afterEach(removeScratch);
 
 async function openEos(page: Page): Promise<Locator> {
   await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
