@@ -36,6 +36,7 @@ import { EosStore } from '../store';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttype';
 import { objectExists } from './copy';
 import { JobContext, Jobs } from './jobs';
+import { numberedName } from './local';
 import { MAX_PARTS } from './multipart';
 import { forEachConcurrent } from './pool';
 import { Place, detailLines, placeOf, refuseChange } from './targets';
@@ -101,13 +102,6 @@ export function uploadPartSize(largest: number): number {
 
 /** The largest file a computer upload takes. */
 export const MAX_UPLOAD_FILE = MAX_UPLOAD_PART * (MAX_PARTS - 1);
-
-/** `name (n).ext`, keeping compound extensions (`reads (1).fastq.gz`). */
-export function keepBothName(name: string, n: number): string {
-  const m = /^(.+?)((?:\.[^.\s]{1,10})?(?:\.(?:gz|bgz|bz2|xz|zst|zip))?)$/i.exec(name);
-  const [stem, ext] = m && m[1] ? [m[1], m[2]] : [name, ''];
-  return `${stem} (${n})${ext}`;
-}
 
 /** Computer uploads in progress, by upload id. */
 export class ComputerUploads {
@@ -380,7 +374,7 @@ export class ComputerUploads {
     const folder = parent(place.path)!;
     const name = basename(place.path);
     for (let n = 1; ; n++) {
-      const candidate = placeOf({ ...folder, key: folder.key + keepBothName(name, n) }, this.store);
+      const candidate = placeOf({ ...folder, key: folder.key + numberedName(name, n) }, this.store);
       if (
         !taken.has(candidate.uri) &&
         !(await objectExists(this.store, candidate.bucket, candidate.key, candidate.uri, signal))
