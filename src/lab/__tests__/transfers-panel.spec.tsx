@@ -78,7 +78,7 @@ describe('TransfersPanel', () => {
     await settle();
   };
 
-  it('is the right sidebar panel eos-transfers, empty at first', () => {
+  it('is the panel eos-transfers, empty at first', () => {
     expect(panel.id).toBe('eos-transfers');
     expect(panel.title.icon).toBeTruthy();
     expect(panel.node.textContent).toContain('No transfers');
@@ -170,6 +170,16 @@ describe('TransfersPanel', () => {
     expect(bodies).toEqual([
       { route: Routes.answerJob, body: { id: 'q', question: 'q1', choice: 'keep-both', applyToAll: true } }
     ]);
+  });
+
+  it('puts the jobs waiting for an answer first, then the others, newest first', async () => {
+    await act(async () => {
+      model.track(upload('old-ask', 'running', { question: { id: 'q1', target: 'e://org/a', source: 'a' } }));
+      model.track(upload('mid', 'running'));
+      model.track(upload('new', 'done'));
+    });
+    await settle();
+    expect(rows().map(r => r.dataset.jobId)).toEqual(['old-ask', 'new', 'mid']);
   });
 
   it('lists the failures under the job, collapsed', async () => {

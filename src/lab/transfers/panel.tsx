@@ -240,11 +240,12 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
   );
 }
 
-/** The whole panel: a header with "Clear finished", then the jobs, newest first. */
+/** The whole panel: a header with "Clear finished", then the jobs waiting for an answer, then the others, newest first. */
 export function TransfersView(props: { model: TransfersModel; trans: TranslationBundle }): JSX.Element {
   const { model, trans } = props;
   useModelChanged(model);
-  const jobs = [...model.jobs].reverse();
+  const newest = [...model.jobs].reverse();
+  const jobs = [...newest.filter(job => job.question), ...newest.filter(job => !job.question)];
   const finished = jobs.some(job => job.state !== 'running');
   return (
     <>
