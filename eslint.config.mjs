@@ -87,6 +87,41 @@ export default tseslint.config(
     languageOptions: { globals: globals.node }
   },
   {
+    // Two front doors onto one engine: src/service/http (the HTTP service) and
+    // src/service/cli (the `eos` command). The engine knows neither, and
+    // neither door reaches into the other.
+    files: ['src/service/engine/**/*.ts'],
+    ignores: ['**/__tests__/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:http', 'http'],
+          patterns: [{ group: ['**/http/*', '**/cli/*'], message: 'The engine has no HTTP and no CLI in it.' }]
+        }
+      ]
+    }
+  },
+  {
+    files: ['src/service/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/*'], message: 'The HTTP service does not reach into the command line.' }] }
+      ]
+    }
+  },
+  {
+    files: ['src/service/cli/**/*.ts'],
+    ignores: ['**/__tests__/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/http/*'], message: 'The command line does not reach into the HTTP service.' }] }
+      ]
+    }
+  },
+  {
     // jest specs and their helpers.
     files: ['src/**/__tests__/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },

@@ -12,10 +12,10 @@
  * every 50 ms; exits 1 unless the job is done.
  */
 import { TransferRequest } from '../src/core';
-import { loadConfig } from '../src/service/config';
+import { loadConfig } from '../src/service/engine/config';
 import { Engine } from '../src/service/engine';
-import { createS3Client, endpointLabel } from '../src/service/s3client';
-import { EosStore } from '../src/service/store';
+import { createS3Client, endpointLabel } from '../src/service/engine/s3client';
+import { EosStore } from '../src/service/engine/store';
 
 const RSS_SAMPLE_MS = 50;
 const WAIT_MS = 60000;

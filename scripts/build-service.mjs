@@ -1,4 +1,4 @@
-// Bundle the Node service (src/service/main.ts) into one CommonJS file that
+// Bundle the Node service (src/service/http/main.ts) into one CommonJS file that
 // the Python package ships and jupyter-server-proxy launches:
 //
 //   node scripts/build-service.mjs [--outfile PATH] [--no-minify] [--entry PATH]
@@ -17,7 +17,7 @@ const { values } = parseArgs({
   options: {
     outfile: { type: 'string', default: join(root, 'jupyterlab_eos', 'service', 'eos-service.cjs') },
     'no-minify': { type: 'boolean', default: false },
-    entry: { type: 'string', default: join(root, 'src', 'service', 'main.ts') }
+    entry: { type: 'string', default: join(root, 'src', 'service', 'http', 'main.ts') }
   }
 });
 

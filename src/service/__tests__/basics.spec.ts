@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VERSION } from '../version';
+import { VERSION } from '../engine/version';
 import { Running, S3, startService, testConfig, expectError } from './harness';
 
 describe('a configured service', () => {

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadConfig, parseArgs } from '../config';
-import { S3_MAX_ATTEMPTS, createS3Client, endpointLabel } from '../s3client';
+import { ConfigError, loadConfig, parseArgs } from '../engine/config';
+import { S3_MAX_ATTEMPTS, createS3Client, endpointLabel } from '../engine/s3client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

@@ -17,10 +17,10 @@ import {
   S3ClientConfig
 } from '@aws-sdk/client-s3';
 import { DEFAULT_DISK_LIMIT, makeContext } from '../../core';
-import { ServiceConfig } from '../config';
+import { ServiceConfig } from '../engine/config';
 import { xmlSafe } from '../engine/batches';
-import { listPage } from '../listing';
-import { ServiceOptions, createService } from '../server';
+import { listPage } from '../engine/listing';
+import { ServiceOptions, createService } from '../http/server';
 
 /** What test/moto-global-setup.js started. */
 export interface TestS3 {

@@ -6,12 +6,12 @@ import { EosError, makeContext } from '../../core';
 import { xmlSafe } from '../engine/batches';
 import { copySource, partSizeFor } from '../engine/multipart';
 import { forEachConcurrent } from '../engine/pool';
-import { staticPage } from '../entries';
-import { decodeListName } from '../listing';
-import { planExpiry } from '../presign';
-import { toEosError } from '../s3errors';
-import { cookieValues, safeEqual } from '../security';
-import { EosStore } from '../store';
+import { staticPage } from '../engine/entries';
+import { decodeListName } from '../engine/listing';
+import { planExpiry } from '../engine/presign';
+import { toEosError } from '../engine/s3errors';
+import { cookieValues, safeEqual } from '../http/security';
+import { EosStore } from '../engine/store';
 
 describe('planExpiry', () => {
   const now = Date.UTC(2026, 0, 1);

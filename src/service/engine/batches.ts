@@ -4,7 +4,7 @@
  */
 import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { DELETE_BATCH, EosError, ErrorCode } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { detailLines } from './targets';
 
 /** One key to delete, with what to report about it. */

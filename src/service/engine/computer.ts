@@ -32,7 +32,7 @@ import {
   isFolder,
   parent
 } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttype';
 import { objectExists } from './copy';
 import { JobContext, Jobs } from './jobs';

@@ -17,7 +17,7 @@ import {
   formatEosUri,
   isFolder
 } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { Deleter } from './batches';
 import { JobContext, Jobs } from './jobs';
 import { CopyTask, multipartCopy, partSizeFor, singleCopy } from './multipart';

@@ -2,7 +2,7 @@
  * `count`: exactly what a delete or move of some URIs would touch.
  */
 import { CountResponse } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { refuseListsOfRoots, resolveItem, unique } from './targets';
 
 /**

@@ -3,7 +3,7 @@
  * streaming the listing so 100,000 keys never sit in memory.
  */
 import { DeleteRequest, EosError, Job } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { Deleter, DoomedKey } from './batches';
 import { JobContext, Jobs } from './jobs';
 import { Item, refuseChange, resolveItem, unique, uriOfKey } from './targets';

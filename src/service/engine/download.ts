@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictChoice, ConflictPolicy, EosError, Job, TransferRequest, basename } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from './jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from './local';

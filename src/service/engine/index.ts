@@ -16,7 +16,7 @@ import {
   TransferRequest,
   UPLOAD_IDLE_MS
 } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { ComputerUploads } from './computer';
 import { startCopy } from './copy';
 import { countUris } from './count';

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { EosContext, EosError, Job, JobKind } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { JobRecord, Jobs, OpenUpload } from './jobs';
 
 /** How long the journal waits after a change before writing (changes meanwhile are written together). */

@@ -3,8 +3,8 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Entry, EosError, formatEosUri } from '../../core';
-import { folderEntry } from '../entries';
-import { EosStore } from '../store';
+import { folderEntry } from './entries';
+import { EosStore } from './store';
 import { objectExists } from './copy';
 import { placeOf, refuseChange } from './targets';
 

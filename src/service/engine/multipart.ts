@@ -11,7 +11,7 @@ import {
   HeadObjectCommand,
   UploadPartCopyCommand
 } from '@aws-sdk/client-s3';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { forEachConcurrent } from './pool';
 
 const MiB = 1024 * 1024;

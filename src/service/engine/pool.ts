@@ -2,7 +2,7 @@
  * Bounded concurrency over a stream of work.
  */
 import { setMaxListeners } from 'node:events';
-import { aborted } from '../store';
+import { aborted } from './store';
 
 /**
  * Run `fn` on every item of `items` with at most `limit` in flight, pulling

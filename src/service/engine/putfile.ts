@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import { EosError } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { MTIME_METADATA, formatMtime } from './contenttype';
 import { JobContext } from './jobs';
 import { localError } from './local';

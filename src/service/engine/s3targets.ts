@@ -4,7 +4,7 @@
  */
 import { HeadObjectCommand, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { ConflictChoice, ConflictPolicy, EosError } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { MTIME_METADATA, parseMtime } from './contenttype';
 import { JobContext } from './jobs';
 import { numberedName } from './local';

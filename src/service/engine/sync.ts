@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Job, SyncRequest } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { Deleter } from './batches';
 import { getFile } from './getfile';
 import { contentTypeOf } from './contenttype';

@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EosError, SyncPlan, SyncReason, SyncRequest, assertWritable, formatEosUri, isFolder } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { keySegments, localError, relativeTo, resolveLocal } from './local';
 import { forEachConcurrent } from './pool';
 import { headObject, objectModified } from './s3targets';

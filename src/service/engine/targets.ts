@@ -3,7 +3,7 @@
  * operation makes before touching S3.
  */
 import { EosError, EosPath, StatResponse, assertWritable, formatEosUri, toS3 } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 
 /** An object or folder that exists, with its S3 location. */
 export interface Item {

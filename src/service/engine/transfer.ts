@@ -5,7 +5,7 @@
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import { EosError, Job } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { JobContext, OpenUpload } from './jobs';
 
 const MiB = 1024 * 1024;

@@ -18,7 +18,7 @@ import {
   isFolder,
   utf8Length
 } from '../../core';
-import { EosStore } from '../store';
+import { EosStore } from './store';
 import { contentTypeOf } from './contenttype';
 import { JobContext, Jobs } from './jobs';
 import { localError, relativeTo, resolveLocal } from './local';

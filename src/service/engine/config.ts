@@ -21,7 +21,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_DISK_LIMIT, EosContext, EosError, makeContext } from '../core';
+import { DEFAULT_DISK_LIMIT, EosContext, EosError, makeContext } from '../../core';
 
 /** A configuration the service cannot start with; `main` exits with `exitCode`. */
 export class ConfigError extends Error {

@@ -14,7 +14,7 @@ import {
   PresignResponse,
   basename,
   toS3
-} from '../core';
+} from '../../core';
 import { EosStore } from './store';
 
 /** Credentials closer than this to their expiry are not used to sign. */

@@ -2,7 +2,7 @@
  * Small HTTP helpers: JSON responses, JSON request bodies, query strings.
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { EosError } from '../core';
+import { EosError } from '../../core';
 
 /** The largest JSON request body, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -8,10 +8,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
-import { ConfigError, ServiceConfig, loadConfig, parseArgs } from './config';
-import { endpointLabel } from './s3client';
+import { ConfigError, ServiceConfig, loadConfig, parseArgs } from '../engine/config';
+import { endpointLabel } from '../engine/s3client';
 import { createService } from './server';
-import { VERSION } from './version';
+import { VERSION } from '../engine/version';
 
 /** How often to check that the parent process is still there. */
 export const PARENT_POLL_MS = 2000;

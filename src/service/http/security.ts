@@ -10,7 +10,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { EosError } from '../core';
+import { EosError } from '../../core';
 
 /** Methods that change nothing and need no XSRF token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);

@@ -10,7 +10,7 @@
  * strict (a misspelt `recursve` must not silently change what is deleted).
  */
 import * as z from 'zod';
-import { ApiRoutes, EosError, MAX_LIST_LIMIT, MAX_UPLOAD_FILES, RouteName } from '../core';
+import { ApiRoutes, EosError, MAX_LIST_LIMIT, MAX_UPLOAD_FILES, RouteName } from '../../core';
 
 /** Generous for a 1,024-byte key plus bucket and namespace, in characters. */
 const MAX_URI_LENGTH = 4096;

@@ -6,16 +6,16 @@
  */
 import * as http from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
-import { EosError } from '../core';
-import { ServiceConfig } from './config';
-import { Engine, EngineOptions } from './engine';
-import { Journal, Rerun, abortOpenUpload, journalFile } from './engine/journal';
+import { EosError } from '../../core';
+import { ServiceConfig } from '../engine/config';
+import { Engine, EngineOptions } from '../engine';
+import { Journal, Rerun, abortOpenUpload, journalFile } from '../engine/journal';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
 import { Input, Route, routeMap } from './routes';
-import { createS3Client, endpointLabel } from './s3client';
+import { createS3Client, endpointLabel } from '../engine/s3client';
 import { checkRequest } from './security';
 import { StreamReply, checkAcceptsEvents, openEventStream } from './sse';
-import { EosStore } from './store';
+import { EosStore } from '../engine/store';
 
 /** What `createService` may be given instead of its defaults. */
 export interface ServiceOptions {

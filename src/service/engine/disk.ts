@@ -3,7 +3,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { DiskResponse, EosError } from '../core';
+import { DiskResponse, EosError } from '../../core';
 
 /**
  * The size, use and free space of the filesystem holding `root`.

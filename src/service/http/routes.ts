@@ -14,11 +14,11 @@ import {
   RouteName,
   RouteResponse,
   Routes
-} from '../core';
-import { ServiceConfig } from './config';
-import { diskUsage } from './disk';
-import { Engine } from './engine';
-import { presign } from './presign';
+} from '../../core';
+import { ServiceConfig } from '../engine/config';
+import { diskUsage } from '../engine/disk';
+import { Engine } from '../engine';
+import { presign } from '../engine/presign';
 import {
   AnswerJobBody,
   CancelJobBody,
@@ -42,8 +42,8 @@ import {
   validateQuery
 } from './schemas';
 import { StreamReply } from './sse';
-import { EosStore } from './store';
-import { SERVICE_NAME, VERSION } from './version';
+import { EosStore } from '../engine/store';
+import { SERVICE_NAME, VERSION } from '../engine/version';
 
 /**
  * What a handler gets: the raw query, the parsed JSON body (POST), the

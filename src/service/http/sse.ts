@@ -4,7 +4,7 @@
  * (it buffers every other response whole).
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { EosError } from '../core';
+import { EosError } from '../../core';
 
 /** How often a comment line keeps an idle stream (and the proxies on its way) alive. */
 export const KEEP_ALIVE_MS = 15000;

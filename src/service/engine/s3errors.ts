@@ -1,7 +1,7 @@
 /**
  * The one place S3 and network failures become API errors.
  */
-import { EosError } from '../core';
+import { EosError } from '../../core';
 
 /** What a failed S3 call was about, for the message. */
 export interface S3ErrorContext {

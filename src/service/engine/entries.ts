@@ -13,7 +13,7 @@ import {
   accessOf,
   basename,
   formatEosUri
-} from '../core';
+} from '../../core';
 
 /** An entry for a folder. */
 export function folderEntry(path: EosPath, ctx: EosContext): Entry {

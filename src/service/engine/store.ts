@@ -21,7 +21,7 @@ import {
   isUserId,
   parseLocation,
   toS3
-} from '../core';
+} from '../../core';
 import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
 import { WalkedObject, listPage, walkedObject } from './listing';
 import { S3ErrorContext, toEosError } from './s3errors';
