@@ -26,9 +26,9 @@ async function main(): Promise<number> {
     console.error('usage: engine-transfer upload|download <destination> <source>...');
     return 2;
   }
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, RSS_SAMPLE_MS);
   const config = loadConfig(process.env);
   if (!config.context) {
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const { state, bytes, objects, error, failures } = job;
   console.log(JSON.stringify({ state, seconds, peakRss, bytes, objects, error, failures: failures?.slice(0, 5) }));
   return state === 'done' ? 0 : 1;

@@ -194,20 +194,29 @@ async function runDownload(
   const totals = new Totals(progress);
   const entries = totals.count(downloadEntries(store, pairs, signal), e => (e.kind === 'object' ? e.size : null));
   const big = new Limit(options.bigFilesInFlight);
+  // Folders this job has made (and found inside the root): a folder of many
+  // files is checked once, not once per file.
+  const made = new Set<string>();
+  const ensureDir = async (dir: string) => {
+    if (!made.has(dir)) {
+      await mkdirInside(root, dir);
+      made.add(dir);
+    }
+  };
   await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
     if (e.kind === 'error') {
       ctx.fail(e.uri, e.error);
       return;
     }
     if (e.kind === 'folder') {
-      await asItem(ctx, e.uri, () => mkdirInside(root, e.local));
+      await asItem(ctx, e.uri, () => ensureDir(e.local));
       return;
     }
     await asItem(ctx, e.uri, async () => {
       const shown = relativeTo(root, e.local);
       progress.current = e.uri;
       const dir = path.dirname(e.local);
-      await mkdirInside(root, dir);
+      await ensureDir(dir);
       const place = await decideLocal(ctx, conflict, e, shown);
       if (place === null) {
         totals.skip(e.size);

@@ -31,8 +31,8 @@ export interface GetTask {
   place: 'overwrite' | 'keep-both' | 'new';
 }
 
-/** The largest range fetched by one GET of a big object (ranges start at the part size). */
-const MAX_RANGE = 64 * 1024 * 1024;
+/** The most ranges one object is fetched in (as S3 allows at most 10,000 parts). */
+const MAX_RANGES = 10000;
 
 /** Download an object; answers the local path it was written to. `onBytes` reports bytes written. */
 export async function getFile(
@@ -55,31 +55,29 @@ export async function getFile(
     let first: GetObjectCommandOutput | undefined;
     const write = async (out: GetObjectCommandOutput, start: number, length: number) => {
       first ??= out;
-      let pos = start;
+      const sink = new GatheredWrites(fh, start, task.shown);
       try {
         for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
-          if (pos + chunk.length > start + length) {
+          if (sink.end + chunk.length > start + length) {
             throw new EosError('Upstream', `S3 sent more bytes than asked for ${task.uri}`);
           }
-          await fh.write(chunk, 0, chunk.length, pos).catch(err => {
-            throw localError(err, task.shown);
-          });
-          pos += chunk.length;
+          await sink.add(chunk);
           written += chunk.length;
           onBytes(chunk.length);
         }
+        await sink.flush();
       } catch (err) {
+        await sink.settle();
         // The body broke off (connection lost): an S3 failure, not a bug.
-        throw toEosError(err, { bucket: task.bucket, uri: task.uri, endpoint: store.endpoint });
+        throw err instanceof EosError
+          ? err
+          : toEosError(err, { bucket: task.bucket, uri: task.uri, endpoint: store.endpoint });
       }
-      if (pos !== start + length) {
-        throw new EosError('Upstream', `S3 sent ${pos - start} of ${length} bytes of ${task.uri}`);
+      if (sink.end !== start + length) {
+        throw new EosError('Upstream', `S3 sent ${sink.end - start} of ${length} bytes of ${task.uri}`);
       }
     };
-    const range = Math.min(
-      Math.max(options.partSize, Math.ceil(task.size / 10000)),
-      Math.max(MAX_RANGE, options.partSize)
-    );
+    const range = Math.max(options.rangeSize, Math.ceil(task.size / MAX_RANGES));
     if (task.size <= range) {
       await write(await get(store, task, undefined, signal), 0, task.size);
     } else {
@@ -92,8 +90,8 @@ export async function getFile(
         await write(out, r.start, r.length);
       });
     }
-    const size = (await fh.stat()).size;
-    if (size !== task.size || written !== task.size) {
+    // Every block's write was checked whole, so the bytes counted are the bytes on disk.
+    if (written !== task.size) {
       throw new EosError('Upstream', `${task.uri}: ${written} bytes arrived, ${task.size} expected`);
     }
     closed = true;
@@ -110,6 +108,74 @@ export async function getFile(
     }
     await fsp.rm(temp, { force: true }).catch(() => undefined);
     throw err;
+  }
+}
+
+/** Bytes gathered before one positioned write (fewer, larger writes: less time in the thread pool). */
+const WRITE_BLOCK = 1024 * 1024;
+
+/**
+ * Positioned writes of a body's chunks, gathered into blocks of about
+ * `WRITE_BLOCK` bytes; one block is written while the next is read, so the
+ * network and the disk overlap and memory stays at two blocks per body.
+ */
+class GatheredWrites {
+  /** Where the next chunk goes: the start plus every byte added. */
+  end: number;
+  private chunks: Uint8Array[] = [];
+  private gathered = 0;
+  private at: number;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly fh: fsp.FileHandle,
+    start: number,
+    private readonly shown: string
+  ) {
+    this.end = start;
+    this.at = start;
+  }
+
+  async add(chunk: Uint8Array): Promise<void> {
+    this.chunks.push(chunk);
+    this.gathered += chunk.length;
+    this.end += chunk.length;
+    if (this.gathered >= WRITE_BLOCK) {
+      await this.pending;
+      this.pending = this.writeBlock();
+    }
+  }
+
+  /** Write what is gathered and wait for every write. */
+  async flush(): Promise<void> {
+    await this.pending;
+    if (this.gathered > 0) {
+      await this.writeBlock();
+    }
+  }
+
+  /** Wait for the write in flight, ignoring its failure (the caller is failing already). */
+  async settle(): Promise<void> {
+    await this.pending.catch(() => undefined);
+  }
+
+  private writeBlock(): Promise<void> {
+    const chunks = this.chunks;
+    const bytes = this.gathered;
+    const at = this.at;
+    this.chunks = [];
+    this.gathered = 0;
+    this.at += bytes;
+    return this.fh.writev(chunks, at).then(
+      ({ bytesWritten }) => {
+        if (bytesWritten !== bytes) {
+          throw new EosError('NoSpace', `Only ${bytesWritten} of ${bytes} bytes of ${this.shown} could be written`);
+        }
+      },
+      err => {
+        throw localError(err, this.shown);
+      }
+    );
   }
 }
 

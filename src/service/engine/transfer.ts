@@ -22,6 +22,12 @@ export interface TransferOptions {
   rootDir: string;
   /** The smallest part of a multipart upload, and the range of a ranged download (default 8 MiB). */
   partSize: number;
+  /**
+   * The range one GET of a big download fetches (default 32 MiB). Each range
+   * streams to disk, so memory does not grow with it; fewer, larger requests
+   * cost less CPU per byte.
+   */
+  rangeSize: number;
   /** Parts (or ranges) of one file in flight (default 4). */
   partsInFlight: number;
   /** Files in flight (default 16). */
@@ -34,6 +40,7 @@ export interface TransferOptions {
 
 export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir'> = {
   partSize: 8 * MiB,
+  rangeSize: 32 * MiB,
   partsInFlight: 4,
   filesInFlight: 16,
   bigFilesInFlight: 2,
