@@ -44,6 +44,8 @@ export interface IEosDropActions {
   uploadFromComputer(files: IComputerFile[], folder: string): Promise<Job | null>;
   /** Show a job started by a drop or a menu command in the transfers panel. */
   showJob?(job: Job): void;
+  /** Bring the transfers panel into view (where a job's conflict questions are answered). */
+  showPanel?(): void;
 }
 
 /** The transfers panel and its jobs, for plugins that start or show transfers (drag and drop, menus). */

@@ -252,6 +252,12 @@ test.describe('EOS transfers', () => {
     const question = transfersList(page).getByRole('group', { name: `e://users/me/${base}/${base}.txt exists` });
     await expect(question).toBeVisible({ timeout: 20000 });
     expect((await readMine(`${base}/${base}.txt`)).toString()).toBe('old bytes');
+    // The job's notification says it waits, and its "Answer…" brings the panel back.
+    const note = page.locator('.Toastify__toast', { hasText: 'Waiting for your answer' });
+    await expect(note).toContainText(`e://users/me/${base}/${base}.txt already exists`, { timeout: 20000 });
+    await page.sidebar.openTab('filebrowser');
+    await note.getByRole('button', { name: 'Answer…' }).click();
+    await expect(question).toBeVisible();
     await question.getByRole('button', { name: 'Overwrite' }).click();
     await expect
       .poll(async () => (await readMine(`${base}/${base}.txt`)).toString(), { timeout: 20000 })

@@ -30,6 +30,26 @@ export interface IJobMessages {
    * another answerer (the transfers panel).
    */
   ask?(job: Job): Promise<void>;
+  /**
+   * Without `ask`: show where the job's question is answered (the transfers
+   * panel). The notification says the job waits, with an "Answer…" action.
+   */
+  showQuestion?(job: Job): void;
+}
+
+/** What a running job's notification says: its progress, or that it waits for an answer. */
+export function runningMessage(job: Job, messages: IJobMessages, trans: TranslationBundle): string {
+  const progress = messages.running(job);
+  if (!job.question || messages.ask) {
+    return progress;
+  }
+  const more = (job.questions ?? 1) - 1;
+  const question =
+    more > 0
+      ? trans.__('Waiting for your answer: %1 already exists (and %2 more).', job.question.target, more)
+      : trans.__('Waiting for your answer: %1 already exists.', job.question.target);
+  // The question first: notifications cut long messages, and this is what the user must see.
+  return `${question} ${progress}`;
 }
 
 /** "10 of 42 objects, 1.2 MB of 5.0 MB" (totals when known). */
@@ -97,11 +117,20 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       });
     }
   };
+  const answer: Notification.IAction = {
+    label: trans.__('Answer…'),
+    caption: trans.__('Show the question in the transfers panel'),
+    displayType: 'accent',
+    callback: event => {
+      event.preventDefault();
+      messages.showQuestion?.(job);
+    }
+  };
   const running = () => ({
-    message: messages.running(job),
+    message: runningMessage(job, messages, trans),
     type: 'in-progress' as const,
     autoClose: false as const,
-    actions: [cancel, details]
+    actions: job.question && !messages.ask && messages.showQuestion ? [answer, cancel, details] : [cancel, details]
   });
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
   let asked: string | null = null;

@@ -182,7 +182,8 @@ async function follow(
   return followJob(job, context, {
     ...messages,
     // The panel asks conflict questions when it is there.
-    ask: context.actions?.showJob ? undefined : j => answerQuestion(j, context)
+    ask: context.actions?.showJob ? undefined : j => answerQuestion(j, context),
+    showQuestion: context.actions?.showPanel && (() => context.actions?.showPanel?.())
   });
 }
 

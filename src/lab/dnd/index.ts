@@ -64,7 +64,8 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
       ? {
           filesFromDataTransfer,
           uploadFromComputer: (files, folder) => transfers.uploadFromComputer(files, folder),
-          showJob: job => transfers.model.track(job)
+          showJob: job => transfers.model.track(job),
+          showPanel: () => app.shell.activateById(transfers.panel.id)
         }
       : null;
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
