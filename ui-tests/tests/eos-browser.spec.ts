@@ -1,16 +1,9 @@
 /**
  * The EOS panel against the seeded demo S3 server (devtools/demo.py --galata).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-
-/** The demo's S3 server (devtools/demo.py writes it once serving), for playing another client. */
-function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
-}
+import { putMine } from './demo-s3';
 
 test.use({ autoGoto: true, permissions: ['clipboard-read', 'clipboard-write'] });
 
@@ -113,17 +106,7 @@ test.describe('EOS panel', () => {
     const tree = await openEos(page);
     await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
     const name = `written-elsewhere-${Date.now()}.txt`;
-    const info = s3Info();
-    const s3 = new S3Client({
-      endpoint: info.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
-    });
-    await s3.send(
-      new PutObjectCommand({ Bucket: info.orgBucket, Key: `users/${info.userId}/files/${name}`, Body: 'hello' })
-    );
-    s3.destroy();
+    await putMine({ [name]: 'hello' });
     await expect(tree.getByRole('treeitem', { name, exact: true })).toHaveCount(0);
     await page.getByRole('button', { name: 'Refresh EOS' }).click();
     await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();

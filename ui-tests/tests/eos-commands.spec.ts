@@ -2,56 +2,9 @@
  * The EOS context menu's actions against the seeded demo S3 server
  * (devtools/demo.py --galata): one test per menu entry.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
-
-/** The demo's S3 server (devtools/demo.py writes it once serving). */
-function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
-}
-
-/** A client of the demo's S3 server, playing another client of EOS. */
-function s3(): S3Client {
-  return new S3Client({
-    endpoint: s3Info().endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
-  });
-}
-
-/** The S3 key of `e://users/me/<key>`. */
-function myKey(key: string): string {
-  return `users/${s3Info().userId}/files/${key}`;
-}
-
-/** Write objects under `e://users/me/`. */
-async function putMine(objects: Record<string, string>): Promise<void> {
-  const client = s3();
-  for (const [key, body] of Object.entries(objects)) {
-    await client.send(new PutObjectCommand({ Bucket: s3Info().orgBucket, Key: myKey(key), Body: body }));
-  }
-  client.destroy();
-}
-
-/** The keys under `e://users/me/<prefix>`. */
-async function keysUnder(prefix: string): Promise<string[]> {
-  const client = s3();
-  const answer = await client.send(new ListObjectsV2Command({ Bucket: s3Info().orgBucket, Prefix: myKey(prefix) }));
-  client.destroy();
-  return (answer.Contents ?? []).map(o => o.Key!.slice(myKey('').length));
-}
-
-async function readMine(key: string): Promise<Buffer> {
-  const client = s3();
-  const answer = await client.send(new GetObjectCommand({ Bucket: s3Info().orgBucket, Key: myKey(key) }));
-  const bytes = Buffer.from(await answer.Body!.transformToByteArray());
-  client.destroy();
-  return bytes;
-}
+import { keysUnder, myKey, putMine, readMine, s3Info } from './demo-s3';
 
 test.use({ autoGoto: true, permissions: ['clipboard-read', 'clipboard-write'] });
 

@@ -5,60 +5,10 @@
  * sidebar tabs opening under a drag, and the menu commands. The bytes that
  * arrive are read back from S3 or through JupyterLab's contents API.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { removeScratch } from './scratch';
-
-/** The demo's S3 server (devtools/demo.py writes it once serving). */
-function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
-}
-
-function s3(): S3Client {
-  return new S3Client({
-    endpoint: s3Info().endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
-  });
-}
-
-/** The S3 key of `e://users/me/<key>`. */
-function myKey(key: string): string {
-  return `users/${s3Info().userId}/files/${key}`;
-}
-
-async function putMine(objects: Record<string, string>): Promise<void> {
-  const client = s3();
-  for (const [key, body] of Object.entries(objects)) {
-    await client.send(new PutObjectCommand({ Bucket: s3Info().orgBucket, Key: myKey(key), Body: body }));
-  }
-  client.destroy();
-}
-
-/** The keys under `e://users/me/<prefix>`, relative to `e://users/me/`, sorted. */
-async function keysUnder(prefix: string): Promise<string[]> {
-  const client = s3();
-  const answer = await client.send(new ListObjectsV2Command({ Bucket: s3Info().orgBucket, Prefix: myKey(prefix) }));
-  client.destroy();
-  return (answer.Contents ?? []).map(o => o.Key!.slice(myKey('').length)).sort();
-}
-
-/** The text of `e://users/me/<key>`, or null when it does not exist. */
-async function readMine(key: string): Promise<string | null> {
-  const client = s3();
-  try {
-    const answer = await client.send(new GetObjectCommand({ Bucket: s3Info().orgBucket, Key: myKey(key) }));
-    return Buffer.from(await answer.Body!.transformToByteArray()).toString('utf-8');
-  } catch {
-    return null;
-  } finally {
-    client.destroy();
-  }
-}
+import { keysUnder, putMine, readMineText } from './demo-s3';
 
 /** A local file's text through JupyterLab's contents API, or null. */
 async function readLocal(page: Page, file: string): Promise<string | null> {
@@ -138,7 +88,7 @@ test.describe('EOS drag and drop', () => {
     await page.mouse.up();
     await expect(label(page)).toBeHidden();
     await expect.poll(() => keysUnder(`${base}/`)).toEqual([`${base}/target/a.txt`, `${base}/target/keep.txt`]);
-    expect(await readMine(`${base}/target/a.txt`)).toBe('alpha');
+    expect(await readMineText(`${base}/target/a.txt`)).toBe('alpha');
   });
 
   test('with Ctrl held, EOS items are copied rather than moved', async ({ page }) => {
@@ -155,7 +105,7 @@ test.describe('EOS drag and drop', () => {
     await expect
       .poll(() => keysUnder(`${base}/`))
       .toEqual([`${base}/a.txt`, `${base}/target/a.txt`, `${base}/target/keep.txt`]);
-    expect(await readMine(`${base}/target/a.txt`)).toBe('alpha');
+    expect(await readMineText(`${base}/target/a.txt`)).toBe('alpha');
   });
 
   test('a drop on a read-only folder is refused with a message and nothing moves', async ({ page }) => {
@@ -209,7 +159,7 @@ test.describe('EOS drag and drop', () => {
     await dragOnto(page, row, item(tree, base));
     await expect(label(page)).toHaveText(`Upload to e://users/me/${base}/`);
     await page.mouse.up();
-    await expect.poll(() => readMine(`${base}/${base}.txt`), { timeout: 20000 }).toBe('local bytes');
+    await expect.poll(() => readMineText(`${base}/${base}.txt`), { timeout: 20000 }).toBe('local bytes');
   });
 
   test('EOS items dropped on a folder of the file browser are downloaded there', async ({ page, tmpPath }) => {
@@ -273,9 +223,9 @@ test.describe('EOS drag and drop', () => {
     await target.dispatchEvent('dragover', { dataTransfer });
     await expect(label(page)).toHaveText(`Upload to e://users/me/${base}/`);
     await target.dispatchEvent('drop', { dataTransfer });
-    await expect.poll(() => readMine(`${base}/top.txt`), { timeout: 20000 }).toBe('top bytes');
-    await expect.poll(() => readMine(`${base}/dir/n.txt`), { timeout: 20000 }).toBe('nested bytes');
-    expect(await readMine(`${base}/dir/sub/m.txt`)).toBe('deep bytes');
+    await expect.poll(() => readMineText(`${base}/top.txt`), { timeout: 20000 }).toBe('top bytes');
+    await expect.poll(() => readMineText(`${base}/dir/n.txt`), { timeout: 20000 }).toBe('nested bytes');
+    expect(await readMineText(`${base}/dir/sub/m.txt`)).toBe('deep bytes');
   });
 });
 
@@ -308,7 +258,7 @@ test.describe('Transfer menus', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('textbox').fill(`e://users/me/${base}/`);
     await dialog.getByRole('button', { name: 'Upload' }).click();
-    await expect.poll(() => readMine(`${base}/${base}.txt`), { timeout: 20000 }).toBe('menu bytes');
+    await expect.poll(() => readMineText(`${base}/${base}.txt`), { timeout: 20000 }).toBe('menu bytes');
     await page.locator('.jp-DirListing-item', { hasText: `${base}.txt` }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Upload to EOS…' }).click();
     await expect(page.getByRole('dialog').getByRole('textbox')).toHaveValue(`e://users/me/${base}/`);
@@ -342,8 +292,35 @@ test.describe('Transfer menus', () => {
     await expect(dialog).toContainText('extra.txt');
     await expect(dialog.getByRole('checkbox')).not.toBeChecked();
     await dialog.getByRole('button', { name: 'Sync' }).click();
-    await expect.poll(() => readMine(`${base}/one.txt`), { timeout: 20000 }).toBe('one');
-    expect(await readMine(`${base}/extra.txt`)).toBe('extra');
+    await expect.poll(() => readMineText(`${base}/one.txt`), { timeout: 20000 }).toBe('one');
+    expect(await readMineText(`${base}/extra.txt`)).toBe('extra');
+  });
+
+  test('Sync to Local Folder previews, then mirrors the EOS folder without deleting by default', async ({
+    page,
+    tmpPath
+  }) => {
+    const base = `menu-syncdown-${Date.now()}`;
+    await putMine({ [`${base}/a.txt`]: 'A from eos', [`${base}/sub/b.txt`]: 'B from eos' });
+    await page.contents.createDirectory(`${tmpPath}/${base}`);
+    await page.contents.uploadContent('stale', 'text', `${tmpPath}/${base}/a.txt`);
+    await page.contents.uploadContent('only here', 'text', `${tmpPath}/${base}/old.txt`);
+    const tree = await openEos(page);
+    await refreshMine(page, tree);
+    await item(tree, base).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Sync to Local Folder…' }).click();
+    let dialog = page.getByRole('dialog');
+    // The default is a folder of the same name in the file browser's folder.
+    await expect(dialog.getByRole('textbox')).toHaveValue(`${tmpPath}/${base}`);
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('2 items to copy');
+    await expect(dialog).toContainText('old.txt');
+    await expect(dialog.getByRole('checkbox')).not.toBeChecked();
+    await dialog.getByRole('button', { name: 'Sync' }).click();
+    await expect.poll(() => readLocal(page, `${tmpPath}/${base}/sub/b.txt`), { timeout: 20000 }).toBe('B from eos');
+    await expect.poll(() => readLocal(page, `${tmpPath}/${base}/a.txt`), { timeout: 20000 }).toBe('A from eos');
+    expect(await readLocal(page, `${tmpPath}/${base}/old.txt`)).toBe('only here');
   });
 
   test('the transfer commands are in the palette under EOS', async ({ page }) => {

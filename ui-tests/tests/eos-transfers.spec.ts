@@ -7,47 +7,11 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client
-} from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { removeScratch } from './scratch';
-
-/** The demo's S3 server (devtools/demo.py writes it once serving). */
-function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
-}
-
-function s3(): S3Client {
-  return new S3Client({
-    endpoint: s3Info().endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
-  });
-}
-
-const myKey = (key: string) => `users/${s3Info().userId}/files/${key}`;
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const client = s3();
-  const answer = await client.send(new ListObjectsV2Command({ Bucket: s3Info().orgBucket, Prefix: myKey(prefix) }));
-  client.destroy();
-  return (answer.Contents ?? []).map(o => o.Key!.slice(myKey('').length)).sort();
-}
-
-async function readMine(key: string): Promise<Buffer> {
-  const client = s3();
-  const answer = await client.send(new GetObjectCommand({ Bucket: s3Info().orgBucket, Key: myKey(key) }));
-  const bytes = Buffer.from(await answer.Body!.transformToByteArray());
-  client.destroy();
-  return bytes;
-}
+import { keysUnder, myKey, readMine, s3, s3Info } from './demo-s3';
 
 const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 

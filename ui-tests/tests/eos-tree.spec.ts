@@ -2,17 +2,11 @@
  * The EOS tree against the seeded demo: multi-selection, path bar, filter,
  * keyboard, sort, and the state restored after a reload.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { s3Info } from './demo-s3';
 
 test.use({ autoGoto: true });
-
-/** The demo's org bucket (devtools/demo.py writes it once serving). */
-function orgBucket(): string {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8')).orgBucket;
-}
 
 /** Open the EOS panel (unless the restored layout already shows it) and wait for My files. */
 async function openEos(page: Page): Promise<Locator> {
@@ -79,7 +73,7 @@ test.describe('EOS tree', () => {
     ]);
 
     await goTo.click();
-    await input.fill(`s3://${orgBucket()}/shared/files/cohort-2026/S1.bam`);
+    await input.fill(`s3://${s3Info().orgBucket}/shared/files/cohort-2026/S1.bam`);
     await input.press('Enter');
     await expect(tree.getByRole('treeitem', { name: 'S1.bam', exact: true })).toHaveAttribute('aria-selected', 'true');
 

@@ -22,27 +22,19 @@ import {
   CreateUploadsRequest,
   CreateUploadsResponse,
   EosError,
-  EosPath,
   Job,
-  MAX_UPLOAD_PART,
   MIN_UPLOAD_PART,
   UploadPartResponse,
-  basename,
-  formatEosUri,
-  isFolder,
-  parent
+  formatEosUri
 } from '../../core';
 import { EosStore } from './store';
+import { planComputerUpload, relativeName } from './computerplan';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttype';
 import { objectExists } from './copy';
 import { JobContext, Jobs } from './jobs';
-import { numberedName } from './local';
 import { MAX_PARTS } from './multipart';
-import { forEachConcurrent } from './pool';
-import { Place, detailLines, placeOf, refuseChange } from './targets';
+import { Place, detailLines } from './targets';
 
-/** HEAD requests in flight while checking targets. */
-const CHECKS_IN_FLIGHT = 8;
 /** How long `complete` waits for the job's final record once its last file is written. */
 const SETTLE_MS = 2000;
 
@@ -51,8 +43,6 @@ export interface ComputerUploadOptions {
   /** An upload that receives no part for this long is aborted. */
   idleMs: number;
 }
-
-type UploadConflict = NonNullable<CreateUploadsRequest['conflict']>;
 
 /** One file of a computer upload. */
 interface FileUpload {
@@ -100,9 +90,6 @@ export function uploadPartSize(largest: number): number {
   return Math.max(MIN_UPLOAD_PART, least);
 }
 
-/** The largest file a computer upload takes. */
-export const MAX_UPLOAD_FILE = MAX_UPLOAD_PART * (MAX_PARTS - 1);
-
 /** Computer uploads in progress, by upload id. */
 export class ComputerUploads {
   private readonly files = new Map<string, FileUpload>();
@@ -120,51 +107,8 @@ export class ComputerUploads {
    * picks a free name.
    */
   async create(request: CreateUploadsRequest, signal?: AbortSignal): Promise<CreateUploadsResponse> {
-    const conflict: UploadConflict = request.conflict ?? 'fail';
-    const paths: EosPath[] = request.files.map(f => this.store.locate(f.destination));
-    const seen = new Set<string>();
-    if (paths.some(p => p.namespace !== paths[0].namespace || p.user !== paths[0].user)) {
-      throw new EosError('InvalidRequest', 'The files of one upload must all go to the same namespace');
-    }
-    for (const [i, path] of paths.entries()) {
-      refuseChange(path, this.store, 'upload to');
-      const uri = formatEosUri(path);
-      if (isFolder(path)) {
-        throw new EosError('InvalidRequest', `Cannot upload a file to ${uri}: it names a folder`);
-      }
-      if (seen.has(uri)) {
-        throw new EosError('InvalidRequest', `Two files would both be uploaded to ${uri}`);
-      }
-      seen.add(uri);
-      if (request.files[i].size > MAX_UPLOAD_FILE) {
-        throw new EosError(
-          'InvalidRequest',
-          `${uri} is larger than ${MAX_UPLOAD_FILE} bytes, the most an upload from the computer takes`
-        );
-      }
-    }
-    const places = paths.map(p => placeOf(p, this.store));
-    const existing = conflict === 'overwrite' ? [] : await this.existing(places, signal);
-    if (conflict === 'fail' && existing.some(Boolean)) {
-      const uris = places.filter((_, i) => existing[i]).map(p => p.uri);
-      throw new EosError(
-        'Conflict',
-        uris.length === 1 ? `${uris[0]} already exists` : `${uris.length} targets already exist`,
-        detailLines(uris)
-      );
-    }
-    if (conflict === 'keep-both') {
-      for (const [i, place] of places.entries()) {
-        if (existing[i]) {
-          places[i] = await this.freePlace(place, seen, signal);
-          seen.add(places[i].uri);
-        }
-      }
-    }
-    const skipped = places.map((_, i) => conflict === 'skip' && existing[i]);
-    const kept = request.files.map((f, i) => ({ file: f, place: places[i] })).filter((_, i) => !skipped[i]);
+    const { conflict, places, skipped, kept, folder } = await planComputerUpload(this.store, request, signal);
     const partSize = uploadPartSize(Math.max(0, ...kept.map(k => k.file.size)));
-    const folder = commonFolder(paths);
     const batch = {} as Batch;
     const job = this.jobs.start(
       {
@@ -357,31 +301,6 @@ export class ComputerUploads {
   /** Abort the upload's job: every multipart upload of it is aborted. Answers the job once it has stopped. */
   async abort(id: string): Promise<Job> {
     return this.jobs.cancel(this.file(id).batch.jobId);
-  }
-
-  /** Whether anything is at each place (HeadObject, a few at once). */
-  private async existing(places: Place[], signal?: AbortSignal): Promise<boolean[]> {
-    const found: boolean[] = places.map(() => false);
-    const inner = signal ?? new AbortController().signal;
-    await forEachConcurrent(places.entries(), CHECKS_IN_FLIGHT, inner, async ([i, p], s) => {
-      found[i] = await objectExists(this.store, p.bucket, p.key, p.uri, s);
-    });
-    return found;
-  }
-
-  /** The first `name (n).ext` beside `place` that neither exists nor is taken by this request. */
-  private async freePlace(place: Place, taken: Set<string>, signal?: AbortSignal): Promise<Place> {
-    const folder = parent(place.path)!;
-    const name = basename(place.path);
-    for (let n = 1; ; n++) {
-      const candidate = placeOf({ ...folder, key: folder.key + numberedName(name, n) }, this.store);
-      if (
-        !taken.has(candidate.uri) &&
-        !(await objectExists(this.store, candidate.bucket, candidate.key, candidate.uri, signal))
-      ) {
-        return candidate;
-      }
-    }
   }
 
   /** The file's multipart upload, created on first use and registered with its job. */
@@ -586,21 +505,4 @@ function received(file: FileUpload): number {
     n += p.size;
   }
   return n;
-}
-
-/** The deepest folder holding every path. */
-function commonFolder(paths: EosPath[]): EosPath {
-  const folders = paths.map(p => parent(p)!);
-  let key = folders[0].key;
-  for (const f of folders) {
-    while (!f.key.startsWith(key)) {
-      key = key.slice(0, key.lastIndexOf('/', key.length - 2) + 1);
-    }
-  }
-  return { ...folders[0], key };
-}
-
-/** A path relative to a folder holding it. */
-function relativeName(folder: EosPath, path: EosPath): string {
-  return path.key.slice(folder.key.length);
 }

@@ -1,0 +1,76 @@
+/**
+ * The demo's S3 server, as another client of EOS sees it: the specs write
+ * and read objects here directly to check what the extension did.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+/** Where the demo's S3 server is (devtools/demo.py writes it once serving). */
+export interface IDemoS3 {
+  endpoint: string;
+  orgBucket: string;
+  userId: string;
+}
+
+export function s3Info(): IDemoS3 {
+  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
+}
+
+/** A client of the demo's S3 server; destroy it when done. */
+export function s3(): S3Client {
+  return new S3Client({
+    endpoint: s3Info().endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
+  });
+}
+
+/** The S3 key of `e://users/me/<key>`. */
+export function myKey(key: string): string {
+  return `users/${s3Info().userId}/files/${key}`;
+}
+
+/** Run `work` with a client, destroyed after. */
+export async function withS3<T>(work: (client: S3Client, bucket: string) => Promise<T>): Promise<T> {
+  const client = s3();
+  try {
+    return await work(client, s3Info().orgBucket);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Write objects under `e://users/me/`. */
+export async function putMine(objects: Record<string, string | Buffer>): Promise<void> {
+  await withS3(async (client, Bucket) => {
+    for (const [key, body] of Object.entries(objects)) {
+      await client.send(new PutObjectCommand({ Bucket, Key: myKey(key), Body: body }));
+    }
+  });
+}
+
+/** The keys under `e://users/me/<prefix>`, relative to `e://users/me/`, sorted. */
+export async function keysUnder(prefix: string): Promise<string[]> {
+  const answer = await withS3((client, Bucket) =>
+    client.send(new ListObjectsV2Command({ Bucket, Prefix: myKey(prefix) }))
+  );
+  return (answer.Contents ?? []).map(o => o.Key!.slice(myKey('').length)).sort();
+}
+
+/** The bytes of `e://users/me/<key>` (rejects when it does not exist). */
+export async function readMine(key: string): Promise<Buffer> {
+  return withS3(async (client, Bucket) => {
+    const answer = await client.send(new GetObjectCommand({ Bucket, Key: myKey(key) }));
+    return Buffer.from(await answer.Body!.transformToByteArray());
+  });
+}
+
+/** The text of `e://users/me/<key>`, or null when it does not exist. */
+export async function readMineText(key: string): Promise<string | null> {
+  return readMine(key).then(
+    bytes => bytes.toString('utf-8'),
+    () => null
+  );
+}
