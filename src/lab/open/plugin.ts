@@ -152,17 +152,26 @@ function describeDocument(widget: IDocumentWidget, docManager: IDocumentManager,
     if (widget.isDisposed) {
       return;
     }
-    const notes = [trans.__('EOS: %1', uri)];
+    const short = [trans.__('EOS: %1', uri)];
+    const long = [trans.__('Opened from %1', uri)];
     if (!widget.context.contentsModel?.writable) {
-      notes.push(trans.__('read-only (save a copy elsewhere with Save As)'));
+      short.push(trans.__('read-only'));
+      long.push(trans.__('Read-only: changes cannot be saved here (use Save As to keep a copy elsewhere)'));
     }
     if (widget.context.contentsModel?.type === 'notebook') {
-      notes.push(trans.__('the kernel runs in the Jupyter root folder: relative paths are local files, not EOS'));
+      short.push(trans.__('kernel in the Jupyter root'));
+      long.push(trans.__('The kernel runs in the Jupyter root folder: relative paths are local files, not EOS'));
     }
     const note = new Widget();
     note.addClass('jp-EosDocNote');
-    note.node.textContent = notes.join(' · ');
-    note.node.title = notes.join('\n');
-    widget.toolbar.addItem('eos-note', note);
+    note.node.textContent = short.join(' · ');
+    note.node.title = long.join('\n');
+    note.node.setAttribute('aria-label', long.join('. '));
+    // Above the content: the toolbar would fold it away when narrow.
+    if (widget instanceof MainAreaWidget) {
+      widget.contentHeader.addWidget(note);
+    } else {
+      widget.toolbar.addItem('eos-note', note);
+    }
   });
 }
