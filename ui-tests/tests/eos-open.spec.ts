@@ -126,7 +126,7 @@ test.describe('Opening EOS files', () => {
   });
 
   test('a file changed in S3 since it was opened is not overwritten silently', async ({ page }) => {
-    const tree = await openEos(page);
+    await openEos(page);
     await openWithEnter(page, 'notes.txt');
     const editor = page.locator('.jp-FileEditor .cm-content');
     await expect(editor).toContainText('Things to remember.');

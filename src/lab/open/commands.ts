@@ -147,26 +147,34 @@ export function addOpenCommands(
       notifyError(reason, trans, trans.__('Cannot create a file in %1', folder));
     }
   };
-  set.add(
-    commands.addCommand(CommandIDs.newFile, {
+  const kinds = [
+    {
+      id: CommandIDs.newFile,
+      type: 'file' as const,
       label: trans.__('New File'),
       caption: trans.__('Create an untitled text file in the selected EOS folder and open it'),
-      icon: addIcon,
-      describedBy: uriArgs(trans.__('The folder (or an object in it); the selection by default')),
-      isEnabled: args => folderFor(args) !== null,
-      execute: create('file')
-    })
-  );
-  set.add(
-    commands.addCommand(CommandIDs.newNotebook, {
+      icon: addIcon
+    },
+    {
+      id: CommandIDs.newNotebook,
+      type: 'notebook' as const,
       label: trans.__('New Notebook'),
       caption: trans.__('Create an untitled notebook in the selected EOS folder and open it'),
-      icon: notebookIcon,
-      describedBy: uriArgs(trans.__('The folder (or an object in it); the selection by default')),
-      isEnabled: args => folderFor(args) !== null,
-      execute: create('notebook')
-    })
-  );
+      icon: notebookIcon
+    }
+  ];
+  for (const kind of kinds) {
+    set.add(
+      commands.addCommand(kind.id, {
+        label: kind.label,
+        caption: kind.caption,
+        icon: kind.icon,
+        describedBy: uriArgs(trans.__('The folder (or an object in it); the selection by default')),
+        isEnabled: args => folderFor(args) !== null,
+        execute: create(kind.type)
+      })
+    );
+  }
   return set;
 }
 

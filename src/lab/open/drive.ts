@@ -145,12 +145,12 @@ export class EosDrive implements Contents.IDrive {
     throw Private.notHere('delete', localPath);
   }
 
-  async rename(oldLocalPath: string): Promise<Contents.IModel> {
-    throw Private.notHere('rename', oldLocalPath);
+  async rename(oldLocalPath: string, newLocalPath: string): Promise<Contents.IModel> {
+    throw Private.notHere('rename', oldLocalPath, newLocalPath);
   }
 
-  async copy(localPath: string): Promise<Contents.IModel> {
-    throw Private.notHere('copy', localPath);
+  async copy(localPath: string, toLocalDir: string): Promise<Contents.IModel> {
+    throw Private.notHere('copy', localPath, toLocalDir);
   }
 
   async save(localPath: string, options: Partial<Contents.IModel> = {}): Promise<Contents.IModel> {
@@ -302,10 +302,11 @@ namespace Private {
   }
 
   /** What the drive leaves to the EOS panel. */
-  export function notHere(action: string, path: string): EosError {
+  export function notHere(action: string, path: string, to?: string): EosError {
+    const target = to === undefined ? '' : ` to ${to}`;
     return new EosError(
       'InvalidRequest',
-      `Cannot ${action} ${uriOfDrivePath(clean(path))} from here: use the EOS panel`
+      `Cannot ${action} ${uriOfDrivePath(clean(path))}${target} from here: use the EOS panel`
     );
   }
 }
