@@ -19,6 +19,9 @@ import { CommandIDs } from '../tokens';
 import { EosDrive } from './drive';
 import { createPeekWidget } from './peek';
 
+/** Names of compressed files that Peek reads (gzip, BGZF). */
+const COMPRESSED = /\.(gz|bgz)$/i;
+
 /** What the open commands need besides the command context. */
 export interface IOpenOptions {
   docManager: IDocumentManager;
@@ -61,6 +64,11 @@ export function addOpenCommands(
       } else if (answer === 'download') {
         await commands.execute(CommandIDs.downloadHere, { uris: [target.uri] });
       }
+      return;
+    }
+    // Compressed files have no viewer in JupyterLab (the editor would refuse their bytes): peek into them.
+    if (factory === undefined && COMPRESSED.test(target.name)) {
+      peek(target.uri);
       return;
     }
     options.docManager.openOrReveal(EosDrive.pathOf(target.uri), factory);
