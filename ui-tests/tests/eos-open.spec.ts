@@ -88,6 +88,7 @@ test.describe('Opening EOS files', () => {
     await expect(page.getByRole('tab', { name: /analysis\.ipynb/ })).toBeVisible();
     // No kernel is needed to edit; it would run in the Jupyter root, and the toolbar says so.
     await page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' }).click();
+    await expect(panel.locator('.jp-EosDocNote')).toBeVisible();
     await expect(panel.locator('.jp-EosDocNote')).toHaveText(/kernel in the Jupyter root/);
     await expect(panel.locator('.jp-EosDocNote')).toHaveAttribute(
       'title',
@@ -149,6 +150,7 @@ test.describe('Opening EOS files', () => {
     await openWithEnter(page, 'README');
     const editor = page.locator('.jp-FileEditor .cm-content');
     await expect(editor).toContainText('GRCh38 reference');
+    await expect(page.locator('.jp-EosDocNote')).toBeVisible();
     await expect(page.locator('.jp-EosDocNote')).toHaveText(/read-only/);
     await editor.click();
     await page.keyboard.type('changed ');
