@@ -124,6 +124,13 @@ test.describe('Opening EOS files', () => {
     // The viewer's delimiter follows the file type: tab.
     await expect(page.locator('.jp-CSVDelimiter select')).toHaveValue('\t');
     await expect(page.locator('.jp-EosDocNote')).toHaveAttribute('title', /e:\/\/org\/cohort-2026\/samples\.tsv/);
+
+    // "Open With" lists the other viewers: the text editor shows the same file as text.
+    await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).click({ button: 'right' });
+    // (Lumino gives submenu items no role.)
+    await page.locator('.lm-Menu-item[aria-haspopup="true"]', { hasText: 'Open With' }).hover();
+    await page.getByRole('menuitem', { name: 'Editor', exact: true }).click();
+    await expect(page.locator('.jp-FileEditor .cm-content')).toContainText('sample\tsex\tpopulation');
   });
 
   test('a file changed in S3 since it was opened is not overwritten silently', async ({ page }) => {
