@@ -4,7 +4,7 @@
  * JupyterLab keeps one), the oldest dropped when they hold more than
  * `maxBytes` together; lost when the service restarts.
  */
-import { Checkpoint, CheckpointsResponse, EosError, formatEosUri } from '../../core';
+import { Checkpoint, CheckpointsResponse, EosError, MAX_OPEN_LIMIT, formatEosUri } from '../../core';
 import { readContent, saveContent } from './content';
 import { EosStore } from './store';
 
@@ -34,7 +34,8 @@ export class Checkpoints {
 
   /** Keep the object's current bytes (replacing its earlier checkpoint). */
   async create(uri: string, signal?: AbortSignal): Promise<CheckpointsResponse> {
-    const read = await readContent(this.store, uri, { format: 'base64', signal });
+    // Every file the editor may open (up to MAX_OPEN_LIMIT) can be checkpointed.
+    const read = await readContent(this.store, uri, { format: 'base64', limit: MAX_OPEN_LIMIT, signal });
     const bytes = Buffer.from(read.content ?? '', 'base64');
     this.forget(read.uri);
     if (bytes.length <= this.maxBytes) {
