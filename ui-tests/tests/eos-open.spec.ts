@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { expect, test } from '@jupyterlab/galata';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { expect, galata, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 
 /** The demo's S3 server (devtools/demo.py writes it once serving). */
@@ -196,5 +196,43 @@ test.describe('Peek', () => {
     await peek.getByRole('button', { name: 'Show 40' }).click();
     await expect(rows).toHaveCount(40);
     await expect(rows.nth(39).locator('td').nth(3)).toHaveText(lines[4 * 39 + 1]);
+  });
+});
+
+test.describe('Files too large to open, and new files', () => {
+  // 0.5 MB: the seeded reads (about 1 MB) are too large.
+  test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-eos:open': { openLimitMB: 0.5 } } });
+
+  test('a file above the limit is not opened; Download or Peek are offered instead', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).dblclick();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('File too large to open');
+    await expect(dialog).toContainText(/sample1_R1\.fastq\.gz is [\d.]+ MB, above the 500 kB limit/);
+    await expect(dialog.getByRole('button', { name: 'Download to Current Folder' })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Peek' }).click();
+    await expect(page.getByRole('tab', { name: /Peek: sample1_R1\.fastq\.gz/ })).toBeVisible();
+    await expect(page.locator('.jp-EosPeek tbody tr')).toHaveCount(20);
+  });
+
+  test('New Notebook in an EOS folder creates it there and opens it', async ({ page }) => {
+    const key = 'shared/files/cohort-2026/Untitled.ipynb';
+    try {
+      const tree = await openEos(page);
+      await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+      await expect(tree.getByRole('treeitem', { name: 'samples.tsv', exact: true })).toBeVisible();
+      await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'New Notebook' }).click();
+      await page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' }).click();
+      await expect(page.getByRole('tab', { name: /Untitled\.ipynb/ })).toBeVisible();
+      await expect(tree.getByRole('treeitem', { name: 'Untitled.ipynb', exact: true })).toBeVisible();
+      const stored = JSON.parse((await getObject(s3Info().orgBucket, key)).toString('utf-8'));
+      expect(stored.nbformat).toBe(4);
+    } finally {
+      const client = s3Client();
+      await client.send(new DeleteObjectCommand({ Bucket: s3Info().orgBucket, Key: key }));
+      client.destroy();
+    }
   });
 });
