@@ -91,6 +91,35 @@ def _notebook() -> bytes:
     return json.dumps(nb, indent=1).encode()
 
 
+def _samples_tsv(n_rows: int) -> str:
+    """A sample sheet as a TSV: what the CSV/TSV viewer opens."""
+    rnd = random.Random(26)
+    rows = ["sample\tsex\tpopulation\treads\tcoverage"]
+    for i in range(1, n_rows + 1):
+        pop = rnd.choice(["GBR", "YRI", "CHB", "PEL", "FIN"])
+        rows.append(f"S{i:03d}\t{rnd.choice('FM')}\t{pop}\t{rnd.randint(20, 90) * 1000000}\t{rnd.uniform(0.5, 30):.1f}")
+    return "\n".join(rows) + "\n"
+
+
+def _vcf_bgzf(n_records: int) -> bytes:
+    """A VCF compressed as BGZF does it: gzip members of at most 65,280 bytes, then an empty one."""
+    rnd = random.Random(8)
+    lines = ["##fileformat=VCFv4.2", "##source=jupyterlab-eos demo"]
+    lines += [f"##contig=<ID=chr{c},length={248956422 - c * 1000000}>" for c in range(1, 23)]
+    lines.append('##INFO=<ID=DP,Number=1,Type=Integer,Description="Total depth">')
+    lines.append('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
+    lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS001\tS002")
+    pos = 10000
+    for i in range(n_records):
+        pos += rnd.randint(50, 3000)
+        ref, alt = rnd.sample("ACGT", 2)
+        gts = "\t".join(rnd.choice(["0/0", "0/1", "1/1"]) for _ in range(2))
+        lines.append(f"chr1\t{pos}\trs{1000000 + i}\t{ref}\t{alt}\t{rnd.randint(20, 99)}\tPASS\tDP={rnd.randint(5, 80)}\tGT\t{gts}")
+    data = ("\n".join(lines) + "\n").encode()
+    blocks = [gzip.compress(data[i : i + 65280], mtime=0) for i in range(0, len(data), 65280)]
+    return b"".join(blocks) + gzip.compress(b"", mtime=0)
+
+
 @dataclass
 class Dataset:
     """What a seed put where, for tests to assert against."""
@@ -133,6 +162,9 @@ def demo_objects(user_id: str, org_id: str, gencove_bucket: str = GENCOVE_BUCKET
     put(ob, "shared/files/cohort-2026/manifest.csv", "sample,path\nS1,e://org/cohort-2026/S1.bam\n")
     put(ob, "shared/files/cohort-2026/S1.bam", r1[: 256 * 1024])
     put(ob, "shared/files/README.txt", "Organization-wide data.\n")
+    # Opened in JupyterLab's CSV/TSV viewer, and peeked into (issue 8).
+    put(ob, "shared/files/cohort-2026/samples.tsv", _samples_tsv(40))
+    put(ob, "shared/files/cohort-2026/cohort.vcf.gz", _vcf_bgzf(20000))
 
     put(gencove_bucket, "files/reference/GRCh38/GRCh38.fa.fai", "chr1\t248956422\t112\t70\t71\n")
     put(gencove_bucket, "files/reference/GRCh38/README", "GRCh38 reference (demo excerpt)\n")

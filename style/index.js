@@ -1,3 +1,4 @@
 import './base.css';
 import './dialogs.css';
 import './transfers.css';
+import './open.css';

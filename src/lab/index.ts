@@ -5,10 +5,11 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { transferPlugin } from './dnd';
 import { browserPlugin, transfersPlugin } from './plugins';
+import { openPlugin } from './open/plugin';
 
 export * from './tokens';
 export type { ILocalFile } from './transfers/computer';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transfersPlugin, transferPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [browserPlugin, transfersPlugin, transferPlugin, openPlugin];
 
 export default plugins;

@@ -55,7 +55,13 @@ const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   [Routes.uploads]: 'POST',
   [Routes.uploadPart]: 'PUT',
   [Routes.completeUpload]: 'POST',
-  [Routes.abortUpload]: 'POST'
+  [Routes.abortUpload]: 'POST',
+  // Opening files and peeking (issue 8)
+  [Routes.content]: 'GET',
+  [Routes.saveContent]: 'PUT',
+  [Routes.head]: 'GET',
+  [Routes.checkpoints]: 'GET',
+  [Routes.changeCheckpoint]: 'POST'
 };
 
 /**

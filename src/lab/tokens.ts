@@ -111,4 +111,15 @@ export namespace CommandIDs {
   export const showTransfers = 'eos:show-transfers';
   /** Remove finished transfers from the list. */
   export const clearTransfers = 'eos:clear-transfers';
+  // Opening files and peeking (issue 8)
+  /** Open the selected objects with their default viewers (through the EOS drive). */
+  export const open = 'eos:open';
+  /** Open the selected object with the widget factory named by the `factory` argument. */
+  export const openWith = 'eos:open-with';
+  /** Show the first records of the selected object without downloading it. */
+  export const peek = 'eos:peek';
+  /** Create an untitled text file in the selected folder and open it. */
+  export const newFile = 'eos:new-file';
+  /** Create an untitled notebook in the selected folder and open it. */
+  export const newNotebook = 'eos:new-notebook';
 }

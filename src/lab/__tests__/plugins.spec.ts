@@ -18,6 +18,15 @@ const TRANSFERS_COMMANDS: string[] = [
   CommandIDs.clearTransfers
 ];
 
+/** The commands the open plugin registers (src/lab/open; tested in open.spec.ts). */
+const OPEN_COMMANDS: string[] = [
+  CommandIDs.open,
+  CommandIDs.openWith,
+  CommandIDs.peek,
+  CommandIDs.newFile,
+  CommandIDs.newNotebook
+];
+
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
 describe('jupyterlab-eos:plugin', () => {
@@ -57,7 +66,7 @@ describe('jupyterlab-eos:plugin', () => {
       CommandIDs.syncToLocal
     ];
     for (const command of Object.values(CommandIDs).filter(
-      id => !TRANSFERS_COMMANDS.includes(id) && !dnd.includes(id)
+      id => !TRANSFERS_COMMANDS.includes(id) && !dnd.includes(id) && !OPEN_COMMANDS.includes(id)
     )) {
       expect(app.commands.hasCommand(command)).toBe(true);
       expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
@@ -71,7 +80,11 @@ describe('jupyterlab-eos:plugin', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
     const inMenu = context.filter(item => item.command).map(item => item.command);
     const { refreshAll, goTo, showTransfers, clearTransfers, ...onItems } = CommandIDs;
-    expect(inMenu.sort()).toEqual(Object.values(onItems).sort());
+    expect(inMenu.sort()).toEqual(
+      Object.values(onItems)
+        .filter(id => !OPEN_COMMANDS.includes(id))
+        .sort()
+    );
     const onFiles: string[] = [CommandIDs.uploadToEos, CommandIDs.syncToEos];
     for (const item of context) {
       const selector = onFiles.includes(item.command ?? '') ? '.jp-DirListing-item' : '.jp-EosBrowser-item';

@@ -28,8 +28,12 @@ import { DEFAULT_TRANSFER_OPTIONS, TransferOptions } from './transfer';
 import { startUpload } from './upload';
 import { startSync } from './sync';
 import { planSync, syncSides } from './syncplan';
+import { Checkpoints } from './checkpoints';
 
 export { Jobs } from './jobs';
+export { ObjectLines, readHead } from './head';
+export type { HeadOptions, ObjectLinesOptions } from './head';
+export { readContent, saveContent } from './content';
 export type { JobContext, JobInit } from './jobs';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
@@ -67,6 +71,8 @@ export class Engine {
   readonly options: EngineOptions;
   /** Uploads from the user's computer, part by part. */
   readonly uploads: ComputerUploads;
+  /** Checkpoints of documents opened from EOS, in memory. */
+  readonly checkpoints: Checkpoints;
 
   constructor(
     readonly store: EosStore,
@@ -75,6 +81,7 @@ export class Engine {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
     this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
+    this.checkpoints = new Checkpoints(store);
   }
 
   /** Objects, bytes and folders under the URIs. */

@@ -6,9 +6,11 @@
 import type * as http from 'node:http';
 import {
   ApiRoutes,
+  EosError,
   EVENTS_ROUTE,
   MAX_JOB_WAIT_MS,
   MAX_LIST_LIMIT,
+  MAX_OPEN_LIMIT,
   MAX_UPLOADS_BODY,
   RouteMethod,
   RouteName,
@@ -38,12 +40,20 @@ import {
   TransferBody,
   UploadIdBody,
   UploadPartQuery,
+  ContentQuery,
+  SaveQuery,
+  HeadQuery,
+  CheckpointsQuery,
+  CheckpointBody,
   validate,
   validateQuery
 } from './schemas';
 import { StreamReply } from './sse';
 import { EosStore } from '../engine/store';
 import { SERVICE_NAME, VERSION } from '../engine/version';
+import { checkSave, megabytes, readContent, saveContent } from '../engine/content';
+import { readHead } from '../engine/head';
+import { readBody } from './http';
 
 /**
  * What a handler gets: the raw query, the parsed JSON body (POST), the
@@ -208,6 +218,53 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/uploads/abort': {
       method: 'POST',
       handle: async ({ body }) => needEngine().uploads.abort(validate(UploadIdBody, body).id)
+    },
+    // Opening files and peeking (issue 8)
+    'api/content': {
+      method: 'GET',
+      handle: async ({ query, signal }) => {
+        const q = validateQuery(ContentQuery, query);
+        return readContent(needStore(), q.uri, { format: q.format, limit: q.limit, content: q.content, signal });
+      }
+    },
+    'api/content/save': {
+      method: 'PUT',
+      handle: async ({ query, request, signal }) => {
+        const q = validateQuery(SaveQuery, query);
+        const store = needStore();
+        // Refusals that need no S3 (read-only, roots) come before the body is read.
+        checkSave(store, q.uri);
+        const bytes = await readBody(request!, MAX_OPEN_LIMIT);
+        if (bytes === null) {
+          throw new EosError(
+            'PayloadTooLarge',
+            `Files above ${megabytes(MAX_OPEN_LIMIT)} are not saved from the editor`
+          );
+        }
+        return saveContent(store, q.uri, bytes, q.etag, signal);
+      }
+    },
+    'api/head': {
+      method: 'GET',
+      handle: async ({ query, signal }) => {
+        const q = validateQuery(HeadQuery, query);
+        return readHead(needStore(), q.uri, { lines: q.lines, header: q.header, signal });
+      }
+    },
+    'api/checkpoints': {
+      method: 'GET',
+      handle: async ({ query }) => needEngine().checkpoints.list(validateQuery(CheckpointsQuery, query).uri)
+    },
+    'api/checkpoints/change': {
+      method: 'POST',
+      handle: async ({ body, signal }) => {
+        const b = validate(CheckpointBody, body);
+        const checkpoints = needEngine().checkpoints;
+        if (b.action === 'create') {
+          return checkpoints.create(b.uri, signal);
+        }
+        return b.action === 'restore' ? checkpoints.restore(b.uri, b.id, signal) : checkpoints.delete(b.uri);
+      }
     }
   };
 }

@@ -10,7 +10,15 @@
  * strict (a misspelt `recursve` must not silently change what is deleted).
  */
 import * as z from 'zod';
-import { ApiRoutes, EosError, MAX_LIST_LIMIT, MAX_UPLOAD_FILES, RouteName } from '../../core';
+import {
+  ApiRoutes,
+  EosError,
+  MAX_HEAD_LINES,
+  MAX_LIST_LIMIT,
+  MAX_OPEN_LIMIT,
+  MAX_UPLOAD_FILES,
+  RouteName
+} from '../../core';
 
 /** Generous for a 1,024-byte key plus bucket and namespace, in characters. */
 const MAX_URI_LENGTH = 4096;
@@ -233,6 +241,56 @@ const fieldsMatch: [
   Checked<typeof UploadIdBody, Body<'api/uploads/abort'>>
 ] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void fieldsMatch;
+
+// ---- Opening files and peeking (issue 8) ----
+
+/** A boolean in a query string: `true`/`false` (or `1`/`0`). */
+const queryBoolean = z
+  .enum(['true', 'false', '1', '0'], { error: "must be 'true' or 'false'" })
+  .transform(v => v === 'true' || v === '1');
+
+/** `GET api/content?uri=&format=&limit=&content=` */
+export const ContentQuery = z.object({
+  uri,
+  format: z.enum(['text', 'base64'], { error: "must be 'text' or 'base64'" }).optional(),
+  limit: wholeNumber(1, MAX_OPEN_LIMIT, `must be between 1 and ${MAX_OPEN_LIMIT}`).optional(),
+  content: queryBoolean.optional()
+}) satisfies z.ZodType<Query<'api/content'>, unknown>;
+
+/** `PUT api/content/save?uri=&etag=` (the body is the object's bytes). */
+export const SaveQuery = z.object({
+  uri,
+  etag: z.string().min(1, 'must not be empty').max(200, 'is too long').optional()
+}) satisfies z.ZodType<Query<'api/content/save'>, unknown>;
+
+/** `GET api/head?uri=&lines=&header=` */
+export const HeadQuery = z.object({
+  uri,
+  lines: wholeNumber(1, MAX_HEAD_LINES, `must be between 1 and ${MAX_HEAD_LINES}`).optional(),
+  header: z.string().min(1, 'must not be empty').max(16, 'is too long').optional()
+}) satisfies z.ZodType<Query<'api/head'>, unknown>;
+
+/** `GET api/checkpoints?uri=` */
+export const CheckpointsQuery = z.object({ uri }) satisfies z.ZodType<Query<'api/checkpoints'>, unknown>;
+
+/** `POST api/checkpoints/change {uri, action, id?}` */
+export const CheckpointBody = z.strictObject(
+  {
+    uri,
+    action: z.enum(['create', 'restore', 'delete'], required("'create', 'restore' or 'delete'")),
+    id: z.string(required('a string')).min(1, 'must not be empty').max(100, 'is too long').optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/checkpoints/change'>, unknown>;
+
+const openFieldsMatch: [
+  Checked<typeof ContentQuery, Query<'api/content'>>,
+  Checked<typeof SaveQuery, Query<'api/content/save'>>,
+  Checked<typeof HeadQuery, Query<'api/head'>>,
+  Checked<typeof CheckpointsQuery, Query<'api/checkpoints'>>,
+  Checked<typeof CheckpointBody, Body<'api/checkpoints/change'>>
+] = [true, true, true, true, true];
+void openFieldsMatch;
 
 /** Describe the first problem, naming the field. */
 function describe(error: z.ZodError): string {

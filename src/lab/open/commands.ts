@@ -1,0 +1,212 @@
+/**
+ * `eos:open`, `eos:open-with`, `eos:peek`, `eos:new-file`, `eos:new-notebook`:
+ * EOS objects in JupyterLab's own editors and viewers (through the EOS
+ * drive), and Peek for files too big to open.
+ */
+import { Dialog, MainAreaWidget, showDialog } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { addIcon, fileIcon, notebookIcon, searchIcon } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { DisposableSet, IDisposable } from '@lumino/disposable';
+
+import { Routes } from '../../core';
+import { ICommandContext, ITarget, folderOf, isWritable, targetsOf, uriArgs } from '../commands/context';
+import { formatSize } from '../components/format';
+import { notifyError } from '../errors';
+import { CommandIDs } from '../tokens';
+import { EosDrive } from './drive';
+import { createPeekWidget } from './peek';
+
+/** Names of compressed files that Peek reads (gzip, BGZF). */
+const COMPRESSED = /\.(gz|bgz)$/i;
+
+/** What the open commands need besides the command context. */
+export interface IOpenOptions {
+  docManager: IDocumentManager;
+  /** Objects above this many bytes are not opened. */
+  limit: () => number;
+  /** Records Peek shows first. */
+  records: () => number;
+  /** Puts a Peek view in the main area. */
+  addToMainArea: (widget: MainAreaWidget) => void;
+}
+
+/** Register the open commands. */
+export function addOpenCommands(
+  commands: CommandRegistry,
+  context: ICommandContext,
+  options: IOpenOptions
+): IDisposable {
+  const { model, trans } = context;
+  const objects = (args: ReadonlyPartialJSONObject) => targetsOf(model, args).filter(t => t.kind === 'object');
+  const sizeOf = (target: ITarget) => model.node(target.uri)?.size ?? null;
+
+  const peek = (uri: string) => {
+    const widget = createPeekWidget({
+      uri,
+      records: options.records(),
+      head: query => context.request(Routes.head, { query }),
+      trans
+    });
+    options.addToMainArea(widget);
+  };
+
+  /** Open one object with `factory` (its default without), or offer Download / Peek when it is too big. */
+  const open = async (target: ITarget, factory?: string) => {
+    const size = sizeOf(target);
+    const limit = options.limit();
+    if (size !== null && size > limit) {
+      const answer = await tooBig(trans, target.name, size, limit);
+      if (answer === 'peek') {
+        peek(target.uri);
+      } else if (answer === 'download') {
+        await commands.execute(CommandIDs.downloadHere, { uris: [target.uri] });
+      }
+      return;
+    }
+    // Compressed files have no viewer in JupyterLab (the editor would refuse their bytes): peek into them.
+    if (factory === undefined && COMPRESSED.test(target.name)) {
+      peek(target.uri);
+      return;
+    }
+    options.docManager.openOrReveal(EosDrive.pathOf(target.uri), factory);
+  };
+
+  const set = new DisposableSet();
+  set.add(
+    commands.addCommand(CommandIDs.open, {
+      label: trans.__('Open'),
+      caption: trans.__('Open the selected EOS files in JupyterLab'),
+      icon: fileIcon,
+      describedBy: uriArgs(trans.__('The e:// URIs of the objects; the selection by default')),
+      isEnabled: args => objects(args).length > 0,
+      execute: async args => {
+        for (const target of objects(args)) {
+          await open(target);
+        }
+      }
+    })
+  );
+  set.add(
+    commands.addCommand(CommandIDs.openWith, {
+      label: args => (typeof args.label === 'string' ? args.label : trans.__('Open With…')),
+      caption: trans.__('Open the selected EOS file with this viewer'),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            factory: { type: 'string', description: trans.__('The widget factory (viewer or editor) name') },
+            label: { type: 'string', description: trans.__('The menu label') },
+            uri: { type: 'string', description: trans.__('The e:// URI; the selection by default') }
+          }
+        }
+      },
+      isEnabled: args => objects(args).length === 1,
+      execute: async args => {
+        const [target] = objects(args);
+        if (target) {
+          await open(target, typeof args.factory === 'string' ? args.factory : undefined);
+        }
+      }
+    })
+  );
+  set.add(
+    commands.addCommand(CommandIDs.peek, {
+      label: trans.__('Peek'),
+      caption: trans.__('Show the first records of the selected EOS file without downloading it'),
+      icon: searchIcon,
+      describedBy: uriArgs(trans.__('The e:// URI of the object; the selection by default')),
+      isEnabled: args => objects(args).length === 1,
+      execute: args => {
+        const [target] = objects(args);
+        if (target) {
+          peek(target.uri);
+        }
+      }
+    })
+  );
+
+  /** The folder new files go in, if the user may write there. */
+  const folderFor = (args: ReadonlyPartialJSONObject): string | null => {
+    const targets = targetsOf(model, args);
+    if (targets.length !== 1) {
+      return null;
+    }
+    const uri = folderOf(targets[0]);
+    const folder = uri === null ? null : targetsOf(model, { uri })[0];
+    return folder && isWritable(folder, model.context) && !folder.uri.endsWith('://') ? folder.uri : null;
+  };
+  const create = (type: 'file' | 'notebook') => async (args: ReadonlyPartialJSONObject) => {
+    const folder = folderFor(args);
+    if (folder === null) {
+      return;
+    }
+    try {
+      const created = await options.docManager.newUntitled({
+        path: EosDrive.pathOf(folder),
+        type,
+        ext: type === 'file' ? '.txt' : undefined
+      });
+      await model.refresh(folder);
+      options.docManager.open(created.path, 'default', type === 'notebook' ? {} : undefined);
+    } catch (reason) {
+      notifyError(reason, trans, trans.__('Cannot create a file in %1', folder));
+    }
+  };
+  const kinds = [
+    {
+      id: CommandIDs.newFile,
+      type: 'file' as const,
+      label: trans.__('New File'),
+      caption: trans.__('Create an untitled text file in the selected EOS folder and open it'),
+      icon: addIcon
+    },
+    {
+      id: CommandIDs.newNotebook,
+      type: 'notebook' as const,
+      label: trans.__('New Notebook'),
+      caption: trans.__('Create an untitled notebook in the selected EOS folder and open it'),
+      icon: notebookIcon
+    }
+  ];
+  for (const kind of kinds) {
+    set.add(
+      commands.addCommand(kind.id, {
+        label: kind.label,
+        caption: kind.caption,
+        icon: kind.icon,
+        describedBy: uriArgs(trans.__('The folder (or an object in it); the selection by default')),
+        isEnabled: args => folderFor(args) !== null,
+        execute: create(kind.type)
+      })
+    );
+  }
+  return set;
+}
+
+/** Ask what to do with an object too big to open: `download`, `peek`, or null. */
+async function tooBig(
+  trans: TranslationBundle,
+  name: string,
+  size: number,
+  limit: number
+): Promise<'download' | 'peek' | null> {
+  const result = await showDialog({
+    title: trans.__('File too large to open'),
+    body: trans.__(
+      '%1 is %2, above the %3 limit for opening EOS files in JupyterLab (setting "Open size limit"). Download it to the current folder, or peek into its first records?',
+      name,
+      formatSize(size),
+      formatSize(limit)
+    ),
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.okButton({ label: trans.__('Download to Current Folder'), actions: ['download'] }),
+      Dialog.okButton({ label: trans.__('Peek'), actions: ['peek'] })
+    ]
+  });
+  const actions = result.button.actions;
+  return actions.includes('peek') ? 'peek' : actions.includes('download') ? 'download' : null;
+}

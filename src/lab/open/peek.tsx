@@ -1,0 +1,159 @@
+/**
+ * Peek: the first records of an EOS object in a read-only main-area view,
+ * fetched by `api/head` (ranged GETs, decompressed as they arrive); the view
+ * says how many bytes were read out of the object's size.
+ */
+import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { refreshIcon, searchIcon } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { HeadQuery, HeadResponse, MAX_HEAD_LINES } from '../../core';
+import { formatSize } from '../components/format';
+import { IPeekView, PeekKind, peekKind, peekQuery, peekView } from './formats';
+
+/** What a Peek view is built with. */
+export interface IPeekOptions {
+  /** The object's `e://` URI. */
+  uri: string;
+  /** Records shown first; "Show more" doubles them. */
+  records: number;
+  /** Calls `api/head`. */
+  head: (query: HeadQuery) => Promise<HeadResponse>;
+  trans: TranslationBundle;
+}
+
+/** The name of a URI's last segment. */
+function nameOf(uri: string): string {
+  return uri.slice(uri.lastIndexOf('/') + 1);
+}
+
+/** The table (or plain lines) of a view. */
+function PeekTable(props: { view: IPeekView }): JSX.Element {
+  const { view } = props;
+  if (view.columns.length === 0) {
+    return <pre className="jp-EosPeek-text">{view.rows.map(r => r[0]).join('\n')}</pre>;
+  }
+  return (
+    <table className="jp-EosPeek-table">
+      <thead>
+        <tr>
+          <th className="jp-EosPeek-index">#</th>
+          {view.columns.map((c, i) => (
+            <th key={i}>{c}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {view.rows.map((row, r) => (
+          <tr key={r}>
+            <td className="jp-EosPeek-index">{r + 1}</td>
+            {row.map((cell, i) => (
+              <td key={i} className={view.kind === 'fastq' && i >= 2 ? 'jp-EosPeek-sequence' : undefined}>
+                {cell}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The Peek view of one object. */
+export function Peek(props: IPeekOptions): JSX.Element {
+  const { uri, trans, head: fetchHead } = props;
+  const kind: PeekKind = peekKind(nameOf(uri));
+  const [records, setRecords] = React.useState(props.records);
+  const [reload, setReload] = React.useState(0);
+  const [head, setHead] = React.useState<HeadResponse | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  const [loading, setLoading] = React.useState(true);
+
+  React.useEffect(() => {
+    let live = true;
+    setLoading(true);
+    setError(null);
+    fetchHead(peekQuery(uri, kind, records))
+      .then(answer => live && setHead(answer))
+      .catch(reason => live && setError(reason instanceof Error ? reason.message : String(reason)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [uri, kind, records, reload, fetchHead]);
+
+  const view = head ? peekView(kind, head) : null;
+  const shown = view?.rows.length ?? 0;
+  const units = {
+    reads: trans.__('reads'),
+    records: trans.__('records'),
+    rows: trans.__('rows'),
+    lines: trans.__('lines')
+  };
+  const canMore = head !== null && !head.complete && records * (kind === 'fastq' ? 8 : 2) <= MAX_HEAD_LINES;
+  return (
+    <div className="jp-EosPeek" aria-busy={loading}>
+      <div className="jp-EosPeek-summary" role="status">
+        {head && view && (
+          <span>
+            {trans.__(
+              'First %1 %2 of %3: read %4 of %5%6',
+              shown,
+              units[view.unit],
+              nameOf(uri),
+              formatSize(head.bytesRead),
+              formatSize(head.size),
+              head.compressed ? trans.__(' (gzip, %1 decompressed)', formatSize(head.bytesDecoded)) : ''
+            )}
+            {head.complete ? ` ${trans.__('(the whole file)')}` : ''}
+            {head.cut > 0 ? ` ${trans.__('%1 long lines cut', head.cut)}` : ''}
+          </span>
+        )}
+        {loading && <span>{trans.__('Reading %1…', uri)}</span>}
+        <span className="jp-EosPeek-actions">
+          {canMore && (
+            <button className="jp-mod-styled jp-mod-accept" onClick={() => setRecords(records * 2)} disabled={loading}>
+              {trans.__('Show %1', records * 2)}
+            </button>
+          )}
+          <button
+            className="jp-mod-styled"
+            title={trans.__('Read again')}
+            aria-label={trans.__('Read again')}
+            onClick={() => setReload(reload + 1)}
+            disabled={loading}
+          >
+            <refreshIcon.react tag="span" />
+          </button>
+        </span>
+      </div>
+      {error && (
+        <div className="jp-EosPeek-error" role="alert">
+          {error}
+        </div>
+      )}
+      {view && view.meta.length > 0 && (
+        <details className="jp-EosPeek-meta">
+          <summary>{trans.__('%1 header lines', view.meta.length)}</summary>
+          <pre>{view.meta.join('\n')}</pre>
+        </details>
+      )}
+      {view && <PeekTable view={view} />}
+    </div>
+  );
+}
+
+/** A main-area widget peeking into an object. */
+export function createPeekWidget(options: IPeekOptions): MainAreaWidget {
+  const content = ReactWidget.create(<Peek {...options} />);
+  content.addClass('jp-EosPeek-content');
+  const widget = new MainAreaWidget({ content });
+  widget.id = `eos-peek-${Math.random().toString(36).slice(2)}`;
+  widget.title.label = options.trans.__('Peek: %1', nameOf(options.uri));
+  widget.title.caption = options.uri;
+  widget.title.icon = searchIcon;
+  widget.title.closable = true;
+  widget.addClass('jp-EosPeek-widget');
+  return widget;
+}

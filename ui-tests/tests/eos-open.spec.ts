@@ -1,0 +1,238 @@
+/**
+ * Opening EOS files in JupyterLab (the EOS drive) and Peek, against the
+ * seeded demo S3 server; what was saved is read back from S3 with the AWS SDK.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { gunzipSync } from 'zlib';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { expect, galata, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+
+/** The demo's S3 server (devtools/demo.py writes it once serving). */
+function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
+  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
+}
+
+function s3Client(): S3Client {
+  return new S3Client({
+    endpoint: s3Info().endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
+  });
+}
+
+async function getObject(bucket: string, key: string): Promise<Buffer> {
+  const client = s3Client();
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return Buffer.from(await out.Body!.transformToByteArray());
+  } finally {
+    client.destroy();
+  }
+}
+
+async function putObject(bucket: string, key: string, body: Buffer): Promise<void> {
+  const client = s3Client();
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length }));
+  } finally {
+    client.destroy();
+  }
+}
+
+test.use({ autoGoto: true });
+
+/** Select a tree item (clicked again if rows moved under the pointer while the tree loaded), then open it with Enter. */
+async function openWithEnter(page: Page, name: string) {
+  const item = page.getByRole('tree', { name: 'EOS' }).getByRole('treeitem', { name, exact: true });
+  await expect
+    .poll(async () => {
+      await item.click();
+      return item.getAttribute('aria-selected');
+    })
+    .toBe('true');
+  await item.press('Enter');
+}
+
+async function openEos(page: Page) {
+  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+  const tree = page.getByRole('tree', { name: 'EOS' });
+  await expect(tree).toBeVisible();
+  return tree;
+}
+
+test.describe('Opening EOS files', () => {
+  const notebookKey = () => `users/${s3Info().userId}/files/project-2/analysis.ipynb`;
+  let seededNotebook: Buffer | null = null;
+  const notesKey = () => `users/${s3Info().userId}/files/notes.txt`;
+  let seededNotes: Buffer | null = null;
+
+  test.beforeAll(async () => {
+    seededNotebook = await getObject(s3Info().orgBucket, notebookKey());
+    seededNotes = await getObject(s3Info().orgBucket, notesKey());
+  });
+
+  test.afterAll(async () => {
+    // Leave the demo data as seeded for the other specs.
+    await putObject(s3Info().orgBucket, notebookKey(), seededNotebook!);
+    await putObject(s3Info().orgBucket, notesKey(), seededNotes!);
+  });
+
+  test('double-clicking a notebook opens it; an edited cell is saved back to S3', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'project-2', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'analysis.ipynb', exact: true }).dblclick();
+    const panel = page.locator('.jp-NotebookPanel');
+    await expect(page.getByRole('tab', { name: /analysis\.ipynb/ })).toBeVisible();
+    // No kernel is needed to edit; it would run in the Jupyter root, and the toolbar says so.
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' }).click();
+    await expect(panel.locator('.jp-EosDocNote')).toBeVisible();
+    await expect(panel.locator('.jp-EosDocNote')).toHaveText(/kernel in the Jupyter root/);
+    await expect(panel.locator('.jp-EosDocNote')).toHaveAttribute(
+      'title',
+      /e:\/\/users\/me\/project-2\/analysis\.ipynb/
+    );
+
+    const editor = panel.locator('.jp-Cell .cm-content').first();
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nprint("saved from JupyterLab to EOS")');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+s');
+
+    await expect
+      .poll(async () => {
+        const nb = JSON.parse((await getObject(s3Info().orgBucket, notebookKey())).toString('utf-8'));
+        const source = nb.cells[0].source;
+        return Array.isArray(source) ? source.join('') : source;
+      })
+      .toContain('print("saved from JupyterLab to EOS")');
+    const saved = JSON.parse((await getObject(s3Info().orgBucket, notebookKey())).toString('utf-8'));
+    expect(saved.nbformat).toBe(4);
+    expect(saved.cells).toHaveLength(1);
+  });
+
+  test('a TSV opens in the CSV/TSV viewer', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).dblclick();
+    const viewer = page.locator('.jp-CSVViewer');
+    await expect(viewer).toBeVisible();
+    await expect(page.getByRole('tab', { name: /samples\.tsv/ })).toBeVisible();
+    // The viewer's delimiter follows the file type: tab.
+    await expect(page.locator('.jp-CSVDelimiter select')).toHaveValue('\t');
+    await expect(page.locator('.jp-EosDocNote')).toHaveAttribute('title', /e:\/\/org\/cohort-2026\/samples\.tsv/);
+
+    // "Open With" lists the other viewers: the text editor shows the same file as text.
+    await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).click({ button: 'right' });
+    // (Lumino gives submenu items no role.)
+    await page.locator('.lm-Menu-item[aria-haspopup="true"]', { hasText: 'Open With' }).hover();
+    await page.getByRole('menuitem', { name: 'Editor', exact: true }).click();
+    await expect(page.locator('.jp-FileEditor .cm-content')).toContainText('sample\tsex\tpopulation');
+  });
+
+  test('a file changed in S3 since it was opened is not overwritten silently', async ({ page }) => {
+    await openEos(page);
+    await openWithEnter(page, 'notes.txt');
+    const editor = page.locator('.jp-FileEditor .cm-content');
+    await expect(editor).toContainText('Things to remember.');
+    // Another client writes the object meanwhile.
+    await putObject(s3Info().orgBucket, notesKey(), Buffer.from('Written by someone else.\n'));
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('mine\n');
+    await page.keyboard.press('ControlOrMeta+s');
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('has changed on disk');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await getObject(s3Info().orgBucket, notesKey())).toString()).toBe('Written by someone else.\n');
+  });
+
+  test('saving in a read-only namespace is refused with a message', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'reference', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'GRCh38', exact: true }).click();
+    await openWithEnter(page, 'README');
+    const editor = page.locator('.jp-FileEditor .cm-content');
+    await expect(editor).toContainText('GRCh38 reference');
+    await expect(page.locator('.jp-EosDocNote')).toBeVisible();
+    await expect(page.locator('.jp-EosDocNote')).toHaveText(/read-only/);
+    await editor.click();
+    await page.keyboard.type('changed ');
+    await page.keyboard.press('ControlOrMeta+s');
+    await expect(page.locator('.jp-toast-message')).toContainText(/is read-only/);
+    expect((await getObject('gencove-explorer-data', 'files/reference/GRCh38/README')).toString()).toBe(
+      'GRCh38 reference (demo excerpt)\n'
+    );
+  });
+});
+
+test.describe('Peek', () => {
+  test('shows the first reads of a .fastq.gz without downloading it', async ({ page }) => {
+    const key = `users/${s3Info().userId}/files/project-1/sample1_R1.fastq.gz`;
+    const object = await getObject(s3Info().orgBucket, key);
+    const lines = gunzipSync(object).toString('utf-8').split('\n');
+
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Peek' }).click();
+
+    const peek = page.locator('.jp-EosPeek');
+    await expect(page.getByRole('tab', { name: /Peek: sample1_R1\.fastq\.gz/ })).toBeVisible();
+    const rows = peek.locator('tbody tr');
+    await expect(rows).toHaveCount(20);
+    for (const r of [0, 1, 19]) {
+      const cells = rows.nth(r).locator('td');
+      await expect(cells.nth(1)).toHaveText(lines[4 * r].slice(1));
+      await expect(cells.nth(3)).toHaveText(lines[4 * r + 1]);
+    }
+    // It says how much it read: a fraction of the object.
+    const summary = await peek.getByRole('status').innerText();
+    expect(summary).toMatch(/First 20 reads of sample1_R1\.fastq\.gz: read [\d.]+ kB of [\d.]+ MB \(gzip/);
+
+    await peek.getByRole('button', { name: 'Show 40' }).click();
+    await expect(rows).toHaveCount(40);
+    await expect(rows.nth(39).locator('td').nth(3)).toHaveText(lines[4 * 39 + 1]);
+  });
+});
+
+test.describe('Files too large to open, and new files', () => {
+  // 0.5 MB: the seeded reads (about 1 MB) are too large.
+  test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-eos:open': { openLimitMB: 0.5 } } });
+
+  test('a file above the limit is not opened; Download or Peek are offered instead', async ({ page }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).dblclick();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('File too large to open');
+    await expect(dialog).toContainText(/sample1_R1\.fastq\.gz is [\d.]+ MB, above the 500 kB limit/);
+    await expect(dialog.getByRole('button', { name: 'Download to Current Folder' })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Peek' }).click();
+    await expect(page.getByRole('tab', { name: /Peek: sample1_R1\.fastq\.gz/ })).toBeVisible();
+    await expect(page.locator('.jp-EosPeek tbody tr')).toHaveCount(20);
+  });
+
+  test('New Notebook in an EOS folder creates it there and opens it', async ({ page }) => {
+    const key = 'shared/files/cohort-2026/Untitled.ipynb';
+    try {
+      const tree = await openEos(page);
+      await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+      await expect(tree.getByRole('treeitem', { name: 'samples.tsv', exact: true })).toBeVisible();
+      await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'New Notebook' }).click();
+      await page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' }).click();
+      await expect(page.getByRole('tab', { name: /Untitled\.ipynb/ })).toBeVisible();
+      await expect(tree.getByRole('treeitem', { name: 'Untitled.ipynb', exact: true })).toBeVisible();
+      const stored = JSON.parse((await getObject(s3Info().orgBucket, key)).toString('utf-8'));
+      expect(stored.nbformat).toBe(4);
+    } finally {
+      const client = s3Client();
+      await client.send(new DeleteObjectCommand({ Bucket: s3Info().orgBucket, Key: key }));
+      client.destroy();
+    }
+  });
+});
