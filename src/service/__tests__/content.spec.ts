@@ -1,58 +1,35 @@
 /**
  * GET api/content and PUT api/content/save: what the EOS drive of
  * JupyterLab's document manager opens and saves. Round trips are byte-exact,
- * saves are conditional (a change by another client is never overwritten),
+ * saves are conditional (a change by another t.client is never overwritten),
  * big objects are refused naming the limit, read-only places before any S3 call.
  */
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  Reply,
-  Running,
-  S3,
-  countingClient,
-  deletePrefix,
-  expectError,
-  putObjects,
-  startService,
-  testClient,
-  testConfig,
-  uniqueName
-} from './harness';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Reply, S3, expectError, putObjects, uniqueName, serviceSuite } from './harness';
 
 const F = uniqueName('content');
 const ORG = `shared/files/${F}/`;
 const GENCOVE = `files/${F}/`;
 
-let client: S3Client;
-let svc: Running;
-let calls: string[];
-
-beforeAll(async () => {
-  client = testClient();
-  await putObjects(client, S3.gencoveBucket, { [`${GENCOVE}ref.txt`]: 'reference\n' });
-  const counting = countingClient();
-  calls = counting.calls;
-  svc = await startService(testConfig(), { s3Client: counting.client });
-});
-
-afterAll(async () => {
-  await svc.close();
-  await deletePrefix(client, S3.orgBucket, ORG);
-  await deletePrefix(client, S3.gencoveBucket, GENCOVE);
-  client.destroy();
+const t = serviceSuite({
+  cleanup: [ORG, [S3.gencoveBucket, GENCOVE]],
+  counting: true,
+  seed: async client => {
+    await putObjects(client, S3.gencoveBucket, { [`${GENCOVE}ref.txt`]: 'reference\n' });
+  }
 });
 
 /** The object's bytes, read with the AWS SDK (not through the service). */
 async function stored(bucket: string, key: string): Promise<Buffer> {
-  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const out = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
-const open = (uri: string, query: Record<string, string | number> = {}) => svc.get('/api/content', { uri, ...query });
+const open = (uri: string, query: Record<string, string | number> = {}) => t.svc.get('/api/content', { uri, ...query });
 
 const save = (uri: string, body: Buffer, etag?: string): Promise<Reply> =>
-  svc.request({
+  t.svc.request({
     method: 'PUT',
     path: '/api/content/save',
     query: etag === undefined ? { uri } : { uri, etag },
@@ -127,10 +104,10 @@ it('round-trips a notebook and a binary file exactly', async () => {
 
 it('refuses a save when another client changed the object since it was opened', async () => {
   const uri = `e://org/${F}/shared.tsv`;
-  await putObjects(client, S3.orgBucket, { [`${ORG}shared.tsv`]: 'a\tb\n1\t2\n' });
+  await putObjects(t.client, S3.orgBucket, { [`${ORG}shared.tsv`]: 'a\tb\n1\t2\n' });
   const opened = await open(uri);
   const theirs = Buffer.from('a\tb\n1\t2\n3\t4\n');
-  await client.send(
+  await t.client.send(
     new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}shared.tsv`, Body: theirs, ContentLength: theirs.length })
   );
   const refused = await save(uri, Buffer.from('mine\n'), opened.body.etag);
@@ -149,7 +126,7 @@ it('refuses a save when another client changed the object since it was opened', 
 });
 
 it('refuses an object above the limit, naming the limit', async () => {
-  await putObjects(client, S3.orgBucket, { [`${ORG}big.vcf`]: Buffer.alloc(5000, 'x') });
+  await putObjects(t.client, S3.orgBucket, { [`${ORG}big.vcf`]: Buffer.alloc(5000, 'x') });
   const refused = await open(`e://org/${F}/big.vcf`, { limit: 4096 });
   expectError(refused, 413, 'PayloadTooLarge', 'above the 4096 bytes limit');
   expect(refused.body.message).toContain('5000 bytes');
@@ -162,12 +139,12 @@ it('refuses an object above the limit, naming the limit', async () => {
 it('opens read-only objects and refuses saving them before any S3 call', async () => {
   const opened = await open(`e://gencove/${F}/ref.txt`);
   expect(opened.body).toMatchObject({ access: 'read', content: 'reference\n' });
-  calls.length = 0;
+  t.calls.length = 0;
   const refused = await save(`e://gencove/${F}/ref.txt`, Buffer.from('changed\n'), opened.body.etag);
   expectError(refused, 403, 'ReadOnly', 'e://gencove/ is read-only');
   const stranger = await save(`e://users/0b7e0a3c-4f5d-4e6a-8b9c-1d2e3f405162/x.txt`, Buffer.from('x'));
   expectError(stranger, 403, 'ReadOnly', 'belongs to another user');
-  expect(calls).toEqual([]);
+  expect(t.calls).toEqual([]);
   expect((await stored(S3.gencoveBucket, `${GENCOVE}ref.txt`)).toString()).toBe('reference\n');
 });
 
@@ -180,19 +157,19 @@ it('refuses folders, missing objects and bad parameters clearly', async () => {
 
 it('keeps checkpoints in memory, not in S3, and restores them', async () => {
   const uri = `e://org/${F}/checkpointed.txt`;
-  await putObjects(client, S3.orgBucket, { [`${ORG}checkpointed.txt`]: 'version 1\n' });
-  const created = await svc.post('/api/checkpoints/change', { uri, action: 'create' });
+  await putObjects(t.client, S3.orgBucket, { [`${ORG}checkpointed.txt`]: 'version 1\n' });
+  const created = await t.svc.post('/api/checkpoints/change', { uri, action: 'create' });
   expect(created.status).toBe(200);
   expect(created.body.checkpoints).toHaveLength(1);
-  const listed = await svc.get('/api/checkpoints', { uri });
+  const listed = await t.svc.get('/api/checkpoints', { uri });
   expect(listed.body).toEqual(created.body);
   const opened = await open(uri);
   await save(uri, Buffer.from('version 2\n'), opened.body.etag);
-  const keys = (await svc.get('/api/list', { uri: `e://org/${F}/` })).body.entries.map((e: any) => e.name);
+  const keys = (await t.svc.get('/api/list', { uri: `e://org/${F}/` })).body.entries.map((e: any) => e.name);
   expect(keys.filter((k: string) => k.includes('checkpointed'))).toEqual(['checkpointed.txt']);
   const id = created.body.checkpoints[0].id;
-  expect((await svc.post('/api/checkpoints/change', { uri, action: 'restore', id })).status).toBe(200);
+  expect((await t.svc.post('/api/checkpoints/change', { uri, action: 'restore', id })).status).toBe(200);
   expect((await stored(S3.orgBucket, `${ORG}checkpointed.txt`)).toString()).toBe('version 1\n');
-  const deleted = await svc.post('/api/checkpoints/change', { uri, action: 'delete', id });
+  const deleted = await t.svc.post('/api/checkpoints/change', { uri, action: 'delete', id });
   expect(deleted.body.checkpoints).toEqual([]);
 });

@@ -3,13 +3,7 @@
  * refusals before any S3 call, and the multipart path.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  PutObjectCommand,
-  S3Client
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   Running,
   S3,
@@ -19,10 +13,10 @@ import {
   keysUnder,
   putObjects,
   startService,
-  testClient,
   testConfig,
   uniqueName,
-  waitJob
+  waitJob,
+  serviceSuite
 } from './harness';
 
 const F = uniqueName('copy');
@@ -36,43 +30,33 @@ const TREE: Record<string, string> = {
   'tree/sub/deeper/c.txt': 'gamma'
 };
 
-let client: S3Client;
-let svc: Running;
-let calls: string[];
-
-beforeAll(async () => {
-  client = testClient();
-  await putObjects(client, S3.orgBucket, Object.fromEntries(Object.entries(TREE).map(([k, v]) => [ORG + k, v])));
-  await client.send(
-    new PutObjectCommand({
-      Bucket: S3.orgBucket,
-      Key: `${ORG}doc.json`,
-      Body: '{"x":1}',
-      ContentType: 'application/json',
-      Metadata: { a: 'b' }
-    })
-  );
-  const counting = countingClient();
-  calls = counting.calls;
-  svc = await startService(testConfig(), { s3Client: counting.client });
+const t = serviceSuite({
+  cleanup: [ORG],
+  counting: true,
+  seed: async client => {
+    await putObjects(client, S3.orgBucket, Object.fromEntries(Object.entries(TREE).map(([k, v]) => [ORG + k, v])));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}doc.json`,
+        Body: '{"x":1}',
+        ContentType: 'application/json',
+        Metadata: { a: 'b' }
+      })
+    );
+  }
 });
 
-afterAll(async () => {
-  await svc.close();
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
-});
-
-const copy = (body: Record<string, unknown>) => svc.post('/api/copy', body);
+const copy = (body: Record<string, unknown>) => t.svc.post('/api/copy', body);
 const text = async (key: string) =>
   Buffer.from(
-    await client
+    await t.client
       .send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key }))
       .then(r => r.Body!.transformToByteArray())
   ).toString();
 const rel = (keys: string[], prefix: string) => keys.map(k => k.slice(prefix.length)).sort();
 
-async function run(request: Record<string, unknown>, on: Running = svc): Promise<any> {
+async function run(request: Record<string, unknown>, on: Running = t.svc): Promise<any> {
   const started = await on.post('/api/copy', request);
   if (started.status !== 200) {
     throw new Error(`copy answered ${started.status}: ${started.raw}`);
@@ -91,7 +75,7 @@ describe('copy', () => {
       bytes: { done: 7, total: 7 }
     });
     expect(await text(`${ORG}c1/doc.json`)).toBe('{"x":1}');
-    const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}c1/doc.json` }));
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}c1/doc.json` }));
     expect(head.ContentType).toBe('application/json');
     expect(head.Metadata).toEqual({ a: 'b' });
     expect(await text(`${ORG}doc.json`)).toBe('{"x":1}');
@@ -106,14 +90,14 @@ describe('copy', () => {
   it('copies a folder with everything under it, odd keys included', async () => {
     const job = await run({ sources: [`e://org/${F}/tree/`], destination: `e://org/${F}/c2/` });
     expect(job).toMatchObject({ state: 'done', objects: { done: 5, total: 5 } });
-    expect(rel(await keysUnder(client, S3.orgBucket, `${ORG}c2/`), `${ORG}c2/`)).toEqual(Object.keys(TREE).sort());
+    expect(rel(await keysUnder(t.client, S3.orgBucket, `${ORG}c2/`), `${ORG}c2/`)).toEqual(Object.keys(TREE).sort());
     expect(await text(`${ORG}c2/tree/sub/ctl\x01 cr\r+%.txt`)).toBe('odd');
   });
 
   it('copies a folder to a new name', async () => {
     const job = await run({ sources: [`e://org/${F}/tree`], destination: `e://org/${F}/tree-copy` });
     expect(job.state).toBe('done');
-    expect(rel(await keysUnder(client, S3.orgBucket, `${ORG}tree-copy/`), `${ORG}tree-copy/`)).toEqual(
+    expect(rel(await keysUnder(t.client, S3.orgBucket, `${ORG}tree-copy/`), `${ORG}tree-copy/`)).toEqual(
       Object.keys(TREE)
         .map(k => k.slice('tree/'.length))
         .sort()
@@ -121,11 +105,11 @@ describe('copy', () => {
   });
 
   it('copies from a read-only namespace', async () => {
-    await putObjects(client, S3.gencoveBucket, { [`files/${F}/ref.txt`]: 'reference' });
+    await putObjects(t.client, S3.gencoveBucket, { [`files/${F}/ref.txt`]: 'reference' });
     const job = await run({ sources: [`e://gencove/${F}/ref.txt`], destination: `e://org/${F}/from-gencove/` });
     expect(job.state).toBe('done');
     expect(await text(`${ORG}from-gencove/ref.txt`)).toBe('reference');
-    await deletePrefix(client, S3.gencoveBucket, `files/${F}/`);
+    await deletePrefix(t.client, S3.gencoveBucket, `files/${F}/`);
   });
 });
 
@@ -160,9 +144,9 @@ describe('refusals', () => {
     [{ sources: ['e://org/'], destination: `e://users/me/x/` }, 400, 'InvalidRequest'],
     [{ sources: ['e://users/'], destination: `e://org/${F}/x/` }, 400, 'InvalidRequest']
   ])('refuses %j before any S3 call', async (request, status, code) => {
-    const before = calls.length;
+    const before = t.calls.length;
     expectError(await copy(request), status, code);
-    expect(calls.slice(before)).toEqual([]);
+    expect(t.calls.slice(before)).toEqual([]);
   });
 
   it('validates the body strictly', async () => {
@@ -182,14 +166,14 @@ describe('refusals', () => {
 
 describe('conflicts', () => {
   beforeAll(async () => {
-    await putObjects(client, S3.orgBucket, {
+    await putObjects(t.client, S3.orgBucket, {
       [`${ORG}k/tree/a.txt`]: 'old alpha',
       [`${ORG}k/doc.json`]: 'old doc'
     });
   });
 
   it('fail (the default): refuses before writing anything when a target exists', async () => {
-    const before = await keysUnder(client, S3.orgBucket, `${ORG}k/`);
+    const before = await keysUnder(t.client, S3.orgBucket, `${ORG}k/`);
     const reply = await copy({
       sources: [`e://org/${F}/tree/`, `e://org/${F}/doc.json`],
       destination: `e://org/${F}/k/`
@@ -197,7 +181,7 @@ describe('conflicts', () => {
     expectError(reply, 409, 'Conflict', '2 targets already exist');
     expect(reply.body.details).toContain(`e://org/${F}/k/tree/`);
     expect(reply.body.details).toContain(`e://org/${F}/k/doc.json`);
-    expect(await keysUnder(client, S3.orgBucket, `${ORG}k/`)).toEqual(before);
+    expect(await keysUnder(t.client, S3.orgBucket, `${ORG}k/`)).toEqual(before);
     expect(await text(`${ORG}k/doc.json`)).toBe('old doc');
   });
 
@@ -222,14 +206,14 @@ describe('conflicts', () => {
 describe('move', () => {
   it('moves a folder: every object at the destination, none left at the source', async () => {
     await putObjects(
-      client,
+      t.client,
       S3.orgBucket,
       Object.fromEntries(Object.entries(TREE).map(([k, v]) => [`${ORG}mv/${k}`, v]))
     );
     const job = await run({ sources: [`e://org/${F}/mv/tree/`], destination: `e://org/${F}/moved/`, move: true });
     expect(job).toMatchObject({ kind: 'move', state: 'done', objects: { done: 5, total: 5 } });
-    expect(await keysUnder(client, S3.orgBucket, `${ORG}mv/`)).toEqual([]);
-    expect(rel(await keysUnder(client, S3.orgBucket, `${ORG}moved/`), `${ORG}moved/`)).toEqual(
+    expect(await keysUnder(t.client, S3.orgBucket, `${ORG}mv/`)).toEqual([]);
+    expect(rel(await keysUnder(t.client, S3.orgBucket, `${ORG}moved/`), `${ORG}moved/`)).toEqual(
       Object.keys(TREE).sort()
     );
   });
@@ -252,7 +236,7 @@ describe('multipart copy', () => {
 
   it('copies an object above the threshold in parts of 5 MiB, byte for byte', async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);
-    await client.send(
+    await t.client.send(
       new PutObjectCommand({
         Bucket: S3.orgBucket,
         Key: `${ORG}big.bin`,
@@ -268,10 +252,10 @@ describe('multipart copy', () => {
     expect(made.filter(c => c === 'UploadPartCopyCommand')).toHaveLength(3);
     expect(made).toContain('CompleteMultipartUploadCommand');
     expect(made).not.toContain('CopyObjectCommand');
-    const got = await client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}mp/big.bin` }));
+    const got = await t.client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}mp/big.bin` }));
     expect(got.ContentType).toBe('application/x-test');
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(bytes)).toBe(true);
-    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: ORG }));
+    const uploads = await t.client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: ORG }));
     expect(uploads.Uploads ?? []).toEqual([]);
   });
 

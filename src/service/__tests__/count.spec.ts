@@ -1,50 +1,28 @@
 /**
  * POST /api/count: exact objects and bytes under URIs, folders counted.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import {
-  Running,
-  S3,
-  countingClient,
-  deletePrefix,
-  expectError,
-  putObjects,
-  startService,
-  testClient,
-  testConfig,
-  uniqueName
-} from './harness';
+import { S3, expectError, putObjects, uniqueName, serviceSuite } from './harness';
 
 const F = uniqueName('count');
 const ORG = `shared/files/${F}/`;
 
-let client: S3Client;
-let svc: Running;
-let calls: string[];
-
-beforeAll(async () => {
-  client = testClient();
-  await putObjects(client, S3.orgBucket, {
-    [`${ORG}dir/`]: '',
-    [`${ORG}dir/a.txt`]: 'aaaa',
-    [`${ORG}dir/sub/b.txt`]: 'bb',
-    [`${ORG}dir/sub/ctl\x01.txt`]: 'c',
-    [`${ORG}both`]: 'object both',
-    [`${ORG}both/inside`]: 'inside',
-    [`${ORG}solo.txt`]: '12345'
-  });
-  const counting = countingClient();
-  calls = counting.calls;
-  svc = await startService(testConfig(), { s3Client: counting.client });
+const t = serviceSuite({
+  cleanup: [ORG],
+  counting: true,
+  seed: async client => {
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}dir/`]: '',
+      [`${ORG}dir/a.txt`]: 'aaaa',
+      [`${ORG}dir/sub/b.txt`]: 'bb',
+      [`${ORG}dir/sub/ctl\x01.txt`]: 'c',
+      [`${ORG}both`]: 'object both',
+      [`${ORG}both/inside`]: 'inside',
+      [`${ORG}solo.txt`]: '12345'
+    });
+  }
 });
 
-afterAll(async () => {
-  await svc.close();
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
-});
-
-const count = (uris: string[]) => svc.post('/api/count', { uris });
+const count = (uris: string[]) => t.svc.post('/api/count', { uris });
 
 it('counts a folder recursively, its marker included', async () => {
   const reply = await count([`e://org/${F}/dir/`]);
@@ -72,9 +50,9 @@ it('answers 404 for a URI that names nothing', async () => {
 });
 
 it.each(['e://', 'e://users/'])('refuses %s before any S3 call', async uri => {
-  const before = calls.length;
+  const before = t.calls.length;
   expectError(await count([uri]), 400, 'InvalidRequest');
-  expect(calls.slice(before)).toEqual([]);
+  expect(t.calls.slice(before)).toEqual([]);
 });
 
 it.each([
@@ -82,5 +60,5 @@ it.each([
   [{ uris: 'e://org/' }, "Invalid 'uris'"],
   [{ uris: ['e://org/'], extra: 1 }, "unknown field 'extra'"]
 ])('validates the body %j strictly', async (body, message) => {
-  expectError(await svc.post('/api/count', body), 400, 'InvalidRequest', message);
+  expectError(await t.svc.post('/api/count', body), 400, 'InvalidRequest', message);
 });

@@ -337,3 +337,48 @@ export async function until(check: () => boolean | Promise<boolean>): Promise<vo
     await new Promise(resolve => setTimeout(resolve, 20));
   }
 }
+
+/** A spec file's service and S3 client, set before its first test. */
+export interface IServiceSuite {
+  /** A client of moto, playing another S3 client (and cleaning up). */
+  client: S3Client;
+  svc: Running;
+  /** The S3 commands the service sent, by name (with `counting`). */
+  calls: string[];
+}
+
+/**
+ * Start one service for a spec file before its tests and close it after,
+ * removing what the tests wrote under `cleanup` (org-bucket prefixes, or
+ * `[bucket, prefix]`).
+ */
+export function serviceSuite(options: {
+  cleanup: (string | [string, string])[];
+  /** Count the S3 commands the service sends, in `calls`. */
+  counting?: boolean;
+  /** Write what the tests read, before the service starts. */
+  seed?: (client: S3Client) => Promise<unknown>;
+  config?: ServiceConfig;
+  service?: ServiceOptions;
+}): IServiceSuite {
+  const suite = { calls: [] as string[] } as IServiceSuite;
+  beforeAll(async () => {
+    suite.client = testClient();
+    await options.seed?.(suite.client);
+    const counting = options.counting ? countingClient() : null;
+    suite.calls = counting?.calls ?? [];
+    suite.svc = await startService(options.config ?? testConfig(), {
+      ...options.service,
+      ...(counting ? { s3Client: counting.client } : {})
+    });
+  });
+  afterAll(async () => {
+    await suite.svc?.close();
+    for (const place of options.cleanup) {
+      const [bucket, prefix] = typeof place === 'string' ? [S3.orgBucket, place] : place;
+      await deletePrefix(suite.client, bucket, prefix);
+    }
+    suite.client?.destroy();
+  }, 120000);
+  return suite;
+}

@@ -7,55 +7,44 @@ import {
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  RestoreObjectCommand,
-  S3Client
+  RestoreObjectCommand
 } from '@aws-sdk/client-s3';
 import {
-  Running,
   S3,
   createBucket,
-  deletePrefix,
   expectError,
   putObjects,
   startService,
-  testClient,
   testConfig,
-  uniqueName
+  uniqueName,
+  serviceSuite
 } from './harness';
 
 const F = uniqueName('stat');
 const ORG = `shared/files/${F}/`;
 
-let client: S3Client;
-let svc: Running;
-
-beforeAll(async () => {
-  client = testClient();
-  await putObjects(client, S3.orgBucket, {
-    [`${ORG}marked/`]: '',
-    [`${ORG}implicit/inside.txt`]: 'x'
-  });
-  await client.send(
-    new PutObjectCommand({
-      Bucket: S3.orgBucket,
-      Key: `${ORG}data.json`,
-      Body: '{"a":1}',
-      ContentType: 'application/json'
-    })
-  );
-  await client.send(
-    new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, Body: 'BAM', StorageClass: 'GLACIER' })
-  );
-  svc = await startService();
+const t = serviceSuite({
+  cleanup: [ORG],
+  seed: async client => {
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}marked/`]: '',
+      [`${ORG}implicit/inside.txt`]: 'x'
+    });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}data.json`,
+        Body: '{"a":1}',
+        ContentType: 'application/json'
+      })
+    );
+    await client.send(
+      new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, Body: 'BAM', StorageClass: 'GLACIER' })
+    );
+  }
 });
 
-afterAll(async () => {
-  await svc.close();
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
-});
-
-const stat = (uri: string) => svc.get('/api/stat', { uri });
+const stat = (uri: string) => t.svc.get('/api/stat', { uri });
 
 it('describes an object', async () => {
   const reply = await stat(`e://org/${F}/data.json`);
@@ -76,7 +65,7 @@ it('describes an object', async () => {
 it('reports the storage class in stat and list alike', async () => {
   const reply = await stat(`e://org/${F}/cold.bam`);
   expect(reply.body.storageClass).toBe('GLACIER');
-  const listing = await svc.get('/api/list', { uri: `e://org/${F}/` });
+  const listing = await t.svc.get('/api/list', { uri: `e://org/${F}/` });
   expect(listing.body.entries.find((e: any) => e.name === 'cold.bam').storageClass).toBe('GLACIER');
 });
 
@@ -128,7 +117,7 @@ it('accepts s3:// URIs and answers with e:// URIs', async () => {
 
 describe('metadata', () => {
   it('reports content headers and user metadata', async () => {
-    await client.send(
+    await t.client.send(
       new PutObjectCommand({
         Bucket: S3.orgBucket,
         Key: `${ORG}meta.csv.gz`,
@@ -154,7 +143,7 @@ describe('metadata', () => {
   });
 
   it('reports the restore status of an archived object', async () => {
-    await client.send(
+    await t.client.send(
       new RestoreObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cold.bam`, RestoreRequest: { Days: 1 } })
     );
     const reply = await stat(`e://org/${F}/cold.bam`);
@@ -164,12 +153,12 @@ describe('metadata', () => {
 
   it('reports the version of an object in a versioned bucket', async () => {
     const bucket = uniqueName('eos-versioned');
-    await createBucket(client, bucket);
+    await createBucket(t.client, bucket);
     try {
-      await client.send(
+      await t.client.send(
         new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })
       );
-      const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'files/v.txt', Body: 'v1' }));
+      const put = await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'files/v.txt', Body: 'v1' }));
       const versioned = await startService(testConfig({ gencoveBucket: bucket }));
       try {
         const reply = await versioned.get('/api/stat', { uri: 'e://gencove/v.txt' });
@@ -179,12 +168,12 @@ describe('metadata', () => {
         await versioned.close();
       }
     } finally {
-      await client.send(new ListObjectVersionsCommand({ Bucket: bucket })).then(async v => {
+      await t.client.send(new ListObjectVersionsCommand({ Bucket: bucket })).then(async v => {
         for (const o of v.Versions ?? []) {
-          await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key!, VersionId: o.VersionId }));
+          await t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key!, VersionId: o.VersionId }));
         }
       });
-      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+      await t.client.send(new DeleteBucketCommand({ Bucket: bucket }));
     }
   });
 });

@@ -5,21 +5,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { MAX_UPLOAD_FILES, MIN_UPLOAD_PART } from '../../core';
 import {
   Reply,
-  Running,
   S3,
-  countingClient,
-  deletePrefix,
   expectError,
   putObjects,
   startService,
-  testClient,
   testConfig,
   uniqueName,
-  waitJob
+  waitJob,
+  serviceSuite
 } from './harness';
 
 const F = uniqueName('uploads');
@@ -27,26 +24,14 @@ const ORG = `shared/files/${F}/`;
 const URI = `e://org/${F}/`;
 const TOKEN = 'token test';
 
-let client: S3Client;
-let svc: Running;
-let calls: string[];
-
-beforeAll(async () => {
-  client = testClient();
-  const counting = countingClient();
-  calls = counting.calls;
-  svc = await startService(testConfig(), { s3Client: counting.client });
-});
-
-afterAll(async () => {
-  await svc.close();
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
+const t = serviceSuite({
+  cleanup: [ORG],
+  counting: true
 });
 
 /** Send part `n` of upload `id`. */
 function putPart(id: string, n: number, body: Buffer, headers: Record<string, string> = { Authorization: TOKEN }) {
-  return svc.request({
+  return t.svc.request({
     method: 'PUT',
     path: '/api/uploads/part',
     query: { id, n },
@@ -57,18 +42,18 @@ function putPart(id: string, n: number, body: Buffer, headers: Record<string, st
 
 /** Multipart uploads still open under this suite's folder. */
 async function openUploads(): Promise<string[]> {
-  const out = await client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: ORG }));
+  const out = await t.client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: ORG }));
   return (out.Uploads ?? []).map(u => u.Key!);
 }
 
 async function bytesOf(key: string): Promise<Buffer> {
-  const out = await client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key }));
+  const out = await t.client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
 async function exists(key: string): Promise<boolean> {
   try {
-    await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: key }));
+    await t.client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: key }));
     return true;
   } catch {
     return false;
@@ -89,7 +74,9 @@ describe('a 50 MB file in 8 MiB parts', () => {
     const data = randomBytes(50 * 1000 * 1000);
     const modified = '2024-03-05T06:07:08.250Z';
     const created = ok(
-      await svc.post('/api/uploads', { files: [{ destination: `${URI}big/reads.fastq`, size: data.length, modified }] })
+      await t.svc.post('/api/uploads', {
+        files: [{ destination: `${URI}big/reads.fastq`, size: data.length, modified }]
+      })
     );
     expect(created.partSize).toBe(MIN_UPLOAD_PART);
     expect(created.job).toMatchObject({
@@ -110,10 +97,10 @@ describe('a 50 MB file in 8 MiB parts', () => {
       );
       replies.forEach(ok);
     }
-    const job = ok(await svc.post('/api/uploads/complete', { id }));
+    const job = ok(await t.svc.post('/api/uploads/complete', { id }));
     expect(job).toMatchObject({ state: 'done', bytes: { done: data.length }, objects: { done: 1, total: 1 } });
     expect(sha256(await bytesOf(`${ORG}big/reads.fastq`))).toBe(sha256(data));
-    const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}big/reads.fastq` }));
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}big/reads.fastq` }));
     expect(head.Metadata).toEqual({ mtime: '1709618828.250' });
     expect(head.ContentType).toBe('text/plain');
     expect(await openUploads()).toEqual([]);
@@ -124,7 +111,7 @@ describe('parts', () => {
   it('refuses a wrong part size, a missing part at completion (nothing written), then aborts cleanly', async () => {
     const size = MIN_UPLOAD_PART + 1000;
     const data = randomBytes(size);
-    const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}parts/a.bin`, size }] }));
+    const created = ok(await t.svc.post('/api/uploads', { files: [{ destination: `${URI}parts/a.bin`, size }] }));
     const id = created.uploads[0].id;
     expectError(
       await putPart(id, 1, data.subarray(0, 1000)),
@@ -135,12 +122,12 @@ describe('parts', () => {
     expectError(await putPart(id, 3, data.subarray(0, 1000)), 400, 'InvalidRequest', 'has parts 1 to 2');
     expectError(await putPart(id, 2, data.subarray(0, 999)), 400, 'InvalidRequest', 'must be 1000 bytes');
     expect(ok(await putPart(id, 2, data.subarray(MIN_UPLOAD_PART)))).toEqual({ n: 2, received: 1000 });
-    const incomplete = await svc.post('/api/uploads/complete', { id });
+    const incomplete = await t.svc.post('/api/uploads/complete', { id });
     expectError(incomplete, 400, 'InvalidRequest', '1 of 2 parts missing');
     expect(await exists(`${ORG}parts/a.bin`)).toBe(false);
     expect(await openUploads()).toEqual([`${ORG}parts/a.bin`]);
 
-    const aborted = ok(await svc.post('/api/uploads/abort', { id }));
+    const aborted = ok(await t.svc.post('/api/uploads/abort', { id }));
     expect(aborted.state).toBe('cancelled');
     expect(await exists(`${ORG}parts/a.bin`)).toBe(false);
     expect(await openUploads()).toEqual([]);
@@ -150,11 +137,11 @@ describe('parts', () => {
   it('forgets a part whose client went away mid-body; the part can be sent again', async () => {
     const size = MIN_UPLOAD_PART + 10;
     const data = randomBytes(size);
-    const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}parts/gone.bin`, size }] }));
+    const created = ok(await t.svc.post('/api/uploads', { files: [{ destination: `${URI}parts/gone.bin`, size }] }));
     const id = created.uploads[0].id;
     await new Promise<void>(resolve => {
       const req = http.request({
-        socketPath: svc.socket,
+        socketPath: t.svc.socket,
         method: 'PUT',
         path: `/api/uploads/part?id=${id}&n=1`,
         headers: { Authorization: TOKEN, 'Content-Length': MIN_UPLOAD_PART },
@@ -165,32 +152,34 @@ describe('parts', () => {
       req.write(data.subarray(0, 1024 * 1024), () => setTimeout(() => req.destroy(), 100));
     });
     expect(ok(await putPart(id, 2, data.subarray(MIN_UPLOAD_PART)))).toEqual({ n: 2, received: 10 });
-    expectError(await svc.post('/api/uploads/complete', { id }), 400, 'InvalidRequest', '1 of 2 parts missing');
+    expectError(await t.svc.post('/api/uploads/complete', { id }), 400, 'InvalidRequest', '1 of 2 parts missing');
     ok(await putPart(id, 1, data.subarray(0, MIN_UPLOAD_PART)));
-    expect(ok(await svc.post('/api/uploads/complete', { id })).state).toBe('done');
+    expect(ok(await t.svc.post('/api/uploads/complete', { id })).state).toBe('done');
     expect(sha256(await bytesOf(`${ORG}parts/gone.bin`))).toBe(sha256(data));
   });
 
   it('takes a file of 0 bytes with no part', async () => {
-    const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}parts/empty.txt`, size: 0 }] }));
-    const job = ok(await svc.post('/api/uploads/complete', { id: created.uploads[0].id }));
+    const created = ok(
+      await t.svc.post('/api/uploads', { files: [{ destination: `${URI}parts/empty.txt`, size: 0 }] })
+    );
+    const job = ok(await t.svc.post('/api/uploads/complete', { id: created.uploads[0].id }));
     expect(job.state).toBe('done');
     expect((await bytesOf(`${ORG}parts/empty.txt`)).length).toBe(0);
   });
 
   it('needs the XSRF token on PUT when the request carries cookies', async () => {
-    const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}parts/x.txt`, size: 3 }] }));
+    const created = ok(await t.svc.post('/api/uploads', { files: [{ destination: `${URI}parts/x.txt`, size: 3 }] }));
     const id = created.uploads[0].id;
     const refused = await putPart(id, 1, Buffer.from('abc'), { Cookie: '_xsrf=1a2b' });
     expectError(refused, 403, 'Forbidden', /X-XSRFToken/);
     ok(await putPart(id, 1, Buffer.from('abc'), { Cookie: '_xsrf=1a2b', 'X-XSRFToken': '1a2b' }));
-    expect(ok(await svc.post('/api/uploads/complete', { id })).state).toBe('done');
+    expect(ok(await t.svc.post('/api/uploads/complete', { id })).state).toBe('done');
     expect((await bytesOf(`${ORG}parts/x.txt`)).toString()).toBe('abc');
   });
 
   it('uploads several files in one job', async () => {
     const created = ok(
-      await svc.post('/api/uploads', {
+      await t.svc.post('/api/uploads', {
         files: [
           { destination: `${URI}multi/a.txt`, size: 1 },
           { destination: `${URI}multi/sub/b.txt`, size: 2 }
@@ -201,8 +190,8 @@ describe('parts', () => {
     const [a, b] = created.uploads.map((u: { id: string }) => u.id);
     ok(await putPart(b, 1, Buffer.from('bb')));
     ok(await putPart(a, 1, Buffer.from('a')));
-    expect(ok(await svc.post('/api/uploads/complete', { id: a })).state).toBe('running');
-    expect(ok(await svc.post('/api/uploads/complete', { id: b }))).toMatchObject({
+    expect(ok(await t.svc.post('/api/uploads/complete', { id: a })).state).toBe('running');
+    expect(ok(await t.svc.post('/api/uploads/complete', { id: b }))).toMatchObject({
       state: 'done',
       objects: { done: 2, total: 2 },
       bytes: { done: 3, total: 3 }
@@ -240,11 +229,11 @@ describe('the idle timeout', () => {
 
 describe('conflicts', () => {
   beforeAll(async () => {
-    await putObjects(client, S3.orgBucket, { [`${ORG}c/a.txt`]: 'old', [`${ORG}c/r.fastq.gz`]: 'old' });
+    await putObjects(t.client, S3.orgBucket, { [`${ORG}c/a.txt`]: 'old', [`${ORG}c/r.fastq.gz`]: 'old' });
   });
 
   it('fail: refuses before anything is written, listing the existing targets', async () => {
-    const reply = await svc.post('/api/uploads', {
+    const reply = await t.svc.post('/api/uploads', {
       files: [
         { destination: `${URI}c/a.txt`, size: 3 },
         { destination: `${URI}c/r.fastq.gz`, size: 3 },
@@ -257,7 +246,7 @@ describe('conflicts', () => {
 
   it('skip: leaves existing targets out', async () => {
     const created = ok(
-      await svc.post('/api/uploads', {
+      await t.svc.post('/api/uploads', {
         files: [
           { destination: `${URI}c/a.txt`, size: 3 },
           { destination: `${URI}c/skip-new.txt`, size: 3 }
@@ -268,70 +257,70 @@ describe('conflicts', () => {
     expect(created.uploads[0]).toEqual({ id: null, destination: `${URI}c/a.txt` });
     expect(created.job).toMatchObject({ skipped: 1, objects: { total: 1 } });
     ok(await putPart(created.uploads[1].id, 1, Buffer.from('new')));
-    expect(ok(await svc.post('/api/uploads/complete', { id: created.uploads[1].id })).state).toBe('done');
+    expect(ok(await t.svc.post('/api/uploads/complete', { id: created.uploads[1].id })).state).toBe('done');
     expect((await bytesOf(`${ORG}c/a.txt`)).toString()).toBe('old');
   });
 
   it('keep-both: writes under a free name', async () => {
     const created = ok(
-      await svc.post('/api/uploads', {
+      await t.svc.post('/api/uploads', {
         files: [{ destination: `${URI}c/r.fastq.gz`, size: 3 }],
         conflict: 'keep-both'
       })
     );
     expect(created.uploads[0].destination).toBe(`${URI}c/r (1).fastq.gz`);
     ok(await putPart(created.uploads[0].id, 1, Buffer.from('two')));
-    ok(await svc.post('/api/uploads/complete', { id: created.uploads[0].id }));
+    ok(await t.svc.post('/api/uploads/complete', { id: created.uploads[0].id }));
     expect((await bytesOf(`${ORG}c/r (1).fastq.gz`)).toString()).toBe('two');
     expect((await bytesOf(`${ORG}c/r.fastq.gz`)).toString()).toBe('old');
   });
 
   it('overwrite: replaces the target', async () => {
     const created = ok(
-      await svc.post('/api/uploads', { files: [{ destination: `${URI}c/a.txt`, size: 3 }], conflict: 'overwrite' })
+      await t.svc.post('/api/uploads', { files: [{ destination: `${URI}c/a.txt`, size: 3 }], conflict: 'overwrite' })
     );
     ok(await putPart(created.uploads[0].id, 1, Buffer.from('NEW')));
-    ok(await svc.post('/api/uploads/complete', { id: created.uploads[0].id }));
+    ok(await t.svc.post('/api/uploads/complete', { id: created.uploads[0].id }));
     expect((await bytesOf(`${ORG}c/a.txt`)).toString()).toBe('NEW');
   });
 
   it('a target written while the upload ran is not replaced: the file fails, its upload is aborted', async () => {
-    const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}c/late.txt`, size: 3 }] }));
+    const created = ok(await t.svc.post('/api/uploads', { files: [{ destination: `${URI}c/late.txt`, size: 3 }] }));
     ok(await putPart(created.uploads[0].id, 1, Buffer.from('new')));
-    await putObjects(client, S3.orgBucket, { [`${ORG}c/late.txt`]: 'other' });
-    expectError(await svc.post('/api/uploads/complete', { id: created.uploads[0].id }), 409, 'Conflict');
+    await putObjects(t.client, S3.orgBucket, { [`${ORG}c/late.txt`]: 'other' });
+    expectError(await t.svc.post('/api/uploads/complete', { id: created.uploads[0].id }), 409, 'Conflict');
     expect((await bytesOf(`${ORG}c/late.txt`)).toString()).toBe('other');
     expect(await openUploads()).toEqual([]);
-    const job = await waitJob(svc, created.job.id);
+    const job = await waitJob(t.svc, created.job.id);
     expect(job.state).toBe('failed');
   });
 });
 
 describe('refusals', () => {
   it('refuses read-only targets before any S3 call', async () => {
-    calls.length = 0;
-    const reply = await svc.post('/api/uploads', { files: [{ destination: 'e://gencove/x.txt', size: 1 }] });
+    t.calls.length = 0;
+    const reply = await t.svc.post('/api/uploads', { files: [{ destination: 'e://gencove/x.txt', size: 1 }] });
     expectError(reply, 403, 'ReadOnly');
-    expect(calls).toEqual([]);
+    expect(t.calls).toEqual([]);
   });
 
   it('refuses folders, duplicates, unknown fields and bad sizes', async () => {
     expectError(
-      await svc.post('/api/uploads', { files: [{ destination: `${URI}dir/`, size: 1 }] }),
+      await t.svc.post('/api/uploads', { files: [{ destination: `${URI}dir/`, size: 1 }] }),
       400,
       'InvalidRequest',
       'names a folder'
     );
     const twice = { destination: `${URI}d.txt`, size: 1 };
-    expectError(await svc.post('/api/uploads', { files: [twice, twice] }), 400, 'InvalidRequest', 'Two files');
+    expectError(await t.svc.post('/api/uploads', { files: [twice, twice] }), 400, 'InvalidRequest', 'Two files');
     expectError(
-      await svc.post('/api/uploads', { files: [{ ...twice, sise: 1 }] }),
+      await t.svc.post('/api/uploads', { files: [{ ...twice, sise: 1 }] }),
       400,
       'InvalidRequest',
       "unknown field 'sise'"
     );
     expectError(
-      await svc.post('/api/uploads', { files: [{ ...twice, size: -1 }] }),
+      await t.svc.post('/api/uploads', { files: [{ ...twice, size: -1 }] }),
       400,
       'InvalidRequest',
       "Invalid 'files.0.size'"
@@ -347,10 +336,10 @@ describe('a folder of many files', () => {
       modified: '2024-01-01T00:00:00Z'
     }));
     expect(JSON.stringify({ files }).length).toBeGreaterThan(64 * 1024);
-    const created = ok(await svc.post('/api/uploads', { files }));
+    const created = ok(await t.svc.post('/api/uploads', { files }));
     expect(created.uploads).toHaveLength(MAX_UPLOAD_FILES);
-    expect(ok(await svc.post('/api/uploads/abort', { id: created.uploads[0].id })).state).toBe('cancelled');
-    const tooMany = await svc.post('/api/uploads', { files: [...files, { ...files[0], destination: `${URI}x` }] });
+    expect(ok(await t.svc.post('/api/uploads/abort', { id: created.uploads[0].id })).state).toBe('cancelled');
+    const tooMany = await t.svc.post('/api/uploads', { files: [...files, { ...files[0], destination: `${URI}x` }] });
     expectError(tooMany, 400, 'InvalidRequest', `at most ${MAX_UPLOAD_FILES} files`);
   });
 });
