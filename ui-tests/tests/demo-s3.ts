@@ -42,13 +42,24 @@ export async function withS3<T>(work: (client: S3Client, bucket: string) => Prom
   }
 }
 
+/** The bytes of an object in any of the demo's buckets (rejects when it does not exist). */
+export async function getObject(Bucket: string, Key: string): Promise<Buffer> {
+  return withS3(async client => {
+    const answer = await client.send(new GetObjectCommand({ Bucket, Key }));
+    return Buffer.from(await answer.Body!.transformToByteArray());
+  });
+}
+
+/** Write one object in any of the demo's buckets. */
+export async function putObject(Bucket: string, Key: string, Body: string | Buffer): Promise<void> {
+  await withS3(client => client.send(new PutObjectCommand({ Bucket, Key, Body })));
+}
+
 /** Write objects under `e://users/me/`. */
 export async function putMine(objects: Record<string, string | Buffer>): Promise<void> {
-  await withS3(async (client, Bucket) => {
-    for (const [key, body] of Object.entries(objects)) {
-      await client.send(new PutObjectCommand({ Bucket, Key: myKey(key), Body: body }));
-    }
-  });
+  for (const [key, body] of Object.entries(objects)) {
+    await putObject(s3Info().orgBucket, myKey(key), body);
+  }
 }
 
 /** The keys under `e://users/me/<prefix>`, relative to `e://users/me/`, sorted. */
@@ -61,10 +72,7 @@ export async function keysUnder(prefix: string): Promise<string[]> {
 
 /** The bytes of `e://users/me/<key>` (rejects when it does not exist). */
 export async function readMine(key: string): Promise<Buffer> {
-  return withS3(async (client, Bucket) => {
-    const answer = await client.send(new GetObjectCommand({ Bucket, Key: myKey(key) }));
-    return Buffer.from(await answer.Body!.transformToByteArray());
-  });
+  return getObject(s3Info().orgBucket, myKey(key));
 }
 
 /** The text of `e://users/me/<key>`, or null when it does not exist. */

@@ -2,45 +2,11 @@
  * Opening EOS files in JupyterLab (the EOS drive) and Peek, against the
  * seeded demo S3 server; what was saved is read back from S3 with the AWS SDK.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { gunzipSync } from 'zlib';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-
-/** The demo's S3 server (devtools/demo.py writes it once serving). */
-function s3Info(): { endpoint: string; orgBucket: string; userId: string } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../.demo/s3.json'), 'utf-8'));
-}
-
-function s3Client(): S3Client {
-  return new S3Client({
-    endpoint: s3Info().endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
-  });
-}
-
-async function getObject(bucket: string, key: string): Promise<Buffer> {
-  const client = s3Client();
-  try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return Buffer.from(await out.Body!.transformToByteArray());
-  } finally {
-    client.destroy();
-  }
-}
-
-async function putObject(bucket: string, key: string, body: Buffer): Promise<void> {
-  const client = s3Client();
-  try {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length }));
-  } finally {
-    client.destroy();
-  }
-}
+import { getObject, putObject, s3, s3Info } from './demo-s3';
 
 test.use({ autoGoto: true });
 
@@ -230,7 +196,7 @@ test.describe('Files too large to open, and new files', () => {
       const stored = JSON.parse((await getObject(s3Info().orgBucket, key)).toString('utf-8'));
       expect(stored.nbformat).toBe(4);
     } finally {
-      const client = s3Client();
+      const client = s3();
       await client.send(new DeleteObjectCommand({ Bucket: s3Info().orgBucket, Key: key }));
       client.destroy();
     }
