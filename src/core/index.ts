@@ -3,3 +3,4 @@ export * from './uri';
 export * from './mapping';
 export * from './access';
 export * from './api';
+export * from './snippet';
