@@ -22,9 +22,6 @@ async function main(argv: string[]): Promise<number> {
     session: () => (session ??= Session.fromEnv()),
     output: options => new Output(options)
   });
-  program.exitOverride().configureOutput({
-    outputError: (text, write) => write(text.replace(/^error: /, 'eos: '))
-  });
   // A closed pipe (`eos ls | head`) ends the command quietly.
   process.stdout.on('error', err => {
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') {

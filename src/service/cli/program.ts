@@ -51,7 +51,10 @@ export function buildProgram(rt: Runtime): Command {
         'local paths are relative to the current directory and must lie in the Jupyter root.'
     )
     .version(VERSION, '-V, --version', 'print the version')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Set before the commands are added, so that they inherit it: usage errors throw (exit 2 in main).
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'eos: ')) });
 
   examples(common(program.command('ls').argument('[uri]', 'folder or object (default e://users/me/)')), [
     'eos ls',
