@@ -1,0 +1,67 @@
+/**
+ * Ctrl-C in the middle of `eos cp`: the command exits 130 and leaves
+ * nothing behind: no multipart upload open, no object, no temporary file.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { deletePrefix, keysUnder, putObjects, until } from '../../__tests__/harness';
+import { S3, buildCli, finished, myPrefix, spawnEos, tempRoot, testClient, uniqueName } from './cli-harness';
+
+let cli: string;
+let root: string;
+let client: S3Client;
+const folder = uniqueName('cli-cancel');
+const prefix = myPrefix(folder);
+const base = `e://users/me/${folder}/`;
+/** Big enough for several 8 MiB parts in flight, and seconds of moto's time. */
+const BIG = 96 * 1024 * 1024;
+
+beforeAll(async () => {
+  cli = await buildCli();
+  root = tempRoot();
+  client = testClient();
+});
+
+afterAll(async () => {
+  await deletePrefix(client, S3.orgBucket, prefix);
+  client.destroy();
+});
+
+async function openUploads(key: string): Promise<number> {
+  const out = await client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: key }));
+  return (out.Uploads ?? []).length;
+}
+
+describe('Ctrl-C during eos cp', () => {
+  it('aborts the multipart upload of a cancelled upload and writes no object', async () => {
+    const file = path.join(root, 'big.bin');
+    const fd = fs.openSync(file, 'w');
+    fs.ftruncateSync(fd, BIG);
+    fs.closeSync(fd);
+    const key = `${prefix}up/big.bin`;
+    const child = spawnEos(cli, ['cp', 'big.bin', `${base}up/`], root);
+    const done = finished(child);
+    await until(async () => (await openUploads(key)) > 0);
+    child.kill('SIGINT');
+    const run = await done;
+    expect(run.code).toBe(130);
+    expect(run.stderr.trim().split('\n').pop()).toBe('eos: cancelled');
+    expect(await openUploads(key)).toBe(0);
+    expect(await keysUnder(client, S3.orgBucket, `${prefix}up/`)).toEqual([]);
+  });
+
+  it('removes the temporary file of a cancelled download and writes no file', async () => {
+    const body = Buffer.alloc(BIG, 7);
+    await putObjects(client, S3.orgBucket, { [`${prefix}down/big.bin`]: body });
+    const dir = path.join(root, 'dl');
+    fs.mkdirSync(dir);
+    const child = spawnEos(cli, ['cp', `${base}down/big.bin`, 'dl/'], root);
+    const done = finished(child);
+    await until(() => fs.readdirSync(dir).some(n => n.includes('.eos-partial-')));
+    child.kill('SIGINT');
+    const run = await done;
+    expect(run.code).toBe(130);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
