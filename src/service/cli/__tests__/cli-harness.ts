@@ -9,11 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { userPrefix } from '../../../core';
-import { S3, testClient, uniqueName } from '../../__tests__/harness';
+import { S3, deletePrefix, keysUnder, testClient, uniqueName } from '../../__tests__/harness';
 
 export { S3, testClient, uniqueName };
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+/** Nothing listens there: a command that reaches S3 fails with "Cannot reach S3". */
+export const NO_S3 = { EOS_ENDPOINT_URL: 'http://127.0.0.1:9' };
 
 /** What a run of `eos` gave. */
 export interface Run {
@@ -136,4 +139,46 @@ export function filesUnder(dir: string): string[] {
   };
   walk(dir, '');
   return out.sort();
+}
+
+/** A test file's world: the CLI, a root, an S3 client, and a folder of its own in `e://users/me/`. */
+export interface Suite {
+  cli: string;
+  root: string;
+  client: S3Client;
+  /** `users/<id>/files/<folder>/` */
+  prefix: string;
+  /** `e://users/me/<folder>/` */
+  base: string;
+  /** Run `eos` with `args` in the root (or `options.cwd`). */
+  run(args: string[], options?: { cwd?: string; env?: Record<string, string | undefined> }): Promise<Run>;
+  /** The keys under `<folder>/<sub>`, relative to it, sorted. */
+  keys(sub: string): Promise<string[]>;
+}
+
+/** Set up a suite (beforeAll) and remove its folder (afterAll). */
+export function cliSuite(label: string): Suite {
+  const folder = uniqueName(label);
+  const suite: Suite = {
+    cli: '',
+    root: '',
+    client: undefined as unknown as S3Client,
+    prefix: myPrefix(folder),
+    base: `e://users/me/${folder}/`,
+    run: (args, options) => eos(suite.cli, args, suite.root, options),
+    keys: async sub =>
+      (await keysUnder(suite.client, S3.orgBucket, `${suite.prefix}${sub}`))
+        .map(k => k.slice(suite.prefix.length + sub.length))
+        .sort()
+  };
+  beforeAll(async () => {
+    suite.cli = await buildCli();
+    suite.root = tempRoot();
+    suite.client = testClient();
+  });
+  afterAll(async () => {
+    await deletePrefix(suite.client, S3.orgBucket, suite.prefix);
+    suite.client.destroy();
+  });
+  return suite;
 }

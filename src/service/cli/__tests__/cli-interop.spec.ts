@@ -8,19 +8,15 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { deletePrefix } from '../../__tests__/harness';
-import { S3, buildCli, eos, myPrefix, tempRoot, testClient, uniqueName } from './cli-harness';
+
+import { S3, cliSuite, eos } from './cli-harness';
 
 const { projectPython } = require('../../../../test/python');
 
 const AWS = path.join(path.dirname(projectPython()), 'aws');
-let cli: string;
+const t = cliSuite('cli-interop');
+const { prefix, base } = t;
 let root: string;
-let client: S3Client;
-const folder = uniqueName('cli-interop');
-const prefix = myPrefix(folder);
-const base = `e://users/me/${folder}/`;
 const s3Base = `s3://${S3.orgBucket}/${prefix}`;
 
 /** Names aws-cli takes in an s3:// argument verbatim. */
@@ -59,9 +55,7 @@ function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 beforeAll(async () => {
-  cli = await buildCli();
-  root = tempRoot();
-  client = testClient();
+  ({ root } = t);
   fs.mkdirSync(path.join(root, 'mine'));
   fs.mkdirSync(path.join(root, 'back'));
   fs.mkdirSync(path.join(root, 'theirs'));
@@ -73,14 +67,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(root, 'theirs', 'big.bin'), randomBytes(BIG));
 });
 
-afterAll(async () => {
-  await deletePrefix(client, S3.orgBucket, prefix);
-  client.destroy();
-});
-
 describe('eos cp and aws s3 cp read each other', () => {
   it('aws-cli reads back byte-exact what eos cp wrote', async () => {
-    const up = await eos(cli, ['cp', '-r', 'mine', `${base}from-eos/`], root);
+    const up = await eos(t.cli, ['cp', '-r', 'mine', `${base}from-eos/`], root);
     expect(up).toMatchObject({ code: 0, stderr: '' });
     for (const n of [...ODD, 'big.bin']) {
       const local = path.join(root, 'back', n);
@@ -102,9 +91,9 @@ describe('eos cp and aws s3 cp read each other', () => {
       `${s3Base}from-aws/`
     ]);
     expect(up).toMatchObject({ code: 0, stderr: '' });
-    const listed = await eos(cli, ['ls', `${base}from-aws/`], root);
+    const listed = await eos(t.cli, ['ls', `${base}from-aws/`], root);
     expect(listed.stdout.trim().split('\n').sort()).toEqual([...ODD, 'big.bin'].sort());
-    const down = await eos(cli, ['cp', '-r', `${base}from-aws/`, 'got'], root);
+    const down = await eos(t.cli, ['cp', '-r', `${base}from-aws/`, 'got'], root);
     expect(down).toMatchObject({ code: 0, stderr: '' });
     for (const n of [...ODD, 'big.bin']) {
       expect({
@@ -118,7 +107,7 @@ describe('eos cp and aws s3 cp read each other', () => {
     // A multipart object (its ETag says how many parts) read through the ranged reader too.
     const head = await aws(['s3api', 'head-object', '--bucket', S3.orgBucket, '--key', `${prefix}from-aws/big.bin`]);
     expect(JSON.parse(head.stdout).ETag).toMatch(/-\d+"$/);
-    const cat = await eos(cli, ['cat', `${base}from-aws/${ODD[0]}`], root);
+    const cat = await eos(t.cli, ['cat', `${base}from-aws/${ODD[0]}`], root);
     expect(cat.stdout).toBe(`aws wrote ${ODD[0]}\n`);
   });
 });

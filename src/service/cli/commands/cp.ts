@@ -53,26 +53,36 @@ function conflictOf(options: CpOptions): ConflictPolicy {
   return options.force ? 'overwrite' : options.clobber === false ? 'skip' : 'fail';
 }
 
+/** One `cp` or `mv` command: where it runs, its arguments and options. */
+interface Copying {
+  session: Session;
+  out: Output;
+  src: string;
+  dst: string;
+  options: CpOptions;
+  conflict: ConflictPolicy;
+}
+
 export async function cp(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
-  const conflict = conflictOf(options);
+  const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options) };
   if (!isRemote(src) && !isRemote(dst)) {
     throw new UsageError('one of SRC and DST must be an e:// or s3:// URI (use cp for local copies)');
   }
   if (isRemote(src) && isRemote(dst)) {
-    await copyRemote(session, out, src, dst, options, conflict, false);
+    await copyRemote(c, false);
   } else if (isRemote(dst)) {
-    await upload(session, out, src, dst, options, conflict);
+    await upload(c);
   } else {
-    await download(session, out, src, dst, options, conflict);
+    await download(c);
   }
 }
 
 export async function mv(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
-  const conflict = conflictOf(options);
+  const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options) };
   if (!isRemote(src) || !isRemote(dst)) {
     throw new UsageError('mv moves within EOS: both SRC and DST must be e:// or s3:// URIs');
   }
-  await copyRemote(session, out, src, dst, options, conflict, true);
+  await copyRemote(c, true);
 }
 
 /** The existing targets' hint appended to a `Conflict` refusal. */
@@ -85,14 +95,8 @@ function withHint(err: unknown): unknown {
   return err;
 }
 
-async function upload(
-  session: Session,
-  out: Output,
-  src: string,
-  dst: string,
-  options: CpOptions,
-  conflict: ConflictPolicy
-): Promise<void> {
+async function upload(c: Copying): Promise<void> {
+  const { session, src, dst, options } = c;
   const { store } = session;
   const target = store.locate(dst);
   assertWritable(target, store.ctx);
@@ -117,21 +121,15 @@ async function upload(
     kind: 'upload',
     sources: [rel],
     destination: formatEosUri(asFolder(destination)),
-    conflict,
+    conflict: c.conflict,
     name,
     filters: options.filters
   };
-  await transfer(session, out, request, options, dst);
+  await transfer(c, request);
 }
 
-async function download(
-  session: Session,
-  out: Output,
-  src: string,
-  dst: string,
-  options: CpOptions,
-  conflict: ConflictPolicy
-): Promise<void> {
+async function download(c: Copying): Promise<void> {
+  const { session, src, dst, options } = c;
   const { store } = session;
   const abs = session.abs(dst);
   session.local(dst);
@@ -157,22 +155,17 @@ async function download(
     kind: 'download',
     sources: [entry.uri],
     destination: session.local(destination),
-    conflict,
+    conflict: c.conflict,
     name,
     filters: options.filters
   };
-  await transfer(session, out, request, options, dst);
+  await transfer(c, request);
 }
 
-async function transfer(
-  session: Session,
-  out: Output,
-  request: NamedTransferRequest,
-  options: CpOptions,
-  dst: string
-): Promise<void> {
+async function transfer(c: Copying, request: NamedTransferRequest): Promise<void> {
+  const { session, out, dst } = c;
   const verb = request.kind;
-  if (options.dryrun) {
+  if (c.options.dryrun) {
     await preview(out, verb, signal => previewTransfer(session.store, session.config.rootDir, request, signal));
     return;
   }
@@ -182,15 +175,8 @@ async function transfer(
   report(out, job, verb === 'upload' ? 'Uploaded' : 'Downloaded', dst);
 }
 
-async function copyRemote(
-  session: Session,
-  out: Output,
-  src: string,
-  dst: string,
-  options: CpOptions,
-  conflict: ConflictPolicy,
-  move: boolean
-): Promise<void> {
+async function copyRemote(c: Copying, move: boolean): Promise<void> {
+  const { session, out, src, dst, options, conflict } = c;
   const { store } = session;
   const target = store.locate(dst);
   assertWritable(target, store.ctx);
