@@ -87,7 +87,13 @@ export async function follow(
       throw new Interrupted();
     }
     if (job.state !== 'done') {
-      for (const f of job.failures ?? []) {
+      const failures = job.failures ?? [];
+      if (failures.length === 1) {
+        // One failed item: one line, naming it.
+        const [f] = failures;
+        throw new EosError(f.error.code, `${out.name(f.item)}: ${f.error.message}`, f.error.details);
+      }
+      for (const f of failures) {
         out.error(`${out.name(f.item)}: ${f.error.message}`);
       }
       const error = job.error ?? { code: 'Internal' as const, message: `The ${label} ended ${job.state}` };

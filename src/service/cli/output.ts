@@ -101,7 +101,7 @@ export class Output {
     if (!this.showsProgress) {
       return;
     }
-    const width = Math.max(40, (this.stderr.columns ?? 80) - 1);
+    const width = Math.max(40, (this.stderr.columns || 80) - 1);
     this.stderr.write(`\r${progressLine(state).slice(0, width).padEnd(width)}`);
     this.shownProgress = true;
   }
@@ -109,7 +109,7 @@ export class Output {
   /** Erase the progress line, if one is shown. */
   clearProgress(): void {
     if (this.shownProgress) {
-      const width = Math.max(40, (this.stderr.columns ?? 80) - 1);
+      const width = Math.max(40, (this.stderr.columns || 80) - 1);
       this.stderr.write(`\r${' '.repeat(width)}\r`);
       this.shownProgress = false;
     }

@@ -107,13 +107,9 @@ export class Session {
     return path.relative(root, abs).split(path.sep).join('/');
   }
 
-  /** Stop the S3 client's connections so the process can exit. */
+  /** Stop the engine's job ticker and the S3 client's connections, so the process can exit. */
   close(): void {
-    this.jobsStop();
-    this.client?.destroy();
-  }
-
-  private jobsStop(): void {
     this._engine?.jobs.cancelAll();
+    this.client?.destroy();
   }
 }

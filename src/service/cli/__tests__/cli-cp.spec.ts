@@ -145,6 +145,28 @@ describe('eos cp: EOS -> local', () => {
   });
 });
 
+describe('eos cp: items that fail', () => {
+  it('copies what it can, names each failed item on stderr and exits 1', async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${prefix}bad/ok.txt`]: 'ok',
+      [`${prefix}bad/a/../evil.txt`]: 'x',
+      [`${prefix}bad/b/./odd.txt`]: 'y'
+    });
+    const run = await eos(t.cli, ['cp', '-r', `${base}bad/`, 'bad'], root);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').sort()).toEqual(
+      [
+        '',
+        `eos: ${base}bad/a/../evil.txt: The key part "a/../evil.txt" has a segment ("..") that cannot be a local name`,
+        `eos: ${base}bad/b/./odd.txt: The key part "b/./odd.txt" has a segment (".") that cannot be a local name`,
+        'eos: 2 items failed; the first: The key part "a/../evil.txt" has a segment ("..") that cannot be a local name'
+      ].sort()
+    );
+    expect(filesUnder(path.join(root, 'bad'))).toEqual(['ok.txt']);
+    expect(fs.existsSync(path.join(root, 'evil.txt'))).toBe(false);
+  });
+});
+
 describe('eos cp and mv: EOS -> EOS', () => {
   it('copies server-side, a folder with -r into DST, and moves', async () => {
     await putObjects(client, S3.orgBucket, { [`${prefix}src/a.txt`]: 'a', [`${prefix}src/s/b.txt`]: 'b' });
