@@ -17,6 +17,7 @@ NODE22 = $(if $(shell node -e 'process.exit(+process.versions.node.split(".")[0]
 SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
 
 .PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium clean bench-tree bench-transfers
+.PHONY: bench-cli
 
 demo: install
 	$(PY) -m devtools.demo
@@ -58,6 +59,12 @@ bench-tree: install chromium
 # Options through BENCH_ARGS, e.g. make bench-transfers BENCH_ARGS="--repeat 2".
 bench-transfers: install
 	$(NODE22) bench/transfers.mjs $(BENCH_ARGS)
+
+# Not part of `make test`: `eos sync` (10,000 files: first, no-op, 100 changed)
+# and start-up beside aws-cli and s5cmd on versitygw; writes bench/results/cli-<date>.md.
+# Reuses what bench-transfers caches in ~/.cache/jupyterlab-eos-bench (run it once first).
+bench-cli: install
+	$(NODE22) bench/cli.mjs $(BENCH_ARGS)
 
 # Builds the wheel from a clean copy of the sources (as `pip install .` from a
 # fresh clone would) and checks what it installs.

@@ -249,8 +249,39 @@ function timed(cmd, argv, env, tmp) {
   });
 }
 
+// --- `eos cp` rows (the command line, issue 9) ---
+/** The `eos` console script of the project venv (Python shim + the bundled CLI), if installed. */
+const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
+/** `eos cp` for one row: absolute local paths inside the root, EOS URIs under e://users/me/bench/. */
+function eosCommands(rowKind, direction, localRoot) {
+  const eos = p => `e://users/me/bench/${p}/`;
+  const what = rowKind === 'big' ? BIG_NAME : DIR_NAME;
+  const recursive = rowKind === 'dir' ? ['-r'] : [];
+  return direction === 'upload'
+    ? [
+        EOS_SCRIPT,
+        'cp',
+        '-q',
+        ...recursive,
+        join(localRoot, 'src', what),
+        `${eos('up-eos')}${what}${rowKind === 'dir' ? '/' : ''}`
+      ]
+    : [
+        EOS_SCRIPT,
+        'cp',
+        '-q',
+        ...recursive,
+        `${eos('up-s5cmd')}${what}${rowKind === 'dir' ? '/' : ''}`,
+        join(localRoot, 'dl-eos', what)
+      ];
+}
+// --- end of the `eos cp` block ---
+
 /** The commands of one client for one row. */
 function commands(tool, bins, endpoint, rowKind, direction, localRoot) {
+  if (tool === 'eos') {
+    return eosCommands(rowKind, direction, localRoot);
+  }
   const s3Big = p => `s3://${BUCKET}/${USER_PREFIX}/${p}/${BIG_NAME}`;
   const s3Dir = p => `s3://${BUCKET}/${USER_PREFIX}/${p}/${DIR_NAME}`;
   const srcBig = join(localRoot, 'src', BIG_NAME);
@@ -409,7 +440,7 @@ async function main() {
       ['dir', 'upload'],
       ['dir', 'download']
     ];
-    const tools = ['s5cmd', 'aws', 'engine'];
+    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
     for (const [rowKind, direction] of plan) {
       for (const tool of tools) {
         const bytes = rowKind === 'big' ? BIG_BYTES : FILES * FILE_BYTES;
@@ -450,7 +481,7 @@ async function main() {
 
 function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
   const m = machine();
-  const label = { s5cmd: 's5cmd', aws: 'aws-cli (`aws s3 cp`)', engine: 'jupyterlab-eos engine' };
+  const label = { s5cmd: 's5cmd', aws: 'aws-cli (`aws s3 cp`)', engine: 'jupyterlab-eos engine', eos: '`eos cp`' };
   const rowLabel = {
     'big upload': `upload 1 × ${size(BIG_BYTES, 1024 * MiB, 'GiB')}`,
     'big download': `download 1 × ${size(BIG_BYTES, 1024 * MiB, 'GiB')}`,

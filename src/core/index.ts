@@ -4,3 +4,4 @@ export * from './mapping';
 export * from './access';
 export * from './api';
 export * from './drive';
+export * from './snippet';

@@ -14,34 +14,9 @@ import { detailsAction, notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
 import { ICommandContext, ITarget, copyText, pathOf, targetsOf, uriArgs } from './context';
 
-/** A Python string literal (double-quoted) holding `text` exactly. */
-export function pythonString(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '\\' || ch === '"') {
-      out += `\\${ch}`;
-    } else if (ch === '\n') {
-      out += '\\n';
-    } else if (ch === '\r') {
-      out += '\\r';
-    } else if (ch === '\t') {
-      out += '\\t';
-    } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-      out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    } else if (cp === 0x2028 || cp === 0x2029) {
-      out += `\\u${cp.toString(16)}`;
-    } else {
-      out += ch;
-    }
-  }
-  return `${out}"`;
-}
-
-/** The `File(path_e="...")` snippet of a shareable URI. */
-export function pythonSnippet(uri: string): string {
-  return `File(path_e=${pythonString(uri)})`;
-}
+// The snippet is shared with the `eos uri` command line.
+import { pythonSnippet } from '../../core/snippet';
+export { pythonSnippet, pythonString } from '../../core/snippet';
 
 /** A duration for people: `15 minutes`, `48 hours`, `7 days`. */
 export function formatDuration(seconds: number, trans: TranslationBundle): string {

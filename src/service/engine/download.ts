@@ -7,24 +7,35 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ConflictChoice, ConflictPolicy, EosError, Job, TransferRequest, basename } from '../../core';
+import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../core';
 import { EosStore } from './store';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from './jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from './local';
 import { forEachConcurrent } from './pool';
 import { Item, refuseListsOfRoots, resolveItem, uriOfKey } from './targets';
-import { FsSpace, Limit, Totals, TransferOptions, asItem, MAX_NAMED_CONFLICTS, refuseIfAny } from './transfer';
+import {
+  FsSpace,
+  Limit,
+  NamedTransferRequest,
+  Totals,
+  TransferOptions,
+  asItem,
+  MAX_NAMED_CONFLICTS,
+  filterOf,
+  refuseIfAny,
+  requestedName
+} from './transfer';
 
 /** A source and the local path it becomes. */
-interface Pair {
+export interface Pair {
   source: Item;
   /** Absolute local path of the file, or of the folder the source's objects go into. */
   local: string;
 }
 
 /** One object to download, or why it cannot be. */
-type DownEntry =
+export type DownEntry =
   | { kind: 'object'; bucket: string; key: string; uri: string; size: number; etag?: string; local: string }
   | { kind: 'folder'; local: string; uri: string }
   | { kind: 'error'; uri: string; error: EosError };
@@ -33,13 +44,46 @@ type DownEntry =
 export async function startDownload(
   store: EosStore,
   jobs: Jobs,
-  request: TransferRequest,
+  request: NamedTransferRequest,
   options: TransferOptions,
   rerun: () => Promise<Job>,
   signal?: AbortSignal
 ): Promise<Job> {
   const root = options.rootDir;
+  const keep = filterOf(request.filters);
   const conflict = request.conflict ?? 'ask';
+  const { destination, pairs } = await downloadPairs(store, root, request, signal);
+  if (conflict === 'fail') {
+    await refuseExisting(store, root, pairs, keep, signal);
+  }
+  const needed = pairs
+    .filter(p => p.source.kind === 'object' && keep(basename(p.source.path)))
+    .reduce((n, p) => n + p.source.size, 0);
+  await checkSpace(options.statfs, destination, needed, relativeTo(root, destination) || 'the Jupyter root');
+  return jobs.start(
+    {
+      kind: 'download',
+      sources: pairs.map(p => p.source.uri),
+      destination: relativeTo(root, destination),
+      request,
+      rerun
+    },
+    ctx => runDownload(store, options, pairs, conflict, keep, ctx)
+  );
+}
+
+/**
+ * A download's local destination folder (absolute) and each source with the
+ * local path it becomes; refuses a destination that is no folder, lists of
+ * roots, missing sources and two sources landing on one path.
+ */
+export async function downloadPairs(
+  store: EosStore,
+  root: string,
+  request: NamedTransferRequest,
+  signal?: AbortSignal
+): Promise<{ destination: string; pairs: Pair[] }> {
+  const newName = requestedName(request);
   const destination = await resolveLocal(root, request.destination);
   const st = await fsp.stat(destination).catch(err => {
     throw localError(err, request.destination);
@@ -52,29 +96,20 @@ export async function startDownload(
   const pairs: Pair[] = [];
   for (const p of paths) {
     const source = await resolveItem(store, p, signal);
-    const name = basename(source.path);
-    keySegments(name);
+    if (newName === '' && source.kind !== 'folder') {
+      throw new EosError('InvalidRequest', `${source.uri} is an object: it needs a name at the destination`);
+    }
+    const name = newName ?? basename(source.path);
+    if (name !== '') {
+      keySegments(name);
+    }
     const local = path.join(destination, name);
     if (pairs.some(q => q.local === local)) {
       throw new EosError('InvalidRequest', `Two sources would both be downloaded to ${relativeTo(root, local)}`);
     }
     pairs.push({ source, local });
   }
-  if (conflict === 'fail') {
-    await refuseExisting(store, root, pairs, signal);
-  }
-  const needed = pairs.filter(p => p.source.kind === 'object').reduce((n, p) => n + p.source.size, 0);
-  await checkSpace(options.statfs, destination, needed, relativeTo(root, destination) || 'the Jupyter root');
-  return jobs.start(
-    {
-      kind: 'download',
-      sources: pairs.map(p => p.source.uri),
-      destination: relativeTo(root, destination),
-      request,
-      rerun
-    },
-    ctx => runDownload(store, options, pairs, conflict, ctx)
-  );
+  return { destination, pairs };
 }
 
 /** Refuse (`NoSpace`, saying how much is missing) when `dir`'s filesystem has less than `bytes` free. */
@@ -109,14 +144,22 @@ function formatBytes(n: number): string {
   return i === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[i]}`;
 }
 
-/** Every object to download with its local path, streamed (a folder's listing page by page). */
+/**
+ * Every object to download with its local path, streamed (a folder's listing
+ * page by page); `keep` filters by the key relative to its source folder (a
+ * single object: its name).
+ */
 export async function* downloadEntries(
   store: EosStore,
   pairs: Pair[],
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  keep: (rel: string) => boolean = () => true
 ): AsyncGenerator<DownEntry> {
   for (const { source, local } of pairs) {
     if (source.kind === 'object') {
+      if (!keep(basename(source.path))) {
+        continue;
+      }
       const { bucket, key, uri, size, etag } = source;
       yield { kind: 'object', bucket, key, uri, size, etag, local };
       continue;
@@ -125,8 +168,8 @@ export async function* downloadEntries(
     for await (const o of store.walk(source.bucket, source.key, source.uri, signal)) {
       const uri = uriOfKey(source, o.key);
       const rel = o.key.slice(source.key.length);
-      if (rel === '') {
-        continue; // the folder's own marker
+      if (rel === '' || !keep(rel)) {
+        continue; // the folder's own marker, or filtered out
       }
       try {
         const { segments, folder } = keySegments(rel);
@@ -142,17 +185,25 @@ export async function* downloadEntries(
 }
 
 /** Policy `fail`: refuse (`Conflict`, naming up to 20) when any local target exists. */
-async function refuseExisting(store: EosStore, root: string, pairs: Pair[], signal?: AbortSignal): Promise<void> {
+async function refuseExisting(
+  store: EosStore,
+  root: string,
+  pairs: Pair[],
+  keep: (rel: string) => boolean,
+  signal?: AbortSignal
+): Promise<void> {
   const existing: string[] = [];
   for (const pair of pairs) {
     if (!(await exists(pair.local))) {
       continue;
     }
     if (pair.source.kind === 'object') {
-      existing.push(relativeTo(root, pair.local));
+      if (keep(basename(pair.source.path))) {
+        existing.push(relativeTo(root, pair.local));
+      }
       continue;
     }
-    for await (const e of downloadEntries(store, [pair], signal)) {
+    for await (const e of downloadEntries(store, [pair], signal, keep)) {
       if (e.kind === 'object' && (await exists(e.local))) {
         existing.push(relativeTo(root, e.local));
         if (existing.length > MAX_NAMED_CONFLICTS) {
@@ -187,12 +238,13 @@ async function runDownload(
   options: TransferOptions,
   pairs: Pair[],
   conflict: ConflictPolicy,
+  keep: (rel: string) => boolean,
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
   const root = options.rootDir;
   const totals = new Totals(progress);
-  const entries = totals.count(downloadEntries(store, pairs, signal), e => (e.kind === 'object' ? e.size : null));
+  const entries = totals.count(downloadEntries(store, pairs, signal, keep), e => (e.kind === 'object' ? e.size : null));
   const big = new Limit(options.bigFilesInFlight);
   // Folders this job has made (and found inside the root): a folder of many
   // files is checked once, not once per file.

@@ -24,7 +24,7 @@ import { startDelete } from './delete';
 import { startDownload } from './download';
 import { Jobs, MAX_FINISHED_JOBS } from './jobs';
 import { mkdir } from './mkdir';
-import { DEFAULT_TRANSFER_OPTIONS, TransferOptions } from './transfer';
+import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer';
 import { startUpload } from './upload';
 import { startSync } from './sync';
 import { planSync, syncSides } from './syncplan';
@@ -111,7 +111,7 @@ export class Engine {
    * the root before any S3 call; then missing sources and (policy `fail`)
    * existing targets; a download also checks the free space.
    */
-  transfer(request: TransferRequest, signal?: AbortSignal): Promise<Job> {
+  transfer(request: NamedTransferRequest, signal?: AbortSignal): Promise<Job> {
     const options: TransferOptions = this.options;
     const rerun = () => this.transfer(request);
     if (request.kind === 'upload') {

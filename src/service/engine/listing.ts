@@ -60,9 +60,10 @@ export interface WalkedObject {
   size: number;
   etag?: string;
   modified?: Date;
+  storageClass?: string;
 }
 
 /** The facts a walk keeps of a listed object. */
 export function walkedObject(o: _Object): WalkedObject {
-  return { key: o.Key!, size: o.Size ?? 0, etag: o.ETag, modified: o.LastModified };
+  return { key: o.Key!, size: o.Size ?? 0, etag: o.ETag, modified: o.LastModified, storageClass: o.StorageClass };
 }

@@ -4,9 +4,10 @@
  */
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
-import { EosError, Job } from '../../core';
+import { EosError, Job, TransferRequest } from '../../core';
 import { EosStore } from './store';
 import { JobContext, OpenUpload } from './jobs';
+import { globRegExp } from './syncplan';
 
 const MiB = 1024 * 1024;
 
@@ -199,4 +200,65 @@ export function refuseIfAny(existing: string[]): void {
     existing.length === 1 ? `${existing[0]} already exists` : `${shown.length}${more} targets already exist`,
     shown.join('\n')
   );
+}
+
+/** An include or exclude glob of a transfer, applied in order (the last that matches decides). */
+export interface TransferFilter {
+  include: boolean;
+  /** Matched as sync's `exclude` globs are, against the path relative to the source folder. */
+  glob: string;
+}
+
+/**
+ * A transfer as the command line asks for it: the HTTP request, plus a name
+ * for a single source at the destination and include/exclude filters.
+ */
+export interface NamedTransferRequest extends TransferRequest {
+  /**
+   * With one source: its name at the destination instead of its own. `''`
+   * puts a folder's contents into the destination folder itself.
+   */
+  name?: string;
+  filters?: TransferFilter[];
+}
+
+/**
+ * Whether a relative path is transferred under `filters`: everything is,
+ * unless a filter says otherwise; the last filter that matches decides.
+ */
+export function filterOf(filters: readonly TransferFilter[] | undefined): (rel: string) => boolean {
+  if (!filters?.length) {
+    return () => true;
+  }
+  const compiled = filters.map(f => ({ include: f.include, re: globRegExp(f.glob) }));
+  return rel => {
+    let keep = true;
+    for (const f of compiled) {
+      if (f.re.test(rel)) {
+        keep = f.include;
+      }
+    }
+    return keep;
+  };
+}
+
+/**
+ * The name a request's single source takes at the destination, or undefined
+ * for its own.
+ *
+ * @throws EosError `InvalidRequest` for a name with several sources or one
+ *   that cannot be a single path segment
+ */
+export function requestedName(request: NamedTransferRequest): string | undefined {
+  const { name } = request;
+  if (name === undefined) {
+    return undefined;
+  }
+  if (request.sources.length !== 1) {
+    throw new EosError('InvalidRequest', 'A new name can be given to a single source only');
+  }
+  if (name.includes('/') || name === '.' || name === '..' || name.includes('\0')) {
+    throw new EosError('InvalidRequest', `${JSON.stringify(name)} cannot be a file name`);
+  }
+  return name;
 }

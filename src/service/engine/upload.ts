@@ -12,7 +12,6 @@ import {
   EosError,
   Job,
   MAX_KEY_BYTES,
-  TransferRequest,
   assertWritable,
   formatEosUri,
   isFolder,
@@ -28,9 +27,12 @@ import { decideObject, headObject } from './s3targets';
 import { Place, placeOf, refuseListsOfRoots, uriOfKey } from './targets';
 import {
   Limit,
+  NamedTransferRequest,
   Totals,
   TransferOptions,
   asItem,
+  filterOf,
+  requestedName,
   isPreconditionFailed,
   MAX_NAMED_CONFLICTS,
   refuseIfAny
@@ -60,8 +62,16 @@ export function uploadDestination(store: EosStore, uri: string): Place {
   return placeOf(destination, store);
 }
 
-/** Resolve local sources (confined to the root) and the keys they go to. */
-export async function uploadSources(root: string, sources: string[], dest: Place): Promise<UploadSource[]> {
+/**
+ * Resolve local sources (confined to the root) and the keys they go to;
+ * `name` renames a single source (`''`: a folder's contents go into `dest` itself).
+ */
+export async function uploadSources(
+  root: string,
+  sources: string[],
+  dest: Place,
+  name?: string
+): Promise<UploadSource[]> {
   const out: UploadSource[] = [];
   const keys = new Set<string>();
   for (const rel of sources) {
@@ -76,7 +86,10 @@ export async function uploadSources(root: string, sources: string[], dest: Place
       throw localError(err, rel);
     }
     const folder = st.isDirectory();
-    const key = dest.key + path.basename(abs) + (folder ? '/' : '');
+    if (name === '' && !folder) {
+      throw new EosError('InvalidRequest', `${relativeTo(root, abs)} is a file: it needs a name at the destination`);
+    }
+    const key = name === '' ? dest.key : dest.key + (name ?? path.basename(abs)) + (folder ? '/' : '');
     if (keys.has(key)) {
       throw new EosError('InvalidRequest', `Two sources would both be uploaded to ${uriOfKey(dest, key)}`);
     }
@@ -90,31 +103,39 @@ export async function uploadSources(root: string, sources: string[], dest: Place
 export async function startUpload(
   store: EosStore,
   jobs: Jobs,
-  request: TransferRequest,
+  request: NamedTransferRequest,
   options: TransferOptions,
   rerun: () => Promise<Job>,
   signal?: AbortSignal
 ): Promise<Job> {
   const dest = uploadDestination(store, request.destination);
   const conflict = request.conflict ?? 'ask';
-  const sources = await uploadSources(options.rootDir, request.sources, dest);
+  const sources = await uploadSources(options.rootDir, request.sources, dest, requestedName(request));
+  const keep = filterOf(request.filters);
   if (conflict === 'fail') {
-    await refuseExisting(store, options.rootDir, sources, dest, signal);
+    await refuseExisting(store, options.rootDir, sources, dest, keep, signal);
   }
   return jobs.start(
     { kind: 'upload', sources: sources.map(s => s.shown), destination: dest.uri, request, rerun },
-    ctx => runUpload(store, options, sources, dest, conflict, ctx)
+    ctx => runUpload(store, options, sources, dest, conflict, keep, ctx)
   );
 }
 
-/** Every entry to upload with the key it goes to, streamed. */
+/**
+ * Every entry to upload with the key it goes to, streamed; `keep` filters by
+ * the path relative to its source folder (a single file: its name).
+ */
 export async function* uploadEntries(
   root: string,
   sources: UploadSource[],
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  keep: (rel: string) => boolean = () => true
 ): AsyncGenerator<LocalEntry & { key: string }> {
   for (const s of sources) {
     if (!s.folder) {
+      if (!keep(path.basename(s.abs))) {
+        continue;
+      }
       try {
         const st = await fsp.stat(s.abs);
         yield { kind: 'file', abs: s.abs, rel: '', size: st.size, mtimeMs: st.mtimeMs, key: s.key };
@@ -124,6 +145,9 @@ export async function* uploadEntries(
       continue;
     }
     for await (const e of walkLocal(root, s.abs, '', signal)) {
+      if (e.rel !== '' && !keep(e.rel)) {
+        continue;
+      }
       yield { ...e, key: s.key + (e.kind === 'folder' ? (e.rel === '' ? '' : `${e.rel}/`) : e.rel) };
     }
   }
@@ -135,11 +159,15 @@ async function refuseExisting(
   root: string,
   sources: UploadSource[],
   dest: Place,
+  keep: (rel: string) => boolean,
   signal?: AbortSignal
 ): Promise<void> {
   const existing: string[] = [];
   for (const s of sources) {
     if (!s.folder) {
+      if (!keep(path.basename(s.abs))) {
+        continue;
+      }
       if (await headObject(store, dest.bucket, s.key, uriOfKey(dest, s.key), signal)) {
         existing.push(uriOfKey(dest, s.key));
       }
@@ -152,7 +180,7 @@ async function refuseExisting(
     if (there.size === 0) {
       continue;
     }
-    for await (const e of uploadEntries(root, [s], signal)) {
+    for await (const e of uploadEntries(root, [s], signal, keep)) {
       if (e.kind === 'file' && there.has(e.key)) {
         existing.push(uriOfKey(dest, e.key));
         if (existing.length > MAX_NAMED_CONFLICTS) {
@@ -170,11 +198,12 @@ async function runUpload(
   sources: UploadSource[],
   dest: Place,
   conflict: ConflictPolicy,
+  keep: (rel: string) => boolean,
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
   const totals = new Totals(progress);
-  const entries = totals.count(uploadEntries(options.rootDir, sources, signal), e =>
+  const entries = totals.count(uploadEntries(options.rootDir, sources, signal, keep), e =>
     e.kind === 'file' ? e.size : null
   );
   // Folders uploaded where nothing is yet need no HeadObject per file (`If-None-Match: *` still guards).

@@ -1,0 +1,33 @@
+/**
+ * The Explorer SDK's `File(path_e="...")` snippet of an `e://` URI, as the
+ * panel copies it and `eos uri` prints it.
+ */
+
+/** A Python string literal (double-quoted) holding `text` exactly. */
+export function pythonString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '\\' || ch === '"') {
+      out += `\\${ch}`;
+    } else if (ch === '\n') {
+      out += '\\n';
+    } else if (ch === '\r') {
+      out += '\\r';
+    } else if (ch === '\t') {
+      out += '\\t';
+    } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+      out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    } else if (cp === 0x2028 || cp === 0x2029) {
+      out += `\\u${cp.toString(16)}`;
+    } else {
+      out += ch;
+    }
+  }
+  return `${out}"`;
+}
+
+/** The `File(path_e="...")` snippet of a shareable URI. */
+export function pythonSnippet(uri: string): string {
+  return `File(path_e=${pythonString(uri)})`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Ctrl-C in the middle of `eos cp`: the command exits 130 and leaves
+ * nothing behind: no multipart upload open, no object, no temporary file.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { keysUnder, putObjects, until } from '../../__tests__/harness';
+import { S3, cliSuite, finished, spawnEos } from './cli-harness';
+
+const t = cliSuite('cli-cancel');
+const { prefix, base } = t;
+let root: string;
+let client: S3Client;
+/** Big enough for several 8 MiB parts in flight, and seconds of moto's time. */
+const BIG = 96 * 1024 * 1024;
+
+beforeAll(async () => {
+  ({ root, client } = t);
+});
+
+async function openUploads(key: string): Promise<number> {
+  const out = await client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: key }));
+  return (out.Uploads ?? []).length;
+}
+
+describe('Ctrl-C during eos cp', () => {
+  it('aborts the multipart upload of a cancelled upload and writes no object', async () => {
+    const file = path.join(root, 'big.bin');
+    const fd = fs.openSync(file, 'w');
+    fs.ftruncateSync(fd, BIG);
+    fs.closeSync(fd);
+    const key = `${prefix}up/big.bin`;
+    const child = spawnEos(t.cli, ['cp', 'big.bin', `${base}up/`], root);
+    const done = finished(child);
+    await until(async () => (await openUploads(key)) > 0);
+    child.kill('SIGINT');
+    const run = await done;
+    expect(run.code).toBe(130);
+    expect(run.stderr.trim().split('\n').pop()).toBe('eos: cancelled');
+    expect(await openUploads(key)).toBe(0);
+    expect(await keysUnder(client, S3.orgBucket, `${prefix}up/`)).toEqual([]);
+  });
+
+  it('removes the temporary file of a cancelled download and writes no file', async () => {
+    const body = Buffer.alloc(BIG, 7);
+    await putObjects(client, S3.orgBucket, { [`${prefix}down/big.bin`]: body });
+    const dir = path.join(root, 'dl');
+    fs.mkdirSync(dir);
+    const child = spawnEos(t.cli, ['cp', `${base}down/big.bin`, 'dl/'], root);
+    const done = finished(child);
+    await until(() => fs.readdirSync(dir).some(n => n.includes('.eos-partial-')));
+    child.kill('SIGINT');
+    const run = await done;
+    expect(run.code).toBe(130);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,268 @@
+/**
+ * `eos cp SRC DST` and `eos mv SRC DST`: local disk -> EOS (upload), EOS ->
+ * local disk (download), EOS -> EOS (server-side copy or move), each a job of
+ * the engine the panel uses. Existing targets are refused unless `--force`
+ * (overwrite) or `--no-clobber` (skip) says otherwise.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import {
+  ConflictPolicy,
+  EosError,
+  EosPath,
+  Job,
+  assertWritable,
+  basename,
+  formatEosUri,
+  isFolder,
+  parent
+} from '../../../core';
+import { localError } from '../../engine/local';
+import { PreviewItem, previewCopy, previewTransfer } from '../../engine/preview';
+import { refuseChange } from '../../engine/targets';
+import { NamedTransferRequest, TransferFilter } from '../../engine/transfer';
+import { follow, interruptible } from '../follow';
+import { humanSize } from '../format';
+import { Output } from '../output';
+import { Session, isRemote } from '../session';
+
+export interface CpOptions {
+  recursive?: boolean;
+  dryrun?: boolean;
+  /** Skip targets that exist. */
+  clobber?: boolean;
+  /** Overwrite targets that exist. */
+  force?: boolean;
+  /** Include and exclude globs, in the order given. */
+  filters?: TransferFilter[];
+}
+
+/** A usage mistake: the message and exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** What the options say to do with existing targets. */
+function conflictOf(options: CpOptions): ConflictPolicy {
+  if (options.force && options.clobber === false) {
+    throw new UsageError('--force and --no-clobber contradict each other');
+  }
+  return options.force ? 'overwrite' : options.clobber === false ? 'skip' : 'fail';
+}
+
+/** One `cp` or `mv` command: where it runs, its arguments and options. */
+interface Copying {
+  session: Session;
+  out: Output;
+  src: string;
+  dst: string;
+  options: CpOptions;
+  conflict: ConflictPolicy;
+}
+
+export async function cp(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
+  const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options) };
+  if (!isRemote(src) && !isRemote(dst)) {
+    throw new UsageError('one of SRC and DST must be an e:// or s3:// URI (use cp for local copies)');
+  }
+  if (isRemote(src) && isRemote(dst)) {
+    await copyRemote(c, false);
+  } else if (isRemote(dst)) {
+    await upload(c);
+  } else {
+    await download(c);
+  }
+}
+
+export async function mv(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
+  const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options) };
+  if (!isRemote(src) || !isRemote(dst)) {
+    throw new UsageError('mv moves within EOS: both SRC and DST must be e:// or s3:// URIs');
+  }
+  await copyRemote(c, true);
+}
+
+/** The existing targets' hint appended to a `Conflict` refusal. */
+export const CONFLICT_HINT = ' (use --force to overwrite, or --no-clobber to skip existing targets)';
+
+function withHint(err: unknown): unknown {
+  if (err instanceof EosError && err.code === 'Conflict' && / already exists?$/.test(err.message)) {
+    return new EosError(err.code, err.message + CONFLICT_HINT, err.details);
+  }
+  return err;
+}
+
+async function upload(c: Copying): Promise<void> {
+  const { session, src, dst, options } = c;
+  const { store } = session;
+  const target = store.locate(dst);
+  assertWritable(target, store.ctx);
+  const rel = session.local(src);
+  const st = await fsp.stat(session.abs(src)).catch(err => {
+    throw localError(err, src);
+  });
+  const folder = st.isDirectory();
+  if (folder && !options.recursive) {
+    throw new EosError('InvalidRequest', `${src} is a folder: copy it with -r (--recursive)`);
+  }
+  let destination: EosPath = target;
+  let name: string | undefined;
+  if (folder) {
+    destination = asFolder(target);
+    name = '';
+  } else if (!isFolder(target) && !(await isEosFolder(session, target))) {
+    destination = parent(target)!;
+    name = basename(target);
+  }
+  const request: NamedTransferRequest = {
+    kind: 'upload',
+    sources: [rel],
+    destination: formatEosUri(asFolder(destination)),
+    conflict: c.conflict,
+    name,
+    filters: options.filters
+  };
+  await transfer(c, request);
+}
+
+async function download(c: Copying): Promise<void> {
+  const { session, src, dst, options } = c;
+  const { store } = session;
+  const abs = session.abs(dst);
+  session.local(dst);
+  const entry = await store.stat(src);
+  const folder = entry.kind === 'folder';
+  if (folder && !options.recursive) {
+    throw new EosError('InvalidRequest', `${entry.uri} is a folder: copy it with -r (--recursive)`);
+  }
+  const isDir = (await fsp.stat(abs).catch(() => null))?.isDirectory() ?? false;
+  let destination = abs;
+  let name: string | undefined;
+  if (folder) {
+    name = isDir ? '' : path.basename(abs);
+    destination = isDir ? abs : path.dirname(abs);
+  } else if (!isDir) {
+    if (/[/\\]$/.test(dst)) {
+      throw localError({ code: 'ENOENT' }, dst);
+    }
+    name = path.basename(abs);
+    destination = path.dirname(abs);
+  }
+  const request: NamedTransferRequest = {
+    kind: 'download',
+    sources: [entry.uri],
+    destination: session.local(destination),
+    conflict: c.conflict,
+    name,
+    filters: options.filters
+  };
+  await transfer(c, request);
+}
+
+async function transfer(c: Copying, request: NamedTransferRequest): Promise<void> {
+  const { session, out, dst } = c;
+  const verb = request.kind;
+  if (c.options.dryrun) {
+    await preview(out, verb, signal => previewTransfer(session.store, session.config.rootDir, request, signal));
+    return;
+  }
+  const job = await follow(session.engine, out, verb, signal =>
+    session.engine.transfer(request, signal).catch(err => Promise.reject(withHint(err)))
+  );
+  report(out, job, verb === 'upload' ? 'Uploaded' : 'Downloaded', dst);
+}
+
+async function copyRemote(c: Copying, move: boolean): Promise<void> {
+  const { session, out, src, dst, options, conflict } = c;
+  const { store } = session;
+  const target = store.locate(dst);
+  assertWritable(target, store.ctx);
+  const source = store.locate(src);
+  if (move) {
+    refuseChange(source, store, 'move');
+  }
+  if (options.filters?.length) {
+    throw new UsageError('--exclude and --include apply to copies to and from the local disk');
+  }
+  const entry = await store.stat(src);
+  if (entry.kind === 'folder' && !options.recursive) {
+    throw new EosError(
+      'InvalidRequest',
+      `${entry.uri} is a folder: ${move ? 'move' : 'copy'} it with -r (--recursive)`
+    );
+  }
+  let destination = formatEosUri(target);
+  if (entry.kind === 'folder') {
+    // Like `aws s3 cp -r`: the folder's contents go into DST (a namespace root: the folder goes in under its name).
+    destination = target.key === '' ? formatEosUri(asFolder(target)) : formatEosUri(withoutSlash(target));
+  } else if (!isFolder(target) && (await isEosFolder(session, target))) {
+    destination = formatEosUri(asFolder(target));
+  }
+  const request = { sources: [entry.uri], destination, move, conflict };
+  const verb = move ? 'move' : 'copy';
+  if (options.dryrun) {
+    await preview(out, verb, signal => previewCopy(store, request, signal));
+    return;
+  }
+  const job = await follow(session.engine, out, verb, signal =>
+    session.engine.copy(request, signal).catch(err => Promise.reject(withHint(err)))
+  );
+  report(out, job, move ? 'Moved' : 'Copied', dst);
+}
+
+/** Whether an EOS path without a trailing slash names an existing folder. */
+async function isEosFolder(session: Session, target: EosPath): Promise<boolean> {
+  try {
+    return (await session.store.stat(formatEosUri(target))).kind === 'folder';
+  } catch (err) {
+    if (err instanceof EosError && err.code === 'NotFound') {
+      return false;
+    }
+    throw err;
+  }
+}
+
+function asFolder(p: EosPath): EosPath {
+  return isFolder(p) ? p : { ...p, key: `${p.key}/` };
+}
+
+function withoutSlash(p: EosPath): EosPath {
+  return p.key.endsWith('/') ? { ...p, key: p.key.slice(0, -1) } : p;
+}
+
+/** `(dryrun) upload: a.txt to e://users/me/a.txt` per item, then what it adds up to. */
+export async function preview(
+  out: Output,
+  verb: string,
+  items: (signal: AbortSignal) => AsyncIterable<PreviewItem>
+): Promise<void> {
+  await interruptible(out, async signal => {
+    let n = 0;
+    let bytes = 0;
+    for await (const item of items(signal)) {
+      n++;
+      bytes += item.size;
+      if (out.json) {
+        out.record({ dryrun: true, action: verb, ...item });
+      } else {
+        const to = item.target === undefined ? '' : ` to ${out.name(item.target)}`;
+        out.result(`(dryrun) ${verb}: ${out.name(item.source)}${to}`);
+      }
+    }
+    out.summary(`Would ${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(bytes)})`);
+  });
+}
+
+/** `Uploaded 3 files (1.2 MB) to e://...; 1 skipped (already there)`, or the job as JSON. */
+export function report(out: Output, job: Job, verb: string, dst: string): void {
+  if (out.json) {
+    out.record(job);
+    return;
+  }
+  const n = job.objects.done;
+  const skipped = job.skipped ? `; ${job.skipped} skipped (already there)` : '';
+  out.summary(`${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(job.bytes.done)}) to ${out.name(dst)}${skipped}`);
+}

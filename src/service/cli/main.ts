@@ -1,0 +1,80 @@
+/**
+ * Entry point of the `eos` command line: `node eos-cli.cjs <command> ...`
+ * (the Python console script `eos` runs it on the bundled Node).
+ *
+ * Exit codes: 0 done; 1 an error (one line on stderr, worded as the panel
+ * words it); 2 a usage or configuration mistake; 130 cancelled by Ctrl-C.
+ */
+import { CommanderError } from 'commander';
+import { EosError } from '../../core';
+import { ConfigError } from '../engine/config';
+import { Interrupted } from './follow';
+import { Output } from './output';
+import { buildProgram } from './program';
+import { Session } from './session';
+import { UsageError } from './commands/cp';
+
+async function main(argv: string[]): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let session: Session | null = null;
+  const errors = new Output({});
+  const program = buildProgram({
+    session: () => (session ??= Session.fromEnv()),
+    output: options => new Output(options)
+  });
+  // A closed pipe (`eos ls | head`) ends the command quietly.
+  process.stdout.on('error', err => {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') {
+      process.exit(0);
+    }
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof Interrupted) {
+      errors.error('cancelled');
+      return 130;
+    }
+    if (err instanceof UsageError) {
+      errors.error(err.message);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      errors.error(err.message.replace(/^eos-service: /, ''));
+      return 2;
+    }
+    if (err instanceof EosError) {
+      errors.error(oneLine(err.message));
+      if (process.env.EOS_DEBUG && err.details) {
+        process.stderr.write(`${err.details}\n`);
+      }
+      return 1;
+    }
+    errors.error(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.EOS_DEBUG && err instanceof Error) {
+      process.stderr.write(`${err.stack}\n`);
+    }
+    return 1;
+  } finally {
+    (session as Session | null)?.close();
+  }
+}
+
+/** A message on one line, whatever names it quotes. */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, ' ');
+}
+
+main(process.argv.slice(2)).then(
+  code => {
+    process.exitCode = code;
+  },
+  err => {
+    process.stderr.write(`eos: fatal: ${String(err)}\n`);
+    process.exitCode = 1;
+  }
+);

@@ -1,0 +1,205 @@
+/**
+ * The `eos` commands: arguments, options, help and examples. Each action
+ * builds its session lazily (no S3 client for `--help` or `--version`).
+ */
+import { Command, Option } from 'commander';
+import { VERSION } from '../engine/version';
+import { Output, OutputOptions } from './output';
+import { Session } from './session';
+import { cat, head } from './commands/cat';
+import { cp, mv } from './commands/cp';
+import { df, presign, uri } from './commands/info';
+import { ls } from './commands/ls';
+import { mkdir, rm } from './commands/rm';
+import { sync } from './commands/sync';
+import { TransferFilter } from '../engine/transfer';
+
+/** Where a command runs: its session, and where its output goes. */
+export interface Runtime {
+  session: () => Session;
+  output: (options: OutputOptions) => Output;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `-q` and `--json`, on every command. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('-q, --quiet', 'no progress, notes or summaries; only results and errors')
+    .option('--json', 'results as JSON, one object per line (for scripts)');
+}
+
+function examples(cmd: Command, lines: string[]): Command {
+  return cmd.addHelpText('after', `\nExamples:\n${lines.map(l => `  $ ${l}`).join('\n')}\n`);
+}
+
+/** `--exclude`/`--include` globs, kept in the order they were given. */
+function filters(cmd: Command, into: TransferFilter[]): Command {
+  cmd
+    .option('--exclude <glob>', 'leave out paths matching the glob (repeatable)', collect)
+    .option('--include <glob>', 'take paths matching the glob back in (repeatable; the last match wins)', collect);
+  cmd.on('option:exclude', (glob: string) => into.push({ include: false, glob }));
+  cmd.on('option:include', (glob: string) => into.push({ include: true, glob }));
+  return cmd;
+}
+
+export function buildProgram(rt: Runtime): Command {
+  const program = new Command('eos')
+    .description(
+      'EOS (e://) data from the terminal, on the same engine as the JupyterLab EOS panel. ' +
+        'Locations are e:// URIs (e://users/me/, e://org/, e://gencove/) or s3:// URIs inside EOS; ' +
+        'local paths are relative to the current directory and must lie in the Jupyter root.'
+    )
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(add --help for usage)')
+    // Set before the commands are added, so that they inherit it: usage errors throw (exit 2 in main).
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'eos: ')) });
+
+  examples(common(program.command('ls').argument('[uri]', 'folder or object (default e://users/me/)')), [
+    'eos ls',
+    'eos ls e://',
+    'eos ls e://users/',
+    'eos ls -lh e://org/project/',
+    'eos ls -r s3://bucket/shared/files/x/'
+  ])
+    .description('list a folder: e:// lists the namespaces, e://users/ the user ids')
+    .helpOption('--help', 'display help for command')
+    .option('-r, --recursive', 'every object under the folder')
+    .option('-l, --long', 'long form: date, size, storage class')
+    .option('-h, --human-readable', 'sizes in kB, MB, GB')
+    .option('-s, --summarize', 'the summary line also when the output is not a terminal')
+    .action(async (u: string | undefined, o) => {
+      await ls(rt.session(), rt.output(o), u, {
+        recursive: o.recursive,
+        long: o.long,
+        human: o.humanReadable,
+        summarize: o.summarize
+      });
+    });
+
+  const cpFilters: TransferFilter[] = [];
+  const cpCmd = examples(filters(common(program.command('cp').argument('<src>').argument('<dst>')), cpFilters), [
+    'eos cp local_file.txt e://users/me/project-1/file.txt',
+    'eos cp e://users/me/project-1/file.txt local_file.txt',
+    'eos cp e://users/me/project-1/file.txt e://users/me/project-2/',
+    'eos cp -r data/ e://org/run-7/ --exclude "*.tmp"',
+    'eos cp -r e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"'
+  ])
+    .summary('copy: local -> EOS, EOS -> local, EOS -> EOS (server-side)')
+    .description(
+      'Copy: local -> EOS (upload), EOS -> local (download), EOS -> EOS (server-side). ' +
+        'A DST ending in / (or an existing folder) receives SRC under its own name; with -r the ' +
+        "folder's contents go into DST. Existing targets are refused unless --force or --no-clobber."
+    )
+    .option('-r, --recursive', 'copy folders and everything in them')
+    .option('--dryrun', 'print what would be copied; change nothing')
+    .addOption(new Option('--no-clobber', 'skip targets that already exist'))
+    .addOption(new Option('-f, --force', 'overwrite targets that already exist'));
+  cpCmd.action(async (src: string, dst: string, o) => {
+    await cp(rt.session(), rt.output(o), src, dst, { ...cpOptions(o), filters: cpFilters });
+  });
+
+  examples(common(program.command('mv').argument('<src>').argument('<dst>')), [
+    'eos mv e://users/me/a.txt e://users/me/old/a.txt',
+    'eos mv -r e://org/run-7/ e://org/archive/run-7/'
+  ])
+    .description('move within EOS (server-side; each source object is deleted once its copy is complete)')
+    .option('-r, --recursive', 'move folders and everything in them')
+    .option('--dryrun', 'print what would be moved; change nothing')
+    .addOption(new Option('--no-clobber', 'skip targets that already exist'))
+    .addOption(new Option('-f, --force', 'overwrite targets that already exist'))
+    .action(async (src: string, dst: string, o) => {
+      await mv(rt.session(), rt.output(o), src, dst, cpOptions(o));
+    });
+
+  examples(common(program.command('sync').argument('<src>').argument('<dst>')), [
+    'eos sync project-1/ e://users/me/project-1/',
+    'eos sync e://users/me/project-1/ project-1/ --delete',
+    'eos sync --dryrun data/ e://org/data/ --exclude "*.tmp" --exclude "cache/**"'
+  ])
+    .summary('make DST hold what SRC holds (local <-> EOS)')
+    .description(
+      'Make DST hold what SRC holds (a local folder and an EOS folder, either way round), ' +
+        'copying what is new or differs in size or modification time.'
+    )
+    .option('--delete', 'delete what DST has and SRC does not')
+    .option('--dryrun', 'print the plan; change nothing')
+    .option('--exclude <glob>', 'leave out paths matching the glob (repeatable)', collect)
+    .action(async (src: string, dst: string, o) => {
+      await sync(rt.session(), rt.output(o), src, dst, { delete: o.delete, dryrun: o.dryrun, exclude: o.exclude });
+    });
+
+  examples(common(program.command('rm').argument('<uri...>')), [
+    'eos rm e://users/me/project-1/file.txt',
+    'eos rm -r --dryrun e://users/me/project-1/',
+    'eos rm -r e://users/me/project-1/'
+  ])
+    .description('delete objects, or folders with -r (a namespace root is never deleted)')
+    .option('-r, --recursive', 'delete folders and everything in them')
+    .option('--dryrun', 'print what would be deleted; change nothing')
+    .action(async (uris: string[], o) => {
+      await rm(rt.session(), rt.output(o), uris, { recursive: o.recursive, dryrun: o.dryrun });
+    });
+
+  examples(common(program.command('mkdir').argument('<uri...>')), ['eos mkdir e://users/me/project-3/'])
+    .description('create folders')
+    .option('-p, --parents', 'no error when the folder already exists')
+    .action(async (uris: string[], o) => {
+      await mkdir(rt.session(), rt.output(o), uris, o.parents === true);
+    });
+
+  examples(common(program.command('presign').argument('<uri>')), [
+    'eos presign e://users/me/report.html',
+    'eos presign e://org/data.vcf.gz --expires-in 7d'
+  ])
+    .description('print a URL anyone can download the object with; its real expiry goes to stderr')
+    .option('--expires-in <duration>', 'how long it works: 3600, 90m, 48h, 7d (default 48h, at most 7d)')
+    .action(async (u: string, o) => {
+      await presign(rt.session(), rt.output(o), u, o.expiresIn);
+    });
+
+  examples(common(program.command('df')), ['eos df', 'eos df -h'])
+    .description("the local disk (the Jupyter root's) as the panel's gauge sees it, with its thresholds")
+    .helpOption('--help', 'display help for command')
+    .option('-h, --human-readable', 'sizes in kB, MB, GB')
+    .action(async o => {
+      await df(rt.session(), rt.output(o), o.humanReadable === true);
+    });
+
+  examples(common(program.command('uri').argument('<uri...>')), [
+    'eos uri e://users/me/project-1/file.txt',
+    'eos uri s3://gencove-explorer-c4b6da6d/shared/files/x.bam'
+  ])
+    .description('print the e://, shareable, s3:// and File(path_e=...) forms of a location')
+    .action(async (uris: string[], o) => {
+      uri(rt.session(), rt.output(o), uris);
+    });
+
+  examples(common(program.command('cat').argument('<uri...>')), [
+    'eos cat e://org/samples.csv',
+    'eos cat e://org/calls.vcf.gz | grep -v "^##" | head'
+  ])
+    .description('print objects (.gz decompressed on the fly) without downloading them')
+    .option('--raw', 'do not decompress .gz objects')
+    .action(async (uris: string[], o) => {
+      await cat(rt.session(), rt.output(o), uris, { decompress: o.raw !== true });
+    });
+
+  examples(common(program.command('head').argument('<uri>')), [
+    'eos head e://org/reads_R1.fastq.gz -n 8',
+    'eos head e://gencove/panel.csv'
+  ])
+    .description('print the first lines of an object (.gz decompressed), fetching only what they need')
+    .option('-n, --lines <n>', 'how many lines', '10')
+    .option('--raw', 'do not decompress .gz objects')
+    .action(async (u: string, o) => {
+      await head(rt.session(), rt.output(o), u, o.lines, { decompress: o.raw !== true });
+    });
+
+  return program;
+}
+
+function cpOptions(o: { recursive?: boolean; dryrun?: boolean; clobber?: boolean; force?: boolean }) {
+  return { recursive: o.recursive, dryrun: o.dryrun, clobber: o.clobber, force: o.force };
+}

@@ -1,0 +1,115 @@
+/**
+ * What every command works with: the configuration (the same environment
+ * variables as the service), the store and the engine, built in-process and
+ * only when a command needs them, and local paths resolved the terminal's
+ * way: relative to the current directory, confined to the Jupyter root.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { EosError } from '../../core';
+import { Env, ServiceConfig, loadConfig } from '../engine/config';
+import { Engine } from '../engine';
+import { isInside } from '../engine/local';
+import { createS3Client, endpointLabel } from '../engine/s3client';
+import { EosStore } from '../engine/store';
+
+/** Whether a command-line argument names EOS (`e://`, `s3://`) rather than a local path. */
+export function isRemote(arg: string): boolean {
+  return arg.startsWith('e://') || arg.startsWith('s3://');
+}
+
+/** The real path of `abs`: its deepest existing part with symbolic links resolved, the rest as written. */
+export function realish(abs: string): string {
+  let probe = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(probe), ...rest);
+    } catch {
+      const up = path.dirname(probe);
+      if (up === probe) {
+        return abs;
+      }
+      rest.unshift(path.basename(probe));
+      probe = up;
+    }
+  }
+}
+
+export class Session {
+  private _store: EosStore | null = null;
+  private _engine: Engine | null = null;
+  private client: S3Client | null = null;
+
+  /**
+   * @param config the configuration, from `loadConfig(env, cwd)`
+   * @param cwd the directory relative local paths start from
+   * @param debug write the engine's log to standard error
+   */
+  constructor(
+    readonly config: ServiceConfig,
+    readonly cwd: string,
+    private readonly debug = false
+  ) {}
+
+  /** A session for this process's environment and working directory. */
+  static fromEnv(env: Env = process.env, cwd: string = process.cwd()): Session {
+    return new Session(loadConfig(env, cwd), cwd, Boolean(env.EOS_DEBUG));
+  }
+
+  /**
+   * The user's view of EOS.
+   *
+   * @throws EosError `NotConfigured` without user and organization ids
+   */
+  get store(): EosStore {
+    if (this._store === null) {
+      const { context } = this.config;
+      if (context === null) {
+        throw new EosError('NotConfigured', this.config.contextProblem ?? 'EOS is not configured');
+      }
+      this.client = createS3Client(this.config);
+      this._store = new EosStore(this.client, context, endpointLabel(this.config));
+    }
+    return this._store;
+  }
+
+  /** The engine the panel's service runs, here in this process (no jobs journal). */
+  get engine(): Engine {
+    if (this._engine === null) {
+      const log = this.debug ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
+      this._engine = new Engine(this.store, { rootDir: this.config.rootDir, log });
+    }
+    return this._engine;
+  }
+
+  /** The absolute path of a local argument (relative to the working directory). */
+  abs(arg: string): string {
+    return realish(path.resolve(this.cwd, arg));
+  }
+
+  /**
+   * A local argument as the engine takes it: relative to the Jupyter root.
+   *
+   * @throws EosError `OutsideRoot` for a path outside the root
+   */
+  local(arg: string): string {
+    const abs = this.abs(arg);
+    const root = this.config.rootDir;
+    if (!isInside(root, abs)) {
+      throw new EosError(
+        'OutsideRoot',
+        `${JSON.stringify(arg)} is outside the Jupyter root ${root}: eos reads and writes local files only there, ` +
+          'as the panel does (set EOS_ROOT_DIR to change it)'
+      );
+    }
+    return path.relative(root, abs).split(path.sep).join('/');
+  }
+
+  /** Stop the engine's job ticker and the S3 client's connections, so the process can exit. */
+  close(): void {
+    this._engine?.jobs.cancelAll();
+    this.client?.destroy();
+  }
+}
