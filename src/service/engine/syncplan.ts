@@ -204,10 +204,12 @@ export async function planSync(
 }
 
 /**
- * Whether a file and an object have the same modification time. With the
- * object's `mtime` metadata (written by uploads) the two must agree; without
- * it only LastModified is known, and the copy is needed when the source is
- * newer (as `aws s3 sync` decides).
+ * Whether a file and an object have the same modification time. Uploading,
+ * an object written after the file last changed is up to date (as `aws s3
+ * sync` decides), with no request: a sync with nothing to do costs only its
+ * listing. Otherwise, with the object's `mtime` metadata (written by uploads)
+ * the two must agree; without it only LastModified is known, and the copy is
+ * needed when the source is newer.
  */
 async function sameTime(
   store: EosStore,
@@ -218,6 +220,9 @@ async function sameTime(
   signal: AbortSignal
 ): Promise<boolean> {
   if (Math.abs(file.modifiedMs - object.modifiedMs) < SAME_TIME_MS) {
+    return true;
+  }
+  if (direction === 'upload' && file.modifiedMs <= object.modifiedMs) {
     return true;
   }
   const uri = formatEosUri({ ...remote.path, key: remote.path.key + object.rel });
