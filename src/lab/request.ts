@@ -55,7 +55,11 @@ const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   [Routes.uploads]: 'POST',
   [Routes.uploadPart]: 'PUT',
   [Routes.completeUpload]: 'POST',
-  [Routes.abortUpload]: 'POST'
+  [Routes.abortUpload]: 'POST',
+  // Disk gauge (issue 7)
+  [Routes.diskLargest]: 'GET',
+  [Routes.diskOffload]: 'POST',
+  [Routes.diskDelete]: 'POST'
 };
 
 /**

@@ -10,7 +10,10 @@ import {
   EosError,
   Job,
   JobKind,
+  LocalDeleteRequest,
+  LocalDeleteResponse,
   MAX_SINGLE_COPY,
+  OffloadRequest,
   SyncPlan,
   SyncRequest,
   TransferRequest,
@@ -28,12 +31,14 @@ import { DEFAULT_TRANSFER_OPTIONS, TransferOptions } from './transfer';
 import { startUpload } from './upload';
 import { startSync } from './sync';
 import { planSync, syncSides } from './syncplan';
+import { DiskMonitor } from './disk';
+import { deleteLocal, startOffload } from './offload';
 
 export { Jobs } from './jobs';
 export type { JobContext, JobInit } from './jobs';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
-export interface EngineOptions extends Omit<TransferOptions, 'rootDir'> {
+export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'> {
   /** The Jupyter root (a realpath): every local path of a transfer is confined to it. */
   rootDir: string;
   /** Above this many bytes an object is copied in parts (default MAX_SINGLE_COPY, 5 GiB). */
@@ -48,6 +53,8 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir'> {
   uploadIdleMs: number;
   /** Where bugs in jobs are logged. */
   log: (line: string) => void;
+  /** The disk of the root (default: one in `auto` mode over `statfs`); downloads check their space with it. */
+  disk?: DiskMonitor;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -67,12 +74,16 @@ export class Engine {
   readonly options: EngineOptions;
   /** Uploads from the user's computer, part by part. */
   readonly uploads: ComputerUploads;
+  /** The Jupyter root's disk: figures, largest items, the space check of downloads. */
+  readonly disk: DiskMonitor;
 
   constructor(
     readonly store: EosStore,
     options: Partial<EngineOptions> = {}
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.disk = this.options.disk ?? new DiskMonitor({ rootDir: this.options.rootDir, statfs: this.options.statfs });
+    this.options.disk = this.disk;
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
     this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
   }
@@ -113,6 +124,20 @@ export class Engine {
     return startDownload(this.store, this.jobs, request, options, rerun, signal);
   }
 
+  /**
+   * "Move to EOS": upload local files or folders to the same relative path
+   * under an `e://` folder, verify each object, then delete the local copy.
+   */
+  offload(request: OffloadRequest, signal?: AbortSignal): Promise<Job> {
+    const options = { ...this.options, disk: this.disk };
+    return startOffload(this.store, this.jobs, request, options, () => this.offload(request), signal);
+  }
+
+  /** Delete local files or folders of the root; answers the bytes freed. */
+  deleteLocal(request: LocalDeleteRequest): Promise<LocalDeleteResponse> {
+    return deleteLocal(this.options.rootDir, request, this.disk);
+  }
+
   /** What a sync would copy and delete, computed without changing anything. */
   async syncPlan(request: SyncRequest, signal?: AbortSignal): Promise<SyncPlan> {
     const sides = await syncSides(this.store, this.options.rootDir, request);
@@ -137,6 +162,8 @@ export class Engine {
         return this.transfer(request as TransferRequest);
       case 'sync':
         return this.sync(request as SyncRequest);
+      case 'offload':
+        return this.offload(request as OffloadRequest);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }

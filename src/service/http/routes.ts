@@ -16,7 +16,7 @@ import {
   Routes
 } from '../../core';
 import { ServiceConfig } from '../engine/config';
-import { diskUsage } from '../engine/disk';
+import { DiskMonitor } from '../engine/disk';
 import { Engine } from '../engine';
 import { presign } from '../engine/presign';
 import {
@@ -39,7 +39,12 @@ import {
   UploadIdBody,
   UploadPartQuery,
   validate,
-  validateQuery
+  validateQuery,
+  // Disk gauge (issue 7)
+  DiskQuery,
+  DiskLargestQuery,
+  LocalDeleteBody,
+  OffloadBody
 } from './schemas';
 import { StreamReply } from './sse';
 import { EosStore } from '../engine/store';
@@ -80,6 +85,8 @@ export interface RouteDeps {
   needStore: () => EosStore;
   /** The engine, or `NotConfigured`. */
   needEngine: () => Engine;
+  /** The root's disk (works without EOS ids). */
+  disk: DiskMonitor;
 }
 
 /** A request's Content-Length, or undefined when it has none (a chunked body). */
@@ -90,7 +97,7 @@ function contentLength(request: http.IncomingMessage): number | undefined {
 
 /** The route table, typed by `ApiRoutes`. */
 export function routeTable(deps: RouteDeps): RouteTable {
-  const { config, needStore, needEngine } = deps;
+  const { needStore, needEngine, disk } = deps;
   return {
     'api/whoami': {
       method: 'GET',
@@ -124,10 +131,7 @@ export function routeTable(deps: RouteDeps): RouteTable {
     },
     'api/disk': {
       method: 'GET',
-      handle: async ({ query }) => {
-        validateQuery(NoQuery, query);
-        return diskUsage(config.rootDir, config.diskLimit);
-      }
+      handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
     },
     'api/mkdir': {
       method: 'POST',
@@ -208,6 +212,22 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/uploads/abort': {
       method: 'POST',
       handle: async ({ body }) => needEngine().uploads.abort(validate(UploadIdBody, body).id)
+    },
+    // Disk gauge (issue 7)
+    'api/disk/largest': {
+      method: 'GET',
+      handle: async ({ query }) => {
+        const q = validateQuery(DiskLargestQuery, query);
+        return disk.largest(q.offset, q.limit);
+      }
+    },
+    'api/disk/offload': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().offload(validate(OffloadBody, body), signal)
+    },
+    'api/disk/delete': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().deleteLocal(validate(LocalDeleteBody, body))
     }
   };
 }
