@@ -109,4 +109,7 @@ export namespace CommandIDs {
   export const showTransfers = 'eos:show-transfers';
   /** Remove finished transfers from the list. */
   export const clearTransfers = 'eos:clear-transfers';
+  // Disk gauge (issue 7)
+  /** Open the free-up-space view: the largest local items, to move to EOS or delete. */
+  export const freeUpSpace = 'eos:free-up-space';
 }
