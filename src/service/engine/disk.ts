@@ -60,8 +60,9 @@ export const MAX_LARGEST_PAGE = 500;
 /** A finished walk, kept until the next one ends. */
 interface Snapshot {
   bytes: number;
-  /** Files and folders, biggest first. */
+  /** Files and folders, biggest first (once sorted again when `unsorted`). */
   ranking: DiskItem[];
+  unsorted: boolean;
   unreadable: Unreadable[];
   progress: WalkProgress;
   started: Date;
@@ -158,6 +159,10 @@ export class DiskMonitor {
   /** A page of the largest local files and folders, from the last finished walk. */
   largest(offset = 0, limit = 100): DiskLargestResponse {
     const snap = this.snapshot;
+    if (snap?.unsorted) {
+      snap.ranking.sort(bySize);
+      snap.unsorted = false;
+    }
     const ranking = snap?.ranking ?? [];
     const items = ranking.slice(offset, offset + Math.min(limit, MAX_LARGEST_PAGE));
     const end = offset + items.length;
@@ -201,9 +206,28 @@ export class DiskMonitor {
     }
   }
 
-  /** The engine wrote (`bytes` > 0) or freed (< 0) this many allocated bytes in the root. */
-  changed(bytes: number): void {
+  /**
+   * The engine wrote (`bytes` > 0) or freed (< 0) this many allocated bytes
+   * in the root; `removed` (absolute) leaves the ranking with its subtree,
+   * its folders above it shrink, until the next walk measures afresh.
+   */
+  changed(bytes: number, removed?: string): void {
     this.delta += bytes;
+    const snap = this.snapshot;
+    if (removed === undefined || snap === null) {
+      return;
+    }
+    const rel = path.relative(this.options.rootDir, removed).split(path.sep).join('/');
+    if (rel === '' || rel.startsWith('..')) {
+      return;
+    }
+    snap.ranking = snap.ranking.filter(i => i.path !== rel && !i.path.startsWith(`${rel}/`));
+    for (const item of snap.ranking) {
+      if (item.kind === 'folder' && rel.startsWith(`${item.path}/`)) {
+        item.size = Math.max(0, item.size + bytes);
+        snap.unsorted = true;
+      }
+    }
   }
 
   /** Start a walk now unless one is under way. */
@@ -216,10 +240,11 @@ export class DiskMonitor {
     const done = walk.run().then(
       result => {
         const ranking = result.items.filter(i => i.size > 0 || i.kind === 'folder');
-        ranking.sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
+        ranking.sort(bySize);
         this.snapshot = {
           bytes: result.bytes,
           ranking,
+          unsorted: false,
           unreadable: result.unreadable,
           progress: { files: result.files, folders: result.folders, bytes: result.bytes },
           started,
@@ -294,6 +319,11 @@ export class DiskMonitor {
       unreadable: snap.unreadable.length
     };
   }
+}
+
+/** Biggest first, then by path. */
+function bySize(a: DiskItem, b: DiskItem): number {
+  return b.size - a.size || (a.path < b.path ? -1 : 1);
 }
 
 /** Whether `dir` is the top of its own filesystem (`/` is). */

@@ -87,7 +87,7 @@ async function runOffload(
           throw new EosError('Conflict', `${shown} changed while it was verified; the local copy is kept`);
         }
         await fsp.unlink(e.abs);
-        options.disk.changed?.(-after.blocks * 512);
+        options.disk.changed?.(-after.blocks * 512, e.abs);
       });
     }
     if (s.folder) {
@@ -164,7 +164,7 @@ async function removeEmptyFolders(abs: string, disk: DiskSpace): Promise<boolean
   }
   const st = await fsp.lstat(abs);
   return fsp.rmdir(abs).then(
-    () => (disk.changed?.(-st.blocks * 512), true),
+    () => (disk.changed?.(-st.blocks * 512, abs), true),
     () => false
   );
 }
@@ -204,7 +204,7 @@ export async function deleteLocal(
       throw localError(err, t.shown);
     }
     freed += size;
-    disk.changed?.(-size);
+    disk.changed?.(-size, t.abs);
     deleted.push(t.shown);
   }
   return { deleted, freed };

@@ -38,8 +38,8 @@ export interface TransferOptions {
 export interface DiskSpace {
   /** Refuse (`NoSpace`, saying how much is missing) when `bytes` more would not fit in `dir`. */
   checkSpace(dir: string, bytes: number, shown: string): Promise<void>;
-  /** Bytes written (> 0) or freed (< 0) in the root. */
-  changed?(bytes: number): void;
+  /** Bytes written (> 0) or freed (< 0) in the root; `removed`: the absolute path deleted, if any. */
+  changed?(bytes: number, removed?: string): void;
 }
 
 export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir' | 'disk'> = {
