@@ -108,7 +108,24 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     if (browser.panel instanceof EosBrowserPanel) {
       browser.panel.addHeaderItem(() => <DiskBar model={disk} trans={trans} onClick={freeUp} />);
     }
-    disk.crossed.connect((_, crossing) => notifyCrossing(crossing, trans, freeUp));
+    // One notification at a time; it goes away once usage is back below the level it announced.
+    let notified: { id: string; level: 'warn' | 'critical' } | null = null;
+    disk.crossed.connect((_, crossing) => {
+      if (notified) {
+        Notification.dismiss(notified.id);
+      }
+      notified = {
+        id: notifyCrossing(crossing, trans, freeUp),
+        level: crossing.to === 'critical' ? 'critical' : 'warn'
+      };
+    });
+    disk.changed.connect(() => {
+      const level = disk.view?.level;
+      if (notified && (level === 'ok' || (level === 'warn' && notified.level === 'critical'))) {
+        Notification.dismiss(notified.id);
+        notified = null;
+      }
+    });
     void disk.start();
   }
 };
