@@ -69,7 +69,10 @@ describe('jupyterlab-eos:disk', () => {
     const item = registerStatusItem.mock.calls[0][1].item as Widget;
     Widget.attach(item, document.body);
     Widget.attach(browser.panel, document.body);
-    await new Promise(resolve => setTimeout(resolve, 50));
+    // The first poll's answer, then a render.
+    while (item.node.querySelector('button')?.dataset.level !== 'warn') {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
     const button = item.node.querySelector('button')!;
     expect(button.textContent).toBe('Disk: 170 GB / 200 GB (85%)');
     expect(button.dataset.level).toBe('warn');
