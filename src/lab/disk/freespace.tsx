@@ -6,6 +6,7 @@
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, fileIcon, folderIcon } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
@@ -330,14 +331,20 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
   );
 }
 
-/** The view as a widget (put in a `MainAreaWidget`); it loads its items when shown. */
+/** The view as a widget (put in a `MainAreaWidget`); it loads its items when attached and each time it is shown. */
 export class FreeSpaceWidget extends ReactWidget {
   constructor(readonly state: FreeSpaceState) {
     super();
     this.addClass('jp-EosFree-widget');
   }
 
-  protected onAfterShow(): void {
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    void this.state.load();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
     void this.state.load();
   }
 
