@@ -189,12 +189,12 @@ test.describe('disk gauge', () => {
       await gauge(page).click();
       const view = page.locator('.jp-EosFree');
       const row = view.locator('.jp-EosFree-row', { has: page.locator(`[title="${name}"]`) });
-      // The walk sees the new file within a second or two: refresh until the row is listed.
+      // The walk sees the whole file within a second or two (one under way may see part of it):
+      // refresh until the row is listed with its size.
       await expect(async () => {
         await view.getByRole('button', { name: 'Refresh' }).click();
-        await expect(row).toBeVisible({ timeout: 1000 });
+        await expect(row).toContainText('2.5 MB', { timeout: 1000 });
       }).toPass();
-      await expect(row).toContainText('2.5 MB');
       await row.getByRole('button', { name: 'Move to EOS' }).click();
       await expect(view.getByRole('status')).toContainText('Moved to e://users/me/: 2.5 MB freed', {
         timeout: 30000
