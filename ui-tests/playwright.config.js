@@ -48,7 +48,10 @@ module.exports = {
     // (12 ms -> 240 ms), so not by default).
     env: {
       ...process.env,
-      EOS_DEMO_BIG_FOLDER: process.env.EOS_DEMO_BIG_FOLDER || (process.env.EOS_UI_HUGE ? '100000' : '0')
+      EOS_DEMO_BIG_FOLDER: process.env.EOS_DEMO_BIG_FOLDER || (process.env.EOS_UI_HUGE ? '100000' : '0'),
+      // EOS_UI_DISK=1 runs tests/eos-disk.spec.ts: the service measures the root
+      // in quota mode against 16 MB, walking it again every second.
+      ...(process.env.EOS_UI_DISK && { EOS_DISK_MODE: 'quota', EOS_DISK_LIMIT: '16000000', EOS_DISK_REFRESH: '1' })
     },
     // SIGTERM lets the demo stop JupyterLab and the EOS service (the default is SIGKILL)
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30000 },

@@ -33,3 +33,15 @@ def test_without_server_uses_cwd(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_SERVER", None)
     monkeypatch.chdir(tmp_path)
     assert config.service_environment()["EOS_ROOT_DIR"] == str(tmp_path.resolve())
+
+
+def test_disk_gauge_config(tmp_path, monkeypatch):
+    server = FakeServer(str(tmp_path), disk_mode="quota", disk_refresh=2.5)
+    monkeypatch.setattr(config, "_SERVER", server)
+    env = config.service_environment()
+    assert env["EOS_DISK_MODE"] == "quota"
+    assert env["EOS_DISK_REFRESH"] == "2.5"
+    # unset: the service decides (auto mode, 60 s)
+    monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path)))
+    env = config.service_environment()
+    assert "EOS_DISK_MODE" not in env and "EOS_DISK_REFRESH" not in env

@@ -61,7 +61,11 @@ const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   [Routes.saveContent]: 'PUT',
   [Routes.head]: 'GET',
   [Routes.checkpoints]: 'GET',
-  [Routes.changeCheckpoint]: 'POST'
+  [Routes.changeCheckpoint]: 'POST',
+  // Disk gauge (issue 7)
+  [Routes.diskLargest]: 'GET',
+  [Routes.diskOffload]: 'POST',
+  [Routes.diskDelete]: 'POST'
 };
 
 /**

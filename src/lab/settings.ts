@@ -25,6 +25,16 @@ export interface IEosSettings {
   sortDirection: SortDirection;
   /** Which optional columns show (they collapse to tooltips when the panel is narrow). */
   columns: Column[];
+  // Disk gauge (issue 7)
+  /** Usage percentages that turn the gauge to warning and critical (default 80, 95). */
+  diskWarnPercent: number;
+  diskCriticalPercent: number;
+  /** Quota mode measured against this many GB instead of the service's limit (0: the service's). */
+  diskLimitGB: number;
+  /** Seconds between polls of the disk figures (default 30). */
+  diskPollSeconds: number;
+  /** `auto`: the service's mode. */
+  diskMode: 'auto' | 'filesystem' | 'quota';
 }
 
 /** The defaults, as in schema/plugin.json. */
@@ -35,7 +45,13 @@ export const DEFAULT_SETTINGS: Readonly<IEosSettings> = {
   showHidden: false,
   sortBy: 'name',
   sortDirection: 'ascending',
-  columns: ['size', 'modified']
+  columns: ['size', 'modified'],
+  // Disk gauge (issue 7)
+  diskWarnPercent: 80,
+  diskCriticalPercent: 95,
+  diskLimitGB: 0,
+  diskPollSeconds: 30,
+  diskMode: 'auto'
 };
 
 /** The current settings and a signal when they change. */

@@ -122,4 +122,7 @@ export namespace CommandIDs {
   export const newFile = 'eos:new-file';
   /** Create an untitled notebook in the selected folder and open it. */
   export const newNotebook = 'eos:new-notebook';
+  // Disk gauge (issue 7)
+  /** Open the free-up-space view: the largest local items, to move to EOS or delete. */
+  export const freeUpSpace = 'eos:free-up-space';
 }

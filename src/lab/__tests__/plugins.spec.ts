@@ -17,6 +17,8 @@ const TRANSFERS_COMMANDS: string[] = [
   CommandIDs.showTransfers,
   CommandIDs.clearTransfers
 ];
+/** The disk gauge plugin's commands (src/lab/__tests__/disk-plugin.spec.tsx). */
+const DISK_COMMANDS: string[] = [CommandIDs.freeUpSpace];
 
 /** The commands the open plugin registers (src/lab/open; tested in open.spec.ts). */
 const OPEN_COMMANDS: string[] = [
@@ -66,7 +68,11 @@ describe('jupyterlab-eos:plugin', () => {
       CommandIDs.syncToLocal
     ];
     for (const command of Object.values(CommandIDs).filter(
-      id => !TRANSFERS_COMMANDS.includes(id) && !dnd.includes(id) && !OPEN_COMMANDS.includes(id)
+      id =>
+        !TRANSFERS_COMMANDS.includes(id) &&
+        !dnd.includes(id) &&
+        !OPEN_COMMANDS.includes(id) &&
+        !DISK_COMMANDS.includes(id)
     )) {
       expect(app.commands.hasCommand(command)).toBe(true);
       expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
@@ -79,7 +85,7 @@ describe('jupyterlab-eos:plugin', () => {
   it('declares the context menus on EOS items and file browser items, and the shortcuts in its schema', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
     const inMenu = context.filter(item => item.command).map(item => item.command);
-    const { refreshAll, goTo, showTransfers, clearTransfers, ...onItems } = CommandIDs;
+    const { refreshAll, goTo, showTransfers, clearTransfers, freeUpSpace, ...onItems } = CommandIDs;
     expect(inMenu.sort()).toEqual(
       Object.values(onItems)
         .filter(id => !OPEN_COMMANDS.includes(id))
@@ -95,11 +101,12 @@ describe('jupyterlab-eos:plugin', () => {
       CommandIDs.rename,
       CommandIDs.copyUri
     ]);
-    expect([refreshAll, goTo, showTransfers, clearTransfers]).toEqual([
+    expect([refreshAll, goTo, showTransfers, clearTransfers, freeUpSpace]).toEqual([
       'eos:refresh-all',
       'eos:go-to',
       'eos:show-transfers',
-      'eos:clear-transfers'
+      'eos:clear-transfers',
+      'eos:free-up-space'
     ]);
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
   });

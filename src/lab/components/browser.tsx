@@ -34,6 +34,8 @@ export interface IEosBrowserViewProps {
   goToRequested?: ISignal<unknown, void>;
   /** Whether the path bar was asked for before it was rendered (and forget it). */
   takeGoToRequest?: () => boolean;
+  /** What other plugins show under the header (the disk gauge's bar). */
+  headerItems?: ReadonlyArray<() => JSX.Element>;
 }
 
 /** The connection line: connecting, or why `whoami` failed with a Retry button. */
@@ -107,6 +109,9 @@ export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
           caption={trans.__('Refresh EOS')}
         />
       </div>
+      {props.headerItems?.map((render, i) => (
+        <React.Fragment key={i}>{render()}</React.Fragment>
+      ))}
       <SessionStatus model={model} trans={trans} />
       <PathBar model={model} trans={trans} editRequested={goTo} takeEditRequest={props.takeGoToRequest} />
       <FilterBox model={model} trans={trans} />
@@ -146,6 +151,12 @@ export class EosBrowserPanel extends ReactWidget {
     this.update();
   }
 
+  /** Show `render`'s element under the header (another plugin's, e.g. the disk gauge). */
+  addHeaderItem(render: () => JSX.Element): void {
+    this._headerItems = [...this._headerItems, render];
+    this.update();
+  }
+
   /** Put the focus in the path bar, to type an `e://` or `s3://` location (`eos:go-to`). */
   focusPathBar(): void {
     this._goToPending = true;
@@ -175,11 +186,13 @@ export class EosBrowserPanel extends ReactWidget {
         scroll={this._scroll}
         goToRequested={this._goTo}
         takeGoToRequest={this._takeGoToRequest}
+        headerItems={this._headerItems}
       />
     );
   }
 
   private _commands: CommandRegistry;
+  private _headerItems: ReadonlyArray<() => JSX.Element> = [];
   private _goTo = new Signal<this, void>(this);
   private _goToPending = false;
   private _takeGoToRequest = (): boolean => {

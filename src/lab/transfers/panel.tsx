@@ -32,7 +32,8 @@ const KIND_ICONS: Record<JobKind, LabIcon> = {
   copy: copyIcon,
   move: cutIcon,
   delete: deleteIcon,
-  sync: refreshIcon
+  sync: refreshIcon,
+  offload: fileUploadIcon
 };
 
 /** A job kind for people. */
@@ -44,7 +45,8 @@ export function kindLabel(kind: JobKind, trans: TranslationBundle): string {
     copy: trans.__('Copy'),
     move: trans.__('Move'),
     delete: trans.__('Delete'),
-    sync: trans.__('Sync')
+    sync: trans.__('Sync'),
+    offload: trans.__('Move to EOS')
   };
   return labels[kind];
 }

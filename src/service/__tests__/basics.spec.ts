@@ -1,9 +1,6 @@
 /**
- * GET /, whoami, disk, and a service without user/organization ids.
+ * GET /, whoami, and a service without user/organization ids (the disk: disk.spec.ts).
  */
-import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { VERSION } from '../engine/version';
 import { Running, S3, startService, testConfig, expectError } from './harness';
 
@@ -46,42 +43,6 @@ describe('a configured service', () => {
       ],
       version: VERSION
     });
-  });
-});
-
-describe('disk usage', () => {
-  let root: string;
-  let svc: Running;
-  beforeAll(async () => {
-    root = await fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), 'eos-root-')));
-    svc = await startService(testConfig({ rootDir: root, diskLimit: 123456789 }));
-  });
-  afterAll(async () => {
-    await svc.close();
-    await fsp.rm(root, { recursive: true, force: true });
-  });
-
-  it('measures the root filesystem as statfs does', async () => {
-    const reply = await svc.get('/api/disk');
-    expect(reply.status).toBe(200);
-    const fs = await fsp.statfs(root);
-    const d = reply.body;
-    expect(d.root).toBe(root);
-    expect(d.limit).toBe(123456789);
-    expect(d.total).toBe(fs.blocks * fs.bsize);
-    // Other processes write meanwhile: free and used agree with statfs up to a little drift.
-    const slack = 256 * 1024 * 1024;
-    expect(Math.abs(d.free - fs.bavail * fs.bsize)).toBeLessThan(slack);
-    expect(Math.abs(d.used - (fs.blocks - fs.bfree) * fs.bsize)).toBeLessThan(slack);
-    expect(d.free).toBeLessThanOrEqual(d.total);
-    expect(d.used).toBeLessThanOrEqual(d.total);
-    expect(d.free).toBeGreaterThanOrEqual(0);
-  });
-
-  it('tells whether the root is its own filesystem', async () => {
-    const [self, parent] = await Promise.all([fsp.stat(root), fsp.stat(path.dirname(root))]);
-    const reply = await svc.get('/api/disk');
-    expect(reply.body.mode).toBe(self.dev !== parent.dev ? 'filesystem' : 'shared');
   });
 });
 

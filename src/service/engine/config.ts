@@ -14,6 +14,9 @@
  * | `EOS_REGION` (else `AWS_REGION`, else `AWS_DEFAULT_REGION`) | the S3 region | `us-east-1` |
  * | `EOS_ROOT_DIR` | the Jupyter root directory | the working directory |
  * | `EOS_DISK_LIMIT` | the instance's disk allowance, in bytes | 200 GB |
+ * | `EOS_DISK_MODE` | `filesystem`, `quota` or `auto` (filesystem when the root is a mount point) | `auto` |
+ * | `EOS_DISK_REFRESH` | seconds after which the quota walk of the root is redone when asked | 60 |
+ * | `EOS_DISK_WARN`, `EOS_DISK_CRITICAL` | usage thresholds, in percent | 80, 95 |
  * | `EOS_STATE_DIR` (else `$XDG_STATE_HOME/jupyterlab-eos`) | where the jobs journal is kept | `~/.local/state/jupyterlab-eos` |
  *
  * AWS credentials come from the SDK's default chain; this module never reads them.
@@ -21,7 +24,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_DISK_LIMIT, EosContext, EosError, makeContext } from '../../core';
+import {
+  DEFAULT_DISK_LIMIT,
+  DEFAULT_DISK_THRESHOLDS,
+  DiskMode,
+  DiskThresholds,
+  EosContext,
+  EosError,
+  makeContext
+} from '../../core';
 
 /** A configuration the service cannot start with; `main` exits with `exitCode`. */
 export class ConfigError extends Error {
@@ -55,6 +66,12 @@ export interface ServiceConfig {
   diskLimit: number;
   /** The folder of the jobs journal (created when first written); null keeps no journal. */
   stateDir: string | null;
+  /** How the disk gauge measures (default `auto`). */
+  diskMode?: DiskMode | 'auto';
+  /** Seconds after which the quota walk is redone (default 60). */
+  diskRefreshSeconds?: number;
+  /** Warn and critical thresholds in percent (default 80, 95). */
+  diskThresholds?: DiskThresholds;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -114,7 +131,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServiceConfig
     region: firstSet(env, 'EOS_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1',
     rootDir: rootDirFrom(env, cwd),
     diskLimit: diskLimitFrom(env),
-    stateDir: stateDirFrom(env, cwd)
+    stateDir: stateDirFrom(env, cwd),
+    ...diskFrom(env)
   };
 }
 
@@ -198,4 +216,37 @@ function diskLimitFrom(env: Env): number {
     );
   }
   return limit;
+}
+
+/** `EOS_DISK_MODE`, `EOS_DISK_REFRESH`, `EOS_DISK_WARN`, `EOS_DISK_CRITICAL`. */
+function diskFrom(env: Env): Pick<ServiceConfig, 'diskMode' | 'diskRefreshSeconds' | 'diskThresholds'> {
+  const mode = firstSet(env, 'EOS_DISK_MODE') ?? 'auto';
+  if (mode !== 'auto' && mode !== 'filesystem' && mode !== 'quota') {
+    throw new ConfigError(
+      `eos-service: EOS_DISK_MODE must be 'auto', 'filesystem' or 'quota', not ${JSON.stringify(mode)}`
+    );
+  }
+  const number = (name: string, fallback: number, max: number): number => {
+    const text = firstSet(env, name);
+    if (text === undefined) {
+      return fallback;
+    }
+    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(value > 0 && value <= max)) {
+      throw new ConfigError(
+        `eos-service: ${name} must be a number above 0 and at most ${max}, not ${JSON.stringify(text)}`
+      );
+    }
+    return value;
+  };
+  const warn = number('EOS_DISK_WARN', DEFAULT_DISK_THRESHOLDS.warn, 100);
+  const critical = number('EOS_DISK_CRITICAL', DEFAULT_DISK_THRESHOLDS.critical, 100);
+  if (critical < warn) {
+    throw new ConfigError('eos-service: EOS_DISK_CRITICAL must not be below EOS_DISK_WARN');
+  }
+  return {
+    diskMode: mode,
+    diskRefreshSeconds: number('EOS_DISK_REFRESH', 60, 86400),
+    diskThresholds: { warn, critical }
+  };
 }

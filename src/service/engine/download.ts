@@ -9,13 +9,14 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../core';
 import { EosStore } from './store';
+import { DiskMonitor } from './disk';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from './jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from './local';
 import { forEachConcurrent } from './pool';
 import { Item, refuseListsOfRoots, resolveItem, uriOfKey } from './targets';
 import {
-  FsSpace,
+  DiskSpace,
   Limit,
   NamedTransferRequest,
   Totals,
@@ -59,7 +60,7 @@ export async function startDownload(
   const needed = pairs
     .filter(p => p.source.kind === 'object' && keep(basename(p.source.path)))
     .reduce((n, p) => n + p.source.size, 0);
-  await checkSpace(options.statfs, destination, needed, relativeTo(root, destination) || 'the Jupyter root');
+  await diskOf(options).checkSpace(destination, needed, relativeTo(root, destination) || 'the Jupyter root');
   return jobs.start(
     {
       kind: 'download',
@@ -112,36 +113,12 @@ export async function downloadPairs(
   return { destination, pairs };
 }
 
-/** Refuse (`NoSpace`, saying how much is missing) when `dir`'s filesystem has less than `bytes` free. */
-export async function checkSpace(
-  statfs: (dir: string) => Promise<FsSpace>,
-  dir: string,
-  bytes: number,
-  shown: string
-): Promise<void> {
-  if (bytes <= 0) {
-    return;
-  }
-  const fs = await statfs(dir);
-  const free = Number(fs.bavail) * Number(fs.bsize);
-  if (free < bytes) {
-    throw new EosError(
-      'NoSpace',
-      `Not enough space on the server's disk for ${shown}: ${formatBytes(bytes)} needed, ` +
-        `${formatBytes(free)} free (${formatBytes(bytes - free)} missing)`
-    );
-  }
-}
-
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[i]}`;
+/**
+ * The disk check of a transfer: the engine's `DiskMonitor` (so quota mode
+ * counts), else one over `options.statfs` in filesystem mode.
+ */
+export function diskOf(options: TransferOptions): DiskSpace {
+  return options.disk ?? new DiskMonitor({ rootDir: options.rootDir, statfs: options.statfs, mode: 'filesystem' });
 }
 
 /**
@@ -274,10 +251,12 @@ async function runDownload(
         totals.skip(e.size);
         return;
       }
-      await checkSpace(options.statfs, dir, e.size, shown);
+      const disk = diskOf(options);
+      await disk.checkSpace(dir, e.size, shown);
       const task: GetTask = { ...e, final: e.local, shown, place };
       const get = () => getFile(store, task, options, n => (progress.bytes.done += n), itemSignal);
       await (e.size > options.partSize ? big.run(get) : get());
+      disk.changed?.(e.size);
       progress.objects.done++;
     });
   });

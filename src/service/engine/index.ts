@@ -10,7 +10,10 @@ import {
   EosError,
   Job,
   JobKind,
+  LocalDeleteRequest,
+  LocalDeleteResponse,
   MAX_SINGLE_COPY,
+  OffloadRequest,
   SyncPlan,
   SyncRequest,
   TransferRequest,
@@ -29,6 +32,8 @@ import { startUpload } from './upload';
 import { startSync } from './sync';
 import { planSync, syncSides } from './syncplan';
 import { Checkpoints } from './checkpoints';
+import { DiskMonitor } from './disk';
+import { deleteLocal, startOffload } from './offload';
 
 export { Jobs } from './jobs';
 export { ObjectLines, readHead } from './head';
@@ -37,7 +42,7 @@ export { readContent, saveContent } from './content';
 export type { JobContext, JobInit } from './jobs';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
-export interface EngineOptions extends Omit<TransferOptions, 'rootDir'> {
+export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'> {
   /** The Jupyter root (a realpath): every local path of a transfer is confined to it. */
   rootDir: string;
   /** Above this many bytes an object is copied in parts (default MAX_SINGLE_COPY, 5 GiB). */
@@ -52,6 +57,8 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir'> {
   uploadIdleMs: number;
   /** Where bugs in jobs are logged. */
   log: (line: string) => void;
+  /** The disk of the root (default: one in `auto` mode over `statfs`); downloads check their space with it. */
+  disk?: DiskMonitor;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -73,12 +80,16 @@ export class Engine {
   readonly uploads: ComputerUploads;
   /** Checkpoints of documents opened from EOS, in memory. */
   readonly checkpoints: Checkpoints;
+  /** The Jupyter root's disk: figures, largest items, the space check of downloads. */
+  readonly disk: DiskMonitor;
 
   constructor(
     readonly store: EosStore,
     options: Partial<EngineOptions> = {}
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.disk = this.options.disk ?? new DiskMonitor({ rootDir: this.options.rootDir, statfs: this.options.statfs });
+    this.options.disk = this.disk;
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
     this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
     this.checkpoints = new Checkpoints(store);
@@ -120,6 +131,20 @@ export class Engine {
     return startDownload(this.store, this.jobs, request, options, rerun, signal);
   }
 
+  /**
+   * "Move to EOS": upload local files or folders to the same relative path
+   * under an `e://` folder, verify each object, then delete the local copy.
+   */
+  offload(request: OffloadRequest, signal?: AbortSignal): Promise<Job> {
+    const options = { ...this.options, disk: this.disk };
+    return startOffload(this.store, this.jobs, request, options, () => this.offload(request), signal);
+  }
+
+  /** Delete local files or folders of the root; answers the bytes freed. */
+  deleteLocal(request: LocalDeleteRequest): Promise<LocalDeleteResponse> {
+    return deleteLocal(this.options.rootDir, request, this.disk);
+  }
+
   /** What a sync would copy and delete, computed without changing anything. */
   async syncPlan(request: SyncRequest, signal?: AbortSignal): Promise<SyncPlan> {
     const sides = await syncSides(this.store, this.options.rootDir, request);
@@ -144,6 +169,8 @@ export class Engine {
         return this.transfer(request as TransferRequest);
       case 'sync':
         return this.sync(request as SyncRequest);
+      case 'offload':
+        return this.offload(request as OffloadRequest);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }

@@ -37,9 +37,19 @@ export interface TransferOptions {
   bigFilesInFlight: number;
   /** The free space of the filesystem holding a folder. */
   statfs: (dir: string) => Promise<FsSpace>;
+  /** The disk check downloads go through (the engine's `DiskMonitor`; without it, `statfs` in filesystem mode). */
+  disk?: DiskSpace;
 }
 
-export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir'> = {
+/** What a transfer asks of the disk (`DiskMonitor` answers it). */
+export interface DiskSpace {
+  /** Refuse (`NoSpace`, saying how much is missing) when `bytes` more would not fit in `dir`. */
+  checkSpace(dir: string, bytes: number, shown: string): Promise<void>;
+  /** Bytes written (> 0) or freed (< 0) in the root; `removed`: the absolute path deleted, if any. */
+  changed?(bytes: number, removed?: string): void;
+}
+
+export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir' | 'disk'> = {
   partSize: 8 * MiB,
   rangeSize: 32 * MiB,
   partsInFlight: 4,

@@ -154,7 +154,7 @@ export async function* uploadEntries(
 }
 
 /** Policy `fail`: refuse (`Conflict`, naming up to 20) when any target exists. */
-async function refuseExisting(
+export async function refuseExisting(
   store: EosStore,
   root: string,
   sources: UploadSource[],
@@ -192,7 +192,8 @@ async function refuseExisting(
   refuseIfAny(existing);
 }
 
-async function runUpload(
+/** Upload the sources into `dest` as the job `ctx` (also the first step of "Move to EOS"). */
+export async function runUpload(
   store: EosStore,
   options: TransferOptions,
   sources: UploadSource[],

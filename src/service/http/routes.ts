@@ -18,7 +18,7 @@ import {
   Routes
 } from '../../core';
 import { ServiceConfig } from '../engine/config';
-import { diskUsage } from '../engine/disk';
+import { DiskMonitor } from '../engine/disk';
 import { Engine } from '../engine';
 import { presign } from '../engine/presign';
 import {
@@ -46,7 +46,12 @@ import {
   CheckpointsQuery,
   CheckpointBody,
   validate,
-  validateQuery
+  validateQuery,
+  // Disk gauge (issue 7)
+  DiskQuery,
+  DiskLargestQuery,
+  LocalDeleteBody,
+  OffloadBody
 } from './schemas';
 import { StreamReply } from './sse';
 import { EosStore } from '../engine/store';
@@ -90,6 +95,8 @@ export interface RouteDeps {
   needStore: () => EosStore;
   /** The engine, or `NotConfigured`. */
   needEngine: () => Engine;
+  /** The root's disk (works without EOS ids). */
+  disk: DiskMonitor;
 }
 
 /** A request's Content-Length, or undefined when it has none (a chunked body). */
@@ -100,7 +107,7 @@ function contentLength(request: http.IncomingMessage): number | undefined {
 
 /** The route table, typed by `ApiRoutes`. */
 export function routeTable(deps: RouteDeps): RouteTable {
-  const { config, needStore, needEngine } = deps;
+  const { needStore, needEngine, disk } = deps;
   return {
     'api/whoami': {
       method: 'GET',
@@ -134,10 +141,7 @@ export function routeTable(deps: RouteDeps): RouteTable {
     },
     'api/disk': {
       method: 'GET',
-      handle: async ({ query }) => {
-        validateQuery(NoQuery, query);
-        return diskUsage(config.rootDir, config.diskLimit);
-      }
+      handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
     },
     'api/mkdir': {
       method: 'POST',
@@ -265,6 +269,22 @@ export function routeTable(deps: RouteDeps): RouteTable {
         }
         return b.action === 'restore' ? checkpoints.restore(b.uri, b.id, signal) : checkpoints.delete(b.uri);
       }
+    },
+    // Disk gauge (issue 7)
+    'api/disk/largest': {
+      method: 'GET',
+      handle: async ({ query }) => {
+        const q = validateQuery(DiskLargestQuery, query);
+        return disk.largest(q.offset, q.limit);
+      }
+    },
+    'api/disk/offload': {
+      method: 'POST',
+      handle: async ({ body, signal }) => needEngine().offload(validate(OffloadBody, body), signal)
+    },
+    'api/disk/delete': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().deleteLocal(validate(LocalDeleteBody, body))
     }
   };
 }

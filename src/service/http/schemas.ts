@@ -336,3 +336,41 @@ export function validateQuery<S extends z.ZodObject>(schema: S, query: URLSearch
   }
   return validate(schema, known);
 }
+
+// ---- Disk gauge (issue 7) ----
+
+/** `GET api/disk?mode=` */
+export const DiskQuery = z.object({
+  mode: z.enum(['filesystem', 'quota'], required("'filesystem' or 'quota'")).optional()
+}) satisfies z.ZodType<Query<'api/disk'>, unknown>;
+
+/** `GET api/disk/largest?offset=&limit=` */
+export const DiskLargestQuery = z.object({
+  offset: wholeNumber(0, Number.MAX_SAFE_INTEGER, 'is too large').optional(),
+  limit: wholeNumber(1, 500, 'must be between 1 and 500').optional()
+}) satisfies z.ZodType<Query<'api/disk/largest'>, unknown>;
+
+const localPaths = z
+  .array(localPath, required('an array of paths'))
+  .min(1, 'must name at least one path')
+  .max(MAX_URIS, `may name at most ${MAX_URIS} paths`);
+
+/** `POST api/disk/offload {paths, destination?}` */
+export const OffloadBody = z.strictObject(
+  { paths: localPaths, destination: uri.optional() },
+  bodyObject
+) satisfies z.ZodType<Body<'api/disk/offload'>, unknown>;
+
+/** `POST api/disk/delete {paths}` */
+export const LocalDeleteBody = z.strictObject({ paths: localPaths }, bodyObject) satisfies z.ZodType<
+  Body<'api/disk/delete'>,
+  unknown
+>;
+
+const diskFieldsMatch: [
+  Checked<typeof DiskQuery, Query<'api/disk'>>,
+  Checked<typeof DiskLargestQuery, Query<'api/disk/largest'>>,
+  Checked<typeof OffloadBody, Body<'api/disk/offload'>>,
+  Checked<typeof LocalDeleteBody, Body<'api/disk/delete'>>
+] = [true, true, true, true];
+void diskFieldsMatch;

@@ -16,6 +16,7 @@ import { createS3Client, endpointLabel } from '../engine/s3client';
 import { checkRequest } from './security';
 import { StreamReply, checkAcceptsEvents, openEventStream } from './sse';
 import { EosStore } from '../engine/store';
+import { diskMonitorOf } from '../engine/disk';
 
 /** What `createService` may be given instead of its defaults. */
 export interface ServiceOptions {
@@ -52,7 +53,8 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     return store;
   };
 
-  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, ...options.engine }) : null;
+  const disk = options.engine?.disk ?? diskMonitorOf(config, options.engine?.statfs);
+  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, disk, ...options.engine }) : null;
   if (engine) {
     options.onEngine?.(engine);
   }
@@ -60,7 +62,7 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     needStore();
     return engine!;
   };
-  const routes = routeMap({ config, needStore, needEngine });
+  const routes = routeMap({ config, needStore, needEngine, disk });
   const journal = engine && config.stateDir !== null ? startJournal(engine, config, config.stateDir, log) : null;
 
   const server = http.createServer((req, res) => {
@@ -70,6 +72,7 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     // Journaled first: jobs the service stops are `interrupted` at the next start, not cancelled.
     journal?.close();
     engine?.jobs.cancelAll();
+    disk.close();
     ownClient?.destroy();
   });
   return server;

@@ -116,13 +116,18 @@ describe('eos presign, df', () => {
   });
 
   it('measures the root disk as the gauge does', async () => {
-    const run = await eos(t.cli, ['df', '--json'], root, { env: { EOS_DISK_LIMIT: '1000' } });
+    const env = { EOS_DISK_LIMIT: '1000', EOS_DISK_MODE: 'quota' };
+    const run = await eos(t.cli, ['df', '--json'], root, { env });
     const disk = JSON.parse(run.stdout);
-    expect(disk).toMatchObject({ root, limit: 1000, capacity: 1000, level: 'critical' });
+    expect(disk).toMatchObject({ root, mode: 'quota', modeSource: 'config', limit: 1000, capacity: 1000 });
+    expect(disk.level).toBe('critical');
+    // The walk of the root was waited for: the figure is measured, not a partial count.
+    expect(disk.measuredAt).not.toBeNull();
+    expect(disk.walk.state).toBe('done');
     const statfs = fs.statfsSync(root);
     expect(disk.free).toBeLessThanOrEqual(statfs.bavail * statfs.bsize * 1.01);
     const text = await eos(t.cli, ['df', '-h'], root);
-    expect(text.stdout.split('\n')[0]).toMatch(/^\s+Size\s+Used\s+Avail\s+Use%\s+Status\s+Root$/);
+    expect(text.stdout.split('\n')[0]).toMatch(/^\s+Size\s+Used\s+Avail\s+Use%\s+Status\s+Mode\s+Root$/);
     expect(text.stdout.split('\n')[1]).toContain(root);
   });
 });

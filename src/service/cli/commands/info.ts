@@ -12,7 +12,7 @@ import {
   s3Uri,
   shareableUri
 } from '../../../core';
-import { diskUsage } from '../../engine/disk';
+import { diskMonitorOf } from '../../engine/disk';
 import { presign as presignUrl } from '../../engine/presign';
 import { durationText, humanSize, parseDuration } from '../format';
 import { Output } from '../output';
@@ -80,44 +80,38 @@ export async function presign(session: Session, out: Output, text: string, expir
   out.note(expiryNote(answer));
 }
 
-/** Disk thresholds, as fractions of the capacity (the gauge's defaults). */
-export const DISK_WARN = 0.8;
-export const DISK_CRITICAL = 0.95;
-
-/** How full the disk is: `ok`, `warning` or `critical`. */
-export type DiskLevel = 'ok' | 'warning' | 'critical';
-
 /**
- * What the gauge measures: the root's filesystem against the smaller of its
- * size and the instance's allowance.
+ * `eos df`: the root's disk as the gauge measures it (the same monitor and
+ * configuration: filesystem or quota mode, the limit, the thresholds). In
+ * quota mode the walk of the root is waited for.
  */
-export function diskGauge(disk: DiskResponse): { capacity: number; fraction: number; level: DiskLevel } {
-  const capacity = Math.min(disk.total, disk.limit);
-  const fraction = capacity > 0 ? disk.used / capacity : 1;
-  const level = fraction >= DISK_CRITICAL ? 'critical' : fraction >= DISK_WARN ? 'warning' : 'ok';
-  return { capacity, fraction, level };
-}
-
 export async function df(session: Session, out: Output, human: boolean): Promise<void> {
-  // The one call of the disk measure (its quota mode is being reworked).
-  const disk = await diskUsage(session.config.rootDir, session.config.diskLimit);
-  const gauge = diskGauge(disk);
+  const monitor = diskMonitorOf(session.config);
+  let disk: DiskResponse;
+  try {
+    if ((await monitor.mode()).mode === 'quota') {
+      await monitor.refresh();
+    }
+    disk = await monitor.usage();
+  } finally {
+    monitor.close();
+  }
   if (out.json) {
-    out.record({ ...disk, ...gauge });
+    out.record(disk);
     return;
   }
   const size = (n: number) => (human ? humanSize(n) : String(n));
-  const cols = [size(gauge.capacity), size(disk.used), size(disk.free), `${Math.round(gauge.fraction * 100)}%`];
+  const cols = [size(disk.capacity), size(disk.used), size(disk.free), `${Math.round(disk.percent)}%`];
   out.result(
-    `${'Size'.padStart(10)} ${'Used'.padStart(10)} ${'Avail'.padStart(10)} ${'Use%'.padStart(5)}  Status    Root`
+    `${'Size'.padStart(10)} ${'Used'.padStart(10)} ${'Avail'.padStart(10)} ${'Use%'.padStart(5)}  Status    Mode        Root`
   );
   out.result(
     `${cols[0].padStart(10)} ${cols[1].padStart(10)} ${cols[2].padStart(10)} ${cols[3].padStart(5)}  ` +
-      `${gauge.level.padEnd(8)}  ${out.name(disk.root)}`
+      `${disk.level.padEnd(8)}  ${disk.mode.padEnd(10)}  ${out.name(disk.root)}`
   );
-  if (gauge.level !== 'ok') {
+  if (disk.level !== 'ok') {
     out.note(
-      `The disk is ${Math.round(gauge.fraction * 100)}% full: move large files to EOS (eos cp, then rm the local copy).`
+      `The disk is ${Math.round(disk.percent)}% full: move large files to EOS (eos cp, then rm the local copy).`
     );
   }
 }

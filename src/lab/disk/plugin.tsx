@@ -1,0 +1,131 @@
+/**
+ * The disk gauge plugin: the status-bar item, the bar in the EOS panel's
+ * header, the notifications when usage crosses a threshold upward, and the
+ * free-up-space view (`eos:free-up-space`).
+ */
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, Notification } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { IStateDB } from '@jupyterlab/statedb';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { makeContext } from '../commands/context';
+import { EosBrowserPanel } from '../components/browser';
+import { formatSize } from '../components/format';
+import { CommandIDs, IEosBrowser } from '../tokens';
+import { FreeSpaceState, FreeSpaceWidget } from './freespace';
+import { DiskBar, DiskStatus } from './gauge';
+import { DiskModel, IDiskCrossing } from './model';
+
+const PLUGIN_ID = 'jupyterlab-eos:disk';
+
+/** The notification of a crossing, with a "Free up space" action. */
+export function notifyCrossing(crossing: IDiskCrossing, trans: TranslationBundle, freeUp: () => void): string {
+  const { view, to } = crossing;
+  const figures = trans.__('%1 of %2', formatSize(view.used), formatSize(view.capacity));
+  const actions: Notification.IAction[] = [
+    { label: trans.__('Free up space'), caption: trans.__('Show the largest local items'), callback: freeUp }
+  ];
+  if (to === 'critical') {
+    return Notification.error(
+      trans.__(
+        'The local disk is almost full: %1% used (%2). Move large files to EOS before work fails.',
+        Math.round(view.percent),
+        figures
+      ),
+      { autoClose: false, actions }
+    );
+  }
+  return Notification.warning(
+    trans.__('The local disk is %1% full (%2). Consider moving large files to EOS.', Math.round(view.percent), figures),
+    { autoClose: false, actions }
+  );
+}
+
+/** The local disk gauge and the free-up-space view. */
+export const diskPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'Adds the local disk gauge (status bar and EOS panel header), warnings when the disk fills, and the free-up-space view (move the largest local items to EOS or delete them).',
+  autoStart: true,
+  requires: [IEosBrowser],
+  optional: [ITranslator, IStatusBar, IStateDB, ICommandPalette, IDefaultFileBrowser],
+  activate: (
+    app: JupyterFrontEnd,
+    browser: IEosBrowser,
+    translator: ITranslator | null,
+    statusBar: IStatusBar | null,
+    stateDB: IStateDB | null,
+    palette: ICommandPalette | null,
+    fileBrowser: IDefaultFileBrowser | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
+    const serverSettings = app.serviceManager.serverSettings;
+    const disk = new DiskModel({ settings: browser.settings, serverSettings, state: stateDB });
+    const context = makeContext(browser.model, browser.settings, trans, serverSettings);
+
+    const reveal = (path: string) => {
+      if (!fileBrowser) {
+        return;
+      }
+      const cut = path.lastIndexOf('/');
+      app.shell.activateById(fileBrowser.id);
+      void fileBrowser.model
+        .cd(`/${cut < 0 ? '' : path.slice(0, cut)}`)
+        .then(() => fileBrowser.selectItemByName(path.slice(cut + 1)))
+        .catch(reason => console.warn('jupyterlab-eos: cannot reveal', path, reason));
+    };
+
+    let view: MainAreaWidget<FreeSpaceWidget> | null = null;
+    app.commands.addCommand(CommandIDs.freeUpSpace, {
+      label: trans.__('Free Up Local Disk Space…'),
+      caption: trans.__('Show the largest local files and folders, to move them to EOS or delete them'),
+      execute: () => {
+        if (!view || view.isDisposed) {
+          const content = new FreeSpaceWidget(new FreeSpaceState({ disk, context, reveal }));
+          view = new MainAreaWidget({ content });
+          view.id = 'eos-free-space';
+          view.title.label = trans.__('Free Up Space');
+          view.title.caption = trans.__('The largest local items of the Jupyter root');
+          view.title.closable = true;
+          app.shell.add(view, 'main');
+        }
+        app.shell.activateById(view.id);
+      }
+    });
+    const freeUp = () => void app.commands.execute(CommandIDs.freeUpSpace);
+    palette?.addItem({ command: CommandIDs.freeUpSpace, category: trans.__('EOS') });
+
+    if (statusBar) {
+      statusBar.registerStatusItem(PLUGIN_ID, {
+        item: new DiskStatus(disk, trans, freeUp),
+        align: 'left',
+        rank: 4
+      });
+    }
+    if (browser.panel instanceof EosBrowserPanel) {
+      browser.panel.addHeaderItem(() => <DiskBar model={disk} trans={trans} onClick={freeUp} />);
+    }
+    // One notification at a time; it goes away once usage is back below the level it announced.
+    let notified: { id: string; level: 'warn' | 'critical' } | null = null;
+    disk.crossed.connect((_, crossing) => {
+      if (notified) {
+        Notification.dismiss(notified.id);
+      }
+      notified = {
+        id: notifyCrossing(crossing, trans, freeUp),
+        level: crossing.to === 'critical' ? 'critical' : 'warn'
+      };
+    });
+    disk.changed.connect(() => {
+      const level = disk.view?.level;
+      if (notified && (level === 'ok' || (level === 'warn' && notified.level === 'critical'))) {
+        Notification.dismiss(notified.id);
+        notified = null;
+      }
+    });
+    void disk.start();
+  }
+};
