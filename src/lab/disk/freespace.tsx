@@ -5,7 +5,7 @@
  */
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, fileIcon, folderIcon } from '@jupyterlab/ui-components';
+import { Button, ReactWidget, fileIcon, folderIcon } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
@@ -230,13 +230,15 @@ function Row(props: { state: FreeSpaceState; item: DiskItem; trans: TranslationB
       <td className="jp-EosFree-size">{formatSize(item.size)}</td>
       <td className="jp-EosFree-date">{formatDate(item.modified)}</td>
       <td className="jp-EosFree-actions">
-        <button disabled={state.busy} onClick={() => void state.moveToEos(state.chosen(item))}>
+        <Button small disabled={state.busy} onClick={() => void state.moveToEos(state.chosen(item))}>
           {trans.__('Move to EOS')}
-        </button>
-        <button disabled={state.busy} onClick={() => void state.delete(state.chosen(item))}>
+        </Button>
+        <Button small disabled={state.busy} onClick={() => void state.delete(state.chosen(item))}>
           {trans.__('Delete')}
-        </button>
-        <button onClick={() => state.options.reveal(item.path)}>{trans.__('Reveal')}</button>
+        </Button>
+        <Button small onClick={() => state.options.reveal(item.path)}>
+          {trans.__('Reveal')}
+        </Button>
       </td>
     </tr>
   );
@@ -257,9 +259,9 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
         <span className={`jp-EosFree-gauge jp-EosDisk-${disk.view?.level ?? 'unknown'}`}>
           {gaugeText(disk.view, trans)}
         </span>
-        <button onClick={() => void Promise.all([disk.refresh().catch(() => undefined), state.load()])}>
+        <Button small onClick={() => void Promise.all([disk.refresh().catch(() => undefined), state.load()])}>
           {trans.__('Refresh')}
-        </button>
+        </Button>
       </div>
       <div className="jp-EosFree-toolbar">
         <button
@@ -279,9 +281,9 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
         <span className="jp-EosFree-destination">
           {trans.__('Moves go to %1 (same relative path)', state.destination)}
         </span>
-        <button disabled={state.busy} onClick={() => void state.chooseDestination()}>
+        <Button small disabled={state.busy} onClick={() => void state.chooseDestination()}>
           {trans.__('Change…')}
-        </button>
+        </Button>
       </div>
       {state.message && (
         <div className="jp-EosFree-message" role="status">
@@ -325,7 +327,9 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
         </tbody>
       </table>
       {page?.next !== null && page !== null && (
-        <button onClick={() => void state.more()}>{trans.__('Show more')}</button>
+        <Button small onClick={() => void state.more()}>
+          {trans.__('Show more')}
+        </Button>
       )}
     </div>
   );
