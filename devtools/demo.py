@@ -127,12 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     env = {**os.environ, **service_env(endpoint)}
+    # JupyterLab's terminals find this environment's `eos` command first.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env["JUPYTER_CONFIG_DIR"] = str(work / "config")
     env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
     # The jobs journal belongs to this run's S3 server: start without the last run's jobs.
     shutil.rmtree(work / "state", ignore_errors=True)
     env["EOS_STATE_DIR"] = str(work / "state")
     lab = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={root}"]
+    # Terminals run the user's shell without `-l` (which Jupyter adds when its
+    # output is not a terminal): a login shell resets PATH, and the demo's
+    # terminals should find `eos` and the EOS settings as a user's would.
+    lab.append(f"--ServerApp.terminado_settings=shell_command={os.environ.get('SHELL') or '/bin/sh'}")
     if os.geteuid() == 0:
         lab.append("--allow-root")
     if args.galata:
@@ -145,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         lab += ["--ServerApp.port_retries=0"]
     # Its own session, so a terminal's Ctrl-C reaches only the demo, which then
     # stops JupyterLab without its interactive shutdown prompt.
-    proc = subprocess.Popen(lab, env=env, start_new_session=True, preexec_fn=die_with_parent)
+    # Terminals open in the Jupyter root, as on an instance (home is the root there).
+    proc = subprocess.Popen(lab, env=env, cwd=root, start_new_session=True, preexec_fn=die_with_parent)
 
     def stop(*_):
         raise KeyboardInterrupt
