@@ -1,12 +1,22 @@
 /**
  * GET api/content and PUT api/content/save: what the EOS drive of
  * JupyterLab's document manager opens and saves. Round trips are byte-exact,
- * saves are conditional (a change by another t.client is never overwritten),
+ * saves are conditional (a change by another client is never overwritten),
  * big objects are refused naming the limit, read-only places before any S3 call.
  */
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Reply, S3, expectError, putObjects, uniqueName, serviceSuite } from './harness';
+import {
+  Reply,
+  S3,
+  expectError,
+  putObjects,
+  startService,
+  testClient,
+  testConfig,
+  uniqueName,
+  serviceSuite
+} from './harness';
 
 const F = uniqueName('content');
 const ORG = `shared/files/${F}/`;
@@ -172,4 +182,36 @@ it('keeps checkpoints in memory, not in S3, and restores them', async () => {
   expect((await stored(S3.orgBucket, `${ORG}checkpointed.txt`)).toString()).toBe('version 1\n');
   const deleted = await t.svc.post('/api/checkpoints/change', { uri, action: 'delete', id });
   expect(deleted.body.checkpoints).toEqual([]);
+});
+
+it('reads again an object another client rewrites between the HEAD and the GET', async () => {
+  // The service's client writes a new version just before its first GET goes out,
+  // so that GET (pinned to the HEAD's ETag) fails and the read starts over.
+  const key = `${ORG}busy.txt`;
+  await putObjects(t.client, S3.orgBucket, { [key]: 'first version\n' });
+  const racing = testClient();
+  let rewrites = 0;
+  racing.middlewareStack.add(
+    next => async args => {
+      const input = (args as { input: { Key?: string; IfMatch?: string } }).input;
+      if (input.IfMatch !== undefined && input.Key === key && rewrites === 0) {
+        rewrites++;
+        await t.client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: key, Body: 'second version\n' }));
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'rewriteBeforeGet' }
+  );
+  const svc = await startService(testConfig(), { s3Client: racing });
+  try {
+    const opened = await svc.get('/api/content', { uri: `e://org/${F}/busy.txt` });
+    expect(rewrites).toBe(1);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ content: 'second version\n', size: 15 });
+    const checkpoint = await svc.post('/api/checkpoints/change', { uri: `e://org/${F}/busy.txt`, action: 'create' });
+    expect(checkpoint.status).toBe(200);
+  } finally {
+    await svc.close();
+    racing.destroy();
+  }
 });

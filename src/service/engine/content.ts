@@ -71,18 +71,38 @@ function encode(
   }
 }
 
+/** Reads of an object that another client keeps rewriting, before giving up. */
+const READ_ATTEMPTS = 3;
+
 /**
  * An object's facts and bytes. The bytes are read with one GET pinned to the
- * ETag the HEAD saw, so facts and bytes belong together.
+ * ETag the HEAD saw, so facts and bytes belong together; an object rewritten
+ * between the two is read again (its newest version), a few times.
  *
  * @throws EosError `PayloadTooLarge` above the limit, naming it; `NotFound`;
- *   `InvalidRequest` for a folder or for non-UTF-8 bytes asked as text
+ *   `InvalidRequest` for a folder or for non-UTF-8 bytes asked as text;
+ *   `Conflict` when it changed during every attempt
  */
 export async function readContent(
   store: EosStore,
   uri: string,
   options: ReadContentOptions = {}
 ): Promise<ContentResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce(store, uri, options);
+    } catch (err) {
+      if (!(err instanceof ChangedWhileRead) || attempt >= READ_ATTEMPTS) {
+        throw err;
+      }
+    }
+  }
+}
+
+/** The object was rewritten between the HEAD and the GET. */
+class ChangedWhileRead extends EosError {}
+
+async function readOnce(store: EosStore, uri: string, options: ReadContentOptions): Promise<ContentResponse> {
   const place = objectPlace(store, uri, 'open');
   const { bucket, key } = place;
   const where = { bucket, uri: place.uri };
@@ -126,7 +146,7 @@ export async function readContent(
     );
   } catch (err) {
     if (isPreconditionFailed(err)) {
-      throw new EosError('Conflict', `${place.uri} changed while it was being read; open it again`);
+      throw new ChangedWhileRead('Conflict', `${place.uri} changed while it was being read; open it again`);
     }
     throw err;
   }
