@@ -6,6 +6,26 @@
  * re-quotes paths and would mangle `%2F`, `?` and `#`.
  */
 import { Access } from './access';
+import {
+  DiskLargestQuery,
+  DiskLargestResponse,
+  DiskQuery,
+  DiskResponse,
+  LocalDeleteRequest,
+  LocalDeleteResponse,
+  OffloadRequest
+} from './api-disk';
+import {
+  CheckpointRequest,
+  CheckpointsQuery,
+  CheckpointsResponse,
+  ContentQuery,
+  ContentResponse,
+  HeadQuery,
+  HeadResponse,
+  SaveQuery,
+  SaveResponse
+} from './api-open';
 import { ApiError } from './errors';
 import { Namespace } from './uri';
 
@@ -163,43 +183,6 @@ export interface PresignResponse {
   expiresIn: number;
   /** `maximum`: capped at SigV4's 7 days; `credentials`: the signing credentials expire first. */
   limitedBy: ExpiryLimit;
-}
-
-/**
- * `GET api/disk?mode=`: the Jupyter root's disk, in one of two modes.
- * - `filesystem`: the root is its own mount (as `/home/explorer` on an
- *   instance): figures as `df` gives them (`used` = allocated blocks, `free` =
- *   `bavail`), `capacity` = `used + free` (the base of `df`'s Use%).
- * - `quota`: the root shares a bigger disk: `used` is the root's allocated
- *   size (what `du -sB1` counts) from a background walk, `capacity` the
- *   configured `limit`, `free` what is left of it (and never more than the
- *   filesystem has).
- */
-export interface DiskResponse {
-  /** The Jupyter root directory measured. */
-  root: string;
-  mode: DiskMode;
-  /** `auto`: chosen by whether the root is a mount point; `config`: set by the service's configuration; `request`: asked for with `?mode=`. */
-  modeSource: 'auto' | 'config' | 'request';
-  /** Bytes of the filesystem holding the root. */
-  total: number;
-  /** Bytes in use: the filesystem's (filesystem mode) or the root's (quota mode). */
-  used: number;
-  /** Bytes the user can still write. */
-  free: number;
-  /** The configured allowance in bytes (default 200 GB); quota mode measures against it. */
-  limit: number;
-  /** What `percent` is of: `used + free` (filesystem) or `limit` (quota). */
-  capacity: number;
-  /** `used` as a percentage of `capacity`, 0..100+ (one decimal). */
-  percent: number;
-  /** Where `percent` stands against `thresholds`. */
-  level: DiskLevel;
-  thresholds: DiskThresholds;
-  /** ISO 8601: when `used` was measured (quota mode: when the walk that gave it ended); null while the first walk runs. */
-  measuredAt: string | null;
-  /** The background walk of the root (quota mode's figure and the largest items come from it). */
-  walk: DiskWalkInfo;
 }
 
 /** `POST api/mkdir {uri}`: create a folder (a zero-byte marker object `folder/`). */
@@ -467,143 +450,6 @@ export const MAX_UPLOAD_PART = 64 * 1024 * 1024;
  */
 export const EVENTS_ROUTE = 'api/events';
 
-// ---- Opening files in JupyterLab and peeking into them (issue 8) ----
-
-/** The largest object `api/content` returns unless asked for less (the proxy buffers whole responses). */
-export const DEFAULT_OPEN_LIMIT = 50 * 1000 ** 2;
-/** The largest `limit` a client may ask `api/content` for: base64 in JSON stays under the proxy's 100 MiB. */
-export const MAX_OPEN_LIMIT = 64 * 1024 ** 2;
-/** Records `api/head` returns unless asked, and the most it returns. */
-export const DEFAULT_HEAD_LINES = 100;
-export const MAX_HEAD_LINES = 10000;
-/** Header lines (`##` of a VCF, `@` of a SAM) `api/head` returns at most, besides the records. */
-export const MAX_HEAD_HEADER_LINES = 10000;
-/** Characters of one line `api/head` keeps; a longer line is cut (and said so). */
-export const MAX_HEAD_LINE_CHARS = 64 * 1024;
-/** Decoded bytes after which `api/head` stops whatever the line count (the answer stays small). */
-export const MAX_HEAD_DECODED_BYTES = 8 * 1024 * 1024;
-
-/** How an object's bytes travel in JSON: UTF-8 text, or base64 for anything else. */
-export type ContentFormat = 'text' | 'base64';
-
-/**
- * `GET api/content?uri=&format=&limit=&content=`: an object's facts and (unless
- * `content=false`) its bytes. Bigger than `limit`: `PayloadTooLarge` naming the limit.
- */
-export interface ContentQuery {
-  uri: string;
-  /** `text` refuses bytes that are not UTF-8 (`InvalidRequest`); default: text when they are, else base64. */
-  format?: ContentFormat;
-  /** Bytes; default DEFAULT_OPEN_LIMIT, at most MAX_OPEN_LIMIT. */
-  limit?: number;
-  /** false: the facts only (no size limit applies). Default true. */
-  content?: boolean;
-}
-
-export interface ContentResponse {
-  /** The canonical `e://` URI. */
-  uri: string;
-  name: string;
-  size: number;
-  /** ISO 8601. */
-  modified: string;
-  /** The ETag of the bytes returned: pass it to `api/content/save` as `etag`. */
-  etag: string;
-  /** The stored content type, else one from the name. */
-  contentType: string;
-  access: Access;
-  /** null when `content=false`. */
-  format: ContentFormat | null;
-  content: string | null;
-}
-
-/**
- * `PUT api/content/save?uri=&etag=` with the object's new bytes (raw): a
- * conditional write. With `etag` the object must still have it (`If-Match`):
- * changed by someone else meanwhile, it is refused with `Conflict` and nothing
- * is written. Without `etag` the object must not exist (`If-None-Match: *`).
- * Read-only places are refused (`ReadOnly`) before any S3 call; bodies above
- * MAX_OPEN_LIMIT with `PayloadTooLarge`.
- */
-export interface SaveQuery {
-  uri: string;
-  etag?: string;
-}
-
-export interface SaveResponse {
-  uri: string;
-  size: number;
-  modified: string;
-  etag: string;
-}
-
-/**
- * `GET api/head?uri=&lines=&header=`: the first lines of an object, read by
- * ranged GETs that stop as soon as enough lines are decoded; gzip and BGZF
- * (concatenated gzip members) are decompressed on the fly, found by their
- * magic bytes.
- */
-export interface HeadQuery {
-  uri: string;
-  /** Lines wanted (not counting header lines); default DEFAULT_HEAD_LINES, at most MAX_HEAD_LINES. */
-  lines?: number;
-  /**
-   * A prefix marking header lines at the start (`#` for VCF, `@` for SAM):
-   * they are returned apart and do not count (at most MAX_HEAD_HEADER_LINES).
-   */
-  header?: string;
-}
-
-export interface HeadResponse {
-  uri: string;
-  /** The object's size, in bytes. */
-  size: number;
-  etag: string;
-  /** Whether the bytes were gzip (or BGZF) and decompressed. */
-  compressed: boolean;
-  /** The leading header lines (only with `header`). */
-  header: string[];
-  lines: string[];
-  /** Bytes read from S3: what the ranged GETs returned. */
-  bytesRead: number;
-  /** Bytes after decompression that were looked at. */
-  bytesDecoded: number;
-  /** Whether the whole object was read (so `lines` may be fewer than asked). */
-  complete: boolean;
-  /** How many lines were longer than MAX_HEAD_LINE_CHARS and cut. */
-  cut: number;
-}
-
-/**
- * Checkpoints of files opened from EOS: kept in the service's memory (never
- * as S3 objects beside the user's data), one per file, lost when the
- * service restarts. `GET api/checkpoints?uri=` lists them.
- */
-export interface CheckpointsQuery {
-  uri: string;
-}
-
-export interface Checkpoint {
-  id: string;
-  /** ISO 8601: when it was taken. */
-  modified: string;
-}
-
-export interface CheckpointsResponse {
-  checkpoints: Checkpoint[];
-}
-
-/**
- * `POST api/checkpoints/change {uri, action, id?}`: `create` keeps the object's
- * current bytes (within DEFAULT_OPEN_LIMIT; bigger objects get none),
- * `restore` writes checkpoint `id` back over the object, `delete` forgets it.
- */
-export interface CheckpointRequest {
-  uri: string;
-  action: 'create' | 'restore' | 'delete';
-  id?: string;
-}
-
 /** Every route: its method, its query (GET) or JSON body (POST), and its response. */
 export interface ApiRoutes {
   'api/whoami': { method: 'GET'; query: Record<string, never>; response: WhoAmIResponse };
@@ -658,108 +504,3 @@ export type RouteInput<R extends RouteName> = ApiRoutes[R] extends { query: infe
       : never;
 /** What a route answers. */
 export type RouteResponse<R extends RouteName> = ApiRoutes[R]['response'];
-
-// ---- Disk gauge (issue 7) ----
-
-/** How the root's disk is measured (see `DiskResponse`). */
-export type DiskMode = 'filesystem' | 'quota';
-/** Where usage stands against the thresholds. */
-export type DiskLevel = 'ok' | 'warn' | 'critical';
-/** Percentages of the capacity from which usage is a warning, then critical. */
-export interface DiskThresholds {
-  warn: number;
-  critical: number;
-}
-export const DEFAULT_DISK_THRESHOLDS: DiskThresholds = { warn: 80, critical: 95 };
-
-/** The level of `percent` against `thresholds` (a threshold reached counts). */
-export function diskLevel(percent: number, thresholds: DiskThresholds): DiskLevel {
-  if (percent >= thresholds.critical) {
-    return 'critical';
-  }
-  return percent >= thresholds.warn ? 'warn' : 'ok';
-}
-
-/** `used` as a percentage of `capacity`, rounded to one decimal (100 when there is no capacity). */
-export function diskPercent(used: number, capacity: number): number {
-  return capacity > 0 ? Math.round((used / capacity) * 1000) / 10 : 100;
-}
-
-/** The background walk of the Jupyter root. */
-export interface DiskWalkInfo {
-  /** `idle`: never run yet; `running`: under way (the figures so far); `done`: the last one ended. */
-  state: 'idle' | 'running' | 'done';
-  /** Entries counted by the walk under way, or by the last one. */
-  files: number;
-  folders: number;
-  /** Allocated bytes counted so far (hard links once). */
-  bytes: number;
-  /** ISO 8601. */
-  started: string | null;
-  finished: string | null;
-  /** Folders the walk could not read (their content is not counted). */
-  unreadable: number;
-}
-
-/** `GET api/disk?mode=`: `mode` asks for one mode instead of the service's. */
-export interface DiskQuery {
-  mode?: DiskMode;
-}
-
-/** `GET api/disk/largest?offset=&limit=`: the biggest local files and folders, biggest first. */
-export interface DiskLargestQuery {
-  /** Items to skip (default 0). */
-  offset?: number;
-  /** Items per page, 1..500 (default 100). */
-  limit?: number;
-}
-
-/** A local file or folder of the Jupyter root. */
-export interface DiskItem {
-  /** Relative to the root, `/`-separated, as the file browser gives paths. */
-  path: string;
-  kind: 'file' | 'folder';
-  /** Allocated bytes (a folder: everything under it): what deleting it frees. */
-  size: number;
-  /** ISO 8601 modification time. */
-  modified: string;
-}
-
-export interface DiskLargestResponse {
-  items: DiskItem[];
-  /** Items in the whole ranking (files and folders). */
-  total: number;
-  /** Pass as `offset` for the next page; null on the last page. */
-  next: number | null;
-  /** ISO 8601: when the walk the ranking comes from ended; null while the first walk runs (`items` is then empty). */
-  measuredAt: string | null;
-  walk: DiskWalkInfo;
-  /** Folders the walk could not read, with why (their content is missing from the ranking). */
-  unreadable: { path: string; error: string }[];
-}
-
-/**
- * `POST api/disk/offload {paths, destination?}`: "Move to EOS". Each local
- * file or folder is uploaded to the same relative path under `destination`
- * (default `e://users/me/`), each file is read back and compared (size and
- * SHA-256), and only then its local copy is deleted. Existing objects are
- * never overwritten (refused up front).
- */
-export interface OffloadRequest {
-  /** Local paths relative to the Jupyter root. */
-  paths: string[];
-  /** An `e://` folder ending in `/` (default `e://users/me/`). */
-  destination?: string;
-}
-
-/** `POST api/disk/delete {paths}`: delete local files or folders (recursively) of the Jupyter root. */
-export interface LocalDeleteRequest {
-  paths: string[];
-}
-
-export interface LocalDeleteResponse {
-  /** Paths deleted. */
-  deleted: string[];
-  /** Allocated bytes freed. */
-  freed: number;
-}

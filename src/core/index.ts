@@ -3,5 +3,7 @@ export * from './uri';
 export * from './mapping';
 export * from './access';
 export * from './api';
+export * from './api-disk';
+export * from './api-open';
 export * from './drive';
 export * from './snippet';
