@@ -69,17 +69,17 @@ describe('jupyterlab-eos:disk', () => {
     const item = registerStatusItem.mock.calls[0][1].item as Widget;
     Widget.attach(item, document.body);
     Widget.attach(browser.panel, document.body);
-    // The first poll's answer, then a render.
-    while (item.node.querySelector('button')?.dataset.level !== 'warn') {
+    // The first poll's answer, then a render of each (two widgets, each rendering on its own).
+    const bar = () => browser.panel.node.querySelector('[role="meter"]') as HTMLElement | null;
+    while (item.node.querySelector('button')?.dataset.level !== 'warn' || bar()?.dataset.level !== 'warn') {
       await new Promise(resolve => setTimeout(resolve, 10));
     }
     const button = item.node.querySelector('button')!;
     expect(button.textContent).toBe('Disk: 170 GB / 200 GB (85%)');
     expect(button.dataset.level).toBe('warn');
     expect(button.title).toContain('Mode: filesystem');
-    const bar = browser.panel.node.querySelector('[role="meter"]') as HTMLElement;
-    expect(bar.dataset.level).toBe('warn');
-    expect(bar.getAttribute('aria-valuenow')).toBe('85');
+    expect(bar()!.dataset.level).toBe('warn');
+    expect(bar()!.getAttribute('aria-valuenow')).toBe('85');
     Widget.detach(item);
     Widget.detach(browser.panel);
   });
