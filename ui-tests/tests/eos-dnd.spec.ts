@@ -7,6 +7,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { uploadToEosFromMenu } from './filebrowser';
 import { removeScratch } from './scratch';
 import { keysUnder, putMine, readMineText } from './demo-s3';
 
@@ -251,13 +252,7 @@ test.describe('Transfer menus', () => {
   test('Upload to EOS uploads and remembers the folder', async ({ page, tmpPath }) => {
     const base = `menu-up-${Date.now()}`;
     await page.contents.uploadContent('menu bytes', 'text', `${tmpPath}/${base}.txt`);
-    await page.sidebar.openTab('filebrowser');
-    await page.filebrowser.refresh();
-    await page.locator('.jp-DirListing-item', { hasText: `${base}.txt` }).click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Upload to EOS…' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByRole('textbox').fill(`e://users/me/${base}/`);
-    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await uploadToEosFromMenu(page, `${base}.txt`, `e://users/me/${base}/`);
     await expect.poll(() => readMineText(`${base}/${base}.txt`), { timeout: 20000 }).toBe('menu bytes');
     await page.locator('.jp-DirListing-item', { hasText: `${base}.txt` }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Upload to EOS…' }).click();

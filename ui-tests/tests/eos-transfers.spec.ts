@@ -10,6 +10,7 @@ import * as path from 'path';
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { uploadToEosFromMenu } from './filebrowser';
 import { removeScratch } from './scratch';
 import { keysUnder, myKey, readMine, s3, s3Info } from './demo-s3';
 
@@ -205,13 +206,7 @@ test.describe('EOS transfers', () => {
     );
     client.destroy();
     await page.contents.uploadContent('new bytes', 'text', `${tmpPath}/${base}.txt`);
-    await page.sidebar.openTab('filebrowser');
-    await page.filebrowser.refresh();
-    await page.locator('.jp-DirListing-item', { hasText: `${base}.txt` }).click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Upload to EOS…' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByRole('textbox').fill(`e://users/me/${base}/`);
-    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await uploadToEosFromMenu(page, `${base}.txt`, `e://users/me/${base}/`);
     // The job waits for the answer: the panel opens with the question in the job's row.
     const question = transfersList(page).getByRole('group', { name: `e://users/me/${base}/${base}.txt exists` });
     await expect(question).toBeVisible({ timeout: 20000 });
