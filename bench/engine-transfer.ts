@@ -14,6 +14,7 @@
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
 import { Engine } from '../src/service/engine';
+import { downloadThreadsBeside } from '../src/service/engine/getworkers';
 import { createS3Client, endpointLabel } from '../src/service/engine/s3client';
 import { EosStore } from '../src/service/engine/store';
 
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
     throw new Error(config.contextProblem ?? 'no EOS context');
   }
   const store = new EosStore(createS3Client(config), config.context, endpointLabel(config));
-  const engine = new Engine(store, { rootDir: config.rootDir });
+  const engine = new Engine(store, { rootDir: config.rootDir, downloadThreads: downloadThreadsBeside(__dirname) });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
   let job = await engine.transfer(request);

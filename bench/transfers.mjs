@@ -1,6 +1,7 @@
 // Benchmark: transfers between the local disk and an S3-compatible server on
 // loopback, through the project's transfer engine, aws-cli and s5cmd, on the
-// same server in the same run.
+// same server in the same run; then Node's HTTP client alone on the download
+// rows' objects (bench/node-http-floor.mjs), as the floor of a Node client.
 //
 //   node bench/transfers.mjs [--big-gib 2] [--files 2000] [--file-mib 1] [--sample 50] [--keep] [--out DIR]
 //   make bench-transfers
@@ -114,6 +115,15 @@ async function ensureEngine() {
   execFileSync(process.execPath, [script, '--entry', join(root, 'bench', 'engine-transfer.ts'), '--outfile', outfile], {
     stdio: ['ignore', 'ignore', 'inherit']
   });
+  // Its download threads, beside it as beside the service.
+  const worker = join(dirname(outfile), 'eos-get-worker.cjs');
+  execFileSync(
+    process.execPath,
+    [script, '--entry', join(root, 'src', 'service', 'engine', 'getworker.ts'), '--outfile', worker],
+    {
+      stdio: ['ignore', 'ignore', 'inherit']
+    }
+  );
   return outfile;
 }
 
@@ -407,6 +417,7 @@ async function main() {
   mkdirSync(join(localRoot, 'src', DIR_NAME), { recursive: true });
   let server = null;
   const rows = [];
+  const floors = [];
   try {
     log(`writing ${(BIG_BYTES / MiB).toFixed(0)} MiB and ${FILES} x ${(FILE_BYTES / MiB).toFixed(2)} MiB into ${tmp}`);
     const bigHash = writeRandom(join(localRoot, 'src', BIG_NAME), BIG_BYTES);
@@ -461,6 +472,7 @@ async function main() {
         }
       }
     }
+    floors.push(...(await runFloors(env, tmp, server.endpoint, rows)));
   } finally {
     server?.proc.kill('SIGTERM');
     if (!args.keep) {
@@ -471,7 +483,7 @@ async function main() {
   }
 
   const loads = [startLoad, os.loadavg()[0]];
-  const report = renderReport(rows, versions, Boolean(engine), (Date.now() - wallStart) / 1000, loads);
+  const report = renderReport(rows, floors, versions, Boolean(engine), (Date.now() - wallStart) / 1000, loads);
   mkdirSync(args.out, { recursive: true });
   const outFile = join(args.out, `transfers-${new Date().toISOString().slice(0, 10)}.md`);
   writeFileSync(outFile, report);
@@ -479,7 +491,7 @@ async function main() {
   log(`wrote ${outFile}`);
 }
 
-function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
+function renderReport(rows, floors, versions, engineBuilt, totalSeconds, loads) {
   const m = machine();
   const label = { s5cmd: 's5cmd', aws: 'aws-cli (`aws s3 cp`)', engine: 'jupyterlab-eos engine', eos: '`eos cp`' };
   const rowLabel = {
@@ -533,8 +545,80 @@ function renderReport(rows, versions, engineBuilt, totalSeconds, loads) {
       `The engine's job alone (from \`transfer\` to the job's end, Node's start-up excluded): ${jobs.join('; ')}.`
     );
   }
+  if (floors.length > 0) {
+    lines.push(
+      '',
+      "Reference, not a client: Node's own HTTP client alone (`bench/node-http-floor.mjs`: `node:http` with a keep-alive",
+      'agent, URLs presigned before the clock starts, no SDK, every body read and dropped, nothing written, one',
+      "thread; the engine's ranges and files in flight). What any download on one Node thread costs at least:",
+      '',
+      '| download | seconds | MB/s | vs s5cmd | CPU user + system (s) |',
+      '| --- | ---: | ---: | ---: | ---: |'
+    );
+    for (const f of floors) {
+      const ratio = f.s5cmdSeconds ? `${fmt(f.s5cmdSeconds / f.seconds, 2)}×` : '–';
+      const label = rowLabel[`${f.rowKind} download`];
+      lines.push(
+        `| ${label} | ${fmt(f.seconds, 2)} | ${fmt(mb(f.bytes, f.seconds))} | ${ratio} | ${fmt(f.cpuUser, 2)} + ${fmt(f.cpuSystem, 2)} |`
+      );
+    }
+  }
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * Node's HTTP client alone on the download rows' objects (s5cmd's uploads),
+ * the best of REPEAT runs each: the floor of a download on one Node thread.
+ */
+async function runFloors(env, tmp, endpoint, rows) {
+  const script = join(root, 'bench', 'node-http-floor.mjs');
+  const out = [];
+  for (const rowKind of ['big', 'dir']) {
+    const keys =
+      rowKind === 'big'
+        ? [`${BIG_BYTES} ${USER_PREFIX}/up-s5cmd/${BIG_NAME}`]
+        : Array.from({ length: FILES }, (_, i) => `${FILE_BYTES} ${USER_PREFIX}/up-s5cmd/${DIR_NAME}/${fileName(i)}`);
+    const keysFile = join(tmp, `floor-${rowKind}.txt`);
+    writeFileSync(keysFile, keys.join('\n') + '\n');
+    const inFlight = rowKind === 'big' ? '4' : '16';
+    let best = null;
+    for (let round = 0; round < REPEAT; round++) {
+      log(`node:http alone, download ${rowKind}`);
+      const result = await timed(
+        process.execPath,
+        [
+          script,
+          '--endpoint',
+          endpoint,
+          '--bucket',
+          BUCKET,
+          '--keys-file',
+          keysFile,
+          '--range-mib',
+          '32',
+          '--in-flight',
+          inFlight
+        ],
+        env,
+        tmp
+      );
+      if (result.code !== 0) {
+        log(`  failed: ${result.stderr.trim().split('\n').slice(-2).join(' / ')}`);
+        continue;
+      }
+      const report = JSON.parse(result.stdout.trim().split('\n').pop());
+      log(`  ${fmt(report.seconds, 2)} s`);
+      if (best === null || report.seconds < best.seconds) {
+        best = report;
+      }
+    }
+    if (best !== null) {
+      const s5 = rows.find(r => r.rowKind === rowKind && r.direction === 'download' && r.tool === 's5cmd');
+      out.push({ rowKind, ...best, s5cmdSeconds: s5?.problem === null ? s5.seconds : null });
+    }
+  }
+  return out;
 }
 
 main().catch(err => {

@@ -59,6 +59,8 @@ def test_wheel_contents(wheel):
     assert any(n.endswith("/schemas/jupyterlab-eos/plugin.json") for n in data)
     assert any(n.endswith("etc/jupyter/jupyter_server_config.d/jupyterlab_eos.json") for n in names)
     assert "jupyterlab_eos/service/eos-service.cjs" in names
+    # The download threads' bundle, beside the service's and the command line's.
+    assert "jupyterlab_eos/service/eos-get-worker.cjs" in names
     assert not [n for n in names if "node_modules" in n or "/tests/" in n]
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -23,8 +23,7 @@ import {
 } from './harness';
 import { objectBytes } from './transfer-helpers';
 import { loadConfig } from '../engine/config';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+import { buildBundle } from './bundle';
 
 async function tempRoot(prefix: string): Promise<string> {
   return fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), prefix)));
@@ -269,9 +268,7 @@ describe('unreadable folders', () => {
     await fsp.chmod(path.join(root, 'closed'), 0);
     await fsp.chmod(dir, 0o777);
     bundle = path.join(dir, 'eos-service.cjs');
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-service.mjs'), '--outfile', bundle], {
-      stdio: 'pipe'
-    });
+    buildBundle(bundle);
     await fsp.chmod(bundle, 0o644);
   }, 120_000);
   afterAll(async () => {

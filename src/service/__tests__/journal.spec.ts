@@ -4,7 +4,7 @@
  * a corrupt journal is set aside; restored jobs are retryable through the
  * engine's rerun.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,8 +25,8 @@ import {
   until,
   waitJob
 } from './harness';
+import { buildBundle } from './bundle';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const F = uniqueName('journal');
 const ORG = `shared/files/${F}/`;
 const URI = `e://org/${F}/`;
@@ -97,9 +97,7 @@ describe('a service killed mid-upload', () => {
 
   beforeAll(() => {
     bundle = path.join(dir, 'eos-service.cjs');
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-service.mjs'), '--outfile', bundle], {
-      stdio: 'pipe'
-    });
+    buildBundle(bundle);
   });
 
   /** Spawn the bundle on `socket` with the state folder `stateDir`. */

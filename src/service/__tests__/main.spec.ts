@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Reply, S3, request, expectError } from './harness';
+import { ENTRIES, buildBundle } from './bundle';
+import { GET_WORKER_BUNDLE } from '../engine/getworkers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -29,9 +31,9 @@ const ENV = {
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-main-'));
   bundle = path.join(dir, 'eos-service.cjs');
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-service.mjs'), '--outfile', bundle], {
-    stdio: 'pipe'
-  });
+  buildBundle(bundle);
+  // The download threads' bundle beside it, as the package ships them.
+  buildBundle(path.join(dir, GET_WORKER_BUNDLE), ENTRIES.getWorker);
 });
 
 afterAll(() => {
@@ -100,6 +102,7 @@ it('serves on the socket (mode 0600), reports the package version, exits 0 on SI
   expect(await exit).toBe(0);
   expect(fs.existsSync(socket)).toBe(false);
   expect(stderr()).toContain(`eos-service ${VERSION} listening on ${socket}`);
+  expect(stderr()).toMatch(/; \d+ download threads\n/);
   expect(stderr()).toMatch(/GET \/api\/list 200 \d+ms/);
   expect(stderr()).not.toContain('NodeVersionSupportWarning');
 });

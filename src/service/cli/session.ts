@@ -10,6 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
 import { Env, ServiceConfig, loadConfig } from '../engine/config';
 import { Engine } from '../engine';
+import { downloadThreadsBeside } from '../engine/getworkers';
 import { isInside } from '../engine/local';
 import { createS3Client, endpointLabel } from '../engine/s3client';
 import { EosStore } from '../engine/store';
@@ -79,7 +80,11 @@ export class Session {
   get engine(): Engine {
     if (this._engine === null) {
       const log = this.debug ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
-      this._engine = new Engine(this.store, { rootDir: this.config.rootDir, log });
+      this._engine = new Engine(this.store, {
+        rootDir: this.config.rootDir,
+        log,
+        downloadThreads: downloadThreadsBeside(__dirname)
+      });
     }
     return this._engine;
   }

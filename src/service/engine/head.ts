@@ -8,7 +8,7 @@
  * `ObjectLines` is the engine's streaming reader (`eos head`, `eos cat`);
  * `readHead` collects the first lines for `GET api/head`.
  */
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import * as zlib from 'node:zlib';
 import {
   DEFAULT_HEAD_LINES,
@@ -21,7 +21,7 @@ import {
 } from '../../core';
 import { EosStore } from './store';
 import { Place, placeOf, refuseListsOfRoots } from './targets';
-import { isPreconditionFailed } from './transfer';
+import { getPinned } from './getrange';
 
 /** The first range read, and the largest. */
 export const FIRST_RANGE = 64 * 1024;
@@ -142,25 +142,16 @@ export class ObjectLines {
     const maxRange = this.options.maxRange ?? MAX_RANGE;
     for (let start = 0; start < this.size;) {
       const end = Math.min(start + length, this.size) - 1;
-      let bytes: Buffer;
-      try {
-        bytes = await this.store.s3(
-          { bucket, uri },
-          async abortSignal => {
-            const out = await this.store.client.send(
-              new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: this.etag }),
-              { abortSignal }
-            );
-            return Buffer.from(await out.Body!.transformToByteArray());
-          },
-          { signal: this.options.signal }
-        );
-      } catch (err) {
-        if (isPreconditionFailed(err)) {
-          throw new EosError('Conflict', `${uri} changed while it was being read; try again`);
+      const bytes = await getPinned(
+        this.store,
+        { bucket, key, uri, etag: this.etag },
+        { start, end },
+        {
+          signal: this.options.signal,
+          changed: 'changed while it was being read; try again',
+          consume: async out => Buffer.from(await out.Body!.transformToByteArray())
         }
-        throw err;
-      }
+      );
       if (bytes.length !== end - start + 1) {
         throw new EosError('Upstream', `S3 sent ${bytes.length} of ${end - start + 1} bytes of ${uri}`);
       }

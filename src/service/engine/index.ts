@@ -27,6 +27,8 @@ import { startDelete } from './delete';
 import { startDownload } from './download';
 import { Jobs, MAX_FINISHED_JOBS } from './jobs';
 import { mkdir } from './mkdir';
+import { clientSettings } from './s3client';
+import { DownloadThreads, GetWorkers } from './getworkers';
 import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer';
 import { startUpload } from './upload';
 import { startSync } from './sync';
@@ -59,6 +61,11 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'>
   log: (line: string) => void;
   /** The disk of the root (default: one in `auto` mode over `statfs`); downloads check their space with it. */
   disk?: DiskMonitor;
+  /**
+   * Run downloads' GETs on worker threads of this bundle (`downloadThreadsBeside`);
+   * without it, or for a client not made by `createS3Client`, on this thread.
+   */
+  downloadThreads?: DownloadThreads;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -93,6 +100,16 @@ export class Engine {
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
     this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
     this.checkpoints = new Checkpoints(store);
+    const settings = clientSettings(store.client);
+    if (this.options.downloadThreads && settings && !this.options.getThreads) {
+      const s3 = { ...settings, label: store.endpoint, ctx: store.ctx };
+      this.options.getThreads = new GetWorkers(this.options.downloadThreads, s3);
+    }
+  }
+
+  /** Stop the download threads (the jobs are cancelled by their owner). */
+  async close(): Promise<void> {
+    await this.options.getThreads?.close();
   }
 
   /** Objects, bytes and folders under the URIs. */

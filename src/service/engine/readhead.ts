@@ -5,12 +5,11 @@
  * command line's `eos cat` and `eos head` read through this; stopping early
  * (a `head` that has its lines) fetches no further range.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EosError, toS3 } from '../../core';
 import { EosStore } from './store';
-import { isPreconditionFailed } from './transfer';
+import { getPinned } from './getrange';
 
 /** Bytes of the first range; later ranges double up to MAX_READ_RANGE. */
 export const FIRST_READ_RANGE = 256 * 1024;
@@ -49,21 +48,16 @@ export async function readObject(store: EosStore, uri: string, options: ReadOpti
   async function* ranges(): AsyncGenerator<Uint8Array> {
     for (let start = 0; start < size;) {
       const end = Math.min(size, start + range) - 1;
-      const out = await store
-        .s3(
-          { bucket, uri: entry.uri },
-          abortSignal =>
-            store.client.send(
-              new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, IfMatch: etag }),
-              { abortSignal }
-            ),
-          { signal: options.signal, deadlineMs: null }
-        )
-        .catch(err => {
-          throw isPreconditionFailed(err)
-            ? new EosError('Conflict', `${entry.uri} changed while it was read; read it again`)
-            : err;
-        });
+      const out = await getPinned(
+        store,
+        { bucket, key, uri: entry.uri, etag },
+        { start, end },
+        {
+          signal: options.signal,
+          deadlineMs: null,
+          changed: 'changed while it was read; read it again'
+        }
+      );
       for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
         yield chunk;
       }

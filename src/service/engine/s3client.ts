@@ -18,7 +18,7 @@ export const S3_MAX_SOCKETS = 64;
  * SDK's default chain. A custom endpoint uses path-style addressing.
  */
 export function createS3Client(config: Pick<ServiceConfig, 'endpoint' | 'region'>): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: config.region,
     endpoint: config.endpoint,
     forcePathStyle: config.endpoint !== undefined,
@@ -34,6 +34,16 @@ export function createS3Client(config: Pick<ServiceConfig, 'endpoint' | 'region'
       httpsAgent: { keepAlive: true, maxSockets: S3_MAX_SOCKETS }
     }
   });
+  made.set(client, { endpoint: config.endpoint, region: config.region });
+  return client;
+}
+
+/** The settings of the clients made here, so a worker thread can make one alike. */
+const made = new WeakMap<S3Client, Pick<ServiceConfig, 'endpoint' | 'region'>>();
+
+/** The endpoint and region `client` was made with, if `createS3Client` made it. */
+export function clientSettings(client: S3Client): Pick<ServiceConfig, 'endpoint' | 'region'> | undefined {
+  return made.get(client);
 }
 
 /** A human label of where S3 requests go, for error messages. */

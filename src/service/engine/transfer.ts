@@ -6,6 +6,7 @@ import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import { EosError, Job, TransferRequest } from '../../core';
 import { EosStore } from './store';
+import type { GetWorkers } from './getworkers';
 import { JobContext, OpenUpload } from './jobs';
 import { globRegExp } from './syncplan';
 
@@ -39,6 +40,8 @@ export interface TransferOptions {
   statfs: (dir: string) => Promise<FsSpace>;
   /** The disk check downloads go through (the engine's `DiskMonitor`; without it, `statfs` in filesystem mode). */
   disk?: DiskSpace;
+  /** The download threads GETs run on (the engine's, when its bundle is there); without them, this thread. */
+  getThreads?: GetWorkers;
 }
 
 /** What a transfer asks of the disk (`DiskMonitor` answers it). */

@@ -9,6 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
 import { ConfigError, ServiceConfig, loadConfig, parseArgs } from '../engine/config';
+import { DownloadThreads, GET_WORKER_BUNDLE, downloadThreadsBeside } from '../engine/getworkers';
 import { endpointLabel } from '../engine/s3client';
 import { createService } from './server';
 import { VERSION } from '../engine/version';
@@ -55,11 +56,14 @@ function shutdown(server: http.Server, code: number): void {
   server.closeAllConnections();
 }
 
-function describe(config: ServiceConfig, socket: string): string {
+function describe(config: ServiceConfig, socket: string, threads: DownloadThreads | undefined): string {
   const who = config.context
     ? `user ${config.context.userId}, org bucket ${config.context.orgBucket}`
     : `not configured (${config.contextProblem})`;
-  return `eos-service ${VERSION} listening on ${socket}: ${who}; S3 ${endpointLabel(config)}; root ${config.rootDir}`;
+  const getters = threads
+    ? `${threads.threads} download threads`
+    : `downloads on the main thread (no ${GET_WORKER_BUNDLE})`;
+  return `eos-service ${VERSION} listening on ${socket}: ${who}; S3 ${endpointLabel(config)}; root ${config.rootDir}; ${getters}`;
 }
 
 async function main(): Promise<void> {
@@ -67,13 +71,14 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig(process.env);
-  const server = createService(config);
+  const downloadThreads = downloadThreadsBeside(__dirname);
+  const server = createService(config, { engine: { downloadThreads } });
   await listen(server, args.socket);
   server.on('error', err => {
     process.stderr.write(`eos-service: fatal server error: ${err.message}\n`);
     process.exit(1);
   });
-  process.stderr.write(`${describe(config, args.socket)}\n`);
+  process.stderr.write(`${describe(config, args.socket, downloadThreads)}\n`);
 
   process.once('SIGTERM', () => shutdown(server, 0));
   process.once('SIGINT', () => shutdown(server, 0));

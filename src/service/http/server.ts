@@ -72,6 +72,7 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     // Journaled first: jobs the service stops are `interrupted` at the next start, not cancelled.
     journal?.close();
     engine?.jobs.cancelAll();
+    void engine?.close();
     disk.close();
     ownClient?.destroy();
   });

@@ -3,17 +3,17 @@
  * sources (as the wheel ships it), run as a child process against the moto
  * server of the service tests, with a temporary Jupyter root.
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { userPrefix } from '../../../core';
 import { S3, deletePrefix, keysUnder, testClient, uniqueName } from '../../__tests__/harness';
+import { ENTRIES, buildBundle } from '../../__tests__/bundle';
+import { GET_WORKER_BUNDLE } from '../../engine/getworkers';
 
 export { S3, testClient, uniqueName };
-
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
 /** Nothing listens there: a command that reaches S3 fails with "Cannot reach S3". */
 export const NO_S3 = { EOS_ENDPOINT_URL: 'http://127.0.0.1:9' };
@@ -26,26 +26,14 @@ export interface Run {
   stderr: string;
 }
 
-/** Bundle the CLI into a temporary folder (once per test file); answers the bundle's path. */
+/**
+ * Bundle the CLI into a temporary folder (once per test file), its download
+ * threads beside it as the package ships them; answers the bundle's path.
+ */
 export async function buildCli(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-cli-build-'));
-  const outfile = path.join(dir, 'eos-cli.cjs');
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [
-        path.join(ROOT, 'scripts', 'build-service.mjs'),
-        '--entry',
-        path.join(ROOT, 'src', 'service', 'cli', 'main.ts'),
-        '--outfile',
-        outfile,
-        '--no-minify'
-      ],
-      { cwd: ROOT },
-      (err, _stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve())
-    );
-  });
-  return outfile;
+  buildBundle(path.join(dir, GET_WORKER_BUNDLE), ENTRIES.getWorker);
+  return buildBundle(path.join(dir, 'eos-cli.cjs'), ENTRIES.cli, false);
 }
 
 /** A temporary Jupyter root (a realpath). */

@@ -1,0 +1,180 @@
+/**
+ * Downloads on worker threads (the `eos-get-worker.cjs` bundle, built here as
+ * the package builds it): a file in ranges and a folder of small files arrive
+ * byte-exact with their modification times; a cancel leaves no partial file;
+ * a thread's failures keep their error codes; a thread that stops fails its
+ * GETs instead of leaving them waiting.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EosError } from '../../core';
+import { Engine } from '../engine';
+import { GET_WORKER_BUNDLE, GetWorkers } from '../engine/getworkers';
+import { RangeTask } from '../engine/getrange';
+import { ENTRIES, buildBundle } from './bundle';
+import { Running, S3, deletePrefix, startService, testClient, testConfig, uniqueName } from './harness';
+import { jobWhen, localTree, sha256, tempRoot, transfer } from './transfer-helpers';
+
+const MiB = 1024 * 1024;
+const F = uniqueName('threads');
+const ORG = `shared/files/${F}/`;
+const BIG = randomBytes(12 * MiB + 12345);
+const MTIME = '2024-03-04T05:06:07.000Z';
+/** Small files, an empty one among them. */
+const SMALL = Array.from({ length: 24 }, (_, i) => randomBytes(i === 0 ? 0 : 1000 * i + 7));
+
+let client: S3Client;
+let root: string;
+let bundleDir: string;
+let svc: Running;
+let engine: Engine;
+
+function threadsOf(e: Engine): GetWorkers {
+  const threads = e.options.getThreads;
+  if (!threads) {
+    throw new Error('the engine has no download threads');
+  }
+  return threads;
+}
+
+beforeAll(async () => {
+  client = testClient();
+  root = tempRoot();
+  bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-worker-'));
+  buildBundle(path.join(bundleDir, GET_WORKER_BUNDLE), ENTRIES.getWorker);
+  await client.send(
+    new PutObjectCommand({
+      Bucket: S3.orgBucket,
+      Key: `${ORG}big.bam`,
+      Body: BIG,
+      ContentLength: BIG.length,
+      Metadata: { mtime: String(Date.parse(MTIME) / 1000) }
+    })
+  );
+  for (const [i, body] of SMALL.entries()) {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}many/sub/f${i}.txt`,
+        Body: body,
+        ContentLength: body.length
+      })
+    );
+  }
+  // Ranges of 4 MiB, one at a time per file: the big object takes four GETs, and a cancel lands mid-file.
+  svc = await startService(testConfig({ rootDir: root }), {
+    engine: {
+      partSize: 4 * MiB,
+      rangeSize: 4 * MiB,
+      partsInFlight: 1,
+      downloadThreads: { script: path.join(bundleDir, GET_WORKER_BUNDLE), threads: 2 }
+    },
+    onEngine: e => (engine = e)
+  });
+});
+
+afterAll(async () => {
+  await svc.close();
+  await engine.close();
+  await deletePrefix(client, S3.orgBucket, ORG);
+  client.destroy();
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(bundleDir, { recursive: true, force: true });
+});
+
+describe('downloads on worker threads', () => {
+  it('bring a file fetched in ranges, byte-exact, with its modification time and no partial file', async () => {
+    fs.mkdirSync(path.join(root, 'down'));
+    const job = await transfer(svc, { kind: 'download', sources: [`e://org/${F}/big.bam`], destination: 'down' });
+    expect(job).toMatchObject({ state: 'done', objects: { done: 1, total: 1 }, bytes: { done: BIG.length } });
+    const file = path.join(root, 'down', 'big.bam');
+    expect(sha256(fs.readFileSync(file))).toBe(sha256(BIG));
+    expect(fs.statSync(file).mtime.toISOString()).toBe(MTIME);
+    expect(localTree(path.join(root, 'down'))).toEqual(['big.bam']);
+    expect(threadsOf(engine).started).toBeGreaterThan(0);
+  });
+
+  it('bring a folder of small files (an empty one too), each byte-exact with the time S3 gives it', async () => {
+    const job = await transfer(svc, { kind: 'download', sources: [`e://org/${F}/many/`], destination: '' });
+    expect(job).toMatchObject({ state: 'done', objects: { done: SMALL.length, total: SMALL.length } });
+    const dir = path.join(root, 'many', 'sub');
+    expect(localTree(dir)).toEqual(SMALL.map((_, i) => `f${i}.txt`).sort());
+    for (const [i, body] of SMALL.entries()) {
+      expect(sha256(fs.readFileSync(path.join(dir, `f${i}.txt`)))).toBe(sha256(body));
+    }
+    const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}many/sub/f3.txt` }));
+    expect(fs.statSync(path.join(dir, 'f3.txt')).mtime.getTime()).toBe(head.LastModified!.getTime());
+  });
+
+  it('leave no file and no partial file when cancelled in the middle', async () => {
+    fs.mkdirSync(path.join(root, 'cancelled'));
+    const started = await svc.post('/api/transfer', {
+      kind: 'download',
+      sources: [`e://org/${F}/big.bam`],
+      destination: 'cancelled'
+    });
+    expect(started.status).toBe(200);
+    const midway = await jobWhen(svc, started.body.id, job => job.bytes.done > 0);
+    expect(midway.state).toBe('running');
+    const cancelled = await svc.post('/api/job/cancel', { id: started.body.id });
+    expect(cancelled.body.state).toBe('cancelled');
+    expect(localTree(path.join(root, 'cancelled'))).toEqual([]);
+  });
+});
+
+describe('a download thread', () => {
+  const task = (over: Partial<RangeTask> = {}): RangeTask => ({
+    bucket: S3.orgBucket,
+    key: `${ORG}many/sub/f5.txt`,
+    uri: `e://org/${F}/many/sub/f5.txt`,
+    shown: 'f5.txt',
+    start: 0,
+    length: SMALL[5].length,
+    whole: true,
+    ...over
+  });
+  const noBytes = () => undefined;
+
+  it('answers a changed object as a Conflict, not as a failure of S3', async () => {
+    const file = { path: path.join(root, '.etag-check'), create: true, setTimes: false };
+    const failed = threadsOf(engine).fetch(
+      task({ etag: '"0123456789abcdef0123456789abcdef"' }),
+      file,
+      noBytes,
+      new AbortController().signal
+    );
+    await expect(failed).rejects.toMatchObject({ code: 'Conflict', message: expect.stringMatching(/changed while/) });
+    fs.rmSync(file.path, { force: true });
+  });
+
+  it('answers a folder that is gone as NotFound, naming the file', async () => {
+    const file = { path: path.join(root, 'gone', 'f5.txt'), create: true, setTimes: false };
+    const failed = threadsOf(engine).fetch(task(), file, noBytes, new AbortController().signal);
+    await expect(failed).rejects.toBeInstanceOf(EosError);
+    await expect(failed).rejects.toMatchObject({ code: 'NotFound', message: expect.stringMatching(/f5\.txt/) });
+  });
+
+  it('that stops fails the GETs it had, and the next GET starts a new one', async () => {
+    const threads = new GetWorkers(threadsOf(engine).threads, threadsOf(engine).s3);
+    const file = { path: path.join(root, '.stopped'), create: true, setTimes: false };
+    const pending = threads.fetch(
+      task({ key: `${ORG}big.bam`, length: BIG.length, shown: 'big' }),
+      file,
+      noBytes,
+      new AbortController().signal
+    );
+    await threads.close();
+    await expect(pending).rejects.toMatchObject({
+      code: 'Internal',
+      message: expect.stringMatching(/download thread stopped/)
+    });
+    fs.rmSync(file.path, { force: true });
+    const again = { path: path.join(root, 'again.txt'), create: true, setTimes: false };
+    await threads.fetch(task(), again, noBytes, new AbortController().signal);
+    expect(sha256(fs.readFileSync(again.path))).toBe(sha256(SMALL[5]));
+    await threads.close();
+  });
+});
