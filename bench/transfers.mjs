@@ -24,6 +24,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { floorTable, runFloors } from './transfers-floor.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -266,21 +267,20 @@ const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
 function eosCommands(rowKind, direction, localRoot) {
   const eos = p => `e://users/me/bench/${p}/`;
   const what = rowKind === 'big' ? BIG_NAME : DIR_NAME;
-  const recursive = rowKind === 'dir' ? ['-r'] : [];
+  // --force: a later round writes over the last one's upload, as the peers overwrite by default.
+  const flags = ['-q', '--force', ...(rowKind === 'dir' ? ['-r'] : [])];
   return direction === 'upload'
     ? [
         EOS_SCRIPT,
         'cp',
-        '-q',
-        ...recursive,
+        ...flags,
         join(localRoot, 'src', what),
         `${eos('up-eos')}${what}${rowKind === 'dir' ? '/' : ''}`
       ]
     : [
         EOS_SCRIPT,
         'cp',
-        '-q',
-        ...recursive,
+        ...flags,
         `${eos('up-s5cmd')}${what}${rowKind === 'dir' ? '/' : ''}`,
         join(localRoot, 'dl-eos', what)
       ];
@@ -472,7 +472,27 @@ async function main() {
         }
       }
     }
-    floors.push(...(await runFloors(env, tmp, server.endpoint, rows)));
+    const keys = {
+      big: [{ size: BIG_BYTES, key: `${USER_PREFIX}/up-s5cmd/${BIG_NAME}` }],
+      dir: Array.from({ length: FILES }, (_, i) => ({
+        size: FILE_BYTES,
+        key: `${USER_PREFIX}/up-s5cmd/${DIR_NAME}/${fileName(i)}`
+      }))
+    };
+    const s5cmdRow = kind => rows.find(r => r.rowKind === kind && r.direction === 'download' && r.tool === 's5cmd');
+    floors.push(
+      ...(await runFloors({
+        env,
+        tmp,
+        endpoint: server.endpoint,
+        bucket: BUCKET,
+        keys,
+        repeat: REPEAT,
+        timed,
+        log,
+        s5cmd: s5cmdRow
+      }))
+    );
   } finally {
     server?.proc.kill('SIGTERM');
     if (!args.keep) {
@@ -545,80 +565,9 @@ function renderReport(rows, floors, versions, engineBuilt, totalSeconds, loads) 
       `The engine's job alone (from \`transfer\` to the job's end, Node's start-up excluded): ${jobs.join('; ')}.`
     );
   }
-  if (floors.length > 0) {
-    lines.push(
-      '',
-      "Reference, not a client: Node's own HTTP client alone (`bench/node-http-floor.mjs`: `node:http` with a keep-alive",
-      'agent, URLs presigned before the clock starts, no SDK, every body read and dropped, nothing written, one',
-      "thread; the engine's ranges and files in flight). What any download on one Node thread costs at least:",
-      '',
-      '| download | seconds | MB/s | vs s5cmd | CPU user + system (s) |',
-      '| --- | ---: | ---: | ---: | ---: |'
-    );
-    for (const f of floors) {
-      const ratio = f.s5cmdSeconds ? `${fmt(f.s5cmdSeconds / f.seconds, 2)}×` : '–';
-      const label = rowLabel[`${f.rowKind} download`];
-      lines.push(
-        `| ${label} | ${fmt(f.seconds, 2)} | ${fmt(mb(f.bytes, f.seconds))} | ${ratio} | ${fmt(f.cpuUser, 2)} + ${fmt(f.cpuSystem, 2)} |`
-      );
-    }
-  }
+  lines.push(...floorTable(floors, rowLabel, fmt, mb));
   lines.push('');
   return lines.join('\n');
-}
-
-/**
- * Node's HTTP client alone on the download rows' objects (s5cmd's uploads),
- * the best of REPEAT runs each: the floor of a download on one Node thread.
- */
-async function runFloors(env, tmp, endpoint, rows) {
-  const script = join(root, 'bench', 'node-http-floor.mjs');
-  const out = [];
-  for (const rowKind of ['big', 'dir']) {
-    const keys =
-      rowKind === 'big'
-        ? [`${BIG_BYTES} ${USER_PREFIX}/up-s5cmd/${BIG_NAME}`]
-        : Array.from({ length: FILES }, (_, i) => `${FILE_BYTES} ${USER_PREFIX}/up-s5cmd/${DIR_NAME}/${fileName(i)}`);
-    const keysFile = join(tmp, `floor-${rowKind}.txt`);
-    writeFileSync(keysFile, keys.join('\n') + '\n');
-    const inFlight = rowKind === 'big' ? '4' : '16';
-    let best = null;
-    for (let round = 0; round < REPEAT; round++) {
-      log(`node:http alone, download ${rowKind}`);
-      const result = await timed(
-        process.execPath,
-        [
-          script,
-          '--endpoint',
-          endpoint,
-          '--bucket',
-          BUCKET,
-          '--keys-file',
-          keysFile,
-          '--range-mib',
-          '32',
-          '--in-flight',
-          inFlight
-        ],
-        env,
-        tmp
-      );
-      if (result.code !== 0) {
-        log(`  failed: ${result.stderr.trim().split('\n').slice(-2).join(' / ')}`);
-        continue;
-      }
-      const report = JSON.parse(result.stdout.trim().split('\n').pop());
-      log(`  ${fmt(report.seconds, 2)} s`);
-      if (best === null || report.seconds < best.seconds) {
-        best = report;
-      }
-    }
-    if (best !== null) {
-      const s5 = rows.find(r => r.rowKind === rowKind && r.direction === 'download' && r.tool === 's5cmd');
-      out.push({ rowKind, ...best, s5cmdSeconds: s5?.problem === null ? s5.seconds : null });
-    }
-  }
-  return out;
 }
 
 main().catch(err => {

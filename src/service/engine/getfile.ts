@@ -35,7 +35,8 @@ const MAX_RANGES = 10000;
 /**
  * Download an object; answers the local path it was written to. `onBytes`
  * reports bytes written. With download threads (`options.getThreads`) the
- * GETs run there and write the file themselves; else on this thread.
+ * GETs run there once a thread is ready and write the file themselves; else
+ * (and while the threads start) on this thread.
  */
 export async function getFile(
   store: EosStore,
@@ -60,12 +61,15 @@ export async function getFile(
   };
   let fh: fsp.FileHandle | null = null;
   let created = false;
+  // Threads start with the first download; until one is ready, GETs run here.
+  threads?.warm();
+  const onThread = () => threads !== undefined && threads.ready();
   try {
     let modifiedMs: number | undefined;
-    if (threads && whole) {
+    if (whole && onThread()) {
       // One GET: its thread creates the file, writes it and sets its time.
       created = true;
-      await threads.fetch(ranges[0], { path: temp, create: true, setTimes: true }, count, signal);
+      await threads!.fetch(ranges[0], { path: temp, create: true, setTimes: true }, count, signal);
     } else {
       try {
         fh = await fsp.open(temp, 'wx', 0o644);
@@ -73,24 +77,18 @@ export async function getFile(
         throw localError(err, task.shown);
       }
       created = true;
-      if (threads) {
-        await fh.close();
-        fh = null;
-      }
       const file = fh;
+      // Each range on a thread once one is ready, else here: both write into the same file.
       await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, rangeSignal) => {
-        const result = file
-          ? await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal)
-          : await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal);
+        const result = onThread()
+          ? await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal)
+          : await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal);
         if (r.start === 0) {
           modifiedMs = result.modifiedMs;
         }
       });
-      if (fh) {
-        const closing = fh;
-        fh = null;
-        await closing.close();
-      }
+      fh = null;
+      await file.close();
       if (modifiedMs !== undefined) {
         await fsp.utimes(temp, modifiedMs / 1000, modifiedMs / 1000);
       }

@@ -83,4 +83,5 @@ function serve(data: GetWorkerData): void {
 const data = workerData as GetWorkerData | undefined;
 if (parentPort && data?.role === 'eos-get') {
   serve(data);
+  parentPort.postMessage({ type: 'ready' } satisfies FromWorker);
 }

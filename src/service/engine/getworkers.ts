@@ -71,6 +71,7 @@ export type ToWorker = { type: 'get'; id: number; task: RangeTask; file: RangeFi
 
 /** worker -> main; `n`: bytes written since the last message. */
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'bytes'; id: number; n: number }
   | { type: 'done'; id: number; result: RangeResult; n: number }
   | { type: 'failed'; id: number; code: string; message: string; details?: string; n: number };
@@ -104,12 +105,16 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** The thread has loaded its bundle and made its S3 client (about 0.2 s after it starts). */
+  ready: boolean;
 }
 
 /** Ranged GETs into files, spread over worker threads. */
 export class GetWorkers {
   /** Threads started so far. */
   started = 0;
+  /** GETs sent to the threads so far. */
+  fetched = 0;
   private slots: Slot[] = [];
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
@@ -119,6 +124,26 @@ export class GetWorkers {
     readonly s3: WorkerS3
   ) {}
 
+  /**
+   * Start every thread in the background, if none runs. A download calls
+   * this first and sends its GETs to the threads once one is `ready`, so a
+   * single small file does not wait for a thread to start.
+   */
+  warm(): void {
+    if (this.slots.length > 0) {
+      return;
+    }
+    while (this.slots.length < Math.max(1, this.threads.threads)) {
+      this.start();
+    }
+    this.startIdleTimer();
+  }
+
+  /** Whether a thread is ready for GETs. */
+  ready(): boolean {
+    return this.slots.some(s => s.ready);
+  }
+
   /** GET `task` into `file` on the least busy thread; `onBytes` hears the bytes written. */
   fetch(task: RangeTask, file: RangeFile, onBytes: (n: number) => void, signal: AbortSignal): Promise<RangeResult> {
     if (signal.aborted) {
@@ -126,6 +151,7 @@ export class GetWorkers {
     }
     const slot = this.slot();
     const id = this.nextId++;
+    this.fetched++;
     this.stopIdleTimer();
     return new Promise<RangeResult>((resolve, reject) => {
       const onAbort = () => slot.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
@@ -146,14 +172,17 @@ export class GetWorkers {
 
   /** The thread with the fewest GETs, starting one while there are fewer than allowed. */
   private slot(): Slot {
-    const free = this.slots.find(s => s.pending.size === 0);
+    const ready = this.slots.filter(s => s.ready);
+    const free = ready.find(s => s.pending.size === 0);
     if (free) {
       return free;
     }
     if (this.slots.length < Math.max(1, this.threads.threads)) {
       return this.start();
     }
-    return this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    // Messages to a thread still starting wait for it.
+    const candidates = ready.length > 0 ? ready : this.slots;
+    return candidates.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
   private start(): Slot {
@@ -164,7 +193,7 @@ export class GetWorkers {
       env: process.env,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
     });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), ready: false };
     worker.on('message', (m: FromWorker) => this.heard(slot, m));
     const lost = (why: string) => {
       this.slots = this.slots.filter(s => s !== slot);
@@ -175,12 +204,18 @@ export class GetWorkers {
     };
     worker.on('error', err => lost(err.message));
     worker.on('exit', code => lost(`exit code ${code}`));
+    // Only a thread with GETs keeps the process alive (after the listeners: adding one refs the thread again).
+    worker.unref();
     this.slots.push(slot);
     this.started++;
     return slot;
   }
 
   private heard(slot: Slot, m: FromWorker): void {
+    if (m.type === 'ready') {
+      slot.ready = true;
+      return;
+    }
     const p = slot.pending.get(m.id);
     if (!p) {
       return;
