@@ -14,6 +14,7 @@ import { EosError } from '../../core';
 import { Engine } from '../engine';
 import { GET_WORKER_BUNDLE, GetWorkers } from '../engine/getworkers';
 import { RangeTask } from '../engine/getrange';
+import { getFile } from '../engine/getfile';
 import { ENTRIES, buildBundle } from './bundle';
 import { Running, S3, deletePrefix, startService, testClient, testConfig, uniqueName, until } from './harness';
 import { jobWhen, localTree, sha256, tempRoot, transfer } from './transfer-helpers';
@@ -86,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('downloads on worker threads', () => {
-  it('start with the first download, which does not wait for them, and bring a file in ranges byte-exact', async () => {
+  it('start with the first download; a file in ranges waits for them and arrives byte-exact', async () => {
     fs.mkdirSync(path.join(root, 'down'));
     const job = await transfer(svc, { kind: 'download', sources: [`e://org/${F}/big.bam`], destination: 'down' });
     expect(job).toMatchObject({ state: 'done', objects: { done: 1, total: 1 }, bytes: { done: BIG.length } });
@@ -95,6 +96,27 @@ describe('downloads on worker threads', () => {
     expect(fs.statSync(file).mtime.toISOString()).toBe(MTIME);
     expect(localTree(path.join(root, 'down'))).toEqual(['big.bam']);
     expect(threadsOf(engine).started).toBe(2);
+    expect(threadsOf(engine).fetched).toBe(Math.ceil(BIG.length / (4 * MiB)));
+  });
+
+  it('do not hold up a one-GET file while they start: it runs on the main thread', async () => {
+    const fresh = new GetWorkers(threadsOf(engine).threads, threadsOf(engine).s3);
+    const final = path.join(root, 'first.txt');
+    const task = {
+      bucket: S3.orgBucket,
+      key: `${ORG}many/sub/f7.txt`,
+      uri: `e://org/${F}/many/sub/f7.txt`,
+      size: SMALL[7].length,
+      final,
+      shown: 'first.txt',
+      place: 'new' as const
+    };
+    const options = { ...engine.options, getThreads: fresh };
+    await getFile(engine.store, task, options, () => undefined, new AbortController().signal);
+    expect(sha256(fs.readFileSync(final))).toBe(sha256(SMALL[7]));
+    expect(fresh.started).toBe(2);
+    expect(fresh.fetched).toBe(0);
+    await fresh.close();
   });
 
   it('once ready, run every GET: a file in ranges arrives byte-exact with its time', async () => {

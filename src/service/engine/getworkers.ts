@@ -118,6 +118,8 @@ export class GetWorkers {
   private slots: Slot[] = [];
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
+  /** Callers of `whenReady`. */
+  private waiting: (() => void)[] = [];
 
   constructor(
     readonly threads: DownloadThreads,
@@ -142,6 +144,17 @@ export class GetWorkers {
   /** Whether a thread is ready for GETs. */
   ready(): boolean {
     return this.slots.some(s => s.ready);
+  }
+
+  /**
+   * Start the threads and wait until one is ready, or none is left (a thread
+   * that cannot start): then `ready()` says whether GETs can go to them.
+   */
+  async whenReady(): Promise<void> {
+    this.warm();
+    if (!this.ready() && this.slots.length > 0) {
+      await new Promise<void>(resolve => this.waiting.push(resolve));
+    }
   }
 
   /** GET `task` into `file` on the least busy thread; `onBytes` hears the bytes written. */
@@ -197,6 +210,9 @@ export class GetWorkers {
     worker.on('message', (m: FromWorker) => this.heard(slot, m));
     const lost = (why: string) => {
       this.slots = this.slots.filter(s => s !== slot);
+      if (this.slots.length === 0) {
+        this.wake();
+      }
       for (const [id, p] of slot.pending) {
         this.settle(slot, id, p);
         p.reject(p.signal.aborted ? aborted(p.signal) : new EosError('Internal', `A download thread stopped: ${why}`));
@@ -214,6 +230,7 @@ export class GetWorkers {
   private heard(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready') {
       slot.ready = true;
+      this.wake();
       return;
     }
     const p = slot.pending.get(m.id);
@@ -234,6 +251,12 @@ export class GetWorkers {
     } else {
       p.reject(new EosError(isErrorCode(m.code) ? m.code : 'Internal', m.message, m.details));
     }
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    waiting.forEach(resolve => resolve());
   }
 
   private settle(slot: Slot, id: number, p: Pending): void {
