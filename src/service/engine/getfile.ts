@@ -66,8 +66,9 @@ export async function getFile(
   // once), so its memory is the threads' alone.
   if (threads && !whole) {
     await threads.whenReady();
+  } else {
+    threads?.warm();
   }
-  threads?.warm();
   const onThread = () => threads !== undefined && threads.ready();
   try {
     let modifiedMs: number | undefined;

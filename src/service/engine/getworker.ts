@@ -18,15 +18,7 @@ function serve(data: GetWorkerData): void {
   const running = new Map<number, AbortController>();
   const post = (m: FromWorker) => port.postMessage(m);
 
-  /** Bytes written and not yet posted, by GET. */
-  const unposted = new Map<number, number>();
-  const take = (id: number) => {
-    const n = unposted.get(id) ?? 0;
-    unposted.set(id, 0);
-    return n;
-  };
-
-  const run = async (m: Extract<ToWorker, { type: 'get' }>, signal: AbortSignal) => {
+  const run = async (m: Extract<ToWorker, { type: 'get' }>, signal: AbortSignal, onBytes: (n: number) => void) => {
     const { task, file } = m;
     let fd: number;
     try {
@@ -34,13 +26,6 @@ function serve(data: GetWorkerData): void {
     } catch (err) {
       throw localError(err, task.shown);
     }
-    const onBytes = (n: number) => {
-      const held = (unposted.get(m.id) ?? 0) + n;
-      unposted.set(m.id, held);
-      if (held >= BYTES_BATCH) {
-        post({ type: 'bytes', id: m.id, n: take(m.id) });
-      }
-    };
     try {
       const result = await fetchRange(store, task, new SyncWrites(fd, task.start, task.shown), onBytes, signal);
       if (file.setTimes && result.modifiedMs !== undefined) {
@@ -64,19 +49,29 @@ function serve(data: GetWorkerData): void {
     }
     const controller = new AbortController();
     running.set(m.id, controller);
-    // The last bytes ride on the answer: one message per small file.
-    run(m, controller.signal)
+    // Bytes written and not yet posted: every BYTES_BATCH, and the rest rides
+    // on the answer (one message per small file).
+    let unposted = 0;
+    const take = () => {
+      const n = unposted;
+      unposted = 0;
+      return n;
+    };
+    const onBytes = (n: number) => {
+      unposted += n;
+      if (unposted >= BYTES_BATCH) {
+        post({ type: 'bytes', id: m.id, n: take() });
+      }
+    };
+    run(m, controller.signal, onBytes)
       .then(
-        result => post({ type: 'done', id: m.id, result, n: take(m.id) }),
+        result => post({ type: 'done', id: m.id, result, n: take() }),
         err => {
           const e = err instanceof EosError ? err : new EosError('Internal', String((err as Error)?.message ?? err));
-          post({ type: 'failed', id: m.id, code: e.code, message: e.message, details: e.details, n: take(m.id) });
+          post({ type: 'failed', id: m.id, code: e.code, message: e.message, details: e.details, n: take() });
         }
       )
-      .finally(() => {
-        running.delete(m.id);
-        unposted.delete(m.id);
-      });
+      .finally(() => running.delete(m.id));
   });
 }
 
