@@ -255,6 +255,12 @@ export type JobKind =
   | 'offload';
 /** `interrupted`: the service stopped while it ran (found so in the journal at start-up); retryable. */
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/**
+ * A named phase of a running job that moves no bytes the bar can show
+ * (`verifying`: reading the uploaded objects back before deleting the local
+ * files). Without it, the frontend names the phase from the counters.
+ */
+export type JobPhase = 'verifying';
 /** A target that exists, waiting for the user's choice. */
 export interface ConflictQuestion {
   /** Pass back to `api/job/answer`. */
@@ -300,6 +306,8 @@ export interface Job {
   eta?: number;
   /** The item being worked on (the last one started). */
   current?: string;
+  /** A phase the counters cannot tell (see `JobPhase`). */
+  phase?: JobPhase;
   /** The first conflict waiting for an answer; `questions` says how many wait. */
   question?: ConflictQuestion;
   questions?: number;

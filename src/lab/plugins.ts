@@ -20,6 +20,11 @@ import { ILocalFile, uploadFromComputer } from './transfers/computer';
 import { TransfersModel } from './transfers/model';
 import { TransfersPanel } from './transfers/panel';
 import { TransfersStatus, notifyEndings } from './transfers/status';
+import { notifyQuestions } from './transfers/notices';
+import { notifyError } from './errors';
+
+/** The Transfers panel's rank in the right sidebar: after the EOS panel (50). */
+export const TRANSFERS_RANK = 60;
 
 /** The EOS sidebar panel and the commands acting on its items. */
 export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
@@ -51,6 +56,11 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     // The right sidebar: the file browser (left) and EOS are visible together, for drag and drop.
     app.shell.add(panel, 'right', { rank: 50 });
     restorer?.add(panel, panel.id);
+    app.commands.addCommand(CommandIDs.showBrowser, {
+      label: args => (args.isPalette ? trans.__('EOS: Show Browser') : trans.__('EOS Browser')),
+      caption: trans.__('Show the EOS panel: My files, Organization, Gencove, Users'),
+      execute: () => app.shell.activateById(panel.id)
+    });
 
     addCommands(app.commands, model, trans, {
       settings,
@@ -60,7 +70,7 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     });
     if (palette) {
       const category = trans.__('EOS');
-      PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category }));
+      [CommandIDs.showBrowser, ...PALETTE_COMMANDS].forEach(command => palette.addItem({ command, category }));
     }
     return { model, panel, settings };
   }
@@ -87,27 +97,40 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     const serverSettings = app.serviceManager.serverSettings;
     const model = new TransfersModel({ serverSettings });
     const panel = new TransfersPanel({ model, translator });
-    // The bottom panel: visible together with the file browser (left) and the EOS panel (right).
-    app.shell.add(panel, 'down', { rank: 1000 });
+    // The right sidebar, under EOS: a sidebar panel survives Close All Tabs and
+    // comes back with the layout; the status-bar item shows progress while the
+    // EOS panel is in front, and questions are answered in their notifications.
+    const place = () => {
+      if (!panel.isAttached && panel.parent === null) {
+        app.shell.add(panel, 'right', { rank: TRANSFERS_RANK });
+      }
+    };
+    place();
     restorer?.add(panel, panel.id);
     model.start();
-    const show = () => app.shell.activateById(panel.id);
+    /** Bring the panel into view, putting it back first if something took it out of the shell. */
+    const show = () => {
+      place();
+      app.shell.activateById(panel.id);
+    };
     const upload = (files: ILocalFile[], folder: string) =>
       uploadFromComputer({ serverSettings, transfers: model, trans }, files, folder);
 
     addTransfersCommands(app.commands, { transfers: model, trans, browser: browser?.model ?? null, show, upload });
     model.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.clearTransfers));
     notifyEndings(model, trans, show);
-    // A job waiting for an answer shows the panel, where the question is asked (once per question).
-    const asked = new Set<string>();
-    model.changed.connect(() => {
-      for (const job of model.jobs) {
-        if (job.question && !asked.has(job.question.id)) {
-          asked.add(job.question.id);
-          show();
-        }
-      }
-    });
+    // A question of a job no command follows (a computer upload, another tab's
+    // job) is asked in a notification with its answers: no panel needs to be open.
+    const questions = notifyQuestions(
+      () => model.jobs,
+      (job, choice) =>
+        model
+          .answer(job.id, job.question!.id, choice)
+          .catch(reason => notifyError(reason, trans, trans.__('Cannot answer'))),
+      trans,
+      show
+    );
+    model.changed.connect(questions);
     if (statusBar) {
       const item = new TransfersStatus(model, trans, show);
       const activeChanged = new Signal<TransfersModel, void>(model);
@@ -126,6 +149,6 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
         command => palette.addItem({ command, category })
       );
     }
-    return { model, panel, uploadFromComputer: upload };
+    return { model, panel, show, uploadFromComputer: upload };
   }
 };

@@ -52,8 +52,10 @@ export interface IEosDropActions {
 export interface ITransfers {
   /** The service's jobs, pushed; `track(job)` shows a job started by this page at once. */
   readonly model: TransfersModel;
-  /** The Transfers sidebar panel (activate it with `app.shell.activateById(panel.id)`). */
+  /** The Transfers sidebar panel. */
   readonly panel: Widget;
+  /** Bring the Transfers panel into view (put back into the sidebar first if it was taken out). */
+  show(): void;
   /**
    * Upload files from the user's computer into an `e://` folder (ending in `/`),
    * asking first when targets exist; null when nothing was started.
@@ -107,7 +109,9 @@ export namespace CommandIDs {
   export const uploadFiles = 'eos:upload-files';
   /** Upload a folder from the computer into the selected EOS folder. */
   export const uploadFolder = 'eos:upload-folder';
-  /** Open the Transfers panel. */
+  /** Bring the EOS panel into view. */
+  export const showBrowser = 'eos:show-browser';
+  /** Open the Transfers panel (put back into the right sidebar if it was taken out). */
   export const showTransfers = 'eos:show-transfers';
   /** Remove finished transfers from the list. */
   export const clearTransfers = 'eos:clear-transfers';

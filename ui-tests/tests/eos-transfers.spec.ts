@@ -60,15 +60,16 @@ function tempFile(name: string, size: number): { file: string; bytes: Buffer } {
 }
 
 test.describe('EOS transfers', () => {
-  test('the Transfers panel opens in the bottom panel, beside the file browser and the EOS panel', async ({ page }) => {
+  test('the Transfers panel opens in the right sidebar under EOS, beside the file browser', async ({ page }) => {
     const tree = await openEos(page);
     await page.evaluate(() => window.jupyterapp.commands.execute('eos:show-transfers'));
     const panel = transfersList(page);
     await expect(panel).toBeVisible();
     await expect(panel.getByRole('heading', { name: 'Transfers' })).toBeVisible();
     await expect(panel.getByRole('button', { name: 'Clear finished' })).toBeVisible();
-    // Nothing is hidden by it: both sidebars still show their panels.
-    await expect(tree).toBeVisible();
+    // It takes the EOS panel's place in the right sidebar; the file browser (left) stays.
+    await expect(page.locator('.jp-SideBar.jp-mod-right [data-id="eos-transfers"]')).toBeVisible();
+    await expect(tree).toBeHidden();
     await expect(page.locator('#filebrowser')).toBeVisible();
   });
 
@@ -86,6 +87,9 @@ test.describe('EOS transfers', () => {
       }
     });
     await uploadWithButton(page, FILES_BUTTON, file);
+    // The EOS panel stays in front; the panel is one command away.
+    await expect(tree).toBeVisible();
+    await page.evaluate(() => window.jupyterapp.commands.execute('eos:show-transfers'));
 
     const panel = transfersList(page);
     await expect(panel).toBeVisible();
@@ -179,6 +183,7 @@ test.describe('EOS transfers', () => {
     });
     const { file } = tempFile('big.bin', 40 * 1024 * 1024);
     await uploadWithButton(page, FILES_BUTTON, file);
+    await page.evaluate(() => window.jupyterapp.commands.execute('eos:show-transfers'));
     const row = transfersList(page)
       .getByRole('listitem', { name: new RegExp(`e://users/me/${folder}/`) })
       .first();
@@ -198,7 +203,10 @@ test.describe('EOS transfers', () => {
     expect(await keysUnder(`${folder}/`)).toEqual([`${folder}/`]);
   });
 
-  test('a conflict is asked in the panel and the answer reaches the running job', async ({ page, tmpPath }) => {
+  test('a conflict is asked in the notification and in the panel, and the answer reaches the running job', async ({
+    page,
+    tmpPath
+  }) => {
     const base = `ask-${Date.now()}`;
     const client = s3();
     await client.send(
@@ -207,21 +215,21 @@ test.describe('EOS transfers', () => {
     client.destroy();
     await page.contents.uploadContent('new bytes', 'text', `${tmpPath}/${base}.txt`);
     await uploadToEosFromMenu(page, `${base}.txt`, `e://users/me/${base}/`);
-    // The job waits for the answer: the panel opens with the question in the job's row.
-    const question = transfersList(page).getByRole('group', { name: `e://users/me/${base}/${base}.txt exists` });
-    await expect(question).toBeVisible({ timeout: 20000 });
-    expect((await readMine(`${base}/${base}.txt`)).toString()).toBe('old bytes');
-    // The job's notification says it waits, and its "Answer…" brings the panel back.
+    // The job waits for the answer: its notification asks, with the answers as buttons.
     const note = page.locator('.Toastify__toast', { hasText: 'Waiting for your answer' });
     await expect(note).toContainText(`e://users/me/${base}/${base}.txt already exists`, { timeout: 20000 });
-    await page.sidebar.openTab('filebrowser');
-    await note.getByRole('button', { name: 'Answer…' }).click();
+    await expect(note.getByRole('button', { name: 'Overwrite' })).toBeVisible();
+    expect((await readMine(`${base}/${base}.txt`)).toString()).toBe('old bytes');
+    // The panel asks the same question in the job's row; answered there, the notification moves on.
+    await page.evaluate(() => window.jupyterapp.commands.execute('eos:show-transfers'));
+    const question = transfersList(page).getByRole('group', { name: `e://users/me/${base}/${base}.txt exists` });
     await expect(question).toBeVisible();
     await question.getByRole('button', { name: 'Overwrite' }).click();
     await expect
       .poll(async () => (await readMine(`${base}/${base}.txt`)).toString(), { timeout: 20000 })
       .toBe('new bytes');
     await expect(question).toHaveCount(0);
+    await expect(note).toHaveCount(0);
     expect(await keysUnder(`${base}/`)).toEqual([`${base}/${base}.txt`]);
   });
 });

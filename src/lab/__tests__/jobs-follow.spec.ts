@@ -1,8 +1,9 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { Job } from '../../core';
+import { Job, Routes } from '../../core';
 import { ICommandContext } from '../commands/context';
-import { IJobMessages, followJob, runningMessage } from '../commands/jobs';
+import { IJobMessages, followJob, jobProgress, runningMessage } from '../commands/jobs';
+import { followedJobs } from '../transfers/notices';
 import { job, spyNotifications } from './fake-actions';
 
 const trans = nullTranslator.load('jupyterlab_eos');
@@ -47,19 +48,75 @@ describe('runningMessage', () => {
 });
 
 describe('followJob', () => {
-  it('offers "Answer…" while a question waits elsewhere, and it shows where', async () => {
+  it('answers a question with the buttons of its own notification, and marks the job followed', async () => {
+    const notes = spyNotifications();
+    const waiting = job('j', 'running', { kind: 'upload', question, questions: 1 });
+    const answered = job('j', 'running', { kind: 'upload' });
+    const done = job('j', 'done', { kind: 'upload', objects: { done: 1, total: 1 } });
+    const calls: { route: string; body: unknown }[] = [];
+    // The long poll shows the question, then waits until it is answered.
+    let answeredNow: () => void = () => undefined;
+    const wasAnswered = new Promise<void>(resolve => (answeredNow = resolve));
+    const polls: (() => Promise<Job>)[] = [async () => waiting, async () => (await wasAnswered, done)];
+    const request = jest.fn(async (route: string, options: { body?: unknown }) => {
+      calls.push({ route, body: options.body });
+      if (route === Routes.answerJob) {
+        answeredNow();
+        return answered;
+      }
+      return polls.shift()!();
+    });
+    const context = { trans, request } as unknown as ICommandContext;
+    const following = followJob(job('j', 'running', { kind: 'upload' }), context, messages());
+    expect(followedJobs.has('j')).toBe(true);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const update = notes.update.mock.calls.map(c => c[0]).find(u => /Waiting for your answer/.test(String(u.message)));
+    expect(update?.actions?.map(a => a.label)).toEqual(['Overwrite', 'Skip', 'Keep Both', 'Cancel']);
+    const keep = update!.actions!.find(a => a.label === 'Keep Both')!;
+    const event = { preventDefault: jest.fn() } as unknown as MouseEvent;
+    keep.callback(event);
+    expect(event.preventDefault).toHaveBeenCalled(); // the notification stays, with the progress
+    const end = await following;
+    expect(end?.state).toBe('done');
+    expect(calls.map(c => c.body)).toContainEqual({ id: 'j', question: 'q1', choice: 'keep-both' });
+    expect(notes.update).toHaveBeenLastCalledWith(expect.objectContaining({ message: 'Uploaded', type: 'success' }));
+  });
+
+  it('with several questions waiting, offers "Apply to All…" where they are all answered', async () => {
     const notes = spyNotifications();
     const showQuestion = jest.fn();
-    const waiting = job('j', 'running', { kind: 'upload', question, questions: 1 });
-    const context = contextAnswering([waiting, job('j', 'done', { kind: 'upload', objects: { done: 1, total: 1 } })]);
-    const end = await followJob(job('j', 'running', { kind: 'upload' }), context, messages({ showQuestion }));
-    expect(end?.state).toBe('done');
-    const update = notes.update.mock.calls.map(c => c[0]).find(u => /Waiting for your answer/.test(String(u.message)));
-    expect(update).toBeDefined();
-    const answer = update?.actions?.find(a => a.label === 'Answer…');
-    expect(answer).toBeDefined();
-    answer?.callback({ preventDefault: () => undefined } as unknown as MouseEvent);
+    const waiting = job('j', 'running', { kind: 'upload', question, questions: 3 });
+    const context = contextAnswering([waiting, job('j', 'done', { kind: 'upload' })]);
+    await followJob(job('j', 'running', { kind: 'upload' }), context, messages({ showQuestion }));
+    const update = notes.update.mock.calls.map(c => c[0]).find(u => /and 2 more/.test(String(u.message)));
+    const all = update?.actions?.find(a => a.label === 'Apply to All…');
+    all?.callback({ preventDefault: () => undefined } as unknown as MouseEvent);
     expect(showQuestion).toHaveBeenCalledWith(expect.objectContaining({ id: 'j' }));
-    expect(notes.update).toHaveBeenLastCalledWith(expect.objectContaining({ message: 'Uploaded', type: 'success' }));
+  });
+});
+
+describe('jobProgress', () => {
+  it('names the phases whose counters do not move', () => {
+    const list = job('j', 'running', { kind: 'download' });
+    expect(jobProgress(list, trans)).toBe('0 objects, 0 B (listing)');
+    const completing = job('j', 'running', {
+      kind: 'upload',
+      objects: { done: 0, total: 1 },
+      bytes: { done: 300e6, total: 300e6 }
+    });
+    expect(jobProgress(completing, trans)).toBe('0 of 1 objects, 300 MB of 300 MB (completing)');
+    const verifying = job('j', 'running', {
+      kind: 'offload',
+      phase: 'verifying',
+      objects: { done: 1, total: 1 },
+      bytes: { done: 300e6, total: 300e6 }
+    });
+    expect(jobProgress(verifying, trans)).toBe('1 of 1 objects, 300 MB of 300 MB (verifying)');
+    const moving = job('j', 'running', {
+      kind: 'upload',
+      objects: { done: 0, total: 1 },
+      bytes: { done: 1, total: 9 }
+    });
+    expect(jobProgress(moving, trans)).toBe('0 of 1 objects, 1 B of 9 B');
   });
 });

@@ -85,7 +85,7 @@ describe('jupyterlab-eos:plugin', () => {
   it('declares the context menus on EOS items and file browser items, and the shortcuts in its schema', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
     const inMenu = context.filter(item => item.command).map(item => item.command);
-    const { refreshAll, goTo, showTransfers, clearTransfers, freeUpSpace, ...onItems } = CommandIDs;
+    const { refreshAll, goTo, showBrowser, showTransfers, clearTransfers, freeUpSpace, ...onItems } = CommandIDs;
     expect(inMenu.sort()).toEqual(
       Object.values(onItems)
         .filter(id => !OPEN_COMMANDS.includes(id))
@@ -161,7 +161,7 @@ describe('jupyterlab-eos:transfers', () => {
     expect(transfersPlugin.provides).toBe(ITransfers);
   });
 
-  it('adds the panel to the bottom panel, its status item and commands', () => {
+  it('adds the panel to the right sidebar under EOS, its status item and commands', () => {
     const add = jest.fn();
     const activateById = jest.fn();
     const addItem = jest.fn();
@@ -173,7 +173,7 @@ describe('jupyterlab-eos:transfers', () => {
       registerStatusItem
     }) as ITransfers;
 
-    expect(add).toHaveBeenCalledWith(transfers.panel, 'down', { rank: 1000 });
+    expect(add).toHaveBeenCalledWith(transfers.panel, 'right', { rank: 60 });
     expect(transfers.panel.id).toBe('eos-transfers');
     for (const command of TRANSFERS_COMMANDS) {
       expect(app.commands.hasCommand(command)).toBe(true);

@@ -109,7 +109,7 @@ describe('TransfersPanel', () => {
     expect(bar.getAttribute('aria-label')).toBe('Progress of data/a.bam → e://users/me/in/');
     const facts = b.querySelector('.jp-EosTransfers-facts')!.textContent;
     expect(facts).toBe('3 of 10 files · 41.0 MB of 100 MB · 12.5 MB/s · 2:05 left');
-    expect(b.querySelector('.jp-EosTransfers-state')!.textContent).toBe('Running');
+    expect(b.querySelector('.jp-EosTransfers-state')!.textContent).toBe('Uploading');
     expect(button(b, 'Cancel')!.getAttribute('aria-label')).toBe('Cancel data/a.bam → e://users/me/in/');
 
     // Total unknown: an indeterminate bar, no aria values.

@@ -6,9 +6,11 @@
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { EosError, Job, Routes } from '../../core';
+import { ConflictChoice, EosError, Job, Routes } from '../../core';
 import { formatDate, formatSize } from '../components/format';
 import { actionErrorTitle, detailsAction, errorDetails, notifyError } from '../errors';
+import { phaseLabel } from '../transfers/labels';
+import { answerActions, followedJobs, questionText } from '../transfers/notices';
 import { ICommandContext } from './context';
 
 /** How long each long poll may be held, in ms: the notification's progress updates this often. */
@@ -26,33 +28,32 @@ export interface IJobMessages {
   cancelled(job: Job): string;
   /**
    * Called once for each conflict question the job asks (`job.question`);
-   * it answers through `api/job/answer`. Without it, questions wait for
-   * another answerer (the transfers panel).
+   * it answers through `api/job/answer`. Without it, the notification
+   * answers them with its buttons (Overwrite, Skip, Keep Both).
    */
   ask?(job: Job): Promise<void>;
   /**
-   * Without `ask`: show where the job's question is answered (the transfers
-   * panel). The notification says the job waits, with an "Answer…" action.
+   * Without `ask`, while several questions wait: show where all of them are
+   * answered at once (the Transfers panel), the notification's "Apply to All…".
    */
   showQuestion?(job: Job): void;
 }
 
-/** What a running job's notification says: its progress, or that it waits for an answer. */
+/** What a running job's notification says: its progress, or first that it waits for an answer. */
 export function runningMessage(job: Job, messages: IJobMessages, trans: TranslationBundle): string {
   const progress = messages.running(job);
   if (!job.question || messages.ask) {
     return progress;
   }
-  const more = (job.questions ?? 1) - 1;
-  const question =
-    more > 0
-      ? trans.__('Waiting for your answer: %1 already exists (and %2 more).', job.question.target, more)
-      : trans.__('Waiting for your answer: %1 already exists.', job.question.target);
   // The question first: notifications cut long messages, and this is what the user must see.
-  return `${question} ${progress}`;
+  return `${questionText(job, trans)} ${progress}`;
 }
 
-/** "10 of 42 objects, 1.2 MB of 5.0 MB" (totals when known). */
+/**
+ * "10 of 42 objects, 1.2 MB of 5.0 MB" (totals when known), with the phase
+ * when the counters alone would look stuck: "(listing)", "(completing)",
+ * "(verifying)".
+ */
 export function jobProgress(job: Job, trans: TranslationBundle): string {
   const { objects, bytes } = job;
   const count =
@@ -63,7 +64,19 @@ export function jobProgress(job: Job, trans: TranslationBundle): string {
     bytes.total === null || bytes.total === 0
       ? formatSize(bytes.done)
       : trans.__('%1 of %2', formatSize(bytes.done), formatSize(bytes.total));
-  return trans.__('%1, %2', count, size);
+  const progress = trans.__('%1, %2', count, size);
+  const phase = job.state === 'running' && !job.question ? quietPhase(job, trans) : null;
+  return phase ? trans.__('%1 (%2)', progress, phase.toLocaleLowerCase()) : progress;
+}
+
+/** The phase of a job whose bar does not move: listing, completing, finishing, verifying, counting. */
+function quietPhase(job: Job, trans: TranslationBundle): string | null {
+  const total = job.bytes.total;
+  const quiet =
+    job.phase !== undefined ||
+    job.objects.total === null ||
+    (total !== null && total > 0 && job.bytes.done >= total && job.objects.done < (job.objects.total ?? 0));
+  return quiet ? phaseLabel(job, trans) : null;
 }
 
 /** The text of a job's "Show details". */
@@ -117,21 +130,25 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       });
     }
   };
-  const answer: Notification.IAction = {
-    label: trans.__('Answer…'),
-    caption: trans.__('Show the question in the transfers panel'),
-    displayType: 'accent',
-    callback: event => {
-      event.preventDefault();
-      messages.showQuestion?.(job);
-    }
-  };
+  const answer = (choice: ConflictChoice) =>
+    context
+      .request(Routes.answerJob, { body: { id: job.id, question: job.question!.id, choice } })
+      .then(answered => {
+        job = answered;
+        Notification.update({ id, ...running() });
+      })
+      .catch(reason => notifyError(reason, trans, trans.__('Cannot answer')));
   const running = () => ({
     message: runningMessage(job, messages, trans),
     type: 'in-progress' as const,
     autoClose: false as const,
-    actions: job.question && !messages.ask && messages.showQuestion ? [answer, cancel, details] : [cancel, details]
+    actions:
+      job.question && !messages.ask
+        ? [...answerActions(job, answer, trans, messages.showQuestion && (() => messages.showQuestion?.(job))), cancel]
+        : [cancel, details]
   });
+  // This notification is the job's one: the transfers plugin's notices leave it alone.
+  followedJobs.add(job.id);
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
   let asked: string | null = null;
   while (job.state === 'running') {

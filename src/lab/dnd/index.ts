@@ -65,7 +65,7 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
           filesFromDataTransfer,
           uploadFromComputer: (files, folder) => transfers.uploadFromComputer(files, folder),
           showJob: job => transfers.model.track(job),
-          showPanel: () => app.shell.activateById(transfers.panel.id)
+          showPanel: () => transfers.show()
         }
       : null;
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');

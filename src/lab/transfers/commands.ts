@@ -73,7 +73,7 @@ export function addTransfersCommands(commands: CommandRegistry, options: addTran
     if (files.length === 0) {
       return null;
     }
-    options.show();
+    // The EOS panel stays in front, where the new rows appear; the status bar shows the progress.
     return options.upload(files, destination);
   };
   const describe = uriArgs(trans.__('The EOS folder (or an item in it) to upload into; the selection by default'));
@@ -106,7 +106,7 @@ export function addTransfersCommands(commands: CommandRegistry, options: addTran
   }
   set.add(
     commands.addCommand(CommandIDs.showTransfers, {
-      label: trans.__('Show Transfers'),
+      label: args => (args.isPalette ? trans.__('EOS: Show Transfers') : trans.__('EOS Transfers')),
       caption: trans.__('Open the EOS transfers panel'),
       execute: () => options.show()
     })

@@ -18,11 +18,14 @@ import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { ConflictChoice, ConflictQuestion, Job, JobKind } from '../../core';
+import { kindLabel, routeText, stateLabel } from './labels';
 import { useModelChanged } from '../components/hooks';
 import { formatDate, formatEta, formatPercent, formatRate, formatSize } from '../components/format';
 import { notifyError } from '../errors';
 import { transfersIcon } from '../icons';
 import { TransfersModel } from './model';
+
+export { kindLabel, routeText, stateLabel };
 
 /** The kind's icon in a row. */
 const KIND_ICONS: Record<JobKind, LabIcon> = {
@@ -35,46 +38,6 @@ const KIND_ICONS: Record<JobKind, LabIcon> = {
   sync: refreshIcon,
   offload: fileUploadIcon
 };
-
-/** A job kind for people. */
-export function kindLabel(kind: JobKind, trans: TranslationBundle): string {
-  const labels: Record<JobKind, string> = {
-    upload: trans.__('Upload'),
-    'computer-upload': trans.__('Upload from computer'),
-    download: trans.__('Download'),
-    copy: trans.__('Copy'),
-    move: trans.__('Move'),
-    delete: trans.__('Delete'),
-    sync: trans.__('Sync'),
-    offload: trans.__('Move to EOS')
-  };
-  return labels[kind];
-}
-
-/** A job state for people. */
-export function stateLabel(job: Job, trans: TranslationBundle): string {
-  switch (job.state) {
-    case 'running':
-      return job.question ? trans.__('Waiting for your answer') : trans.__('Running');
-    case 'done':
-      return job.skipped ? trans._n('Done, %1 skipped', 'Done, %1 skipped', job.skipped) : trans.__('Done');
-    case 'failed':
-      return trans.__('Failed');
-    case 'cancelled':
-      return trans.__('Cancelled');
-    case 'interrupted':
-      return trans.__('Interrupted');
-  }
-}
-
-/** Where a job goes: `a, b (+3) → e://org/x/`. */
-export function routeText(job: Job): string {
-  const sources =
-    job.sources.length <= 2
-      ? job.sources.join(', ')
-      : `${job.sources.slice(0, 2).join(', ')} (+${job.sources.length - 2})`;
-  return job.destination ? `${sources} → ${job.destination}` : sources;
-}
 
 /** A progress bar of `done` out of `total`; indeterminate while the total is unknown. */
 export function ProgressBar(props: { done: number; total: number | null; label: string }): JSX.Element {
@@ -179,7 +142,7 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
       <div className="jp-EosTransfers-jobHead">
         <Icon.react tag="span" className="jp-EosTransfers-kindIcon" title={kind} />
         <span className="jp-EosTransfers-kind">{kind}</span>
-        <span className="jp-EosTransfers-state">{stateLabel(job, trans)}</span>
+        <span className="jp-EosTransfers-state">{stateLabel(job, trans, done)}</span>
         {job.state === 'running' && (
           <button
             className="jp-EosBrowser-button jp-EosTransfers-button"

@@ -10,7 +10,8 @@ import * as React from 'react';
 
 import { Job } from '../../core';
 import { formatPercent } from '../components/format';
-import { kindLabel, routeText } from './panel';
+import { kindLabel, routeText } from './labels';
+import { followedJobs } from './notices';
 import { TransfersModel } from './model';
 
 /** A job that ran at least this long gets a notification when it ends, in ms. */
@@ -63,10 +64,14 @@ export class TransfersStatus extends ReactWidget {
 
 /**
  * Notify when a job that ran more than `NOTIFY_AFTER_MS` ends: success, or
- * its failure with the message; "Show" opens the panel.
+ * its failure with the message; "Show" opens the panel. Jobs a command
+ * follows (`followedJobs`) have their notification already.
  */
 export function notifyEndings(model: TransfersModel, trans: TranslationBundle, show: () => void): IDisposable {
   const onEnded = (_: TransfersModel, job: Job) => {
+    if (followedJobs.has(job.id)) {
+      return; // the command that started it shows how it ended
+    }
     const ran = Date.parse(job.finished ?? '') - Date.parse(job.started);
     if (!(ran > NOTIFY_AFTER_MS)) {
       return;

@@ -72,6 +72,8 @@ async function runOffload(
   // `fail`: an object that appeared since the check is an item failure, never overwritten.
   await runUpload(store, options, sources, base, 'fail', KEEP_ALL, ctx);
   const failed = new Set(ctx.progress.failures?.map(f => f.item) ?? []);
+  // The bar is full now: say why the job still runs (reading every object back).
+  ctx.progress.phase = 'verifying';
   for (const s of sources) {
     for await (const e of uploadEntries(root, [s], ctx.signal)) {
       if (e.kind !== 'file') {
@@ -97,6 +99,7 @@ async function runOffload(
       await removeEmptyFolders(s.abs, options.disk);
     }
   }
+  delete ctx.progress.phase;
 }
 
 /**

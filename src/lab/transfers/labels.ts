@@ -1,0 +1,86 @@
+/**
+ * A job in words: its kind, where it goes, and what it is doing now. The
+ * Transfers panel, the status bar and the jobs' notifications all say it
+ * with these, so they never disagree.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { Job, JobKind } from '../../core';
+
+/** A job kind for people. */
+export function kindLabel(kind: JobKind, trans: TranslationBundle): string {
+  const labels: Record<JobKind, string> = {
+    upload: trans.__('Upload'),
+    'computer-upload': trans.__('Upload from computer'),
+    download: trans.__('Download'),
+    copy: trans.__('Copy'),
+    move: trans.__('Move'),
+    delete: trans.__('Delete'),
+    sync: trans.__('Sync'),
+    offload: trans.__('Move to EOS')
+  };
+  return labels[kind];
+}
+
+/** Kinds whose last step per object is a multipart completion in S3. */
+const WRITES_TO_EOS = new Set<JobKind>(['upload', 'computer-upload', 'offload', 'copy', 'move']);
+
+/**
+ * What a running job is doing now: the phase the service names (`phase`),
+ * else what its counters tell: listing (no total yet), completing (every byte
+ * sent, objects still being completed), or the kind's verb.
+ *
+ * @param bytesDone - the bytes done as the page counts them (a computer
+ *   upload's sent bytes), the service's count by default.
+ */
+export function phaseLabel(job: Job, trans: TranslationBundle, bytesDone = job.bytes.done): string {
+  if (job.question) {
+    return trans.__('Waiting for your answer');
+  }
+  if (job.phase === 'verifying') {
+    return trans.__('Verifying');
+  }
+  if (job.objects.total === null) {
+    return job.kind === 'delete' ? trans.__('Counting') : trans.__('Listing');
+  }
+  const total = job.bytes.total;
+  if (total !== null && total > 0 && bytesDone >= total && job.objects.done < job.objects.total) {
+    return WRITES_TO_EOS.has(job.kind) ? trans.__('Completing') : trans.__('Finishing');
+  }
+  const verbs: Record<JobKind, string> = {
+    upload: trans.__('Uploading'),
+    'computer-upload': trans.__('Uploading'),
+    download: trans.__('Downloading'),
+    copy: trans.__('Copying'),
+    move: trans.__('Moving'),
+    delete: trans.__('Deleting'),
+    sync: trans.__('Syncing'),
+    offload: trans.__('Uploading')
+  };
+  return verbs[job.kind];
+}
+
+/** A job state for people; a running job says its phase (`phaseLabel`). */
+export function stateLabel(job: Job, trans: TranslationBundle, bytesDone = job.bytes.done): string {
+  switch (job.state) {
+    case 'running':
+      return phaseLabel(job, trans, bytesDone);
+    case 'done':
+      return job.skipped ? trans._n('Done, %1 skipped', 'Done, %1 skipped', job.skipped) : trans.__('Done');
+    case 'failed':
+      return trans.__('Failed');
+    case 'cancelled':
+      return trans.__('Cancelled');
+    case 'interrupted':
+      return trans.__('Interrupted');
+  }
+}
+
+/** Where a job goes: `a, b (+3) → e://org/x/`. */
+export function routeText(job: Job): string {
+  const sources =
+    job.sources.length <= 2
+      ? job.sources.join(', ')
+      : `${job.sources.slice(0, 2).join(', ')} (+${job.sources.length - 2})`;
+  return job.destination ? `${sources} → ${job.destination}` : sources;
+}
