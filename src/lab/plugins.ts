@@ -50,6 +50,10 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       .catch(reason => console.warn('jupyterlab-eos: settings could not be loaded; using the defaults', reason));
     const model = new EosBrowserModel({ serverSettings: app.serviceManager.serverSettings, translator, settings });
     const panel = new EosBrowserPanel({ model, commands: app.commands, translator });
+    // One jobs model for the page, fed by the service's event stream: the
+    // commands follow their jobs in it and the Transfers panel shows it.
+    const jobs = new TransfersModel({ serverSettings: app.serviceManager.serverSettings });
+    jobs.start();
     if (stateDB) {
       void trackState(stateDB, model, panel);
     }
@@ -66,13 +70,14 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       settings,
       serverSettings: app.serviceManager.serverSettings,
       shell: app.shell,
-      panel
+      panel,
+      jobs
     });
     if (palette) {
       const category = trans.__('EOS');
       [CommandIDs.showBrowser, ...PALETTE_COMMANDS].forEach(command => palette.addItem({ command, category }));
     }
-    return { model, panel, settings };
+    return { model, panel, settings, jobs };
   }
 };
 
@@ -95,7 +100,7 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_eos');
     const serverSettings = app.serviceManager.serverSettings;
-    const model = new TransfersModel({ serverSettings });
+    const model = browser?.jobs ?? new TransfersModel({ serverSettings });
     const panel = new TransfersPanel({ model, translator });
     // The right sidebar, under EOS: a sidebar panel survives Close All Tabs and
     // comes back with the layout; the status-bar item shows progress while the

@@ -18,6 +18,8 @@ export interface IEosBrowser {
   readonly panel: Widget;
   /** The user's EOS settings, live from the Settings Editor. */
   readonly settings: EosSettings;
+  /** The service's jobs, pushed by its event stream (the Transfers panel shows the same model). */
+  readonly jobs: TransfersModel;
 }
 
 /** The EOS browser token. */

@@ -3,6 +3,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Job, Routes } from '../../core';
 import { ICommandContext } from '../commands/context';
 import { IJobMessages, followJob, jobProgress, runningMessage } from '../commands/jobs';
+import { IEventSourceLike, TransfersModel } from '../transfers/model';
 import { followedJobs } from '../transfers/notices';
 import { job, spyNotifications } from './fake-actions';
 
@@ -118,5 +119,45 @@ describe('jobProgress', () => {
       bytes: { done: 1, total: 9 }
     });
     expect(jobProgress(moving, trans)).toBe('0 of 1 objects, 1 B of 9 B');
+  });
+});
+
+describe('followJob with the jobs model', () => {
+  /** The model's event stream, driven by the test. */
+  const listeners = new Map<string, (event: MessageEvent) => void>();
+  const stream: IEventSourceLike = {
+    onopen: null,
+    onerror: null,
+    readyState: 1,
+    addEventListener: (type, listener) => listeners.set(type, listener),
+    close: () => undefined
+  };
+  const send = (data: Job) => listeners.get('job')!(new MessageEvent('job', { data: JSON.stringify(data) }));
+
+  it("shows the figures the stream brings (the panel's), with no long poll while it is open", async () => {
+    const notes = spyNotifications();
+    const jobs = new TransfersModel({ eventSource: () => stream, standby: 'never' });
+    jobs.start();
+    stream.onopen!(new Event('open'));
+    const request = jest.fn(async () => {
+      throw new Error('no request expected');
+    });
+    const context = { trans, request, jobs } as unknown as ICommandContext;
+    const first = job('m', 'running', {
+      kind: 'offload',
+      objects: { done: 0, total: 1 },
+      bytes: { done: 0, total: 3e8 }
+    });
+    const following = followJob(first, context, messages({ running: j => `Moving… ${jobProgress(j, trans)}` }));
+    expect(jobs.job('m')).toBeDefined(); // the panel shows it at once
+    send({ ...first, bytes: { done: 92e6, total: 3e8 } });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(notes.update).toHaveBeenLastCalledWith(
+      expect.objectContaining({ message: 'Moving… 0 of 1 objects, 92.0 MB of 300 MB' })
+    );
+    send({ ...first, state: 'done', objects: { done: 1, total: 1 }, bytes: { done: 3e8, total: 3e8 } });
+    expect((await following)?.state).toBe('done');
+    expect(request).not.toHaveBeenCalled();
+    jobs.dispose();
   });
 });

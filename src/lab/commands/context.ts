@@ -24,6 +24,7 @@ import {
 import { EosBrowserModel } from '../model';
 import { IRequestOptions, requestAPI } from '../request';
 import { EosSettings } from '../settings';
+import type { TransfersModel } from '../transfers/model';
 
 /** What the commands work with. */
 export interface ICommandContext {
@@ -32,20 +33,31 @@ export interface ICommandContext {
   trans: TranslationBundle;
   /** Call a service route with the app's server settings. */
   request<R extends RouteName>(route: R, options: IRequestOptions<R>): Promise<RouteResponse<R>>;
+  /**
+   * The service's jobs as its event stream reports them (the Transfers
+   * panel's model): a command follows its job there, so its notification and
+   * the panel show the same figures. Without it, commands long-poll `api/job`.
+   */
+  jobs?: IJobs;
 }
+
+/** What following a job needs of the jobs model. */
+export type IJobs = Pick<TransfersModel, 'connected' | 'job' | 'changed' | 'track'>;
 
 /** Build the shared context of the commands. */
 export function makeContext(
   model: EosBrowserModel,
   settings: EosSettings,
   trans: TranslationBundle,
-  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+  jobs?: IJobs
 ): ICommandContext {
   return {
     model,
     settings,
     trans,
-    request: (route, options) => requestAPI(route, options, serverSettings)
+    request: (route, options) => requestAPI(route, options, serverSettings),
+    jobs
   };
 }
 

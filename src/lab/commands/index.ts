@@ -12,7 +12,7 @@ import type { Widget } from '@lumino/widgets';
 import { EosBrowserModel } from '../model';
 import { EosSettings } from '../settings';
 import { CommandIDs } from '../tokens';
-import { makeContext } from './context';
+import { IJobs, makeContext } from './context';
 import { addCopyCommands } from './copy';
 import { addDeleteCommand } from './delete';
 import { addDownloadCommand } from './download';
@@ -46,7 +46,13 @@ export function addCommands(
   trans: TranslationBundle,
   options: addCommands.IOptions = {}
 ): IDisposable {
-  const context = makeContext(model, options.settings ?? new EosSettings(), trans, options.serverSettings);
+  const context = makeContext(
+    model,
+    options.settings ?? new EosSettings(),
+    trans,
+    options.serverSettings,
+    options.jobs
+  );
   const set = new DisposableSet();
   [
     ...addCopyCommands(commands, context),
@@ -84,5 +90,7 @@ export namespace addCommands {
     shell?: { activateById(id: string): void };
     /** The EOS panel, for `eos:go-to`. */
     panel?: Widget;
+    /** The service's jobs, pushed: commands follow their jobs there (see `ICommandContext.jobs`). */
+    jobs?: IJobs;
   }
 }

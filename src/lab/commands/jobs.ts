@@ -11,7 +11,8 @@ import { formatDate, formatSize } from '../components/format';
 import { actionErrorTitle, detailsAction, errorDetails, notifyError } from '../errors';
 import { phaseLabel } from '../transfers/labels';
 import { answerActions, followedJobs, questionText } from '../transfers/notices';
-import { ICommandContext } from './context';
+import type { TransfersModel } from '../transfers/model';
+import { ICommandContext, IJobs } from './context';
 
 /** How long each long poll may be held, in ms: the notification's progress updates this often. */
 export const JOB_POLL_MS = 2000;
@@ -149,6 +150,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
   });
   // This notification is the job's one: the transfers plugin's notices leave it alone.
   followedJobs.add(job.id);
+  context.jobs?.track(job);
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
   let asked: string | null = null;
   while (job.state === 'running') {
@@ -157,7 +159,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       await messages.ask(job);
     }
     try {
-      job = await context.request(Routes.job, { query: { id: job.id, wait: JOB_POLL_MS } });
+      job = await nextState(job, context);
     } catch (reason) {
       Notification.dismiss(id);
       notifyError(reason, trans, messages.failed);
@@ -182,4 +184,38 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
     });
   }
   return job;
+}
+
+/**
+ * The job's next state: from the jobs model while its event stream is open
+ * (the next change of the job, or its latest state after `JOB_POLL_MS`), else
+ * from the long poll `api/job?wait=`.
+ */
+async function nextState(job: Job, context: ICommandContext): Promise<Job> {
+  const jobs = context.jobs;
+  if (jobs?.connected) {
+    const known = (await changeOf(jobs, job.id, JOB_POLL_MS)) ?? jobs.job(job.id);
+    if (known) {
+      return known;
+    }
+  }
+  return context.request(Routes.job, { query: { id: job.id, wait: JOB_POLL_MS } });
+}
+
+/** The next change of job `id` in the model, or null after `ms`. */
+function changeOf(jobs: IJobs, id: string, ms: number): Promise<Job | null> {
+  return new Promise(resolve => {
+    const onChange = (_: unknown, change: TransfersModel.IChange) => {
+      if (change.type === 'job' && change.job.id === id) {
+        finish(change.job);
+      }
+    };
+    const finish = (seen: Job | null) => {
+      clearTimeout(timer);
+      jobs.changed.disconnect(onChange);
+      resolve(seen);
+    };
+    const timer = setTimeout(() => finish(null), ms);
+    jobs.changed.connect(onChange);
+  });
 }

@@ -64,7 +64,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const serverSettings = app.serviceManager.serverSettings;
     const disk = new DiskModel({ settings: browser.settings, serverSettings, state: stateDB });
-    const context = makeContext(browser.model, browser.settings, trans, serverSettings);
+    const context = makeContext(browser.model, browser.settings, trans, serverSettings, browser.jobs);
 
     const reveal = (path: string) => {
       if (!fileBrowser) {

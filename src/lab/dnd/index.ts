@@ -70,7 +70,7 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
       : null;
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const context: ITransferContext = {
-      ...makeContext(eos.model, eos.settings, trans, app.serviceManager.serverSettings),
+      ...makeContext(eos.model, eos.settings, trans, app.serviceManager.serverSettings, eos.jobs),
       local: fileBrowser ? localBrowser(fileBrowser) : null,
       state,
       actions

@@ -72,7 +72,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const context = makeContext(model, browser.settings, trans, serverSettings);
+    const context = makeContext(model, browser.settings, trans, serverSettings, browser.jobs);
     addOpenCommands(app.commands, context, {
       docManager,
       limit: () => settings.limit,
