@@ -87,16 +87,16 @@ test.describe('A day in the lab: transfers', () => {
     await expect(notice).toContainText(`e://users/me/${base}/${name} already exists`);
     await expect(page.locator('#eos-transfers')).toBeHidden(); // answered here, not in the panel
     await notice.getByRole('button', { name: 'Keep Both' }).click();
+    // One notification for the job: it ends as a success, which closes by itself.
+    const success = page.locator('.Toastify__toast', { hasText: `Uploaded ${name}` });
+    await expect(success).toBeVisible({ timeout: 30000 });
+    await expect(page.locator('.Toastify__toast', { hasText: 'finished' })).toHaveCount(0);
+    await expect(success).toBeHidden({ timeout: 15000 });
 
     await expect
       .poll(() => keysUnder(`${base}/`), { timeout: 30000 })
       .toEqual([`${base}/${base} (1).txt`, `${base}/${name}`]);
     expect(await readMineText(`${base}/${base} (1).txt`)).toBe('from the server disk');
     expect(await readMineText(`${base}/${name}`)).toBe('in EOS already');
-    // One notification for the job: it ends as a success, which closes by itself.
-    const success = page.locator('.Toastify__toast', { hasText: `Uploaded ${name}` });
-    await expect(success).toBeVisible();
-    await expect(page.locator('.Toastify__toast', { hasText: 'finished' })).toHaveCount(0);
-    await expect(success).toBeHidden({ timeout: 15000 });
   });
 });
