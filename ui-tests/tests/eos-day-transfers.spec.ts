@@ -84,7 +84,7 @@ test.describe('A day in the lab: transfers', () => {
     await drop(page, page.locator('.jp-DirListing-item', { hasText: name }), folder);
 
     const notice = page.locator('.Toastify__toast', { hasText: 'Waiting for your answer' });
-    await expect(notice).toContainText(`e://users/me/${base}/${name} already exists`);
+    await expect(notice).toContainText(`e://users/me/${base}/${name} already exists`, { timeout: 20000 });
     await expect(page.locator('#eos-transfers')).toBeHidden(); // answered here, not in the panel
     await notice.getByRole('button', { name: 'Keep Both' }).click();
     // One notification for the job: it ends as a success, which closes by itself.
