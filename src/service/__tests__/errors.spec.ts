@@ -3,9 +3,12 @@
  * unreachable endpoint, no credentials.
  */
 import * as net from 'node:net';
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EosError } from '../../core';
+import { S3Error, isConditionalConflict, isPreconditionFailed, isUnreachable, toEosError } from '../engine/s3errors';
 import {
   Running,
+  S3,
   createBucket,
   dropBucket,
   putObjects,
@@ -133,5 +136,53 @@ describe('no credentials anywhere in the default chain', () => {
   it('answers 503 NoCredentials', async () => {
     const reply = await svc.get('/api/list', { uri: 'e://org/' });
     expectError(reply, 503, 'NoCredentials', /^No AWS credentials found/);
+  });
+});
+
+describe('S3 failures keep what S3 said as fields (S3Error), for callers to test', () => {
+  const bucket = uniqueName('gencove-explorer-typed');
+  const where = { bucket, endpoint: S3.endpoint };
+  beforeAll(async () => {
+    await createBucket(client, bucket);
+    await putObjects(client, bucket, { 'there.txt': 'x' });
+  });
+  afterAll(async () => {
+    await dropBucket(client, bucket);
+  });
+
+  const failure = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+    } catch (err) {
+      return toEosError(err, where);
+    }
+    throw new Error('the call succeeded');
+  };
+
+  it('a failed If-None-Match is a precondition failure, by its code and status, not its message', async () => {
+    const err = await failure(() =>
+      client.send(new PutObjectCommand({ Bucket: bucket, Key: 'there.txt', Body: 'y', IfNoneMatch: '*' }))
+    );
+    expect(err).toBeInstanceOf(S3Error);
+    expect((err as S3Error).s3).toEqual({ code: 'PreconditionFailed', status: 412 });
+    expect(isPreconditionFailed(err)).toBe(true);
+    expect(isConditionalConflict(err)).toBe(false);
+    expect(isUnreachable(err)).toBe(false);
+    // The same words in a message are not the answer of S3.
+    expect(isPreconditionFailed(new EosError('Upstream', 'x', 'PreconditionFailed (HTTP 412): x'))).toBe(false);
+  });
+
+  it('a refused connection is unreachable, with its network code', async () => {
+    const probe = net.createServer();
+    await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise<void>(resolve => probe.close(() => resolve()));
+    const nowhere = testClient({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+    const err = await failure(() => nowhere.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'y' })));
+    nowhere.destroy();
+    expect(err.code).toBe('Upstream');
+    expect((err as S3Error).s3).toEqual({ network: 'ECONNREFUSED' });
+    expect(isUnreachable(err)).toBe(true);
+    expect(isPreconditionFailed(err)).toBe(false);
   });
 });

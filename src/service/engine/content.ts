@@ -19,7 +19,7 @@ import {
 import { contentTypeOf } from './contenttype';
 import { EosStore } from './store';
 import { Place, placeOf, refuseChange, refuseListsOfRoots } from './targets';
-import { isPreconditionFailed } from './transfer';
+import { isConditionalConflict, isPreconditionFailed } from './s3errors';
 
 /** What `readContent` is asked for. */
 export interface ReadContentOptions {
@@ -207,10 +207,7 @@ export async function saveContent(
     );
     written = put.ETag;
   } catch (err) {
-    if (
-      isPreconditionFailed(err) ||
-      (err instanceof EosError && /ConditionalRequestConflict|HTTP 409/.test(err.details ?? ''))
-    ) {
+    if (isPreconditionFailed(err) || isConditionalConflict(err)) {
       throw new EosError(
         'Conflict',
         etag === undefined

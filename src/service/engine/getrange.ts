@@ -8,11 +8,10 @@
 import { GetObjectCommand, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { promises as fsp, writeSync } from 'node:fs';
 import { EosError } from '../../core';
-import { toEosError } from './s3errors';
+import { isPreconditionFailed, toEosError } from './s3errors';
 import { EosStore } from './store';
 import { localError } from './local';
 import { objectModified } from './s3targets';
-import { isPreconditionFailed } from './transfer';
 
 /** One GET into a file: the object, and where its bytes go. */
 export interface RangeTask {

@@ -9,6 +9,7 @@ import { EosError } from '../../core';
 import { fetchRange, SyncWrites } from './getrange';
 import { BYTES_BATCH, FromWorker, GetWorkerData, ToWorker } from './getworkers';
 import { localError } from './local';
+import { S3Error } from './s3errors';
 import { createS3Client } from './s3client';
 import { EosStore } from './store';
 
@@ -68,7 +69,8 @@ function serve(data: GetWorkerData): void {
         result => post({ type: 'done', id: m.id, result, n: take() }),
         err => {
           const e = err instanceof EosError ? err : new EosError('Internal', String((err as Error)?.message ?? err));
-          post({ type: 'failed', id: m.id, code: e.code, message: e.message, details: e.details, n: take() });
+          const s3 = e instanceof S3Error ? e.s3 : undefined;
+          post({ type: 'failed', id: m.id, code: e.code, message: e.message, details: e.details, s3, n: take() });
         }
       )
       .finally(() => running.delete(m.id));

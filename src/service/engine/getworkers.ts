@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EosContext, EosError, isErrorCode } from '../../core';
 import { RangeResult, RangeTask } from './getrange';
+import { S3Error } from './s3errors';
 import { aborted } from './store';
 
 /** The bundle's file name beside the service's and the command line's. */
@@ -74,7 +75,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'bytes'; id: number; n: number }
   | { type: 'done'; id: number; result: RangeResult; n: number }
-  | { type: 'failed'; id: number; code: string; message: string; details?: string; n: number };
+  | { type: 'failed'; id: number; code: string; message: string; details?: string; s3?: S3Error.IFailure; n: number };
 
 /** The download threads' settings: their bundle and how many. */
 export interface DownloadThreads {
@@ -249,7 +250,9 @@ export class GetWorkers {
     } else if (p.signal.aborted) {
       p.reject(aborted(p.signal));
     } else {
-      p.reject(new EosError(isErrorCode(m.code) ? m.code : 'Internal', m.message, m.details));
+      // An S3 failure stays one across the thread: callers test its fields (isUnreachable...).
+      const code = isErrorCode(m.code) ? m.code : 'Internal';
+      p.reject(m.s3 ? new S3Error(code, m.message, m.details, m.s3) : new EosError(code, m.message, m.details));
     }
   }
 

@@ -4,6 +4,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Entry, EosError, formatEosUri } from '../../core';
 import { folderEntry } from './entries';
+import { isConditionalConflict, isPreconditionFailed } from './s3errors';
 import { EosStore } from './store';
 import { objectExists } from './copy';
 import { placeOf, refuseChange } from './targets';
@@ -43,11 +44,8 @@ export async function mkdir(store: EosStore, uri: string, signal?: AbortSignal):
       { signal }
     );
   } catch (err) {
-    if (
-      err instanceof EosError &&
-      /PreconditionFailed|HTTP 412|ConditionalRequestConflict|HTTP 409/.test(err.details ?? '')
-    ) {
-      throw new EosError('Conflict', `${folder.uri} already exists`, err.details);
+    if (isPreconditionFailed(err) || isConditionalConflict(err)) {
+      throw new EosError('Conflict', `${folder.uri} already exists`, (err as EosError).details);
     }
     throw err;
   }

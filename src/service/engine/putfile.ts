@@ -19,7 +19,8 @@ import { localError } from './local';
 import { MAX_PARTS, MAX_PART_SIZE } from './multipart';
 import { forEachConcurrent } from './pool';
 import { headObject } from './s3targets';
-import { TransferOptions, abortUpload, isPreconditionFailed } from './transfer';
+import { isPreconditionFailed } from './s3errors';
+import { TransferOptions, abortUpload } from './transfer';
 
 /** A local file and the object it becomes. */
 export interface PutTask {

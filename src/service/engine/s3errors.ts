@@ -1,7 +1,56 @@
 /**
- * The one place S3 and network failures become API errors.
+ * The one place S3 and network failures become API errors. What S3 said
+ * (its error code, the HTTP status) and why it could not be asked (a network
+ * code, a timeout) stay as fields of the error (`S3Error`), so callers test
+ * them (`isPreconditionFailed`, `isUnreachable`) instead of parsing messages.
  */
-import { EosError } from '../../core';
+import { ErrorCode, EosError } from '../../core';
+
+/** An `EosError` from an S3 call, with what S3 answered or why it could not be asked. */
+export class S3Error extends EosError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: string | undefined,
+    readonly s3: S3Error.IFailure
+  ) {
+    super(code, message, details);
+  }
+}
+
+/** The namespace for `S3Error` statics. */
+export namespace S3Error {
+  /** Why an S3 call failed. */
+  export interface IFailure {
+    /** S3's error code (or the SDK's name for it) when S3 answered, e.g. `PreconditionFailed`. */
+    code?: string;
+    /** The HTTP status when S3 answered. */
+    status?: number;
+    /** Node's network error code when S3 could not be reached, e.g. `ECONNREFUSED`. */
+    network?: string;
+    /** Whether the call (or its deadline) timed out. */
+    timeout?: boolean;
+  }
+}
+
+/** Whether an error is S3's answer to a failed `If-None-Match`/`If-Match` precondition (HTTP 412). */
+export function isPreconditionFailed(err: unknown): boolean {
+  return err instanceof S3Error && (err.s3.code === 'PreconditionFailed' || err.s3.status === 412);
+}
+
+/**
+ * Whether an error is S3's answer to a conditional write racing another
+ * write of the same key (HTTP 409 `ConditionalRequestConflict`): the
+ * condition may well fail once the other write lands.
+ */
+export function isConditionalConflict(err: unknown): boolean {
+  return err instanceof S3Error && (err.s3.code === 'ConditionalRequestConflict' || err.s3.status === 409);
+}
+
+/** Whether S3 could not be asked at all: unreachable, or no answer in time. */
+export function isUnreachable(err: unknown): boolean {
+  return err instanceof S3Error && (err.s3.network !== undefined || err.s3.timeout === true);
+}
 
 /** What a failed S3 call was about, for the message. */
 export interface S3ErrorContext {
@@ -92,37 +141,45 @@ export function toEosError(err: unknown, where: S3ErrorContext): EosError {
     );
   }
   if (isTimeout(e)) {
-    return new EosError('Upstream', `S3 at ${where.endpoint} did not answer in time`, message);
+    return new S3Error('Upstream', `S3 at ${where.endpoint} did not answer in time`, message, { timeout: true });
   }
   const network = networkCode(e);
   if (network !== undefined) {
-    return new EosError('Upstream', `Cannot reach S3 at ${where.endpoint}: ${network}`, message);
+    return new S3Error('Upstream', `Cannot reach S3 at ${where.endpoint}: ${network}`, message, { network });
   }
   const { code, status } = s3Code(e);
   const details = `${code}${status ? ` (HTTP ${status})` : ''}: ${message}`;
+  const answered = { code, status };
   if (code === 'NoSuchBucket') {
-    return new EosError(
+    return new S3Error(
       'NotFound',
       `The bucket ${where.bucket} does not exist: check GENCOVE_ORGANIZATION_ID, ` +
         'or the bucket overrides EOS_ORG_BUCKET / EOS_GENCOVE_BUCKET',
-      details
+      details,
+      answered
     );
   }
   if (code === 'NoSuchKey' || code === 'NotFound' || status === 404) {
-    return new EosError('NotFound', `No such object: ${what}`, details);
+    return new S3Error('NotFound', `No such object: ${what}`, details, answered);
   }
   if (REJECTED_CREDENTIALS.has(code)) {
-    return new EosError('NoCredentials', `S3 rejected the AWS credentials (${code}) while accessing ${what}`, details);
-  }
-  if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
-    return new EosError('AccessDenied', `Access denied to ${what}`, details);
-  }
-  if (code === 'PermanentRedirect' || status === 301) {
-    return new EosError(
-      'Upstream',
-      `The bucket ${where.bucket} is in another region than ${where.endpoint}: set EOS_REGION`,
-      details
+    return new S3Error(
+      'NoCredentials',
+      `S3 rejected the AWS credentials (${code}) while accessing ${what}`,
+      details,
+      answered
     );
   }
-  return new EosError('Upstream', `S3 failed on ${what}: ${code}`, details);
+  if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+    return new S3Error('AccessDenied', `Access denied to ${what}`, details, answered);
+  }
+  if (code === 'PermanentRedirect' || status === 301) {
+    return new S3Error(
+      'Upstream',
+      `The bucket ${where.bucket} is in another region than ${where.endpoint}: set EOS_REGION`,
+      details,
+      answered
+    );
+  }
+  return new S3Error('Upstream', `S3 failed on ${what}: ${code}`, details, answered);
 }

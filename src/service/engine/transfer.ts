@@ -5,6 +5,7 @@
 import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import { EosError, Job, TransferRequest } from '../../core';
+import { isUnreachable } from './s3errors';
 import { EosStore } from './store';
 import type { GetWorkers } from './getworkers';
 import { JobContext, OpenUpload } from './jobs';
@@ -73,8 +74,7 @@ export function isFatal(err: unknown, signal: AbortSignal): boolean {
   if (!(err instanceof EosError)) {
     return false;
   }
-  const unreachable = err.code === 'Upstream' && /^Cannot reach S3|did not answer in time/.test(err.message);
-  return unreachable || err.code === 'NoCredentials' || err.code === 'NoSpace';
+  return isUnreachable(err) || err.code === 'NoCredentials' || err.code === 'NoSpace';
 }
 
 /**
@@ -90,11 +90,6 @@ export async function asItem(ctx: JobContext, item: string, work: () => Promise<
     }
     ctx.fail(item, err);
   }
-}
-
-/** Whether an S3 error is a failed `If-None-Match`/`If-Match` precondition (HTTP 412). */
-export function isPreconditionFailed(err: unknown): boolean {
-  return err instanceof EosError && /^PreconditionFailed|\(HTTP 412\)/.test(err.details ?? '');
 }
 
 /** A semaphore: at most `n` holders at once. */

@@ -33,10 +33,10 @@ import {
   asItem,
   filterOf,
   requestedName,
-  isPreconditionFailed,
   MAX_NAMED_CONFLICTS,
   refuseIfAny
 } from './transfer';
+import { isPreconditionFailed } from './s3errors';
 import { LocalEntry, walkLocal } from './walklocal';
 
 /** A local source and the key (prefix, for a folder) it goes to. */
