@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
-import { FIRST_RANGE } from '../engine/head';
+import { FIRST_RANGE } from '../engine/objectreader';
 import {
   Running,
   S3,
@@ -167,7 +167,7 @@ it('reads a small plain object to its end', async () => {
 });
 
 it('answers clear errors', async () => {
-  expectError((await head('broken.gz')).reply, 400, 'InvalidRequest', 'not valid gzip');
+  expectError((await head('broken.gz')).reply, 400, 'InvalidRequest', 'is not readable as gzip');
   expectError((await head('missing.fastq')).reply, 404, 'NotFound');
   expectError((await head('short.txt', { lines: 0 })).reply, 400, 'InvalidRequest', "'lines'");
   expectError(await svc.get('/api/head', { uri: `e://org/${F}/` }), 400, 'InvalidRequest', 'is a folder');

@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { makeContext, userPrefix } from '../../core';
-import { readObject } from '../engine/readhead';
+import { readObject } from '../engine/objectreader';
 import { EosStore } from '../engine/store';
 import { S3, countingClient, deletePrefix, putObjects, testClient, uniqueName } from './harness';
 

@@ -38,8 +38,10 @@ import { DiskMonitor } from './disk';
 import { deleteLocal, startOffload } from './offload';
 
 export { Jobs } from './jobs';
-export { ObjectLines, readHead } from './head';
-export type { HeadOptions, ObjectLinesOptions } from './head';
+export { readHead } from './head';
+export type { HeadOptions } from './head';
+export { NotGzipError, ObjectReader, readObject } from './objectreader';
+export type { ObjectReaderOptions, ReadOptions } from './objectreader';
 export { readContent, saveContent } from './content';
 export type { JobContext, JobInit } from './jobs';
 

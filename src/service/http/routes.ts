@@ -19,7 +19,7 @@ import {
 } from '../../core';
 import { ServiceConfig } from '../engine/config';
 import { DiskMonitor } from '../engine/disk';
-import { Engine } from '../engine';
+import { Engine, readHead } from '../engine';
 import { presign } from '../engine/presign';
 import {
   AnswerJobBody,
@@ -57,7 +57,6 @@ import { StreamReply } from './sse';
 import { EosStore } from '../engine/store';
 import { SERVICE_NAME, VERSION } from '../engine/version';
 import { checkSave, megabytes, readContent, saveContent } from '../engine/content';
-import { readHead } from '../engine/head';
 import { readBody } from './http';
 
 /**

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { EosError } from '../../../core';
-import { readObject } from '../../engine/readhead';
+import { NotGzipError, readObject } from '../../engine';
 import { interruptible } from '../follow';
 import { Output } from '../output';
 import { Session } from '../session';
@@ -29,19 +29,15 @@ async function put(out: Output, chunk: Uint8Array): Promise<boolean> {
   return !stdout.destroyed;
 }
 
-/** Turn zlib's failures into a clear message naming the object. */
-async function* chunks(stream: Readable, uri: string): AsyncGenerator<Buffer> {
+/** An object that does not decompress says how to read its raw bytes. */
+async function* chunks(stream: Readable): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of stream) {
       yield chunk as Buffer;
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('Z_')) {
-      throw new EosError(
-        'InvalidRequest',
-        `${uri} is not readable as gzip (${(err as Error).message}); read its raw bytes with --raw`
-      );
+    if (err instanceof NotGzipError) {
+      throw new EosError('InvalidRequest', `${err.message}; read its raw bytes with --raw`);
     }
     throw err;
   }
@@ -52,7 +48,7 @@ export async function cat(session: Session, out: Output, uris: string[], options
     for (const uri of uris) {
       const stream = await readObject(session.store, uri, { gunzip: gunzipOf(options), signal });
       try {
-        for await (const chunk of chunks(stream, uri)) {
+        for await (const chunk of chunks(stream)) {
           if (!(await put(out, chunk))) {
             return;
           }
@@ -76,7 +72,7 @@ export async function head(session: Session, out: Output, uri: string, lines: st
     const stream = await readObject(session.store, uri, { gunzip: gunzipOf(options), signal });
     let left = wanted;
     try {
-      for await (const chunk of chunks(stream, uri)) {
+      for await (const chunk of chunks(stream)) {
         let end = chunk.length;
         for (let i = 0; i < chunk.length; i++) {
           if (chunk[i] === 0x0a && --left === 0) {
