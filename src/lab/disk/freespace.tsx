@@ -305,7 +305,11 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
         </Button>
       </div>
       <div className="jp-EosFree-toolbar" role="toolbar" aria-label={trans.__('Selected items')}>
-        <span className="jp-EosFree-selection" aria-live="polite">
+        <span
+          className="jp-EosFree-selection"
+          aria-live="polite"
+          title={trans.__('%1 bytes', state.tree.selectedSize.toLocaleString())}
+        >
           {selected.length === 0
             ? trans.__('Nothing selected')
             : trans._n(
