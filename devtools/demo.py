@@ -47,7 +47,7 @@ def fresh_root(path: Path) -> Path:
         shutil.rmtree(path)
     (path / "project-1").mkdir(parents=True)
     (path / "README.md").write_text(
-        "# Demo root\n\nThis folder stands for /home/explorer. Open the EOS panel on the left.\n"
+        "# Demo root\n\nThis folder stands for /home/explorer. Open the EOS panel in the right sidebar (the EOS tab).\n"
     )
     (path / "project-1" / "counts.tsv").write_text("sample\treads\nS1\t1000000\nS2\t1250000\n")
     return path

@@ -90,6 +90,12 @@ export interface DiskLargestQuery {
   offset?: number;
   /** Items per page, 1..500 (default 100). */
   limit?: number;
+  /**
+   * Only the items directly in this folder (relative to the root, `''` for
+   * the root itself), biggest first: one level of a tree whose rows never
+   * hold each other. Without it, every file and folder in one ranking.
+   */
+  under?: string;
 }
 
 /** A local file or folder of the Jupyter root. */
@@ -97,7 +103,11 @@ export interface DiskItem {
   /** Relative to the root, `/`-separated, as the file browser gives paths. */
   path: string;
   kind: 'file' | 'folder';
-  /** Allocated bytes (a folder: everything under it): what deleting it frees. */
+  /**
+   * Apparent bytes, as the file browser and `ls -l` give them (a folder: the
+   * sum of the files under it, a hard-linked file counted at one name only).
+   * What deleting it frees can be more: whole disk blocks.
+   */
   size: number;
   /** ISO 8601 modification time. */
   modified: string;
@@ -105,7 +115,7 @@ export interface DiskItem {
 
 export interface DiskLargestResponse {
   items: DiskItem[];
-  /** Items in the whole ranking (files and folders). */
+  /** Items in the whole ranking (files and folders; with `under`, those in that folder). */
   total: number;
   /** Pass as `offset` for the next page; null on the last page. */
   next: number | null;

@@ -8,6 +8,7 @@ import { EosBrowserModel } from '../model';
 import { requestAPI } from '../request';
 import { EosSettings } from '../settings';
 import { STATE_KEY, trackState } from '../state';
+import { Routes } from '../../core';
 import { FakeEos, WHOAMI, folder, object } from './fake';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
@@ -192,5 +193,69 @@ describe('EosBrowserPanel views', () => {
       expect(other.restoreScroll).toHaveBeenCalledWith(48);
       restored.dispose();
     });
+  });
+});
+
+/**
+ * The EOS panel is never blank while it waits: from its first paint (even
+ * before it asks) until `whoami` answers it says it is connecting, then each
+ * root says "Loading…" until its first listing arrives.
+ */
+describe('the EOS panel while it connects', () => {
+  let eos: FakeEos;
+  let model: EosBrowserModel;
+  let panel: EosBrowserPanel;
+  let releaseWhoami: () => void;
+
+  beforeEach(() => {
+    eos = new FakeEos();
+    eos.page(HOME, [object(HOME, 'a.vcf')]);
+    const whoami = new Promise<void>(resolve => (releaseWhoami = resolve));
+    (requestAPI as jest.Mock).mockImplementation(async (route: string, options: any) => {
+      if (route === Routes.whoami) {
+        await whoami;
+      }
+      return eos.request(route, options);
+    });
+    model = new EosBrowserModel();
+    panel = new EosBrowserPanel({ model, commands: new CommandRegistry() });
+  });
+
+  afterEach(() => {
+    act(() => panel.dispose());
+    model.dispose();
+  });
+
+  const status = () => panel.node.querySelector('[role="status"]');
+  const loadingRows = () => panel.node.querySelectorAll('[role="treeitem"][aria-busy="true"]');
+
+  it('is labelled "EOS" in the sidebar, beside its icon, so a newcomer finds it', () => {
+    expect(panel.title.label).toBe('EOS');
+    expect(panel.title.icon).toBeTruthy();
+    expect(panel.title.caption).toBe('EOS (Explorer Object Storage)');
+  });
+
+  it('says "Connecting to EOS…" from its first paint, before it has asked', async () => {
+    // Restored behind another sidebar tab: painted, not yet shown, so not yet asking.
+    panel.hide();
+    await act(async () => Widget.attach(panel, document.body));
+    await settle();
+    expect(model.initializing).toBe(false);
+    expect(status()?.textContent).toBe('Connecting to EOS…');
+    expect(status()?.getAttribute('aria-busy')).toBe('true');
+  });
+
+  it('stays busy until whoami, then shows each root loading until its listing arrives', async () => {
+    const release = eos.hold(HOME);
+    await act(async () => Widget.attach(panel, document.body));
+    await settle();
+    expect(status()?.textContent).toBe('Connecting to EOS…');
+    await act(async () => releaseWhoami());
+    await settle();
+    expect(status()).toBeNull();
+    expect(Array.from(loadingRows()).map(el => el.textContent)).toContain('Loading…');
+    await act(async () => release());
+    await settle();
+    expect(panel.node.querySelector('[role="treeitem"][aria-label="a.vcf"]')).not.toBeNull();
   });
 });

@@ -38,7 +38,11 @@ export interface IEosBrowserViewProps {
   headerItems?: ReadonlyArray<() => JSX.Element>;
 }
 
-/** The connection line: connecting, or why `whoami` failed with a Retry button. */
+/**
+ * The connection line: connecting (from the first paint until `whoami`
+ * answers, also before the panel first asks), or why `whoami` failed with a
+ * Retry button.
+ */
 function SessionStatus(props: Pick<IEosBrowserViewProps, 'model' | 'trans'>): JSX.Element | null {
   const { model, trans } = props;
   useModelChanged(model);
@@ -55,9 +59,9 @@ function SessionStatus(props: Pick<IEosBrowserViewProps, 'model' | 'trans'>): JS
       </div>
     );
   }
-  if (model.initializing) {
+  if (model.whoami === null) {
     return (
-      <div className="jp-EosBrowser-banner jp-mod-info" role="status">
+      <div className="jp-EosBrowser-banner jp-mod-info" role="status" aria-busy="true">
         {trans.__('Connecting to EOS…')}
       </div>
     );
@@ -131,7 +135,9 @@ export class EosBrowserPanel extends ReactWidget {
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this.id = 'eos-browser';
     this.addClass('jp-EosBrowser');
+    // A label beside the icon: the right sidebar's tab then reads "EOS" for a newcomer.
     this.title.icon = eosIcon;
+    this.title.label = this._trans.__('EOS');
     this.title.caption = this._trans.__('EOS (Explorer Object Storage)');
   }
 

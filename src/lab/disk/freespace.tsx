@@ -5,7 +5,7 @@
  */
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, ReactWidget, fileIcon, folderIcon } from '@jupyterlab/ui-components';
+import { Button, ReactWidget, caretDownIcon, caretRightIcon, fileIcon, folderIcon } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
@@ -17,6 +17,7 @@ import { formatDate, formatSize } from '../components/format';
 import { useModelChanged } from '../components/hooks';
 import { notifyError } from '../errors';
 import { gaugeText } from './gauge';
+import { LargestRow, LargestTree, outermost, totalSize } from './largest';
 import { DiskModel } from './model';
 
 /** Items fetched per page. */
@@ -31,31 +32,28 @@ export interface IFreeSpaceOptions {
   reveal(path: string): void;
 }
 
-/** Only the outermost of the paths (a file inside a chosen folder goes with it). */
-export function outermost(items: DiskItem[]): DiskItem[] {
-  const folders = items.filter(i => i.kind === 'folder').map(i => `${i.path}/`);
-  return items.filter(i => !folders.some(f => i.path.startsWith(f)));
-}
-
 /** The default EOS folder of a move: the same relative path under My files. */
 export const DEFAULT_OFFLOAD_FOLDER = 'e://users/me/';
 
 /** The view's state and actions (no DOM). */
 export class FreeSpaceState {
-  constructor(readonly options: IFreeSpaceOptions) {}
+  constructor(readonly options: IFreeSpaceOptions) {
+    this.tree = new LargestTree({
+      fetch: (under, offset) => options.context.request(Routes.diskLargest, { query: { under, offset, limit: PAGE } })
+    });
+    this.tree.changed.connect(() => this._changed.emit());
+  }
+
+  /** The largest items, folder by folder, and the selection. */
+  readonly tree: LargestTree;
 
   get changed(): ISignal<this, void> {
     return this._changed;
   }
 
+  /** The root level's last answer. */
   get page(): DiskLargestResponse | null {
-    return this._page;
-  }
-  get items(): DiskItem[] {
-    return this._items;
-  }
-  get selected(): ReadonlySet<string> {
-    return this._selected;
+    return this.tree.page;
   }
   get busy(): boolean {
     return this._busy;
@@ -68,44 +66,24 @@ export class FreeSpaceState {
     return this._destination;
   }
 
-  /** Fetch the ranking again from its start. */
-  async load(): Promise<void> {
-    try {
-      const page = await this.options.context.request(Routes.diskLargest, { query: { limit: PAGE } });
-      this._page = page;
-      this._items = page.items;
-      const known = new Set(page.items.map(i => i.path));
-      this._selected = new Set([...this._selected].filter(p => known.has(p)));
-    } catch (reason) {
-      notifyError(reason, this.options.context.trans, this.options.context.trans.__('Cannot list the largest items'));
-    }
-    this._changed.emit();
+  /** Fetch the tree again (the root and the open folders). */
+  load(): Promise<void> {
+    return this._listing(() => this.tree.load());
   }
 
-  /** Fetch the next page. */
-  async more(): Promise<void> {
-    const next = this._page?.next;
-    if (next === null || next === undefined) {
-      return;
-    }
-    const page = await this.options.context.request(Routes.diskLargest, { query: { offset: next, limit: PAGE } });
-    this._page = page;
-    this._items = [...this._items, ...page.items];
-    this._changed.emit();
+  /** Open or close a folder. */
+  expand(path: string, open: boolean): Promise<void> {
+    return this._listing(async () => (open ? await this.tree.expand(path) : this.tree.collapse(path)));
   }
 
-  toggle(path: string, on: boolean): void {
-    if (on) {
-      this._selected.add(path);
-    } else {
-      this._selected.delete(path);
-    }
-    this._changed.emit();
+  /** Fetch a folder's next page (`''` the root). */
+  more(parent: string): Promise<void> {
+    return this._listing(() => this.tree.more(parent));
   }
 
-  /** The selected items, or `item` alone when given. */
+  /** The selected items (none inside another), or `item` alone when given. */
   chosen(item?: DiskItem): DiskItem[] {
-    return outermost(item ? [item] : this._items.filter(i => this._selected.has(i.path)));
+    return outermost(item ? [item] : this.tree.selected);
   }
 
   /** Choose the EOS folder moves go to (the relative paths are kept under it). */
@@ -145,7 +123,7 @@ export class FreeSpaceState {
       // An item with a failure (not uploaded or not verified) kept its local copy, at least in part.
       const failed = (job.failures ?? []).map(f => f.item);
       const moved = items.filter(i => !failed.some(f => f === i.path || f.startsWith(`${i.path}/`)));
-      const freed = moved.reduce((n, i) => n + i.size, 0);
+      const freed = totalSize(moved);
       this._message =
         moved.length === items.length
           ? trans.__('Moved to %1: %2 freed', this._destination, formatSize(freed))
@@ -165,7 +143,7 @@ export class FreeSpaceState {
     if (items.length === 0 || this._busy) {
       return;
     }
-    const total = items.reduce((n, i) => n + i.size, 0);
+    const total = totalSize(items);
     const names = items.slice(0, 10).map(i => i.path);
     const answer = await showDialog({
       title: trans._n('Delete %1 local item?', 'Delete %1 local items?', items.length),
@@ -185,6 +163,16 @@ export class FreeSpaceState {
     });
   }
 
+  /** Ask for listings; a failure is a notification. */
+  private async _listing(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (reason) {
+      const { trans } = this.options.context;
+      notifyError(reason, trans, trans.__('Cannot list the largest items'));
+    }
+  }
+
   private async _run(work: () => Promise<void>): Promise<void> {
     this._busy = true;
     this._message = '';
@@ -195,7 +183,7 @@ export class FreeSpaceState {
       notifyError(reason, this.options.context.trans);
     } finally {
       this._busy = false;
-      this._selected.clear();
+      this.tree.clearSelection();
       await Promise.all([this.options.disk.refresh().catch(() => undefined), this.load()]);
     }
   }
@@ -203,42 +191,94 @@ export class FreeSpaceState {
   private _busy = false;
   private _changed = new Signal<this, void>(this);
   private _destination = DEFAULT_OFFLOAD_FOLDER;
-  private _items: DiskItem[] = [];
   private _message = '';
-  private _page: DiskLargestResponse | null = null;
-  private _selected = new Set<string>();
 }
 
-function Row(props: { state: FreeSpaceState; item: DiskItem; trans: TranslationBundle }): JSX.Element {
+/** Open or close a folder's items. */
+function Disclosure(props: { state: FreeSpaceState; item: DiskItem; trans: TranslationBundle }): JSX.Element {
   const { state, item, trans } = props;
-  const Icon = item.kind === 'folder' ? folderIcon : fileIcon;
+  if (item.kind !== 'folder') {
+    return <span className="jp-EosFree-disclosure" />;
+  }
+  const open = state.tree.isExpanded(item.path);
+  const Caret = open ? caretDownIcon : caretRightIcon;
   return (
-    <tr className="jp-EosFree-row" data-path={item.path}>
+    <button
+      className="jp-EosFree-disclosure"
+      aria-expanded={open}
+      aria-label={open ? trans.__('Hide what is in %1', item.path) : trans.__('Show what is in %1', item.path)}
+      title={open ? trans.__('Hide what is in %1', item.path) : trans.__('Show what is in %1', item.path)}
+      onClick={() => void state.expand(item.path, !open)}
+    >
+      <Caret.react tag="span" />
+    </button>
+  );
+}
+
+function Row(props: { state: FreeSpaceState; item: DiskItem; depth: number; trans: TranslationBundle }): JSX.Element {
+  const { state, item, depth, trans } = props;
+  const Icon = item.kind === 'folder' ? folderIcon : fileIcon;
+  const tree = state.tree;
+  // An item inside a selected folder goes with it: shown ticked, not counted again.
+  const covering = tree.coveredBy(item.path);
+  const name = item.path.slice(item.path.lastIndexOf('/') + 1);
+  return (
+    <tr className="jp-EosFree-row" data-path={item.path} aria-level={depth + 1}>
       <td>
         <input
           type="checkbox"
           aria-label={trans.__('Select %1', item.path)}
-          checked={state.selected.has(item.path)}
-          disabled={state.busy}
-          onChange={e => state.toggle(item.path, e.currentTarget.checked)}
+          title={covering === null ? undefined : trans.__('Included in the selected folder %1', covering)}
+          checked={covering !== null || tree.isSelected(item.path)}
+          disabled={state.busy || covering !== null}
+          onChange={e => tree.toggle(item, e.currentTarget.checked)}
         />
       </td>
-      <td className="jp-EosFree-name" title={item.path}>
+      <td className="jp-EosFree-name" title={item.path} style={{ paddingLeft: `${depth * 16 + 6}px` }}>
+        <Disclosure state={state} item={item} trans={trans} />
         <Icon.react tag="span" className="jp-EosFree-icon" />
-        {item.path}
+        {name}
       </td>
-      <td className="jp-EosFree-size">{formatSize(item.size)}</td>
+      <td className="jp-EosFree-size" title={trans.__('%1 bytes', item.size.toLocaleString())}>
+        {formatSize(item.size)}
+      </td>
       <td className="jp-EosFree-date">{formatDate(item.modified)}</td>
-      <td className="jp-EosFree-actions">
-        <Button small disabled={state.busy} onClick={() => void state.moveToEos(state.chosen(item))}>
-          {trans.__('Move to EOS')}
-        </Button>
-        <Button small disabled={state.busy} onClick={() => void state.delete(state.chosen(item))}>
-          {trans.__('Delete')}
-        </Button>
-        <Button small onClick={() => state.options.reveal(item.path)}>
-          {trans.__('Reveal')}
-        </Button>
+      <td>
+        <div className="jp-EosFree-actions">
+          <Button
+            small
+            disabled={state.busy}
+            title={trans.__('Upload to EOS, check the copy, then delete it here')}
+            onClick={() => void state.moveToEos(state.chosen(item))}
+          >
+            {trans.__('Move to EOS')}
+          </Button>
+          <Button small disabled={state.busy} onClick={() => void state.delete(state.chosen(item))}>
+            {trans.__('Delete')}
+          </Button>
+          <Button small onClick={() => state.options.reveal(item.path)}>
+            {trans.__('Reveal')}
+          </Button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** A folder's "show more" (or "loading") row. */
+function LevelRow(props: { state: FreeSpaceState; row: LargestRow; trans: TranslationBundle }): JSX.Element {
+  const { state, row, trans } = props;
+  return (
+    <tr className="jp-EosFree-more">
+      <td />
+      <td colSpan={4} style={{ paddingLeft: `${row.depth * 16 + 6}px` }}>
+        {row.type === 'more' ? (
+          <Button small onClick={() => void state.more(row.parent)}>
+            {trans._n('Show %1 more item', 'Show %1 more items', row.left)}
+          </Button>
+        ) : (
+          <span aria-busy="true">{trans.__('Loading…')}</span>
+        )}
       </td>
     </tr>
   );
@@ -253,6 +293,7 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
   useModelChanged(disk);
   const page = state.page;
   const selected = state.chosen();
+  const none = state.busy || selected.length === 0;
   return (
     <div className="jp-EosFree">
       <div className="jp-EosFree-summary">
@@ -263,21 +304,42 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
           {trans.__('Refresh')}
         </Button>
       </div>
-      <div className="jp-EosFree-toolbar">
+      <div className="jp-EosFree-toolbar" role="toolbar" aria-label={trans.__('Selected items')}>
+        <span
+          className="jp-EosFree-selection"
+          aria-live="polite"
+          title={trans.__('%1 bytes', state.tree.selectedSize.toLocaleString())}
+        >
+          {selected.length === 0
+            ? trans.__('Nothing selected')
+            : trans._n(
+                '%1 item selected, %2',
+                '%1 items selected, %2',
+                selected.length,
+                formatSize(state.tree.selectedSize)
+              )}
+        </span>
         <button
           className="jp-mod-styled jp-mod-accept"
-          disabled={state.busy || selected.length === 0}
+          title={trans.__(
+            'Move the selected items to %1: upload, check each copy, then delete them here',
+            state.destination
+          )}
+          disabled={none}
           onClick={() => void state.moveToEos(selected)}
         >
-          {trans.__('Move selected to EOS')}
+          {trans.__('Move to EOS')}
         </button>
         <button
           className="jp-mod-styled jp-mod-warn"
-          disabled={state.busy || selected.length === 0}
+          title={trans.__('Delete the selected items from the server disk')}
+          disabled={none}
           onClick={() => void state.delete(selected)}
         >
-          {trans.__('Delete selected')}
+          {trans.__('Delete')}
         </button>
+      </div>
+      <div className="jp-EosFree-toolbar">
         <span className="jp-EosFree-destination">
           {trans.__('Moves go to %1 (same relative path)', state.destination)}
         </span>
@@ -297,7 +359,10 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
       )}
       {page?.measuredAt && (
         <div className="jp-EosFree-note">
-          {trans.__('%1 items, measured %2', page.total, formatDate(page.measuredAt))}
+          {trans.__(
+            "Biggest first; open a folder to see what fills it. Sizes are the files' own sizes, measured %1.",
+            formatDate(page.measuredAt)
+          )}
         </div>
       )}
       {page && page.unreadable.length > 0 && (
@@ -310,27 +375,26 @@ export function FreeSpaceView(props: { state: FreeSpaceState }): JSX.Element {
           )}
         </div>
       )}
-      <table className="jp-EosFree-table">
+      <table className="jp-EosFree-table" aria-label={trans.__('Largest items')}>
         <thead>
           <tr>
             <th />
             <th>{trans.__('Name')}</th>
             <th>{trans.__('Size')}</th>
-            <th>{trans.__('Modified')}</th>
+            <th className="jp-EosFree-date">{trans.__('Modified')}</th>
             <th />
           </tr>
         </thead>
         <tbody>
-          {state.items.map(item => (
-            <Row key={item.path} state={state} item={item} trans={trans} />
-          ))}
+          {state.tree.rows.map(row =>
+            row.type === 'item' ? (
+              <Row key={row.item.path} state={state} item={row.item} depth={row.depth} trans={trans} />
+            ) : (
+              <LevelRow key={`${row.type}:${row.parent}`} state={state} row={row} trans={trans} />
+            )
+          )}
         </tbody>
       </table>
-      {page?.next !== null && page !== null && (
-        <Button small onClick={() => void state.more()}>
-          {trans.__('Show more')}
-        </Button>
-      )}
     </div>
   );
 }

@@ -28,9 +28,37 @@ function nameOf(uri: string): string {
   return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
+/**
+ * FASTQ reads as the file holds them, four lines each (header, sequence, `+`,
+ * qualities), in a fixed-width font so each quality sits under its base; a
+ * long read scrolls sideways rather than being cut.
+ */
+function FastqReads(props: { view: IPeekView; trans: TranslationBundle }): JSX.Element {
+  const { view, trans } = props;
+  return (
+    <ol className="jp-EosPeek-reads" aria-label={trans.__('Reads')}>
+      {view.rows.map(([name, length, sequence, quality], r) => (
+        <li key={r} className="jp-EosPeek-read" aria-label={trans.__('Read %1: %2 (%3 bases)', r + 1, name, length)}>
+          <span className="jp-EosPeek-index" aria-hidden="true">
+            {r + 1}
+          </span>
+          <pre className="jp-EosPeek-readLines">
+            <span className="jp-EosPeek-readHeader">{`@${name}`}</span>
+            {`\n${sequence}\n+\n`}
+            <span className="jp-EosPeek-quality">{quality}</span>
+          </pre>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The table (or plain lines) of a view. */
-function PeekTable(props: { view: IPeekView }): JSX.Element {
-  const { view } = props;
+function PeekTable(props: { view: IPeekView; trans: TranslationBundle }): JSX.Element {
+  const { view, trans } = props;
+  if (view.kind === 'fastq') {
+    return <FastqReads view={view} trans={trans} />;
+  }
   if (view.columns.length === 0) {
     return <pre className="jp-EosPeek-text">{view.rows.map(r => r[0]).join('\n')}</pre>;
   }
@@ -49,9 +77,7 @@ function PeekTable(props: { view: IPeekView }): JSX.Element {
           <tr key={r}>
             <td className="jp-EosPeek-index">{r + 1}</td>
             {row.map((cell, i) => (
-              <td key={i} className={view.kind === 'fastq' && i >= 2 ? 'jp-EosPeek-sequence' : undefined}>
-                {cell}
-              </td>
+              <td key={i}>{cell}</td>
             ))}
           </tr>
         ))}
@@ -66,7 +92,9 @@ export function Peek(props: IPeekOptions): JSX.Element {
   const kind: PeekKind = peekKind(nameOf(uri));
   const [records, setRecords] = React.useState(props.records);
   const [reload, setReload] = React.useState(0);
-  const [head, setHead] = React.useState<HeadResponse | null>(null);
+  // What is shown: the last answer and the records it was asked for. The
+  // labels follow it, not the request under way, until the new answer arrives.
+  const [shown, setShown] = React.useState<{ head: HeadResponse; records: number } | null>(null);
   const [error, setError] = React.useState<string | null>(null);
   const [loading, setLoading] = React.useState(true);
 
@@ -75,7 +103,7 @@ export function Peek(props: IPeekOptions): JSX.Element {
     setLoading(true);
     setError(null);
     fetchHead(peekQuery(uri, kind, records))
-      .then(answer => live && setHead(answer))
+      .then(answer => live && setShown({ head: answer, records }))
       .catch(reason => live && setError(reason instanceof Error ? reason.message : String(reason)))
       .finally(() => live && setLoading(false));
     return () => {
@@ -83,15 +111,17 @@ export function Peek(props: IPeekOptions): JSX.Element {
     };
   }, [uri, kind, records, reload, fetchHead]);
 
+  const head = shown?.head ?? null;
   const view = head ? peekView(kind, head) : null;
-  const shown = view?.rows.length ?? 0;
+  const count = view?.rows.length ?? 0;
+  const next = (shown?.records ?? records) * 2;
   const units = {
     reads: trans.__('reads'),
     records: trans.__('records'),
     rows: trans.__('rows'),
     lines: trans.__('lines')
   };
-  const canMore = head !== null && !head.complete && records * (kind === 'fastq' ? 8 : 2) <= MAX_HEAD_LINES;
+  const canMore = head !== null && !head.complete && next * (kind === 'fastq' ? 4 : 1) <= MAX_HEAD_LINES;
   return (
     <div className="jp-EosPeek" aria-busy={loading}>
       <div className="jp-EosPeek-summary" role="status">
@@ -99,7 +129,7 @@ export function Peek(props: IPeekOptions): JSX.Element {
           <span>
             {trans.__(
               'First %1 %2 of %3: read %4 of %5%6',
-              shown,
+              count,
               units[view.unit],
               nameOf(uri),
               formatSize(head.bytesRead),
@@ -110,11 +140,16 @@ export function Peek(props: IPeekOptions): JSX.Element {
             {head.cut > 0 ? ` ${trans.__('%1 long lines cut', head.cut)}` : ''}
           </span>
         )}
-        {loading && <span>{trans.__('Reading %1…', uri)}</span>}
+        {loading && <span className="jp-EosPeek-loading">{trans.__('Reading %1…', uri)}</span>}
         <span className="jp-EosPeek-actions">
           {canMore && (
-            <button className="jp-mod-styled jp-mod-accept" onClick={() => setRecords(records * 2)} disabled={loading}>
-              {trans.__('Show %1', records * 2)}
+            <button
+              className="jp-mod-styled jp-mod-accept"
+              title={trans.__('Show the first %1 %2', next, units[view?.unit ?? 'lines'])}
+              onClick={() => setRecords(next)}
+              disabled={loading}
+            >
+              {trans.__('Show %1', next)}
             </button>
           )}
           <button
@@ -139,7 +174,7 @@ export function Peek(props: IPeekOptions): JSX.Element {
           <pre>{view.meta.join('\n')}</pre>
         </details>
       )}
-      {view && <PeekTable view={view} />}
+      {view && <PeekTable view={view} trans={trans} />}
     </div>
   );
 }

@@ -172,14 +172,18 @@ export class DiskMonitor {
     };
   }
 
-  /** A page of the largest local files and folders, from the last finished walk. */
-  largest(offset = 0, limit = 100): DiskLargestResponse {
+  /**
+   * A page of the largest local files and folders, from the last finished
+   * walk: all of them, or those directly in the folder `under` ('' the root).
+   */
+  largest(offset = 0, limit = 100, under?: string): DiskLargestResponse {
     const snap = this.snapshot;
     if (snap?.unsorted) {
       snap.ranking.sort(bySize);
       snap.unsorted = false;
     }
-    const ranking = snap?.ranking ?? [];
+    const all = snap?.ranking ?? [];
+    const ranking = under === undefined ? all : all.filter(i => parentOf(i.path) === under.replace(/\/+$/, ''));
     const items = ranking.slice(offset, offset + Math.min(limit, MAX_LARGEST_PAGE));
     const end = offset + items.length;
     const walk = this.walkInfo();
@@ -225,7 +229,8 @@ export class DiskMonitor {
   /**
    * The engine wrote (`bytes` > 0) or freed (< 0) this many allocated bytes
    * in the root; `removed` (absolute) leaves the ranking with its subtree,
-   * its folders above it shrink, until the next walk measures afresh.
+   * its folders above it shrink by its (apparent) size, until the next walk
+   * measures afresh.
    */
   changed(bytes: number, removed?: string): void {
     this.delta += bytes;
@@ -237,10 +242,11 @@ export class DiskMonitor {
     if (rel === '' || rel.startsWith('..')) {
       return;
     }
+    const gone = snap.ranking.find(i => i.path === rel)?.size ?? 0;
     snap.ranking = snap.ranking.filter(i => i.path !== rel && !i.path.startsWith(`${rel}/`));
     for (const item of snap.ranking) {
-      if (item.kind === 'folder' && rel.startsWith(`${item.path}/`)) {
-        item.size = Math.max(0, item.size + bytes);
+      if (item.kind === 'folder' && gone > 0 && rel.startsWith(`${item.path}/`)) {
+        item.size = Math.max(0, item.size - gone);
         snap.unsorted = true;
       }
     }
@@ -335,6 +341,12 @@ export class DiskMonitor {
       unreadable: snap.unreadable.length
     };
   }
+}
+
+/** The folder holding a relative path ('' for the root). */
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash < 0 ? '' : rel.slice(0, slash);
 }
 
 /** Biggest first, then by path. */

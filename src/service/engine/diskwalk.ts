@@ -2,8 +2,10 @@
  * A walk of a local tree that counts its allocated size as `du -sB1` does
  * (`st_blocks * 512` of every entry, folders and the top included, hard links
  * once), with asynchronous calls only: the event loop answers other requests
- * between any two of them. It keeps each file's and folder's size for the
- * "largest items" ranking and reports the folders it cannot read.
+ * between any two of them. For the "largest items" ranking it keeps each
+ * file's apparent size (its byte count, what the file browser shows: an 84 B
+ * file is 84 B, not the 4 kB block it takes) and each folder's sum of those,
+ * and it reports the folders it cannot read.
  */
 import { Dirent, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -62,7 +64,7 @@ export class TreeWalk {
   /** Run the walk to its end. */
   async run(): Promise<WalkResult> {
     const st = await fsp.lstat(this.top);
-    this.add(null, st.blocks * 512);
+    this.add(null, st.blocks * 512, 0);
     const queue: { abs: string; rel: string; folder: Folder }[] = [
       { abs: this.top, rel: '', folder: { item: null, parent: null } }
     ];
@@ -100,16 +102,16 @@ export class TreeWalk {
               const folder: Folder = { item, parent: dir.folder };
               this.items.push(item);
               this.progress.folders++;
-              this.add(folder, s.blocks * 512);
+              this.add(folder, s.blocks * 512, 0);
               queue.push({ abs, rel, folder });
               return;
             }
             this.progress.files++;
             // A hard link's blocks are counted at its first name only (as `du` does).
             const first = s.nlink < 2 || this.once(`${s.dev}:${s.ino}`);
-            const size = first ? s.blocks * 512 : 0;
+            const size = first ? s.size : 0;
             this.items.push({ path: rel, kind: 'file', size, modified });
-            this.add(dir.folder, size);
+            this.add(dir.folder, first ? s.blocks * 512 : 0, size);
           })
         );
       }
@@ -125,12 +127,12 @@ export class TreeWalk {
     return true;
   }
 
-  /** Count `bytes` in the total and in `folder` and every folder above it. */
-  private add(folder: Folder | null, bytes: number): void {
-    this.progress.bytes += bytes;
-    for (let f = folder; f !== null; f = f.parent) {
+  /** Count `allocated` bytes in the total, and `apparent` ones in `folder` and every folder above it. */
+  private add(folder: Folder | null, allocated: number, apparent: number): void {
+    this.progress.bytes += allocated;
+    for (let f = folder; f !== null && apparent > 0; f = f.parent) {
       if (f.item) {
-        f.item.size += bytes;
+        f.item.size += apparent;
       }
     }
   }

@@ -274,7 +274,7 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'GET',
       handle: async ({ query }) => {
         const q = validateQuery(DiskLargestQuery, query);
-        return disk.largest(q.offset, q.limit);
+        return disk.largest(q.offset, q.limit, q.under);
       }
     },
     'api/disk/offload': {

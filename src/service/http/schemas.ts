@@ -344,10 +344,11 @@ export const DiskQuery = z.object({
   mode: z.enum(['filesystem', 'quota'], required("'filesystem' or 'quota'")).optional()
 }) satisfies z.ZodType<Query<'api/disk'>, unknown>;
 
-/** `GET api/disk/largest?offset=&limit=` */
+/** `GET api/disk/largest?offset=&limit=&under=` */
 export const DiskLargestQuery = z.object({
   offset: wholeNumber(0, Number.MAX_SAFE_INTEGER, 'is too large').optional(),
-  limit: wholeNumber(1, 500, 'must be between 1 and 500').optional()
+  limit: wholeNumber(1, 500, 'must be between 1 and 500').optional(),
+  under: z.string().max(4096, 'is too long').optional()
 }) satisfies z.ZodType<Query<'api/disk/largest'>, unknown>;
 
 const localPaths = z
