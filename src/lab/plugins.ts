@@ -11,6 +11,7 @@ import { Signal } from '@lumino/signaling';
 
 import { PALETTE_COMMANDS, addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
+import { TreeFreshness } from './freshness';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
 import { trackState } from './state';
@@ -91,6 +92,11 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     app.shell.add(panel, 'down', { rank: 1000 });
     restorer?.add(panel, panel.id);
     model.start();
+    if (browser) {
+      // One freshness rule: what the service (or an `eos` command) wrote shows in the tree.
+      const freshness = new TreeFreshness(browser.model);
+      model.foldersChanged.connect((_, changes) => freshness.invalidate(changes));
+    }
     const show = () => app.shell.activateById(panel.id);
     const upload = (files: ILocalFile[], folder: string) =>
       uploadFromComputer({ serverSettings, transfers: model, trans }, files, folder);
