@@ -7,8 +7,11 @@ import { Access } from './access';
 
 /** The largest object `api/content` returns unless asked for less (the proxy buffers whole responses). */
 export const DEFAULT_OPEN_LIMIT = 50 * 1000 ** 2;
-/** The largest `limit` a client may ask `api/content` for: base64 in JSON stays under the proxy's 100 MiB. */
-export const MAX_OPEN_LIMIT = 64 * 1024 ** 2;
+/**
+ * The largest `limit` a client may ask `api/content` for: base64 in JSON stays
+ * under the proxy's 100 MiB. Decimal, as every size the settings and the UI show.
+ */
+export const MAX_OPEN_LIMIT = 64 * 1000 ** 2;
 /** Records `api/head` returns unless asked, and the most it returns. */
 export const DEFAULT_HEAD_LINES = 100;
 export const MAX_HEAD_LINES = 10000;

@@ -453,8 +453,9 @@ export const MAX_UPLOAD_PART = 64 * 1024 * 1024;
  * `GET api/events` (not in the table: a `text/event-stream`). On connect one
  * `jobs` event with `JobsResponse`; then a `job` event with the `Job` each
  * time one starts, changes state, asks, or (at most every 500 ms) progresses;
- * a `forget` event `{ids}` when jobs are cleared. A comment line every 15 s
- * keeps the stream alive.
+ * a `forget` event `{ids}` when jobs are cleared; `folders` (`FolderChanges`)
+ * and `disk` (`DiskChangedEvent`) events, see `./api-events`. A comment line
+ * every 15 s keeps the stream alive.
  */
 export const EVENTS_ROUTE = 'api/events';
 

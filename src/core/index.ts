@@ -7,3 +7,4 @@ export * from './api-disk';
 export * from './api-open';
 export * from './drive';
 export * from './snippet';
+export * from './api-events';

@@ -260,9 +260,10 @@ export class EosBrowserModel {
    * subfolders. A request on its way for the folder is aborted; overlapping
    * callers share one run. Expansion and selection are kept by URI, so
    * subfolders and items still there stay expanded and selected. Without
-   * `uri`, `refreshAll()`.
+   * `uri`, `refreshAll()`. With `deep` false, the folder alone (its expanded
+   * subfolders keep their listings).
    */
-  refresh(uri?: string): Promise<void> {
+  refresh(uri?: string, deep = true): Promise<void> {
     if (uri === undefined) {
       return this.refreshAll();
     }
@@ -271,11 +272,11 @@ export class EosBrowserModel {
       return Promise.resolve();
     }
     if (node.kind !== 'folder') {
-      return node.parent === null ? Promise.resolve() : this.refresh(node.parent);
+      return node.parent === null ? Promise.resolve() : this.refresh(node.parent, deep);
     }
     let running = this._refreshes.get(uri);
     if (!running) {
-      running = this._refresh(uri).finally(() => this._refreshes.delete(uri));
+      running = this._refresh(uri, deep).finally(() => this._refreshes.delete(uri));
       this._refreshes.set(uri, running);
     }
     return running;
@@ -372,9 +373,9 @@ export class EosBrowserModel {
     await Promise.all(this._roots.filter(uri => this._store.expanded.has(uri)).map(uri => this._fetch(uri, null)));
   }
 
-  private async _refresh(uri: string): Promise<void> {
+  private async _refresh(uri: string, deep: boolean): Promise<void> {
     if (this._store.nodes.get(uri)?.expanded) {
-      await this._fetch(uri, null, true);
+      await this._fetch(uri, null, deep);
     } else {
       // Listed again when next expanded.
       this._store.abort(uri);

@@ -11,6 +11,7 @@ import { Signal } from '@lumino/signaling';
 
 import { PALETTE_COMMANDS, addCommands } from './commands';
 import { EosBrowserPanel } from './components/browser';
+import { TreeFreshness } from './freshness';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
 import { trackState } from './state';
@@ -54,6 +55,9 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     // commands follow their jobs in it and the Transfers panel shows it.
     const jobs = new TransfersModel({ serverSettings: app.serviceManager.serverSettings });
     jobs.start();
+    // One freshness rule: what the service (or an `eos` command) wrote shows in the tree.
+    const freshness = new TreeFreshness(model);
+    jobs.foldersChanged.connect((_, changes) => freshness.invalidate(changes));
     if (stateDB) {
       void trackState(stateDB, model, panel);
     }

@@ -113,4 +113,25 @@ describe('DiskModel', () => {
       expect.arrayContaining([{}, { mode: 'filesystem' }])
     );
   });
+
+  it('asks again at once when the service says the disk changed, not at the next poll', async () => {
+    const { disk } = model();
+    answer = quota(100);
+    await disk.start();
+    await until(() => disk.view?.used === 100);
+    answer = quota(400);
+    disk.stale(); // the poll's interval is an hour
+    await until(() => disk.view?.used === 400);
+    expect(mockRequest).toHaveBeenCalledTimes(2);
+  });
 });
+
+/** Wait until `done()` holds (at most 5 s). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 5000) {
+      throw new Error('timed out');
+    }
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}

@@ -52,3 +52,25 @@ describe('EosSettings', () => {
     expect(eos.values.showHidden).toBe(true);
   });
 });
+
+describe('sizes in the settings', () => {
+  // Every size the UI shows is decimal (formatSize: 1 MB = 1,000,000 bytes), so the settings count the same way.
+  const schemas = ['plugin.json', 'open.json'].map(name =>
+    JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '..', '..', '..', 'schema', name), 'utf8'))
+  );
+  const sized = schemas.flatMap(schema =>
+    Object.entries(schema.properties as Record<string, any>).filter(([, p]) => /\((MB|GB)\)/.test(p.title ?? ''))
+  );
+
+  it('are labelled MB or GB, never mixed with MiB or GiB, and their bounds are whole decimal units', () => {
+    expect(sized.map(([key]) => key).sort()).toEqual(['diskLimitGB', 'openLimitMB']);
+    for (const [, p] of sized) {
+      expect(`${p.title} ${p.description}`).not.toMatch(/MiB|GiB|KiB/);
+      if (p.maximum !== undefined) {
+        expect(Number.isInteger(p.maximum)).toBe(true);
+      }
+    }
+    const { MAX_OPEN_LIMIT } = require('../../core');
+    expect(MAX_OPEN_LIMIT).toBe(sized.find(([key]) => key === 'openLimitMB')![1].maximum * 1000 ** 2);
+  });
+});

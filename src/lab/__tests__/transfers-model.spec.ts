@@ -126,6 +126,22 @@ describe('TransfersModel', () => {
     expect(model.connected).toBe(true);
   });
 
+  it('passes on the folders the service wrote and the disk changes, with no request', () => {
+    const folders: unknown[] = [];
+    const disk: unknown[] = [];
+    model.foldersChanged.connect((_, changes) => folders.push(changes));
+    model.diskChanged.connect((_, event) => disk.push(event));
+    model.start();
+    const events = FakeEventSource.last!;
+    events.open();
+    const before = calls.length;
+    events.send('folders', { written: ['e://org/a/'], removed: ['e://org/b/'] });
+    events.send('disk', { measuredAt: '2026-12-04T16:00:00.000Z' });
+    expect(folders).toEqual([{ written: ['e://org/a/'], removed: ['e://org/b/'] }]);
+    expect(disk).toEqual([{ measuredAt: '2026-12-04T16:00:00.000Z' }]);
+    expect(calls.length).toBe(before);
+  });
+
   it('emits ended once for a job seen running, and ignores a late progress event after the end', () => {
     const ended: Job[] = [];
     model.ended.connect((_, j) => ended.push(j));

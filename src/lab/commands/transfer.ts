@@ -221,9 +221,8 @@ export async function transfer(context: ITransferContext, request: TransferReque
         ? trans.__('Upload of %1 cancelled after %2', what, jobProgress(j, trans))
         : trans.__('Download of %1 cancelled after %2', what, jobProgress(j, trans))
   });
-  if (upload) {
-    await context.model.refresh(request.destination);
-  } else {
+  // EOS folders written show through the service's `folders` event (freshness.ts); the file browser is ours to list.
+  if (!upload) {
     await context.local?.refresh();
   }
   return end;
@@ -231,7 +230,7 @@ export async function transfer(context: ITransferContext, request: TransferReque
 
 /**
  * Move (or copy) EOS items into an EOS folder with `api/copy`, server-side,
- * and follow the job; both sides are listed again when it ends.
+ * and follow the job (the tree follows the service's `folders` events).
  */
 export async function moveInEos(
   context: ITransferContext,
@@ -263,8 +262,6 @@ export async function moveInEos(
         ? trans.__('Copy of %1 cancelled after %2', what, jobProgress(j, trans))
         : trans.__('Move of %1 cancelled after %2', what, jobProgress(j, trans))
   });
-  const folders = new Set([folder, ...(copy ? [] : sources.map(parentOf))]);
-  await Promise.all([...folders].map(f => context.model.refresh(f)));
   return end;
 }
 
@@ -372,9 +369,7 @@ export async function sync(context: ITransferContext, request: SyncRequest): Pro
     failed,
     cancelled: j => trans.__('Sync to %1 cancelled after %2', where, jobProgress(j, trans))
   });
-  if (toEos) {
-    await context.model.refresh(parentOf(request.destination));
-  } else {
+  if (!toEos) {
     await context.local?.refresh();
   }
   return end;

@@ -98,6 +98,16 @@ export class DiskModel implements IDisposable {
     void this._poll.start();
   }
 
+  /**
+   * The service says the disk changed (it wrote or deleted there, or measured
+   * again): ask now rather than at the next poll.
+   */
+  stale(): void {
+    if (this._mode !== null) {
+      void this._poll.refresh();
+    }
+  }
+
   /** Ask for the figures now. */
   async refresh(): Promise<void> {
     const mode = this._settings.values.diskMode;

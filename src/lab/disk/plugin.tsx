@@ -14,7 +14,7 @@ import * as React from 'react';
 import { makeContext } from '../commands/context';
 import { EosBrowserPanel } from '../components/browser';
 import { formatSize } from '../components/format';
-import { CommandIDs, IEosBrowser } from '../tokens';
+import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
 import { FreeSpaceState, FreeSpaceWidget } from './freespace';
 import { DiskBar, DiskStatus } from './gauge';
 import { DiskModel, IDiskCrossing } from './model';
@@ -51,7 +51,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     'Adds the local disk gauge (status bar and EOS panel header), warnings when the disk fills, and the free-up-space view (move the largest local items to EOS or delete them).',
   autoStart: true,
   requires: [IEosBrowser],
-  optional: [ITranslator, IStatusBar, IStateDB, ICommandPalette, IDefaultFileBrowser],
+  optional: [ITranslator, IStatusBar, IStateDB, ICommandPalette, IDefaultFileBrowser, ITransfers],
   activate: (
     app: JupyterFrontEnd,
     browser: IEosBrowser,
@@ -59,7 +59,8 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     statusBar: IStatusBar | null,
     stateDB: IStateDB | null,
     palette: ICommandPalette | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    transfers: ITransfers | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const serverSettings = app.serviceManager.serverSettings;
@@ -126,6 +127,8 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
         notified = null;
       }
     });
+    // The service tells when it wrote to or deleted from the disk: the gauge follows within seconds.
+    transfers?.model.diskChanged.connect(() => disk.stale());
     void disk.start();
   }
 };

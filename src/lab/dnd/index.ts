@@ -104,8 +104,8 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
             .then(list => actions.uploadFromComputer(list, folder))
             .then(async job => {
               if (job) {
+                // The tree shows the new rows through the service's `folders` event (freshness.ts).
                 await rememberFolder(context, folder);
-                await eos.model.refresh(folder);
               }
             })
             .catch(reason => notifyError(reason, trans, trans.__('Cannot upload to %1', folder)));

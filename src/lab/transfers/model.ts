@@ -8,7 +8,19 @@ import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ConflictChoice, EVENTS_ROUTE, Job, JobsResponse, RouteName, RouteResponse, Routes } from '../../core';
+import {
+  ConflictChoice,
+  DISK_EVENT,
+  DiskChangedEvent,
+  EVENTS_ROUTE,
+  FOLDERS_EVENT,
+  FolderChanges,
+  Job,
+  JobsResponse,
+  RouteName,
+  RouteResponse,
+  Routes
+} from '../../core';
 import { IRequestOptions, SERVICE_PREFIX, requestAPI } from '../request';
 
 /** How often `api/jobs` is polled while the event stream is down, in ms. */
@@ -47,6 +59,16 @@ export class TransfersModel implements IDisposable {
   /** Emitted once for each job seen running that then ended (done, failed, cancelled, interrupted). */
   get ended(): ISignal<this, Job> {
     return this._ended;
+  }
+
+  /** Emitted with the EOS folders the service's writes (or an `eos` command's) touched. */
+  get foldersChanged(): ISignal<this, FolderChanges> {
+    return this._foldersChanged;
+  }
+
+  /** Emitted when the service wrote to or deleted from the local disk, and once it measured it again. */
+  get diskChanged(): ISignal<this, DiskChangedEvent> {
+    return this._diskChanged;
   }
 
   /** Every job known, oldest first. */
@@ -108,6 +130,8 @@ export class TransfersModel implements IDisposable {
     events.addEventListener('jobs', event => this._onMessage('jobs', event));
     events.addEventListener('job', event => this._onMessage('job', event));
     events.addEventListener('forget', event => this._onMessage('forget', event));
+    events.addEventListener(FOLDERS_EVENT, event => this._onMessage(FOLDERS_EVENT, event));
+    events.addEventListener(DISK_EVENT, event => this._onMessage(DISK_EVENT, event));
   }
 
   /** Fetch every job now (also what the fallback poll does). */
@@ -222,7 +246,10 @@ export class TransfersModel implements IDisposable {
     this._changed.emit({ type: 'connection' });
   }
 
-  private _onMessage(type: 'jobs' | 'job' | 'forget', event: MessageEvent): void {
+  private _onMessage(
+    type: 'jobs' | 'job' | 'forget' | typeof FOLDERS_EVENT | typeof DISK_EVENT,
+    event: MessageEvent
+  ): void {
     let data: unknown;
     try {
       data = JSON.parse(String(event.data));
@@ -237,6 +264,10 @@ export class TransfersModel implements IDisposable {
       this._replace(data as JobsResponse);
     } else if (type === 'job') {
       this._apply(data as Job);
+    } else if (type === FOLDERS_EVENT) {
+      this._foldersChanged.emit(data as FolderChanges);
+    } else if (type === DISK_EVENT) {
+      this._diskChanged.emit(data as DiskChangedEvent);
     } else {
       this._forget((data as { ids: string[] }).ids ?? []);
     }
@@ -279,6 +310,8 @@ export class TransfersModel implements IDisposable {
   private _cancellers = new Map<string, () => Promise<void> | void>();
   private _changed = new Signal<this, TransfersModel.IChange>(this);
   private _connected = false;
+  private _diskChanged = new Signal<this, DiskChangedEvent>(this);
+  private _foldersChanged = new Signal<this, FolderChanges>(this);
   private _ended = new Signal<this, Job>(this);
   private _error: Error | null = null;
   private _events: IEventSourceLike | null = null;

@@ -2,7 +2,6 @@
  * `GET api/events` (server-sent events) and the job routes: list, answer,
  * retry, clear, against moto through the real service.
  */
-import * as http from 'node:http';
 import { EVENTS_ROUTE } from '../../core';
 import {
   Running,
@@ -15,6 +14,7 @@ import {
   uniqueName,
   until
 } from './harness';
+import { Stream, openStream as openEventStream } from './sse-client';
 
 const F = uniqueName('events');
 const URI = `e://org/${F}/`;
@@ -32,65 +32,8 @@ afterAll(async () => {
   client.destroy();
 });
 
-interface Event {
-  event: string;
-  data: any;
-}
-
-/** An open event stream: the events parsed so far, comments counted. */
-interface Stream {
-  response: http.IncomingMessage;
-  events: Event[];
-  comments: string[];
-  /** The first event (from the start) matching `test`, waiting for it if need be. */
-  next(test: (e: Event) => boolean): Promise<Event>;
-  close(): Promise<void>;
-}
-
 function openStream(path = `/${EVENTS_ROUTE}`): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ socketPath: svc.socket, path, headers: { Accept: 'text/event-stream' }, agent: false });
-    req.on('error', reject);
-    req.on('response', response => {
-      const events: Event[] = [];
-      const comments: string[] = [];
-      const waiters: (() => void)[] = [];
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) {
-            comments.push(block);
-          } else {
-            const fields = Object.fromEntries(
-              block.split('\n').map(l => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)])
-            );
-            events.push({ event: fields.event, data: JSON.parse(fields.data) });
-          }
-          waiters.splice(0).forEach(w => w());
-        }
-      });
-      const next = async (test: (e: Event) => boolean) => {
-        for (;;) {
-          const found = events.find(test);
-          if (found) {
-            return found;
-          }
-          await new Promise<void>(r => waiters.push(r));
-        }
-      };
-      const close = () =>
-        new Promise<void>(r => {
-          response.once('close', () => r());
-          req.destroy();
-        });
-      resolve({ response, events, comments, next, close });
-    });
-  });
+  return openEventStream(svc.socket, path);
 }
 
 /** Start a computer upload of one small file; its job waits for parts. */

@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 1;
   } finally {
-    (session as Session | null)?.close();
+    await (session as Session | null)?.close();
   }
 }
 

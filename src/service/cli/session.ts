@@ -10,10 +10,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
 import { Env, ServiceConfig, loadConfig } from '../engine/config';
 import { Engine } from '../engine';
+import { DiskMonitor } from '../engine/disk';
 import { downloadThreadsBeside } from '../engine/getworkers';
 import { isInside } from '../engine/local';
 import { createS3Client, endpointLabel } from '../engine/s3client';
 import { EosStore } from '../engine/store';
+import { ServiceNotifier } from './notify';
 
 /** Whether a command-line argument names EOS (`e://`, `s3://`) rather than a local path. */
 export function isRemote(arg: string): boolean {
@@ -42,6 +44,9 @@ export class Session {
   private _store: EosStore | null = null;
   private _engine: Engine | null = null;
   private client: S3Client | null = null;
+  private notifier: ServiceNotifier | null = null;
+  /** The disk the engine counts its local writes on; it never walks the root itself (the command exits). */
+  private disk: DiskMonitor | null = null;
 
   /**
    * @param config the configuration, from `loadConfig(env, cwd)`
@@ -72,6 +77,18 @@ export class Session {
       }
       this.client = createS3Client(this.config);
       this._store = new EosStore(this.client, context, endpointLabel(this.config));
+      // What this command writes shows in the JupyterLab panel at once, as the panel's own writes do.
+      this.notifier = new ServiceNotifier(
+        this._store.changes,
+        { ...this.config, ctx: context, log: this.debug ? line => process.stderr.write(`${line}\n`) : undefined },
+        () => {
+          const touched = this.disk?.touched ?? false;
+          if (this.disk) {
+            this.disk.touched = false;
+          }
+          return touched;
+        }
+      );
     }
     return this._store;
   }
@@ -80,8 +97,10 @@ export class Session {
   get engine(): Engine {
     if (this._engine === null) {
       const log = this.debug ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
+      this.disk = new DiskMonitor({ rootDir: this.config.rootDir, remeasureMs: null });
       this._engine = new Engine(this.store, {
         rootDir: this.config.rootDir,
+        disk: this.disk,
         log,
         downloadThreads: downloadThreadsBeside(__dirname)
       });
@@ -112,9 +131,15 @@ export class Session {
     return path.relative(root, abs).split(path.sep).join('/');
   }
 
-  /** Stop the engine's job ticker and the S3 client's connections, so the process can exit. */
-  close(): void {
+  /**
+   * Tell the running services what this command changed (best effort, a few
+   * seconds at most), then stop the engine's job ticker and the S3 client's
+   * connections, so the process can exit.
+   */
+  async close(): Promise<void> {
     this._engine?.jobs.cancelAll();
+    await this.notifier?.close();
+    this.disk?.close();
     this.client?.destroy();
   }
 }

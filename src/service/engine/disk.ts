@@ -12,6 +12,7 @@ import {
   DiskLargestResponse,
   DiskMode,
   DiskResponse,
+  DiskChangedEvent,
   DiskThresholds,
   DiskWalkInfo,
   EosError,
@@ -44,6 +45,12 @@ export interface DiskOptions {
   statfs: (dir: string) => Promise<StatFs>;
   /** How long a download's space check waits for a walk under way before using the figures it has (default 20 s). */
   checkWaitMs: number;
+  /**
+   * How soon after the root changed (`stale`) listeners hear of it and quota
+   * mode walks the root again (default 1 s; changes meanwhile wait for the
+   * same report); null never (a command line, which exits).
+   */
+  remeasureMs: number | null;
 }
 
 export const DEFAULT_DISK_OPTIONS: Omit<DiskOptions, 'rootDir'> = {
@@ -52,7 +59,8 @@ export const DEFAULT_DISK_OPTIONS: Omit<DiskOptions, 'rootDir'> = {
   thresholds: DEFAULT_DISK_THRESHOLDS,
   refreshMs: 60_000,
   statfs: dir => fsp.statfs(dir),
-  checkWaitMs: 20_000
+  checkWaitMs: 20_000,
+  remeasureMs: 1000
 };
 
 /** The most items `largest` answers at once. */
@@ -100,6 +108,14 @@ export class DiskMonitor {
   private delta = 0;
   private autoMode: Promise<DiskMode> | null = null;
   private readonly controller = new AbortController();
+  /** Whether the root changed since the last walk started: measure again once it ends. */
+  private again = false;
+  private staleTimer: NodeJS.Timeout | undefined;
+  /** How long the last walk took: walks started by changes leave at least as long between them. */
+  private lastWalkMs = 0;
+  private readonly listeners = new Set<(event: DiskChangedEvent) => void>();
+  /** Whether `stale` was called since this monitor was made (the command line tells the service). */
+  touched = false;
 
   constructor(options: Partial<DiskOptions> & { rootDir: string }) {
     this.options = { ...DEFAULT_DISK_OPTIONS, ...options };
@@ -234,6 +250,7 @@ export class DiskMonitor {
    */
   changed(bytes: number, removed?: string): void {
     this.delta += bytes;
+    this.stale();
     const snap = this.snapshot;
     if (removed === undefined || snap === null) {
       return;
@@ -252,6 +269,44 @@ export class DiskMonitor {
     }
   }
 
+  /**
+   * The root changed (the engine wrote or deleted, or a command line beside
+   * the service did): within `remeasureMs` listeners hear of it and quota
+   * mode walks the root again (after the walk under way, if any), so the
+   * gauge follows within seconds rather than at the next periodic walk.
+   */
+  stale(): void {
+    this.touched = true;
+    const ms = this.options.remeasureMs;
+    if (ms === null || this.staleTimer !== undefined || this.controller.signal.aborted) {
+      return;
+    }
+    this.staleTimer = setTimeout(
+      () => {
+        this.staleTimer = undefined;
+        this.emit();
+        void this.mode().then(({ mode }) => {
+          if (mode !== 'quota') {
+            return;
+          }
+          if (this.running) {
+            this.again = true;
+          } else {
+            void this.refresh();
+          }
+        });
+      },
+      Math.max(ms, this.lastWalkMs)
+    );
+    this.staleTimer.unref?.();
+  }
+
+  /** Hear when the figures may have changed (see `stale`); returns the function that stops listening. */
+  onChange(listener: (event: DiskChangedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Start a walk now unless one is under way. */
   refresh(): Promise<void> {
     if (this.running) {
@@ -259,6 +314,9 @@ export class DiskMonitor {
     }
     const walk = new TreeWalk(this.options.rootDir, { signal: this.controller.signal });
     const started = new Date();
+    // The engine's changes made while the walk runs may be missed by it: they stay counted, and another walk follows.
+    const deltaBefore = this.delta;
+    this.again = false;
     const done = walk.run().then(
       result => {
         const ranking = result.items.filter(i => i.size > 0 || i.kind === 'folder');
@@ -272,8 +330,13 @@ export class DiskMonitor {
           started,
           finished: new Date()
         };
-        this.delta = 0;
+        this.delta -= deltaBefore;
+        this.lastWalkMs = this.snapshot.finished.getTime() - started.getTime();
         this.running = null;
+        this.emit();
+        if (this.again || this.delta !== 0) {
+          this.stale();
+        }
       },
       () => {
         // The root vanished or the monitor closed: the last snapshot stays.
@@ -284,9 +347,22 @@ export class DiskMonitor {
     return done;
   }
 
-  /** Stop any walk under way. */
+  /** Stop any walk under way, and measuring again. */
   close(): void {
     this.controller.abort();
+    clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+  }
+
+  private emit(): void {
+    const event: DiskChangedEvent = { measuredAt: this.snapshot?.finished.toISOString() ?? null };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // a closed stream's listener: the others still hear
+      }
+    }
   }
 
   /** Start a walk when none has run or the last one is older than `refreshMs`. */

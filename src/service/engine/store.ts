@@ -25,6 +25,7 @@ import {
 import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
 import { WalkedObject, listPage, walkedObject } from './listing';
 import { S3ErrorContext, toEosError } from './s3errors';
+import { Changes, watchWrites } from './changes';
 
 /** Milliseconds one metadata call (list, head) may take, retries included. */
 export const METADATA_DEADLINE_MS = 30000;
@@ -60,6 +61,9 @@ export function aborted(signal: AbortSignal): EosError {
 
 /** The user's view of EOS through one S3 client. */
 export class EosStore {
+  /** The folders this store's writes and deletes touched (every write command its client sends). */
+  readonly changes: Changes;
+
   /**
    * @param client the S3 client (credentials from its provider)
    * @param ctx who the user is and which buckets hold EOS
@@ -69,7 +73,10 @@ export class EosStore {
     readonly client: S3Client,
     readonly ctx: EosContext,
     readonly endpoint: string
-  ) {}
+  ) {
+    this.changes = new Changes(ctx);
+    watchWrites(client, (bucket, keys, removed) => this.changes.keys(bucket, keys, removed));
+  }
 
   /** Parse an `e://` or `s3://` URI into a canonical path. */
   locate(uri: string): EosPath {

@@ -87,26 +87,28 @@ async function runSync(
           shown,
           place
         };
-        work = () => getFile(store, task, options, onBytes, itemSignal);
+        // The disk gauge counts the file at once and measures again soon.
+        work = () => getFile(store, task, options, onBytes, itemSignal).then(() => options.disk?.changed?.(item.size));
       }
       await (item.size >= options.partSize ? big.run(work) : work());
       progress.objects.done++;
     });
   });
   if (full.delete.length > 0 && !signal.aborted) {
-    await runDeletes(store, root, sides, full, ctx);
+    await runDeletes(store, options, sides, full, ctx);
   }
 }
 
 /** Delete what the destination has and the source does not. */
 async function runDeletes(
   store: EosStore,
-  root: string,
+  options: TransferOptions,
   sides: SyncSides,
   full: FullPlan,
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
+  const root = options.rootDir;
   if (sides.direction === 'upload') {
     const deleter = new Deleter(store, sides.remote.bucket, keys => (progress.objects.done += keys.length));
     await asItem(ctx, sides.remote.uri, async () => {
@@ -125,6 +127,7 @@ async function runDeletes(
       await fsp.rm(item.abs!).catch(err => {
         throw localError(err, shown);
       });
+      options.disk?.changed?.(-item.size, item.abs!);
       progress.objects.done++;
     });
   }

@@ -6,6 +6,7 @@
 import type * as http from 'node:http';
 import {
   ApiRoutes,
+  CHANGED_ROUTE,
   EosError,
   EVENTS_ROUTE,
   MAX_JOB_WAIT_MS,
@@ -53,7 +54,7 @@ import {
   LocalDeleteBody,
   OffloadBody
 } from './schemas';
-import { StreamReply } from './sse';
+import { serviceEvents, takeChanges } from './events';
 import { EosStore } from '../engine/store';
 import { SERVICE_NAME, VERSION } from '../engine/version';
 import { checkSave, megabytes, readContent, saveContent } from '../engine/content';
@@ -300,25 +301,15 @@ export function routeMap(deps: RouteDeps): Map<string, Route> {
     routes.set(`/${name}`, { ...routes.get(`/${name}`), [method]: handle });
   }
   routes.get(`/${Routes.uploads}`)!.maxBody = MAX_UPLOADS_BODY;
-  routes.set(`/${EVENTS_ROUTE}`, { GET: async ({ query }) => jobEvents(deps, query) });
-  return routes;
-}
-
-/**
- * `GET api/events`: a `jobs` event with every job, then a `job` event for
- * each change and a `forget` event for jobs cleared (see `EVENTS_ROUTE`).
- */
-function jobEvents(deps: RouteDeps, query: URLSearchParams): StreamReply {
-  validateQuery(NoQuery, query);
-  const { jobs } = deps.needEngine();
-  return new StreamReply(sink => {
-    sink.send('jobs', { jobs: jobs.list() });
-    return jobs.onChange((record, forgotten) => {
-      if (record) {
-        sink.send('job', record.job);
-      } else if (forgotten?.length) {
-        sink.send('forget', { ids: forgotten });
-      }
-    });
+  routes.set(`/${EVENTS_ROUTE}`, {
+    GET: async ({ query }) => {
+      validateQuery(NoQuery, query);
+      return serviceEvents(deps.needEngine());
+    }
   });
+  routes.set(`/${CHANGED_ROUTE}`, {
+    POST: async ({ body }) => takeChanges(deps.needEngine(), body),
+    maxBody: MAX_UPLOADS_BODY
+  });
+  return routes;
 }

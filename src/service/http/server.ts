@@ -17,6 +17,7 @@ import { checkRequest } from './security';
 import { StreamReply, checkAcceptsEvents, openEventStream } from './sse';
 import { EosStore } from '../engine/store';
 import { diskMonitorOf } from '../engine/disk';
+import { advertise } from '../engine/peers';
 
 /** What `createService` may be given instead of its defaults. */
 export interface ServiceOptions {
@@ -68,7 +69,21 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
   const server = http.createServer((req, res) => {
     void handle(routes, req, res, log, options.keepAliveMs);
   });
+  // Listening on a socket: tell the `eos` command lines of this user where (see peers.ts).
+  let unadvertise: (() => void) | null = null;
+  server.on('listening', () => {
+    const socket = server.address();
+    if (typeof socket !== 'string' || !store || config.stateDir === null) {
+      return;
+    }
+    const advert = { socket, pid: process.pid, rootDir: config.rootDir };
+    advertise(config.stateDir, store.ctx, config.endpoint, advert).then(
+      remove => (server.listening ? (unadvertise = remove) : remove()),
+      err => log(`eos-service: cannot advertise the socket for the eos command: ${(err as Error).message}`)
+    );
+  });
   server.on('close', () => {
+    unadvertise?.();
     // Journaled first: jobs the service stops are `interrupted` at the next start, not cancelled.
     journal?.close();
     engine?.jobs.cancelAll();
