@@ -7,6 +7,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDocumentManager, IDocumentWidgetOpener } from '@jupyterlab/docmanager';
 import { IDocumentWidget } from '@jupyterlab/docregistry';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Menu, Widget } from '@lumino/widgets';
@@ -15,6 +16,7 @@ import { DEFAULT_OPEN_LIMIT, DRIVE_NAME, MAX_OPEN_LIMIT, uriOfDrivePath } from '
 import { makeContext } from '../commands/context';
 import { CommandIDs, IEosBrowser } from '../tokens';
 import { addOpenCommands } from './commands';
+import { addDriveBrowser, followExplicitSaves } from './documents';
 import { EosDrive } from './drive';
 
 /** The settings of this plugin, live. */
@@ -42,7 +44,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     "Opens EOS files in JupyterLab's editors, notebook and viewers through an EOS drive (saved back with conditional writes), and peeks into big genomics files.",
   autoStart: true,
   requires: [IEosBrowser, IDocumentManager],
-  optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette],
+  optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette, IFileBrowserFactory],
   activate: (
     app: JupyterFrontEnd,
     browser: IEosBrowser,
@@ -50,7 +52,8 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     registry: ISettingRegistry | null,
     opener: IDocumentWidgetOpener | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    browserFactory: IFileBrowserFactory | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const settings = new OpenSettings();
@@ -61,6 +64,17 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     const serverSettings = app.serviceManager.serverSettings;
     const drive = new EosDrive({ serverSettings, limit: () => settings.limit });
     app.serviceManager.contents.addDrive(drive);
+    // `/lab/tree/EOS:...` URLs (reload, bookmarks) open EOS documents as they do local ones.
+    if (browserFactory) {
+      addDriveBrowser(browserFactory);
+    }
+    followExplicitSaves({
+      commands: app.commands,
+      docManager,
+      drive,
+      current: () => app.shell.currentWidget,
+      all: () => app.shell.widgets('main')
+    });
     const { model } = browser;
 
     // A saved or new file shows in the tree.
@@ -140,12 +154,17 @@ function addOpenWithMenu(app: JupyterFrontEnd, browser: IEosBrowser, trans: Tran
   });
 }
 
+/** The documents that have their note. */
+const described = new WeakSet<IDocumentWidget>();
+
 /** Say on a document opened from EOS where it lives, whether it is read-only, and where its kernel runs. */
 function describeDocument(widget: IDocumentWidget, docManager: IDocumentManager, trans: TranslationBundle): void {
   const path = widget.context.path;
-  if (!path.startsWith(`${DRIVE_NAME}:`)) {
+  // `opened` is emitted again each time an open document is revealed (a tree URL after a restore).
+  if (!path.startsWith(`${DRIVE_NAME}:`) || described.has(widget)) {
     return;
   }
+  described.add(widget);
   const uri = uriOfDrivePath(docManager.services.contents.localPath(path));
   widget.title.caption = uri;
   void widget.context.ready.then(() => {
