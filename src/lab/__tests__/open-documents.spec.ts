@@ -1,19 +1,17 @@
 /**
  * EOS documents in JupyterLab's document lifecycle: a save that changes
  * nothing writes nothing (File > Save still writes), `/lab/tree/EOS:...`
- * URLs find a file browser for the drive, and big compressed or binary
+ * URLs open their document, and big compressed or binary
  * genomics files open in Peek.
  */
-import { FileBrowser, FilterFileBrowserModel, IFileBrowserFactory } from '@jupyterlab/filebrowser';
-import { WidgetTracker } from '@jupyterlab/apputils';
-import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { ContentsManager, ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { Routes } from '../../core';
-import { DRIVE_BROWSER_ID, addDriveBrowser, followExplicitSaves } from '../open/documents';
+import { followExplicitSaves } from '../open/documents';
 import { EosDrive } from '../open/drive';
 import { opensInPeek } from '../open/formats';
 import { openPlugin } from '../open/plugin';
@@ -186,55 +184,55 @@ describe('Saves that change nothing', () => {
 });
 
 describe('/lab/tree/EOS:... URLs', () => {
-  it('JupyterLab finds a file browser for the EOS drive and navigates it to a document', async () => {
+  /** The open plugin activated in an app whose URL named `treePath`; resolves once its workspace is restored. */
+  const activate = async (treePath: string, contents: ContentsManager) => {
+    PageConfig.setOption('treePath', treePath);
     const eos = new FakeEos();
-    eos.page('e://org/cohort-2026/', [object('e://org/cohort-2026/', 'analysis.ipynb')]);
-    const content = new FakeContent();
-    content.put(NB, JSON.stringify(STORED));
     (requestAPI as jest.Mock).mockImplementation((route: string, options: any) =>
       route.startsWith('api/content') ? content.request(route, options) : eos.request(route, options)
     );
-    const contents = new ContentsManager({ serverSettings });
-    const drive = new EosDrive({ serverSettings });
-    contents.addDrive(drive);
-    const manager = {
-      services: { contents, sessions: { runningChanged: new Signal({}), running: () => [] }, ready: Promise.resolve() },
-      registry: new DocumentRegistry(),
-      activateRequested: new Signal({})
-    } as any;
-    // JupyterLab's file browser factory (filebrowser-extension), as it builds and tracks browsers.
-    const tracker = new WidgetTracker<FileBrowser>({ namespace: 'filebrowser' });
-    const factory: IFileBrowserFactory = {
-      tracker,
-      createFileBrowser: (id, options = {}) => {
-        const model = new FilterFileBrowserModel({
-          manager,
-          driveName: options.driveName ?? '',
-          auto: options.auto ?? true,
-          refreshInterval: options.refreshInterval,
-          state: options.state ?? undefined
-        });
-        const browser = new FileBrowser({ id, model, restore: options.restore });
-        void tracker.add(browser);
-        return browser;
-      }
+    let restore!: () => void;
+    const app = {
+      shell: { add: jest.fn(), activateById: jest.fn(), currentWidget: null, widgets: () => [] },
+      commands: new CommandRegistry(),
+      contextMenu: { addItem: jest.fn(), opened: new Signal({}) },
+      docRegistry: { preferredWidgetFactories: () => [] },
+      serviceManager: { serverSettings, contents: { addDrive: (d: EosDrive) => contents.addDrive(d) } },
+      restored: new Promise<void>(resolve => (restore = resolve))
     };
-    const added = addDriveBrowser(factory);
-    expect(added.id).toBe(DRIVE_BROWSER_ID);
-    expect(added.isAttached).toBe(false);
+    const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+    const openOrReveal = jest.fn();
+    (openPlugin.activate as any)(app, browser, { openOrReveal, services: { contents } }, null, null, null, null);
+    // JupyterLab's tree resolver reads the page config when it first routes, after activation.
+    const seen = PageConfig.getOption('treePath');
+    restore();
+    await app.restored;
+    await new Promise(resolve => setTimeout(resolve, 0));
+    browser.panel.dispose();
+    browser.model.dispose();
+    return { seen, openOrReveal };
+  };
 
-    // What `filebrowser:open-path` / `go-to-path` do with the URL's path (filebrowser-extension, Private).
-    const path = `EOS:${NB_PATH}`;
-    const browser = tracker.find(b => b.model.driveName === contents.driveName(path));
-    expect(browser).toBe(added);
-    const item = await browser!.model.manager.services.contents.get(path, { content: false });
-    expect(item.type).toBe('notebook');
-    await browser!.model.restored;
-    await browser!.model.cd(`/${contents.localPath(path).replace(/\/[^/]*$/, '')}`);
-    expect(browser!.model.path).toBe('EOS:org/cohort-2026');
-    // It listed nothing before JupyterLab asked (nothing shown, nothing to keep fresh).
-    expect(eos.listed()).toEqual(['e://org/cohort-2026/']);
-    added.dispose();
+  let content: FakeContent;
+  beforeEach(() => {
+    content = new FakeContent();
+    content.put(NB, JSON.stringify(STORED));
+  });
+  afterEach(() => PageConfig.setOption('treePath', ''));
+
+  it('opens the EOS document the URL names once the workspace is restored; JupyterLab never sees the path', async () => {
+    const contents = new ContentsManager({ serverSettings });
+    const { seen, openOrReveal } = await activate(`EOS:${NB_PATH}`, contents);
+    expect(seen).toBe('');
+    expect(openOrReveal).toHaveBeenCalledWith(`EOS:${NB_PATH}`);
+    contents.dispose();
+  });
+
+  it('leaves local paths to JupyterLab', async () => {
+    const contents = new ContentsManager({ serverSettings });
+    const { seen, openOrReveal } = await activate('notebooks/a.ipynb', contents);
+    expect(seen).toBe('notebooks/a.ipynb');
+    expect(openOrReveal).not.toHaveBeenCalled();
     contents.dispose();
   });
 });

@@ -1,42 +1,56 @@
 /**
  * EOS documents in JupyterLab's own document lifecycle, as local ones are:
- * `/lab/tree/EOS:...` URLs (reload, bookmarks) and workspace restore find
- * a file browser for the drive, and an explicit save writes even when the
- * drive would skip an unchanged document.
+ * `/lab/tree/EOS:...` URLs (a reload with one active, a bookmark) open
+ * them, and an explicit save writes even when the drive would skip an
+ * unchanged document.
  */
+import { PageConfig } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
-import { FileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import type { Widget } from '@lumino/widgets';
 
-import { DRIVE_NAME } from '../../core';
+import { DRIVE_NAME, uriOfDrivePath } from '../../core';
+import { notifyError } from '../errors';
 import { EosDrive } from './drive';
 
-/** The id of the EOS drive's file browser (never shown). */
-export const DRIVE_BROWSER_ID = 'jp-EosDriveBrowser';
-
 /**
- * Register a file browser for the EOS drive in JupyterLab's file browser
- * tracker, never attached.
+ * Take the EOS path of the page's `/lab/tree/EOS:...` URL, if it names one,
+ * before JupyterLab routes the URL.
  *
- * JupyterLab opens a `/lab/tree/<path>` URL (a reload with a document
- * active, a bookmark) with `filebrowser:open-path`, which takes the file
- * browser whose drive is the path's and reads the path through it; with no
- * browser for `EOS:` it dereferences undefined ("Cannot open"). With this
- * one the URL opens the document, `filebrowser:go-to-path` and "Open from
- * Path…" accept `EOS:` paths too. The EOS panel stays the place to browse:
- * this browser lists a folder only when JupyterLab navigates it there (and
- * refreshes it at most every 5 minutes after a save in it).
+ * JupyterLab opens a tree URL's path with `filebrowser:open-path`, which
+ * reads it through the file browser tracked for the path's drive, and
+ * dereferences undefined when there is none ("Cannot open"). Tracking a
+ * browser for the EOS drive would make it the tracker's current browser (the
+ * last one added), the one many file browser commands act on. So the path
+ * is taken out of the page config (JupyterLab's tree resolver reads
+ * `treePath` from it when the router first routes, after every plugin is
+ * activated), JupyterLab restores the page as for `/lab`, and
+ * `openTreePath` opens the document.
  */
-export function addDriveBrowser(factory: IFileBrowserFactory): FileBrowser {
-  return factory.createFileBrowser(DRIVE_BROWSER_ID, {
-    driveName: DRIVE_NAME,
-    // Nothing listed until JupyterLab navigates it; no saved folder to restore (it is not shown).
-    auto: false,
-    state: null,
-    refreshInterval: 300 * 1000
-  });
+export function takeTreePath(): string | null {
+  const treePath = PageConfig.getOption('treePath');
+  if (!treePath.startsWith(`${DRIVE_NAME}:`)) {
+    return null;
+  }
+  PageConfig.setOption('treePath', '');
+  return treePath;
+}
+
+/** Open (or show, when the workspace restored it) the document of a tree URL's EOS path. */
+export async function openTreePath(
+  path: string,
+  docManager: IDocumentManager,
+  trans: TranslationBundle
+): Promise<void> {
+  const { contents } = docManager.services;
+  try {
+    await contents.get(path, { content: false });
+    docManager.openOrReveal(path);
+  } catch (reason) {
+    notifyError(reason, trans, trans.__('Cannot open %1', uriOfDrivePath(contents.localPath(path))));
+  }
 }
 
 /** The command ids of JupyterLab's explicit saves. */

@@ -7,7 +7,6 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDocumentManager, IDocumentWidgetOpener } from '@jupyterlab/docmanager';
 import { IDocumentWidget } from '@jupyterlab/docregistry';
-import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { Menu, Widget } from '@lumino/widgets';
@@ -16,7 +15,7 @@ import { DEFAULT_OPEN_LIMIT, DRIVE_NAME, MAX_OPEN_LIMIT, uriOfDrivePath } from '
 import { makeContext } from '../commands/context';
 import { CommandIDs, IEosBrowser } from '../tokens';
 import { addOpenCommands } from './commands';
-import { addDriveBrowser, followExplicitSaves } from './documents';
+import { followExplicitSaves, openTreePath, takeTreePath } from './documents';
 import { EosDrive } from './drive';
 
 /** The settings of this plugin, live. */
@@ -44,7 +43,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     "Opens EOS files in JupyterLab's editors, notebook and viewers through an EOS drive (saved back with conditional writes), and peeks into big genomics files.",
   autoStart: true,
   requires: [IEosBrowser, IDocumentManager],
-  optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette, IFileBrowserFactory],
+  optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     browser: IEosBrowser,
@@ -52,8 +51,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     registry: ISettingRegistry | null,
     opener: IDocumentWidgetOpener | null,
-    palette: ICommandPalette | null,
-    browserFactory: IFileBrowserFactory | null
+    palette: ICommandPalette | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const settings = new OpenSettings();
@@ -65,8 +63,9 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     const drive = new EosDrive({ serverSettings, limit: () => settings.limit });
     app.serviceManager.contents.addDrive(drive);
     // `/lab/tree/EOS:...` URLs (reload, bookmarks) open EOS documents as they do local ones.
-    if (browserFactory) {
-      addDriveBrowser(browserFactory);
+    const treePath = takeTreePath();
+    if (treePath !== null) {
+      void app.restored.then(() => openTreePath(treePath, docManager, trans));
     }
     followExplicitSaves({
       commands: app.commands,
