@@ -4,7 +4,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3';
 
 /** Where the demo's S3 server is (devtools/demo.py writes it once serving). */
 export interface IDemoS3 {
@@ -53,6 +60,18 @@ export async function getObject(Bucket: string, Key: string): Promise<Buffer> {
 /** Write one object in any of the demo's buckets. */
 export async function putObject(Bucket: string, Key: string, Body: string | Buffer): Promise<void> {
   await withS3(client => client.send(new PutObjectCommand({ Bucket, Key, Body })));
+}
+
+/** The ETag of an object in any of the demo's buckets (rejects when it does not exist). */
+export async function etagOf(Bucket: string, Key: string): Promise<string> {
+  return withS3(async client => (await client.send(new HeadObjectCommand({ Bucket, Key }))).ETag!);
+}
+
+/** Delete objects in any of the demo's buckets. */
+export async function deleteObjects(Bucket: string, keys: string[]): Promise<void> {
+  await withS3(client =>
+    client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map(Key => ({ Key })) } }))
+  );
 }
 
 /** Write objects under `e://users/me/`. */

@@ -165,20 +165,20 @@ test.describe('Peek', () => {
 });
 
 test.describe('Files too large to open, and new files', () => {
-  // 0.5 MB: the seeded reads (about 1 MB) are too large.
-  test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-eos:open': { openLimitMB: 0.5 } } });
+  // 1 kB: the seeded sample sheet (1,021 bytes) is too large. (Compressed files open in Peek whatever their size.)
+  test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-eos:open': { openLimitMB: 0.001 } } });
 
   test('a file above the limit is not opened; Download or Peek are offered instead', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
-    await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).dblclick();
+    await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).dblclick();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('File too large to open');
-    await expect(dialog).toContainText(/sample1_R1\.fastq\.gz is [\d.]+ MB, above the 500 kB limit/);
+    await expect(dialog).toContainText(/samples\.tsv is [\d.]+ kB, above the 1(\.0)? kB limit/);
     await expect(dialog.getByRole('button', { name: 'Download to Current Folder' })).toBeVisible();
     await dialog.getByRole('button', { name: 'Peek' }).click();
-    await expect(page.getByRole('tab', { name: /Peek: sample1_R1\.fastq\.gz/ })).toBeVisible();
-    await expect(page.locator('.jp-EosPeek').getByRole('listitem')).toHaveCount(20);
+    await expect(page.getByRole('tab', { name: /Peek: samples\.tsv/ })).toBeVisible();
+    await expect(page.locator('.jp-EosPeek tbody tr')).toHaveCount(20);
   });
 
   test('New Notebook in an EOS folder creates it there and opens it', async ({ page }) => {

@@ -17,10 +17,8 @@ import { formatSize } from '../components/format';
 import { notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
 import { EosDrive } from './drive';
+import { opensInPeek } from './formats';
 import { createPeekWidget } from './peek';
-
-/** Names of compressed files that Peek reads (gzip, BGZF). */
-const COMPRESSED = /\.(gz|bgz)$/i;
 
 /** What the open commands need besides the command context. */
 export interface IOpenOptions {
@@ -55,6 +53,12 @@ export function addOpenCommands(
 
   /** Open one object with `factory` (its default without), or offer Download / Peek when it is too big. */
   const open = async (target: ITarget, factory?: string) => {
+    // Compressed and binary genomics files have no viewer in JupyterLab (the editor would refuse
+    // their bytes); Peek reads only their first ranges, so their size does not matter.
+    if (factory === undefined && opensInPeek(target.name)) {
+      peek(target.uri);
+      return;
+    }
     const size = sizeOf(target);
     const limit = options.limit();
     if (size !== null && size > limit) {
@@ -64,11 +68,6 @@ export function addOpenCommands(
       } else if (answer === 'download') {
         await commands.execute(CommandIDs.downloadHere, { uris: [target.uri] });
       }
-      return;
-    }
-    // Compressed files have no viewer in JupyterLab (the editor would refuse their bytes): peek into them.
-    if (factory === undefined && COMPRESSED.test(target.name)) {
-      peek(target.uri);
       return;
     }
     options.docManager.openOrReveal(EosDrive.pathOf(target.uri), factory);

@@ -7,6 +7,11 @@
  * (`hash`): the document context compares hashes before saving and shows its
  * "file changed" dialog when they differ; a change that slips in between is
  * refused by S3 itself (`If-Match`), so nothing is overwritten silently.
+ *
+ * A save that would write what was read (`unchanged.ts`: for a notebook, the
+ * same cells and metadata) writes nothing: opening a notebook makes JupyterLab
+ * mark it dirty, and autosave would otherwise rewrite a shared object that no
+ * one edited. An explicit save (`saveAlways`, from File > Save) still writes.
  */
 import { PathExt } from '@jupyterlab/coreutils';
 import { Contents, ServerConnection } from '@jupyterlab/services';
@@ -22,6 +27,7 @@ import {
   uriOfDrivePath
 } from '../../core';
 import { requestAPI } from '../request';
+import { ContentDigest, contentDigest } from './unchanged';
 
 /** The hash algorithm the drive reports: S3's ETag stands for the content. */
 export const ETAG_HASH = 'etag';
@@ -101,7 +107,30 @@ export class EosDrive implements Contents.IDrive {
       throw err;
     }
     this._etags.set(path, answer.etag);
-    return Private.fileModel(path, answer, options.type);
+    const model = Private.fileModel(path, answer, options.type);
+    if (answer.content !== null) {
+      this._read.set(path, { etag: answer.etag, digest: contentDigest(model.content, model.type === 'notebook') });
+    }
+    return model;
+  }
+
+  /**
+   * Make saves of a path write even when nothing changed, until `until`
+   * settles: an explicit save (File > Save, Ctrl+S) writes what JupyterLab
+   * shows, normalised or not.
+   */
+  saveAlways(localPath: string, until: Promise<unknown>): void {
+    const path = Private.clean(localPath);
+    this._always.set(path, (this._always.get(path) ?? 0) + 1);
+    const done = () => {
+      const n = (this._always.get(path) ?? 1) - 1;
+      if (n > 0) {
+        this._always.set(path, n);
+      } else {
+        this._always.delete(path);
+      }
+    };
+    void until.then(done, done);
   }
 
   async getDownloadUrl(localPath: string): Promise<string> {
@@ -156,11 +185,20 @@ export class EosDrive implements Contents.IDrive {
   async save(localPath: string, options: Partial<Contents.IModel> = {}): Promise<Contents.IModel> {
     const path = Private.clean(localPath);
     const uri = uriOfDrivePath(path);
+    const notebook = options.format === 'json' || options.type === 'notebook';
+    const digest = contentDigest(options.content ?? (notebook ? {} : ''), notebook);
+    const read = this._read.get(path);
+    // Unchanged since read or written, and still that version in S3 (as far as the context's
+    // check before saving saw): nothing to write, unless the user asked for this save.
+    if (read && read.etag === this._etags.get(path) && read.digest === digest && !this._always.has(path)) {
+      return this.get(path, { content: false, type: options.type });
+    }
     const saved = await this._request(Routes.saveContent, {
       query: { uri, etag: this._etags.get(path) },
       body: Private.bytesOf(options)
     });
     this._etags.set(path, saved.etag);
+    this._read.set(path, { etag: saved.etag, digest });
     const model = await this.get(path, { content: false, type: options.type });
     this._fileChanged.emit({ type: 'save', oldValue: null, newValue: model });
     return model;
@@ -232,6 +270,10 @@ export class EosDrive implements Contents.IDrive {
   private _request: typeof requestAPI = (route, options) => requestAPI(route, options, this.serverSettings);
   private _limit: () => number;
   private _etags = new Map<string, string>();
+  /** What each path held when last read or written (its ETag then), to skip saves that change nothing. */
+  private _read = new Map<string, { etag: string; digest: ContentDigest }>();
+  /** Paths being saved explicitly (counts of explicit saves in progress). */
+  private _always = new Map<string, number>();
   private _isDisposed = false;
   private _fileChanged = new Signal<this, Contents.IChangedArgs>(this);
 }

@@ -26,6 +26,19 @@ const BED_COLUMNS = [
   'blockStarts'
 ];
 
+/**
+ * Files JupyterLab has no viewer for and Peek reads, by name: gzip and BGZF
+ * (`.gz`, `.bgz`; BAM and BCF are BGZF inside) and CRAM (its SAM header is
+ * text). They open in Peek whatever their size: Peek reads only the first
+ * ranges, so the open size limit does not apply.
+ */
+const PEEK_ONLY = /\.(gz|bgz|bam|bcf|cram)$/i;
+
+/** Whether double-click / Enter opens a file of this name in Peek rather than in JupyterLab. */
+export function opensInPeek(name: string): boolean {
+  return PEEK_ONLY.test(name);
+}
+
 /** The kind of a file from its name. */
 export function peekKind(name: string): PeekKind {
   const bare = name.toLowerCase().replace(/\.(gz|bgz)$/, '');

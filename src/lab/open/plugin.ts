@@ -15,6 +15,7 @@ import { DEFAULT_OPEN_LIMIT, DRIVE_NAME, MAX_OPEN_LIMIT, uriOfDrivePath } from '
 import { makeContext } from '../commands/context';
 import { CommandIDs, IEosBrowser } from '../tokens';
 import { addOpenCommands } from './commands';
+import { followExplicitSaves, openTreePath, takeTreePath } from './documents';
 import { EosDrive } from './drive';
 
 /** The settings of this plugin, live. */
@@ -61,6 +62,18 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     const serverSettings = app.serviceManager.serverSettings;
     const drive = new EosDrive({ serverSettings, limit: () => settings.limit });
     app.serviceManager.contents.addDrive(drive);
+    // `/lab/tree/EOS:...` URLs (reload, bookmarks) open EOS documents as they do local ones.
+    const treePath = takeTreePath();
+    if (treePath !== null) {
+      void app.restored.then(() => openTreePath(treePath, docManager, trans));
+    }
+    followExplicitSaves({
+      commands: app.commands,
+      docManager,
+      drive,
+      current: () => app.shell.currentWidget,
+      all: () => app.shell.widgets('main')
+    });
     const { model } = browser;
 
     // A saved or new file shows in the tree.
@@ -140,12 +153,17 @@ function addOpenWithMenu(app: JupyterFrontEnd, browser: IEosBrowser, trans: Tran
   });
 }
 
+/** The documents that have their note. */
+const described = new WeakSet<IDocumentWidget>();
+
 /** Say on a document opened from EOS where it lives, whether it is read-only, and where its kernel runs. */
 function describeDocument(widget: IDocumentWidget, docManager: IDocumentManager, trans: TranslationBundle): void {
   const path = widget.context.path;
-  if (!path.startsWith(`${DRIVE_NAME}:`)) {
+  // `opened` is emitted again each time an open document is revealed (a tree URL after a restore).
+  if (!path.startsWith(`${DRIVE_NAME}:`) || described.has(widget)) {
     return;
   }
+  described.add(widget);
   const uri = uriOfDrivePath(docManager.services.contents.localPath(path));
   widget.title.caption = uri;
   void widget.context.ready.then(() => {
