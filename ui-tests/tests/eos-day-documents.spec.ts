@@ -87,6 +87,11 @@ test.describe('EOS documents through a day', () => {
   test('a reload restores EOS documents, and their bookmarked URL opens them', async ({ page }) => {
     await openFromTree(page, 'cohort-2026', 'samples.tsv');
     await expect(page.locator('.jp-CSVViewer')).toBeVisible();
+    // JupyterLab saves the workspace a moment after the layout changes: the reload restores what it saved.
+    const saved = page.waitForRequest(request => {
+      const body = request.method() === 'PUT' && /api\/workspaces/.test(request.url()) ? request.postData() : null;
+      return body !== null && body.includes('samples.tsv') && body.includes('analysis.ipynb');
+    });
     await openFromTree(page, FOLDER, 'analysis.ipynb');
     await noKernel(page);
     await expect(page.locator('.jp-NotebookPanel .jp-Cell')).toContainText('x = 1');
@@ -95,6 +100,7 @@ test.describe('EOS documents through a day', () => {
     const bookmark = new URL(page.url()).pathname;
 
     // F5 (Galata's own reload waits for a Launcher, which JupyterLab does not restore beside documents).
+    await saved;
     await page.evaluate(() => location.reload());
     await noKernel(page);
     await treeUrlHandled(page);
@@ -141,8 +147,10 @@ test.describe('EOS documents through a day', () => {
   test('double-clicking a 60 MB .fastq.gz opens Peek, not "File too large"', async ({ page }) => {
     await openFromTree(page, FOLDER, 'reads.fastq.gz');
     await expect(page.getByRole('tab', { name: /Peek: reads\.fastq\.gz/ })).toBeVisible();
-    await expect(page.locator('.jp-EosPeek tbody tr')).toHaveCount(20);
-    await expect(page.locator('.jp-EosPeek tbody tr').first().locator('td').nth(1)).toHaveText('read:0');
+    await expect(page.locator('.jp-EosPeek').getByRole('listitem')).toHaveCount(20);
+    await expect(
+      page.locator('.jp-EosPeek').getByRole('listitem').first().locator('.jp-EosPeek-readHeader')
+    ).toHaveText('@read:0');
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   });
 });
