@@ -10,6 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { PALETTE_COMMANDS, addCommands } from './commands';
+import { PALETTE_ARGS } from './commands/context';
 import { EosBrowserPanel } from './components/browser';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
@@ -60,7 +61,7 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     });
     if (palette) {
       const category = trans.__('EOS');
-      PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category }));
+      PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category, args: PALETTE_ARGS }));
     }
     return { model, panel, settings };
   }
