@@ -84,15 +84,10 @@ export function useScrollAnchor(
     const last = anchor.current;
     const pin = pinned.current;
     const pinIndex = pin === null ? -1 : rows.findIndex(row => row.key === pin.key);
-    if (
-      element &&
-      last &&
-      last.rows !== rows &&
-      scroll.pending === null &&
-      pin &&
-      pinIndex >= 0 &&
-      last.key !== pin.key
-    ) {
+    // A row pinned near the top goes back there when rows arrive (the scroll to it may have been cut
+    // short by a list still too short); one pinned into view, only when it is not the anchor.
+    const repin = pin !== null && pinIndex >= 0 && (pin.align === 'top' || last?.key !== pin.key);
+    if (element && last && last.rows !== rows && scroll.pending === null && pin && repin) {
       const offset = offsetFor(pinIndex, pin.align, element.scrollTop, element.clientHeight);
       if (offset !== null && offset !== element.scrollTop) {
         virtualizer.scrollToOffset(offset);

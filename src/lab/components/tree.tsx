@@ -62,6 +62,7 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   const [focused, setFocused] = React.useState<string | null>(null);
   const focusNext = React.useRef<string | null>(null);
   const scrollNext = React.useRef<{ key: string; align: ScrollAlign } | null>(null);
+  const scrolledFilter = React.useRef('');
   const pinned = React.useRef<IPinned | null>(null);
   const unpin = React.useCallback(() => (pinned.current = null), []);
   // The folder whose page an activated Load more or Retry waits for, and how many children it showed.
@@ -132,9 +133,14 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
         if (index >= 0) {
           focusRow(index, false, 'top');
         }
-      } else if (change.type === 'filter' && change.uri !== null && model.filter.text !== '') {
-        const index = firstChild(model.rows, change.uri);
-        if (index >= 0) {
+      } else if (change.type === 'filter') {
+        // Once per text: more matches arriving as the user scrolls them must not scroll back.
+        const text = change.uri === null || model.filter.text === '' ? '' : `${change.uri}\n${model.filter.text}`;
+        const index = text === '' ? -1 : firstChild(model.rows, change.uri!);
+        if (text === '') {
+          scrolledFilter.current = '';
+        } else if (index >= 0 && scrolledFilter.current !== text) {
+          scrolledFilter.current = text;
           scrollNext.current = { key: model.rows[index].key, align: 'auto' };
         }
       }
