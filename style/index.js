@@ -1,4 +1,6 @@
 import './base.css';
+import './columns.css';
+import './pathbar.css';
 import './dialogs.css';
 import './transfers.css';
 import './open.css';

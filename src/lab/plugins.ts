@@ -10,6 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { PALETTE_COMMANDS, addCommands } from './commands';
+import { PALETTE_ARGS } from './commands/context';
 import { EosBrowserPanel } from './components/browser';
 import { TreeFreshness } from './freshness';
 import { EosBrowserModel } from './model';
@@ -79,7 +80,9 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
     });
     if (palette) {
       const category = trans.__('EOS');
-      [CommandIDs.showBrowser, ...PALETTE_COMMANDS].forEach(command => palette.addItem({ command, category }));
+      [CommandIDs.showBrowser, ...PALETTE_COMMANDS].forEach(command =>
+        palette.addItem({ command, category, args: PALETTE_ARGS })
+      );
     }
     return { model, panel, settings, jobs };
   }

@@ -38,7 +38,7 @@ test.describe('EOS panel', () => {
 
   test('expands folders lazily, including odd key names', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'odd names', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'odd names', exact: true }).dblclick();
     for (const name of [
       'hash#tag.txt',
       'question?mark.txt',
@@ -56,18 +56,18 @@ test.describe('EOS panel', () => {
 
   test('Users lists the other users, read-only, and My files stays in place', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'Users', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'Users', exact: true }).dblclick();
     const other = tree.getByRole('treeitem', { name: '5f0c2e9a-7b41-4d83-a6c2-1e9f8d3b7a05', exact: true });
     await expect(other).toHaveAttribute('data-access', 'read');
     await expect(tree.locator('[role="treeitem"][data-uri="e://users/me/"]')).toHaveCount(1);
     await expect(tree.getByRole('treeitem', { name: 'My files', exact: true })).toHaveAttribute('aria-level', '1');
-    await other.click();
+    await other.dblclick();
     await expect(tree.getByRole('treeitem', { name: 'report.html', exact: true })).toBeVisible();
   });
 
   test('pages a folder of 5,000 objects as it scrolls', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true })).toBeVisible();
     // Rows are virtual: only those on screen are in the page.
     expect(await tree.getByRole('treeitem').count()).toBeLessThan(200);

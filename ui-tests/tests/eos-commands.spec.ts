@@ -77,10 +77,11 @@ test.describe('EOS context menu', () => {
     expect(Buffer.from(await response.body()).equals(await readMine('notes.txt'))).toBe(true);
   });
 
-  test('Copy Presigned URL is disabled on a folder', async ({ page }) => {
+  test("Copy Presigned URL is not in a folder's menu", async ({ page }) => {
     const tree = await openEos(page);
     await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click({ button: 'right' });
-    await expect(page.getByRole('menuitem', { name: 'Copy Presigned URL' })).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.getByRole('menuitem', { name: 'Copy EOS URI' })).toBeVisible();
+    await expect(page.getByRole('menuitem', { name: 'Copy Presigned URL' })).toHaveCount(0);
   });
 
   test('New Folder creates the folder and selects it', async ({ page }) => {
@@ -131,11 +132,15 @@ test.describe('EOS context menu', () => {
     await expect.poll(() => keysUnder(`${name}/`)).toEqual([]);
   });
 
-  test('Delete is disabled on namespace roots and read-only items', async ({ page }) => {
+  test('Delete is disabled on a writable namespace root and absent from read-only items', async ({ page }) => {
     const tree = await openEos(page);
-    for (const name of ['My files', 'Gencove', 'reference']) {
+    await tree.getByRole('treeitem', { name: 'My files', exact: true }).click({ button: 'right' });
+    await expect(page.getByRole('menuitem', { name: 'Delete' })).toHaveAttribute('aria-disabled', 'true');
+    await page.keyboard.press('Escape');
+    for (const name of ['Gencove', 'reference']) {
       await tree.getByRole('treeitem', { name, exact: true }).click({ button: 'right' });
-      await expect(page.getByRole('menuitem', { name: 'Delete' })).toHaveAttribute('aria-disabled', 'true');
+      await expect(page.getByRole('menuitem', { name: 'Properties' })).toBeVisible();
+      await expect(page.getByRole('menuitem', { name: 'Delete' })).toHaveCount(0);
       await page.keyboard.press('Escape');
     }
   });
@@ -153,12 +158,12 @@ test.describe('EOS context menu', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
-  test("Refresh lists the item's folder again", async ({ page }) => {
+  test('Refresh lists the folder again', async ({ page }) => {
     const tree = await openEos(page);
     const name = `refreshed-${Date.now()}.txt`;
     await putMine({ [name]: 'hello' });
     await expect(tree.getByRole('treeitem', { name, exact: true })).toHaveCount(0);
-    await pick(page, tree, 'notes.txt', 'Refresh');
+    await pick(page, tree, 'My files', 'Refresh');
     await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
   });
 });

@@ -58,7 +58,7 @@ async function openFromTree(page: Page, folder: string, name: string) {
   const tree = await openEos(page);
   const item = tree.getByRole('treeitem', { name, exact: true });
   if (!(await item.isVisible())) {
-    await tree.getByRole('treeitem', { name: folder, exact: true }).click();
+    await tree.getByRole('treeitem', { name: folder, exact: true }).dblclick();
   }
   await item.dblclick();
 }

@@ -95,7 +95,7 @@ test.describe('Peek', () => {
     const lines = gunzipSync(object).toString('utf-8').split('\n');
     await page.setViewportSize({ width: 820, height: 700 });
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Peek' }).click();
 

@@ -81,7 +81,7 @@ test.describe('EOS drag and drop', () => {
     await putMine({ [`${base}/a.txt`]: 'alpha', [`${base}/target/keep.txt`]: 'k' });
     const tree = await openEos(page);
     await refreshMine(page, tree);
-    await item(tree, base).click();
+    await item(tree, base).dblclick();
     await expect(item(tree, 'a.txt')).toBeVisible();
     await dragOnto(page, item(tree, 'a.txt'), item(tree, 'target'));
     await expect(label(page)).toHaveText(`Move to e://users/me/${base}/target/`);
@@ -97,7 +97,7 @@ test.describe('EOS drag and drop', () => {
     await putMine({ [`${base}/a.txt`]: 'alpha', [`${base}/target/keep.txt`]: 'k' });
     const tree = await openEos(page);
     await refreshMine(page, tree);
-    await item(tree, base).click();
+    await item(tree, base).dblclick();
     await page.keyboard.down('Control');
     await dragOnto(page, item(tree, 'a.txt'), item(tree, 'target'));
     await expect(label(page)).toHaveText(`Copy to e://users/me/${base}/target/`);
@@ -114,7 +114,7 @@ test.describe('EOS drag and drop', () => {
     await putMine({ [`${base}/a.txt`]: 'alpha' });
     const tree = await openEos(page);
     await refreshMine(page, tree);
-    await item(tree, base).click();
+    await item(tree, base).dblclick();
     await dragOnto(page, item(tree, 'a.txt'), item(tree, 'Gencove'));
     await expect(label(page)).toHaveText('e://gencove/ is read-only.');
     await expect(label(page)).toHaveClass(/jp-mod-refused/);
@@ -129,8 +129,8 @@ test.describe('EOS drag and drop', () => {
     await putMine({ [`${base}/sub/inner/x.txt`]: 'x' });
     const tree = await openEos(page);
     await refreshMine(page, tree);
-    await item(tree, base).click();
-    await item(tree, 'sub').click();
+    await item(tree, base).dblclick();
+    await item(tree, 'sub').dblclick();
     await expect(item(tree, 'inner')).toBeVisible();
     await dragOnto(page, item(tree, 'sub'), item(tree, 'inner'));
     await expect(label(page)).toHaveText('A folder cannot be moved into its own subfolder.');
@@ -169,7 +169,7 @@ test.describe('EOS drag and drop', () => {
     await page.contents.createDirectory(`${tmpPath}/${base}-local`);
     const tree = await openEos(page);
     await refreshMine(page, tree);
-    await item(tree, base).click();
+    await item(tree, base).dblclick();
     await page.sidebar.openTab('filebrowser');
     await page.filebrowser.refresh();
     const folderRow = page.locator('.jp-DirListing-item[data-file-type="directory"]', { hasText: `${base}-local` });
@@ -264,7 +264,7 @@ test.describe('Transfer menus', () => {
     await putMine({ [`${base}/c.txt`]: 'downloaded' });
     const tree = await openEos(page);
     await refreshMine(page, tree);
-    await item(tree, base).click();
+    await item(tree, base).dblclick();
     await item(tree, 'c.txt').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Download to Current Folder' }).click();
     await expect.poll(() => readLocal(page, `${tmpPath}/c.txt`), { timeout: 20000 }).toBe('downloaded');
@@ -328,7 +328,7 @@ test.describe('Transfer menus', () => {
       'Download to Current Folder',
       'Sync to Local Folder…'
     ]) {
-      await expect(palette.getByText(name, { exact: true })).toBeAttached();
+      await expect(palette.getByText(`EOS: ${name}`, { exact: true })).toBeAttached();
     }
   });
 });

@@ -56,7 +56,7 @@ test.describe('EOS panel on a folder of 100,000 objects', () => {
 
     await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
     const tree = page.getByRole('tree', { name: 'EOS' });
-    await tree.getByRole('treeitem', { name: 'huge-folder', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'huge-folder', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'item-000000.txt', exact: true })).toBeVisible();
 
     // CSS locators in the loop: cheap on every turn.

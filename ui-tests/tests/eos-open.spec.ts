@@ -48,7 +48,7 @@ test.describe('Opening EOS files', () => {
 
   test('double-clicking a notebook opens it; an edited cell is saved back to S3', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'project-2', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'project-2', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'analysis.ipynb', exact: true }).dblclick();
     const panel = page.locator('.jp-NotebookPanel');
     await expect(page.getByRole('tab', { name: /analysis\.ipynb/ })).toBeVisible();
@@ -82,7 +82,7 @@ test.describe('Opening EOS files', () => {
 
   test('a TSV opens in the CSV/TSV viewer', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).dblclick();
     const viewer = page.locator('.jp-CSVViewer');
     await expect(viewer).toBeVisible();
@@ -118,8 +118,8 @@ test.describe('Opening EOS files', () => {
 
   test('saving in a read-only namespace is refused with a message', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'reference', exact: true }).click();
-    await tree.getByRole('treeitem', { name: 'GRCh38', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'reference', exact: true }).dblclick();
+    await tree.getByRole('treeitem', { name: 'GRCh38', exact: true }).dblclick();
     await openWithEnter(page, 'README');
     const editor = page.locator('.jp-FileEditor .cm-content');
     await expect(editor).toContainText('GRCh38 reference');
@@ -142,7 +142,7 @@ test.describe('Peek', () => {
     const lines = gunzipSync(object).toString('utf-8').split('\n');
 
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Peek' }).click();
 
@@ -170,7 +170,7 @@ test.describe('Files too large to open, and new files', () => {
 
   test('a file above the limit is not opened; Download or Peek are offered instead', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).dblclick();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('File too large to open');
@@ -185,7 +185,7 @@ test.describe('Files too large to open, and new files', () => {
     const key = 'shared/files/cohort-2026/Untitled.ipynb';
     try {
       const tree = await openEos(page);
-      await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
+      await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).dblclick();
       await expect(tree.getByRole('treeitem', { name: 'samples.tsv', exact: true })).toBeVisible();
       await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click({ button: 'right' });
       await page.getByRole('menuitem', { name: 'New Notebook' }).click();

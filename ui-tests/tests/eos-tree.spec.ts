@@ -5,6 +5,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { s3Info } from './demo-s3';
+import { setEosPanelWidth } from './sidebar';
 
 test.use({ autoGoto: true });
 
@@ -150,7 +151,8 @@ test.describe('EOS tree', () => {
 
   test('sorts by a column header, both ways, folders first', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await setEosPanelWidth(page, 400); // the Size column shows from 320 px
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'README.md', exact: true })).toBeVisible();
     const order = () =>
       tree
@@ -178,7 +180,7 @@ test.describe('EOS tree', () => {
 
   test('restores expanded folders and the selection after a reload', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'README.md', exact: true }).click();
     await tree.getByRole('treeitem', { name: 'notes.txt', exact: true }).click({ modifiers: ['ControlOrMeta'] });
     await tree.getByRole('treeitem', { name: 'Organization', exact: true }).click({ modifiers: ['ControlOrMeta'] });
@@ -212,7 +214,7 @@ test.describe('EOS tree', () => {
 
   test('restores the scroll offset after a reload', async ({ page }) => {
     const tree = await openEos(page);
-    await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true })).toBeVisible();
     // JupyterLab saves the workspace (debounced) after the panel saves its state: wait for that save.
     const saved = page.waitForRequest(request => {

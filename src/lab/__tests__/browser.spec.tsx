@@ -162,7 +162,7 @@ describe('EosBrowserPanel', () => {
   });
 
   it('renders only the rows on screen, and fetches more when the end of a folder scrolls into view', async () => {
-    await click(item('data'));
+    await click(item('data'), 'dblclick');
     expect(model.rows.length).toBeGreaterThan(60);
     expect(items().length).toBeLessThanOrEqual(30);
     expect(items().some(el => el.dataset.uri === `${DATA}y59`)).toBe(false);
@@ -178,9 +178,32 @@ describe('EosBrowserPanel', () => {
     expect(model.children(DATA)).toHaveLength(62);
   });
 
-  it('selects on click, toggles folders, and selects on right-click without toggling', async () => {
+  it('selects on click, toggles folders on double click and on the caret, selects on right-click', async () => {
+    // A single click selects without toggling (JupyterLab's file browser: a click picks a target).
+    await click(item('My files'));
+    expect(item('My files').getAttribute('aria-selected')).toBe('true');
+    expect(item('My files').getAttribute('aria-expanded')).toBe('true');
     await click(item('data'));
     expect(item('data').getAttribute('aria-selected')).toBe('true');
+    expect(item('data').getAttribute('aria-expanded')).toBe('false');
+    // A double click toggles it (its two clicks only select).
+    await click(item('data'));
+    await click(item('data'), 'dblclick');
+    expect(item('data').getAttribute('aria-expanded')).toBe('true');
+    await click(item('data'), 'dblclick');
+    expect(item('data').getAttribute('aria-expanded')).toBe('false');
+    // The caret toggles on a single click; the second click of a double click on it does nothing more.
+    const caret = () => item('data').querySelector('.jp-EosBrowser-caret')!;
+    await act(async () => {
+      caret().dispatchEvent(new MouseEvent('click', { bubbles: true, detail: 1 }));
+    });
+    await settle();
+    expect(item('data').getAttribute('aria-expanded')).toBe('true');
+    await act(async () => {
+      caret().dispatchEvent(new MouseEvent('click', { bubbles: true, detail: 2 }));
+      caret().dispatchEvent(new MouseEvent('dblclick', { bubbles: true, detail: 2 }));
+    });
+    await settle();
     expect(item('data').getAttribute('aria-expanded')).toBe('true');
     expect(items().some(el => el.dataset.uri === `${HOME}data/x.bam`)).toBe(true);
     expect(item('data').tabIndex).toBe(0);
@@ -266,7 +289,7 @@ describe('EosBrowserPanel', () => {
 
   it('re-renders only the rows that change: unchanged rows keep their tooltip', async () => {
     (itemTooltip as jest.Mock).mockClear();
-    await click(item('data'));
+    await click(item('data'), 'dblclick');
     const computed = (itemTooltip as jest.Mock).mock.calls.map(([node]) => node.uri);
     expect(computed).toContain(`${HOME}data/x.bam`);
     for (const unchanged of [`${HOME}a.vcf`, `${HOME}/`, ORG, 'e://gencove/reference/', 'e://users/']) {
@@ -286,7 +309,7 @@ describe('EosBrowserPanel', () => {
 
     /** Expand data/ and move the keyboard to its last loaded child (type-ahead finds it off screen). */
     const toLastChild = async () => {
-      await click(item('data'));
+      await click(item('data'), 'dblclick');
       for (const letter of 'y59') {
         await key(tree().contains(active()) ? active() : item('data'), letter);
       }

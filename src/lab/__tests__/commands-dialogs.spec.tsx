@@ -70,6 +70,27 @@ describe('NameBody', () => {
     Widget.detach(body);
     host.remove();
   });
+
+  it('says nothing before the user types, though an empty or unchanged name cannot be accepted', () => {
+    const host = document.createElement('div');
+    host.className = 'jp-Dialog-content';
+    const accept = document.createElement('button');
+    accept.className = 'jp-mod-accept';
+    host.appendChild(accept);
+    document.body.appendChild(host);
+    const body = new NameBody({ label: 'Name', value: '', validate: v => nameProblem(v, trans) });
+    Widget.attach(body, host);
+    expect(body.node.querySelector('[role="alert"]')!.textContent).toBe('');
+    expect(body.input.getAttribute('aria-invalid')).toBe('false');
+    expect(accept.disabled).toBe(true);
+    body.input.value = 'x';
+    body.input.dispatchEvent(new Event('input'));
+    body.input.value = '';
+    body.input.dispatchEvent(new Event('input'));
+    expect(body.node.querySelector('[role="alert"]')!.textContent).toBe('Enter a name.');
+    Widget.detach(body);
+    host.remove();
+  });
 });
 
 describe('askName', () => {
@@ -122,6 +143,8 @@ describe('the rename dialog', () => {
     const body = dialog.mock.calls[0][0].body as NameBody;
     expect(body.input.value).toBe('notes.txt');
     expect(dialog.mock.calls[0][0].title).toBe('Rename File');
+    // The unchanged name is no error until the user types.
+    expect(body.node.querySelector('[role="alert"]')!.textContent).toBe('');
   });
 
   it('accepts new names and e:// or s3:// locations, and says why others are refused', async () => {

@@ -3,7 +3,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { EosError } from '../../core';
 import { fileIcon, folderIcon, notebookIcon, spreadsheetIcon } from '@jupyterlab/ui-components';
 
-import { formatSize, itemTooltip } from '../components/format';
+import { formatDate, formatSize, itemTooltip } from '../components/format';
 import { errorTitle } from '../errors';
 import { iconFor, bamIcon, fastqIcon, vcfIcon } from '../icons';
 import { displayName, isArchived, mergeSorted, makeComparer, makeNode, startsReadOnly, statusOf } from '../tree';
@@ -23,6 +23,25 @@ describe('formatSize', () => {
     [5 * 1000 ** 6, '5000 PB']
   ])('formats %d bytes as %s', (bytes, text) => {
     expect(formatSize(bytes)).toBe(text);
+  });
+});
+
+describe('formatDate, short (the Modified column)', () => {
+  const now = new Date(2026, 11, 4, 16, 30);
+  const local = (...parts: [number, number, number, number, number]) => new Date(...parts).toISOString();
+
+  it('says the time today, the month and day this year, the date before: never both date and time', () => {
+    const today = formatDate(local(2026, 11, 4, 9, 5), true, now);
+    expect(today).toBe(new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(new Date(2026, 11, 4, 9, 5)));
+    const thisYear = formatDate(local(2026, 2, 7, 9, 5), true, now);
+    expect(thisYear).toBe(
+      new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }).format(new Date(2026, 2, 7))
+    );
+    const before = formatDate(local(2024, 2, 7, 9, 5), true, now);
+    expect(before).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(2024, 2, 7)));
+    for (const text of [today, thisYear, before]) {
+      expect(text.length).toBeLessThanOrEqual(12);
+    }
   });
 });
 

@@ -58,9 +58,9 @@ describe('jupyterlab-eos:plugin', () => {
     expect(browser.panel.id).toBe('eos-browser');
     expect(restore).toHaveBeenCalledWith(browser.panel, 'eos-browser');
     expect(app.commands.hasCommand(CommandIDs.copyUri)).toBe(true);
-    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS' });
+    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS', args: { isPalette: true } });
     expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
-    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS' });
+    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.refresh, category: 'EOS', args: { isPalette: true } });
     const dnd: string[] = [
       CommandIDs.uploadToEos,
       CommandIDs.syncToEos,
@@ -75,7 +75,7 @@ describe('jupyterlab-eos:plugin', () => {
         !DISK_COMMANDS.includes(id)
     )) {
       expect(app.commands.hasCommand(command)).toBe(true);
-      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS', args: { isPalette: true } });
     }
     expect(browser.model.roots).toEqual([]); // built from whoami when the panel is first shown
     browser.panel.dispose();
@@ -84,7 +84,8 @@ describe('jupyterlab-eos:plugin', () => {
 
   it('declares the context menus on EOS items and file browser items, and the shortcuts in its schema', () => {
     const context = schema['jupyter.lab.menus'].context as { command?: string; selector: string }[];
-    const inMenu = context.filter(item => item.command).map(item => item.command);
+    // A command may show on several kinds of rows (a writable folder and the background): once each.
+    const inMenu = [...new Set(context.filter(item => item.command).map(item => item.command))];
     const { refreshAll, goTo, showBrowser, showTransfers, clearTransfers, freeUpSpace, ...onItems } = CommandIDs;
     expect(inMenu.sort()).toEqual(
       Object.values(onItems)
@@ -92,9 +93,12 @@ describe('jupyterlab-eos:plugin', () => {
         .sort()
     );
     const onFiles: string[] = [CommandIDs.uploadToEos, CommandIDs.syncToEos];
-    for (const item of context) {
-      const selector = onFiles.includes(item.command ?? '') ? '.jp-DirListing-item' : '.jp-EosBrowser-item';
-      expect(item.command === undefined || item.selector === selector).toBe(true);
+    // EOS rows (of some kind and access) or the tree's background; file browser items for uploads.
+    for (const item of context.filter(entry => entry.command)) {
+      const selector = onFiles.includes(item.command ?? '')
+        ? /^\.jp-DirListing-item$/
+        : /^\.jp-EosBrowser-(item|blank)(\[data-(kind|access)='[a-z]+'\])*$/;
+      expect([item.command, item.selector]).toEqual([item.command, expect.stringMatching(selector)]);
     }
     expect(schema['jupyter.lab.shortcuts'].map(s => s.command)).toEqual([
       CommandIDs.deleteItems,
@@ -138,7 +142,7 @@ describe('jupyterlab-eos:transfer', () => {
       CommandIDs.syncToLocal
     ]) {
       expect(app.commands.hasCommand(command)).toBe(true);
-      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS', args: { isPalette: true } });
     }
     // Without a file browser, nothing acts on local files.
     expect(app.commands.isEnabled(CommandIDs.uploadToEos)).toBe(false);

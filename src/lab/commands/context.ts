@@ -148,6 +148,19 @@ export function folderOf(target: ITarget): string | null {
   return target.kind === 'folder' ? target.uri : target.parent;
 }
 
+/**
+ * A command's label: `label` in menus, "EOS: label" in the command palette,
+ * where EOS commands sit among every other (the palette's items pass
+ * `isPalette`, as JupyterLab's own do; see `PALETTE_ARGS`).
+ */
+export function paletteLabel(trans: TranslationBundle, label: string): (args: ReadonlyPartialJSONObject) => string {
+  const long = trans.__('EOS: %1', label);
+  return args => (args.isPalette === true ? long : label);
+}
+
+/** The arguments of the EOS commands' palette items. */
+export const PALETTE_ARGS = { isPalette: true };
+
 /** The schema of the commands' arguments: an optional `uri` or `uris`. */
 export function uriArgs(description: string) {
   return {

@@ -12,7 +12,7 @@ import { EosContext, MAX_PRESIGN_SECONDS, PresignResponse, Routes, s3Uri, sharea
 import { formatDate } from '../components/format';
 import { detailsAction, notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
-import { ICommandContext, ITarget, copyText, pathOf, targetsOf, uriArgs } from './context';
+import { ICommandContext, ITarget, copyText, paletteLabel, pathOf, targetsOf, uriArgs } from './context';
 
 // The snippet is shared with the `eos uri` command line.
 import { pythonSnippet } from '../../core/snippet';
@@ -98,7 +98,7 @@ export function addCopyCommands(commands: CommandRegistry, context: ICommandCont
   const { model, trans } = context;
   const disposables = forms(trans).map(form =>
     commands.addCommand(form.id, {
-      label: form.label,
+      label: paletteLabel(trans, form.label),
       caption: form.caption,
       icon: form.icon,
       describedBy: uriArgs(trans.__('The e:// URIs to copy; the selection by default')),
@@ -179,7 +179,7 @@ export async function presignTargets(
 function addPresignCommand(commands: CommandRegistry, context: ICommandContext): IDisposable {
   const { model, trans } = context;
   return commands.addCommand(CommandIDs.copyPresignedUrl, {
-    label: trans.__('Copy Presigned URL'),
+    label: paletteLabel(trans, trans.__('Copy Presigned URL')),
     caption: trans.__(
       'Copy a temporary https:// link to the selected objects: anyone with it can read the object until it expires'
     ),

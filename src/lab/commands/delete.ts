@@ -14,7 +14,7 @@ import { CountResponse, Job, Routes } from '../../core';
 import { formatSize } from '../components/format';
 import { notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
-import { ICommandContext, ITarget, isWritable, targetsOf, uriArgs } from './context';
+import { ICommandContext, ITarget, isWritable, paletteLabel, targetsOf, uriArgs } from './context';
 import { followJob, jobProgress } from './jobs';
 
 /** URIs listed by name in the confirmation; the rest are counted. */
@@ -88,7 +88,7 @@ export function addDeleteCommand(commands: CommandRegistry, context: ICommandCon
   };
 
   return commands.addCommand(CommandIDs.deleteItems, {
-    label: trans.__('Delete'),
+    label: paletteLabel(trans, trans.__('Delete')),
     caption: trans.__('Delete the selected EOS items and everything in them (counted and confirmed first)'),
     icon: deleteIcon,
     describedBy: uriArgs(trans.__('The e:// URIs to delete; the selection by default')),

@@ -9,7 +9,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs } from '../tokens';
-import { ICommandContext, targetsOf, uriArgs } from './context';
+import { ICommandContext, paletteLabel, targetsOf, uriArgs } from './context';
 import { presignTargets } from './copy';
 
 /** Start the browser's download of `url` (a hidden `<a download>`). */
@@ -32,7 +32,7 @@ export function addDownloadCommand(commands: CommandRegistry, context: ICommandC
   );
   const hasFolder = (args: Parameters<typeof targetsOf>[1]) => targetsOf(model, args).some(t => t.kind === 'folder');
   return commands.addCommand(CommandIDs.downloadToComputer, {
-    label: trans.__('Download to Computer'),
+    label: paletteLabel(trans, trans.__('Download to Computer')),
     caption: args => (hasFolder(args) ? folderMessage : trans.__('Download the selected EOS objects to your computer')),
     icon: downloadIcon,
     describedBy: uriArgs(trans.__('The e:// URIs of the objects; the selection by default')),

@@ -11,7 +11,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { Entry, Routes } from '../../core';
 import { askName, nameProblem } from '../dialogs/name';
 import { notifyError } from '../errors';
-import { ICommandContext, ITarget, folderOf, isWritable, targetsOf, uriArgs } from './context';
+import { ICommandContext, ITarget, folderOf, isWritable, paletteLabel, targetsOf, uriArgs } from './context';
 import { CommandIDs } from '../tokens';
 
 /** Register `eos:new-folder`. */
@@ -30,7 +30,7 @@ export function addNewFolderCommand(commands: CommandRegistry, context: ICommand
   };
 
   return commands.addCommand(CommandIDs.newFolder, {
-    label: trans.__('New Folder'),
+    label: paletteLabel(trans, trans.__('New Folder')),
     caption: trans.__('Create a folder in the selected EOS folder'),
     icon: newFolderIcon,
     describedBy: uriArgs(trans.__('The folder (or an object in it) to create the folder in; the selection by default')),

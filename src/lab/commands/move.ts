@@ -11,7 +11,7 @@ import { EOS_SCHEME, Job, Routes, S3_SCHEME, canWrite, formatEosUri, parseEosUri
 import { askName, nameProblem } from '../dialogs/name';
 import { asEosError, notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
-import { ICommandContext, ITarget, isWritable, targetsOf, uriArgs } from './context';
+import { ICommandContext, ITarget, isWritable, paletteLabel, targetsOf, uriArgs } from './context';
 import { followJob, jobProgress } from './jobs';
 
 /** Whether the text typed is a location rather than a name. */
@@ -80,7 +80,7 @@ export function addRenameCommand(commands: CommandRegistry, context: ICommandCon
   };
 
   return commands.addCommand(CommandIDs.rename, {
-    label: trans.__('Rename or Move…'),
+    label: paletteLabel(trans, trans.__('Rename or Move…')),
     caption: trans.__('Rename the selected EOS item, or move it by typing a full e:// path'),
     icon: editIcon,
     describedBy: uriArgs(trans.__('The e:// URI to rename; the selection by default')),

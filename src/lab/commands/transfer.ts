@@ -28,7 +28,7 @@ import { askName } from '../dialogs/name';
 import { parentOf, writeProblem } from '../dnd/targets';
 import { asEosError, notifyError } from '../errors';
 import { IEosDropActions, CommandIDs } from '../tokens';
-import { ICommandContext, folderOf, targetsOf, uriArgs } from './context';
+import { ICommandContext, folderOf, paletteLabel, targetsOf, uriArgs } from './context';
 import { followJob, jobProgress } from './jobs';
 
 /** One item of JupyterLab's file browser. */
@@ -426,7 +426,7 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
   };
 
   const upload = commands.addCommand(CommandIDs.uploadToEos, {
-    label: trans.__('Upload to EOS…'),
+    label: paletteLabel(trans, trans.__('Upload to EOS…')),
     caption: trans.__('Copy the selected files and folders of the file browser to an EOS folder'),
     icon: fileUploadIcon,
     describedBy: localArgs,
@@ -464,7 +464,7 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
     return items.length === 1 && items[0].type === 'directory' ? items[0] : null;
   };
   const syncUp = commands.addCommand(CommandIDs.syncToEos, {
-    label: trans.__('Sync Folder to EOS…'),
+    label: paletteLabel(trans, trans.__('Sync Folder to EOS…')),
     caption: trans.__('Make an EOS folder hold what this folder holds (by size and modification time)'),
     describedBy: localArgs,
     isEnabled: args => localFolder(args) !== null,
@@ -497,7 +497,7 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
   });
 
   const download = commands.addCommand(CommandIDs.downloadHere, {
-    label: trans.__('Download to Current Folder'),
+    label: paletteLabel(trans, trans.__('Download to Current Folder')),
     caption: trans.__("Copy the selected EOS items into the file browser's current folder"),
     icon: downloadIcon,
     describedBy: uriArgs(trans.__('The e:// URIs to download; the selection by default')),
@@ -519,7 +519,7 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
     return targets.length === 1 && targets[0].kind === 'folder' && folderOf(targets[0]) ? targets[0] : null;
   };
   const syncDown = commands.addCommand(CommandIDs.syncToLocal, {
-    label: trans.__('Sync to Local Folder…'),
+    label: paletteLabel(trans, trans.__('Sync to Local Folder…')),
     caption: trans.__('Make a local folder hold what this EOS folder holds (by size and modification time)'),
     describedBy: {
       args: {

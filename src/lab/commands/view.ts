@@ -8,10 +8,10 @@ import type { IDisposable } from '@lumino/disposable';
 import type { Widget } from '@lumino/widgets';
 
 import { Routes, StatResponse } from '../../core';
-import { propertiesBody, propertyRows } from '../dialogs/properties';
+import { contentRows, propertiesBody, propertyRows } from '../dialogs/properties';
 import { notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
-import { ICommandContext, copyText, folderOf, targetsOf, uriArgs } from './context';
+import { ICommandContext, copyText, folderOf, paletteLabel, targetsOf, uriArgs } from './context';
 import { pythonSnippet } from './copy';
 
 /** Where `eos:go-to` finds the panel. */
@@ -28,7 +28,7 @@ export function addViewCommands(
 ): IDisposable[] {
   const { model, trans } = context;
   const properties = commands.addCommand(CommandIDs.properties, {
-    label: trans.__('Properties'),
+    label: paletteLabel(trans, trans.__('Properties')),
     caption: trans.__('Show the size, dates, storage class, metadata and URIs of the selected EOS item'),
     icon: infoIcon,
     describedBy: uriArgs(trans.__('The e:// URI to describe; the selection by default')),
@@ -49,16 +49,21 @@ export function addViewCommands(
         void copyText(text).then(() => Notification.success(trans.__('Copied %1', label), { autoClose: 3000 }));
       };
       const rows = propertyRows(stat, model.context, pythonSnippet, trans);
+      // A folder's object count and total size: the count delete uses, shown when it arrives.
+      const contents =
+        stat.kind === 'folder'
+          ? context.request(Routes.count, { body: { uris: [stat.uri] } }).then(count => contentRows(count, trans))
+          : undefined;
       await showDialog({
         title: trans.__('Properties of %1', targets[0].name || targets[0].uri),
-        body: propertiesBody({ rows, copy, trans }),
+        body: propertiesBody({ rows, contents, copy, trans }),
         buttons: [Dialog.okButton({ label: trans.__('Close') })]
       });
     }
   });
 
   const refresh = commands.addCommand(CommandIDs.refresh, {
-    label: trans.__('Refresh'),
+    label: paletteLabel(trans, trans.__('Refresh')),
     caption: trans.__('List the folder of the selected EOS item again (every folder when nothing is selected)'),
     icon: refreshIcon,
     describedBy: uriArgs(
@@ -82,7 +87,7 @@ export function addViewCommands(
     await (all ? all.call(model) : model.refresh());
   };
   const all = commands.addCommand(CommandIDs.refreshAll, {
-    label: trans.__('Refresh All'),
+    label: paletteLabel(trans, trans.__('Refresh All')),
     caption: trans.__('List every open EOS folder again'),
     icon: refreshIcon,
     isEnabled: () => true,
@@ -90,7 +95,7 @@ export function addViewCommands(
   });
 
   const goTo = commands.addCommand(CommandIDs.goTo, {
-    label: trans.__('Go to EOS Location…'),
+    label: paletteLabel(trans, trans.__('Go to Location…')),
     caption: trans.__('Type an e:// or s3:// location to open it in the EOS panel'),
     icon: searchIcon,
     isEnabled: () => options.panel !== undefined,

@@ -19,7 +19,7 @@ export interface IFilterBoxProps {
 }
 
 /** The filter box. */
-export function FilterBox(props: IFilterBoxProps): JSX.Element | null {
+export function FilterBox(props: IFilterBoxProps): JSX.Element {
   const { model, trans } = props;
   useModelChanged(model);
   const filter = model.filter;
@@ -37,7 +37,18 @@ export function FilterBox(props: IFilterBoxProps): JSX.Element | null {
   React.useEffect(() => () => window.clearTimeout(timer.current), []);
 
   if (!target) {
-    return null;
+    // Shown even so, so that the tree never moves when an item is selected.
+    return (
+      <div className="jp-EosBrowser-filter">
+        <input
+          className="jp-EosBrowser-filterInput"
+          type="search"
+          disabled
+          aria-label={trans.__('Filter: select a folder first')}
+          placeholder={trans.__('Filter: select a folder first')}
+        />
+      </div>
+    );
   }
 
   const apply = (value: string) => {

@@ -13,7 +13,9 @@ namespace Formats {
   let whole: Intl.NumberFormat | null = null;
   let tenth: Intl.NumberFormat | null = null;
   let long: Intl.DateTimeFormat | null = null;
-  let short: Intl.DateTimeFormat | null = null;
+  let time: Intl.DateTimeFormat | null = null;
+  let monthDay: Intl.DateTimeFormat | null = null;
+  let day: Intl.DateTimeFormat | null = null;
   let percents: Intl.NumberFormat | null = null;
   let padded: Intl.NumberFormat | null = null;
 
@@ -30,8 +32,14 @@ namespace Formats {
   export function dateTime(): Intl.DateTimeFormat {
     return (long ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
   }
+  export function clock(): Intl.DateTimeFormat {
+    return (time ??= new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }));
+  }
+  export function dayOfYear(): Intl.DateTimeFormat {
+    return (monthDay ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }));
+  }
   export function date(): Intl.DateTimeFormat {
-    return (short ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' }));
+    return (day ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }));
   }
   export function percent(): Intl.NumberFormat {
     return (percents ??= new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }));
@@ -79,13 +87,23 @@ export function formatEta(seconds: number): string {
   return h > 0 ? `${whole.format(h)}:${Formats.twoDigits().format(m)}:${s}` : `${whole.format(m)}:${s}`;
 }
 
-/** A date for people (date and time); the text itself if it is not a date. */
-export function formatDate(iso: string, short = false): string {
+/**
+ * A date for people (date and time); the text itself if it is not a date.
+ * `short`, for a narrow column (the full date is in the tooltip): the time
+ * today, the month and day this year, else the date.
+ */
+export function formatDate(iso: string, short = false, now = new Date()): string {
   const date = new Date(iso);
   if (isNaN(date.getTime())) {
     return iso;
   }
-  return (short ? Formats.date() : Formats.dateTime()).format(date);
+  if (!short) {
+    return Formats.dateTime().format(date);
+  }
+  if (date.toDateString() === now.toDateString()) {
+    return Formats.clock().format(date);
+  }
+  return (date.getFullYear() === now.getFullYear() ? Formats.dayOfYear() : Formats.date()).format(date);
 }
 
 /** The tooltip of an item: its URI, then size, modified date and storage class when known. */

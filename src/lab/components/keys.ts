@@ -30,6 +30,13 @@ export function indexOfItem(rows: readonly IEosRow[], uri: string | null): numbe
   return uri === null ? -1 : rows.findIndex(row => row.type === 'item' && row.key === uri);
 }
 
+/** The index of the first child row of the folder `uri` (a filter's first match), or -1. */
+export function firstChild(rows: readonly IEosRow[], uri: string): number {
+  const folder = indexOfItem(rows, uri);
+  const next = rows[folder + 1];
+  return folder >= 0 && next?.type === 'item' && next.node.parent === uri ? folder + 1 : -1;
+}
+
 /**
  * Type-ahead: the next item whose label starts with `prefix` (case-insensitive),
  * searching after `from` (at `from` too when the prefix grows), wrapping around.

@@ -95,6 +95,9 @@ export function PathBar(props: IPathBarProps): JSX.Element {
     setBusy(true);
     try {
       await model.reveal(uri);
+      if (uri.endsWith('/')) {
+        void model.expand(uri); // going to a folder opens it, as the file browser's path does
+      }
       setEditing(false);
       setError(null);
     } catch (reason) {

@@ -29,6 +29,13 @@ export interface IClickModifiers {
   toggle: boolean;
   /** Shift: select the range from the anchor. */
   range: boolean;
+  /** The first click of a gesture on a folder's caret: expand or collapse it. */
+  caret: boolean;
+}
+
+/** Whether a mouse event happened on a row's caret. */
+function onCaret(event: React.MouseEvent): boolean {
+  return event.target instanceof Element && event.target.closest('.jp-EosBrowser-caret') !== null;
 }
 
 /** The props of an item row. */
@@ -51,6 +58,8 @@ export interface IItemRowProps {
   trans: TranslationBundle;
   /** Keep it stable across renders, or every row re-renders. */
   onClick: (node: IEosNode, modifiers: IClickModifiers) => void;
+  /** Keep it stable across renders, or every row re-renders. */
+  onDoubleClick: (node: IEosNode) => void;
   /** Keep it stable across renders, or every row re-renders. */
   onContextMenu: (node: IEosNode) => void;
 }
@@ -87,7 +96,14 @@ export const ItemRow = React.memo(function ItemRow(props: IItemRowProps): JSX.El
       title={tooltip}
       tabIndex={props.tabbable ? 0 : -1}
       style={rowStyle(node.level, props.start)}
-      onClick={event => props.onClick(node, { toggle: event.ctrlKey || event.metaKey, range: event.shiftKey })}
+      onClick={event =>
+        props.onClick(node, {
+          toggle: event.ctrlKey || event.metaKey,
+          range: event.shiftKey,
+          caret: event.detail <= 1 && onCaret(event)
+        })
+      }
+      onDoubleClick={event => !onCaret(event) && props.onDoubleClick(node)}
       onContextMenu={() => props.onContextMenu(node)}
     >
       <span className="jp-EosBrowser-caret" aria-hidden="true">

@@ -12,21 +12,17 @@ import { EosBrowserModel } from '../model';
 import type { Column } from '../settings';
 import { IEosNode, IEosRow, startsReadOnly, statusKey } from '../tree';
 import { useModelChanged } from './hooks';
-import { actionFor, edge, findByPrefix, indexOfItem, isFocusable } from './keys';
+import { actionFor, edge, findByPrefix, firstChild, indexOfItem, isFocusable } from './keys';
+import { currentFolder } from './pathbar';
 import { IClickModifiers, ItemRow, ROW_HEIGHT, StatusRow } from './rows';
+import { IPinned, ITreeScroll, ScrollAlign, scrollToRow, useRestoredScroll, useScrollAnchor } from './scroll';
+
+export type { ITreeScroll } from './scroll';
 
 /** Rows rendered above and below the screen. */
 const OVERSCAN = 10;
 /** How long typed letters add up to one type-ahead prefix, in ms. */
 const TYPEAHEAD_MS = 700;
-
-/** The tree's scroll position, kept by its panel so that it can be saved and restored. */
-export interface ITreeScroll {
-  /** The current offset, in pixels. */
-  offset: number;
-  /** An offset to restore once enough rows are loaded; null when there is none. */
-  pending: number | null;
-}
 
 /** The props of the tree. */
 export interface IEosTreeProps {
@@ -65,8 +61,9 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   // A status row (Load more, error, loading) can hold focus without being selected.
   const [focused, setFocused] = React.useState<string | null>(null);
   const focusNext = React.useRef<string | null>(null);
-  const scrollNext = React.useRef<string | null>(null);
-  const pinned = React.useRef<string | null>(null);
+  const scrollNext = React.useRef<{ key: string; align: ScrollAlign } | null>(null);
+  const scrolledFilter = React.useRef('');
+  const pinned = React.useRef<IPinned | null>(null);
   const unpin = React.useCallback(() => (pinned.current = null), []);
   // The folder whose page an activated Load more or Retry waits for, and how many children it showed.
   const awaiting = React.useRef<{ uri: string; shown: number } | null>(null);
@@ -84,9 +81,12 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   });
   const items = virtualizer.getVirtualItems();
 
-  /** Make row `index` the tab stop (selecting an item), scroll to it and focus it once rendered. */
+  /**
+   * Make row `index` the tab stop (selecting an item), scroll to it (just into
+   * view, or near the top) and focus it once rendered.
+   */
   const focusRow = React.useCallback(
-    (index: number, extend = false) => {
+    (index: number, extend = false, align: ScrollAlign = 'auto') => {
       const row = model.rows[index];
       if (!row) {
         return;
@@ -103,76 +103,45 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
       }
       focusNext.current = row.key;
       // Rows the view has not rendered yet (a reveal) are scrolled to after the next render.
-      scrollNext.current = row.key;
-      pinned.current = row.key;
+      scrollNext.current = { key: row.key, align };
+      pinned.current = { key: row.key, align };
       if (index < virtualizer.options.count) {
-        virtualizer.scrollToIndex(index, { align: 'auto' });
+        scrollToRow(virtualizer, index, align);
       }
     },
     [model, virtualizer]
   );
 
+  useScrollAnchor({ rows, items, selected, pinned, container, scroll, virtualizer });
+  useRestoredScroll({ model, rows, container, scroll, virtualizer });
+
   React.useEffect(() => {
-    const key = scrollNext.current;
+    const next = scrollNext.current;
     scrollNext.current = null;
-    const index = key === null ? -1 : rows.findIndex(row => row.key === key);
-    if (index >= 0) {
-      virtualizer.scrollToIndex(index, { align: 'auto' });
+    const index = next === null ? -1 : rows.findIndex(row => row.key === next.key);
+    if (next && index >= 0) {
+      scrollToRow(virtualizer, index, next.align);
     }
   });
 
-  // Keep what the user looks at in place when rows arrive above it (a page
-  // merged above an item revealed deep in a folder): the anchor is the
-  // selected item when it is on screen, else the first row on screen, and the
-  // scroll offset follows it.
-  // A row the keyboard or a reveal moved to is pinned until the user scrolls
-  // by hand: when rows arrive above it before the scroll to it has landed, the
-  // view still goes to it.
-  const anchor = React.useRef<{ rows: readonly IEosRow[]; key: string; index: number } | null>(null);
-  React.useLayoutEffect(() => {
-    const element = container.current;
-    const last = anchor.current;
-    const pin = pinned.current === null ? -1 : rows.findIndex(row => row.key === pinned.current);
-    if (element && last && last.rows !== rows && scroll.pending === null && pin >= 0 && last.key !== pinned.current) {
-      const top = pin * ROW_HEIGHT;
-      const offset = element.scrollTop;
-      if (top < offset || top + ROW_HEIGHT > offset + element.clientHeight) {
-        virtualizer.scrollToOffset(top < offset ? top : top + ROW_HEIGHT - element.clientHeight);
-        anchor.current = { rows, key: rows[pin].key, index: pin };
-        return;
-      }
-    }
-    if (element && last && last.rows !== rows && scroll.pending === null) {
-      const index = rows[last.index]?.key === last.key ? last.index : rows.findIndex(row => row.key === last.key);
-      if (index >= 0 && index !== last.index) {
-        // Through the virtualizer: its scroll command replaces any still
-        // settling (a scroll to an index that now holds another row).
-        virtualizer.scrollToOffset(element.scrollTop + (index - last.index) * ROW_HEIGHT);
-        // the rendered items are those of the old offset: the anchor stays
-        anchor.current = { rows, key: last.key, index };
-        return;
-      }
-    }
-    const from = element?.scrollTop ?? 0;
-    const to = from + (element?.clientHeight ?? 0);
-    const visible = items.filter(item => item.end > from && item.start < to);
-    const index =
-      (
-        visible.find(item => rows[item.index]?.key === pinned.current) ??
-        visible.find(item => rows[item.index]?.key === selected) ??
-        visible[0]
-      )?.index ?? -1;
-    const row = rows[index];
-    anchor.current = row ? { rows, key: row.key, index } : null;
-  });
-
-  // Scroll to what the path bar revealed, and focus it.
+  // Scroll what the path bar revealed near the top (its contents show below it), and focus it;
+  // scroll the first match of a filter into view.
   React.useEffect(() => {
     const onChange = (_: EosBrowserModel, change: EosBrowserModel.IChange) => {
       if (change.type === 'reveal' && change.uri !== null) {
         const index = indexOfItem(model.rows, change.uri);
         if (index >= 0) {
-          focusRow(index);
+          focusRow(index, false, 'top');
+        }
+      } else if (change.type === 'filter') {
+        // Once per text: more matches arriving as the user scrolls them must not scroll back.
+        const text = change.uri === null || model.filter.text === '' ? '' : `${change.uri}\n${model.filter.text}`;
+        const index = text === '' ? -1 : firstChild(model.rows, change.uri!);
+        if (text === '') {
+          scrolledFilter.current = '';
+        } else if (index >= 0 && scrolledFilter.current !== text) {
+          scrolledFilter.current = text;
+          scrollNext.current = { key: model.rows[index].key, align: 'auto' };
         }
       }
     };
@@ -244,25 +213,6 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
       setFocused(row.key);
     }
   };
-
-  // Restore a saved scroll offset once the rows reach it, or as near as they
-  // get once nothing is loading any more (a folder that shrank, or is gone).
-  React.useEffect(() => {
-    const pending = scroll.pending;
-    if (pending === null || model.whoami === null) {
-      return;
-    }
-    const element = container.current;
-    if (!element || element.clientHeight === 0) {
-      return; // not laid out yet (a sidebar still being restored): it cannot scroll
-    }
-    const reachable = virtualizer.getTotalSize() - element.clientHeight;
-    const settled = !model.busy && !rows.some(row => row.type === 'loading');
-    if (reachable >= pending || settled) {
-      scroll.pending = null;
-      virtualizer.scrollToOffset(Math.max(0, Math.min(pending, reachable)));
-    }
-  });
 
   // Load more or retry; the row keeps focus (as "Loading…") until the page arrives.
   const onStatusActivate = React.useCallback(
@@ -341,10 +291,21 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
       } else if (modifiers.range) {
         model.selectRange(node.uri);
       } else {
+        // As in JupyterLab's file browser, a click selects; a double click, Enter or the caret opens.
         model.select(node.uri);
-        if (node.kind === 'folder') {
+        if (modifiers.caret && node.kind === 'folder') {
           void model.toggle(node.uri);
         }
+      }
+    },
+    [model]
+  );
+
+  // A double click on a folder (not on its caret, whose clicks already toggled it) expands or collapses it.
+  const onItemDoubleClick = React.useCallback(
+    (node: IEosNode) => {
+      if (node.kind === 'folder') {
+        void model.toggle(node.uri);
       }
     },
     [model]
@@ -361,6 +322,11 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     },
     [model]
   );
+
+  // The blank area under the rows: its context menu holds the current folder's actions
+  // (new folder, upload, refresh), as the file browser's background does.
+  const folder = currentFolder(model);
+  const onBlankContextMenu = () => folder && model.select(folder.uri);
 
   const tabKey = rows[tabStopIndex]?.key;
   return (
@@ -400,6 +366,7 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
                 columns={props.columns}
                 trans={trans}
                 onClick={onItemClick}
+                onDoubleClick={onItemDoubleClick}
                 onContextMenu={onItemContextMenu}
               />
             );
@@ -417,6 +384,13 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
           );
         })}
       </div>
+      <div
+        className="jp-EosBrowser-blank"
+        role="none"
+        data-uri={folder?.uri}
+        data-access={folder?.access}
+        onContextMenu={onBlankContextMenu}
+      />
     </div>
   );
 }

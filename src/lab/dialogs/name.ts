@@ -1,5 +1,7 @@
 /**
- * A dialog asking for a name (new folder, rename), validated as the user types.
+ * A dialog asking for a name (new folder, rename), validated as the user
+ * types: a problem is said once the user has typed (or tried to submit); until
+ * then the accept button is only disabled.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -46,8 +48,9 @@ export class NameBody extends Widget {
     this._message.setAttribute('aria-live', 'polite');
     this.node.append(label, this._message);
     this._selection = options.selection ?? [0, options.value.length];
-    this._problem = options.problem ?? null;
-    this._show(this._problem);
+    // A problem given is the last submit's: say it at once.
+    this._said = options.problem !== undefined && options.problem !== null;
+    this._show(options.problem ?? null);
   }
 
   /** The text field (it takes the focus when the dialog opens). */
@@ -62,6 +65,7 @@ export class NameBody extends Widget {
 
   handleEvent(event: Event): void {
     if (event.type === 'input') {
+      this._said = true;
       this._show(this._validate(this._input.value));
     }
   }
@@ -69,17 +73,18 @@ export class NameBody extends Widget {
   protected onAfterAttach(): void {
     this._input.addEventListener('input', this);
     this._input.setSelectionRange(...this._selection);
-    // Refuse only after the first edit when the dialog opens with a valid name.
-    this._show(this._problem ?? this._validate(this._input.value));
+    this._show(this._validate(this._input.value));
   }
 
   protected onBeforeDetach(): void {
     this._input.removeEventListener('input', this);
   }
 
+  /** Disable the accept button while `problem` stands; say it once the user has typed or submitted. */
   private _show(problem: string | null): void {
-    this._message.textContent = problem ?? '';
-    this._input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+    const said = this._said ? problem : null;
+    this._message.textContent = said ?? '';
+    this._input.setAttribute('aria-invalid', said ? 'true' : 'false');
     const accept = this.node.closest('.jp-Dialog-content')?.querySelector<HTMLButtonElement>('.jp-mod-accept');
     if (accept) {
       accept.disabled = problem !== null;
@@ -88,7 +93,7 @@ export class NameBody extends Widget {
 
   private _input: HTMLInputElement;
   private _message: HTMLElement;
-  private _problem: string | null;
+  private _said: boolean;
   private _selection: [number, number];
   private _validate: (value: string) => string | null;
 }

@@ -6,7 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { EosContext, StatResponse, parseEosUri, s3Uri, shareableUri } from '../../core';
+import { CountResponse, EosContext, StatResponse, parseEosUri, s3Uri, shareableUri } from '../../core';
 import { formatDate, formatSize } from '../components/format';
 
 /** S3 storage classes whose objects must be restored before they can be read. */
@@ -90,9 +90,29 @@ export function propertyRows(
   return rows;
 }
 
+/** What a folder holds, for its properties: the objects under it and their total size. */
+export function contentRows(count: CountResponse, trans: TranslationBundle): IProperty[] {
+  return [
+    {
+      label: trans.__('Objects'),
+      value: trans._n('%1 object', '%1 objects', count.objects),
+      note: trans.__('Everything under the folder, in every subfolder'),
+      prose: true
+    },
+    {
+      label: trans.__('Total size'),
+      value: trans._n('%2 byte', '%2 bytes', count.bytes, count.bytes.toLocaleString()),
+      note: formatSize(count.bytes),
+      copy: true
+    }
+  ];
+}
+
 /** The props of the properties view. */
 export interface IPropertiesProps {
   rows: IProperty[];
+  /** A folder's contents, counted while the dialog shows (rows placed after the kind and access). */
+  contents?: Promise<IProperty[]>;
   /** Put text on the clipboard. */
   copy(text: string, label: string): void;
   trans: TranslationBundle;
@@ -100,7 +120,22 @@ export interface IPropertiesProps {
 
 /** A table of properties with copy buttons. */
 export function Properties(props: IPropertiesProps): JSX.Element {
-  const { rows, trans } = props;
+  const { trans, contents } = props;
+  const [counted, setCounted] = React.useState<IProperty[] | null>(null);
+  React.useEffect(() => {
+    let live = true;
+    const fail: IProperty[] = [{ label: trans.__('Objects'), value: trans.__('Could not be counted'), prose: true }];
+    contents?.then(
+      found => live && setCounted(found),
+      () => live && setCounted(fail)
+    );
+    return () => {
+      live = false;
+    };
+  }, [contents, trans]);
+  const counting: IProperty[] = [{ label: trans.__('Objects'), value: trans.__('Counting…'), prose: true }];
+  const extra = contents ? (counted ?? counting) : [];
+  const rows = [...props.rows.slice(0, 2), ...extra, ...props.rows.slice(2)];
   return (
     <table className="jp-EosProperties">
       <tbody>

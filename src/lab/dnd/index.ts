@@ -9,7 +9,7 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { makeContext } from '../commands/context';
+import { PALETTE_ARGS, makeContext } from '../commands/context';
 import {
   ILocalBrowser,
   ITransferContext,
@@ -78,7 +78,7 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
     addTransferCommands(app.commands, context);
     if (palette) {
       const category = trans.__('EOS');
-      TRANSFER_PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category }));
+      TRANSFER_PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category, args: PALETTE_ARGS }));
     }
     eos.model.changed.connect((_, change) => {
       if (change.type === 'selection' || change.type === 'session') {
