@@ -130,6 +130,12 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
 
     addTransfersCommands(app.commands, { transfers: model, trans, browser: browser?.model ?? null, show, upload });
     model.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.clearTransfers));
+    // Whether an upload is offered follows the selected folder (read-only places take none).
+    browser?.model.changed.connect((_, change) => {
+      if (change.type === 'selection' || change.type === 'session') {
+        [CommandIDs.uploadFiles, CommandIDs.uploadFolder].forEach(id => app.commands.notifyCommandChanged(id));
+      }
+    });
     notifyEndings(model, trans, show);
     // A question of a job no command follows (a computer upload, another tab's
     // job) is asked in a notification with its answers: no panel needs to be open.
@@ -158,7 +164,7 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     if (palette) {
       const category = trans.__('EOS');
       [CommandIDs.showTransfers, CommandIDs.clearTransfers, CommandIDs.uploadFiles, CommandIDs.uploadFolder].forEach(
-        command => palette.addItem({ command, category })
+        command => palette.addItem({ command, category, args: PALETTE_ARGS })
       );
     }
     return { model, panel, show, uploadFromComputer: upload };

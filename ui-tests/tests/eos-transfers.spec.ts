@@ -137,11 +137,16 @@ test.describe('EOS transfers', () => {
     expect(sha(await readMine(`${folder}/same (1).txt`))).toBe(sha(second.bytes));
   });
 
-  test('uploading into a read-only folder is refused with a message', async ({ page }) => {
+  test('uploading into a read-only folder is not offered: the button is disabled and says why', async ({ page }) => {
     const tree = await openEos(page);
     await tree.getByRole('treeitem', { name: 'Gencove', exact: true }).click();
-    await page.locator('.jp-EosBrowser-header').getByRole('button', { name: FILES_BUTTON }).click();
-    await expect(page.locator('.jp-Notification-Toast-warning')).toContainText('is read-only');
+    // Not offered: the button is disabled and its caption says why.
+    const button = page
+      .locator('.jp-EosBrowser-header')
+      .getByRole('button', { name: /is read-only/ })
+      .first();
+    await expect(button).toBeDisabled();
+    await expect(button).toHaveAttribute('title', /e:\/\/gencove\/ is read-only/);
   });
 
   test('Download to Computer saves the object under its name', async ({ page }) => {

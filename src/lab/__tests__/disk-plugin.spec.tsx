@@ -64,7 +64,11 @@ describe('jupyterlab-eos:disk', () => {
     (diskPlugin.activate as any)(app, browser, nullTranslator, { registerStatusItem }, null, { addItem }, null);
     expect(app.commands.hasCommand(CommandIDs.freeUpSpace)).toBe(true);
     expect(app.commands.label(CommandIDs.freeUpSpace)).toBe('Free Up Local Disk Space…');
-    expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.freeUpSpace, category: 'EOS' });
+    expect(addItem).toHaveBeenCalledWith({
+      command: CommandIDs.freeUpSpace,
+      category: 'EOS',
+      args: { isPalette: true }
+    });
     expect(registerStatusItem).toHaveBeenCalledWith('jupyterlab-eos:disk', expect.objectContaining({ align: 'left' }));
     const item = registerStatusItem.mock.calls[0][1].item as Widget;
     Widget.attach(item, document.body);

@@ -181,7 +181,7 @@ describe('jupyterlab-eos:transfers', () => {
     expect(transfers.panel.id).toBe('eos-transfers');
     for (const command of TRANSFERS_COMMANDS) {
       expect(app.commands.hasCommand(command)).toBe(true);
-      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS' });
+      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS', args: { isPalette: true } });
     }
     expect(registerStatusItem).toHaveBeenCalledWith('jupyterlab-eos:transfers', expect.anything());
     const status = registerStatusItem.mock.calls[0][1];

@@ -117,7 +117,15 @@ describe('upload commands', () => {
     expect(upload).toHaveBeenCalledWith([{ file, relativePath: 'run/sub/x.txt' }], HOME);
   });
 
-  it('refuses a read-only folder with a message, before picking anything', async () => {
+  it('is not offered in a read-only folder, and refuses one with a message before picking anything', async () => {
+    const readOnly = { uri: `${GENCOVE}readme.txt` };
+    expect(commands.isEnabled(CommandIDs.uploadFiles, readOnly)).toBe(false);
+    expect(commands.isEnabled(CommandIDs.uploadFolder, readOnly)).toBe(false);
+    expect(commands.caption(CommandIDs.uploadFiles, readOnly)).toBe(
+      `${GENCOVE} is read-only: select a folder in My files or Organization`
+    );
+    expect(commands.isEnabled(CommandIDs.uploadFiles, { uri: DATA })).toBe(true);
+    expect(commands.label(CommandIDs.uploadFiles, { isPalette: true })).toBe('EOS: Upload Files…');
     const click = jest.spyOn(HTMLInputElement.prototype, 'click');
     await commands.execute(CommandIDs.uploadFiles, { uri: `${GENCOVE}readme.txt` });
     expect(click).not.toHaveBeenCalled();

@@ -11,7 +11,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { makeContext } from '../commands/context';
+import { PALETTE_ARGS, makeContext, paletteLabel } from '../commands/context';
 import { EosBrowserPanel } from '../components/browser';
 import { formatSize } from '../components/format';
 import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
@@ -81,7 +81,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
 
     let view: MainAreaWidget<FreeSpaceWidget> | null = null;
     app.commands.addCommand(CommandIDs.freeUpSpace, {
-      label: trans.__('Free Up Local Disk Space…'),
+      label: paletteLabel(trans, trans.__('Free Up Local Disk Space…')),
       caption: trans.__('Show the largest local files and folders, to move them to EOS or delete them'),
       execute: () => {
         if (!view || view.isDisposed) {
@@ -97,7 +97,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     const freeUp = () => void app.commands.execute(CommandIDs.freeUpSpace);
-    palette?.addItem({ command: CommandIDs.freeUpSpace, category: trans.__('EOS') });
+    palette?.addItem({ command: CommandIDs.freeUpSpace, category: trans.__('EOS'), args: PALETTE_ARGS });
 
     if (statusBar) {
       statusBar.registerStatusItem(PLUGIN_ID, {

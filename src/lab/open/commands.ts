@@ -12,7 +12,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import { Routes } from '../../core';
-import { ICommandContext, ITarget, folderOf, isWritable, targetsOf, uriArgs } from '../commands/context';
+import { ICommandContext, ITarget, folderOf, isWritable, paletteLabel, targetsOf, uriArgs } from '../commands/context';
 import { formatSize } from '../components/format';
 import { notifyError } from '../errors';
 import { CommandIDs } from '../tokens';
@@ -76,7 +76,7 @@ export function addOpenCommands(
   const set = new DisposableSet();
   set.add(
     commands.addCommand(CommandIDs.open, {
-      label: trans.__('Open'),
+      label: paletteLabel(trans, trans.__('Open')),
       caption: trans.__('Open the selected EOS files in JupyterLab'),
       icon: fileIcon,
       describedBy: uriArgs(trans.__('The e:// URIs of the objects; the selection by default')),
@@ -113,7 +113,7 @@ export function addOpenCommands(
   );
   set.add(
     commands.addCommand(CommandIDs.peek, {
-      label: trans.__('Peek'),
+      label: paletteLabel(trans, trans.__('Peek')),
       caption: trans.__('Show the first records of the selected EOS file without downloading it'),
       icon: searchIcon,
       describedBy: uriArgs(trans.__('The e:// URI of the object; the selection by default')),
@@ -158,14 +158,14 @@ export function addOpenCommands(
     {
       id: CommandIDs.newFile,
       type: 'file' as const,
-      label: trans.__('New File'),
+      label: paletteLabel(trans, trans.__('New File')),
       caption: trans.__('Create an untitled text file in the selected EOS folder and open it'),
       icon: addIcon
     },
     {
       id: CommandIDs.newNotebook,
       type: 'notebook' as const,
-      label: trans.__('New Notebook'),
+      label: paletteLabel(trans, trans.__('New Notebook')),
       caption: trans.__('Create an untitled notebook in the selected EOS folder and open it'),
       icon: notebookIcon
     }

@@ -12,7 +12,7 @@ import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/tran
 import { Menu, Widget } from '@lumino/widgets';
 
 import { DEFAULT_OPEN_LIMIT, DRIVE_NAME, MAX_OPEN_LIMIT, uriOfDrivePath } from '../../core';
-import { makeContext } from '../commands/context';
+import { PALETTE_ARGS, makeContext } from '../commands/context';
 import { CommandIDs, IEosBrowser } from '../tokens';
 import { addOpenCommands } from './commands';
 import { followExplicitSaves, openTreePath, takeTreePath } from './documents';
@@ -101,7 +101,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     if (palette) {
       const category = trans.__('EOS');
       [CommandIDs.open, CommandIDs.peek, CommandIDs.newFile, CommandIDs.newNotebook].forEach(command =>
-        palette.addItem({ command, category })
+        palette.addItem({ command, category, args: PALETTE_ARGS })
       );
     }
   }

@@ -10,7 +10,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import { Job } from '../../core';
-import { folderOf, isWritable, targetsOf, uriArgs } from '../commands/context';
+import { folderOf, isWritable, paletteLabel, targetsOf, uriArgs } from '../commands/context';
 import { notifyError } from '../errors';
 import { EosBrowserModel } from '../model';
 import { CommandIDs } from '../tokens';
@@ -96,9 +96,14 @@ export function addTransfersCommands(commands: CommandRegistry, options: addTran
   for (const [id, folder, label, caption, icon] of uploads) {
     set.add(
       commands.addCommand(id, {
-        label,
-        caption: args => caption(uploadFolderOf(browser, args)),
+        label: paletteLabel(trans, label),
+        caption: args =>
+          writable(browser, uploadFolderOf(browser, args))
+            ? caption(uploadFolderOf(browser, args))
+            : trans.__('%1 is read-only: select a folder in My files or Organization', uploadFolderOf(browser, args)),
         icon,
+        // What the service would refuse is not offered: a read-only place takes no upload.
+        isEnabled: args => writable(browser, uploadFolderOf(browser, args)),
         describedBy: describe,
         execute: upload(folder)
       })
@@ -113,7 +118,7 @@ export function addTransfersCommands(commands: CommandRegistry, options: addTran
   );
   set.add(
     commands.addCommand(CommandIDs.clearTransfers, {
-      label: trans.__('Clear Finished Transfers'),
+      label: paletteLabel(trans, trans.__('Clear Finished Transfers')),
       caption: trans.__('Remove finished, failed and cancelled transfers from the list'),
       icon: clearIcon,
       isEnabled: () => transfers.jobs.some(job => job.state !== 'running'),
