@@ -148,3 +148,26 @@ test.describe('EOS panel on a reload', () => {
     await page.unroute(/\/eos\/api\/whoami/);
   });
 });
+
+test.describe('Views through a reload', () => {
+  test('Free Up Space and Peek are part of the layout: a reload brings them back', async ({ page }) => {
+    const uri = 'e://users/me/project-1/sample1_R1.fastq.gz';
+    // The workspace holds both once JupyterLab has saved the layout.
+    const saved = page.waitForRequest(r => {
+      const data = r.method() === 'PUT' ? r.postDataJSON()?.data : undefined;
+      return data?.[`eos-peek:${uri}`] !== undefined && data?.['eos-free-space:free-space'] !== undefined;
+    });
+    await page.evaluate(() => window.jupyterapp.commands.execute('eos:free-up-space'));
+    await page.evaluate(u => window.jupyterapp.commands.execute('eos:peek', { uri: u }), uri);
+    await expect(page.getByRole('tab', { name: /Peek: sample1_R1\.fastq\.gz/ })).toBeVisible();
+    await saved;
+
+    // F5 (Galata's own reload waits for a Launcher, which JupyterLab does not restore beside other tabs).
+    await page.evaluate(() => location.reload());
+    await expect(page.getByRole('tab', { name: /Peek: sample1_R1\.fastq\.gz/ })).toBeVisible({ timeout: 30000 });
+    await expect(page.getByRole('tab', { name: 'Free Up Space' })).toBeVisible();
+    await expect(page.locator('.jp-EosPeek').getByRole('listitem')).toHaveCount(20);
+    await page.getByRole('tab', { name: 'Free Up Space' }).click();
+    await expect(page.locator('#eos-free-space')).toBeVisible();
+  });
+});

@@ -3,8 +3,8 @@
  * header, the notifications when usage crosses a threshold upward, and the
  * free-up-space view (`eos:free-up-space`).
  */
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, Notification } from '@jupyterlab/apputils';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, Notification, WidgetTracker } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { IStateDB } from '@jupyterlab/statedb';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -51,7 +51,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     'Adds the local disk gauge (status bar and EOS panel header), warnings when the disk fills, and the free-up-space view (move the largest local items to EOS or delete them).',
   autoStart: true,
   requires: [IEosBrowser],
-  optional: [ITranslator, IStatusBar, IStateDB, ICommandPalette, IDefaultFileBrowser, ITransfers],
+  optional: [ITranslator, IStatusBar, IStateDB, ICommandPalette, IDefaultFileBrowser, ITransfers, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     browser: IEosBrowser,
@@ -60,7 +60,8 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     stateDB: IStateDB | null,
     palette: ICommandPalette | null,
     fileBrowser: IDefaultFileBrowser | null,
-    transfers: ITransfers | null
+    transfers: ITransfers | null,
+    restorer: ILayoutRestorer | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const serverSettings = app.serviceManager.serverSettings;
@@ -80,6 +81,9 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     let view: MainAreaWidget<FreeSpaceWidget> | null = null;
+    // The view is part of the layout: a reload or a workspace brings it back.
+    const views = new WidgetTracker<MainAreaWidget<FreeSpaceWidget>>({ namespace: 'eos-free-space' });
+    void restorer?.restore(views, { command: CommandIDs.freeUpSpace, name: () => 'free-space' });
     app.commands.addCommand(CommandIDs.freeUpSpace, {
       label: paletteLabel(trans, trans.__('Free Up Local Disk Space…')),
       caption: trans.__('Show the largest local files and folders, to move them to EOS or delete them'),
@@ -92,6 +96,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
           view.title.caption = trans.__('The largest local items of the Jupyter root');
           view.title.closable = true;
           app.shell.add(view, 'main');
+          void views.add(view);
         }
         app.shell.activateById(view.id);
       }

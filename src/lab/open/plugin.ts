@@ -3,8 +3,8 @@
  * manager, double-click and Enter in the tree, Open With, Peek, new files,
  * and a note on documents opened from EOS (read-only; where the kernel runs).
  */
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { IDocumentManager, IDocumentWidgetOpener } from '@jupyterlab/docmanager';
 import { IDocumentWidget } from '@jupyterlab/docregistry';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -43,7 +43,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     "Opens EOS files in JupyterLab's editors, notebook and viewers through an EOS drive (saved back with conditional writes), and peeks into big genomics files.",
   autoStart: true,
   requires: [IEosBrowser, IDocumentManager],
-  optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette],
+  optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     browser: IEosBrowser,
@@ -51,7 +51,8 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     registry: ISettingRegistry | null,
     opener: IDocumentWidgetOpener | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
     const settings = new OpenSettings();
@@ -86,12 +87,20 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const context = makeContext(model, browser.settings, trans, serverSettings, browser.jobs);
+    // Peek views are part of the layout: a reload or a workspace brings them back, reading again.
+    const peeks = new WidgetTracker<MainAreaWidget>({ namespace: 'eos-peek' });
+    void restorer?.restore(peeks, {
+      command: CommandIDs.peek,
+      args: widget => ({ uri: widget.title.caption }),
+      name: widget => widget.title.caption
+    });
     addOpenCommands(app.commands, context, {
       docManager,
       limit: () => settings.limit,
       records: () => settings.records,
       addToMainArea: (widget: MainAreaWidget) => {
         app.shell.add(widget, 'main');
+        void peeks.add(widget);
         app.shell.activateById(widget.id);
       }
     });
