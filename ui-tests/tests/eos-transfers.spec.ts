@@ -146,7 +146,7 @@ test.describe('EOS transfers', () => {
       .getByRole('button', { name: /is read-only/ })
       .first();
     await expect(button).toBeDisabled();
-    await expect(button).toHaveAttribute('title', /e:\/\/gencove\/ is read-only/);
+    await expect(button).toHaveAttribute('aria-label', /^e:\/\/gencove\/ is read-only/);
   });
 
   test('Download to Computer saves the object under its name', async ({ page }) => {
