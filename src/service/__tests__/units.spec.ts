@@ -4,7 +4,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError, makeContext } from '../../core';
 import { xmlSafe } from '../engine/batches';
-import { copySource, partSizeFor } from '../engine/multipart';
+import { copySource, partSizeFor } from '../engine/servercopy';
 import { forEachConcurrent } from '../engine/pool';
 import { staticPage } from '../engine/entries';
 import { decodeListName } from '../engine/listing';

@@ -32,7 +32,7 @@ import { planComputerUpload, relativeName } from './computerplan';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttype';
 import { objectExists } from './copy';
 import { JobContext, Jobs } from './jobs';
-import { MAX_PARTS } from './multipart';
+import { MAX_PARTS } from './servercopy';
 import { Place, detailLines } from './targets';
 
 /** How long `complete` waits for the job's final record once its last file is written. */

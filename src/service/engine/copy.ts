@@ -20,7 +20,7 @@ import {
 import { EosStore } from './store';
 import { Deleter } from './batches';
 import { JobContext, Jobs } from './jobs';
-import { CopyTask, multipartCopy, partSizeFor, singleCopy } from './multipart';
+import { CopyTask, multipartCopy, partSizeFor, singleCopy } from './servercopy';
 import { forEachConcurrent } from './pool';
 import { decideObject } from './s3targets';
 import {

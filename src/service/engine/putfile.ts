@@ -16,7 +16,7 @@ import { EosStore } from './store';
 import { MTIME_METADATA, formatMtime } from './contenttype';
 import { JobContext } from './jobs';
 import { localError } from './local';
-import { MAX_PARTS, MAX_PART_SIZE } from './multipart';
+import { MAX_PARTS, MAX_PART_SIZE } from './servercopy';
 import { forEachConcurrent } from './pool';
 import { headObject } from './s3targets';
 import { isPreconditionFailed } from './s3errors';
