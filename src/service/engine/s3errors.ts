@@ -47,6 +47,15 @@ export function isConditionalConflict(err: unknown): boolean {
   return err instanceof S3Error && (err.s3.code === 'ConditionalRequestConflict' || err.s3.status === 409);
 }
 
+/**
+ * Whether an error is S3's answer that a multipart upload does not exist
+ * (HTTP 404 `NoSuchUpload`; its bucket gone too): it was completed or
+ * aborted already.
+ */
+export function isNoSuchUpload(err: unknown): boolean {
+  return err instanceof S3Error && (err.s3.code === 'NoSuchUpload' || err.s3.status === 404);
+}
+
 /** Whether S3 could not be asked at all: unreachable, or no answer in time. */
 export function isUnreachable(err: unknown): boolean {
   return err instanceof S3Error && (err.s3.network !== undefined || err.s3.timeout === true);
