@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentTypeOf } from '../engine/contenttype';
 import { keySegments, numberedName, resolveLocal } from '../engine/local';
-import { uploadPartSize } from '../engine/putfile';
 import { tempRoot } from './transfer-helpers';
 
 let root: string;
@@ -70,12 +69,5 @@ describe('names and sizes', () => {
     expect(contentTypeOf('x.fastq')).toBe('text/plain');
     expect(contentTypeOf('x.vcf.gz')).toBe('application/gzip');
     expect(contentTypeOf('noext')).toBe('application/octet-stream');
-  });
-
-  it('keeps uploads under 10,000 parts of at least the preferred size', () => {
-    const MiB = 1024 * 1024;
-    expect(uploadPartSize(50 * MiB, 8 * MiB)).toBe(8 * MiB);
-    const huge = 200 * 1024 ** 3;
-    expect(Math.ceil(huge / uploadPartSize(huge, 8 * MiB))).toBeLessThanOrEqual(10000);
   });
 });

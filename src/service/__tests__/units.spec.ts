@@ -4,7 +4,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError, makeContext } from '../../core';
 import { xmlSafe } from '../engine/batches';
-import { copySource, partSizeFor } from '../engine/servercopy';
+import { copySource } from '../engine/servercopy';
 import { forEachConcurrent } from '../engine/pool';
 import { staticPage } from '../engine/entries';
 import { decodeListName } from '../engine/listing';
@@ -186,19 +186,6 @@ describe('copySource', () => {
   it('encodes each key segment, keeping the slashes', () => {
     expect(copySource('b', 'a b/c+d%/e#?\r\x01.txt')).toBe('b/a%20b/c%2Bd%25/e%23%3F%0D%01.txt');
     expect(copySource('b', 'a//b/')).toBe('b/a//b/');
-  });
-});
-
-describe('partSizeFor', () => {
-  const MiB = 1024 * 1024;
-  it.each([
-    [12 * MiB, 5 * MiB, 5 * MiB],
-    [12 * MiB, 1, 5 * MiB], // never below S3's minimum
-    [6 * 1024 ** 3, 512 * MiB, 512 * MiB],
-    [5 * 1024 ** 4, 512 * MiB, 525 * MiB] // 5 TiB in at most 10,000 parts
-  ])('size %d, preferred %d -> %d', (size, preferred, part) => {
-    expect(partSizeFor(size, preferred)).toBe(part);
-    expect(Math.ceil(size / part)).toBeLessThanOrEqual(10000);
   });
 });
 

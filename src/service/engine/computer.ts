@@ -11,13 +11,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateUploadsRequest,
   CreateUploadsResponse,
@@ -31,8 +25,8 @@ import { EosStore } from './store';
 import { planComputerUpload, relativeName } from './computerplan';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttype';
 import { objectExists } from './copy';
-import { JobContext, Jobs } from './jobs';
-import { MAX_PARTS } from './servercopy';
+import { JobContext, Jobs, OpenUpload } from './jobs';
+import { abortUpload, completeUpload, createUpload, partSize as partSizeOf, uploadPart } from './multipart';
 import { Place, detailLines } from './targets';
 
 /** How long `complete` waits for the job's final record once its last file is written. */
@@ -58,8 +52,8 @@ interface FileUpload {
   parts: Map<number, { etag: string; size: number }>;
   /** Parts being received. */
   inFlight: Set<number>;
-  uploadId?: string;
-  creating?: Promise<string>;
+  upload?: OpenUpload;
+  creating?: Promise<OpenUpload>;
   /** Unregisters the multipart upload from the job (it is no longer open). */
   close?: () => void;
   /** Completed, or being completed. */
@@ -83,13 +77,6 @@ interface Batch {
   finish: (error?: unknown) => void;
 }
 
-/** The part size for files up to `largest` bytes: MIN..MAX_UPLOAD_PART, fewer than MAX_PARTS parts, whole MiB. */
-export function uploadPartSize(largest: number): number {
-  const MiB = 1024 * 1024;
-  const least = Math.ceil(largest / (MAX_PARTS - 1) / MiB) * MiB;
-  return Math.max(MIN_UPLOAD_PART, least);
-}
-
 /** Computer uploads in progress, by upload id. */
 export class ComputerUploads {
   private readonly files = new Map<string, FileUpload>();
@@ -108,7 +95,8 @@ export class ComputerUploads {
    */
   async create(request: CreateUploadsRequest, signal?: AbortSignal): Promise<CreateUploadsResponse> {
     const { conflict, places, skipped, kept, folder } = await planComputerUpload(this.store, request, signal);
-    const partSize = uploadPartSize(Math.max(0, ...kept.map(k => k.file.size)));
+    // Every file of the request in parts of one size: the one its largest file needs.
+    const partSize = partSizeOf(Math.max(0, ...kept.map(k => k.file.size)), MIN_UPLOAD_PART);
     const batch = {} as Batch;
     const job = this.jobs.start(
       {
@@ -220,24 +208,14 @@ export class ComputerUploads {
       if (expected === 0) {
         return ''; // a file of 0 bytes: written whole at completion
       }
-      const uploadId = await this.multipart(file);
-      const out = await this.store.s3(
-        { bucket: file.place.bucket, uri: file.place.uri },
-        abortSignal =>
-          this.store.client.send(
-            new UploadPartCommand({
-              Bucket: file.place.bucket,
-              Key: file.place.key,
-              UploadId: uploadId,
-              PartNumber: n,
-              Body: piped,
-              ContentLength: expected
-            }),
-            { abortSignal }
-          ),
-        { signal: AbortSignal.any(signals), deadlineMs: null }
+      const upload = await this.multipart(file);
+      return uploadPart(
+        this.store,
+        upload,
+        { n, body: piped, length: expected },
+        AbortSignal.any(signals),
+        file.place.uri
       );
-      return out.ETag!;
     })();
     this.track(batch, work);
     try {
@@ -304,32 +282,24 @@ export class ComputerUploads {
   }
 
   /** The file's multipart upload, created on first use and registered with its job. */
-  private multipart(file: FileUpload): Promise<string> {
+  private multipart(file: FileUpload): Promise<OpenUpload> {
     if (file.creating) {
       return file.creating;
     }
     const { batch, place } = file;
     file.creating = (async () => {
-      const out = await this.store.s3(
-        { bucket: place.bucket, uri: place.uri },
-        abortSignal =>
-          this.store.client.send(
-            new CreateMultipartUploadCommand({
-              Bucket: place.bucket,
-              Key: place.key,
-              ContentType: contentTypeOf(place.key),
-              Metadata: metadataOf(file)
-            }),
-            { abortSignal }
-          ),
-        { signal: batch.controller.signal }
+      const upload = await createUpload(
+        this.store,
+        place,
+        { ContentType: contentTypeOf(place.key), Metadata: metadataOf(file) },
+        batch.controller.signal
       );
-      file.uploadId = out.UploadId!;
-      file.close = batch.ctx.openUpload({ bucket: place.bucket, key: place.key, uploadId: file.uploadId });
-      return file.uploadId;
+      file.upload = upload;
+      file.close = batch.ctx.openUpload(upload);
+      return upload;
     })();
     file.creating.catch(() => {
-      if (file.uploadId === undefined) {
+      if (file.upload === undefined) {
         file.creating = undefined;
       }
     });
@@ -339,17 +309,15 @@ export class ComputerUploads {
   /** Write the object: complete its multipart upload, or put it whole when it has no bytes. */
   private async write(file: FileUpload): Promise<void> {
     const { place } = file;
-    const where = { bucket: place.bucket, uri: place.uri };
     const signal = file.batch.controller.signal;
     // S3 refuses the conditional write itself; an S3-compatible store that ignores
     // `If-None-Match` on completion (moto) is caught by this check just before.
     if (file.mustNotExist && (await objectExists(this.store, place.bucket, place.key, place.uri, signal))) {
       throw new EosError('Conflict', `${place.uri} already exists: it was written while the upload ran`);
     }
-    const ifNoneMatch = file.mustNotExist ? '*' : undefined;
     if (file.size === 0) {
       await this.store.s3(
-        where,
+        { bucket: place.bucket, uri: place.uri },
         abortSignal =>
           this.store.client.send(
             new PutObjectCommand({
@@ -359,7 +327,7 @@ export class ComputerUploads {
               ContentLength: 0,
               ContentType: contentTypeOf(place.key),
               Metadata: metadataOf(file),
-              IfNoneMatch: ifNoneMatch
+              IfNoneMatch: file.mustNotExist ? '*' : undefined
             }),
             { abortSignal }
           ),
@@ -367,23 +335,9 @@ export class ComputerUploads {
       );
       return;
     }
-    const uploadId = await this.multipart(file);
-    const parts = [...file.parts.entries()].sort((a, b) => a[0] - b[0]);
-    await this.store.s3(
-      where,
-      abortSignal =>
-        this.store.client.send(
-          new CompleteMultipartUploadCommand({
-            Bucket: place.bucket,
-            Key: place.key,
-            UploadId: uploadId,
-            MultipartUpload: { Parts: parts.map(([n, p]) => ({ PartNumber: n, ETag: p.etag })) },
-            IfNoneMatch: ifNoneMatch
-          }),
-          { abortSignal }
-        ),
-      { signal, deadlineMs: null }
-    );
+    const upload = await this.multipart(file);
+    const parts = [...file.parts.entries()].map(([n, p]) => ({ PartNumber: n, ETag: p.etag }));
+    await completeUpload(this.store, upload, parts, { mustNotExist: file.mustNotExist, signal, uri: place.uri });
     file.close?.();
     file.close = undefined;
   }
@@ -425,17 +379,12 @@ export class ComputerUploads {
     if (creating) {
       await creating.catch(() => undefined);
     }
-    if (file.uploadId === undefined || file.close === undefined) {
+    if (file.upload === undefined || file.close === undefined) {
       return;
     }
     const { place } = file;
     try {
-      await this.store.s3({ bucket: place.bucket, uri: place.uri }, abortSignal =>
-        this.store.client.send(
-          new AbortMultipartUploadCommand({ Bucket: place.bucket, Key: place.key, UploadId: file.uploadId }),
-          { abortSignal }
-        )
-      );
+      await abortUpload(this.store, file.upload, place.uri);
       file.close();
       file.close = undefined;
     } catch (err) {

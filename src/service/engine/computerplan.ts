@@ -18,7 +18,7 @@ import {
 import { EosStore } from './store';
 import { objectExists } from './copy';
 import { numberedName } from './local';
-import { MAX_PARTS } from './servercopy';
+import { MAX_PARTS } from './multipart';
 import { forEachConcurrent } from './pool';
 import { Place, detailLines, placeOf, refuseChange } from './targets';
 

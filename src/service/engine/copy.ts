@@ -20,7 +20,8 @@ import {
 import { EosStore } from './store';
 import { Deleter } from './batches';
 import { JobContext, Jobs } from './jobs';
-import { CopyTask, multipartCopy, partSizeFor, singleCopy } from './servercopy';
+import { CopyTask, multipartCopy, singleCopy } from './servercopy';
+import { partSize } from './multipart';
 import { forEachConcurrent } from './pool';
 import { decideObject } from './s3targets';
 import {
@@ -280,7 +281,7 @@ async function runCopy(
         t = { ...t, dstKey: decided.key, uri: decided.uri };
       }
       if (t.size > options.multipartThreshold) {
-        await multipartCopy(store, t, partSizeFor(t.size, options.partSize), taskSignal);
+        await multipartCopy(store, t, partSize(t.size, options.partSize), taskSignal);
       } else {
         await singleCopy(store, t, taskSignal);
       }

@@ -14,9 +14,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { EosContext, EosError, Job, JobKind } from '../../core';
-import { EosStore } from './store';
+import { EosContext, Job, JobKind } from '../../core';
 import { JobRecord, Jobs, OpenUpload } from './jobs';
 
 /** How long the journal waits after a change before writing (changes meanwhile are written together). */
@@ -225,20 +223,4 @@ function parseJournal(text: string): JournalData {
     fail('an upload record is malformed');
   }
   return data as JournalData;
-}
-
-/** Abort a multipart upload an earlier run left open; one S3 no longer knows (404 NoSuchUpload) is gone already. */
-export async function abortOpenUpload(store: EosStore, upload: OpenUpload): Promise<void> {
-  const { bucket, key, uploadId } = upload;
-  try {
-    await store.s3({ bucket, uri: `s3://${bucket}/${key}` }, abortSignal =>
-      store.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), {
-        abortSignal
-      })
-    );
-  } catch (err) {
-    if (!(err instanceof EosError && err.code === 'NotFound')) {
-      throw err;
-    }
-  }
 }

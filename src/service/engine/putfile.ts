@@ -4,23 +4,26 @@
  * file, several parts in flight) from it. A multipart upload is registered on
  * the job while open and aborted on failure or cancel.
  */
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import { EosError } from '../../core';
 import { EosStore } from './store';
 import { MTIME_METADATA, formatMtime } from './contenttype';
 import { JobContext } from './jobs';
 import { localError } from './local';
-import { MAX_PARTS, MAX_PART_SIZE } from './servercopy';
+import {
+  UploadedPart,
+  abortUploadRetrying,
+  completeUpload,
+  createUpload,
+  partRanges,
+  partSize,
+  uploadPart
+} from './multipart';
 import { forEachConcurrent } from './pool';
 import { headObject } from './s3targets';
 import { isPreconditionFailed } from './s3errors';
-import { TransferOptions, abortUpload } from './transfer';
+import { TransferOptions } from './transfer';
 
 /** A local file and the object it becomes. */
 export interface PutTask {
@@ -37,13 +40,6 @@ export interface PutTask {
   contentType: string;
   /** Write only if no object is at the key (`If-None-Match: *`). */
   mustNotExist: boolean;
-}
-
-/** The part size of an upload: at least `preferred`, fewer than MAX_PARTS parts, whole MiB. */
-export function uploadPartSize(size: number, preferred: number): number {
-  const MiB = 1024 * 1024;
-  const part = Math.max(preferred, Math.ceil(size / MAX_PARTS));
-  return Math.min(Math.ceil(part / MiB) * MiB, MAX_PART_SIZE);
 }
 
 /** `x-amz-meta-mtime`: seconds since the epoch, with milliseconds. */
@@ -120,7 +116,6 @@ async function putMultipart(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<void> {
-  const where = { bucket: task.bucket, uri: task.uri };
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(task.abs, 'r');
@@ -128,29 +123,16 @@ async function putMultipart(
     throw localError(err, task.shown);
   }
   try {
-    const created = await store.s3(
-      where,
-      abortSignal =>
-        store.client.send(
-          new CreateMultipartUploadCommand({
-            Bucket: task.bucket,
-            Key: task.key,
-            ContentType: task.contentType,
-            Metadata: mtimeMetadata(task.mtimeMs)
-          }),
-          { abortSignal }
-        ),
-      { signal }
+    const upload = await createUpload(
+      store,
+      task,
+      { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) },
+      signal
     );
-    const upload = { bucket: task.bucket, key: task.key, uploadId: created.UploadId! };
     const close = ctx.openUpload(upload);
     try {
-      const partSize = uploadPartSize(task.size, options.partSize);
-      const ranges: { n: number; start: number; length: number }[] = [];
-      for (let start = 0, n = 1; start < task.size; start += partSize, n++) {
-        ranges.push({ n, start, length: Math.min(partSize, task.size - start) });
-      }
-      const parts: { PartNumber: number; ETag: string }[] = [];
+      const ranges = partRanges(task.size, partSize(task.size, options.partSize));
+      const parts: UploadedPart[] = [];
       await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, partSignal) => {
         const body = Buffer.allocUnsafe(r.length);
         let read: number;
@@ -162,51 +144,21 @@ async function putMultipart(
         if (read !== r.length) {
           throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
         }
-        const out = await store.s3(
-          where,
-          abortSignal =>
-            store.client.send(
-              new UploadPartCommand({
-                Bucket: task.bucket,
-                Key: task.key,
-                UploadId: upload.uploadId,
-                PartNumber: r.n,
-                Body: body,
-                ContentLength: r.length
-              }),
-              { abortSignal }
-            ),
-          { signal: partSignal, deadlineMs: null }
-        );
-        parts.push({ PartNumber: r.n, ETag: out.ETag! });
+        const etag = await uploadPart(store, upload, { n: r.n, body, length: r.length }, partSignal, task.uri);
+        parts.push({ PartNumber: r.n, ETag: etag });
         onBytes(r.length);
       });
-      parts.sort((a, b) => a.PartNumber - b.PartNumber);
       if (task.mustNotExist && (await headObject(store, task.bucket, task.key, task.uri, signal)) !== null) {
         throw exists(task);
       }
       try {
-        await store.s3(
-          where,
-          abortSignal =>
-            store.client.send(
-              new CompleteMultipartUploadCommand({
-                Bucket: task.bucket,
-                Key: task.key,
-                UploadId: upload.uploadId,
-                MultipartUpload: { Parts: parts },
-                IfNoneMatch: task.mustNotExist ? '*' : undefined
-              }),
-              { abortSignal }
-            ),
-          { signal, deadlineMs: null }
-        );
+        await completeUpload(store, upload, parts, { mustNotExist: task.mustNotExist, signal, uri: task.uri });
       } catch (err) {
         throw isPreconditionFailed(err) ? exists(task) : err;
       }
       close();
     } catch (err) {
-      await abortUpload(store, upload, close);
+      await abortUploadRetrying(store, upload, close);
       throw err;
     }
   } finally {

@@ -3,24 +3,11 @@
  * (UploadPartCopy) above it, aborted on failure or cancel so no multipart
  * upload is left behind.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  UploadPartCopyCommand
-} from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { EosStore } from './store';
+import { UploadedPart, abortUpload, completeUpload, createUpload, partRanges } from './multipart';
 import { forEachConcurrent } from './pool';
 
-const MiB = 1024 * 1024;
-/** S3's smallest part (all but the last). */
-export const MIN_PART_SIZE = 5 * MiB;
-/** S3's largest part. */
-export const MAX_PART_SIZE = 5 * 1024 * MiB;
-/** S3's most parts per upload. */
-export const MAX_PARTS = 10000;
 /** Parts copied at once within one object. */
 export const PARTS_IN_FLIGHT = 4;
 
@@ -40,13 +27,6 @@ export interface CopyTask {
 /** `CopySource`: bucket and key, each key segment URL-encoded. */
 export function copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** The part size for an object: at least `preferred` and MIN_PART_SIZE, few enough parts. */
-export function partSizeFor(size: number, preferred: number): number {
-  const least = Math.ceil(size / MAX_PARTS);
-  const part = Math.max(preferred, least, MIN_PART_SIZE);
-  return Math.min(Math.ceil(part / MiB) * MiB, MAX_PART_SIZE);
 }
 
 /** Copy one object server-side with CopyObject (metadata copied by S3). */
@@ -86,33 +66,23 @@ export async function multipartCopy(
       }),
     { signal }
   );
-  const created = await store.s3(
-    where,
-    abortSignal =>
-      store.client.send(
-        new CreateMultipartUploadCommand({
-          Bucket: task.dstBucket,
-          Key: task.dstKey,
-          ContentType: head.ContentType,
-          ContentEncoding: head.ContentEncoding,
-          ContentDisposition: head.ContentDisposition,
-          ContentLanguage: head.ContentLanguage,
-          CacheControl: head.CacheControl,
-          Metadata: head.Metadata
-        }),
-        { abortSignal }
-      ),
-    { signal }
+  const upload = await createUpload(
+    store,
+    { bucket: task.dstBucket, key: task.dstKey, uri: task.uri },
+    {
+      ContentType: head.ContentType,
+      ContentEncoding: head.ContentEncoding,
+      ContentDisposition: head.ContentDisposition,
+      ContentLanguage: head.ContentLanguage,
+      CacheControl: head.CacheControl,
+      Metadata: head.Metadata
+    },
+    signal
   );
-  const uploadId = created.UploadId!;
   const etag = task.etag ?? head.ETag;
   try {
-    const ranges: { part: number; start: number; end: number }[] = [];
-    for (let start = 0, part = 1; start < task.size; start += partSize, part++) {
-      ranges.push({ part, start, end: Math.min(start + partSize, task.size) - 1 });
-    }
-    const parts: { PartNumber: number; ETag: string }[] = [];
-    await forEachConcurrent(ranges, PARTS_IN_FLIGHT, signal, async (r, partSignal) => {
+    const parts: UploadedPart[] = [];
+    await forEachConcurrent(partRanges(task.size, partSize), PARTS_IN_FLIGHT, signal, async (r, partSignal) => {
       const out = await store.s3(
         where,
         abortSignal =>
@@ -120,45 +90,21 @@ export async function multipartCopy(
             new UploadPartCopyCommand({
               Bucket: task.dstBucket,
               Key: task.dstKey,
-              UploadId: uploadId,
-              PartNumber: r.part,
+              UploadId: upload.uploadId,
+              PartNumber: r.n,
               CopySource: copySource(task.srcBucket, task.srcKey),
-              CopySourceRange: `bytes=${r.start}-${r.end}`,
+              CopySourceRange: `bytes=${r.start}-${r.start + r.length - 1}`,
               CopySourceIfMatch: etag
             }),
             { abortSignal }
           ),
         { signal: partSignal, deadlineMs: null }
       );
-      parts.push({ PartNumber: r.part, ETag: out.CopyPartResult!.ETag! });
+      parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
     });
-    parts.sort((a, b) => a.PartNumber - b.PartNumber);
-    await store.s3(
-      where,
-      abortSignal =>
-        store.client.send(
-          new CompleteMultipartUploadCommand({
-            Bucket: task.dstBucket,
-            Key: task.dstKey,
-            UploadId: uploadId,
-            MultipartUpload: { Parts: parts }
-          }),
-          { abortSignal }
-        ),
-      { signal, deadlineMs: null }
-    );
+    await completeUpload(store, upload, parts, { signal, uri: task.uri });
   } catch (err) {
-    // Not under the job's signal: a cancelled job must still clean up.
-    await store
-      .s3(where, abortSignal =>
-        store.client.send(
-          new AbortMultipartUploadCommand({ Bucket: task.dstBucket, Key: task.dstKey, UploadId: uploadId }),
-          {
-            abortSignal
-          }
-        )
-      )
-      .catch(() => undefined);
+    await abortUpload(store, upload, task.uri).catch(() => undefined);
     throw err;
   }
 }

@@ -1,14 +1,12 @@
 /**
- * What uploads, downloads and syncs share: their tuning, which failures stop
- * a whole job, and multipart uploads whose abort must be tried again.
+ * What uploads, downloads and syncs share: their tuning and which failures
+ * stop a whole job.
  */
-import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
 import { EosError, Job, TransferRequest } from '../../core';
 import { isUnreachable } from './s3errors';
-import { EosStore } from './store';
 import type { GetWorkers } from './getworkers';
-import { JobContext, OpenUpload } from './jobs';
+import { JobContext } from './jobs';
 import { globRegExp } from './syncplan';
 
 const MiB = 1024 * 1024;
@@ -114,43 +112,6 @@ export class Limit {
         this.free++;
       }
     }
-  }
-}
-
-/** Delays between attempts to abort a multipart upload S3 did not let us abort. */
-const ABORT_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000, 120000];
-
-/**
- * Abort a multipart upload, not under the job's signal (a cancelled job must
- * still clean up). When S3 cannot be reached the abort is tried again in the
- * background, and the upload stays registered on the job (so the journal
- * aborts it after a restart) until an abort succeeds.
- */
-export async function abortUpload(store: EosStore, upload: OpenUpload, close: () => void): Promise<void> {
-  const attempt = async () => {
-    await store.s3({ bucket: upload.bucket }, abortSignal =>
-      store.client.send(
-        new AbortMultipartUploadCommand({ Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId }),
-        { abortSignal }
-      )
-    );
-    close();
-  };
-  try {
-    await attempt();
-  } catch {
-    let i = 0;
-    const again = () => {
-      const timer = setTimeout(() => {
-        attempt().catch(() => {
-          if (++i < ABORT_RETRY_MS.length) {
-            again();
-          }
-        });
-      }, ABORT_RETRY_MS[i]);
-      timer.unref?.();
-    };
-    again();
   }
 }
 

@@ -9,7 +9,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
 import { ServiceConfig } from '../engine/config';
 import { Engine, EngineOptions } from '../engine';
-import { Journal, Rerun, abortOpenUpload, journalFile } from '../engine/journal';
+import { Journal, Rerun, journalFile } from '../engine/journal';
+import { abortUpload } from '../engine/multipart';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
 import { Input, Route, routeMap } from './routes';
 import { createS3Client, endpointLabel } from '../engine/s3client';
@@ -101,7 +102,7 @@ function startJournal(engine: Engine, config: ServiceConfig, stateDir: string, l
   const rerun = (engine as { rerun?: Rerun }).rerun;
   const journal = new Journal(engine.jobs, {
     file: journalFile(stateDir, store.ctx, config.rootDir, config.endpoint),
-    abortUpload: upload => abortOpenUpload(store, upload),
+    abortUpload: upload => abortUpload(store, upload),
     rerun: typeof rerun === 'function' ? rerun.bind(engine) : undefined,
     log
   });
