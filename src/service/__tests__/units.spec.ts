@@ -129,6 +129,7 @@ describe('cookies and tokens', () => {
 describe('a cursor S3 does not accept', () => {
   // Real S3 answers a foreign continuation token with 400 InvalidArgument; moto ignores it.
   const refusing = {
+    middlewareStack: { add: () => undefined, remove: () => undefined },
     send: async () => {
       throw Object.assign(new Error('The continuation token provided is incorrect'), {
         name: 'InvalidArgument',
