@@ -270,7 +270,10 @@ describe('Big compressed and binary genomics files', () => {
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/aln.bam' });
     await new Promise(resolve => setTimeout(resolve, 50));
     expect(document.querySelector('.jp-Dialog')).toBeNull();
-    const titles = app.shell.add.mock.calls.map(([widget]) => (widget as Widget).title.label).filter(Boolean);
+    // What went to the main area (the sidebar panels are added too).
+    const titles = app.shell.add.mock.calls
+      .filter(([, area]) => area === 'main')
+      .map(([widget]) => (widget as Widget).title.label);
     expect(titles).toEqual(['Peek: reads.fastq.gz', 'Peek: aln.bam']);
 
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/big.tsv' });
