@@ -8,10 +8,10 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { EosContext, EosError, Entry, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
 import { asEosError } from './errors';
-import { FolderFilter } from './filter';
+import { FolderFilter, IFilterHost } from './filter';
 import { IRequestOptions, isAbort, requestAPI } from './request';
-import { reveal } from './reveal';
-import { SelectionState } from './selection';
+import { IRevealHost, reveal } from './reveal';
+import { ISelectionHost, SelectionState } from './selection';
 import { EosSettings, IEosSettings } from './settings';
 import { TreeStore } from './store';
 import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, makeRoots } from './tree';
@@ -33,8 +33,9 @@ export class EosBrowserModel {
     this._store.expanded = new Set([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);
     this._settings.changed.connect(this._onSettings, this);
     this._onSettings(this._settings, this._settings.values);
-    this._selection = new SelectionState(this);
-    this.filter = new FolderFilter(this, (route, opts) => this._request(route, opts));
+    this._host = this._makeHost();
+    this._selection = new SelectionState(this._host);
+    this.filter = new FolderFilter(this._host);
   }
 
   /** The filter of one folder's children. */
@@ -291,18 +292,6 @@ export class EosBrowserModel {
   }
 
   /**
-   * Add entries found outside paging (a prefix search) to a listed folder:
-   * they take their sorted place; later pages skip them.
-   */
-  insert(uri: string, entries: readonly Entry[]): void {
-    const listing = this._store.listings.get(uri);
-    if (listing) {
-      this._store.add(uri, listing, entries);
-      this._emit({ type: 'node', uri });
-    }
-  }
-
-  /**
    * Show the item at `uri` (a canonical `e://` URI): expand its ancestors,
    * listing what is needed (a prefix search in a folder with more pages),
    * select it, and signal `reveal` so that the view scrolls to it.
@@ -310,7 +299,7 @@ export class EosBrowserModel {
    * @throws EosError `NotFound` when it does not exist.
    */
   reveal(uri: string): Promise<void> {
-    return reveal(this, (route, opts) => this._request(route, opts), uri);
+    return reveal(this._host, uri);
   }
 
   /** What to save to restore the tree after a reload. */
@@ -344,9 +333,44 @@ export class EosBrowserModel {
     Signal.clearData(this);
   }
 
-  /** Record a change (for helpers of the model: selection, filter). */
-  emit(change: EosBrowserModel.IChange): void {
-    this._emit(change);
+  /** What the model's helpers (selection, filter, reveal) may use and tell of it. */
+  private _makeHost(): IFilterHost & IRevealHost & ISelectionHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const model = this;
+    return {
+      node: uri => this.node(uri),
+      children: (uri: string | null) => this.children(uri),
+      sortUris: uris => this.sortUris(uris),
+      expand: uri => this.expand(uri),
+      select: uri => this.select(uri),
+      clearFilter: () => this.filter.clear(),
+      get rows() {
+        return model.rows;
+      },
+      get roots() {
+        return model._roots;
+      },
+      get pageSize() {
+        return model._settings.values.pageSize;
+      },
+      request: (route, options) => this._request(route, options),
+      insert: (uri, entries) => this._insert(uri, entries),
+      filterChanged: uri => this._emit({ type: 'filter', uri }),
+      selectionChanged: focus => this._emit({ type: 'selection', uri: focus }),
+      revealed: uri => this._emit({ type: 'reveal', uri })
+    };
+  }
+
+  /**
+   * Add entries found outside paging (a prefix search) to a listed folder:
+   * they take their sorted place; later pages skip them.
+   */
+  private _insert(uri: string, entries: readonly Entry[]): void {
+    const listing = this._store.listings.get(uri);
+    if (listing) {
+      this._store.add(uri, listing, entries);
+      this._emit({ type: 'node', uri });
+    }
   }
 
   private async _initialize(): Promise<void> {
@@ -456,6 +480,7 @@ export class EosBrowserModel {
 
   private _changed = new Signal<this, EosBrowserModel.IChange>(this);
   private _error: EosError | null = null;
+  private _host: IFilterHost & IRevealHost & ISelectionHost;
   private _initializing: Promise<void> | null = null;
   private _isDisposed = false;
   private _refreshes = new Map<string, Promise<void>>();
