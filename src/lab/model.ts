@@ -1,6 +1,7 @@
 /**
  * The state of the EOS browser: who the user is, the lazily loaded tree,
- * the selection, the filter. No UI here: views listen to `changed`.
+ * the selection, the filter. No UI here: views listen to its signals, one
+ * per kind of change, or to `displayChanged` to render again after any.
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
@@ -28,7 +29,7 @@ export class EosBrowserModel {
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this._store = new TreeStore({
       label: entry => (entry.name === '' ? this._trans.__('(empty name)') : displayName(entry.name)),
-      changed: uri => this._emit({ type: 'node', uri })
+      changed: uri => this._emit(this._nodeChanged, uri)
     });
     this._store.expanded = new Set([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);
     this._settings.changed.connect(this._onSettings, this);
@@ -41,9 +42,44 @@ export class EosBrowserModel {
   /** The filter of one folder's children. */
   readonly filter: FolderFilter;
 
-  /** Emitted after every change of state. */
-  get changed(): ISignal<this, EosBrowserModel.IChange> {
-    return this._changed;
+  /** `whoami` started, succeeded or failed (`whoami`, `error`, `roots`, `initializing`). */
+  get sessionChanged(): ISignal<this, void> {
+    return this._sessionChanged;
+  }
+
+  /** The node at the URI changed: expanded, loading, its listing, access or error. */
+  get nodeChanged(): ISignal<this, string> {
+    return this._nodeChanged;
+  }
+
+  /** A request failed: `whoami` (`uri` null) or a listing (also recorded on its node). */
+  get requestFailed(): ISignal<this, EosBrowserModel.IFailure> {
+    return this._requestFailed;
+  }
+
+  /** The selection or its focused item (the URI, or null) changed. */
+  get selectionChanged(): ISignal<this, string | null> {
+    return this._selectionChanged;
+  }
+
+  /** The filter (of the folder at the URI; null: cleared) or its result changed. */
+  get filterChanged(): ISignal<this, string | null> {
+    return this._filterChanged;
+  }
+
+  /** The sort or the hidden-files setting changed the order of every folder. */
+  get orderChanged(): ISignal<this, void> {
+    return this._orderChanged;
+  }
+
+  /** The item at the URI was revealed (the view scrolls to it). */
+  get revealed(): ISignal<this, string> {
+    return this._revealed;
+  }
+
+  /** After any of the signals above: what the views show changed (they render again). */
+  get displayChanged(): ISignal<this, void> {
+    return this._displayChanged;
   }
 
   /** The settings the model follows (page size, hidden files, sort). */
@@ -186,7 +222,7 @@ export class EosBrowserModel {
     if (!this._initializing) {
       this._error = null;
       this._initializing = this._initialize();
-      this._emit({ type: 'session', uri: null });
+      this._emit(this._sessionChanged, undefined);
     }
     return this._initializing;
   }
@@ -355,9 +391,9 @@ export class EosBrowserModel {
       },
       request: (route, options) => this._request(route, options),
       insert: (uri, entries) => this._insert(uri, entries),
-      filterChanged: uri => this._emit({ type: 'filter', uri }),
-      selectionChanged: focus => this._emit({ type: 'selection', uri: focus }),
-      revealed: uri => this._emit({ type: 'reveal', uri })
+      filterChanged: uri => this._emit(this._filterChanged, uri),
+      selectionChanged: focus => this._emit(this._selectionChanged, focus, false),
+      revealed: uri => this._emit(this._revealed, uri, false)
     };
   }
 
@@ -369,7 +405,7 @@ export class EosBrowserModel {
     const listing = this._store.listings.get(uri);
     if (listing) {
       this._store.add(uri, listing, entries);
-      this._emit({ type: 'node', uri });
+      this._emit(this._nodeChanged, uri);
     }
   }
 
@@ -380,7 +416,8 @@ export class EosBrowserModel {
     } catch (reason) {
       this._initializing = null;
       this._error = asEosError(reason);
-      this._emit({ type: 'error', uri: null, error: this._error });
+      this._emit(this._requestFailed, { uri: null, error: this._error });
+      this._emit(this._sessionChanged, undefined);
       return;
     }
     this._initializing = null;
@@ -393,7 +430,7 @@ export class EosBrowserModel {
     for (const root of roots) {
       this._store.nodes.set(root.uri, { ...root, expanded: this._store.expanded.has(root.uri) });
     }
-    this._emit({ type: 'session', uri: null });
+    this._emit(this._sessionChanged, undefined);
     await Promise.all(this._roots.filter(uri => this._store.expanded.has(uri)).map(uri => this._fetch(uri, null)));
   }
 
@@ -425,7 +462,7 @@ export class EosBrowserModel {
           const error = isAbort(reason) ? null : asEosError(reason);
           this._update(uri, { loading: false, error });
           if (error) {
-            this._emit({ type: 'error', uri, error });
+            this._emit(this._requestFailed, { uri, error });
           }
         }
         return;
@@ -440,7 +477,7 @@ export class EosBrowserModel {
       const loaded = listing.folders.length + listing.objects.length;
       this._update(uri, { loading: false, error: null, loaded, next: page.next, access: page.access });
       if (removed.some(child => this._selection.has(child))) {
-        this._emit({ type: 'selection', uri: this.selected?.uri ?? null });
+        this._emit(this._selectionChanged, this.selected?.uri ?? null, false);
       }
       // Subfolders to list: expanded ones new to the tree, and on a refresh the expanded ones kept.
       const nodes = this._store.nodes;
@@ -453,7 +490,7 @@ export class EosBrowserModel {
 
   private _onSettings(_: EosSettings, values: Readonly<IEosSettings>): void {
     if (this._store.setOrder(values)) {
-      this._emit({ type: 'settings', uri: null });
+      this._emit(this._orderChanged, undefined);
     }
   }
 
@@ -468,17 +505,26 @@ export class EosBrowserModel {
     }
   }
 
-  private _emit(change: EosBrowserModel.IChange): void {
+  /** Emit one kind of change, then `displayChanged`; the rows are derived again unless `rows` is false. */
+  private _emit<T>(signal: Signal<this, T>, args: T, rows = true): void {
     if (this._isDisposed) {
       return;
     }
-    if (change.type !== 'selection' && change.type !== 'reveal') {
+    if (rows) {
       this._rows = null; // the selection is not part of the rows
     }
-    this._changed.emit(change);
+    signal.emit(args);
+    this._displayChanged.emit();
   }
 
-  private _changed = new Signal<this, EosBrowserModel.IChange>(this);
+  private _displayChanged = new Signal<this, void>(this);
+  private _filterChanged = new Signal<this, string | null>(this);
+  private _nodeChanged = new Signal<this, string>(this);
+  private _orderChanged = new Signal<this, void>(this);
+  private _requestFailed = new Signal<this, EosBrowserModel.IFailure>(this);
+  private _revealed = new Signal<this, string>(this);
+  private _selectionChanged = new Signal<this, string | null>(this);
+  private _sessionChanged = new Signal<this, void>(this);
   private _error: EosError | null = null;
   private _host: IFilterHost & IRevealHost & ISelectionHost;
   private _initializing: Promise<void> | null = null;
@@ -518,19 +564,9 @@ export namespace EosBrowserModel {
     focus: string | null;
   }
 
-  /**
-   * What changed:
-   * - `session`: `whoami` started, succeeded or failed;
-   * - `node`: the node at `uri` changed (expanded, loading, children, ...);
-   * - `error`: a request failed (`uri` null for `whoami`), also recorded on the node;
-   * - `selection`: the selection or its focused item (`uri`) changed;
-   * - `filter`: the filter or its result changed;
-   * - `settings`: the sort or the hidden-files setting changed;
-   * - `reveal`: `uri` was revealed (the view scrolls to it).
-   */
-  export interface IChange {
-    type: 'session' | 'node' | 'error' | 'selection' | 'filter' | 'settings' | 'reveal';
+  /** A failed request: `whoami` (`uri` null) or the listing of the folder at `uri`. */
+  export interface IFailure {
     uri: string | null;
-    error?: EosError;
+    error: EosError;
   }
 }

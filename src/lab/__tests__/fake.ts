@@ -2,6 +2,7 @@
  * A scripted EOS service for the frontend tests: stands in for `requestAPI`.
  */
 import { Access, Entry, ListResponse, Routes, WhoAmIResponse } from '../../core';
+import type { EosBrowserModel } from '../model';
 import { EosRequestError } from '../request';
 
 export const USER_ID = '0b9c6f1e-3d4a-4b5c-8d7e-9f0a1b2c3d4e';
@@ -118,4 +119,24 @@ export class FakeEos {
 
   private _pages = new Map<string, ListResponse | Error>();
   private _gates = new Map<string, Promise<void>[]>();
+}
+
+/** One signal of the browser model, as `recordChanges` keeps it. */
+export interface IRecordedChange {
+  type: 'session' | 'node' | 'error' | 'selection' | 'filter' | 'order' | 'reveal';
+  uri: string | null;
+  error?: Error;
+}
+
+/** Record the browser model's signals, of every kind, in the order they come. */
+export function recordChanges(model: EosBrowserModel): IRecordedChange[] {
+  const changes: IRecordedChange[] = [];
+  model.sessionChanged.connect(() => changes.push({ type: 'session', uri: null }));
+  model.nodeChanged.connect((_, uri) => changes.push({ type: 'node', uri }));
+  model.requestFailed.connect((_, { uri, error }) => changes.push({ type: 'error', uri, error }));
+  model.selectionChanged.connect((_, uri) => changes.push({ type: 'selection', uri }));
+  model.filterChanged.connect((_, uri) => changes.push({ type: 'filter', uri }));
+  model.orderChanged.connect(() => changes.push({ type: 'order', uri: null }));
+  model.revealed.connect((_, uri) => changes.push({ type: 'reveal', uri }));
+  return changes;
 }

@@ -3,7 +3,7 @@ import { EosBrowserModel } from '../model';
 import { requestAPI } from '../request';
 import { EosSettings } from '../settings';
 import { IItemRow } from '../tree';
-import { FakeEos, WHOAMI, folder, object } from './fake';
+import { FakeEos, IRecordedChange, WHOAMI, folder, object, recordChanges } from './fake';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
@@ -21,7 +21,7 @@ describe('EosBrowserModel listings', () => {
   let eos: FakeEos;
   let settings: EosSettings;
   let model: EosBrowserModel;
-  let changes: EosBrowserModel.IChange[];
+  let changes: IRecordedChange[];
 
   beforeEach(() => {
     eos = new FakeEos();
@@ -32,8 +32,7 @@ describe('EosBrowserModel listings', () => {
     eos.page(DEEP, [object(DEEP, 'y.vcf')]);
     settings = new EosSettings({ pageSize: 50 });
     model = new EosBrowserModel({ settings });
-    changes = [];
-    model.changed.connect((_, change) => changes.push(change));
+    changes = recordChanges(model);
   });
 
   afterEach(() => model.dispose());
@@ -78,7 +77,7 @@ describe('EosBrowserModel listings', () => {
     const names = () => model.children(HOME)!.map(uri => model.node(uri)!.name);
     expect(names()).toEqual(['z', 'big', 'small']);
     settings.update({ sortBy: 'size', sortDirection: 'ascending' });
-    expect(changes[changes.length - 1]).toEqual({ type: 'settings', uri: null });
+    expect(changes[changes.length - 1]).toEqual({ type: 'order', uri: null });
     expect(names()).toEqual(['z', 'small', 'big']);
     settings.update({ showHidden: true, sortDirection: 'descending' });
     expect(names()).toEqual(['.cache', 'z', 'big', '.env', 'small']);

@@ -1,7 +1,7 @@
 import { Routes } from '../../core';
 import { EosBrowserModel } from '../model';
 import { EosRequestError, requestAPI } from '../request';
-import { FakeEos, OTHER_ID, USER_ID, folder, object } from './fake';
+import { FakeEos, IRecordedChange, OTHER_ID, USER_ID, folder, object, recordChanges } from './fake';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
@@ -14,7 +14,7 @@ const USERS = 'e://users/';
 describe('EosBrowserModel', () => {
   let eos: FakeEos;
   let model: EosBrowserModel;
-  let changes: EosBrowserModel.IChange[];
+  let changes: IRecordedChange[];
 
   beforeEach(() => {
     eos = new FakeEos();
@@ -24,8 +24,7 @@ describe('EosBrowserModel', () => {
     eos.page(ORG, [folder(ORG, 'shared')]);
     eos.page(GENCOVE, [folder(GENCOVE, 'reference', 'read')], null, '', 'read');
     model = new EosBrowserModel({ pageSize: 2 });
-    changes = [];
-    model.changed.connect((_, change) => changes.push(change));
+    changes = recordChanges(model);
   });
 
   afterEach(() => {
@@ -265,6 +264,22 @@ describe('EosBrowserModel', () => {
 
       await model.refresh(`${HOME}notes.txt`);
       expect(eos.listed()[eos.listed().length - 1]).toBe(HOME);
+    });
+  });
+
+  describe('signals', () => {
+    it('emits displayChanged once after each change of any kind, and nothing once disposed', async () => {
+      let shown = 0;
+      model.displayChanged.connect(() => shown++);
+      await model.initialize();
+      model.select(`${HOME}notes.txt`);
+      await model.expand(`${HOME}data/`);
+      expect(changes.map(change => change.type)).toEqual(expect.arrayContaining(['session', 'node', 'selection']));
+      expect(shown).toBe(changes.length);
+
+      model.dispose();
+      model.select(null);
+      expect(shown).toBe(changes.length);
     });
   });
 

@@ -64,17 +64,23 @@ export function addCommands(
   ].forEach(d => set.add(d));
 
   // The selection, a node's access or the session changes what is enabled.
-  const onChanged = (_: EosBrowserModel, change: EosBrowserModel.IChange) => {
-    const relevant =
-      change.type === 'selection' ||
-      change.type === 'session' ||
-      (change.type === 'node' && model.selection.some(node => node.uri === change.uri));
-    if (relevant) {
-      PALETTE_COMMANDS.forEach(id => commands.notifyCommandChanged(id));
+  const notify = () => PALETTE_COMMANDS.forEach(id => commands.notifyCommandChanged(id));
+  const onNode = (_: unknown, uri: string) => {
+    if (model.selection.some(node => node.uri === uri)) {
+      notify();
     }
   };
-  model.changed.connect(onChanged);
-  set.add({ isDisposed: false, dispose: () => model.changed.disconnect(onChanged) });
+  model.selectionChanged.connect(notify);
+  model.sessionChanged.connect(notify);
+  model.nodeChanged.connect(onNode);
+  set.add({
+    isDisposed: false,
+    dispose: () => {
+      model.selectionChanged.disconnect(notify);
+      model.sessionChanged.disconnect(notify);
+      model.nodeChanged.disconnect(onNode);
+    }
+  });
   return set;
 }
 
