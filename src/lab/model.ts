@@ -10,7 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { EosContext, EosError, Entry, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
 import { asEosError } from './errors';
 import { FolderFilter, IFilterHost } from './filter';
-import { IRequestOptions, isAbort, requestAPI } from './request';
+import { EosRequest, IRequestOptions, isAbort, requestAPI } from './request';
 import { IRevealHost, reveal } from './reveal';
 import { ISelectionHost, SelectionState } from './selection';
 import { EosSettings, IEosSettings } from './settings';
@@ -24,7 +24,8 @@ import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, ma
  */
 export class EosBrowserModel {
   constructor(options: EosBrowserModel.IOptions = {}) {
-    this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
+    const serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
+    this._requester = options.request ?? ((route, opts) => requestAPI(route, opts, serverSettings));
     this._settings = options.settings ?? new EosSettings(options.pageSize ? { pageSize: options.pageSize } : {});
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this._store = new TreeStore({
@@ -496,7 +497,7 @@ export class EosBrowserModel {
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
   private async _request<R extends RouteName>(route: R, options: IRequestOptions<R>): Promise<RouteResponse<R>> {
-    return requestAPI(route, options, this._serverSettings);
+    return this._requester(route, options);
   }
 
   private _update(uri: string, patch: Partial<IEosNode>): void {
@@ -533,7 +534,7 @@ export class EosBrowserModel {
   private _roots: string[] = [];
   private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
-  private _serverSettings: ServerConnection.ISettings;
+  private _requester: EosRequest;
   private _settings: EosSettings;
   private _store: TreeStore;
   private _trans: TranslationBundle;
@@ -546,6 +547,8 @@ export namespace EosBrowserModel {
   export interface IOptions {
     /** The Jupyter server to reach the service through; the page's by default. */
     serverSettings?: ServerConnection.ISettings;
+    /** How the service is called: `requestAPI` with `serverSettings` by default (tests pass a scripted service). */
+    request?: EosRequest;
     /** The settings to follow (page size, hidden files, sort); the defaults by default. */
     settings?: EosSettings;
     /** Entries per list request when no `settings` are given. */

@@ -3,7 +3,7 @@
  */
 import { Access, Entry, ListResponse, Routes, WhoAmIResponse } from '../../core';
 import type { EosBrowserModel } from '../model';
-import { EosRequestError } from '../request';
+import { EosRequest, EosRequestError } from '../request';
 
 export const USER_ID = '0b9c6f1e-3d4a-4b5c-8d7e-9f0a1b2c3d4e';
 export const OTHER_ID = '7f6e5d4c-3b2a-4190-8877-665544332211';
@@ -67,6 +67,9 @@ export class FakeEos {
   listed(): string[] {
     return this.calls.filter(call => call.route === Routes.list).map(call => String(call.query.uri));
   }
+
+  /** The service as a model's `request` option (what `request` answers, also once a subclass replaces it). */
+  readonly requester = ((route: string, options?: object) => this.request(route, options)) as EosRequest;
 
   /** Stands in for `requestAPI`. */
   request = async (

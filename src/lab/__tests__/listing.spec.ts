@@ -1,13 +1,9 @@
 import { Routes } from '../../core';
 import { EosBrowserModel } from '../model';
-import { requestAPI } from '../request';
 import { EosSettings } from '../settings';
 import { IItemRow } from '../tree';
 import { FakeEos, IRecordedChange, WHOAMI, folder, object, recordChanges } from './fake';
 
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
-
-const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
 const HOME = 'e://users/me/';
 const ORG = 'e://org/';
 const GENCOVE = 'e://gencove/';
@@ -25,13 +21,11 @@ describe('EosBrowserModel listings', () => {
 
   beforeEach(() => {
     eos = new FakeEos();
-    mockRequest.mockReset();
-    mockRequest.mockImplementation(eos.request as typeof requestAPI);
     eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'notes.txt')]);
     eos.page(DATA, [folder(DATA, 'deep'), object(DATA, 'x.bam')]);
     eos.page(DEEP, [object(DEEP, 'y.vcf')]);
     settings = new EosSettings({ pageSize: 50 });
-    model = new EosBrowserModel({ settings });
+    model = new EosBrowserModel({ settings, request: eos.requester });
     changes = recordChanges(model);
   });
 

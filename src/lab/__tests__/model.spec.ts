@@ -1,11 +1,8 @@
 import { Routes } from '../../core';
 import { EosBrowserModel } from '../model';
-import { EosRequestError, requestAPI } from '../request';
+import { EosRequestError } from '../request';
 import { FakeEos, IRecordedChange, OTHER_ID, USER_ID, folder, object, recordChanges } from './fake';
 
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
-
-const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
 const HOME = 'e://users/me/';
 const ORG = 'e://org/';
 const GENCOVE = 'e://gencove/';
@@ -18,12 +15,10 @@ describe('EosBrowserModel', () => {
 
   beforeEach(() => {
     eos = new FakeEos();
-    mockRequest.mockReset();
-    mockRequest.mockImplementation(eos.request as typeof requestAPI);
     eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'notes.txt')]);
     eos.page(ORG, [folder(ORG, 'shared')]);
     eos.page(GENCOVE, [folder(GENCOVE, 'reference', 'read')], null, '', 'read');
-    model = new EosBrowserModel({ pageSize: 2 });
+    model = new EosBrowserModel({ pageSize: 2, request: eos.requester });
     changes = recordChanges(model);
   });
 
