@@ -14,6 +14,7 @@ import { EosRequest, IRequestOptions, isAbort, requestAPI } from './request';
 import { IRevealHost, reveal } from './reveal';
 import { ISelectionHost, SelectionState } from './selection';
 import { EosSettings, IEosSettings } from './settings';
+import type { IEosBrowserModel } from './tokens';
 import { TreeStore } from './store';
 import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, makeRoots } from './tree';
 
@@ -22,7 +23,7 @@ import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, ma
  *
  * Nodes are keyed by their canonical URI, which the tree shows at most once.
  */
-export class EosBrowserModel {
+export class EosBrowserModel implements IEosBrowserModel {
   constructor(options: EosBrowserModel.IOptions = {}) {
     const serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
     this._requester = options.request ?? ((route, opts) => requestAPI(route, opts, serverSettings));

@@ -9,9 +9,8 @@ import type { CommandRegistry } from '@lumino/commands';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 import type { Widget } from '@lumino/widgets';
 
-import { EosBrowserModel } from '../model';
 import { EosSettings } from '../settings';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IEosBrowserModel } from '../tokens';
 import { IJobs, makeContext } from './context';
 import { addCopyCommands } from './copy';
 import { addDeleteCommand } from './delete';
@@ -42,7 +41,7 @@ export const PALETTE_COMMANDS: readonly string[] = [
 /** Register the EOS commands; dispose the result to remove them. */
 export function addCommands(
   commands: CommandRegistry,
-  model: EosBrowserModel,
+  model: IEosBrowserModel,
   trans: TranslationBundle,
   options: addCommands.IOptions = {}
 ): IDisposable {
