@@ -3,23 +3,38 @@
  * names when the folder is fully listed, else a prefix search done by S3
  * (`list?prefix=`), so that it stays fast on a folder of 100,000 keys.
  */
-import { EosError, Entry, RouteName, RouteResponse, Routes } from '../core';
+import { EosError, Entry, Routes } from '../core';
 import { asEosError } from './errors';
-import type { EosBrowserModel } from './model';
-import { IRequestOptions, isAbort } from './request';
+import { EosRequest, isAbort } from './request';
 import type { IEosNode, IFolderView } from './tree';
 
 /** `loaded`: a substring filter on what is loaded; `prefix`: a prefix search in S3. */
 export type FilterMode = 'loaded' | 'prefix';
 
-/** How the filter calls the service (the model's request function). */
-export type FilterRequest = <R extends RouteName>(route: R, options: IRequestOptions<R>) => Promise<RouteResponse<R>>;
+/** What the filter needs of the tree model (the model hands it a host of its own). */
+export interface IFilterHost {
+  /** The node at `uri`, if it is in the tree. */
+  node(uri: string): IEosNode | undefined;
+  /** A folder's loaded children in display order; null until listed. */
+  children(uri: string): readonly string[] | null;
+  /** Sort URIs of loaded nodes as the settings say. */
+  sortUris(uris: readonly string[]): string[];
+  /** Expand a folder, listing it unless it is listed. */
+  expand(uri: string): Promise<void>;
+  /** Entries per list request. */
+  readonly pageSize: number;
+  /** How the service is called. */
+  readonly request: EosRequest;
+  /** Add entries found by a prefix search to a listed folder. */
+  insert(uri: string, entries: readonly Entry[]): void;
+  /** The filter of `uri` (null: none) or its result changed. */
+  filterChanged(uri: string | null): void;
+}
 
 /** The filter of one folder; at most one folder is filtered at a time. */
 export class FolderFilter {
-  constructor(model: EosBrowserModel, request: FilterRequest) {
-    this._model = model;
-    this._request = request;
+  constructor(host: IFilterHost) {
+    this._model = host;
   }
 
   /** The filtered folder, or null. */
@@ -145,8 +160,8 @@ export class FolderFilter {
     let entries: Entry[];
     let next: string | null;
     try {
-      const page = await this._request(Routes.list, {
-        query: { uri, prefix: this._text, cursor: cursor ?? undefined, limit: this._model.settings.values.pageSize },
+      const page = await this._model.request(Routes.list, {
+        query: { uri, prefix: this._text, cursor: cursor ?? undefined, limit: this._model.pageSize },
         signal: controller.signal
       });
       ({ entries, next } = page);
@@ -172,7 +187,7 @@ export class FolderFilter {
   }
 
   private _changed(): void {
-    this._model.emit({ type: 'filter', uri: this._uri });
+    this._model.filterChanged(this._uri);
   }
 
   private _controller: AbortController | null = null;
@@ -180,10 +195,9 @@ export class FolderFilter {
   private _loading = false;
   private _lowered = '';
   private _mode: FilterMode = 'loaded';
-  private _model: EosBrowserModel;
+  private _model: IFilterHost;
   private _next: string | null = null;
   private _pending: Promise<void> = Promise.resolve();
-  private _request: FilterRequest;
   private _text = '';
   private _uri: string | null = null;
   private _uris: string[] = [];

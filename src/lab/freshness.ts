@@ -6,7 +6,15 @@
  * there for writes by other clients.
  */
 import { FolderChanges, formatEosUri, parent, parseEosUri } from '../core';
-import type { EosBrowserModel } from './model';
+import type { IEosNode } from './tree';
+
+/** What freshness needs of the tree model. */
+export interface IFreshnessHost {
+  /** The node at `uri`, if it is in the tree. */
+  node(uri: string): IEosNode | undefined;
+  /** List a folder again (with `deep` false: the folder alone). */
+  refresh(uri: string, deep: boolean): Promise<void>;
+}
 
 /** The folder above `uri` in the tree, or null above a namespace root. */
 function parentUri(uri: string): string | null {
@@ -20,7 +28,7 @@ function parentUri(uri: string): string | null {
 
 /** Lists again the folders of the tree that the service's writes touched. */
 export class TreeFreshness {
-  constructor(private readonly _model: EosBrowserModel) {}
+  constructor(private readonly _model: IFreshnessHost) {}
 
   /**
    * Folders were written into or removed from:

@@ -1,6 +1,7 @@
 /**
  * The state of the EOS browser: who the user is, the lazily loaded tree,
- * the selection, the filter. No UI here: views listen to `changed`.
+ * the selection, the filter. No UI here: views listen to its signals, one
+ * per kind of change, or to `displayChanged` to render again after any.
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
@@ -8,11 +9,12 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { EosContext, EosError, Entry, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
 import { asEosError } from './errors';
-import { FolderFilter } from './filter';
-import { IRequestOptions, isAbort, requestAPI } from './request';
-import { reveal } from './reveal';
-import { SelectionState } from './selection';
+import { FolderFilter, IFilterHost } from './filter';
+import { EosRequest, IRequestOptions, isAbort, requestAPI } from './request';
+import { IRevealHost, reveal } from './reveal';
+import { ISelectionHost, SelectionState } from './selection';
 import { EosSettings, IEosSettings } from './settings';
+import type { IEosBrowserModel } from './tokens';
 import { TreeStore } from './store';
 import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, makeRoots } from './tree';
 
@@ -21,28 +23,65 @@ import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, ma
  *
  * Nodes are keyed by their canonical URI, which the tree shows at most once.
  */
-export class EosBrowserModel {
+export class EosBrowserModel implements IEosBrowserModel {
   constructor(options: EosBrowserModel.IOptions = {}) {
-    this._serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
+    const serverSettings = options.serverSettings ?? ServerConnection.makeSettings();
+    this._requester = options.request ?? ((route, opts) => requestAPI(route, opts, serverSettings));
     this._settings = options.settings ?? new EosSettings(options.pageSize ? { pageSize: options.pageSize } : {});
     this._trans = (options.translator ?? nullTranslator).load('jupyterlab_eos');
     this._store = new TreeStore({
       label: entry => (entry.name === '' ? this._trans.__('(empty name)') : displayName(entry.name)),
-      changed: uri => this._emit({ type: 'node', uri })
+      changed: uri => this._emit(this._nodeChanged, uri)
     });
     this._store.expanded = new Set([ROOT_URIS.home, ROOT_URIS.org, ROOT_URIS.gencove]);
     this._settings.changed.connect(this._onSettings, this);
     this._onSettings(this._settings, this._settings.values);
-    this._selection = new SelectionState(this);
-    this.filter = new FolderFilter(this, (route, opts) => this._request(route, opts));
+    this._host = this._makeHost();
+    this._selection = new SelectionState(this._host);
+    this.filter = new FolderFilter(this._host);
   }
 
   /** The filter of one folder's children. */
   readonly filter: FolderFilter;
 
-  /** Emitted after every change of state. */
-  get changed(): ISignal<this, EosBrowserModel.IChange> {
-    return this._changed;
+  /** `whoami` started, succeeded or failed (`whoami`, `error`, `roots`, `initializing`). */
+  get sessionChanged(): ISignal<this, void> {
+    return this._sessionChanged;
+  }
+
+  /** The node at the URI changed: expanded, loading, its listing, access or error. */
+  get nodeChanged(): ISignal<this, string> {
+    return this._nodeChanged;
+  }
+
+  /** A request failed: `whoami` (`uri` null) or a listing (also recorded on its node). */
+  get requestFailed(): ISignal<this, EosBrowserModel.IFailure> {
+    return this._requestFailed;
+  }
+
+  /** The selection or its focused item (the URI, or null) changed. */
+  get selectionChanged(): ISignal<this, string | null> {
+    return this._selectionChanged;
+  }
+
+  /** The filter (of the folder at the URI; null: cleared) or its result changed. */
+  get filterChanged(): ISignal<this, string | null> {
+    return this._filterChanged;
+  }
+
+  /** The sort or the hidden-files setting changed the order of every folder. */
+  get orderChanged(): ISignal<this, void> {
+    return this._orderChanged;
+  }
+
+  /** The item at the URI was revealed (the view scrolls to it). */
+  get revealed(): ISignal<this, string> {
+    return this._revealed;
+  }
+
+  /** After any of the signals above: what the views show changed (they render again). */
+  get displayChanged(): ISignal<this, void> {
+    return this._displayChanged;
   }
 
   /** The settings the model follows (page size, hidden files, sort). */
@@ -185,7 +224,7 @@ export class EosBrowserModel {
     if (!this._initializing) {
       this._error = null;
       this._initializing = this._initialize();
-      this._emit({ type: 'session', uri: null });
+      this._emit(this._sessionChanged, undefined);
     }
     return this._initializing;
   }
@@ -291,18 +330,6 @@ export class EosBrowserModel {
   }
 
   /**
-   * Add entries found outside paging (a prefix search) to a listed folder:
-   * they take their sorted place; later pages skip them.
-   */
-  insert(uri: string, entries: readonly Entry[]): void {
-    const listing = this._store.listings.get(uri);
-    if (listing) {
-      this._store.add(uri, listing, entries);
-      this._emit({ type: 'node', uri });
-    }
-  }
-
-  /**
    * Show the item at `uri` (a canonical `e://` URI): expand its ancestors,
    * listing what is needed (a prefix search in a folder with more pages),
    * select it, and signal `reveal` so that the view scrolls to it.
@@ -310,7 +337,7 @@ export class EosBrowserModel {
    * @throws EosError `NotFound` when it does not exist.
    */
   reveal(uri: string): Promise<void> {
-    return reveal(this, (route, opts) => this._request(route, opts), uri);
+    return reveal(this._host, uri);
   }
 
   /** What to save to restore the tree after a reload. */
@@ -344,9 +371,44 @@ export class EosBrowserModel {
     Signal.clearData(this);
   }
 
-  /** Record a change (for helpers of the model: selection, filter). */
-  emit(change: EosBrowserModel.IChange): void {
-    this._emit(change);
+  /** What the model's helpers (selection, filter, reveal) may use and tell of it. */
+  private _makeHost(): IFilterHost & IRevealHost & ISelectionHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const model = this;
+    return {
+      node: uri => this.node(uri),
+      children: (uri: string | null) => this.children(uri),
+      sortUris: uris => this.sortUris(uris),
+      expand: uri => this.expand(uri),
+      select: uri => this.select(uri),
+      clearFilter: () => this.filter.clear(),
+      get rows() {
+        return model.rows;
+      },
+      get roots() {
+        return model._roots;
+      },
+      get pageSize() {
+        return model._settings.values.pageSize;
+      },
+      request: (route, options) => this._request(route, options),
+      insert: (uri, entries) => this._insert(uri, entries),
+      filterChanged: uri => this._emit(this._filterChanged, uri),
+      selectionChanged: focus => this._emit(this._selectionChanged, focus, false),
+      revealed: uri => this._emit(this._revealed, uri, false)
+    };
+  }
+
+  /**
+   * Add entries found outside paging (a prefix search) to a listed folder:
+   * they take their sorted place; later pages skip them.
+   */
+  private _insert(uri: string, entries: readonly Entry[]): void {
+    const listing = this._store.listings.get(uri);
+    if (listing) {
+      this._store.add(uri, listing, entries);
+      this._emit(this._nodeChanged, uri);
+    }
   }
 
   private async _initialize(): Promise<void> {
@@ -356,7 +418,8 @@ export class EosBrowserModel {
     } catch (reason) {
       this._initializing = null;
       this._error = asEosError(reason);
-      this._emit({ type: 'error', uri: null, error: this._error });
+      this._emit(this._requestFailed, { uri: null, error: this._error });
+      this._emit(this._sessionChanged, undefined);
       return;
     }
     this._initializing = null;
@@ -369,7 +432,7 @@ export class EosBrowserModel {
     for (const root of roots) {
       this._store.nodes.set(root.uri, { ...root, expanded: this._store.expanded.has(root.uri) });
     }
-    this._emit({ type: 'session', uri: null });
+    this._emit(this._sessionChanged, undefined);
     await Promise.all(this._roots.filter(uri => this._store.expanded.has(uri)).map(uri => this._fetch(uri, null)));
   }
 
@@ -401,7 +464,7 @@ export class EosBrowserModel {
           const error = isAbort(reason) ? null : asEosError(reason);
           this._update(uri, { loading: false, error });
           if (error) {
-            this._emit({ type: 'error', uri, error });
+            this._emit(this._requestFailed, { uri, error });
           }
         }
         return;
@@ -416,7 +479,7 @@ export class EosBrowserModel {
       const loaded = listing.folders.length + listing.objects.length;
       this._update(uri, { loading: false, error: null, loaded, next: page.next, access: page.access });
       if (removed.some(child => this._selection.has(child))) {
-        this._emit({ type: 'selection', uri: this.selected?.uri ?? null });
+        this._emit(this._selectionChanged, this.selected?.uri ?? null, false);
       }
       // Subfolders to list: expanded ones new to the tree, and on a refresh the expanded ones kept.
       const nodes = this._store.nodes;
@@ -429,13 +492,13 @@ export class EosBrowserModel {
 
   private _onSettings(_: EosSettings, values: Readonly<IEosSettings>): void {
     if (this._store.setOrder(values)) {
-      this._emit({ type: 'settings', uri: null });
+      this._emit(this._orderChanged, undefined);
     }
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
   private async _request<R extends RouteName>(route: R, options: IRequestOptions<R>): Promise<RouteResponse<R>> {
-    return requestAPI(route, options, this._serverSettings);
+    return this._requester(route, options);
   }
 
   private _update(uri: string, patch: Partial<IEosNode>): void {
@@ -444,25 +507,35 @@ export class EosBrowserModel {
     }
   }
 
-  private _emit(change: EosBrowserModel.IChange): void {
+  /** Emit one kind of change, then `displayChanged`; the rows are derived again unless `rows` is false. */
+  private _emit<T>(signal: Signal<this, T>, args: T, rows = true): void {
     if (this._isDisposed) {
       return;
     }
-    if (change.type !== 'selection' && change.type !== 'reveal') {
+    if (rows) {
       this._rows = null; // the selection is not part of the rows
     }
-    this._changed.emit(change);
+    signal.emit(args);
+    this._displayChanged.emit();
   }
 
-  private _changed = new Signal<this, EosBrowserModel.IChange>(this);
+  private _displayChanged = new Signal<this, void>(this);
+  private _filterChanged = new Signal<this, string | null>(this);
+  private _nodeChanged = new Signal<this, string>(this);
+  private _orderChanged = new Signal<this, void>(this);
+  private _requestFailed = new Signal<this, EosBrowserModel.IFailure>(this);
+  private _revealed = new Signal<this, string>(this);
+  private _selectionChanged = new Signal<this, string | null>(this);
+  private _sessionChanged = new Signal<this, void>(this);
   private _error: EosError | null = null;
+  private _host: IFilterHost & IRevealHost & ISelectionHost;
   private _initializing: Promise<void> | null = null;
   private _isDisposed = false;
   private _refreshes = new Map<string, Promise<void>>();
   private _roots: string[] = [];
   private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
-  private _serverSettings: ServerConnection.ISettings;
+  private _requester: EosRequest;
   private _settings: EosSettings;
   private _store: TreeStore;
   private _trans: TranslationBundle;
@@ -475,6 +548,8 @@ export namespace EosBrowserModel {
   export interface IOptions {
     /** The Jupyter server to reach the service through; the page's by default. */
     serverSettings?: ServerConnection.ISettings;
+    /** How the service is called: `requestAPI` with `serverSettings` by default (tests pass a scripted service). */
+    request?: EosRequest;
     /** The settings to follow (page size, hidden files, sort); the defaults by default. */
     settings?: EosSettings;
     /** Entries per list request when no `settings` are given. */
@@ -493,19 +568,9 @@ export namespace EosBrowserModel {
     focus: string | null;
   }
 
-  /**
-   * What changed:
-   * - `session`: `whoami` started, succeeded or failed;
-   * - `node`: the node at `uri` changed (expanded, loading, children, ...);
-   * - `error`: a request failed (`uri` null for `whoami`), also recorded on the node;
-   * - `selection`: the selection or its focused item (`uri`) changed;
-   * - `filter`: the filter or its result changed;
-   * - `settings`: the sort or the hidden-files setting changed;
-   * - `reveal`: `uri` was revealed (the view scrolls to it).
-   */
-  export interface IChange {
-    type: 'session' | 'node' | 'error' | 'selection' | 'filter' | 'settings' | 'reveal';
+  /** A failed request: `whoami` (`uri` null) or the listing of the folder at `uri`. */
+  export interface IFailure {
     uri: string | null;
-    error?: EosError;
+    error: EosError;
   }
 }

@@ -131,11 +131,10 @@ export const transfersPlugin: JupyterFrontEndPlugin<ITransfers> = {
     addTransfersCommands(app.commands, { transfers: model, trans, browser: browser?.model ?? null, show, upload });
     model.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.clearTransfers));
     // Whether an upload is offered follows the selected folder (read-only places take none).
-    browser?.model.changed.connect((_, change) => {
-      if (change.type === 'selection' || change.type === 'session') {
-        [CommandIDs.uploadFiles, CommandIDs.uploadFolder].forEach(id => app.commands.notifyCommandChanged(id));
-      }
-    });
+    const notifyUploads = () =>
+      [CommandIDs.uploadFiles, CommandIDs.uploadFolder].forEach(id => app.commands.notifyCommandChanged(id));
+    browser?.model.selectionChanged.connect(notifyUploads);
+    browser?.model.sessionChanged.connect(notifyUploads);
     notifyEndings(model, trans, show);
     // A question of a job no command follows (a computer upload, another tab's
     // job) is asked in a notification with its answers: no panel needs to be open.

@@ -32,6 +32,12 @@ export type IRequestOptions<R extends RouteName> = RouteInput<R> & {
   signal?: AbortSignal;
 };
 
+/**
+ * How the frontend calls the service: `requestAPI` with the server settings
+ * bound (a model's default), or a scripted service in tests.
+ */
+export type EosRequest = <R extends RouteName>(route: R, options: IRequestOptions<R>) => Promise<RouteResponse<R>>;
+
 /** The method of each route, from the core route table. */
 const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   [Routes.whoami]: 'GET',

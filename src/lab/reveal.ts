@@ -3,9 +3,31 @@
  * step is loaded, without paging through a huge folder (a prefix-filtered
  * list finds the entry instead).
  */
-import { EosError, Routes } from '../core';
-import type { FilterRequest } from './filter';
-import type { EosBrowserModel } from './model';
+import { EosError, Entry, Routes } from '../core';
+import type { EosRequest } from './request';
+import type { IEosNode } from './tree';
+
+/** What revealing needs of the tree model (the model hands it a host of its own). */
+export interface IRevealHost {
+  /** The root URIs. */
+  readonly roots: readonly string[];
+  /** The node at `uri`, if it is in the tree. */
+  node(uri: string): IEosNode | undefined;
+  /** Expand a folder, listing it unless it is listed. */
+  expand(uri: string): Promise<void>;
+  /** Select only the node at `uri`. */
+  select(uri: string): void;
+  /** Show every folder's own listing (no filter). */
+  clearFilter(): void;
+  /** Entries per list request. */
+  readonly pageSize: number;
+  /** How the service is called. */
+  readonly request: EosRequest;
+  /** Add entries found by a prefix search to a listed folder. */
+  insert(uri: string, entries: readonly Entry[]): void;
+  /** `uri` was revealed (the view scrolls to it). */
+  revealed(uri: string): void;
+}
 
 /** Pages of a prefix search read before giving up on finding one name. */
 const MAX_PREFIX_PAGES = 20;
@@ -31,13 +53,13 @@ export function pathTo(roots: readonly string[], target: string): { root: string
 }
 
 /** Find `uri` in `folder` with a prefix-filtered list and add it to the folder's listing. */
-async function lookUp(model: EosBrowserModel, request: FilterRequest, folder: string, uri: string): Promise<void> {
+async function lookUp(model: IRevealHost, folder: string, uri: string): Promise<void> {
   const name = uri.slice(folder.length);
   const prefix = name.endsWith('/') ? name.slice(0, -1) : name;
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PREFIX_PAGES; page++) {
-    const answer = await request(Routes.list, {
-      query: { uri: folder, prefix, cursor, limit: model.settings.values.pageSize }
+    const answer = await model.request(Routes.list, {
+      query: { uri: folder, prefix, cursor, limit: model.pageSize }
     });
     const found = answer.entries.filter(entry => entry.uri === uri);
     if (found.length) {
@@ -57,16 +79,13 @@ async function lookUp(model: EosBrowserModel, request: FilterRequest, folder: st
  * @throws EosError `NotFound` when it is not in EOS (or not in the tree's roots);
  *   the listing's error when a folder on the way cannot be listed.
  */
-export async function reveal(model: EosBrowserModel, request: FilterRequest, target: string): Promise<void> {
-  const path = pathTo(
-    model.roots.map(root => root.uri),
-    target
-  );
+export async function reveal(model: IRevealHost, target: string): Promise<void> {
+  const path = pathTo(model.roots, target);
   const notFound = () => new EosError('NotFound', `${target} does not exist`);
   if (!path) {
     throw notFound();
   }
-  model.filter.clear();
+  model.clearFilter();
   let folder = path.root;
   for (const uri of path.chain) {
     await model.expand(folder);
@@ -75,7 +94,7 @@ export async function reveal(model: EosBrowserModel, request: FilterRequest, tar
       throw node.error;
     }
     if (!model.node(uri) && node?.next !== null) {
-      await lookUp(model, request, folder, uri);
+      await lookUp(model, folder, uri);
     }
     if (!model.node(uri)) {
       throw notFound();
@@ -83,5 +102,5 @@ export async function reveal(model: EosBrowserModel, request: FilterRequest, tar
     folder = uri;
   }
   model.select(target);
-  model.emit({ type: 'reveal', uri: target });
+  model.revealed(target);
 }

@@ -2,12 +2,23 @@
  * The multi-selection of the EOS tree, keyed by URI so that it survives
  * virtualisation, refreshes and pages loaded again.
  */
-import type { EosBrowserModel } from './model';
-import type { IEosNode } from './tree';
+import type { IEosNode, IEosRow } from './tree';
+
+/** What the selection needs of the tree model (the model hands it a host of its own). */
+export interface ISelectionHost {
+  /** The node at `uri`, if it is in the tree. */
+  node(uri: string): IEosNode | undefined;
+  /** The visible rows, in tree order. */
+  readonly rows: readonly IEosRow[];
+  /** A folder's loaded children in display order (the roots for null). */
+  children(uri: string | null): readonly string[] | null;
+  /** The selection or its focused item (`focus`) changed. */
+  selectionChanged(focus: string | null): void;
+}
 
 /** The selected URIs, the focused item and the anchor of range selections. */
 export class SelectionState {
-  constructor(model: EosBrowserModel) {
+  constructor(model: ISelectionHost) {
     this._model = model;
   }
 
@@ -95,16 +106,16 @@ export class SelectionState {
     if (typeof state.focus === 'string' || state.focus === null) {
       this._focus = this._anchor = state.focus ?? null;
     }
-    this._model.emit({ type: 'selection', uri: this._focus });
+    this._model.selectionChanged(this._focus);
   }
 
   private _set(focus: string | null): void {
     this._focus = focus;
-    this._model.emit({ type: 'selection', uri: focus });
+    this._model.selectionChanged(focus);
   }
 
   private _anchor: string | null = null;
   private _focus: string | null = null;
-  private _model: EosBrowserModel;
+  private _model: ISelectionHost;
   private _uris = new Set<string>();
 }

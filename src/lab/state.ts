@@ -48,7 +48,9 @@ export async function trackState(db: IStateDB, model: EosBrowserModel, panel: Eo
     window.clearTimeout(timer);
     timer = window.setTimeout(save, SAVE_DELAY_MS);
   };
-  model.changed.connect(schedule);
+  // What is saved changes with a node (expanded) or the selection.
+  model.nodeChanged.connect(schedule);
+  model.selectionChanged.connect(schedule);
   panel.node.addEventListener('scroll', schedule, true);
   window.addEventListener('beforeunload', save);
   let isDisposed = false;
@@ -59,7 +61,8 @@ export async function trackState(db: IStateDB, model: EosBrowserModel, panel: Eo
     dispose() {
       isDisposed = true;
       window.clearTimeout(timer);
-      model.changed.disconnect(schedule);
+      model.nodeChanged.disconnect(schedule);
+      model.selectionChanged.disconnect(schedule);
       panel.node.removeEventListener('scroll', schedule, true);
       window.removeEventListener('beforeunload', save);
     }

@@ -2,18 +2,62 @@
  * Tokens and command ids other plugins can rely on.
  */
 import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import type { Job } from '../core';
-import type { EosBrowserModel } from './model';
+import type { EosContext, EosError, Job, WhoAmIResponse } from '../core';
 import type { EosSettings } from './settings';
 import type { ILocalFile } from './transfers/computer';
 import type { TransfersModel } from './transfers/model';
+import type { IEosNode } from './tree';
+
+/**
+ * What other plugins may use of the EOS tree: who the user is, the loaded
+ * nodes, the selection, refreshing and revealing, and what changed.
+ */
+export interface IEosBrowserModel {
+  /** The service's `whoami` answer; null until `initialize()` succeeds. */
+  readonly whoami: WhoAmIResponse | null;
+  /** Who the user is and where their buckets are (for URI forms); null before `whoami`. */
+  readonly context: EosContext | null;
+  /** Why `whoami` failed; null otherwise. */
+  readonly error: EosError | null;
+  /** The root nodes (My files, Organization, Gencove, Users); none before `whoami`. */
+  readonly roots: readonly IEosNode[];
+  /** The node at `uri`, if it is in the tree. */
+  node(uri: string): IEosNode | undefined;
+  /** A folder's loaded children in display order (the roots for null); null until listed. */
+  children(uri: string | null): readonly string[] | null;
+  /** The selected nodes in tree order; empty when nothing is selected. */
+  readonly selection: readonly IEosNode[];
+  /** The focused node, or null. */
+  readonly selected: IEosNode | null;
+  /** Whether the item at `uri` is selected. */
+  isSelected(uri: string): boolean;
+  /** Select only the node at `uri` (null clears the selection). */
+  select(uri: string | null): void;
+  /** Fetch `whoami` and list the expanded roots (again after a failure). */
+  initialize(): Promise<void>;
+  /** Expand a folder, listing it unless it is listed. */
+  expand(uri: string): Promise<void>;
+  /** List a folder again (an object's parent for an object); without `uri`, every expanded folder. */
+  refresh(uri?: string, deep?: boolean): Promise<void>;
+  /** Expand the ancestors of an `e://` URI, select it and scroll to it. */
+  reveal(uri: string): Promise<void>;
+  /** `whoami` started, succeeded or failed. */
+  readonly sessionChanged: ISignal<IEosBrowserModel, void>;
+  /** The node at the URI changed (expanded, loading, listing, access, error). */
+  readonly nodeChanged: ISignal<IEosBrowserModel, string>;
+  /** The selection or its focused item (the URI, or null) changed. */
+  readonly selectionChanged: ISignal<IEosBrowserModel, string | null>;
+  /** After any change of what the tree shows. */
+  readonly displayChanged: ISignal<IEosBrowserModel, void>;
+}
 
 /** The EOS sidebar browser. */
 export interface IEosBrowser {
   /** The tree state: roots, loaded folders, selection. */
-  readonly model: EosBrowserModel;
+  readonly model: IEosBrowserModel;
   /** The sidebar panel (activate it with `app.shell.activateById(panel.id)`). */
   readonly panel: Widget;
   /** The user's EOS settings, live from the Settings Editor. */

@@ -2,7 +2,8 @@
  * A scripted EOS service for the frontend tests: stands in for `requestAPI`.
  */
 import { Access, Entry, ListResponse, Routes, WhoAmIResponse } from '../../core';
-import { EosRequestError } from '../request';
+import type { EosBrowserModel } from '../model';
+import { EosRequest, EosRequestError } from '../request';
 
 export const USER_ID = '0b9c6f1e-3d4a-4b5c-8d7e-9f0a1b2c3d4e';
 export const OTHER_ID = '7f6e5d4c-3b2a-4190-8877-665544332211';
@@ -67,6 +68,9 @@ export class FakeEos {
     return this.calls.filter(call => call.route === Routes.list).map(call => String(call.query.uri));
   }
 
+  /** The service as a model's `request` option (what `request` answers, also once a subclass replaces it). */
+  readonly requester = ((route: string, options?: object) => this.request(route, options)) as EosRequest;
+
   /** Stands in for `requestAPI`. */
   request = async (
     route: string,
@@ -118,4 +122,24 @@ export class FakeEos {
 
   private _pages = new Map<string, ListResponse | Error>();
   private _gates = new Map<string, Promise<void>[]>();
+}
+
+/** One signal of the browser model, as `recordChanges` keeps it. */
+export interface IRecordedChange {
+  type: 'session' | 'node' | 'error' | 'selection' | 'filter' | 'order' | 'reveal';
+  uri: string | null;
+  error?: Error;
+}
+
+/** Record the browser model's signals, of every kind, in the order they come. */
+export function recordChanges(model: EosBrowserModel): IRecordedChange[] {
+  const changes: IRecordedChange[] = [];
+  model.sessionChanged.connect(() => changes.push({ type: 'session', uri: null }));
+  model.nodeChanged.connect((_, uri) => changes.push({ type: 'node', uri }));
+  model.requestFailed.connect((_, { uri, error }) => changes.push({ type: 'error', uri, error }));
+  model.selectionChanged.connect((_, uri) => changes.push({ type: 'selection', uri }));
+  model.filterChanged.connect((_, uri) => changes.push({ type: 'filter', uri }));
+  model.orderChanged.connect(() => changes.push({ type: 'order', uri: null }));
+  model.revealed.connect((_, uri) => changes.push({ type: 'reveal', uri }));
+  return changes;
 }

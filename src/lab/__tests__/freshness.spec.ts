@@ -4,12 +4,8 @@
  */
 import { EosBrowserModel } from '../model';
 import { TreeFreshness } from '../freshness';
-import { requestAPI } from '../request';
 import { FakeEos, OTHER_ID, folder, object } from './fake';
 
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
-
-const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
 const HOME = 'e://users/me/';
 const DATA = `${HOME}data/`;
 const ARCHIVE = `${HOME}archive/`;
@@ -28,14 +24,12 @@ describe('TreeFreshness', () => {
 
   beforeEach(async () => {
     eos = new FakeEos();
-    mockRequest.mockReset();
-    mockRequest.mockImplementation(eos.request as typeof requestAPI);
     eos.page(HOME, [folder(HOME, 'archive'), folder(HOME, 'data'), object(HOME, 'notes.txt')]);
     eos.page('e://org/', []);
     eos.page('e://gencove/', [], null, '', 'read');
     eos.page(DATA, [folder(DATA, 'sub'), object(DATA, 'a.txt')]);
     eos.page(ARCHIVE, [object(ARCHIVE, 'x.txt')]);
-    model = new EosBrowserModel({ pageSize: 100 });
+    model = new EosBrowserModel({ pageSize: 100, request: eos.requester });
     freshness = new TreeFreshness(model);
     await model.initialize();
     await model.expand(DATA);

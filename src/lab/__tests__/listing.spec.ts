@@ -1,13 +1,9 @@
 import { Routes } from '../../core';
 import { EosBrowserModel } from '../model';
-import { requestAPI } from '../request';
 import { EosSettings } from '../settings';
 import { IItemRow } from '../tree';
-import { FakeEos, WHOAMI, folder, object } from './fake';
+import { FakeEos, IRecordedChange, WHOAMI, folder, object, recordChanges } from './fake';
 
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
-
-const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
 const HOME = 'e://users/me/';
 const ORG = 'e://org/';
 const GENCOVE = 'e://gencove/';
@@ -21,19 +17,16 @@ describe('EosBrowserModel listings', () => {
   let eos: FakeEos;
   let settings: EosSettings;
   let model: EosBrowserModel;
-  let changes: EosBrowserModel.IChange[];
+  let changes: IRecordedChange[];
 
   beforeEach(() => {
     eos = new FakeEos();
-    mockRequest.mockReset();
-    mockRequest.mockImplementation(eos.request as typeof requestAPI);
     eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'notes.txt')]);
     eos.page(DATA, [folder(DATA, 'deep'), object(DATA, 'x.bam')]);
     eos.page(DEEP, [object(DEEP, 'y.vcf')]);
     settings = new EosSettings({ pageSize: 50 });
-    model = new EosBrowserModel({ settings });
-    changes = [];
-    model.changed.connect((_, change) => changes.push(change));
+    model = new EosBrowserModel({ settings, request: eos.requester });
+    changes = recordChanges(model);
   });
 
   afterEach(() => model.dispose());
@@ -78,7 +71,7 @@ describe('EosBrowserModel listings', () => {
     const names = () => model.children(HOME)!.map(uri => model.node(uri)!.name);
     expect(names()).toEqual(['z', 'big', 'small']);
     settings.update({ sortBy: 'size', sortDirection: 'ascending' });
-    expect(changes[changes.length - 1]).toEqual({ type: 'settings', uri: null });
+    expect(changes[changes.length - 1]).toEqual({ type: 'order', uri: null });
     expect(names()).toEqual(['z', 'small', 'big']);
     settings.update({ showHidden: true, sortDirection: 'descending' });
     expect(names()).toEqual(['.cache', 'z', 'big', '.env', 'small']);

@@ -1,11 +1,8 @@
 import { Routes } from '../../core';
 import { EosBrowserModel } from '../model';
-import { EosRequestError, requestAPI } from '../request';
-import { FakeEos, OTHER_ID, USER_ID, folder, object } from './fake';
+import { EosRequestError } from '../request';
+import { FakeEos, IRecordedChange, OTHER_ID, USER_ID, folder, object, recordChanges } from './fake';
 
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
-
-const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
 const HOME = 'e://users/me/';
 const ORG = 'e://org/';
 const GENCOVE = 'e://gencove/';
@@ -14,18 +11,15 @@ const USERS = 'e://users/';
 describe('EosBrowserModel', () => {
   let eos: FakeEos;
   let model: EosBrowserModel;
-  let changes: EosBrowserModel.IChange[];
+  let changes: IRecordedChange[];
 
   beforeEach(() => {
     eos = new FakeEos();
-    mockRequest.mockReset();
-    mockRequest.mockImplementation(eos.request as typeof requestAPI);
     eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'notes.txt')]);
     eos.page(ORG, [folder(ORG, 'shared')]);
     eos.page(GENCOVE, [folder(GENCOVE, 'reference', 'read')], null, '', 'read');
-    model = new EosBrowserModel({ pageSize: 2 });
-    changes = [];
-    model.changed.connect((_, change) => changes.push(change));
+    model = new EosBrowserModel({ pageSize: 2, request: eos.requester });
+    changes = recordChanges(model);
   });
 
   afterEach(() => {
@@ -265,6 +259,22 @@ describe('EosBrowserModel', () => {
 
       await model.refresh(`${HOME}notes.txt`);
       expect(eos.listed()[eos.listed().length - 1]).toBe(HOME);
+    });
+  });
+
+  describe('signals', () => {
+    it('emits displayChanged once after each change of any kind, and nothing once disposed', async () => {
+      let shown = 0;
+      model.displayChanged.connect(() => shown++);
+      await model.initialize();
+      model.select(`${HOME}notes.txt`);
+      await model.expand(`${HOME}data/`);
+      expect(changes.map(change => change.type)).toEqual(expect.arrayContaining(['session', 'node', 'selection']));
+      expect(shown).toBe(changes.length);
+
+      model.dispose();
+      model.select(null);
+      expect(shown).toBe(changes.length);
     });
   });
 

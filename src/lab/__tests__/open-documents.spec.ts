@@ -12,6 +12,7 @@ import { Widget } from '@lumino/widgets';
 
 import { Routes } from '../../core';
 import { followExplicitSaves } from '../open/documents';
+import type { EosBrowserModel } from '../model';
 import { EosDrive } from '../open/drive';
 import { opensInPeek } from '../open/formats';
 import { openPlugin } from '../open/plugin';
@@ -209,7 +210,7 @@ describe('/lab/tree/EOS:... URLs', () => {
     await app.restored;
     await new Promise(resolve => setTimeout(resolve, 0));
     browser.panel.dispose();
-    browser.model.dispose();
+    (browser.model as EosBrowserModel).dispose();
     return { seen, openOrReveal };
   };
 
@@ -283,6 +284,6 @@ describe('Big compressed and binary genomics files', () => {
     (document.querySelector('.jp-Dialog .jp-mod-reject') as HTMLElement).click();
     app.shell.add.mock.calls.forEach(([widget]) => (widget as Widget).dispose());
     browser.panel.dispose();
-    browser.model.dispose();
+    (browser.model as EosBrowserModel).dispose();
   });
 });

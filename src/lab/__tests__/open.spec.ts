@@ -7,6 +7,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import { EosError, HeadResponse } from '../../core';
+import type { EosBrowserModel } from '../model';
 import { EosDrive } from '../open/drive';
 import { peekKind, peekQuery, peekView, splitCsv } from '../open/formats';
 import { openPlugin } from '../open/plugin';
@@ -175,6 +176,6 @@ describe('jupyterlab-eos:open', () => {
     await app.commands.execute(CommandIDs.open, { uri: 'e://org/a b/c.tsv' });
     expect(openOrReveal).toHaveBeenCalledWith('EOS:org/a b/c.tsv', undefined);
     browser.panel.dispose();
-    browser.model.dispose();
+    (browser.model as EosBrowserModel).dispose();
   });
 });

@@ -4,6 +4,7 @@ import { Widget } from '@lumino/widgets';
 
 import plugins from '../index';
 import { transferPlugin } from '../dnd';
+import type { EosBrowserModel } from '../model';
 import { browserPlugin, transfersPlugin } from '../plugins';
 import { requestAPI } from '../request';
 import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
@@ -79,7 +80,7 @@ describe('jupyterlab-eos:plugin', () => {
     }
     expect(browser.model.roots).toEqual([]); // built from whoami when the panel is first shown
     browser.panel.dispose();
-    browser.model.dispose();
+    (browser.model as EosBrowserModel).dispose();
   });
 
   it('declares the context menus on EOS items and file browser items, and the shortcuts in its schema', () => {
@@ -149,7 +150,7 @@ describe('jupyterlab-eos:transfer', () => {
     expect(app.commands.isEnabled(CommandIDs.downloadHere)).toBe(false);
     expect(browser.panel.node.querySelector('.jp-EosBrowser-dropLabel')).not.toBeNull();
     browser.panel.dispose();
-    browser.model.dispose();
+    (browser.model as EosBrowserModel).dispose();
   });
 });
 

@@ -1,8 +1,5 @@
 import { EosBrowserModel } from '../model';
-import { requestAPI } from '../request';
 import { FakeEos, folder, object } from './fake';
-
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
 const HOME = 'e://users/me/';
 const ORG = 'e://org/';
@@ -14,11 +11,10 @@ describe('EosBrowserModel selection and state', () => {
 
   beforeEach(async () => {
     eos = new FakeEos();
-    (requestAPI as jest.Mock).mockImplementation(eos.request);
     eos.page(HOME, [folder(HOME, 'data'), object(HOME, 'a.txt'), object(HOME, 'b.txt'), object(HOME, 'c.txt')]);
     eos.page(DATA, [object(DATA, 'x.bam'), object(DATA, 'y.bam')]);
     eos.page(ORG, [folder(ORG, 'shared')]);
-    model = new EosBrowserModel();
+    model = new EosBrowserModel({ request: eos.requester });
     await model.initialize();
   });
 
@@ -75,7 +71,7 @@ describe('EosBrowserModel selection and state', () => {
     const state = JSON.parse(JSON.stringify(model.saveState()));
     expect(state.expanded.sort()).toEqual([HOME, DATA, 'e://gencove/'].sort());
 
-    const restored = new EosBrowserModel();
+    const restored = new EosBrowserModel({ request: eos.requester });
     restored.restoreState({
       ...state,
       expanded: [...state.expanded, `${HOME}gone/`],

@@ -5,13 +5,11 @@ import { act } from 'react';
 
 import { EosBrowserPanel } from '../components/browser';
 import { EosBrowserModel } from '../model';
-import { requestAPI } from '../request';
+import type { EosRequest } from '../request';
 import { EosSettings } from '../settings';
 import { STATE_KEY, trackState } from '../state';
 import { Routes } from '../../core';
 import { FakeEos, WHOAMI, folder, object } from './fake';
-
-jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -69,9 +67,8 @@ describe('EosBrowserPanel views', () => {
       object(HOME, 'old.vcf', 1)
     ]);
     eos.page(DATA, [object(DATA, 'x.bam')]);
-    (requestAPI as jest.Mock).mockImplementation(eos.request);
     settings = new EosSettings();
-    model = new EosBrowserModel({ settings });
+    model = new EosBrowserModel({ settings, request: eos.requester });
     panel = new EosBrowserPanel({ model, commands: new CommandRegistry() });
     await act(async () => {
       Widget.attach(panel, document.body);
@@ -179,7 +176,7 @@ describe('EosBrowserPanel views', () => {
       tracking.dispose();
 
       await db.save(STATE_KEY, { ...saved, scroll: 48 });
-      const restored = new EosBrowserModel();
+      const restored = new EosBrowserModel({ request: eos.requester });
       const other = {
         restoreScroll: jest.fn(),
         scrollOffset: 0,
@@ -211,13 +208,13 @@ describe('the EOS panel while it connects', () => {
     eos = new FakeEos();
     eos.page(HOME, [object(HOME, 'a.vcf')]);
     const whoami = new Promise<void>(resolve => (releaseWhoami = resolve));
-    (requestAPI as jest.Mock).mockImplementation(async (route: string, options: any) => {
+    const request = (async (route: string, options: any) => {
       if (route === Routes.whoami) {
         await whoami;
       }
       return eos.request(route, options);
-    });
-    model = new EosBrowserModel();
+    }) as EosRequest;
+    model = new EosBrowserModel({ request });
     panel = new EosBrowserPanel({ model, commands: new CommandRegistry() });
   });
 

@@ -21,14 +21,14 @@ import {
   parent,
   parseEosUri
 } from '../../core';
-import { EosBrowserModel } from '../model';
+import type { IEosBrowserModel } from '../tokens';
 import { IRequestOptions, requestAPI } from '../request';
 import { EosSettings } from '../settings';
 import type { TransfersModel } from '../transfers/model';
 
 /** What the commands work with. */
 export interface ICommandContext {
-  model: EosBrowserModel;
+  model: IEosBrowserModel;
   settings: EosSettings;
   trans: TranslationBundle;
   /** Call a service route with the app's server settings. */
@@ -46,7 +46,7 @@ export type IJobs = Pick<TransfersModel, 'connected' | 'job' | 'changed' | 'trac
 
 /** Build the shared context of the commands. */
 export function makeContext(
-  model: EosBrowserModel,
+  model: IEosBrowserModel,
   settings: EosSettings,
   trans: TranslationBundle,
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
@@ -105,7 +105,7 @@ function targetOfUri(uri: string, ctx: EosContext | null): ITarget | null {
  * The items a command acts on: its `uri` argument if given (a node of the
  * tree or any URI), else the model's selection in tree order.
  */
-export function targetsOf(model: EosBrowserModel, args: ReadonlyPartialJSONObject): ITarget[] {
+export function targetsOf(model: IEosBrowserModel, args: ReadonlyPartialJSONObject): ITarget[] {
   const uris =
     typeof args.uri === 'string'
       ? [args.uri]

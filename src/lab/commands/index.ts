@@ -9,9 +9,8 @@ import type { CommandRegistry } from '@lumino/commands';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 import type { Widget } from '@lumino/widgets';
 
-import { EosBrowserModel } from '../model';
 import { EosSettings } from '../settings';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IEosBrowserModel } from '../tokens';
 import { IJobs, makeContext } from './context';
 import { addCopyCommands } from './copy';
 import { addDeleteCommand } from './delete';
@@ -42,7 +41,7 @@ export const PALETTE_COMMANDS: readonly string[] = [
 /** Register the EOS commands; dispose the result to remove them. */
 export function addCommands(
   commands: CommandRegistry,
-  model: EosBrowserModel,
+  model: IEosBrowserModel,
   trans: TranslationBundle,
   options: addCommands.IOptions = {}
 ): IDisposable {
@@ -64,17 +63,23 @@ export function addCommands(
   ].forEach(d => set.add(d));
 
   // The selection, a node's access or the session changes what is enabled.
-  const onChanged = (_: EosBrowserModel, change: EosBrowserModel.IChange) => {
-    const relevant =
-      change.type === 'selection' ||
-      change.type === 'session' ||
-      (change.type === 'node' && model.selection.some(node => node.uri === change.uri));
-    if (relevant) {
-      PALETTE_COMMANDS.forEach(id => commands.notifyCommandChanged(id));
+  const notify = () => PALETTE_COMMANDS.forEach(id => commands.notifyCommandChanged(id));
+  const onNode = (_: unknown, uri: string) => {
+    if (model.selection.some(node => node.uri === uri)) {
+      notify();
     }
   };
-  model.changed.connect(onChanged);
-  set.add({ isDisposed: false, dispose: () => model.changed.disconnect(onChanged) });
+  model.selectionChanged.connect(notify);
+  model.sessionChanged.connect(notify);
+  model.nodeChanged.connect(onNode);
+  set.add({
+    isDisposed: false,
+    dispose: () => {
+      model.selectionChanged.disconnect(notify);
+      model.sessionChanged.disconnect(notify);
+      model.nodeChanged.disconnect(onNode);
+    }
+  });
   return set;
 }
 

@@ -16,7 +16,7 @@ import { EosSettings } from '../settings';
 import { CommandIDs } from '../tokens';
 import { ColumnHeader } from './columns';
 import { FilterBox } from './filterbox';
-import { useModelChanged, useSettings } from './hooks';
+import { useSignal, useSettings } from './hooks';
 import { PathBar } from './pathbar';
 import { EosTree, ITreeScroll } from './tree';
 
@@ -45,7 +45,7 @@ export interface IEosBrowserViewProps {
  */
 function SessionStatus(props: Pick<IEosBrowserViewProps, 'model' | 'trans'>): JSX.Element | null {
   const { model, trans } = props;
-  useModelChanged(model);
+  useSignal(model.displayChanged);
   const error = model.error;
   if (error) {
     return (

@@ -6,7 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { EosBrowserModel } from '../model';
-import { useModelChanged } from './hooks';
+import { useSignal } from './hooks';
 import { currentFolder } from './pathbar';
 
 /** How long typing pauses before a prefix search is sent, in ms. */
@@ -21,7 +21,7 @@ export interface IFilterBoxProps {
 /** The filter box. */
 export function FilterBox(props: IFilterBoxProps): JSX.Element {
   const { model, trans } = props;
-  useModelChanged(model);
+  useSignal(model.displayChanged);
   const filter = model.filter;
   const target = (filter.uri !== null && model.node(filter.uri)) || currentFolder(model);
   const [text, setText] = React.useState(filter.text);

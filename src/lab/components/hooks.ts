@@ -6,15 +6,20 @@ import { useEffect, useReducer, useState } from 'react';
 import type { ISignal } from '@lumino/signaling';
 import { EosSettings, IEosSettings } from '../settings';
 
-/** Re-render the calling component whenever the model changes (any model with a `changed` signal). */
-export function useModelChanged(model: { readonly changed: ISignal<unknown, unknown> }): void {
+/** Re-render the calling component whenever the signal is emitted. */
+export function useSignal(signal: ISignal<unknown, unknown>): void {
   const [, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    model.changed.connect(bump);
+    signal.connect(bump);
     return () => {
-      model.changed.disconnect(bump);
+      signal.disconnect(bump);
     };
-  }, [model]);
+  }, [signal]);
+}
+
+/** Re-render the calling component whenever the model changes (any model with a `changed` signal). */
+export function useModelChanged(model: { readonly changed: ISignal<unknown, unknown> }): void {
+  useSignal(model.changed);
 }
 
 /** The current settings, re-rendering the calling component when they change. */

@@ -11,7 +11,7 @@ import { EosError, formatEosUri, parseLocation } from '../../core';
 import { asEosError } from '../errors';
 import { EosBrowserModel } from '../model';
 import { IEosNode } from '../tree';
-import { useModelChanged } from './hooks';
+import { useSignal } from './hooks';
 
 /** The folder the path bar and the filter act on: the focused folder, or the focused object's folder. */
 export function currentFolder(model: EosBrowserModel): IEosNode | null {
@@ -43,7 +43,7 @@ function describe(error: EosError, text: string, trans: TranslationBundle): stri
 /** The path bar. */
 export function PathBar(props: IPathBarProps): JSX.Element {
   const { model, trans } = props;
-  useModelChanged(model);
+  useSignal(model.displayChanged);
   const [editing, setEditing] = React.useState(false);
   const [text, setText] = React.useState('');
   const [error, setError] = React.useState<string | null>(null);

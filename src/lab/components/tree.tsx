@@ -11,7 +11,7 @@ import * as React from 'react';
 import { EosBrowserModel } from '../model';
 import type { Column } from '../settings';
 import { IEosNode, IEosRow, startsReadOnly, statusKey } from '../tree';
-import { useModelChanged } from './hooks';
+import { useSignal } from './hooks';
 import { actionFor, edge, findByPrefix, firstChild, indexOfItem, isFocusable } from './keys';
 import { currentFolder } from './pathbar';
 import { IClickModifiers, ItemRow, ROW_HEIGHT, StatusRow } from './rows';
@@ -55,7 +55,7 @@ function focusIsInOrLost(tree: HTMLElement | null): boolean {
 /** The tree of EOS items. */
 export function EosTree(props: IEosTreeProps): JSX.Element {
   const { model, trans, scroll } = props;
-  useModelChanged(model);
+  useSignal(model.displayChanged);
   const rows = model.rows;
   const selected = model.selected?.uri ?? null;
   // A status row (Load more, error, loading) can hold focus without being selected.
@@ -127,27 +127,28 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   // Scroll what the path bar revealed near the top (its contents show below it), and focus it;
   // scroll the first match of a filter into view.
   React.useEffect(() => {
-    const onChange = (_: EosBrowserModel, change: EosBrowserModel.IChange) => {
-      if (change.type === 'reveal' && change.uri !== null) {
-        const index = indexOfItem(model.rows, change.uri);
-        if (index >= 0) {
-          focusRow(index, false, 'top');
-        }
-      } else if (change.type === 'filter') {
-        // Once per text: more matches arriving as the user scrolls them must not scroll back.
-        const text = change.uri === null || model.filter.text === '' ? '' : `${change.uri}\n${model.filter.text}`;
-        const index = text === '' ? -1 : firstChild(model.rows, change.uri!);
-        if (text === '') {
-          scrolledFilter.current = '';
-        } else if (index >= 0 && scrolledFilter.current !== text) {
-          scrolledFilter.current = text;
-          scrollNext.current = { key: model.rows[index].key, align: 'auto' };
-        }
+    const onRevealed = (_: EosBrowserModel, uri: string) => {
+      const index = indexOfItem(model.rows, uri);
+      if (index >= 0) {
+        focusRow(index, false, 'top');
       }
     };
-    model.changed.connect(onChange);
+    const onFilter = (_: EosBrowserModel, uri: string | null) => {
+      // Once per text: more matches arriving as the user scrolls them must not scroll back.
+      const text = uri === null || model.filter.text === '' ? '' : `${uri}\n${model.filter.text}`;
+      const index = text === '' ? -1 : firstChild(model.rows, uri!);
+      if (text === '') {
+        scrolledFilter.current = '';
+      } else if (index >= 0 && scrolledFilter.current !== text) {
+        scrolledFilter.current = text;
+        scrollNext.current = { key: model.rows[index].key, align: 'auto' };
+      }
+    };
+    model.revealed.connect(onRevealed);
+    model.filterChanged.connect(onFilter);
     return () => {
-      model.changed.disconnect(onChange);
+      model.revealed.disconnect(onRevealed);
+      model.filterChanged.disconnect(onFilter);
     };
   }, [model, focusRow]);
 

@@ -80,11 +80,9 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
       const category = trans.__('EOS');
       TRANSFER_PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category, args: PALETTE_ARGS }));
     }
-    eos.model.changed.connect((_, change) => {
-      if (change.type === 'selection' || change.type === 'session') {
-        TRANSFER_PALETTE_COMMANDS.forEach(id => app.commands.notifyCommandChanged(id));
-      }
-    });
+    const notify = () => TRANSFER_PALETTE_COMMANDS.forEach(id => app.commands.notifyCommandChanged(id));
+    eos.model.selectionChanged.connect(notify);
+    eos.model.sessionChanged.connect(notify);
 
     new TreeDragAndDrop({
       node: eos.panel.node,

@@ -11,7 +11,7 @@ import { MimeData } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { Drag } from '@lumino/dragdrop';
 
-import { EosBrowserModel } from '../model';
+import type { IEosBrowserModel } from '../tokens';
 import type { IEosNode } from '../tree';
 import { listen, makeDropLabel } from './dom';
 import { CONTENTS_MIME, EOS_URIS_MIME, eosUrisOf, formatEosUris, localPathsOf } from './mime';
@@ -61,7 +61,7 @@ export function isCopyModifier(event: { ctrlKey: boolean; metaKey: boolean; altK
  * Null when the row is not a drop target at all.
  */
 export function dropState(
-  model: EosBrowserModel,
+  model: IEosBrowserModel,
   row: IEosNode | undefined,
   payload: DropPayload,
   copyKey: boolean,
@@ -386,7 +386,7 @@ export class TreeDragAndDrop implements IDisposable {
   private _handlers: ITreeDropHandlers & { refused?(reason: string): void };
   private _highlighted: HTMLElement | null = null;
   private _label: HTMLElement;
-  private _model: EosBrowserModel;
+  private _model: IEosBrowserModel;
   private _node: HTMLElement;
   private _press: { uri: string; x: number; y: number } | null = null;
   private _trans: TranslationBundle;
@@ -413,7 +413,7 @@ export namespace TreeDragAndDrop {
   export interface IOptions {
     /** The panel's node (holding the tree's rows). */
     node: HTMLElement;
-    model: EosBrowserModel;
+    model: IEosBrowserModel;
     trans: TranslationBundle;
     /** What drops do; `refused` is told why a drop was refused. */
     handlers: ITreeDropHandlers & { refused?(reason: string): void };

@@ -12,20 +12,19 @@ import { DisposableSet, IDisposable } from '@lumino/disposable';
 import { Job } from '../../core';
 import { folderOf, isWritable, paletteLabel, targetsOf, uriArgs } from '../commands/context';
 import { notifyError } from '../errors';
-import { EosBrowserModel } from '../model';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IEosBrowserModel } from '../tokens';
 import { ILocalFile } from './computer';
 import { TransfersModel } from './model';
 
 /** The folder an upload goes into: the selected folder, the selected item's folder, or My files. */
-export function uploadFolderOf(model: EosBrowserModel | null, args: ReadonlyPartialJSONObject): string {
+export function uploadFolderOf(model: IEosBrowserModel | null, args: ReadonlyPartialJSONObject): string {
   const home = 'e://users/me/';
   const target = model ? targetsOf(model, args)[0] : undefined;
   return (target && folderOf(target)) ?? home;
 }
 
 /** Whether the user may write into `folder`. */
-function writable(model: EosBrowserModel | null, folder: string): boolean {
+function writable(model: IEosBrowserModel | null, folder: string): boolean {
   if (!model) {
     return true; // the service decides
   }
@@ -141,7 +140,7 @@ export namespace addTransfersCommands {
     transfers: TransfersModel;
     trans: TranslationBundle;
     /** The EOS browser, for the selected folder; without it uploads go to My files. */
-    browser: EosBrowserModel | null;
+    browser: IEosBrowserModel | null;
     /** Open the Transfers panel. */
     show: () => void;
     /** Upload files into an `e://` folder. */
