@@ -107,7 +107,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/*'], message: 'The HTTP service does not reach into the command line.' }] }
+        {
+          patterns: [
+            { group: ['**/cli/*'], message: 'The HTTP service does not reach into the command line.' },
+            {
+              group: ['**/engine/*', '!**/engine/index'],
+              message: 'Through the front door only: import from the engine (engine/index.ts).'
+            }
+          ]
+        }
       ]
     }
   },
@@ -117,7 +125,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/http/*'], message: 'The command line does not reach into the HTTP service.' }] }
+        {
+          patterns: [
+            { group: ['**/http/*'], message: 'The command line does not reach into the HTTP service.' },
+            {
+              group: ['**/engine/*', '!**/engine/index'],
+              message: 'Through the front door only: import from the engine (engine/index.ts).'
+            }
+          ]
+        }
       ]
     }
   },

@@ -14,9 +14,9 @@
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
 import { Engine } from '../src/service/engine';
-import { downloadThreadsBeside } from '../src/service/engine/getworkers';
-import { createS3Client, endpointLabel } from '../src/service/engine/s3client';
-import { EosStore } from '../src/service/engine/store';
+import { downloadThreadsBeside } from '../src/service/engine/transfer/threads';
+import { createS3Client, endpointLabel } from '../src/service/engine/s3/client';
+import { EosStore } from '../src/service/engine/s3/store';
 
 const RSS_SAMPLE_MS = 50;
 const WAIT_MS = 60000;

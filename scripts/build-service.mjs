@@ -6,7 +6,7 @@
 // Default output: jupyterlab_eos/service/eos-service.cjs (+ its licenses file).
 // `npm run build:cli` bundles the `eos` command line (src/service/cli/main.ts)
 // the same way into jupyterlab_eos/service/eos-cli.cjs, and `npm run build:worker`
-// the download threads (src/service/engine/getworker.ts) into eos-get-worker.cjs.
+// the download threads (src/service/engine/transfer/thread.ts) into eos-get-worker.cjs.
 // `--entry` bundles another entry point the same way (the transfers benchmark's).
 import { build } from 'esbuild';
 import { readFile, stat } from 'node:fs/promises';

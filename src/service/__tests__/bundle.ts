@@ -12,7 +12,7 @@ export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const ENTRIES = {
   service: path.join(REPO, 'src', 'service', 'http', 'main.ts'),
   cli: path.join(REPO, 'src', 'service', 'cli', 'main.ts'),
-  getWorker: path.join(REPO, 'src', 'service', 'engine', 'getworker.ts')
+  getWorker: path.join(REPO, 'src', 'service', 'engine', 'transfer', 'thread.ts')
 };
 
 /** Bundle `entry` into `outfile` (unminified when asked, for readable stacks); answers `outfile`. */

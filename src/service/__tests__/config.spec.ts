@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, parseArgs } from '../engine/config';
-import { S3_MAX_ATTEMPTS, createS3Client, endpointLabel } from '../engine/s3client';
+import { S3_MAX_ATTEMPTS, createS3Client, endpointLabel } from '../engine/s3/client';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

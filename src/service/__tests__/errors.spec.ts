@@ -5,7 +5,7 @@
 import * as net from 'node:net';
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
-import { S3Error, isConditionalConflict, isPreconditionFailed, isUnreachable, toEosError } from '../engine/s3errors';
+import { S3Error, isConditionalConflict, isPreconditionFailed, isUnreachable, toEosError } from '../engine/s3/errors';
 import {
   Running,
   S3,

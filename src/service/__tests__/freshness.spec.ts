@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DISK_EVENT, EVENTS_ROUTE, FOLDERS_EVENT, FolderChanges } from '../../core';
 import { Engine } from '../engine';
-import { diskMonitorOf } from '../engine/disk';
+import { diskMonitorOf } from '../engine/local/disk';
 import { S3, putObjects, serviceSuite, testConfig, uniqueName, until, waitJob } from './harness';
 import { openStream } from './sse-client';
 

@@ -18,8 +18,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { DEFAULT_DISK_LIMIT, makeContext } from '../../core';
 import { ServiceConfig } from '../engine/config';
-import { xmlSafe } from '../engine/batches';
-import { listPage } from '../engine/listing';
+import { xmlSafe } from '../engine/s3/batches';
+import { listPage } from '../engine/s3/listing';
 import { ServiceOptions, createService } from '../http/server';
 
 /** What test/moto-global-setup.js started. */

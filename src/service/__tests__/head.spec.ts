@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
-import { FIRST_RANGE } from '../engine/objectreader';
+import { FIRST_RANGE } from '../engine/read/objectreader';
 import {
   Running,
   S3,

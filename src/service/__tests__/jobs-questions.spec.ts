@@ -4,7 +4,7 @@
  * back from a journal.
  */
 import { EosError, Job } from '../../core';
-import { JobRecord, Jobs, PROGRESS_TICK_MS } from '../engine/jobs';
+import { JobRecord, Jobs, PROGRESS_TICK_MS } from '../engine/jobs/jobs';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

@@ -12,7 +12,7 @@ import {
   S3Client
 } from '@aws-sdk/client-s3';
 import { EosError, MAX_JOB_WAIT_MS } from '../../core';
-import { Jobs } from '../engine/jobs';
+import { Jobs } from '../engine/jobs/jobs';
 import {
   Running,
   countingClient,

@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { Job, MIN_UPLOAD_PART } from '../../core';
-import { JobRecord, Jobs } from '../engine/jobs';
-import { Journal, journalFile } from '../engine/journal';
+import { JobRecord, Jobs } from '../engine/jobs/jobs';
+import { Journal, journalFile } from '../engine/jobs/journal';
 import {
   Reply,
   Running,

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { contentTypeOf } from '../engine/contenttype';
-import { keySegments, numberedName, resolveLocal } from '../engine/local';
+import { contentTypeOf } from '../engine/transfer/contenttypes';
+import { keySegments, numberedName, resolveLocal } from '../engine/local/confine';
 import { tempRoot } from './transfer-helpers';
 
 let root: string;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Reply, S3, request, expectError } from './harness';
 import { ENTRIES, buildBundle } from './bundle';
-import { GET_WORKER_BUNDLE } from '../engine/getworkers';
+import { GET_WORKER_BUNDLE } from '../engine/transfer/threads';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

@@ -4,7 +4,7 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { MAX_UPLOAD_PART, MIN_UPLOAD_PART, makeContext, userPrefix } from '../../core';
-import { MAX_UPLOAD_FILE } from '../engine/computerplan';
+import { MAX_UPLOAD_FILE } from '../engine/transfer/computerplan';
 import {
   MAX_PARTS,
   MAX_PART_SIZE,
@@ -16,8 +16,8 @@ import {
   partRanges,
   partSize,
   uploadPart
-} from '../engine/multipart';
-import { EosStore } from '../engine/store';
+} from '../engine/s3/multipart';
+import { EosStore } from '../engine/s3/store';
 import { S3, deletePrefix, testClient, uniqueName } from './harness';
 import { openUploads, sha256 } from './transfer-helpers';
 

@@ -6,8 +6,8 @@
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { makeContext, userPrefix } from '../../core';
-import { readObject } from '../engine/objectreader';
-import { EosStore } from '../engine/store';
+import { readObject } from '../engine/read/objectreader';
+import { EosStore } from '../engine/s3/store';
 import { S3, countingClient, deletePrefix, putObjects, testClient, uniqueName } from './harness';
 
 const folder = uniqueName('readhead');

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { globRegExp } from '../engine/syncplan';
+import { globRegExp } from '../engine/transfer/syncplan';
 import {
   Running,
   S3,

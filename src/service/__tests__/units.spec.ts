@@ -3,15 +3,15 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError, makeContext } from '../../core';
-import { xmlSafe } from '../engine/batches';
-import { copySource } from '../engine/servercopy';
-import { forEachConcurrent } from '../engine/pool';
-import { staticPage } from '../engine/entries';
-import { decodeListName } from '../engine/listing';
-import { planExpiry } from '../engine/presign';
-import { toEosError } from '../engine/s3errors';
+import { xmlSafe } from '../engine/s3/batches';
+import { copySource } from '../engine/s3/servercopy';
+import { forEachConcurrent } from '../engine/jobs/pool';
+import { staticPage } from '../engine/s3/entries';
+import { decodeListName } from '../engine/s3/listing';
+import { planExpiry } from '../engine/s3/presign';
+import { toEosError } from '../engine/s3/errors';
 import { cookieValues, safeEqual } from '../http/security';
-import { EosStore } from '../engine/store';
+import { EosStore } from '../engine/s3/store';
 
 describe('planExpiry', () => {
   const now = Date.UTC(2026, 0, 1);

@@ -7,7 +7,7 @@
  */
 import { CommanderError } from 'commander';
 import { EosError } from '../../core';
-import { ConfigError } from '../engine/config';
+import { ConfigError } from '../engine';
 import { Interrupted } from './follow';
 import { Output } from './output';
 import { buildProgram } from './program';

@@ -7,8 +7,8 @@
  */
 import * as http from 'node:http';
 import { CHANGED_ROUTE, ChangedBody, EosContext, FolderChanges } from '../../core';
-import { Changes } from '../engine/changes';
-import { findPeers, forgetIfGone } from '../engine/peers';
+import { Changes } from '../engine';
+import { findPeers, forgetIfGone } from '../engine';
 
 /** How long one post may take before it is given up, in ms. */
 export const NOTIFY_TIMEOUT_MS = 2000;

@@ -3,7 +3,7 @@
  * builds its session lazily (no S3 client for `--help` or `--version`).
  */
 import { Command, Option } from 'commander';
-import { VERSION } from '../engine/version';
+import { VERSION } from '../engine';
 import { Output, OutputOptions } from './output';
 import { Session } from './session';
 import { cat, head } from './commands/cat';
@@ -12,7 +12,7 @@ import { df, presign, uri } from './commands/info';
 import { ls } from './commands/ls';
 import { mkdir, rm } from './commands/rm';
 import { sync } from './commands/sync';
-import { TransferFilter } from '../engine/transfer';
+import { TransferFilter } from '../engine';
 
 /** Where a command runs: its session, and where its output goes. */
 export interface Runtime {

@@ -8,13 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
-import { Env, ServiceConfig, loadConfig } from '../engine/config';
+import { Env, ServiceConfig, loadConfig } from '../engine';
 import { Engine } from '../engine';
-import { DiskMonitor } from '../engine/disk';
-import { downloadThreadsBeside } from '../engine/getworkers';
-import { isInside } from '../engine/local';
-import { createS3Client, endpointLabel } from '../engine/s3client';
-import { EosStore } from '../engine/store';
+import { DiskMonitor } from '../engine';
+import { downloadThreadsBeside } from '../engine';
+import { isInside } from '../engine';
+import { createS3Client, endpointLabel } from '../engine';
+import { EosStore } from '../engine';
 import { ServiceNotifier } from './notify';
 
 /** Whether a command-line argument names EOS (`e://`, `s3://`) rather than a local path. */

@@ -19,31 +19,31 @@ import {
   TransferRequest,
   UPLOAD_IDLE_MS
 } from '../../core';
-import { EosStore } from './store';
-import { ComputerUploads } from './computer';
-import { startCopy } from './copy';
-import { countUris } from './count';
-import { startDelete } from './delete';
-import { startDownload } from './download';
-import { Jobs, MAX_FINISHED_JOBS } from './jobs';
-import { mkdir } from './mkdir';
-import { clientSettings } from './s3client';
-import { DownloadThreads, GetWorkers } from './getworkers';
-import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer';
-import { startUpload } from './upload';
-import { startSync } from './sync';
-import { planSync, syncSides } from './syncplan';
-import { Checkpoints } from './checkpoints';
-import { DiskMonitor } from './disk';
-import { deleteLocal, startOffload } from './offload';
+import { EosStore } from './s3/store';
+import { ComputerUploads } from './transfer/computer';
+import { startCopy } from './ops/copy';
+import { countUris } from './ops/count';
+import { startDelete } from './ops/delete';
+import { startDownload } from './transfer/download';
+import { Jobs, MAX_FINISHED_JOBS } from './jobs/jobs';
+import { mkdir } from './ops/mkdir';
+import { clientSettings } from './s3/client';
+import { DownloadThreads, GetWorkers } from './transfer/threads';
+import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer/run';
+import { startUpload } from './transfer/upload';
+import { startSync } from './transfer/sync';
+import { planSync, syncSides } from './transfer/syncplan';
+import { Checkpoints } from './read/checkpoints';
+import { DiskMonitor } from './local/disk';
+import { deleteLocal, startOffload } from './local/offload';
 
-export { Jobs } from './jobs';
-export { readHead } from './head';
-export type { HeadOptions } from './head';
-export { NotGzipError, ObjectReader, readObject } from './objectreader';
-export type { ObjectReaderOptions, ReadOptions } from './objectreader';
-export { readContent, saveContent } from './content';
-export type { JobContext, JobInit } from './jobs';
+export { Jobs } from './jobs/jobs';
+export { readHead } from './read/peek';
+export type { HeadOptions } from './read/peek';
+export { NotGzipError, ObjectReader, readObject } from './read/objectreader';
+export type { ObjectReaderOptions, ReadOptions } from './read/objectreader';
+export { readContent, saveContent } from './read/content';
+export type { JobContext, JobInit } from './jobs/jobs';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
 export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'> {
@@ -195,3 +195,25 @@ export class Engine {
     }
   }
 }
+
+// What the front doors (http/, cli/) use besides the Engine: the one way in.
+export { ConfigError, loadConfig, parseArgs } from './config';
+export type { Env, ServiceConfig } from './config';
+export { Journal, journalFile } from './jobs/journal';
+export type { Rerun } from './jobs/journal';
+export { isInside, localError } from './local/confine';
+export { DiskMonitor, diskMonitorOf } from './local/disk';
+export { previewCopy, previewDelete, previewTransfer } from './ops/preview';
+export type { PreviewItem } from './ops/preview';
+export { advertise, findPeers, forgetIfGone } from './peers';
+export { checkSave, megabytes } from './read/content';
+export { Changes } from './s3/changes';
+export { createS3Client, endpointLabel } from './s3/client';
+export { abortUpload } from './s3/multipart';
+export { refuseChange } from './s3/places';
+export { presign } from './s3/presign';
+export { EosStore } from './s3/store';
+export type { NamedTransferRequest, TransferFilter } from './transfer/run';
+export { GET_WORKER_BUNDLE, downloadThreadsBeside } from './transfer/threads';
+export type { DownloadThreads } from './transfer/threads';
+export { SERVICE_NAME, VERSION } from './version';

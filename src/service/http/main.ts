@@ -8,11 +8,11 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
-import { ConfigError, ServiceConfig, loadConfig, parseArgs } from '../engine/config';
-import { DownloadThreads, GET_WORKER_BUNDLE, downloadThreadsBeside } from '../engine/getworkers';
-import { endpointLabel } from '../engine/s3client';
+import { ConfigError, ServiceConfig, loadConfig, parseArgs } from '../engine';
+import { DownloadThreads, GET_WORKER_BUNDLE, downloadThreadsBeside } from '../engine';
+import { endpointLabel } from '../engine';
 import { createService } from './server';
-import { VERSION } from '../engine/version';
+import { VERSION } from '../engine';
 
 /** How often to check that the parent process is still there. */
 export const PARENT_POLL_MS = 2000;

@@ -18,10 +18,10 @@ import {
   RouteResponse,
   Routes
 } from '../../core';
-import { ServiceConfig } from '../engine/config';
-import { DiskMonitor } from '../engine/disk';
+import { ServiceConfig } from '../engine';
+import { DiskMonitor } from '../engine';
 import { Engine, readHead } from '../engine';
-import { presign } from '../engine/presign';
+import { presign } from '../engine';
 import {
   AnswerJobBody,
   CancelJobBody,
@@ -55,9 +55,9 @@ import {
   OffloadBody
 } from './schemas';
 import { serviceEvents, takeChanges } from './events';
-import { EosStore } from '../engine/store';
-import { SERVICE_NAME, VERSION } from '../engine/version';
-import { checkSave, megabytes, readContent, saveContent } from '../engine/content';
+import { EosStore } from '../engine';
+import { SERVICE_NAME, VERSION } from '../engine';
+import { checkSave, megabytes, readContent, saveContent } from '../engine';
 import { readBody } from './http';
 
 /**

@@ -7,18 +7,18 @@
 import * as http from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
-import { ServiceConfig } from '../engine/config';
+import { ServiceConfig } from '../engine';
 import { Engine, EngineOptions } from '../engine';
-import { Journal, Rerun, journalFile } from '../engine/journal';
-import { abortUpload } from '../engine/multipart';
+import { Journal, Rerun, journalFile } from '../engine';
+import { abortUpload } from '../engine';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
 import { Input, Route, routeMap } from './routes';
-import { createS3Client, endpointLabel } from '../engine/s3client';
+import { createS3Client, endpointLabel } from '../engine';
 import { checkRequest } from './security';
 import { StreamReply, checkAcceptsEvents, openEventStream } from './sse';
-import { EosStore } from '../engine/store';
-import { diskMonitorOf } from '../engine/disk';
-import { advertise } from '../engine/peers';
+import { EosStore } from '../engine';
+import { diskMonitorOf } from '../engine';
+import { advertise } from '../engine';
 
 /** What `createService` may be given instead of its defaults. */
 export interface ServiceOptions {

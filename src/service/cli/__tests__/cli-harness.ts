@@ -11,7 +11,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { userPrefix } from '../../../core';
 import { S3, deletePrefix, keysUnder, testClient, uniqueName } from '../../__tests__/harness';
 import { ENTRIES, buildBundle } from '../../__tests__/bundle';
-import { GET_WORKER_BUNDLE } from '../../engine/getworkers';
+import { GET_WORKER_BUNDLE } from '../../engine/transfer/threads';
 
 export { S3, testClient, uniqueName };
 

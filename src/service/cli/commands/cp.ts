@@ -17,10 +17,10 @@ import {
   isFolder,
   parent
 } from '../../../core';
-import { localError } from '../../engine/local';
-import { PreviewItem, previewCopy, previewTransfer } from '../../engine/preview';
-import { refuseChange } from '../../engine/targets';
-import { NamedTransferRequest, TransferFilter } from '../../engine/transfer';
+import { localError } from '../../engine';
+import { PreviewItem, previewCopy, previewTransfer } from '../../engine';
+import { refuseChange } from '../../engine';
+import { NamedTransferRequest, TransferFilter } from '../../engine';
 import { follow, interruptible } from '../follow';
 import { humanSize } from '../format';
 import { Output } from '../output';

@@ -12,8 +12,8 @@ import {
   s3Uri,
   shareableUri
 } from '../../../core';
-import { diskMonitorOf } from '../../engine/disk';
-import { presign as presignUrl } from '../../engine/presign';
+import { diskMonitorOf } from '../../engine';
+import { presign as presignUrl } from '../../engine';
 import { durationText, humanSize, parseDuration } from '../format';
 import { Output } from '../output';
 import { Session } from '../session';

@@ -3,7 +3,7 @@
  * it with `-r`; `-l` long form, `-h` human sizes, a summary line.
  */
 import { Entry, EosPath, MAX_LIST_LIMIT, accessOf, formatEosUri, isFolder, toS3 } from '../../../core';
-import { EosStore } from '../../engine/store';
+import { EosStore } from '../../engine';
 import { dateText, sizeText } from '../format';
 import { Output } from '../output';
 import { Session } from '../session';

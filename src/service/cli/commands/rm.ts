@@ -5,7 +5,7 @@
 import { EosError } from '../../../core';
 import { humanSize } from '../format';
 import { follow } from '../follow';
-import { previewDelete } from '../../engine/preview';
+import { previewDelete } from '../../engine';
 import { Output } from '../output';
 import { Session } from '../session';
 import { preview } from './cp';

@@ -1,0 +1,506 @@
+/**
+ * The job registry: long operations run here and are observed by id.
+ *
+ * A job answers at once (the proxy times a request out after 300 s) and
+ * reports progress; `wait` lets a client long-poll until it ends. Finished
+ * jobs are kept, the oldest dropped beyond a bound.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictChoice, ConflictQuestion, EosError, Job, JobKind } from '../../../core';
+
+/** Finished jobs kept for clients to read. */
+export const MAX_FINISHED_JOBS = 200;
+/** How long `cancel` waits for a job to stop before answering. */
+export const CANCEL_SETTLE_MS = 5000;
+/** How often running jobs' progress is sampled (rate, ETA) and reported to listeners. */
+export const PROGRESS_TICK_MS = 500;
+/** The window the rate is measured over. */
+export const RATE_WINDOW_MS = 5000;
+/** Item failures kept on a job record. */
+export const MAX_FAILURES = 100;
+
+/** A multipart upload a job has open: aborted if the service dies before it ends (see the journal). */
+export interface OpenUpload {
+  bucket: string;
+  key: string;
+  uploadId: string;
+}
+
+/** A job as the journal keeps it: the record, what it was asked, and its open multipart uploads. */
+export interface JobRecord {
+  job: Job;
+  /** The request that started it (to retry it after a restart); JSON. */
+  request?: unknown;
+  uploads: OpenUpload[];
+}
+
+/** What a job's work sees: its cancel signal and its progress counters. */
+export interface JobContext {
+  readonly id: string;
+  readonly signal: AbortSignal;
+  /** The job's live record: update `objects`, `bytes`, `skipped`, `current` as work is done. */
+  readonly progress: Job;
+  /**
+   * Ask the user what to do with a target that exists. Resolves with the
+   * answer (at once when an earlier answer was applied to all); rejects when
+   * the job is cancelled. Other items may go on meanwhile.
+   */
+  ask(question: Omit<ConflictQuestion, 'id'>): Promise<ConflictChoice>;
+  /** Record that one item failed; the job goes on and ends `failed`. */
+  fail(item: string, error: unknown): void;
+  /** Record a multipart upload the job opened; call the returned function once it is completed or aborted. */
+  openUpload(upload: OpenUpload): () => void;
+}
+
+/** What a new job is. */
+export interface JobInit {
+  kind: JobKind;
+  sources: string[];
+  destination?: string;
+  /** The request, kept in the journal so that the job can be retried after a restart. */
+  request?: unknown;
+  /** Start the same work again as a new job (makes the job retryable once it fails or is cancelled). */
+  rerun?: () => Promise<Job>;
+}
+
+interface Waiting {
+  question: ConflictQuestion;
+  resolve: (choice: ConflictChoice) => void;
+  reject: (reason: unknown) => void;
+}
+
+interface Entry {
+  job: Job;
+  controller: AbortController;
+  done: Promise<void>;
+  request?: unknown;
+  rerun?: () => Promise<Job>;
+  uploads: Set<OpenUpload>;
+  waiting: Waiting[];
+  /** An answer applied to all later conflicts. */
+  always?: ConflictChoice;
+  /** (time, bytes done) samples for the rate. */
+  samples: [number, number][];
+  /** What listeners last saw of the progress. */
+  reported: string;
+}
+
+/** Called when a job starts, changes state, asks, is answered, progresses (at most every tick), or is forgotten. */
+export type JobListener = (record: JobRecord | null, forgotten?: string[]) => void;
+
+/** Jobs of one service. */
+export class Jobs {
+  private readonly entries = new Map<string, Entry>();
+
+  /**
+   * @param log where failures that are bugs (not `EosError`s) are logged
+   * @param maxFinished finished jobs kept
+   */
+  constructor(
+    private readonly log: (line: string) => void = () => undefined,
+    private readonly maxFinished: number = MAX_FINISHED_JOBS
+  ) {}
+
+  /** Start `work` as a job and return its record at once. */
+  start(init: JobInit, work: (ctx: JobContext) => Promise<void>): Job {
+    const id = randomBytes(12).toString('hex');
+    const job: Job = {
+      id,
+      kind: init.kind,
+      state: 'running',
+      sources: [...init.sources],
+      objects: { done: 0, total: null },
+      bytes: { done: 0, total: null },
+      skipped: 0,
+      started: new Date().toISOString()
+    };
+    if (init.destination !== undefined) {
+      job.destination = init.destination;
+    }
+    const controller = new AbortController();
+    const entry: Entry = {
+      job,
+      controller,
+      done: Promise.resolve(),
+      request: init.request,
+      rerun: init.rerun,
+      uploads: new Set(),
+      waiting: [],
+      samples: [[Date.now(), 0]],
+      reported: ''
+    };
+    this.entries.set(id, entry);
+    const ctx: JobContext = {
+      id,
+      signal: controller.signal,
+      progress: job,
+      ask: question => this.ask(entry, question),
+      fail: (item, error) => {
+        const failures = (job.failures ??= []);
+        if (failures.length < MAX_FAILURES) {
+          failures.push({ item, error: this.asApiError(error, id)! });
+        }
+      },
+      openUpload: upload => {
+        entry.uploads.add(upload);
+        this.notify(entry);
+        return () => {
+          if (entry.uploads.delete(upload)) {
+            this.notify(entry);
+          }
+        };
+      }
+    };
+    this.notify(entry);
+    this.tick();
+    entry.done = (async () => {
+      try {
+        await work(ctx);
+        if (controller.signal.aborted) {
+          job.state = 'cancelled';
+        } else if (job.failures?.length) {
+          job.state = 'failed';
+          const n = job.failures.length;
+          job.error = {
+            code: job.failures[0].error.code,
+            message:
+              n === 1 ? job.failures[0].error.message : `${n} items failed; the first: ${job.failures[0].error.message}`
+          };
+        } else {
+          job.state = 'done';
+        }
+      } catch (err) {
+        if (controller.signal.aborted) {
+          job.state = 'cancelled';
+        } else {
+          job.state = 'failed';
+          job.error = this.asApiError(err, id);
+        }
+      }
+      for (const waiting of entry.waiting.splice(0)) {
+        waiting.reject(new EosError('Upstream', 'The job has ended'));
+      }
+      delete job.question;
+      delete job.questions;
+      delete job.rate;
+      delete job.eta;
+      job.finished = new Date().toISOString();
+      job.retryable = job.state !== 'done' && entry.rerun !== undefined;
+      this.notify(entry);
+      this.prune();
+    })();
+    return snapshot(job);
+  }
+
+  /** Listen to every change of every job; returns the function that stops listening. */
+  onChange(listener: JobListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Answer a job's conflict question.
+   *
+   * @throws EosError `NotFound` for an unknown job; `Conflict` when that question is not waiting (answered, or the job ended).
+   */
+  answer(id: string, questionId: string, choice: ConflictChoice, applyToAll = false): Job {
+    const entry = this.entry(id);
+    const index = entry.waiting.findIndex(w => w.question.id === questionId);
+    if (index < 0) {
+      throw new EosError('Conflict', 'That question is no longer waiting for an answer');
+    }
+    const answered = applyToAll ? entry.waiting.splice(0) : entry.waiting.splice(index, 1);
+    if (applyToAll) {
+      entry.always = choice;
+    }
+    this.showQuestion(entry);
+    for (const waiting of answered) {
+      waiting.resolve(choice);
+    }
+    this.notify(entry);
+    return snapshot(entry.job);
+  }
+
+  /**
+   * Start a failed, cancelled or interrupted job again, as a new job.
+   *
+   * @throws EosError `NotFound`; `Conflict` when the job is running, done, or cannot be retried.
+   */
+  async retry(id: string): Promise<Job> {
+    const entry = this.entry(id);
+    if (!entry.job.retryable || entry.rerun === undefined) {
+      throw new EosError('Conflict', `This job cannot be retried (it is ${entry.job.state})`);
+    }
+    const next = await entry.rerun();
+    entry.job.retryable = false;
+    entry.job.retriedAs = next.id;
+    this.notify(entry);
+    return next;
+  }
+
+  /** Forget finished jobs: those of `ids`, or all of them. Running jobs stay. */
+  clear(ids?: readonly string[]): Job[] {
+    const forgotten: string[] = [];
+    for (const [id, entry] of this.entries) {
+      if (entry.job.state !== 'running' && (ids === undefined || ids.includes(id))) {
+        this.entries.delete(id);
+        forgotten.push(id);
+      }
+    }
+    if (forgotten.length) {
+      this.emit(null, forgotten);
+    }
+    return this.list();
+  }
+
+  /**
+   * Add a job read back from the journal (it has no work: a job that was
+   * running is `interrupted`); `rerun` makes it retryable.
+   */
+  restore(record: JobRecord, rerun?: () => Promise<Job>): Job {
+    const job = { ...record.job };
+    if (job.state === 'running') {
+      job.state = 'interrupted';
+      job.finished ??= new Date().toISOString();
+      delete job.question;
+      delete job.questions;
+      delete job.rate;
+      delete job.eta;
+    }
+    job.retryable = job.state !== 'done' && rerun !== undefined && !job.retriedAs;
+    const entry: Entry = {
+      job,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      request: record.request,
+      rerun,
+      uploads: new Set(),
+      waiting: [],
+      samples: [],
+      reported: ''
+    };
+    this.entries.set(job.id, entry);
+    this.notify(entry);
+    return snapshot(job);
+  }
+
+  /** Every job with its request and open uploads (for the journal). */
+  records(): JobRecord[] {
+    return [...this.entries.values()].map(e => this.record(e));
+  }
+
+  /**
+   * A job's current record.
+   *
+   * @throws EosError `NotFound` for an unknown (or forgotten) id.
+   */
+  get(id: string): Job {
+    return snapshot(this.entry(id).job);
+  }
+
+  /**
+   * The job's record once it has ended, or after `ms` (or when `signal`
+   * fires), whichever comes first.
+   */
+  async wait(id: string, ms: number, signal?: AbortSignal): Promise<Job> {
+    const entry = this.entry(id);
+    if (entry.job.state === 'running' && ms > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      await Promise.race([
+        entry.done,
+        new Promise<void>(resolve => {
+          timer = setTimeout(resolve, ms);
+          onAbort = resolve;
+          signal?.addEventListener('abort', onAbort, { once: true });
+        })
+      ]);
+      clearTimeout(timer);
+      if (onAbort) {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }
+    return snapshot(entry.job);
+  }
+
+  /**
+   * Cancel a job and answer once it has stopped (or after a few seconds).
+   * Cancelling a finished job changes nothing.
+   */
+  async cancel(id: string): Promise<Job> {
+    const entry = this.entry(id);
+    if (entry.job.state === 'running') {
+      entry.controller.abort(new EosError('Upstream', 'The job was cancelled'));
+      return this.wait(id, CANCEL_SETTLE_MS);
+    }
+    return snapshot(entry.job);
+  }
+
+  /** Cancel every running job (the service is stopping). */
+  cancelAll(): void {
+    for (const entry of this.entries.values()) {
+      entry.controller.abort(new EosError('Upstream', 'The service is stopping'));
+    }
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  /** Every job still known, oldest first. */
+  list(): Job[] {
+    return [...this.entries.values()].map(e => snapshot(e.job));
+  }
+
+  private ask(entry: Entry, question: Omit<ConflictQuestion, 'id'>): Promise<ConflictChoice> {
+    if (entry.always !== undefined) {
+      return Promise.resolve(entry.always);
+    }
+    if (entry.controller.signal.aborted) {
+      return Promise.reject(entry.controller.signal.reason);
+    }
+    return new Promise<ConflictChoice>((resolve, reject) => {
+      const waiting: Waiting = { question: { ...question, id: randomBytes(6).toString('hex') }, resolve, reject };
+      entry.waiting.push(waiting);
+      const onAbort = () => {
+        const i = entry.waiting.indexOf(waiting);
+        if (i >= 0) {
+          entry.waiting.splice(i, 1);
+          this.showQuestion(entry);
+        }
+        reject(entry.controller.signal.reason);
+      };
+      entry.controller.signal.addEventListener('abort', onAbort, { once: true });
+      this.showQuestion(entry);
+      this.notify(entry);
+    });
+  }
+
+  /** Put the first waiting question on the record. */
+  private showQuestion(entry: Entry): void {
+    const first = entry.waiting[0];
+    if (first) {
+      entry.job.question = { ...first.question };
+      entry.job.questions = entry.waiting.length;
+    } else {
+      delete entry.job.question;
+      delete entry.job.questions;
+    }
+  }
+
+  /** Sample running jobs' progress, set rate and ETA, and report what changed. */
+  private tick(): void {
+    if (this.ticker !== undefined) {
+      return;
+    }
+    this.ticker = setInterval(() => {
+      const now = Date.now();
+      let running = 0;
+      for (const entry of this.entries.values()) {
+        if (entry.job.state !== 'running') {
+          continue;
+        }
+        running++;
+        const { job, samples } = entry;
+        samples.push([now, job.bytes.done]);
+        while (samples.length > 2 && now - samples[0][0] > RATE_WINDOW_MS) {
+          samples.shift();
+        }
+        const [t0, b0] = samples[0];
+        if (now - t0 >= PROGRESS_TICK_MS) {
+          job.rate = Math.max(0, Math.round(((job.bytes.done - b0) * 1000) / (now - t0)));
+          if (job.bytes.total !== null && job.rate > 0) {
+            job.eta = Math.max(0, Math.round((job.bytes.total - job.bytes.done) / job.rate));
+          } else {
+            delete job.eta;
+          }
+        }
+        this.notify(entry, true);
+      }
+      if (running === 0) {
+        clearInterval(this.ticker);
+        this.ticker = undefined;
+      }
+    }, PROGRESS_TICK_MS);
+    this.ticker.unref?.();
+  }
+
+  /** Tell listeners about a job; with `ifChanged`, only when its record differs from what they last saw. */
+  private notify(entry: Entry, ifChanged = false): void {
+    if (this.listeners.size === 0) {
+      return;
+    }
+    const record = this.record(entry);
+    const text = JSON.stringify(record.job) + entry.uploads.size;
+    if (ifChanged && text === entry.reported) {
+      return;
+    }
+    entry.reported = text;
+    this.emit(record);
+  }
+
+  private emit(record: JobRecord | null, forgotten?: string[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(record, forgotten);
+      } catch (err) {
+        this.log(
+          `eos-service: a job listener failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
+        );
+      }
+    }
+  }
+
+  private record(entry: Entry): JobRecord {
+    return { job: snapshot(entry.job), request: entry.request, uploads: [...entry.uploads].map(u => ({ ...u })) };
+  }
+
+  private readonly listeners = new Set<JobListener>();
+  private ticker: NodeJS.Timeout | undefined;
+
+  private entry(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (entry === undefined) {
+      throw new EosError('NotFound', `No such job: ${JSON.stringify(id.slice(0, 100))}`);
+    }
+    return entry;
+  }
+
+  /** Drop the oldest finished jobs beyond the bound. */
+  private prune(): void {
+    let finished = [...this.entries.values()].filter(e => e.job.state !== 'running').length;
+    for (const [id, entry] of this.entries) {
+      if (finished <= this.maxFinished) {
+        break;
+      }
+      if (entry.job.state !== 'running') {
+        this.entries.delete(id);
+        this.emit(null, [id]);
+        finished--;
+      }
+    }
+  }
+
+  private asApiError(err: unknown, id: string): Job['error'] {
+    if (err instanceof EosError) {
+      return err.toJSON();
+    }
+    this.log(
+      `eos-service: internal error in job ${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
+    );
+    return { code: 'Internal', message: 'Internal error in the EOS service; see the Jupyter server log' };
+  }
+}
+
+/** A copy of a job's record that later progress does not change. */
+function snapshot(job: Job): Job {
+  const copy: Job = { ...job, sources: [...job.sources], objects: { ...job.objects }, bytes: { ...job.bytes } };
+  if (job.error) {
+    copy.error = { ...job.error };
+  }
+  if (job.question) {
+    copy.question = { ...job.question };
+  }
+  if (job.failures) {
+    copy.failures = job.failures.map(f => ({ item: f.item, error: { ...f.error } }));
+  }
+  return copy;
+}

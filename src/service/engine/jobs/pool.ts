@@ -1,0 +1,68 @@
+/**
+ * Bounded concurrency over a stream of work.
+ */
+import { setMaxListeners } from 'node:events';
+import { aborted } from '../s3/store';
+
+/**
+ * Run `fn` on every item of `items` with at most `limit` in flight, pulling
+ * items only as workers free up (a listing is never read ahead of the work).
+ * The first failure stops the others (their signal fires) and is thrown once
+ * they have all stopped; so is the caller's abort.
+ */
+export async function forEachConcurrent<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  limit: number,
+  signal: AbortSignal,
+  fn: (item: T, signal: AbortSignal) => Promise<void>
+): Promise<void> {
+  const inner = new AbortController();
+  // Each worker's calls listen to it (S3 calls combine it with their deadline).
+  setMaxListeners(Math.max(10, 4 * limit), inner.signal);
+  const onAbort = () => inner.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) {
+    onAbort();
+  }
+  const it: AsyncIterator<T> | Iterator<T> =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
+  let failure: { error: unknown } | null = null;
+  const fail = (error: unknown) => {
+    if (failure === null && !signal.aborted) {
+      failure = { error };
+    }
+    inner.abort(error);
+  };
+  const worker = async () => {
+    while (!inner.signal.aborted) {
+      let next: IteratorResult<T>;
+      try {
+        next = await it.next();
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (next.done) {
+        return;
+      }
+      try {
+        await fn(next.value, inner.signal);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await Promise.resolve(it.return?.()).catch(() => undefined);
+  }
+  if (signal.aborted) {
+    throw aborted(signal);
+  }
+  if (failure !== null) {
+    throw (failure as { error: unknown }).error;
+  }
+}

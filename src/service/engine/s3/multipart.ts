@@ -1,0 +1,202 @@
+/**
+ * The one S3 multipart lifecycle every upload and copy goes through: S3's
+ * limits, the part-size rule, and create / upload a part / complete / abort.
+ * Uploads from the computer (computer.ts), from the server disk (putfile.ts)
+ * and server-side copies (servercopy.ts) all use it; so do the background
+ * retries of an abort (transfer.ts) and the journal's clean-up after a
+ * restart (journal.ts).
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand
+} from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { EosStore } from './store';
+import { OpenUpload } from '../jobs/jobs';
+import { isNoSuchUpload } from './errors';
+
+const MiB = 1024 * 1024;
+/** S3's smallest part (all but the last). */
+export const MIN_PART_SIZE = 5 * MiB;
+/** S3's largest part. */
+export const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** S3's most parts per upload. */
+export const MAX_PARTS = 10000;
+
+/**
+ * The part size of an object of `size` bytes: start from `preferred`, at
+ * least S3's minimum, grown so the object fits in MAX_PARTS parts, in whole
+ * MiB, at most MAX_PART_SIZE (an object above MAX_PARTS × MAX_PART_SIZE
+ * cannot be uploaded in parts at all).
+ */
+export function partSize(size: number, preferred: number): number {
+  const part = Math.max(preferred, MIN_PART_SIZE, Math.ceil(size / MAX_PARTS));
+  return Math.min(Math.ceil(part / MiB) * MiB, MAX_PART_SIZE);
+}
+
+/** The parts of an object of `size` bytes in parts of `part` bytes: number (from 1), first byte, length. */
+export function partRanges(size: number, part: number): { n: number; start: number; length: number }[] {
+  const ranges: { n: number; start: number; length: number }[] = [];
+  for (let start = 0, n = 1; start < size; start += part, n++) {
+    ranges.push({ n, start, length: Math.min(part, size - start) });
+  }
+  return ranges;
+}
+
+/** The headers an object is created with (a copy keeps its source's). */
+export interface ObjectHeaders {
+  ContentType?: string;
+  ContentEncoding?: string;
+  ContentDisposition?: string;
+  ContentLanguage?: string;
+  CacheControl?: string;
+  /** User metadata (`x-amz-meta-*`). */
+  Metadata?: Record<string, string>;
+}
+
+/** A part S3 has stored. */
+export interface UploadedPart {
+  PartNumber: number;
+  ETag: string;
+}
+
+/** The `e://` URI (or `s3://`) the upload writes, for error messages. */
+function where(upload: { bucket: string; key: string }, uri?: string) {
+  return { bucket: upload.bucket, uri: uri ?? `s3://${upload.bucket}/${upload.key}` };
+}
+
+/** Start a multipart upload of `bucket`/`key` with `headers`. */
+export async function createUpload(
+  store: EosStore,
+  target: { bucket: string; key: string; uri?: string },
+  headers: ObjectHeaders,
+  signal?: AbortSignal
+): Promise<OpenUpload> {
+  const out = await store.s3(
+    where(target, target.uri),
+    abortSignal =>
+      store.client.send(new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...headers }), {
+        abortSignal
+      }),
+    { signal }
+  );
+  return { bucket: target.bucket, key: target.key, uploadId: out.UploadId! };
+}
+
+/** Upload part `n` of `length` bytes from `body` (no deadline: a part takes as long as its bytes); answers its ETag. */
+export async function uploadPart(
+  store: EosStore,
+  upload: OpenUpload,
+  part: { n: number; body: Buffer | Readable; length: number },
+  signal: AbortSignal,
+  uri?: string
+): Promise<string> {
+  const out = await store.s3(
+    where(upload, uri),
+    abortSignal =>
+      store.client.send(
+        new UploadPartCommand({
+          Bucket: upload.bucket,
+          Key: upload.key,
+          UploadId: upload.uploadId,
+          PartNumber: part.n,
+          Body: part.body,
+          ContentLength: part.length
+        }),
+        { abortSignal }
+      ),
+    { signal, deadlineMs: null }
+  );
+  return out.ETag!;
+}
+
+/** How to complete an upload. */
+export interface CompleteOptions {
+  /** Write only if no object is at the key (`If-None-Match: *`). */
+  mustNotExist?: boolean;
+  signal?: AbortSignal;
+  /** The URI for error messages. */
+  uri?: string;
+}
+
+/**
+ * Write the object from its parts (sorted here by number). No deadline: S3
+ * may take a while to assemble a big object.
+ */
+export async function completeUpload(
+  store: EosStore,
+  upload: OpenUpload,
+  parts: readonly UploadedPart[],
+  options: CompleteOptions = {}
+): Promise<void> {
+  const sorted = [...parts].sort((a, b) => a.PartNumber - b.PartNumber);
+  await store.s3(
+    where(upload, options.uri),
+    abortSignal =>
+      store.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: upload.bucket,
+          Key: upload.key,
+          UploadId: upload.uploadId,
+          MultipartUpload: { Parts: sorted },
+          IfNoneMatch: options.mustNotExist ? '*' : undefined
+        }),
+        { abortSignal }
+      ),
+    { signal: options.signal, deadlineMs: null }
+  );
+}
+
+/**
+ * Abort a multipart upload once, not under any job's signal (a cancelled
+ * job must still clean up). One S3 no longer knows (404 NoSuchUpload) is
+ * gone already: that is done too.
+ */
+export async function abortUpload(store: EosStore, upload: OpenUpload, uri?: string): Promise<void> {
+  try {
+    await store.s3(where(upload, uri), abortSignal =>
+      store.client.send(
+        new AbortMultipartUploadCommand({ Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId }),
+        { abortSignal }
+      )
+    );
+  } catch (err) {
+    if (!isNoSuchUpload(err)) {
+      throw err;
+    }
+  }
+}
+
+/** Delays between attempts to abort a multipart upload S3 did not let us abort. */
+const ABORT_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000, 120000];
+
+/**
+ * Abort a multipart upload, and when that fails (S3 unreachable, say) try
+ * again in the background. The upload stays registered on its job (so the
+ * journal aborts it after a restart) until an abort succeeds, which calls
+ * `close`.
+ */
+export async function abortUploadRetrying(store: EosStore, upload: OpenUpload, close: () => void): Promise<void> {
+  const attempt = async () => {
+    await abortUpload(store, upload);
+    close();
+  };
+  try {
+    await attempt();
+  } catch {
+    let i = 0;
+    const again = () => {
+      const timer = setTimeout(() => {
+        attempt().catch(() => {
+          if (++i < ABORT_RETRY_MS.length) {
+            again();
+          }
+        });
+      }, ABORT_RETRY_MS[i]);
+      timer.unref?.();
+    };
+    again();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Server-side copies: one CopyObject up to MAX_SINGLE_COPY, a multipart copy
+ * (UploadPartCopy) above it, aborted on failure or cancel so no multipart
+ * upload is left behind.
+ */
+import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
+import { EosStore } from './store';
+import { UploadedPart, abortUpload, completeUpload, createUpload, partRanges } from './multipart';
+import { forEachConcurrent } from '../jobs/pool';
+
+/** Parts copied at once within one object. */
+export const PARTS_IN_FLIGHT = 4;
+
+/** One object to copy. */
+export interface CopyTask {
+  srcBucket: string;
+  srcKey: string;
+  size: number;
+  /** The source's ETag: the copy fails rather than copy a changed object. */
+  etag?: string;
+  dstBucket: string;
+  dstKey: string;
+  /** The destination's `e://` URI, for error messages. */
+  uri: string;
+}
+
+/** `CopySource`: bucket and key, each key segment URL-encoded. */
+export function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Copy one object server-side with CopyObject (metadata copied by S3). */
+export async function singleCopy(store: EosStore, task: CopyTask, signal: AbortSignal): Promise<void> {
+  await store.s3(
+    { bucket: task.dstBucket, uri: task.uri },
+    abortSignal =>
+      store.client.send(
+        new CopyObjectCommand({
+          Bucket: task.dstBucket,
+          Key: task.dstKey,
+          CopySource: copySource(task.srcBucket, task.srcKey),
+          CopySourceIfMatch: task.etag
+        }),
+        { abortSignal }
+      ),
+    { signal, deadlineMs: null }
+  );
+}
+
+/**
+ * Copy one object in parts of `partSize` (UploadPartCopy), keeping its
+ * content headers and user metadata. The upload is aborted if anything fails.
+ */
+export async function multipartCopy(
+  store: EosStore,
+  task: CopyTask,
+  partSize: number,
+  signal: AbortSignal
+): Promise<void> {
+  const where = { bucket: task.dstBucket, uri: task.uri };
+  const head = await store.s3(
+    { bucket: task.srcBucket, uri: task.uri },
+    abortSignal =>
+      store.client.send(new HeadObjectCommand({ Bucket: task.srcBucket, Key: task.srcKey, IfMatch: task.etag }), {
+        abortSignal
+      }),
+    { signal }
+  );
+  const upload = await createUpload(
+    store,
+    { bucket: task.dstBucket, key: task.dstKey, uri: task.uri },
+    {
+      ContentType: head.ContentType,
+      ContentEncoding: head.ContentEncoding,
+      ContentDisposition: head.ContentDisposition,
+      ContentLanguage: head.ContentLanguage,
+      CacheControl: head.CacheControl,
+      Metadata: head.Metadata
+    },
+    signal
+  );
+  const etag = task.etag ?? head.ETag;
+  try {
+    const parts: UploadedPart[] = [];
+    await forEachConcurrent(partRanges(task.size, partSize), PARTS_IN_FLIGHT, signal, async (r, partSignal) => {
+      const out = await store.s3(
+        where,
+        abortSignal =>
+          store.client.send(
+            new UploadPartCopyCommand({
+              Bucket: task.dstBucket,
+              Key: task.dstKey,
+              UploadId: upload.uploadId,
+              PartNumber: r.n,
+              CopySource: copySource(task.srcBucket, task.srcKey),
+              CopySourceRange: `bytes=${r.start}-${r.start + r.length - 1}`,
+              CopySourceIfMatch: etag
+            }),
+            { abortSignal }
+          ),
+        { signal: partSignal, deadlineMs: null }
+      );
+      parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
+    });
+    await completeUpload(store, upload, parts, { signal, uri: task.uri });
+  } catch (err) {
+    await abortUpload(store, upload, task.uri).catch(() => undefined);
+    throw err;
+  }
+}

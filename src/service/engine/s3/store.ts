@@ -1,0 +1,329 @@
+/**
+ * EOS on S3: list one level, stat, and the plumbing every S3 call shares.
+ *
+ * Only keys under a namespace's `files/` prefix are ever shown: listings are
+ * confined to those prefixes, and `e://users/` shows only user-id folders.
+ */
+import { HeadObjectCommand, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
+import {
+  Entry,
+  EosContext,
+  EosError,
+  EosPath,
+  ListResponse,
+  ME,
+  StatResponse,
+  USERS_PREFIX,
+  WhoAmIResponse,
+  accessOf,
+  formatEosUri,
+  isFolder,
+  isUserId,
+  parseLocation,
+  toS3
+} from '../../../core';
+import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
+import { WalkedObject, listPage, walkedObject } from './listing';
+import { S3ErrorContext, toEosError } from './errors';
+import { Changes, watchWrites } from './changes';
+
+/** Milliseconds one metadata call (list, head) may take, retries included. */
+export const METADATA_DEADLINE_MS = 30000;
+
+/** Where a call goes, for error messages. */
+export type Where = Omit<S3ErrorContext, 'endpoint'>;
+
+/** How one S3 call may be stopped. */
+export interface CallOptions {
+  /** Aborted when the caller no longer wants the answer (client gone, job cancelled). */
+  signal?: AbortSignal;
+  /** Milliseconds the call may take, retries included; null for none (default METADATA_DEADLINE_MS). */
+  deadlineMs?: number | null;
+}
+
+/** List options. */
+export interface ListOptions {
+  /** The `next` of the previous page. */
+  cursor?: string;
+  /** Entries per page, 1..1000. */
+  limit: number;
+  /** Only names starting with this (no '/'). */
+  prefix?: string;
+  /** Aborted when the client has gone away. */
+  signal?: AbortSignal;
+}
+
+/** The error a call stopped by its caller's signal ends with (nobody reads it: the caller is gone). */
+export function aborted(signal: AbortSignal): EosError {
+  const reason = signal.reason instanceof EosError ? signal.reason : null;
+  return reason ?? new EosError('Upstream', 'The operation was cancelled');
+}
+
+/** The user's view of EOS through one S3 client. */
+export class EosStore {
+  /** The folders this store's writes and deletes touched (every write command its client sends). */
+  readonly changes: Changes;
+
+  /**
+   * @param client the S3 client (credentials from its provider)
+   * @param ctx who the user is and which buckets hold EOS
+   * @param endpoint a label of where S3 requests go, for error messages
+   */
+  constructor(
+    readonly client: S3Client,
+    readonly ctx: EosContext,
+    readonly endpoint: string
+  ) {
+    this.changes = new Changes(ctx);
+    watchWrites(client, (bucket, keys, removed) => this.changes.keys(bucket, keys, removed));
+  }
+
+  /** Parse an `e://` or `s3://` URI into a canonical path. */
+  locate(uri: string): EosPath {
+    return parseLocation(uri, this.ctx);
+  }
+
+  /**
+   * Run one S3 call with a deadline, mapping its failure to an `EosError`.
+   * `call` receives the abort signal to pass to `client.send`: the deadline
+   * combined with the caller's own signal.
+   *
+   * @throws EosError; the caller's own abort reason when its signal fired
+   */
+  async s3<T>(where: Where, call: (abortSignal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const deadline = options.deadlineMs === undefined ? METADATA_DEADLINE_MS : options.deadlineMs;
+    const signals = [deadline === null ? null : AbortSignal.timeout(deadline), options.signal ?? null].filter(
+      (s): s is AbortSignal => s !== null
+    );
+    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    try {
+      options.signal?.throwIfAborted();
+      return await call(signal);
+    } catch (err) {
+      if (options.signal?.aborted) {
+        throw aborted(options.signal);
+      }
+      throw toEosError(err, { ...where, endpoint: this.endpoint });
+    }
+  }
+
+  /**
+   * Every object under `prefix` (the whole subtree, no delimiter), streamed
+   * page by page: memory stays at one page however many keys there are.
+   */
+  async *walk(bucket: string, prefix: string, uri: string, signal?: AbortSignal): AsyncGenerator<WalkedObject> {
+    let token: string | undefined;
+    do {
+      const input = { Bucket: bucket, Prefix: prefix, ContinuationToken: token };
+      const page = await this.s3({ bucket, uri }, s => listPage(this.client, input, s), { signal });
+      for (const o of page.Contents ?? []) {
+        yield walkedObject(o);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** Who the user is, their buckets and namespaces. */
+  whoami(version: string): WhoAmIResponse {
+    const { userId, orgId, orgBucket, gencoveBucket } = this.ctx;
+    const home = formatEosUri({ namespace: 'users', user: ME, key: '' });
+    return { userId, orgId, orgBucket, gencoveBucket, home, namespaces: namespaceInfo(this.ctx), version };
+  }
+
+  /**
+   * One page of a folder: its folders, then its objects. A URI without a
+   * trailing slash is listed as the folder it names.
+   *
+   * @throws EosError `NotFound` for a folder that does not exist (namespace
+   *   roots and the user's own space list empty instead); `InvalidRequest`
+   *   for an object's URI.
+   */
+  async list(uri: string, options: ListOptions): Promise<ListResponse> {
+    const path = this.locate(uri);
+    if (options.prefix?.includes('/')) {
+      throw new EosError('InvalidRequest', `Invalid 'prefix': a name prefix may not contain '/'`);
+    }
+    if (path.namespace === null) {
+      const prefix = options.prefix ?? '';
+      const roots = namespaceRoots()
+        .map(p => folderEntry(p, this.ctx))
+        .filter(e => e.name.startsWith(prefix));
+      return {
+        uri: formatEosUri(path),
+        access: accessOf(path, this.ctx),
+        ...staticPage(roots, options.cursor, options.limit)
+      };
+    }
+    if (path.namespace === 'users' && path.user === null) {
+      return this.listUsers(path, options);
+    }
+    if (isFolder(path)) {
+      return this.listFolder(path, options);
+    }
+    try {
+      return await this.listFolder({ ...path, key: `${path.key}/` }, options);
+    } catch (err) {
+      // `list e://org/a.txt`: say what it is rather than "e://org/a.txt/ does not exist".
+      if (err instanceof EosError && err.code === 'NotFound') {
+        const entry = await this.stat(uri, options.signal).catch(() => null);
+        if (entry?.kind === 'object') {
+          throw new EosError('InvalidRequest', `${entry.uri} is an object, not a folder`);
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** A page of one level under `prefix` (a folder's `files/`-confined key prefix). */
+  private async listLevel(
+    bucket: string,
+    prefix: string,
+    uri: string,
+    options: ListOptions
+  ): Promise<ListObjectsV2CommandOutput> {
+    const input = {
+      Bucket: bucket,
+      Prefix: prefix + (options.prefix ?? ''),
+      Delimiter: '/',
+      MaxKeys: options.limit,
+      ContinuationToken: options.cursor
+    };
+    try {
+      return await this.s3({ bucket, uri }, abortSignal => listPage(this.client, input, abortSignal), {
+        signal: options.signal
+      });
+    } catch (err) {
+      // S3 answers a token it did not issue for this listing with InvalidArgument.
+      if (options.cursor !== undefined && err instanceof EosError && err.details?.startsWith('InvalidArgument')) {
+        throw new EosError(
+          'InvalidRequest',
+          `Invalid 'cursor': S3 did not accept it for ${uri}; list again from the start`,
+          err.details
+        );
+      }
+      throw err;
+    }
+  }
+
+  private async listFolder(folder: EosPath, options: ListOptions): Promise<ListResponse> {
+    const uri = formatEosUri(folder);
+    const { bucket, key: prefix } = toS3(folder, this.ctx);
+    const page = await this.listLevel(bucket, prefix, uri, options);
+    const entries: Entry[] = [];
+    for (const p of page.CommonPrefixes ?? []) {
+      const rel = p.Prefix!.slice(prefix.length);
+      entries.push(folderEntry({ ...folder, key: folder.key + rel }, this.ctx));
+    }
+    let marker = false;
+    for (const o of page.Contents ?? []) {
+      const rel = o.Key!.slice(prefix.length);
+      if (rel === '') {
+        marker = true; // the folder's own marker object
+        continue;
+      }
+      entries.push(
+        objectEntry({ ...folder, key: folder.key + rel }, this.ctx, {
+          size: o.Size,
+          modified: o.LastModified,
+          storageClass: o.StorageClass
+        })
+      );
+    }
+    const next = page.IsTruncated ? (page.NextContinuationToken ?? null) : null;
+    if (
+      options.cursor === undefined &&
+      entries.length === 0 &&
+      !marker &&
+      next === null &&
+      !this.alwaysExists(folder)
+    ) {
+      // With a name prefix an empty page may still be an existing folder.
+      if (!options.prefix || !(await this.hasKeysUnder(bucket, prefix, uri, options.signal))) {
+        throw new EosError('NotFound', `${uri} does not exist`);
+      }
+    }
+    return { uri, access: accessOf(folder, this.ctx), entries, next };
+  }
+
+  /** Namespace roots and the user's own space exist even when empty. */
+  private alwaysExists(folder: EosPath): boolean {
+    return folder.key === '' && (folder.namespace !== 'users' || folder.user === ME);
+  }
+
+  /** `e://users/`: the user-id folders of the org bucket (other names are not EOS). */
+  private async listUsers(path: EosPath, options: ListOptions): Promise<ListResponse> {
+    const uri = formatEosUri(path);
+    const bucket = this.ctx.orgBucket;
+    const page = await this.listLevel(bucket, USERS_PREFIX, uri, options);
+    const entries: Entry[] = [];
+    for (const p of page.CommonPrefixes ?? []) {
+      const id = p.Prefix!.slice(USERS_PREFIX.length, -1);
+      // Own id is shown as `me`: the name prefix applies to the name shown.
+      if (isUserId(id) && (id === this.ctx.userId ? ME : id).startsWith(options.prefix ?? '')) {
+        const user = id === this.ctx.userId ? ME : id;
+        entries.push(folderEntry({ namespace: 'users', user, key: '' }, this.ctx));
+      }
+    }
+    const next = page.IsTruncated ? (page.NextContinuationToken ?? null) : null;
+    return { uri, access: accessOf(path, this.ctx), entries, next };
+  }
+
+  /**
+   * An object's or folder's facts. A key without a trailing slash that is no
+   * object but has children is answered as that folder.
+   *
+   * @throws EosError `NotFound` when nothing is there.
+   */
+  async stat(uri: string, signal?: AbortSignal): Promise<StatResponse> {
+    const path = this.locate(uri);
+    if (path.key === '') {
+      return folderEntry(path, this.ctx);
+    }
+    const { bucket, key } = toS3(path, this.ctx);
+    const canonicalUri = formatEosUri(path);
+    if (isFolder(path)) {
+      if (await this.hasKeysUnder(bucket, key, canonicalUri, signal)) {
+        return folderEntry(path, this.ctx);
+      }
+      throw new EosError('NotFound', `${canonicalUri} does not exist`);
+    }
+    try {
+      const head = await this.s3(
+        { bucket, uri: canonicalUri },
+        abortSignal => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+        { signal }
+      );
+      return objectEntry(path, this.ctx, {
+        size: head.ContentLength,
+        modified: head.LastModified,
+        storageClass: head.StorageClass,
+        etag: head.ETag,
+        contentType: head.ContentType,
+        contentEncoding: head.ContentEncoding,
+        cacheControl: head.CacheControl,
+        metadata: head.Metadata,
+        restore: head.Restore,
+        versionId: head.VersionId
+      });
+    } catch (err) {
+      if (!(err instanceof EosError && err.code === 'NotFound')) {
+        throw err;
+      }
+      const folder: EosPath = { ...path, key: `${path.key}/` };
+      if (await this.hasKeysUnder(bucket, `${key}/`, formatEosUri(folder), signal)) {
+        return folderEntry(folder, this.ctx);
+      }
+      throw err;
+    }
+  }
+
+  /** Whether any key starts with `prefix` (a folder marker or anything inside). */
+  async hasKeysUnder(bucket: string, prefix: string, uri: string, signal?: AbortSignal): Promise<boolean> {
+    const page = await this.s3(
+      { bucket, uri },
+      abortSignal => listPage(this.client, { Bucket: bucket, Prefix: prefix, MaxKeys: 1 }, abortSignal),
+      { signal }
+    );
+    return (page.Contents?.length ?? 0) > 0;
+  }
+}

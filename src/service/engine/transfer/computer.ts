@@ -1,0 +1,457 @@
+/**
+ * Uploads from the user's computer: the browser sends each file in raw parts
+ * and each part goes straight into a part of the file's S3 multipart upload.
+ *
+ * One job holds every file of a request. A file's multipart upload is created
+ * when its first part arrives; a part streams from the request into
+ * UploadPart (never more than the part in memory); `complete` checks every
+ * part arrived and writes the object, refusing to replace one it must not.
+ * An abort, a cancel of the job, or no part for `idleMs` aborts every
+ * multipart upload of the job, so none is left behind.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateUploadsRequest,
+  CreateUploadsResponse,
+  EosError,
+  Job,
+  MIN_UPLOAD_PART,
+  UploadPartResponse,
+  formatEosUri
+} from '../../../core';
+import { EosStore } from '../s3/store';
+import { planComputerUpload, relativeName } from './computerplan';
+import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttypes';
+import { objectExists } from '../ops/copy';
+import { JobContext, Jobs, OpenUpload } from '../jobs/jobs';
+import { abortUpload, completeUpload, createUpload, partSize as partSizeOf, uploadPart } from '../s3/multipart';
+import { Place, detailLines } from '../s3/places';
+
+/** How long `complete` waits for the job's final record once its last file is written. */
+const SETTLE_MS = 2000;
+
+/** Computer-upload tuning. */
+export interface ComputerUploadOptions {
+  /** An upload that receives no part for this long is aborted. */
+  idleMs: number;
+}
+
+/** One file of a computer upload. */
+interface FileUpload {
+  id: string;
+  batch: Batch;
+  place: Place;
+  size: number;
+  modified?: string;
+  /** The object is written only if nothing is at its key (`fail`, `skip`, `keep-both`). */
+  mustNotExist: boolean;
+  partCount: number;
+  /** Parts stored in S3: number -> ETag and size. */
+  parts: Map<number, { etag: string; size: number }>;
+  /** Parts being received. */
+  inFlight: Set<number>;
+  upload?: OpenUpload;
+  creating?: Promise<OpenUpload>;
+  /** Unregisters the multipart upload from the job (it is no longer open). */
+  close?: () => void;
+  /** Completed, or being completed. */
+  completing: boolean;
+  done: boolean;
+}
+
+/** The files of one request and their job. */
+interface Batch {
+  jobId: string;
+  ctx: JobContext;
+  partSize: number;
+  files: FileUpload[];
+  /** Fired when the batch ends: in-flight parts stop. */
+  controller: AbortController;
+  /** Every part or S3 call in flight, to wait for before aborting. */
+  pending: Set<Promise<unknown>>;
+  lastActivity: number;
+  timer?: NodeJS.Timeout;
+  ended: boolean;
+  finish: (error?: unknown) => void;
+}
+
+/** Computer uploads in progress, by upload id. */
+export class ComputerUploads {
+  private readonly files = new Map<string, FileUpload>();
+
+  constructor(
+    private readonly store: EosStore,
+    private readonly jobs: Jobs,
+    private readonly options: ComputerUploadOptions
+  ) {}
+
+  /**
+   * Check the files and start their job. Read-only and root targets are
+   * refused before any S3 call; with `fail`, existing targets are refused
+   * (`Conflict`, listed in `details`); `skip` leaves them out; `keep-both`
+   * picks a free name.
+   */
+  async create(request: CreateUploadsRequest, signal?: AbortSignal): Promise<CreateUploadsResponse> {
+    const { conflict, places, skipped, kept, folder } = await planComputerUpload(this.store, request, signal);
+    // Every file of the request in parts of one size: the one its largest file needs.
+    const partSize = partSizeOf(Math.max(0, ...kept.map(k => k.file.size)), MIN_UPLOAD_PART);
+    const batch = {} as Batch;
+    const job = this.jobs.start(
+      {
+        kind: 'computer-upload',
+        sources: places.map(p => relativeName(folder, p.path)),
+        // No `request`: the bytes come from the browser, so the service cannot run it again.
+        destination: formatEosUri(folder)
+      },
+      ctx =>
+        new Promise<void>((resolve, reject) => {
+          Object.assign(batch, {
+            jobId: ctx.id,
+            ctx,
+            partSize,
+            files: [],
+            controller: new AbortController(),
+            pending: new Set(),
+            lastActivity: Date.now(),
+            ended: false,
+            finish: (error?: unknown) => (error === undefined ? resolve() : reject(error))
+          } satisfies Batch);
+          ctx.progress.objects.total = kept.length;
+          ctx.progress.bytes.total = kept.reduce((n, k) => n + k.file.size, 0);
+          ctx.progress.skipped = skipped.filter(Boolean).length;
+          ctx.signal.addEventListener('abort', () => void this.end(batch, ctx.signal.reason), { once: true });
+        })
+    );
+    const uploads: CreateUploadsResponse['uploads'] = [];
+    for (const [i, place] of places.entries()) {
+      if (skipped[i]) {
+        uploads.push({ id: null, destination: place.uri });
+        continue;
+      }
+      const f = request.files[i];
+      const file: FileUpload = {
+        id: randomBytes(12).toString('hex'),
+        batch,
+        place,
+        size: f.size,
+        modified: f.modified,
+        mustNotExist: conflict !== 'overwrite',
+        partCount: Math.ceil(f.size / partSize),
+        parts: new Map(),
+        inFlight: new Set(),
+        completing: false,
+        done: false
+      };
+      batch.files.push(file);
+      this.files.set(file.id, file);
+      uploads.push({ id: file.id, destination: place.uri });
+    }
+    if (batch.files.length === 0) {
+      void this.end(batch);
+    } else {
+      this.arm(batch);
+    }
+    return { job: this.jobs.get(job.id), partSize, uploads };
+  }
+
+  /**
+   * Stream one part from `body` into S3. `length` is the request's
+   * Content-Length: every part but the last must be exactly the part size.
+   *
+   * @throws EosError `NotFound` for an unknown upload; `InvalidRequest` for a
+   *   part number or size the upload does not expect (before any S3 call);
+   *   `Conflict` when that part is already being received or the upload is being completed.
+   */
+  async part(
+    id: string,
+    n: number,
+    body: Readable,
+    length: number | undefined,
+    signal?: AbortSignal
+  ): Promise<UploadPartResponse> {
+    const file = this.file(id);
+    const { batch } = file;
+    const count = Math.max(file.partCount, 1);
+    if (!Number.isSafeInteger(n) || n < 1 || n > count) {
+      throw new EosError('InvalidRequest', `Invalid part number ${n}: ${file.place.uri} has parts 1 to ${count}`);
+    }
+    const expected = n < file.partCount ? batch.partSize : file.size - (count - 1) * batch.partSize;
+    if (length === undefined) {
+      throw new EosError('InvalidRequest', 'A part needs a Content-Length header');
+    }
+    if (length !== expected) {
+      throw new EosError(
+        'InvalidRequest',
+        `Part ${n} of ${file.place.uri} must be ${expected} bytes (part size ${batch.partSize}), not ${length}`
+      );
+    }
+    if (file.completing) {
+      throw new EosError('Conflict', `${file.place.uri} is already being completed`);
+    }
+    if (file.inFlight.has(n)) {
+      throw new EosError('Conflict', `Part ${n} of ${file.place.uri} is already being received`);
+    }
+    file.inFlight.add(n);
+    batch.lastActivity = Date.now();
+    batch.ctx.progress.current = file.place.uri;
+    // A body cut short (the client went away) fails the part through its signal, not
+    // through the SDK's streams (which do not all listen for errors). `pipe` keeps
+    // back-pressure: at most a few chunks of the part are in memory.
+    const cut = new AbortController();
+    body.on('error', () => cut.abort(new EosError('InvalidRequest', `Part ${n} ended before its ${expected} bytes`)));
+    const piped = body.pipe(new PassThrough());
+    piped.on('error', () => undefined);
+    const signals = [batch.controller.signal, cut.signal, ...(signal ? [signal] : [])];
+    const work = (async () => {
+      if (expected === 0) {
+        return ''; // a file of 0 bytes: written whole at completion
+      }
+      const upload = await this.multipart(file);
+      return uploadPart(
+        this.store,
+        upload,
+        { n, body: piped, length: expected },
+        AbortSignal.any(signals),
+        file.place.uri
+      );
+    })();
+    this.track(batch, work);
+    try {
+      const etag = await work;
+      const before = file.parts.get(n)?.size ?? 0;
+      file.parts.set(n, { etag, size: expected });
+      batch.ctx.progress.bytes.done += expected - before;
+      return { n, received: received(file) };
+    } finally {
+      file.inFlight.delete(n);
+      batch.lastActivity = Date.now();
+    }
+  }
+
+  /**
+   * Write the object from its parts; answers the job.
+   *
+   * @throws EosError `InvalidRequest` when a part is missing (nothing is
+   *   written and the upload stays open); `Conflict` when the target must
+   *   not exist and does (the upload is aborted and the file fails).
+   */
+  async complete(id: string): Promise<Job> {
+    const file = this.file(id);
+    const { batch } = file;
+    if (file.completing) {
+      throw new EosError('Conflict', `${file.place.uri} is already being completed`);
+    }
+    const missing: number[] = [];
+    for (let n = 1; n <= file.partCount; n++) {
+      if (!file.parts.has(n) || file.inFlight.has(n)) {
+        missing.push(n);
+      }
+    }
+    if (missing.length > 0 || received(file) !== file.size) {
+      throw new EosError(
+        'InvalidRequest',
+        `${file.place.uri} is not complete: ${missing.length} of ${file.partCount} parts missing`,
+        `missing parts: ${detailLines(missing.map(String), 20).replace(/\n/g, ', ')}`
+      );
+    }
+    file.completing = true;
+    batch.lastActivity = Date.now();
+    const work = this.write(file);
+    this.track(batch, work);
+    try {
+      await work;
+    } catch (err) {
+      if (batch.ended) {
+        throw err;
+      }
+      batch.ctx.fail(file.place.uri, err);
+      await this.abortFile(file);
+      this.settle(file);
+      throw err;
+    }
+    batch.ctx.progress.objects.done++;
+    this.settle(file);
+    return this.jobs.wait(batch.jobId, batch.ended ? SETTLE_MS : 0);
+  }
+
+  /** Abort the upload's job: every multipart upload of it is aborted. Answers the job once it has stopped. */
+  async abort(id: string): Promise<Job> {
+    return this.jobs.cancel(this.file(id).batch.jobId);
+  }
+
+  /** The file's multipart upload, created on first use and registered with its job. */
+  private multipart(file: FileUpload): Promise<OpenUpload> {
+    if (file.creating) {
+      return file.creating;
+    }
+    const { batch, place } = file;
+    file.creating = (async () => {
+      const upload = await createUpload(
+        this.store,
+        place,
+        { ContentType: contentTypeOf(place.key), Metadata: metadataOf(file) },
+        batch.controller.signal
+      );
+      file.upload = upload;
+      file.close = batch.ctx.openUpload(upload);
+      return upload;
+    })();
+    file.creating.catch(() => {
+      if (file.upload === undefined) {
+        file.creating = undefined;
+      }
+    });
+    return file.creating;
+  }
+
+  /** Write the object: complete its multipart upload, or put it whole when it has no bytes. */
+  private async write(file: FileUpload): Promise<void> {
+    const { place } = file;
+    const signal = file.batch.controller.signal;
+    // S3 refuses the conditional write itself; an S3-compatible store that ignores
+    // `If-None-Match` on completion (moto) is caught by this check just before.
+    if (file.mustNotExist && (await objectExists(this.store, place.bucket, place.key, place.uri, signal))) {
+      throw new EosError('Conflict', `${place.uri} already exists: it was written while the upload ran`);
+    }
+    if (file.size === 0) {
+      await this.store.s3(
+        { bucket: place.bucket, uri: place.uri },
+        abortSignal =>
+          this.store.client.send(
+            new PutObjectCommand({
+              Bucket: place.bucket,
+              Key: place.key,
+              Body: Buffer.alloc(0),
+              ContentLength: 0,
+              ContentType: contentTypeOf(place.key),
+              Metadata: metadataOf(file),
+              IfNoneMatch: file.mustNotExist ? '*' : undefined
+            }),
+            { abortSignal }
+          ),
+        { signal }
+      );
+      return;
+    }
+    const upload = await this.multipart(file);
+    const parts = [...file.parts.entries()].map(([n, p]) => ({ PartNumber: n, ETag: p.etag }));
+    await completeUpload(this.store, upload, parts, { mustNotExist: file.mustNotExist, signal, uri: place.uri });
+    file.close?.();
+    file.close = undefined;
+  }
+
+  /** A file is finished (written or failed): forget it, and end the job after its last file. */
+  private settle(file: FileUpload): void {
+    file.done = true;
+    this.files.delete(file.id);
+    if (file.batch.files.every(f => f.done)) {
+      void this.end(file.batch);
+    }
+  }
+
+  /**
+   * End a batch: stop its parts, abort every multipart upload still open,
+   * and end its job (with `error` when given; the job's own cancel otherwise
+   * decides its state).
+   */
+  private async end(batch: Batch, error?: unknown): Promise<void> {
+    if (batch.ended) {
+      return;
+    }
+    batch.ended = true;
+    clearTimeout(batch.timer);
+    batch.controller.abort(error ?? new EosError('Upstream', 'The upload has ended'));
+    await Promise.allSettled([...batch.pending]);
+    const open = batch.files.filter(f => !f.done);
+    await Promise.all(open.map(f => this.abortFile(f)));
+    for (const file of open) {
+      file.done = true;
+      this.files.delete(file.id);
+    }
+    batch.finish(error);
+  }
+
+  /** Abort a file's multipart upload, if it has one (not under any signal: cleanup must happen). */
+  private async abortFile(file: FileUpload): Promise<void> {
+    const creating = file.creating;
+    if (creating) {
+      await creating.catch(() => undefined);
+    }
+    if (file.upload === undefined || file.close === undefined) {
+      return;
+    }
+    const { place } = file;
+    try {
+      await abortUpload(this.store, file.upload, place.uri);
+      file.close();
+      file.close = undefined;
+    } catch (err) {
+      // Left registered on the job: the journal aborts it at the next start.
+      file.batch.ctx.fail(place.uri, err);
+    }
+  }
+
+  /** Keep `work` among the batch's pending calls until it settles. */
+  private track(batch: Batch, work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined
+    );
+    batch.pending.add(settled);
+    void settled.then(() => batch.pending.delete(settled));
+  }
+
+  /** Abort the batch when nothing has arrived for `idleMs`. */
+  private arm(batch: Batch): void {
+    const { idleMs } = this.options;
+    const check = () => {
+      if (batch.ended) {
+        return;
+      }
+      const busy = batch.files.some(f => f.inFlight.size > 0 || f.completing);
+      const idle = Date.now() - batch.lastActivity;
+      if (!busy && idle >= idleMs) {
+        const minutes = idleMs >= 60000 ? `${Math.round(idleMs / 60000)} min` : `${Math.round(idleMs / 1000)} s`;
+        void this.end(
+          batch,
+          new EosError(
+            'Upstream',
+            `The upload stopped: no part arrived for ${minutes} (was the page closed?); its multipart uploads were aborted`
+          )
+        );
+        return;
+      }
+      batch.timer = setTimeout(check, busy ? idleMs : idleMs - idle);
+      batch.timer.unref?.();
+    };
+    batch.timer = setTimeout(check, idleMs);
+    batch.timer.unref?.();
+  }
+
+  private file(id: string): FileUpload {
+    const file = this.files.get(id);
+    if (file === undefined) {
+      throw new EosError(
+        'NotFound',
+        `No such upload: ${JSON.stringify(id.slice(0, 100))} (completed, aborted or timed out)`
+      );
+    }
+    return file;
+  }
+}
+
+/** The object's user metadata: the file's modification time. */
+function metadataOf(file: FileUpload): Record<string, string> {
+  return file.modified ? { [MTIME_METADATA]: formatMtime(file.modified) } : {};
+}
+
+/** Bytes of a file stored so far. */
+function received(file: FileUpload): number {
+  let n = 0;
+  for (const p of file.parts.values()) {
+    n += p.size;
+  }
+  return n;
+}

@@ -1,0 +1,297 @@
+/**
+ * EOS -> server disk: objects and folders into a local folder of the Jupyter
+ * root, many files in flight, big ones in ranges. Keys whose segments cannot
+ * be local names (`..`, `.`, empty) are item failures, never written
+ * elsewhere; the free space is checked before each file (and up front for the
+ * objects named); existing files are never replaced unless the policy says so.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../../core';
+import { EosStore } from '../s3/store';
+import { DiskMonitor } from '../local/disk';
+import { GetTask, getFile } from './getfile';
+import { JobContext, Jobs } from '../jobs/jobs';
+import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
+import { forEachConcurrent } from '../jobs/pool';
+import { Item, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
+import {
+  DiskSpace,
+  Limit,
+  NamedTransferRequest,
+  Totals,
+  TransferOptions,
+  asItem,
+  MAX_NAMED_CONFLICTS,
+  filterOf,
+  refuseIfAny,
+  requestedName
+} from './run';
+
+/** A source and the local path it becomes. */
+export interface Pair {
+  source: Item;
+  /** Absolute local path of the file, or of the folder the source's objects go into. */
+  local: string;
+}
+
+/** One object to download, or why it cannot be. */
+export type DownEntry =
+  | { kind: 'object'; bucket: string; key: string; uri: string; size: number; etag?: string; local: string }
+  | { kind: 'folder'; local: string; uri: string }
+  | { kind: 'error'; uri: string; error: EosError };
+
+/** Check a download and start it as a job. */
+export async function startDownload(
+  store: EosStore,
+  jobs: Jobs,
+  request: NamedTransferRequest,
+  options: TransferOptions,
+  rerun: () => Promise<Job>,
+  signal?: AbortSignal
+): Promise<Job> {
+  const root = options.rootDir;
+  const keep = filterOf(request.filters);
+  const conflict = request.conflict ?? 'ask';
+  const { destination, pairs } = await downloadPairs(store, root, request, signal);
+  if (conflict === 'fail') {
+    await refuseExisting(store, root, pairs, keep, signal);
+  }
+  const needed = pairs
+    .filter(p => p.source.kind === 'object' && keep(basename(p.source.path)))
+    .reduce((n, p) => n + p.source.size, 0);
+  await diskOf(options).checkSpace(destination, needed, relativeTo(root, destination) || 'the Jupyter root');
+  return jobs.start(
+    {
+      kind: 'download',
+      sources: pairs.map(p => p.source.uri),
+      destination: relativeTo(root, destination),
+      request,
+      rerun
+    },
+    ctx => runDownload(store, options, pairs, conflict, keep, ctx)
+  );
+}
+
+/**
+ * A download's local destination folder (absolute) and each source with the
+ * local path it becomes; refuses a destination that is no folder, lists of
+ * roots, missing sources and two sources landing on one path.
+ */
+export async function downloadPairs(
+  store: EosStore,
+  root: string,
+  request: NamedTransferRequest,
+  signal?: AbortSignal
+): Promise<{ destination: string; pairs: Pair[] }> {
+  const newName = requestedName(request);
+  const destination = await resolveLocal(root, request.destination);
+  const st = await fsp.stat(destination).catch(err => {
+    throw localError(err, request.destination);
+  });
+  if (!st.isDirectory()) {
+    throw new EosError('InvalidRequest', `The destination ${JSON.stringify(request.destination)} is not a folder`);
+  }
+  const paths = request.sources.map(u => store.locate(u));
+  paths.forEach(p => refuseListsOfRoots(p, 'download'));
+  const pairs: Pair[] = [];
+  for (const p of paths) {
+    const source = await resolveItem(store, p, signal);
+    if (newName === '' && source.kind !== 'folder') {
+      throw new EosError('InvalidRequest', `${source.uri} is an object: it needs a name at the destination`);
+    }
+    const name = newName ?? basename(source.path);
+    if (name !== '') {
+      keySegments(name);
+    }
+    const local = path.join(destination, name);
+    if (pairs.some(q => q.local === local)) {
+      throw new EosError('InvalidRequest', `Two sources would both be downloaded to ${relativeTo(root, local)}`);
+    }
+    pairs.push({ source, local });
+  }
+  return { destination, pairs };
+}
+
+/**
+ * The disk check of a transfer: the engine's `DiskMonitor` (so quota mode
+ * counts), else one over `options.statfs` in filesystem mode.
+ */
+export function diskOf(options: TransferOptions): DiskSpace {
+  return options.disk ?? new DiskMonitor({ rootDir: options.rootDir, statfs: options.statfs, mode: 'filesystem' });
+}
+
+/**
+ * Every object to download with its local path, streamed (a folder's listing
+ * page by page); `keep` filters by the key relative to its source folder (a
+ * single object: its name).
+ */
+export async function* downloadEntries(
+  store: EosStore,
+  pairs: Pair[],
+  signal?: AbortSignal,
+  keep: (rel: string) => boolean = () => true
+): AsyncGenerator<DownEntry> {
+  for (const { source, local } of pairs) {
+    if (source.kind === 'object') {
+      if (!keep(basename(source.path))) {
+        continue;
+      }
+      const { bucket, key, uri, size, etag } = source;
+      yield { kind: 'object', bucket, key, uri, size, etag, local };
+      continue;
+    }
+    yield { kind: 'folder', local, uri: source.uri };
+    for await (const o of store.walk(source.bucket, source.key, source.uri, signal)) {
+      const uri = uriOfKey(source, o.key);
+      const rel = o.key.slice(source.key.length);
+      if (rel === '' || !keep(rel)) {
+        continue; // the folder's own marker, or filtered out
+      }
+      try {
+        const { segments, folder } = keySegments(rel);
+        const target = path.join(local, ...segments);
+        yield folder
+          ? { kind: 'folder', local: target, uri }
+          : { kind: 'object', bucket: source.bucket, key: o.key, uri, size: o.size, etag: o.etag, local: target };
+      } catch (err) {
+        yield { kind: 'error', uri, error: err as EosError };
+      }
+    }
+  }
+}
+
+/** Policy `fail`: refuse (`Conflict`, naming up to 20) when any local target exists. */
+async function refuseExisting(
+  store: EosStore,
+  root: string,
+  pairs: Pair[],
+  keep: (rel: string) => boolean,
+  signal?: AbortSignal
+): Promise<void> {
+  const existing: string[] = [];
+  for (const pair of pairs) {
+    if (!(await exists(pair.local))) {
+      continue;
+    }
+    if (pair.source.kind === 'object') {
+      if (keep(basename(pair.source.path))) {
+        existing.push(relativeTo(root, pair.local));
+      }
+      continue;
+    }
+    for await (const e of downloadEntries(store, [pair], signal, keep)) {
+      if (e.kind === 'object' && (await exists(e.local))) {
+        existing.push(relativeTo(root, e.local));
+        if (existing.length > MAX_NAMED_CONFLICTS) {
+          break;
+        }
+      }
+    }
+  }
+  refuseIfAny(existing);
+}
+
+async function exists(abs: string): Promise<boolean> {
+  return fsp.lstat(abs).then(
+    () => true,
+    () => false
+  );
+}
+
+/** Create a folder (and its parents) inside the root; refuses one whose real place is outside. */
+export async function mkdirInside(root: string, dir: string): Promise<void> {
+  await assertRealInside(root, dir, relativeTo(root, dir));
+  try {
+    await fsp.mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw localError(err, relativeTo(root, dir));
+  }
+  await assertRealInside(root, dir, relativeTo(root, dir));
+}
+
+async function runDownload(
+  store: EosStore,
+  options: TransferOptions,
+  pairs: Pair[],
+  conflict: ConflictPolicy,
+  keep: (rel: string) => boolean,
+  ctx: JobContext
+): Promise<void> {
+  const { progress, signal } = ctx;
+  const root = options.rootDir;
+  const totals = new Totals(progress);
+  const entries = totals.count(downloadEntries(store, pairs, signal, keep), e => (e.kind === 'object' ? e.size : null));
+  const big = new Limit(options.bigFilesInFlight);
+  // Folders this job has made (and found inside the root): a folder of many
+  // files is checked once, not once per file.
+  const made = new Set<string>();
+  const ensureDir = async (dir: string) => {
+    if (!made.has(dir)) {
+      await mkdirInside(root, dir);
+      made.add(dir);
+    }
+  };
+  await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
+    if (e.kind === 'error') {
+      ctx.fail(e.uri, e.error);
+      return;
+    }
+    if (e.kind === 'folder') {
+      await asItem(ctx, e.uri, () => ensureDir(e.local));
+      return;
+    }
+    await asItem(ctx, e.uri, async () => {
+      const shown = relativeTo(root, e.local);
+      progress.current = e.uri;
+      const dir = path.dirname(e.local);
+      await ensureDir(dir);
+      const place = await decideLocal(ctx, conflict, e, shown);
+      if (place === null) {
+        totals.skip(e.size);
+        return;
+      }
+      const disk = diskOf(options);
+      await disk.checkSpace(dir, e.size, shown);
+      const task: GetTask = { ...e, final: e.local, shown, place };
+      const get = () => getFile(store, task, options, n => (progress.bytes.done += n), itemSignal);
+      await (e.size > options.partSize ? big.run(get) : get());
+      disk.changed?.(e.size);
+      progress.objects.done++;
+    });
+  });
+}
+
+/** How a file is placed under the policy, or null to skip it. */
+async function decideLocal(
+  ctx: JobContext,
+  policy: ConflictPolicy,
+  e: { uri: string; size: number; local: string },
+  shown: string
+): Promise<GetTask['place'] | null> {
+  if (policy === 'overwrite') {
+    return 'overwrite';
+  }
+  const st = await fsp.lstat(e.local).catch(() => null);
+  if (st === null) {
+    return 'new';
+  }
+  if (st.isDirectory()) {
+    throw new EosError('Conflict', `${JSON.stringify(shown)} is a folder on the server's disk`);
+  }
+  let choice: ConflictChoice;
+  if (policy === 'fail') {
+    throw new EosError('Conflict', `${JSON.stringify(shown)} already exists`);
+  } else if (policy === 'ask') {
+    choice = await ctx.ask({
+      target: shown,
+      source: e.uri,
+      sourceSize: e.size,
+      targetSize: st.size,
+      targetModified: st.mtime.toISOString()
+    });
+  } else {
+    choice = policy;
+  }
+  return choice === 'skip' ? null : choice === 'overwrite' ? 'overwrite' : 'keep-both';
+}

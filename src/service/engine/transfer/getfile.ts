@@ -1,0 +1,149 @@
+/**
+ * One S3 object to one local file: ranged GETs pinned to the object's ETag
+ * (`If-Match`), several in flight for a big object, written with positioned
+ * writes into a hidden temporary file beside the target, its size checked,
+ * its modification time set, then moved into place. On failure or cancel the
+ * temporary file is removed.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { EosError } from '../../../core';
+import { EosStore } from '../s3/store';
+import { fetchRange, GatheredWrites, RangeTask } from './getrange';
+import { localError, numberedName, partialPath } from '../local/confine';
+import { forEachConcurrent } from '../jobs/pool';
+import { TransferOptions } from './run';
+
+/** An object and the local file it becomes. */
+export interface GetTask {
+  bucket: string;
+  key: string;
+  uri: string;
+  size: number;
+  etag?: string;
+  /** Absolute local path of the file. */
+  final: string;
+  /** The path relative to the root, for messages. */
+  shown: string;
+  /** How to place the file: over an existing one, beside it (`name (1).ext`), or only where none is. */
+  place: 'overwrite' | 'keep-both' | 'new';
+}
+
+/** The most ranges one object is fetched in (as S3 allows at most 10,000 parts). */
+const MAX_RANGES = 10000;
+
+/**
+ * Download an object; answers the local path it was written to. `onBytes`
+ * reports bytes written. With download threads (`options.getThreads`) the
+ * GETs run there once a thread is ready and write the file themselves; else
+ * (and while the threads start) on this thread.
+ */
+export async function getFile(
+  store: EosStore,
+  task: GetTask,
+  options: TransferOptions,
+  onBytes: (n: number) => void,
+  signal: AbortSignal
+): Promise<string> {
+  const temp = partialPath(task.final);
+  const threads = options.getThreads;
+  const range = Math.max(options.rangeSize, Math.ceil(task.size / MAX_RANGES));
+  const whole = task.size <= range;
+  const ranges: RangeTask[] = [];
+  for (let start = 0; start === 0 || start < task.size; start += range) {
+    const { bucket, key, uri, etag, shown } = task;
+    ranges.push({ bucket, key, uri, etag, shown, start, length: Math.min(range, task.size - start), whole });
+  }
+  let written = 0;
+  const count = (n: number) => {
+    written += n;
+    onBytes(n);
+  };
+  let fh: fsp.FileHandle | null = null;
+  let created = false;
+  // Threads start with the first download. A one-GET file does not wait for
+  // them (it runs here until one is ready); a file in ranges does (about 0.2 s
+  // once), so its memory is the threads' alone.
+  if (threads && !whole) {
+    await threads.whenReady();
+  } else {
+    threads?.warm();
+  }
+  const onThread = () => threads !== undefined && threads.ready();
+  try {
+    let modifiedMs: number | undefined;
+    if (whole && onThread()) {
+      // One GET: its thread creates the file, writes it and sets its time.
+      created = true;
+      await threads!.fetch(ranges[0], { path: temp, create: true, setTimes: true }, count, signal);
+    } else {
+      try {
+        fh = await fsp.open(temp, 'wx', 0o644);
+      } catch (err) {
+        throw localError(err, task.shown);
+      }
+      created = true;
+      const file = fh;
+      // Each range on a thread (else here, when none could start).
+      await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, rangeSignal) => {
+        const result = onThread()
+          ? await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal)
+          : await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal);
+        if (r.start === 0) {
+          modifiedMs = result.modifiedMs;
+        }
+      });
+      fh = null;
+      await file.close();
+      if (modifiedMs !== undefined) {
+        await fsp.utimes(temp, modifiedMs / 1000, modifiedMs / 1000);
+      }
+    }
+    // Every range's bytes were counted as written, so the bytes counted are the bytes on disk.
+    if (written !== task.size) {
+      throw new EosError('Upstream', `${task.uri}: ${written} bytes arrived, ${task.size} expected`);
+    }
+    return await placeFile(temp, task);
+  } catch (err) {
+    onBytes(-written);
+    await fh?.close().catch(() => undefined);
+    if (created) {
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Move the complete temporary file into place: over the target (`overwrite`),
+ * or only where no file is (a hard link fails if the name is taken, so a
+ * file that appeared meanwhile is never replaced); `keep-both` takes the next
+ * free `name (n).ext`.
+ */
+async function placeFile(temp: string, task: GetTask): Promise<string> {
+  if (task.place === 'overwrite') {
+    await fsp.rename(temp, task.final).catch(err => {
+      throw localError(err, task.shown);
+    });
+    return task.final;
+  }
+  const dir = path.dirname(task.final);
+  const name = path.basename(task.final);
+  for (let n = 0; n <= 1000; n++) {
+    const target = n === 0 ? task.final : path.join(dir, numberedName(name, n));
+    try {
+      await fsp.link(temp, target);
+      await fsp.rm(temp, { force: true });
+      return target;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw localError(err, task.shown);
+      }
+      if (task.place === 'new') {
+        throw new EosError('Conflict', `${JSON.stringify(task.shown)} already exists`);
+      }
+    }
+  }
+  throw new EosError('Conflict', `No free name beside ${JSON.stringify(task.shown)}`);
+}

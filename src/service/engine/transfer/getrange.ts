@@ -1,0 +1,244 @@
+/**
+ * One GET of an object (or of one range of it), pinned to its ETag, streamed
+ * into a local file at the range's offset. The service's event loop writes
+ * through `GatheredWrites` (positioned writes in the thread pool); a download
+ * worker thread writes through `SyncWrites` (its loop does nothing else, so
+ * a blocking write costs no hop to the thread pool).
+ */
+import { GetObjectCommand, GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { promises as fsp, writeSync } from 'node:fs';
+import { EosError } from '../../../core';
+import { isPreconditionFailed, toEosError } from '../s3/errors';
+import { EosStore } from '../s3/store';
+import { localError } from '../local/confine';
+import { objectModified } from '../s3/conflicts';
+
+/** One GET into a file: the object, and where its bytes go. */
+export interface RangeTask {
+  bucket: string;
+  key: string;
+  uri: string;
+  etag?: string;
+  /** The file's path relative to the root, for messages. */
+  shown: string;
+  /** The first byte fetched, also its offset in the file. */
+  start: number;
+  /** Bytes fetched. */
+  length: number;
+  /** Fetch the whole object (no `Range` header); else bytes `start` to `start + length - 1`. */
+  whole: boolean;
+}
+
+/** What a GET answers besides its bytes: the modification time to give the file. */
+export interface RangeResult {
+  /** Milliseconds since the epoch, from the object's metadata (else its LastModified). */
+  modifiedMs?: number;
+}
+
+/** Where a body's bytes go, chunk by chunk. */
+export interface RangeSink {
+  /** The offset after the last byte added. */
+  readonly end: number;
+  add(chunk: Uint8Array): Promise<void> | void;
+  /** Write what is held and wait for every write. */
+  flush(): Promise<void> | void;
+  /** Wait for a write in flight, ignoring its failure (the caller is failing already). */
+  settle(): Promise<void> | void;
+}
+
+/** The part of the store a GET needs. */
+export type S3Caller = Pick<EosStore, 's3' | 'client' | 'endpoint'>;
+
+/**
+ * GET `task`'s bytes into `sink`, reporting each chunk to `onBytes`; checks
+ * that exactly `task.length` bytes arrived.
+ *
+ * @throws EosError `Conflict` when the object changed since it was listed
+ */
+export async function fetchRange(
+  store: S3Caller,
+  task: RangeTask,
+  sink: RangeSink,
+  onBytes: (n: number) => void,
+  signal: AbortSignal
+): Promise<RangeResult> {
+  const out = await get(store, task, signal);
+  const limit = task.start + task.length;
+  try {
+    for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+      if (sink.end + chunk.length > limit) {
+        throw new EosError('Upstream', `S3 sent more bytes than asked for ${task.uri}`);
+      }
+      await sink.add(chunk);
+      onBytes(chunk.length);
+    }
+    await sink.flush();
+  } catch (err) {
+    await sink.settle();
+    // The body broke off (connection lost): an S3 failure, not a bug.
+    throw err instanceof EosError
+      ? err
+      : toEosError(err, { bucket: task.bucket, uri: task.uri, endpoint: store.endpoint });
+  }
+  if (sink.end !== limit) {
+    throw new EosError('Upstream', `S3 sent ${sink.end - task.start} of ${task.length} bytes of ${task.uri}`);
+  }
+  return { modifiedMs: objectModified(out.Metadata, out.LastModified)?.getTime() };
+}
+
+async function get(store: S3Caller, task: RangeTask, signal: AbortSignal): Promise<GetObjectCommandOutput> {
+  const range = task.whole ? undefined : { start: task.start, end: task.start + task.length - 1 };
+  return getPinned(store, task, range, {
+    signal,
+    deadlineMs: null,
+    changed: 'changed while it was being downloaded; download it again'
+  });
+}
+
+/** An object as listed: a GET of it is pinned to its ETag. */
+export interface PinnedObject {
+  bucket: string;
+  key: string;
+  uri: string;
+  etag?: string;
+}
+
+/** How `getPinned` runs. */
+export interface PinnedOptions<T> {
+  signal?: AbortSignal;
+  /** The deadline of the call (null: none, as the body streams for as long as it takes); default the store's. */
+  deadlineMs?: number | null;
+  /** What a changed object's `Conflict` says after its URI, e.g. "changed while it was read; read it again". */
+  changed: string;
+  /** Read the answer inside the call (under its deadline); default: answer the response, its body unread. */
+  consume?: (out: GetObjectCommandOutput) => Promise<T>;
+}
+
+/**
+ * One GET of an object, or of bytes `start` to `end` of it, with `If-Match`
+ * its ETag: the downloads', `eos cat`'s and Peek's ranged reads.
+ *
+ * @throws EosError `Conflict` when the object changed since it was listed
+ */
+export async function getPinned<T = GetObjectCommandOutput>(
+  store: S3Caller,
+  obj: PinnedObject,
+  range: { start: number; end: number } | undefined,
+  options: PinnedOptions<T>
+): Promise<T> {
+  const { bucket, key, uri, etag } = obj;
+  const Range = range ? `bytes=${range.start}-${range.end}` : undefined;
+  const consume = options.consume ?? (async (out: GetObjectCommandOutput) => out as T);
+  try {
+    return await store.s3(
+      { bucket, uri },
+      async abortSignal =>
+        consume(
+          await store.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range, IfMatch: etag }), {
+            abortSignal
+          })
+        ),
+      { signal: options.signal, deadlineMs: options.deadlineMs }
+    );
+  } catch (err) {
+    if (isPreconditionFailed(err)) {
+      throw new EosError('Conflict', `${uri} ${options.changed}`);
+    }
+    throw err;
+  }
+}
+
+/** Bytes gathered before one positioned write (fewer, larger writes: less time in the thread pool). */
+const WRITE_BLOCK = 1024 * 1024;
+
+/**
+ * Positioned writes of a body's chunks, gathered into blocks of about
+ * `WRITE_BLOCK` bytes; one block is written while the next is read, so the
+ * network and the disk overlap and memory stays at two blocks per body.
+ */
+export class GatheredWrites implements RangeSink {
+  end: number;
+  private chunks: Uint8Array[] = [];
+  private gathered = 0;
+  private at: number;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly fh: fsp.FileHandle,
+    start: number,
+    private readonly shown: string
+  ) {
+    this.end = start;
+    this.at = start;
+  }
+
+  async add(chunk: Uint8Array): Promise<void> {
+    this.chunks.push(chunk);
+    this.gathered += chunk.length;
+    this.end += chunk.length;
+    if (this.gathered >= WRITE_BLOCK) {
+      await this.pending;
+      this.pending = this.writeBlock();
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.pending;
+    if (this.gathered > 0) {
+      await this.writeBlock();
+    }
+  }
+
+  async settle(): Promise<void> {
+    await this.pending.catch(() => undefined);
+  }
+
+  private writeBlock(): Promise<void> {
+    const chunks = this.chunks;
+    const bytes = this.gathered;
+    const at = this.at;
+    this.chunks = [];
+    this.gathered = 0;
+    this.at += bytes;
+    return this.fh.writev(chunks, at).then(
+      ({ bytesWritten }) => checkWritten(bytesWritten, bytes, this.shown),
+      err => {
+        throw localError(err, this.shown);
+      }
+    );
+  }
+}
+
+/** Each chunk written where it belongs as it arrives, blocking (for a worker thread). */
+export class SyncWrites implements RangeSink {
+  end: number;
+
+  constructor(
+    private readonly fd: number,
+    start: number,
+    private readonly shown: string
+  ) {
+    this.end = start;
+  }
+
+  add(chunk: Uint8Array): void {
+    let written: number;
+    try {
+      written = writeSync(this.fd, chunk, 0, chunk.length, this.end);
+    } catch (err) {
+      throw localError(err, this.shown);
+    }
+    checkWritten(written, chunk.length, this.shown);
+    this.end += chunk.length;
+  }
+
+  flush(): void {}
+
+  settle(): void {}
+}
+
+function checkWritten(written: number, bytes: number, shown: string): void {
+  if (written !== bytes) {
+    throw new EosError('NoSpace', `Only ${written} of ${bytes} bytes of ${shown} could be written`);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * One local file to one S3 object: a single PutObject below the part size,
+ * a multipart upload (the SDK's multipart commands, positioned reads of the
+ * file, several parts in flight) from it. A multipart upload is registered on
+ * the job while open and aborted on failure or cancel.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { promises as fsp } from 'node:fs';
+import { EosError } from '../../../core';
+import { EosStore } from '../s3/store';
+import { MTIME_METADATA, formatMtime } from './contenttypes';
+import { JobContext } from '../jobs/jobs';
+import { localError } from '../local/confine';
+import {
+  UploadedPart,
+  abortUploadRetrying,
+  completeUpload,
+  createUpload,
+  partRanges,
+  partSize,
+  uploadPart
+} from '../s3/multipart';
+import { forEachConcurrent } from '../jobs/pool';
+import { headObject } from '../s3/conflicts';
+import { isPreconditionFailed } from '../s3/errors';
+import { TransferOptions } from './run';
+
+/** A local file and the object it becomes. */
+export interface PutTask {
+  /** Absolute local path. */
+  abs: string;
+  /** The path relative to the root, for messages. */
+  shown: string;
+  size: number;
+  /** Modification time, kept in the object's `mtime` metadata (seconds since the epoch). */
+  mtimeMs: number;
+  bucket: string;
+  key: string;
+  uri: string;
+  contentType: string;
+  /** Write only if no object is at the key (`If-None-Match: *`). */
+  mustNotExist: boolean;
+}
+
+/** `x-amz-meta-mtime`: seconds since the epoch, with milliseconds. */
+export function mtimeMetadata(mtimeMs: number): Record<string, string> {
+  return { [MTIME_METADATA]: formatMtime(new Date(Math.floor(mtimeMs))) };
+}
+
+/** The error a write refused by `If-None-Match` becomes. */
+function exists(task: PutTask): EosError {
+  return new EosError('Conflict', `${task.uri} already exists`);
+}
+
+/** Upload a file; `onBytes` reports bytes sent (negative to take back a failed attempt's). */
+export async function putFile(
+  store: EosStore,
+  ctx: JobContext,
+  task: PutTask,
+  options: TransferOptions,
+  onBytes: (n: number) => void,
+  signal: AbortSignal
+): Promise<void> {
+  if (task.size < options.partSize) {
+    await putSmall(store, task, signal);
+    onBytes(task.size);
+    return;
+  }
+  let sent = 0;
+  try {
+    await putMultipart(store, ctx, task, options, n => ((sent += n), onBytes(n)), signal);
+  } catch (err) {
+    onBytes(-sent);
+    throw err;
+  }
+}
+
+async function putSmall(store: EosStore, task: PutTask, signal: AbortSignal): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await fsp.readFile(task.abs, { signal });
+  } catch (err) {
+    throw signal.aborted ? err : localError(err, task.shown);
+  }
+  if (body.length !== task.size) {
+    throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
+  }
+  try {
+    await store.s3(
+      { bucket: task.bucket, uri: task.uri },
+      abortSignal =>
+        store.client.send(
+          new PutObjectCommand({
+            Bucket: task.bucket,
+            Key: task.key,
+            Body: body,
+            ContentLength: body.length,
+            ContentType: task.contentType,
+            Metadata: mtimeMetadata(task.mtimeMs),
+            IfNoneMatch: task.mustNotExist ? '*' : undefined
+          }),
+          { abortSignal }
+        ),
+      { signal, deadlineMs: null }
+    );
+  } catch (err) {
+    throw isPreconditionFailed(err) ? exists(task) : err;
+  }
+}
+
+async function putMultipart(
+  store: EosStore,
+  ctx: JobContext,
+  task: PutTask,
+  options: TransferOptions,
+  onBytes: (n: number) => void,
+  signal: AbortSignal
+): Promise<void> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(task.abs, 'r');
+  } catch (err) {
+    throw localError(err, task.shown);
+  }
+  try {
+    const upload = await createUpload(
+      store,
+      task,
+      { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) },
+      signal
+    );
+    const close = ctx.openUpload(upload);
+    try {
+      const ranges = partRanges(task.size, partSize(task.size, options.partSize));
+      const parts: UploadedPart[] = [];
+      await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, partSignal) => {
+        const body = Buffer.allocUnsafe(r.length);
+        let read: number;
+        try {
+          ({ bytesRead: read } = await fh.read(body, 0, r.length, r.start));
+        } catch (err) {
+          throw localError(err, task.shown);
+        }
+        if (read !== r.length) {
+          throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
+        }
+        const etag = await uploadPart(store, upload, { n: r.n, body, length: r.length }, partSignal, task.uri);
+        parts.push({ PartNumber: r.n, ETag: etag });
+        onBytes(r.length);
+      });
+      if (task.mustNotExist && (await headObject(store, task.bucket, task.key, task.uri, signal)) !== null) {
+        throw exists(task);
+      }
+      try {
+        await completeUpload(store, upload, parts, { mustNotExist: task.mustNotExist, signal, uri: task.uri });
+      } catch (err) {
+        throw isPreconditionFailed(err) ? exists(task) : err;
+      }
+      close();
+    } catch (err) {
+      await abortUploadRetrying(store, upload, close);
+      throw err;
+    }
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Sync: make a destination folder hold what a source folder holds, one way
+ * (local -> EOS or EOS -> local), by size and modification time. The plan is
+ * computed again inside the job (the preview may be stale), then run: copies
+ * through the same code as uploads and downloads, then deletes (only with
+ * `delete: true`).
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { Job, SyncRequest } from '../../../core';
+import { EosStore } from '../s3/store';
+import { Deleter } from '../s3/batches';
+import { getFile } from './getfile';
+import { contentTypeOf } from './contenttypes';
+import { mkdirInside } from './download';
+import { JobContext, Jobs } from '../jobs/jobs';
+import { assertRealInside, localError, relativeTo } from '../local/confine';
+import { forEachConcurrent } from '../jobs/pool';
+import { putFile } from './putfile';
+import { FullPlan, SyncSides, localOf, planSync, syncSides } from './syncplan';
+import { Limit, TransferOptions, asItem } from './run';
+import { uriOfKey } from '../s3/places';
+
+/** Check a sync and start it as a job. */
+export async function startSync(
+  store: EosStore,
+  jobs: Jobs,
+  request: SyncRequest,
+  options: TransferOptions,
+  rerun: () => Promise<Job>,
+  signal?: AbortSignal
+): Promise<Job> {
+  const sides = await syncSides(store, options.rootDir, request);
+  signal?.throwIfAborted();
+  const [source, destination] =
+    sides.direction === 'upload' ? [sides.localShown, sides.remote.uri] : [sides.remote.uri, sides.localShown];
+  return jobs.start({ kind: 'sync', sources: [source], destination, request, rerun }, async ctx => {
+    const full = await planSync(store, options.rootDir, sides, request, ctx.signal);
+    await runSync(store, options, sides, full, ctx);
+  });
+}
+
+async function runSync(
+  store: EosStore,
+  options: TransferOptions,
+  sides: SyncSides,
+  full: FullPlan,
+  ctx: JobContext
+): Promise<void> {
+  const { progress, signal } = ctx;
+  const root = options.rootDir;
+  progress.objects.total = full.copy.length + full.delete.length;
+  progress.bytes.total = full.plan.bytes;
+  const onBytes = (n: number) => (progress.bytes.done += n);
+  const big = new Limit(options.bigFilesInFlight);
+  const { remote } = sides;
+  await forEachConcurrent(full.copy, options.filesInFlight, signal, async (item, itemSignal) => {
+    const uri = uriOfKey(remote, remote.key + item.rel);
+    const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;
+    progress.current = shown;
+    await asItem(ctx, shown, async () => {
+      let work: () => Promise<unknown>;
+      if (sides.direction === 'upload') {
+        const task = {
+          abs: item.abs!,
+          shown,
+          size: item.size,
+          mtimeMs: item.modifiedMs,
+          bucket: remote.bucket,
+          key: remote.key + item.rel,
+          uri,
+          contentType: contentTypeOf(path.basename(item.rel)),
+          mustNotExist: item.reason === 'new'
+        };
+        work = () => putFile(store, ctx, task, options, onBytes, itemSignal);
+      } else {
+        const final = localOf(sides, item.rel);
+        await mkdirInside(root, path.dirname(final));
+        const place = item.reason === 'new' ? ('new' as const) : ('overwrite' as const);
+        const task = {
+          bucket: remote.bucket,
+          key: item.key!,
+          uri,
+          size: item.size,
+          etag: item.etag,
+          final,
+          shown,
+          place
+        };
+        // The disk gauge counts the file at once and measures again soon.
+        work = () => getFile(store, task, options, onBytes, itemSignal).then(() => options.disk?.changed?.(item.size));
+      }
+      await (item.size >= options.partSize ? big.run(work) : work());
+      progress.objects.done++;
+    });
+  });
+  if (full.delete.length > 0 && !signal.aborted) {
+    await runDeletes(store, options, sides, full, ctx);
+  }
+}
+
+/** Delete what the destination has and the source does not. */
+async function runDeletes(
+  store: EosStore,
+  options: TransferOptions,
+  sides: SyncSides,
+  full: FullPlan,
+  ctx: JobContext
+): Promise<void> {
+  const { progress, signal } = ctx;
+  const root = options.rootDir;
+  if (sides.direction === 'upload') {
+    const deleter = new Deleter(store, sides.remote.bucket, keys => (progress.objects.done += keys.length));
+    await asItem(ctx, sides.remote.uri, async () => {
+      for (const item of full.delete) {
+        await deleter.add({ key: item.key!, size: item.size, uri: uriOfKey(sides.remote, item.key!) }, signal);
+      }
+      await deleter.flush(signal);
+    });
+    return;
+  }
+  for (const item of full.delete) {
+    const shown = relativeTo(root, item.abs!);
+    await asItem(ctx, shown, async () => {
+      signal.throwIfAborted();
+      await assertRealInside(root, path.dirname(item.abs!), shown);
+      await fsp.rm(item.abs!).catch(err => {
+        throw localError(err, shown);
+      });
+      options.disk?.changed?.(-item.size, item.abs!);
+      progress.objects.done++;
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A download thread (see `getworkers.ts`): the entry of the
+ * `eos-get-worker.cjs` bundle. It runs GETs into files as the main thread
+ * asks, posting the bytes written, and stops a GET when asked.
+ */
+import { closeSync, futimesSync, openSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { EosError } from '../../../core';
+import { fetchRange, SyncWrites } from './getrange';
+import { BYTES_BATCH, FromWorker, GetWorkerData, ToWorker } from './threads';
+import { localError } from '../local/confine';
+import { S3Error } from '../s3/errors';
+import { createS3Client } from '../s3/client';
+import { EosStore } from '../s3/store';
+
+function serve(data: GetWorkerData): void {
+  const port = parentPort!;
+  const store = new EosStore(createS3Client(data.s3), data.s3.ctx, data.s3.label);
+  const running = new Map<number, AbortController>();
+  const post = (m: FromWorker) => port.postMessage(m);
+
+  const run = async (m: Extract<ToWorker, { type: 'get' }>, signal: AbortSignal, onBytes: (n: number) => void) => {
+    const { task, file } = m;
+    let fd: number;
+    try {
+      fd = openSync(file.path, file.create ? 'wx' : 'r+', 0o644);
+    } catch (err) {
+      throw localError(err, task.shown);
+    }
+    try {
+      const result = await fetchRange(store, task, new SyncWrites(fd, task.start, task.shown), onBytes, signal);
+      if (file.setTimes && result.modifiedMs !== undefined) {
+        const seconds = result.modifiedMs / 1000;
+        try {
+          futimesSync(fd, seconds, seconds);
+        } catch (err) {
+          throw localError(err, task.shown);
+        }
+      }
+      return result;
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'abort') {
+      running.get(m.id)?.abort(new EosError('Upstream', 'The operation was cancelled'));
+      return;
+    }
+    const controller = new AbortController();
+    running.set(m.id, controller);
+    // Bytes written and not yet posted: every BYTES_BATCH, and the rest rides
+    // on the answer (one message per small file).
+    let unposted = 0;
+    const take = () => {
+      const n = unposted;
+      unposted = 0;
+      return n;
+    };
+    const onBytes = (n: number) => {
+      unposted += n;
+      if (unposted >= BYTES_BATCH) {
+        post({ type: 'bytes', id: m.id, n: take() });
+      }
+    };
+    run(m, controller.signal, onBytes)
+      .then(
+        result => post({ type: 'done', id: m.id, result, n: take() }),
+        err => {
+          const e = err instanceof EosError ? err : new EosError('Internal', String((err as Error)?.message ?? err));
+          const s3 = e instanceof S3Error ? e.s3 : undefined;
+          post({ type: 'failed', id: m.id, code: e.code, message: e.message, details: e.details, s3, n: take() });
+        }
+      )
+      .finally(() => running.delete(m.id));
+  });
+}
+
+const data = workerData as GetWorkerData | undefined;
+if (parentPort && data?.role === 'eos-get') {
+  serve(data);
+  parentPort.postMessage({ type: 'ready' } satisfies FromWorker);
+}
