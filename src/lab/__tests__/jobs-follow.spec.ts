@@ -155,6 +155,12 @@ describe('followJob with the jobs model', () => {
     expect(notes.update).toHaveBeenLastCalledWith(
       expect.objectContaining({ message: 'Moving… 0 of 1 objects, 92.0 MB of 300 MB' })
     );
+    // The same figures again (the stream's tick, or a wait that ran out): the toast is not redrawn,
+    // so a click on its buttons is never lost to a re-render.
+    const updates = notes.update.mock.calls.length;
+    send({ ...first, bytes: { done: 92e6, total: 3e8 } });
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(notes.update.mock.calls.length).toBe(updates);
     send({ ...first, state: 'done', objects: { done: 1, total: 1 }, bytes: { done: 3e8, total: 3e8 } });
     expect((await following)?.state).toBe('done');
     expect(request).not.toHaveBeenCalled();

@@ -136,7 +136,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       .request(Routes.answerJob, { body: { id: job.id, question: job.question!.id, choice } })
       .then(answered => {
         job = answered;
-        Notification.update({ id, ...running() });
+        refresh();
       })
       .catch(reason => notifyError(reason, trans, trans.__('Cannot answer')));
   const running = () => ({
@@ -152,6 +152,15 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
   followedJobs.add(job.id);
   context.jobs?.track(job);
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
+  // Re-rendered only when what it says changes: a toast redrawn under the pointer loses the click on its button.
+  const said = () => [running().message, ...running().actions.map(a => a.label)].join('\n');
+  let shown = said();
+  const refresh = () => {
+    if (said() !== shown) {
+      shown = said();
+      Notification.update({ id, ...running() });
+    }
+  };
   let asked: string | null = null;
   while (job.state === 'running') {
     if (messages.ask && job.question && job.question.id !== asked) {
@@ -166,7 +175,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       return null;
     }
     if (job.state === 'running') {
-      Notification.update({ id, ...running() });
+      refresh();
     }
   }
   if (job.state === 'done') {
