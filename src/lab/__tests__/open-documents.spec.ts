@@ -5,6 +5,7 @@
  * genomics files open in Peek.
  */
 import { PageConfig } from '@jupyterlab/coreutils';
+import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { ContentsManager, ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
@@ -196,7 +197,7 @@ describe('/lab/tree/EOS:... URLs', () => {
       shell: { add: jest.fn(), activateById: jest.fn(), currentWidget: null, widgets: () => [] },
       commands: new CommandRegistry(),
       contextMenu: { addItem: jest.fn(), opened: new Signal({}) },
-      docRegistry: { preferredWidgetFactories: () => [] },
+      docRegistry: new DocumentRegistry(),
       serviceManager: { serverSettings, contents: { addDrive: (d: EosDrive) => contents.addDrive(d) } },
       restored: new Promise<void>(resolve => (restore = resolve))
     };
@@ -255,7 +256,7 @@ describe('Big compressed and binary genomics files', () => {
       shell: { add: jest.fn(), activateById: jest.fn(), currentWidget: null, widgets: () => [] },
       commands: new CommandRegistry(),
       contextMenu: { addItem: jest.fn(), opened: new Signal({}) },
-      docRegistry: { preferredWidgetFactories: () => [] },
+      docRegistry: new DocumentRegistry(),
       serviceManager: { serverSettings, contents: { addDrive: jest.fn() } }
     };
     const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
