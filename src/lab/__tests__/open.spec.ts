@@ -140,7 +140,6 @@ describe('Peek formats', () => {
 describe('jupyterlab-eos:open', () => {
   it('is exported, needs the EOS browser and the document manager, and declares its menus', () => {
     expect(plugins).toContain(openPlugin);
-    expect(openPlugin.description).toBeTruthy();
     expect(openPlugin.requires?.[0]).toBe(IEosBrowser);
     // A command may show on several kinds of rows (a writable folder and the background): once each.
     const menu = [
