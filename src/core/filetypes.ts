@@ -4,6 +4,7 @@
  * them. One table, so the tree, Peek, JupyterLab's document registry and
  * uploads agree.
  */
+import { lastSegment } from './uri';
 
 /** How Peek shows a file: a table of reads, records or rows, or plain lines. */
 export type PeekKind = 'fastq' | 'vcf' | 'sam' | 'bed' | 'csv' | 'tsv' | 'text';
@@ -67,10 +68,7 @@ const BY_EXTENSION = new Map(GENOMICS_TYPES.flatMap(t => t.extensions.map(ext =>
  * `.gz`/`.bgz` (`a.vcf.gz` → `vcf`); '' when the name has none.
  */
 export function typeExtension(name: string): string {
-  const parts = name
-    .slice(name.lastIndexOf('/') + 1)
-    .toLowerCase()
-    .split('.');
+  const parts = lastSegment(name).toLowerCase().split('.');
   if (parts.length < 2) {
     return '';
   }

@@ -2,7 +2,7 @@
  * What S3 is told about an object written from a file: its content type,
  * from the file name, and its modification time, kept in user metadata.
  */
-import { GENOMICS_TYPES } from '../../core';
+import { GENOMICS_TYPES, lastSegment } from '../../core';
 
 /** The user-metadata name (`x-amz-meta-mtime`) holding a file's modification time. */
 export const MTIME_METADATA = 'mtime';
@@ -56,7 +56,7 @@ const TYPES: Record<string, string> = {
 
 /** The content type for a file or key name (its last segment's extension); `application/octet-stream` when unknown. */
 export function contentTypeOf(name: string): string {
-  const last = name.slice(name.lastIndexOf('/') + 1);
+  const last = lastSegment(name);
   const dot = last.lastIndexOf('.');
   if (dot <= 0) {
     return 'application/octet-stream';
