@@ -8,3 +8,5 @@ export * from './api-open';
 export * from './drive';
 export * from './snippet';
 export * from './api-events';
+export * from './size';
+export * from './filetypes';

@@ -208,8 +208,3 @@ export function s3Uri(path: EosPath, ctx: EosContext): string {
 export function shareableUri(path: EosPath, ctx: EosContext): string {
   return formatEosUri(shareable(path, ctx));
 }
-
-/** Parse then format: the canonical `e://` form of any accepted URI. */
-export function normalizeUri(text: string, ctx: EosContext): string {
-  return formatEosUri(parseLocation(text, ctx));
-}

@@ -188,6 +188,12 @@ export function basename(path: EosPath): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
 
+/** The last segment of a local path or an `e://` URI text, a trailing slash ignored: `a/b.bam` → `b.bam`. */
+export function lastSegment(text: string): string {
+  const trimmed = text.endsWith('/') ? text.slice(0, -1) : text;
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
 /** The folder that holds `path`, or null for `e://`. */
 export function parent(path: EosPath): EosPath | null {
   if (path.key === '') {

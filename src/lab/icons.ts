@@ -18,6 +18,7 @@ import {
 } from '@jupyterlab/ui-components';
 
 import eosSvg from '../../style/icons/eos.svg';
+import { IGenomicsType, genomicsTypeOf, typeExtension } from '../core';
 
 /** The EOS sidebar tab icon. */
 export const eosIcon = new LabIcon({ name: 'jupyterlab-eos:eos', svgstr: eosSvg });
@@ -54,9 +55,9 @@ export const gffIcon = formatIcon('gff', 'GFF', '--jp-success-color1');
 /** Sequences: FASTA. */
 export const fastaIcon = formatIcon('fasta', 'FA', '--jp-error-color1');
 
-const BY_EXTENSION: Record<string, LabIcon> = {
+/** The icon of each genomics type, by the type's name (`GENOMICS_TYPES` in core). */
+const GENOMICS_ICONS: Record<string, LabIcon> = {
   fastq: fastqIcon,
-  fq: fastqIcon,
   bam: bamIcon,
   cram: cramIcon,
   sam: samIcon,
@@ -64,11 +65,16 @@ const BY_EXTENSION: Record<string, LabIcon> = {
   bcf: bcfIcon,
   bed: bedIcon,
   fasta: fastaIcon,
-  fa: fastaIcon,
-  fna: fastaIcon,
-  gff: gffIcon,
-  gff3: gffIcon,
-  gtf: gffIcon,
+  gff: gffIcon
+};
+
+/** The icon drawn for a genomics type. */
+export function genomicsIcon(type: IGenomicsType): LabIcon {
+  return GENOMICS_ICONS[type.name] ?? fileIcon;
+}
+
+/** Icons of the other common types JupyterLab has an icon for. */
+const BY_EXTENSION: Record<string, LabIcon> = {
   csv: spreadsheetIcon,
   tsv: spreadsheetIcon,
   txt: textEditorIcon,
@@ -90,23 +96,13 @@ const BY_EXTENSION: Record<string, LabIcon> = {
   pdf: pdfIcon
 };
 
-/** Compression suffixes that keep the type of what they compress (`.vcf.gz`, `.fa.bgz`). */
-const COMPRESSED = new Set(['gz', 'bgz']);
-
 /** The icon of an item: a folder, or its file type by name (`.gz`/`.bgz` looked through). */
 export function iconFor(kind: 'folder' | 'object', name: string): LabIcon {
   if (kind === 'folder') {
     return folderIcon;
   }
-  const parts = name.toLowerCase().split('.');
-  if (parts.length < 2) {
-    return fileIcon;
-  }
-  let ext = parts.pop()!;
-  if (COMPRESSED.has(ext) && parts.length >= 2) {
-    ext = parts.pop()!;
-  }
-  return BY_EXTENSION[ext] ?? fileIcon;
+  const type = genomicsTypeOf(name);
+  return type ? genomicsIcon(type) : (BY_EXTENSION[typeExtension(name)] ?? fileIcon);
 }
 
 /** The transfers panel tab: arrows up and down. */

@@ -2,25 +2,14 @@
  * The EOS panel against the seeded demo S3 server (devtools/demo.py --galata).
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
 import { putMine } from './demo-s3';
+import { openEos, clipboardText } from './eos';
 
 test.use({ autoGoto: true, permissions: ['clipboard-read', 'clipboard-write'] });
 
-async function openEos(page: Page) {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree).toBeVisible();
-  return tree;
-}
-
-async function clipboardText(page: Page): Promise<string> {
-  return page.evaluate(() => navigator.clipboard.readText());
-}
-
 test.describe('EOS panel', () => {
   test('shows the namespace roots and one level of seeded content under each', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     for (const name of ['My files', 'Organization', 'Gencove', 'Users']) {
       await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
     }
@@ -37,7 +26,7 @@ test.describe('EOS panel', () => {
   });
 
   test('expands folders lazily, including odd key names', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'odd names', exact: true }).dblclick();
     for (const name of [
       'hash#tag.txt',
@@ -55,7 +44,7 @@ test.describe('EOS panel', () => {
   });
 
   test('Users lists the other users, read-only, and My files stays in place', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'Users', exact: true }).dblclick();
     const other = tree.getByRole('treeitem', { name: '5f0c2e9a-7b41-4d83-a6c2-1e9f8d3b7a05', exact: true });
     await expect(other).toHaveAttribute('data-access', 'read');
@@ -66,7 +55,7 @@ test.describe('EOS panel', () => {
   });
 
   test('pages a folder of 5,000 objects as it scrolls', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true })).toBeVisible();
     // Rows are virtual: only those on screen are in the page.
@@ -81,7 +70,7 @@ test.describe('EOS panel', () => {
   });
 
   test('"Copy EOS URI" from the context menu puts the URI on the clipboard', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'notes.txt', exact: true }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Copy EOS URI' }).click();
     await expect.poll(() => clipboardText(page)).toBe('e://users/me/notes.txt');
@@ -92,7 +81,7 @@ test.describe('EOS panel', () => {
   });
 
   test('"Copy EOS URI" from the command palette copies the selected item', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click();
     await page.evaluate(async () => {
       await window.jupyterapp.commands.execute('apputils:activate-command-palette');
@@ -103,7 +92,7 @@ test.describe('EOS panel', () => {
   });
 
   test('"Refresh EOS" shows what another client wrote meanwhile', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
     const name = `written-elsewhere-${Date.now()}.txt`;
     await putMine({ [name]: 'hello' });

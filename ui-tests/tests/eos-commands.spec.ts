@@ -3,34 +3,10 @@
  * (devtools/demo.py --galata): one test per menu entry.
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
 import { keysUnder, myKey, putMine, readMine, s3Info } from './demo-s3';
+import { openEos, refreshMine, pick, clipboardText } from './eos';
 
 test.use({ autoGoto: true, permissions: ['clipboard-read', 'clipboard-write'] });
-
-async function openEos(page: Page): Promise<Locator> {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree).toBeVisible();
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
-  return tree;
-}
-
-/** Open the tree again after another client wrote to My files. */
-async function refreshMine(page: Page, tree: Locator): Promise<void> {
-  await tree.getByRole('treeitem', { name: 'My files', exact: true }).click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Refresh' }).click();
-}
-
-/** Right-click the item named `name` and pick `entry` from the context menu. */
-async function pick(page: Page, tree: Locator, name: string, entry: string | RegExp): Promise<void> {
-  await tree.getByRole('treeitem', { name, exact: true }).click({ button: 'right' });
-  await page.getByRole('menuitem', { name: entry }).click();
-}
-
-async function clipboardText(page: Page): Promise<string> {
-  return page.evaluate(() => navigator.clipboard.readText());
-}
 
 test.describe('EOS context menu', () => {
   test('Copy EOS URI', async ({ page }) => {

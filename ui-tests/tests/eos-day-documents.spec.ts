@@ -8,6 +8,7 @@ import { gzipSync } from 'zlib';
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { deleteObjects, etagOf, getObject, putObject, s3Info } from './demo-s3';
+import { openEos } from './eos';
 
 const DOCMANAGER = '@jupyterlab/docmanager-extension:plugin';
 test.use({
@@ -43,19 +44,9 @@ function bigFastqGz(): Buffer {
   return Buffer.concat(Array.from({ length: Math.ceil(60e6 / member.length) }, () => member));
 }
 
-async function openEos(page: Page) {
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  // (Clicking the tab of the panel shown would hide it.)
-  if (!(await tree.isVisible())) {
-    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  }
-  await expect(tree).toBeVisible();
-  return tree;
-}
-
 /** Double-click `name` in `folder` (a top-level folder of Organization). */
 async function openFromTree(page: Page, folder: string, name: string) {
-  const tree = await openEos(page);
+  const tree = await openEos(page, { home: false });
   const item = tree.getByRole('treeitem', { name, exact: true });
   if (!(await item.isVisible())) {
     await tree.getByRole('treeitem', { name: folder, exact: true }).dblclick();

@@ -5,40 +5,15 @@
  * open; the notification names the phase and closes by itself when it ends well.
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { keysUnder, putMine, readMineText } from './demo-s3';
 import { removeScratch } from './scratch';
+import { openEos, drop } from './eos';
 
 test.use({ autoGoto: true });
 test.afterEach(removeScratch);
 
 const transfersTab = (page: Page) => page.locator('.jp-SideBar.jp-mod-right [data-id="eos-transfers"]');
-
-async function openEos(page: Page): Promise<Locator> {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
-  return tree;
-}
-
-async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = (await locator.boundingBox())!;
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** Drag `from` onto `to` and drop it there. */
-async function drop(page: Page, from: Locator, to: Locator): Promise<void> {
-  await to.scrollIntoViewIfNeeded();
-  const a = await center(from);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(a.x + 8, a.y + 8, { steps: 4 });
-  const b = await center(to);
-  await page.mouse.move(b.x, b.y, { steps: 12 });
-  const again = await center(to);
-  await page.mouse.move(again.x + 1, again.y, { steps: 2 });
-  await page.mouse.up();
-}
 
 test.describe('A day in the lab: transfers', () => {
   test('the Transfers panel lives in the right sidebar and comes back after Close All Tabs and a reload', async ({

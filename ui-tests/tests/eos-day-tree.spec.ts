@@ -4,22 +4,11 @@
  * applies, the palette, the name dialogs, and the columns at each width.
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { setEosPanelWidth } from './sidebar';
+import { openEos, item } from './eos';
 
 test.use({ autoGoto: true });
-
-/** Open the EOS panel (unless the restored layout already shows it) and wait for My files. */
-async function openEos(page: Page): Promise<Locator> {
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  if (!(await tree.isVisible())) {
-    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  }
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
-  return tree;
-}
-
-const item = (tree: Locator, name: string) => tree.getByRole('treeitem', { name, exact: true });
 
 /** The labels of the open context menu's enabled entries. */
 async function enabledEntries(page: Page): Promise<string[]> {

@@ -12,6 +12,7 @@ import { gunzipSync } from 'zlib';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { getObject, myKey, s3Info } from './demo-s3';
+import { openEos } from './eos';
 
 test.use({ autoGoto: true });
 
@@ -31,13 +32,6 @@ async function holdRequests(page: Page, url: RegExp): Promise<() => void> {
     await route.continue();
   });
   return release;
-}
-
-async function openEos(page: Page): Promise<Locator> {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree).toBeVisible();
-  return tree;
 }
 
 test.describe('Free Up Space', () => {
@@ -94,7 +88,7 @@ test.describe('Peek', () => {
     const object = await getObject(s3Info().orgBucket, myKey('project-1/sample1_R1.fastq.gz'));
     const lines = gunzipSync(object).toString('utf-8').split('\n');
     await page.setViewportSize({ width: 820, height: 700 });
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Peek' }).click();
@@ -134,7 +128,7 @@ test.describe('EOS panel on a reload', () => {
       const right = r.method() === 'PUT' && r.postDataJSON()?.data?.['layout-restorer:data']?.right;
       return right?.current === 'eos-browser' && right?.collapsed === false;
     });
-    await openEos(page);
+    await openEos(page, { home: false });
     await saved;
     const release = await holdRequests(page, /\/eos\/api\/whoami/);
     await page.reload();

@@ -226,7 +226,7 @@ test.describe('disk gauge', () => {
       const messages = await page.evaluate(async () => (await window.galata.getNotifications()).map(n => n.message));
       const refusal = messages.find(m => m.includes('Not enough space'));
       // 16 MB limit, a root of a few kB, 1 % of the limit kept free.
-      expect(refusal).toMatch(/20\.0 MB needed \(and 160\.0 KB kept free\), 1\d\.\d MB free \(4\.\d MB missing\)/);
+      expect(refusal).toMatch(/20\.0 MB needed \(and 160 kB kept free\), 1\d\.\d MB free \(4\.\d MB missing\)/);
       expect(fs.existsSync(path.join(ROOT, name))).toBe(false);
     } finally {
       await removeMine([name]);

@@ -6,10 +6,11 @@
  * arrive are read back from S3 or through JupyterLab's contents API.
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { uploadToEosFromMenu } from './filebrowser';
 import { removeScratch } from './scratch';
 import { keysUnder, putMine, readMineText } from './demo-s3';
+import { openEos, item, refreshMine, dragOnto } from './eos';
 
 /** A local file's text through JupyterLab's contents API, or null. */
 async function readLocal(page: Page, file: string): Promise<string | null> {
@@ -26,42 +27,6 @@ async function readLocal(page: Page, file: string): Promise<string | null> {
 
 test.use({ autoGoto: true });
 test.afterEach(removeScratch);
-
-async function openEos(page: Page): Promise<Locator> {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree).toBeVisible();
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
-  return tree;
-}
-
-async function refreshMine(page: Page, tree: Locator): Promise<void> {
-  await tree.getByRole('treeitem', { name: 'My files', exact: true }).click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Refresh' }).click();
-}
-
-function item(tree: Locator, name: string): Locator {
-  return tree.getByRole('treeitem', { name, exact: true });
-}
-
-async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = (await locator.boundingBox())!;
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** Press on `from`, move past the drag threshold and onto `to` in steps; the button stays down. */
-async function dragOnto(page: Page, from: Locator, to: Locator): Promise<void> {
-  await to.scrollIntoViewIfNeeded();
-  const a = await center(from);
-  const b = await center(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(a.x + 8, a.y + 8, { steps: 4 });
-  await page.mouse.move(b.x, b.y, { steps: 12 });
-  // Rows may have moved meanwhile (a listing landing above the target): aim again.
-  const again = await center(to);
-  await page.mouse.move(again.x + 1, again.y, { steps: 2 });
-}
 
 const label = (page: Page) => page.locator('.jp-EosBrowser .jp-EosBrowser-dropLabel');
 

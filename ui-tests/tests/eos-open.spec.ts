@@ -7,6 +7,7 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import { getObject, putObject, s3, s3Info } from './demo-s3';
+import { openEos } from './eos';
 
 test.use({ autoGoto: true });
 
@@ -20,13 +21,6 @@ async function openWithEnter(page: Page, name: string) {
     })
     .toBe('true');
   await item.press('Enter');
-}
-
-async function openEos(page: Page) {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree).toBeVisible();
-  return tree;
 }
 
 test.describe('Opening EOS files', () => {
@@ -47,7 +41,7 @@ test.describe('Opening EOS files', () => {
   });
 
   test('double-clicking a notebook opens it; an edited cell is saved back to S3', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'project-2', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'analysis.ipynb', exact: true }).dblclick();
     const panel = page.locator('.jp-NotebookPanel');
@@ -81,7 +75,7 @@ test.describe('Opening EOS files', () => {
   });
 
   test('a TSV opens in the CSV/TSV viewer', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).dblclick();
     const viewer = page.locator('.jp-CSVViewer');
@@ -100,7 +94,7 @@ test.describe('Opening EOS files', () => {
   });
 
   test('a file changed in S3 since it was opened is not overwritten silently', async ({ page }) => {
-    await openEos(page);
+    await openEos(page, { home: false });
     await openWithEnter(page, 'notes.txt');
     const editor = page.locator('.jp-FileEditor .cm-content');
     await expect(editor).toContainText('Things to remember.');
@@ -117,7 +111,7 @@ test.describe('Opening EOS files', () => {
   });
 
   test('saving in a read-only namespace is refused with a message', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'reference', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'GRCh38', exact: true }).dblclick();
     await openWithEnter(page, 'README');
@@ -141,7 +135,7 @@ test.describe('Peek', () => {
     const object = await getObject(s3Info().orgBucket, key);
     const lines = gunzipSync(object).toString('utf-8').split('\n');
 
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'sample1_R1.fastq.gz', exact: true }).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Peek' }).click();
@@ -169,7 +163,7 @@ test.describe('Files too large to open, and new files', () => {
   test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-eos:open': { openLimitMB: 0.001 } } });
 
   test('a file above the limit is not opened; Download or Peek are offered instead', async ({ page }) => {
-    const tree = await openEos(page);
+    const tree = await openEos(page, { home: false });
     await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'samples.tsv', exact: true }).dblclick();
     const dialog = page.locator('.jp-Dialog');
@@ -184,7 +178,7 @@ test.describe('Files too large to open, and new files', () => {
   test('New Notebook in an EOS folder creates it there and opens it', async ({ page }) => {
     const key = 'shared/files/cohort-2026/Untitled.ipynb';
     try {
-      const tree = await openEos(page);
+      const tree = await openEos(page, { home: false });
       await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).dblclick();
       await expect(tree.getByRole('treeitem', { name: 'samples.tsv', exact: true })).toBeVisible();
       await tree.getByRole('treeitem', { name: 'cohort-2026', exact: true }).click({ button: 'right' });

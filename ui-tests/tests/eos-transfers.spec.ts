@@ -13,18 +13,12 @@ import type { Locator, Page } from '@playwright/test';
 import { uploadToEosFromMenu } from './filebrowser';
 import { removeScratch } from './scratch';
 import { keysUnder, myKey, readMine, s3, s3Info } from './demo-s3';
+import { openEos } from './eos';
 
 const sha = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 test.use({ autoGoto: true });
 test.afterEach(removeScratch);
-
-async function openEos(page: Page): Promise<Locator> {
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
-  return tree;
-}
 
 /** Make a folder `e://users/me/<name>/` through the UI and leave it selected. */
 async function newFolder(page: Page, tree: Locator, name: string): Promise<void> {

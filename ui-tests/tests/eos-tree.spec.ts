@@ -3,22 +3,12 @@
  * keyboard, sort, and the state restored after a reload.
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { s3Info } from './demo-s3';
 import { setEosPanelWidth } from './sidebar';
+import { openEos, savedBrowserState } from './eos';
 
 test.use({ autoGoto: true });
-
-/** Open the EOS panel (unless the restored layout already shows it) and wait for My files. */
-async function openEos(page: Page): Promise<Locator> {
-  const tree = page.getByRole('tree', { name: 'EOS' });
-  if (!(await tree.isVisible())) {
-    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  }
-  await expect(tree).toBeVisible();
-  await expect(tree.getByRole('treeitem', { name: 'notes.txt', exact: true })).toBeVisible();
-  return tree;
-}
 
 const selectedNames = (tree: Locator) =>
   tree
@@ -180,6 +170,14 @@ test.describe('EOS tree', () => {
 
   test('restores expanded folders and the selection after a reload', async ({ page }) => {
     const tree = await openEos(page);
+    const saved = savedBrowserState(
+      page,
+      ({ expanded = [], selection = [] }) =>
+        expanded.includes('e://users/me/project-1/') &&
+        !expanded.includes('e://org/') &&
+        selection.includes('e://users/me/project-1/README.md') &&
+        selection.includes('e://users/me/notes.txt')
+    );
     await tree.getByRole('treeitem', { name: 'project-1', exact: true }).dblclick();
     await tree.getByRole('treeitem', { name: 'README.md', exact: true }).click();
     await tree.getByRole('treeitem', { name: 'notes.txt', exact: true }).click({ modifiers: ['ControlOrMeta'] });
@@ -189,7 +187,7 @@ test.describe('EOS tree', () => {
       'aria-expanded',
       'false'
     );
-    await page.waitForTimeout(1000); // the state is saved half a second after a change
+    await saved;
 
     await page.reload();
     await page.waitForSelector('.jp-LabShell');
@@ -217,13 +215,7 @@ test.describe('EOS tree', () => {
     await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true })).toBeVisible();
     // JupyterLab saves the workspace (debounced) after the panel saves its state: wait for that save.
-    const saved = page.waitForRequest(request => {
-      if (request.method() !== 'PUT' || !request.url().includes('/api/workspaces')) {
-        return false;
-      }
-      const state = JSON.parse(request.postData() ?? '{}').data?.['jupyterlab-eos:browser'];
-      return typeof state?.scroll === 'number' && state.scroll > 2300;
-    });
+    const saved = savedBrowserState(page, ({ scroll }) => typeof scroll === 'number' && scroll > 2300);
     await tree.evaluate(el => el.scrollTo(0, 2400));
     await expect(tree.getByRole('treeitem', { name: 'chunk-00100.fastq.gz', exact: true })).toBeVisible();
     await saved;

@@ -8,7 +8,6 @@ import {
   canonical,
   fromS3,
   makeContext,
-  normalizeUri,
   orgBucketName,
   parseLocation,
   s3Uri,
@@ -34,6 +33,11 @@ import {
   org,
   user
 } from './fixtures';
+
+/** Parse then format: the canonical `e://` form of any accepted URI text. */
+function normalizeUri(text: string, ctx: ReturnType<typeof makeContext>): string {
+  return formatEosUri(parseLocation(text, ctx));
+}
 
 const UPPER_USER = USER_ID.toUpperCase();
 const UPPER_OTHER = OTHER_ID.toUpperCase();

@@ -43,7 +43,6 @@ describe('eos:copy-uri', () => {
 
   it('has a translated label, a caption and the copy icon', () => {
     expect(commands.hasCommand(CommandIDs.copyUri)).toBe(true);
-    expect(CommandIDs.copyUri).toBe('eos:copy-uri');
     expect(commands.label(CommandIDs.copyUri)).toBe('Copy EOS URI');
     expect(commands.caption(CommandIDs.copyUri)).not.toBe('');
     expect(commands.icon(CommandIDs.copyUri)).toBe(copyIcon);
@@ -125,7 +124,6 @@ describe('eos:refresh', () => {
   });
 
   it('has a translated label, a caption and the refresh icon, and is always enabled', () => {
-    expect(CommandIDs.refresh).toBe('eos:refresh');
     expect(commands.label(CommandIDs.refresh)).toBe('Refresh');
     expect(commands.caption(CommandIDs.refresh)).not.toBe('');
     expect(commands.icon(CommandIDs.refresh)).toBe(refreshIcon);

@@ -42,9 +42,8 @@ describe('jupyterlab-eos:disk', () => {
     );
   });
 
-  it('is exported, described and needs the EOS browser', () => {
+  it('is exported and needs the EOS browser', () => {
     expect(plugins).toContain(diskPlugin);
-    expect(diskPlugin.description).toBeTruthy();
     expect(diskPlugin.requires).toEqual([IEosBrowser]);
   });
 

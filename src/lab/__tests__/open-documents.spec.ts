@@ -5,6 +5,7 @@
  * genomics files open in Peek.
  */
 import { PageConfig } from '@jupyterlab/coreutils';
+import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { ContentsManager, ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
@@ -197,7 +198,7 @@ describe('/lab/tree/EOS:... URLs', () => {
       shell: { add: jest.fn(), activateById: jest.fn(), currentWidget: null, widgets: () => [] },
       commands: new CommandRegistry(),
       contextMenu: { addItem: jest.fn(), opened: new Signal({}) },
-      docRegistry: { preferredWidgetFactories: () => [] },
+      docRegistry: new DocumentRegistry(),
       serviceManager: { serverSettings, contents: { addDrive: (d: EosDrive) => contents.addDrive(d) } },
       restored: new Promise<void>(resolve => (restore = resolve))
     };
@@ -256,7 +257,7 @@ describe('Big compressed and binary genomics files', () => {
       shell: { add: jest.fn(), activateById: jest.fn(), currentWidget: null, widgets: () => [] },
       commands: new CommandRegistry(),
       contextMenu: { addItem: jest.fn(), opened: new Signal({}) },
-      docRegistry: { preferredWidgetFactories: () => [] },
+      docRegistry: new DocumentRegistry(),
       serviceManager: { serverSettings, contents: { addDrive: jest.fn() } }
     };
     const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
@@ -267,14 +268,12 @@ describe('Big compressed and binary genomics files', () => {
     expect(browser.model.node('e://org/reads.fastq.gz')?.size).toBe(60e6);
 
     // (Not awaited: a "too large" dialog would wait for an answer.)
+    const before = app.shell.add.mock.calls.length; // the EOS panel itself
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/reads.fastq.gz' });
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/aln.bam' });
     await new Promise(resolve => setTimeout(resolve, 50));
     expect(document.querySelector('.jp-Dialog')).toBeNull();
-    // What went to the main area (the sidebar panels are added too).
-    const titles = app.shell.add.mock.calls
-      .filter(([, area]) => area === 'main')
-      .map(([widget]) => (widget as Widget).title.label);
+    const titles = app.shell.add.mock.calls.slice(before).map(([widget]) => (widget as Widget).title.label);
     expect(titles).toEqual(['Peek: reads.fastq.gz', 'Peek: aln.bam']);
 
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/big.tsv' });

@@ -2,13 +2,16 @@
  * Opening EOS files: the EOS drive against a scripted service, Peek's
  * formats, and the open plugin's registrations.
  */
+import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import { EosError, HeadResponse } from '../../core';
 import type { EosBrowserModel } from '../model';
+import { bamIcon, vcfIcon } from '../icons';
 import { EosDrive } from '../open/drive';
+import { registerGenomicsTypes } from '../open/filetypes';
 import { peekKind, peekQuery, peekView, splitCsv } from '../open/formats';
 import { openPlugin } from '../open/plugin';
 import plugins from '../index';
@@ -138,7 +141,6 @@ describe('Peek formats', () => {
 describe('jupyterlab-eos:open', () => {
   it('is exported, needs the EOS browser and the document manager, and declares its menus', () => {
     expect(plugins).toContain(openPlugin);
-    expect(openPlugin.description).toBeTruthy();
     expect(openPlugin.requires?.[0]).toBe(IEosBrowser);
     // A command may show on several kinds of rows (a writable folder and the background): once each.
     const menu = [
@@ -155,7 +157,7 @@ describe('jupyterlab-eos:open', () => {
       shell: { add: jest.fn(), activateById: jest.fn() },
       commands: new CommandRegistry(),
       contextMenu: { addItem: jest.fn(), opened: new Signal({}) },
-      docRegistry: { preferredWidgetFactories: () => [] },
+      docRegistry: new DocumentRegistry(),
       serviceManager: { serverSettings, contents: { addDrive } }
     };
     const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
@@ -177,5 +179,24 @@ describe('jupyterlab-eos:open', () => {
     expect(openOrReveal).toHaveBeenCalledWith('EOS:org/a b/c.tsv', undefined);
     browser.panel.dispose();
     (browser.model as EosBrowserModel).dispose();
+  });
+});
+
+describe('registerGenomicsTypes', () => {
+  it("gives JupyterLab's document registry the genomics types with their icons, compressed forms included", () => {
+    const registry = new DocumentRegistry();
+    registerGenomicsTypes(registry);
+    const [vcf] = registry.getFileTypesForPath('calls.vcf.gz');
+    expect(vcf.name).toBe('vcf');
+    expect(vcf.icon).toBe(vcfIcon);
+    expect(registry.getFileTypesForPath('a.bam')[0].icon).toBe(bamIcon);
+    expect(registry.getFileType('fastq')?.extensions).toEqual([
+      '.fastq',
+      '.fastq.gz',
+      '.fastq.bgz',
+      '.fq',
+      '.fq.gz',
+      '.fq.bgz'
+    ]);
   });
 });

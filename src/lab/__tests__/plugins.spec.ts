@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
 import { ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
@@ -32,15 +35,39 @@ const OPEN_COMMANDS: string[] = [
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
+describe('the exported plugins', () => {
+  it('have unique ids under jupyterlab-eos: and a description; each schema file belongs to one (settings load by id)', () => {
+    const ids = plugins.map(p => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const plugin of plugins) {
+      expect([plugin.id, plugin.id.startsWith('jupyterlab-eos:'), plugin.description?.trim() !== '']).toEqual([
+        plugin.id,
+        true,
+        true
+      ]);
+    }
+    const schemaFiles = fs.readdirSync(path.join(__dirname, '..', '..', '..', 'schema'));
+    for (const file of schemaFiles) {
+      expect(ids).toContain(`jupyterlab-eos:${path.basename(file, '.json')}`);
+    }
+  });
+
+  it('name their commands eos:verb-noun, each id once (schema menus and shortcuts refer to them by text)', () => {
+    const values = Object.values(CommandIDs);
+    expect(new Set(values).size).toBe(values.length);
+    for (const id of values) {
+      expect(id).toMatch(/^eos:[a-z0-9]+(-[a-z0-9]+)*$/);
+    }
+  });
+});
+
 describe('jupyterlab-eos:plugin', () => {
   beforeEach(() => {
     (requestAPI as jest.Mock).mockImplementation(new FakeEos().request);
   });
 
-  it('is the exported plugin, described, auto-started and providing IEosBrowser', () => {
+  it('is the exported plugin, auto-started and providing IEosBrowser', () => {
     expect(plugins).toContain(browserPlugin);
-    expect(browserPlugin.id).toBe('jupyterlab-eos:plugin');
-    expect(browserPlugin.description).toBeTruthy();
     expect(browserPlugin.autoStart).toBe(true);
     expect(browserPlugin.provides).toBe(IEosBrowser);
   });
@@ -106,13 +133,6 @@ describe('jupyterlab-eos:plugin', () => {
       CommandIDs.rename,
       CommandIDs.copyUri
     ]);
-    expect([refreshAll, goTo, showTransfers, clearTransfers, freeUpSpace]).toEqual([
-      'eos:refresh-all',
-      'eos:go-to',
-      'eos:show-transfers',
-      'eos:clear-transfers',
-      'eos:free-up-space'
-    ]);
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });
@@ -124,7 +144,6 @@ describe('jupyterlab-eos:transfer', () => {
 
   it('is exported, needs the EOS browser, and registers the transfer commands in the palette', () => {
     expect(plugins).toContain(transferPlugin);
-    expect(transferPlugin.description).toBeTruthy();
     expect(transferPlugin.requires).toEqual([IEosBrowser]);
     const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
     const activateById = jest.fn();
@@ -159,10 +178,8 @@ describe('jupyterlab-eos:transfers', () => {
     (requestAPI as jest.Mock).mockResolvedValue({ jobs: [] });
   });
 
-  it('is exported, described and provides ITransfers', () => {
+  it('is exported and provides ITransfers', () => {
     expect(plugins).toContain(transfersPlugin);
-    expect(transfersPlugin.id).toBe('jupyterlab-eos:transfers');
-    expect(transfersPlugin.description).toBeTruthy();
     expect(transfersPlugin.provides).toBe(ITransfers);
   });
 

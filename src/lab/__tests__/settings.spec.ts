@@ -2,6 +2,7 @@ import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal } from '@lumino/signaling';
 
 import { DEFAULT_SETTINGS, EosSettings } from '../settings';
+import pluginSchema from '../../../schema/plugin.json';
 
 /** A registry entry that stores what `set` writes and reports it back through `changed`. */
 function fakeRegistry(initial: Record<string, unknown>) {
@@ -21,6 +22,12 @@ function fakeRegistry(initial: Record<string, unknown>) {
 }
 
 describe('EosSettings', () => {
+  it('starts from the defaults schema/plugin.json declares, every one of them', () => {
+    const properties: Record<string, { default?: unknown }> = pluginSchema.properties;
+    const declared = Object.fromEntries(Object.entries(properties).map(([key, p]) => [key, p.default]));
+    expect(new EosSettings().values).toEqual(declared);
+  });
+
   it('starts from the defaults and follows the registry', () => {
     const { settings } = fakeRegistry({ pageSize: 100 });
     const eos = new EosSettings();

@@ -20,6 +20,7 @@ import {
   SyncRequest,
   TransferRequest,
   formatEosUri,
+  lastSegment,
   parseEosUri,
   parseLocation
 } from '../../core';
@@ -124,15 +125,9 @@ export function localFolderProblem(text: string, context: Pick<ICommandContext, 
   return null;
 }
 
-/** The last segment of a local path or an `e://` URI. */
-export function nameOf(path: string): string {
-  const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
 /** "a.bam" for one item, "3 items" for several. */
 function itemsLabel(sources: readonly string[], context: ICommandContext): string {
-  return sources.length === 1 ? nameOf(sources[0]) : context.trans._n('%1 item', '%1 items', sources.length);
+  return sources.length === 1 ? lastSegment(sources[0]) : context.trans._n('%1 item', '%1 items', sources.length);
 }
 
 /** Show the local folder as the file browser names it (`/` for the root). */
@@ -341,11 +336,13 @@ export async function sync(context: ITransferContext, request: SyncRequest): Pro
     return null;
   }
   if (plan.copyCount === 0 && plan.deleteCount === 0) {
-    Notification.info(trans.__('%1 is already in sync with %2', where, nameOf(request.source)), { autoClose: 5000 });
+    Notification.info(trans.__('%1 is already in sync with %2', where, lastSegment(request.source)), {
+      autoClose: 5000
+    });
     return null;
   }
   const result = await showDialog({
-    title: trans.__('Sync %1 to %2', nameOf(request.source), where),
+    title: trans.__('Sync %1 to %2', lastSegment(request.source), where),
     body: new SyncPreview(plan, context),
     buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Sync') })]
   });
@@ -364,8 +361,8 @@ export async function sync(context: ITransferContext, request: SyncRequest): Pro
     void rememberFolder(context, parentOf(request.destination));
   }
   const end = await follow(job, context, {
-    running: j => trans.__('Syncing %1 to %2… %3', nameOf(request.source), where, jobProgress(j, trans)),
-    done: () => trans.__('Synced %1 to %2', nameOf(request.source), where),
+    running: j => trans.__('Syncing %1 to %2… %3', lastSegment(request.source), where, jobProgress(j, trans)),
+    done: () => trans.__('Synced %1 to %2', lastSegment(request.source), where),
     failed,
     cancelled: j => trans.__('Sync to %1 cancelled after %2', where, jobProgress(j, trans))
   });
@@ -474,7 +471,7 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
         return;
       }
       const source = item.path.replace(/\/+$/, '');
-      const name = nameOf(source);
+      const name = lastSegment(source);
       let destination: string | null;
       if (typeof args.destination === 'string') {
         const parsed = parseEosFolder(args.destination, context);
@@ -537,7 +534,7 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
       if (!target || !local) {
         return;
       }
-      const name = target.name || nameOf(target.uri);
+      const name = target.name || lastSegment(target.uri);
       let destination: string | null;
       if (typeof args.destination === 'string') {
         const problem = localFolderProblem(args.destination, context);

@@ -14,6 +14,7 @@ import { eosIcon } from '../icons';
 import { EosBrowserModel } from '../model';
 import { EosSettings } from '../settings';
 import { CommandIDs } from '../tokens';
+import { warnOnVersionMismatch } from '../version';
 import { ColumnHeader } from './columns';
 import { FilterBox } from './filterbox';
 import { useSignal, useSettings } from './hooks';
@@ -173,13 +174,23 @@ export class EosBrowserPanel extends ReactWidget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (this.isVisible) {
-      void this._model.initialize();
+      this._start();
     }
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    void this._model.initialize();
+    this._start();
+  }
+
+  /** Start the model (once: later calls share its promise), then compare the service's version with ours. */
+  private _start(): void {
+    void this._model.initialize().then(() => {
+      const whoami = this._model.whoami;
+      if (whoami) {
+        warnOnVersionMismatch(whoami.version, this._trans);
+      }
+    });
   }
 
   protected render(): JSX.Element {

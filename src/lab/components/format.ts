@@ -4,9 +4,8 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { formatBytes } from '../../core';
 import { IEosNode, isArchived } from '../tree';
-
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
 /** The formatters, built on first use (the user's locale). */
 namespace Formats {
@@ -49,22 +48,9 @@ namespace Formats {
   }
 }
 
-/** A byte count in decimal units, as disk sizes are quoted: `1.5 MB`. */
+/** A byte count in decimal units, as disk sizes are quoted: `1.5 MB` (numbers in the user's locale). */
 export function formatSize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  let whole = unit === 0 || Math.round(value * 10) / 10 >= 100;
-  if (Math.round(value * 10) / 10 >= 1000 && unit < UNITS.length - 1) {
-    // 999.96 kB rounds to 1000: say 1.0 MB instead.
-    unit++;
-    value /= 1000;
-    whole = false;
-  }
-  return `${(whole ? Formats.integer() : Formats.decimal()).format(value)} ${UNITS[unit]}`;
+  return formatBytes(bytes, (value, whole) => (whole ? Formats.integer() : Formats.decimal()).format(value));
 }
 
 /** A fraction (0..1) as a whole percentage: `41%`. */

@@ -3,10 +3,9 @@
  * ignored), what to ask `api/head` for, and the lines as a table. Pure: no
  * DOM, no requests.
  */
-import { HeadQuery, HeadResponse } from '../../core';
+import { COMPRESSED_EXTENSIONS, HeadQuery, HeadResponse, PeekKind, genomicsTypeOf, typeExtension } from '../../core';
 
-/** What Peek recognises. */
-export type PeekKind = 'fastq' | 'vcf' | 'sam' | 'bed' | 'csv' | 'tsv' | 'text';
+export type { PeekKind };
 
 /** The columns of a SAM alignment line. */
 const SAM_COLUMNS = ['QNAME', 'FLAG', 'RNAME', 'POS', 'MAPQ', 'CIGAR', 'RNEXT', 'PNEXT', 'TLEN', 'SEQ', 'QUAL'];
@@ -27,32 +26,25 @@ const BED_COLUMNS = [
 ];
 
 /**
- * Files JupyterLab has no viewer for and Peek reads, by name: gzip and BGZF
- * (`.gz`, `.bgz`; BAM and BCF are BGZF inside) and CRAM (its SAM header is
- * text). They open in Peek whatever their size: Peek reads only the first
- * ranges, so the open size limit does not apply.
+ * Whether double-click / Enter opens a file of this name in Peek rather than
+ * in JupyterLab: what JupyterLab has no viewer for, gzip and BGZF (`.gz`,
+ * `.bgz`) and the binary genomics types (BAM and BCF are BGZF inside; CRAM's
+ * SAM header is text). They open in Peek whatever their size: Peek reads only
+ * the first ranges, so the open size limit does not apply.
  */
-const PEEK_ONLY = /\.(gz|bgz|bam|bcf|cram)$/i;
-
-/** Whether double-click / Enter opens a file of this name in Peek rather than in JupyterLab. */
 export function opensInPeek(name: string): boolean {
-  return PEEK_ONLY.test(name);
+  const dot = name.lastIndexOf('.');
+  const last = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+  return COMPRESSED_EXTENSIONS.includes(last) || genomicsTypeOf(name)?.binary === true;
 }
 
 /** The kind of a file from its name. */
 export function peekKind(name: string): PeekKind {
-  const bare = name.toLowerCase().replace(/\.(gz|bgz)$/, '');
-  const ext = bare.slice(bare.lastIndexOf('.') + 1);
-  switch (ext) {
-    case 'fastq':
-    case 'fq':
-      return 'fastq';
-    case 'vcf':
-      return 'vcf';
-    case 'sam':
-      return 'sam';
-    case 'bed':
-      return 'bed';
+  const genomics = genomicsTypeOf(name);
+  if (genomics) {
+    return genomics.peek;
+  }
+  switch (typeExtension(name)) {
     case 'csv':
       return 'csv';
     case 'tsv':

@@ -8,7 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, searchIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { HeadQuery, HeadResponse, MAX_HEAD_LINES } from '../../core';
+import { HeadQuery, HeadResponse, MAX_HEAD_LINES, lastSegment } from '../../core';
 import { formatSize } from '../components/format';
 import { IPeekView, PeekKind, peekKind, peekQuery, peekView } from './formats';
 
@@ -21,11 +21,6 @@ export interface IPeekOptions {
   /** Calls `api/head`. */
   head: (query: HeadQuery) => Promise<HeadResponse>;
   trans: TranslationBundle;
-}
-
-/** The name of a URI's last segment. */
-function nameOf(uri: string): string {
-  return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
 /**
@@ -89,7 +84,7 @@ function PeekTable(props: { view: IPeekView; trans: TranslationBundle }): JSX.El
 /** The Peek view of one object. */
 export function Peek(props: IPeekOptions): JSX.Element {
   const { uri, trans, head: fetchHead } = props;
-  const kind: PeekKind = peekKind(nameOf(uri));
+  const kind: PeekKind = peekKind(lastSegment(uri));
   const [records, setRecords] = React.useState(props.records);
   const [reload, setReload] = React.useState(0);
   // What is shown: the last answer and the records it was asked for. The
@@ -131,7 +126,7 @@ export function Peek(props: IPeekOptions): JSX.Element {
               'First %1 %2 of %3: read %4 of %5%6',
               count,
               units[view.unit],
-              nameOf(uri),
+              lastSegment(uri),
               formatSize(head.bytesRead),
               formatSize(head.size),
               head.compressed ? trans.__(' (gzip, %1 decompressed)', formatSize(head.bytesDecoded)) : ''
@@ -185,7 +180,7 @@ export function createPeekWidget(options: IPeekOptions): MainAreaWidget {
   content.addClass('jp-EosPeek-content');
   const widget = new MainAreaWidget({ content });
   widget.id = `eos-peek-${Math.random().toString(36).slice(2)}`;
-  widget.title.label = options.trans.__('Peek: %1', nameOf(options.uri));
+  widget.title.label = options.trans.__('Peek: %1', lastSegment(options.uri));
   widget.title.caption = options.uri;
   widget.title.icon = searchIcon;
   widget.title.closable = true;

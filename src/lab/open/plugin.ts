@@ -17,6 +17,7 @@ import { CommandIDs, IEosBrowser } from '../tokens';
 import { addOpenCommands } from './commands';
 import { followExplicitSaves, openTreePath, takeTreePath } from './documents';
 import { EosDrive } from './drive';
+import { registerGenomicsTypes } from './filetypes';
 
 /** The settings of this plugin, live. */
 class OpenSettings {
@@ -40,7 +41,7 @@ const OBJECT_ROW = ".jp-EosBrowser-item[data-kind='object']";
 export const openPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-eos:open',
   description:
-    "Opens EOS files in JupyterLab's editors, notebook and viewers through an EOS drive (saved back with conditional writes), and peeks into big genomics files.",
+    "Opens EOS files in JupyterLab's editors, notebook and viewers through an EOS drive (saved back with conditional writes), and peeks into big genomics files; registers the genomics file types (icons in every file browser).",
   autoStart: true,
   requires: [IEosBrowser, IDocumentManager],
   optional: [ITranslator, ISettingRegistry, IDocumentWidgetOpener, ICommandPalette, ILayoutRestorer],
@@ -55,6 +56,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
+    registerGenomicsTypes(app.docRegistry);
     const settings = new OpenSettings();
     registry
       ?.load(openPlugin.id)

@@ -215,12 +215,7 @@ describe('quota mode', () => {
         sources: [`e://org/${F}/big.bin`],
         destination: ''
       });
-      expectError(
-        reply,
-        507,
-        'NoSpace',
-        /900\.0 KB needed \(and 10\.0 KB kept free\), 0 bytes free \(910\.0 KB missing\)/
-      );
+      expectError(reply, 507, 'NoSpace', /900 kB needed \(and 10\.0 kB kept free\), 0 B free \(910 kB missing\)/);
       expect(fs.existsSync(path.join(root, 'big.bin'))).toBe(false);
     } finally {
       await deletePrefix(client, S3.orgBucket, `shared/files/${F}/`);

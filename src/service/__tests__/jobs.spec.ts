@@ -36,13 +36,16 @@ describe('the registry', () => {
     const jobs = new Jobs();
     let release!: () => void;
     const gate = new Promise<void>(resolve => (release = resolve));
+    let reported!: () => void;
+    const progressed = new Promise<void>(resolve => (reported = resolve));
     const job = jobs.start({ kind: 'delete', sources: ['e://org/x'] }, async ({ progress }) => {
-      await delay(1);
+      await Promise.resolve(); // the work goes on after start() has answered
       progress.objects.done = 1;
+      reported();
       await gate;
     });
     expect(job).toMatchObject({ state: 'running', kind: 'delete', objects: { done: 0, total: null } });
-    await delay(20);
+    await progressed;
     expect(jobs.get(job.id).objects.done).toBe(1);
     expect((await jobs.wait(job.id, 20)).state).toBe('running');
     release();
@@ -117,11 +120,28 @@ describe('moves against S3', () => {
   const key = (i: number) => `shared/files/src/f-${String(i).padStart(3, '0')}.txt`;
   let client: S3Client;
   let svc: Running;
+  /** S3 requests the service has sent and not yet had answered. */
+  let inFlight = 0;
 
   beforeAll(async () => {
     client = testClient();
     await createBucket(client, bucket);
-    svc = await startService(testConfig({ orgBucket: bucket }), { engine: { copyConcurrency: 1 } });
+    const serviceClient = testClient();
+    serviceClient.middlewareStack.add(
+      next => async args => {
+        inFlight++;
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'eosInFlight' }
+    );
+    svc = await startService(testConfig({ orgBucket: bucket }), {
+      engine: { copyConcurrency: 1 },
+      s3Client: serviceClient
+    });
   });
 
   afterAll(async () => {
@@ -188,6 +208,8 @@ describe('moves against S3', () => {
       await delay(10);
     }
     const cancelled = await svc.post('/api/job/cancel', { id });
+    // The job's work has returned (the state says so only then) and left no S3 request running behind it.
+    expect(inFlight).toBe(0);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe('cancelled');
     expect(cancelled.body.finished).toBeDefined();
@@ -199,8 +221,7 @@ describe('moves against S3', () => {
     // then the object is at both places, never at neither.
     expect(atDestination).toBeGreaterThanOrEqual(done);
     expect(atDestination).toBeLessThanOrEqual(done + 1);
-    // Nothing moves after the answer.
-    await delay(200);
+    // Nothing moves after the answer (checked above: no S3 request was left running).
     expect((await svc.get('/api/job', { id })).body.objects.done).toBe(cancelled.body.objects.done);
   });
 });

@@ -64,6 +64,19 @@ describe('globs', () => {
     expect(globRegExp('cache/**').test('data/cache/x')).toBe(false);
     expect(globRegExp('a?c.txt').test('abc.txt')).toBe(true);
   });
+
+  // A leading **/ matches at the root too; [] and {} work (the hand-made globs did neither).
+  it.each([
+    ['**/x', 'x', true],
+    ['**/x', 'a/b/x', true],
+    ['[ab].txt', 'dir/b.txt', true],
+    ['[ab].txt', 'dir/c.txt', false],
+    ['*.{tmp,log}', 'a/b.log', true],
+    ['*.{tmp,log}', 'a/b.txt', false],
+    ['*.tmp', '.hidden.tmp', true]
+  ])('%s on %s: %s', (glob, rel, matches) => {
+    expect(globRegExp(glob).test(rel)).toBe(matches);
+  });
 });
 
 describe('local -> EOS', () => {

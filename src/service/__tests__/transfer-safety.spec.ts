@@ -187,7 +187,7 @@ describe('free space', () => {
       destination: 'room'
     });
     // The root shares its disk (quota mode): a margin of 1 % of the 200 GB limit, at most 1 GB, is kept free.
-    expectError(reply, 507, 'NoSpace', /1\.0 MB needed \(and 1\.0 GB kept free\), 409\.6 KB free \(1\.0 GB missing\)/);
+    expectError(reply, 507, 'NoSpace', /1\.0 MB needed \(and 1\.0 GB kept free\), 410 kB free \(1\.0 GB missing\)/);
     expect(localTree(path.join(root, 'room'))).toEqual([]);
   });
 

@@ -1,24 +1,10 @@
 /**
  * Text for the terminal: sizes, dates, durations, names.
  */
-
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+import { formatBytes } from '../../core';
 
 /** A byte count in decimal units, as the panel shows it: `1.5 MB`, `999 B`. */
-export function humanSize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  if (unit < UNITS.length - 1 && Math.round(value * 10) / 10 >= 1000) {
-    value /= 1000;
-    unit++;
-  }
-  const whole = unit === 0 || Math.round(value * 10) / 10 >= 100;
-  return `${whole ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
-}
+export const humanSize = (bytes: number): string => formatBytes(bytes);
 
 /** A size as `-h` asks: human units, else the exact number of bytes. */
 export function sizeText(bytes: number, human: boolean): string {

@@ -46,22 +46,6 @@ export function parseTarget(url: string | undefined): Target {
 }
 
 /**
- * The query parameters as an object.
- *
- * @throws EosError `InvalidRequest` for a parameter given more than once.
- */
-export function queryObject(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of query) {
-    if (Object.prototype.hasOwnProperty.call(out, name)) {
-      throw new EosError('InvalidRequest', `Invalid request: query parameter '${name}' is given more than once`);
-    }
-    out[name] = value;
-  }
-  return out;
-}
-
-/**
  * Read the whole request body, keeping at most `limit` bytes of it.
  *
  * Every request is read to its end before it is answered, errors included:

@@ -16,6 +16,7 @@ import {
   DiskThresholds,
   DiskWalkInfo,
   EosError,
+  formatBytes,
   diskLevel,
   diskPercent
 } from '../../../core';
@@ -438,18 +439,6 @@ export async function isMountPoint(dir: string): Promise<boolean> {
   }
   const [self, parent] = await Promise.all([fsp.stat(dir), fsp.stat(parentDir)]);
   return self.dev !== parent.dev;
-}
-
-/** Bytes in decimal units, as the messages show them (`1.5 GB`). */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[i]}`;
 }
 
 function errorMessage(err: unknown): string {

@@ -2,31 +2,19 @@
  * What S3 is told about an object written from a file: its content type,
  * from the file name, and its modification time, kept in user metadata.
  */
+import { GENOMICS_TYPES, lastSegment } from '../../core';
 
 /** The user-metadata name (`x-amz-meta-mtime`) holding a file's modification time. */
 export const MTIME_METADATA = 'mtime';
 
-/** Content types by lower-case extension; genomics formats first. */
+/** Content types by lower-case extension: the genomics types of core's table, then their indexes and others. */
 const TYPES: Record<string, string> = {
-  bam: 'application/octet-stream',
-  cram: 'application/octet-stream',
+  ...Object.fromEntries(GENOMICS_TYPES.flatMap(t => t.extensions.map(ext => [ext, t.mimeType]))),
   bai: 'application/octet-stream',
   crai: 'application/octet-stream',
   csi: 'application/octet-stream',
   tbi: 'application/octet-stream',
-  bcf: 'application/octet-stream',
-  sam: 'text/plain',
-  vcf: 'text/plain',
-  bed: 'text/plain',
-  gff: 'text/plain',
-  gff3: 'text/plain',
-  gtf: 'text/plain',
-  fa: 'text/plain',
-  fasta: 'text/plain',
-  fna: 'text/plain',
   fai: 'text/plain',
-  fq: 'text/plain',
-  fastq: 'text/plain',
   txt: 'text/plain',
   log: 'text/plain',
   md: 'text/markdown',
@@ -68,7 +56,7 @@ const TYPES: Record<string, string> = {
 
 /** The content type for a file or key name (its last segment's extension); `application/octet-stream` when unknown. */
 export function contentTypeOf(name: string): string {
-  const last = name.slice(name.lastIndexOf('/') + 1);
+  const last = lastSegment(name);
   const dot = last.lastIndexOf('.');
   if (dot <= 0) {
     return 'application/octet-stream';

@@ -5,6 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { EosError, SyncPlan, SyncReason, SyncRequest, assertWritable, formatEosUri, isFolder } from '../../../core';
 import { EosStore } from '../s3/store';
 import { keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
@@ -88,23 +89,14 @@ export async function syncSides(store: EosStore, root: string, request: SyncRequ
   };
 }
 
-/** A glob as a RegExp: `*` and `?` within a segment, `**` across segments; without `/` it matches a name at any depth. */
+/**
+ * A glob as a RegExp (picomatch syntax: `*` and `?` within a segment, `**`
+ * across segments, `[abc]`, `{a,b}`; dot files are matched like others).
+ * Without `/` it matches a name at any depth; `**\/x` matches `x` at the
+ * root too.
+ */
 export function globRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      out += '.*';
-      i++;
-    } else if (c === '*') {
-      out += '[^/]*';
-    } else if (c === '?') {
-      out += '[^/]';
-    } else {
-      out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return new RegExp(glob.includes('/') ? `^${out}$` : `(^|/)${out}$`, 's');
+  return picomatch.makeRe(glob.includes('/') ? glob : `**/${glob}`, { dot: true });
 }
 
 /** Both sides listed, keyed by relative path; excluded paths left out. */
