@@ -2,7 +2,7 @@
  * What S3 is told about an object written from a file: its content type,
  * from the file name, and its modification time, kept in user metadata.
  */
-import { GENOMICS_TYPES, lastSegment } from '../../core';
+import { GENOMICS_TYPES, lastSegment } from '../../../core';
 
 /** The user-metadata name (`x-amz-meta-mtime`) holding a file's modification time. */
 export const MTIME_METADATA = 'mtime';
