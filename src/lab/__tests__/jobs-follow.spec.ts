@@ -166,4 +166,23 @@ describe('followJob with the jobs model', () => {
     expect(request).not.toHaveBeenCalled();
     jobs.dispose();
   });
+
+  it('keeps the question the stream brought before the command saw its job (no wait forever)', async () => {
+    const notes = spyNotifications();
+    const jobs = new TransfersModel({ eventSource: () => stream, standby: 'never' });
+    jobs.start();
+    stream.onopen!(new Event('open'));
+    const first = job('q', 'running', { kind: 'upload', objects: { done: 0, total: 1 } });
+    // The service asks at once: its event arrives while the command still holds the job it started.
+    send({ ...first, question, questions: 1 });
+    const request = jest.fn(async () => ({ ...first, state: 'done' }) as Job);
+    const following = followJob(first, { trans, request, jobs } as unknown as ICommandContext, messages());
+    expect(jobs.job('q')?.question?.id).toBe('q1');
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const shown = [...notes.emit.mock.calls.map(c => c[0]), ...notes.update.mock.calls.map(c => c[0].message)];
+    expect(shown.some(m => /Waiting for your answer/.test(String(m)))).toBe(true);
+    send({ ...first, state: 'done', objects: { done: 1, total: 1 } });
+    expect((await following)?.state).toBe('done');
+    jobs.dispose();
+  });
 });

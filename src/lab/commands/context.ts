@@ -42,7 +42,7 @@ export interface ICommandContext {
 }
 
 /** What following a job needs of the jobs model. */
-export type IJobs = Pick<TransfersModel, 'connected' | 'job' | 'changed' | 'track'>;
+export type IJobs = Pick<TransfersModel, 'connected' | 'job' | 'changed' | 'track' | 'trackStarted'>;
 
 /** Build the shared context of the commands. */
 export function makeContext(

@@ -135,7 +135,9 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
     context
       .request(Routes.answerJob, { body: { id: job.id, question: job.question!.id, choice } })
       .then(answered => {
-        job = answered;
+        // The answer is the newest record: the panel shows it too, and the loop goes on from it.
+        context.jobs?.track(answered);
+        job = context.jobs?.job(answered.id) ?? answered;
         refresh();
       })
       .catch(reason => notifyError(reason, trans, trans.__('Cannot answer')));
@@ -150,7 +152,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
   });
   // This notification is the job's one: the transfers plugin's notices leave it alone.
   followedJobs.add(job.id);
-  context.jobs?.track(job);
+  context.jobs?.trackStarted(job);
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
   // Re-rendered only when what it says changes: a toast redrawn under the pointer loses the click on its button.
   const said = () => [running().message, ...running().actions.map(a => a.label)].join('\n');
@@ -203,6 +205,10 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
 async function nextState(job: Job, context: ICommandContext): Promise<Job> {
   const jobs = context.jobs;
   if (jobs?.connected) {
+    const latest = jobs.job(job.id);
+    if (latest && latest !== job) {
+      return latest; // the stream has said more than this command has seen (a question asked at once)
+    }
     const known = (await changeOf(jobs, job.id, JOB_POLL_MS)) ?? jobs.job(job.id);
     if (known) {
       return known;

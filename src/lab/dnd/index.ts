@@ -64,7 +64,7 @@ export const transferPlugin: JupyterFrontEndPlugin<void> = {
       ? {
           filesFromDataTransfer,
           uploadFromComputer: (files, folder) => transfers.uploadFromComputer(files, folder),
-          showJob: job => transfers.model.track(job),
+          showJob: job => transfers.model.trackStarted(job),
           showPanel: () => transfers.show()
         }
       : null;

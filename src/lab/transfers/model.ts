@@ -145,6 +145,17 @@ export class TransfersModel implements IDisposable {
   }
 
   /**
+   * Show a job this page has just started, unless the event stream brought
+   * it first: the stream's record is newer (it may already ask a question,
+   * and a waiting job sends no further event until it is answered).
+   */
+  trackStarted(job: Job): void {
+    if (!this._jobs.has(job.id)) {
+      this._apply(job);
+    }
+  }
+
+  /**
    * Count bytes this page has sent for a job (computer uploads); the view
    * shows the larger of this and the service's count.
    */
