@@ -2,7 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { ConflictChoice, Job } from '../../core';
 import { TransfersModel } from '../transfers/model';
-import { followedJobs, notifyQuestions } from '../transfers/notices';
+import { CLAIM_MS, followedJobs, notifyQuestions } from '../transfers/notices';
 import { notifyEndings } from '../transfers/status';
 import { job, spyNotifications } from './fake-actions';
 
@@ -28,7 +28,11 @@ describe('notifyQuestions', () => {
       trans,
       show
     );
+    jest.useFakeTimers();
     update();
+    // A moment for the command that started the job to claim it; then asked, once.
+    expect(notes.warning).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(CLAIM_MS);
     update(); // a progress event: still one notification
     expect(notes.warning).toHaveBeenCalledTimes(1);
     const [message, options] = notes.warning.mock.calls[0];
@@ -44,6 +48,7 @@ describe('notifyQuestions', () => {
     jobs = [job('a', 'running', { kind: 'computer-upload', question: question('q2'), questions: 2 })];
     update();
     expect(notes.dismiss).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(CLAIM_MS);
     expect(notes.warning).toHaveBeenCalledTimes(2);
     expect(notes.warning.mock.calls[1][1]?.actions?.map(a => a.label)).toEqual([
       'Overwrite',
@@ -54,6 +59,7 @@ describe('notifyQuestions', () => {
     jobs = [job('a', 'done', { kind: 'computer-upload' })];
     update();
     expect(notes.dismiss).toHaveBeenCalledTimes(2);
+    jest.useRealTimers();
   });
 
   it('leaves the questions of a followed job to its own notification', () => {
@@ -65,7 +71,10 @@ describe('notifyQuestions', () => {
       trans,
       () => undefined
     );
+    jest.useFakeTimers();
     update();
+    jest.advanceTimersByTime(CLAIM_MS);
+    jest.useRealTimers();
     expect(notes.warning).not.toHaveBeenCalled();
   });
 });

@@ -199,8 +199,9 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
 
 /**
  * The job's next state: from the jobs model while its event stream is open
- * (the next change of the job, or its latest state after `JOB_POLL_MS`), else
- * from the long poll `api/job?wait=`.
+ * (a newer record than the command has, or the job's next change within
+ * `JOB_POLL_MS`), else, and when the stream said nothing, from the long poll
+ * `api/job?wait=`.
  */
 async function nextState(job: Job, context: ICommandContext): Promise<Job> {
   const jobs = context.jobs;
@@ -209,10 +210,11 @@ async function nextState(job: Job, context: ICommandContext): Promise<Job> {
     if (latest && latest !== job) {
       return latest; // the stream has said more than this command has seen (a question asked at once)
     }
-    const known = (await changeOf(jobs, job.id, JOB_POLL_MS)) ?? jobs.job(job.id);
-    if (known) {
-      return known;
+    const changed = await changeOf(jobs, job.id, JOB_POLL_MS);
+    if (changed) {
+      return changed;
     }
+    // Nothing from the stream for a while: ask the service itself (a waiting job sends no event).
   }
   return context.request(Routes.job, { query: { id: job.id, wait: JOB_POLL_MS } });
 }

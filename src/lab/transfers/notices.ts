@@ -11,6 +11,13 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { ConflictChoice, Job } from '../../core';
 
+/**
+ * How long a question waits before the transfers plugin asks it: the event
+ * stream may bring a job's question before the command that started the job
+ * has its answer and shows the job's one notification.
+ */
+export const CLAIM_MS = 1000;
+
 /** The ids of the jobs whose notification a command shows. */
 export const followedJobs = new Set<string>();
 
@@ -88,11 +95,20 @@ export function notifyQuestions(
 ): () => void {
   /** The notification of each job's open question: job id -> [question id, notification id]. */
   const shown = new Map<string, [string, string]>();
-  return () => {
+  /** When each question was first seen: a command that started the job has a moment to claim it. */
+  const seen = new Map<string, number>();
+  const update = () => {
     const open = new Map<string, Job>();
+    const now = Date.now();
     for (const job of jobs()) {
       if (job.state === 'running' && job.question && !followedJobs.has(job.id)) {
-        open.set(job.id, job);
+        const first = seen.get(job.question.id) ?? now;
+        seen.set(job.question.id, first);
+        if (now - first >= CLAIM_MS) {
+          open.set(job.id, job);
+        } else if (first === now) {
+          setTimeout(update, CLAIM_MS);
+        }
       }
     }
     for (const [id, [question, notice]] of shown) {
@@ -120,4 +136,5 @@ export function notifyQuestions(
       shown.set(id, [job.question!.id, notice]);
     }
   };
+  return update;
 }
