@@ -14,6 +14,9 @@ import { answerActions, followedJobs, questionText } from '../transfers/notices'
 import type { TransfersModel } from '../transfers/model';
 import { ICommandContext, IJobs } from './context';
 
+/** A changed notification is drawn again after this many ms (see `followJob`). */
+export const REDRAW_AGAIN_MS = 1000;
+
 /** How long each long poll may be held, in ms: the notification's progress updates this often. */
 export const JOB_POLL_MS = 2000;
 
@@ -155,12 +158,20 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
   context.jobs?.trackStarted(job);
   const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
   // Re-rendered only when what it says changes: a toast redrawn under the pointer loses the click on its button.
+  // Each change is drawn once more a moment later: an update that reaches a toast still being created is lost.
   const said = () => [running().message, ...running().actions.map(a => a.label)].join('\n');
   let shown = said();
+  let again: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
     if (said() !== shown) {
       shown = said();
       Notification.update({ id, ...running() });
+      clearTimeout(again);
+      again = setTimeout(() => {
+        if (job.state === 'running') {
+          Notification.update({ id, ...running() });
+        }
+      }, REDRAW_AGAIN_MS);
     }
   };
   let asked: string | null = null;
@@ -180,6 +191,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       refresh();
     }
   }
+  clearTimeout(again);
   if (job.state === 'done') {
     Notification.update({ id, message: messages.done(job), type: 'success', autoClose: 5000, actions: [details] });
   } else if (job.state === 'cancelled') {
