@@ -83,6 +83,31 @@ describe('followJob', () => {
     expect(notes.update).toHaveBeenLastCalledWith(expect.objectContaining({ message: 'Uploaded', type: 'success' }));
   });
 
+  it('an answer that comes back after the job ended never brings back a running notification', async () => {
+    const notes = spyNotifications();
+    const waiting = job('j', 'running', { kind: 'upload', question, questions: 1 });
+    let late: (j: Job) => void = () => undefined;
+    let asked: () => void = () => undefined;
+    const answerSent = new Promise<void>(resolve => (asked = resolve));
+    const done = job('j', 'done', { kind: 'upload', objects: { done: 1, total: 1 } });
+    const polls: (() => Promise<Job>)[] = [async () => waiting, async () => (await answerSent, done)];
+    const request = jest.fn(async (route: string) => {
+      if (route === Routes.answerJob) {
+        asked();
+        return new Promise<Job>(resolve => (late = resolve));
+      }
+      return polls.shift()!();
+    });
+    const following = followJob(job('j', 'running', { kind: 'upload' }), { trans, request } as any, messages());
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const update = notes.update.mock.calls.map(c => c[0]).find(u => /Waiting for your answer/.test(String(u.message)));
+    update!.actions!.find(a => a.label === 'Keep Both')!.callback({ preventDefault: () => undefined } as any);
+    expect((await following)?.state).toBe('done');
+    late(waiting); // the answer's reply, late and older than the end
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(notes.update).toHaveBeenLastCalledWith(expect.objectContaining({ message: 'Uploaded', type: 'success' }));
+  });
+
   it('with several questions waiting, offers "Apply to All…" where they are all answered', async () => {
     const notes = spyNotifications();
     const showQuestion = jest.fn();

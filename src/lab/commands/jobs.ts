@@ -134,25 +134,40 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       });
     }
   };
-  const answer = (choice: ConflictChoice) =>
+  /** Answer the question the notification showed (`questionId`), whatever the job has done since. */
+  const answer = (choice: ConflictChoice, questionId: string) =>
     context
-      .request(Routes.answerJob, { body: { id: job.id, question: job.question!.id, choice } })
+      .request(Routes.answerJob, { body: { id: job.id, question: questionId, choice } })
       .then(answered => {
+        if (ended) {
+          return; // the job ended meanwhile: its final state is shown, never an older one
+        }
         // The answer is the newest record: the panel shows it too, and the loop goes on from it.
         context.jobs?.track(answered);
         job = context.jobs?.job(answered.id) ?? answered;
         refresh();
       })
       .catch(reason => notifyError(reason, trans, trans.__('Cannot answer')));
-  const running = () => ({
-    message: runningMessage(job, messages, trans),
-    type: 'in-progress' as const,
-    autoClose: false as const,
-    actions:
-      job.question && !messages.ask
-        ? [...answerActions(job, answer, trans, messages.showQuestion && (() => messages.showQuestion?.(job))), cancel]
-        : [cancel, details]
-  });
+  const running = () => {
+    const shown = job.question?.id ?? ''; // the buttons answer this question, even if clicked later
+    return {
+      message: runningMessage(job, messages, trans),
+      type: 'in-progress' as const,
+      autoClose: false as const,
+      actions:
+        job.question && !messages.ask
+          ? [
+              ...answerActions(
+                job,
+                choice => answer(choice, shown),
+                trans,
+                messages.showQuestion && (() => messages.showQuestion?.(job))
+              ),
+              cancel
+            ]
+          : [cancel, details]
+    };
+  };
   // This notification is the job's one: the transfers plugin's notices leave it alone.
   followedJobs.add(job.id);
   context.jobs?.trackStarted(job);
@@ -162,13 +177,14 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
   const said = () => [running().message, ...running().actions.map(a => a.label)].join('\n');
   let shown = said();
   let again: ReturnType<typeof setTimeout> | undefined;
+  let ended = false;
   const refresh = () => {
     if (said() !== shown) {
       shown = said();
       Notification.update({ id, ...running() });
       clearTimeout(again);
       again = setTimeout(() => {
-        if (job.state === 'running') {
+        if (!ended && job.state === 'running') {
           Notification.update({ id, ...running() });
         }
       }, REDRAW_AGAIN_MS);
@@ -191,6 +207,7 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
       refresh();
     }
   }
+  ended = true;
   clearTimeout(again);
   if (job.state === 'done') {
     Notification.update({ id, message: messages.done(job), type: 'success', autoClose: 5000, actions: [details] });
