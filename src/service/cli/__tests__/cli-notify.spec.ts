@@ -55,12 +55,13 @@ it("tells the service which EOS folders it wrote and removed, as the service's o
 it('makes the service measure its disk again after a download', async () => {
   await putObjects(t.client, S3.orgBucket, { [`${t.prefix}big.bin`]: Buffer.alloc(20_000, 1) });
   await engine.disk.refresh();
-  const before = Date.now();
+  // The walk just done may end in the same millisecond as this line: only a later walk counts.
+  const prior = Date.parse((await svc.get('/api/disk')).body.measuredAt);
   const measured: string[] = [];
   const stop = engine.disk.onChange(e => measured.push(String(e.measuredAt)));
   try {
     expect(await run(['cp', '-q', `${t.base}big.bin`, 'big.bin'])).toMatchObject({ code: 0, stderr: '' });
-    await until(() => measured.some(at => at !== 'null' && Date.parse(at) >= before));
+    await until(() => measured.some(at => at !== 'null' && Date.parse(at) > prior));
     expect((await svc.get('/api/disk')).body.used).toBeGreaterThanOrEqual(20_000);
   } finally {
     stop();
