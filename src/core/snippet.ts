@@ -31,3 +31,19 @@ export function pythonString(text: string): string {
 export function pythonSnippet(uri: string): string {
   return `File(path_e=${pythonString(uri)})`;
 }
+
+/**
+ * The snippet of several URIs: one `File(...)` alone, or a Python list of
+ * them, one a line (Copy Python Snippet and a drop into code give this).
+ */
+export function pythonSnippets(uris: string[]): string {
+  if (uris.length === 1) {
+    return pythonSnippet(uris[0]);
+  }
+  return `[\n${uris.map(uri => `    ${pythonSnippet(uri)},\n`).join('')}]`;
+}
+
+/** `text` as one word for a POSIX shell: single-quoted, a quote inside as `'\''`. */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}

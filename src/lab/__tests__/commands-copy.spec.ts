@@ -135,11 +135,21 @@ describe('copy commands', () => {
     );
   });
 
-  it('copies File snippets of the shareable form, escaped', async () => {
+  it('copies a File snippet of the shareable form, escaped', async () => {
+    select(FILE);
+    await b.commands.execute(CommandIDs.copyPython);
+    expect(writeText).toHaveBeenLastCalledWith(`File(path_e="e://users/${USER_ID}/reads #1 \\"100%\\".fastq")`);
+    expect(notes.success).toHaveBeenLastCalledWith(
+      `Copied File(path_e="e://users/${USER_ID}/reads #1 \\"100%\\".fastq")`,
+      { autoClose: 3000 }
+    );
+  });
+
+  it('copies a Python list of File snippets for several items', async () => {
     select(FILE, `${HOME}b.txt`);
     await b.commands.execute(CommandIDs.copyPython);
     expect(writeText).toHaveBeenLastCalledWith(
-      `File(path_e="e://users/${USER_ID}/reads #1 \\"100%\\".fastq")\nFile(path_e="e://users/${USER_ID}/b.txt")`
+      `[\n    File(path_e="e://users/${USER_ID}/reads #1 \\"100%\\".fastq"),\n    File(path_e="e://users/${USER_ID}/b.txt"),\n]`
     );
     expect(notes.success).toHaveBeenLastCalledWith('Copied 2 Python snippets', { autoClose: 3000 });
   });

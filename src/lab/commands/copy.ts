@@ -1,6 +1,7 @@
 /**
- * The copy commands: e://, shareable and s3:// URIs, `File(path_e=...)`
- * snippets and presigned URLs, one line per selected item.
+ * The copy commands: e://, shareable and s3:// URIs and presigned URLs, one
+ * line per selected item, and `File(path_e=...)` snippets (a Python list of
+ * them for several items).
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -15,7 +16,7 @@ import { CommandIDs } from '../tokens';
 import { ICommandContext, ITarget, copyText, paletteLabel, pathOf, targetsOf, uriArgs } from './context';
 
 // The snippet is shared with the `eos uri` command line.
-import { pythonSnippet } from '../../core/snippet';
+import { pythonSnippets } from '../../core/snippet';
 export { pythonSnippet, pythonString } from '../../core/snippet';
 
 /** A duration for people: `15 minutes`, `48 hours`, `7 days`. */
@@ -49,6 +50,8 @@ interface IForm {
   /** Needs `whoami` (the user id, the buckets). */
   needsContext: boolean;
   write(target: ITarget, ctx: EosContext | null): string;
+  /** The text of several written targets: one a line unless said. */
+  join?(written: string[]): string;
 }
 
 function forms(trans: TranslationBundle): IForm[] {
@@ -84,11 +87,14 @@ function forms(trans: TranslationBundle): IForm[] {
     {
       id: CommandIDs.copyPython,
       label: trans.__('Copy Python Snippet'),
-      caption: trans.__('Copy File(path_e="…") snippets of the selected EOS items for the Gencove Explorer SDK'),
+      caption: trans.__(
+        'Copy File(path_e="…") of the selected EOS items for the Gencove Explorer SDK (a list of them for several)'
+      ),
       icon: pythonIcon,
       what: n => trans._n('%1 Python snippet', '%1 Python snippets', n),
       needsContext: true,
-      write: (t, ctx) => pythonSnippet(shareableUri(path(t), ctx!))
+      write: (t, ctx) => shareableUri(path(t), ctx!),
+      join: pythonSnippets
     }
   ];
 }
@@ -115,7 +121,7 @@ export function addCopyCommands(commands: CommandRegistry, context: ICommandCont
           notifyError(reason, trans, trans.__('Cannot copy'));
           return;
         }
-        const text = lines.join('\n');
+        const text = form.join ? form.join(lines) : lines.join('\n');
         await copyText(text);
         const message =
           lines.length === 1 ? trans.__('Copied %1', text) : trans.__('Copied %1', form.what(lines.length));
