@@ -252,7 +252,9 @@ export type JobKind =
   | 'sync'
   | 'computer-upload'
   // `offload`: "Move to EOS" of the disk gauge: upload, verify, then delete the local copy
-  | 'offload';
+  | 'offload'
+  // `import`: files from http(s) URLs streamed into EOS (`api/import`, `eos cp URL e://…`)
+  | 'import';
 /** `interrupted`: the service stopped while it ran (found so in the journal at start-up); retryable. */
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 /**

@@ -17,13 +17,14 @@ export function kindLabel(kind: JobKind, trans: TranslationBundle): string {
     move: trans.__('Move'),
     delete: trans.__('Delete'),
     sync: trans.__('Sync'),
-    offload: trans.__('Move to EOS')
+    offload: trans.__('Move to EOS'),
+    import: trans.__('Import from URL')
   };
   return labels[kind];
 }
 
 /** Kinds whose last step per object is a multipart completion in S3. */
-const WRITES_TO_EOS = new Set<JobKind>(['upload', 'computer-upload', 'offload', 'copy', 'move']);
+const WRITES_TO_EOS = new Set<JobKind>(['upload', 'computer-upload', 'offload', 'copy', 'move', 'import']);
 
 /**
  * What a running job is doing now: the phase the service names (`phase`),
@@ -55,7 +56,8 @@ export function phaseLabel(job: Job, trans: TranslationBundle, bytesDone = job.b
     move: trans.__('Moving'),
     delete: trans.__('Deleting'),
     sync: trans.__('Syncing'),
-    offload: trans.__('Uploading')
+    offload: trans.__('Uploading'),
+    import: trans.__('Importing')
   };
   return verbs[job.kind];
 }

@@ -12,6 +12,7 @@ import {
   deleteIcon,
   downloadIcon,
   fileUploadIcon,
+  linkIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
@@ -36,7 +37,8 @@ const KIND_ICONS: Record<JobKind, LabIcon> = {
   move: cutIcon,
   delete: deleteIcon,
   sync: refreshIcon,
-  offload: fileUploadIcon
+  offload: fileUploadIcon,
+  import: linkIcon
 };
 
 /** A progress bar of `done` out of `total`; indeterminate while the total is unknown. */

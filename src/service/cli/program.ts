@@ -84,11 +84,13 @@ export function buildProgram(rt: Runtime): Command {
     'eos cp e://users/me/project-1/file.txt local_file.txt',
     'eos cp e://users/me/project-1/file.txt e://users/me/project-2/',
     'eos cp -r data/ e://org/run-7/ --exclude "*.tmp"',
-    'eos cp -r e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"'
+    'eos cp -r e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"',
+    'eos cp https://example.org/refs/GRCh38.fa.gz e://org/refs/'
   ])
-    .summary('copy: local -> EOS, EOS -> local, EOS -> EOS (server-side)')
+    .summary('copy: local -> EOS, EOS -> local, EOS -> EOS (server-side), URL -> EOS')
     .description(
-      'Copy: local -> EOS (upload), EOS -> local (download), EOS -> EOS (server-side). ' +
+      'Copy: local -> EOS (upload), EOS -> local (download), EOS -> EOS (server-side), an http(s) URL -> EOS ' +
+        '(streamed by the service, never through the local disk). ' +
         'A DST ending in / (or an existing folder) receives SRC under its own name; with -r the ' +
         "folder's contents go into DST. Existing targets are refused unless --force or --no-clobber."
     )

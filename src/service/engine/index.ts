@@ -32,6 +32,7 @@ import { DownloadThreads, GetWorkers } from './transfer/threads';
 import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer/run';
 import { startUpload } from './transfer/upload';
 import { startSync } from './transfer/sync';
+import { ImportRequest, startImport } from './transfer/fromurl';
 import { planSync, syncSides } from './transfer/syncplan';
 import { Checkpoints } from './read/checkpoints';
 import { DiskMonitor } from './local/disk';
@@ -44,6 +45,8 @@ export { NotGzipError, ObjectReader, readObject } from './read/objectreader';
 export type { ObjectReaderOptions, ReadOptions } from './read/objectreader';
 export { readContent, saveContent } from './read/content';
 export type { JobContext, JobInit } from './jobs/jobs';
+export type { ImportRequest } from './transfer/fromurl';
+export { parseImportUrl } from './transfer/fromurl';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
 export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'> {
@@ -159,6 +162,11 @@ export class Engine {
     return startOffload(this.store, this.jobs, request, options, () => this.offload(request), signal);
   }
 
+  /** Check an import from http(s) URLs into an `e://` folder, then start it as a job (nothing touches the local disk). */
+  importUrls(request: ImportRequest): Promise<Job> {
+    return startImport(this.store, this.jobs, request, this.options, () => this.importUrls(request));
+  }
+
   /** Delete local files or folders of the root; answers the bytes freed. */
   deleteLocal(request: LocalDeleteRequest): Promise<LocalDeleteResponse> {
     return deleteLocal(this.options.rootDir, request, this.disk);
@@ -190,6 +198,8 @@ export class Engine {
         return this.sync(request as SyncRequest);
       case 'offload':
         return this.offload(request as OffloadRequest);
+      case 'import':
+        return this.importUrls(request as ImportRequest);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }

@@ -19,7 +19,7 @@ import {
 } from '../../../core';
 import { localError } from '../../engine';
 import { PreviewItem, previewCopy, previewTransfer } from '../../engine';
-import { refuseChange } from '../../engine';
+import { parseImportUrl, refuseChange } from '../../engine';
 import { NamedTransferRequest, TransferFilter } from '../../engine';
 import { follow, interruptible } from '../follow';
 import { humanSize } from '../format';
@@ -65,6 +65,10 @@ interface Copying {
 
 export async function cp(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
   const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options) };
+  if (isUrl(src)) {
+    await importUrl(c);
+    return;
+  }
   if (!isRemote(src) && !isRemote(dst)) {
     throw new UsageError('one of SRC and DST must be an e:// or s3:// URI (use cp for local copies)');
   }
@@ -211,6 +215,43 @@ async function copyRemote(c: Copying, move: boolean): Promise<void> {
     session.engine.copy(request, signal).catch(err => Promise.reject(withHint(err)))
   );
   report(out, job, move ? 'Moved' : 'Copied', dst);
+}
+
+/** An http(s) URL: a file `cp` imports into EOS. */
+export function isUrl(arg: string): boolean {
+  return /^https?:\/\//i.test(arg);
+}
+
+/** `eos cp URL e://…`: the service streams the URL's body into EOS; nothing is written to the local disk. */
+async function importUrl(c: Copying): Promise<void> {
+  const { session, out, src, dst, options } = c;
+  if (!isRemote(dst)) {
+    throw new UsageError('a URL is copied into EOS: DST must be an e:// or s3:// URI');
+  }
+  if (options.recursive || options.filters?.length) {
+    throw new UsageError('-r, --exclude and --include do not apply to a URL');
+  }
+  const url = parseImportUrl(src).href;
+  const target = session.store.locate(dst);
+  assertWritable(target, session.store.ctx);
+  let destination = target;
+  let name: string | undefined;
+  if (!isFolder(target) && !(await isEosFolder(session, target))) {
+    destination = parent(target)!;
+    name = basename(target);
+  }
+  const request = { urls: [url], destination: formatEosUri(asFolder(destination)), name, conflict: c.conflict };
+  if (options.dryrun) {
+    const shown = name === undefined ? request.destination : formatEosUri(target);
+    await preview(out, 'import', async function* () {
+      yield { source: url, target: shown, size: 0 };
+    });
+    return;
+  }
+  const job = await follow(session.engine, out, 'import', () =>
+    session.engine.importUrls(request).catch(err => Promise.reject(withHint(err)))
+  );
+  report(out, job, 'Imported', dst);
 }
 
 /** Whether an EOS path without a trailing slash names an existing folder. */

@@ -12,6 +12,7 @@ import { MTIME_METADATA, formatMtime } from './contenttypes';
 import { JobContext } from '../jobs/jobs';
 import { localError } from '../local/confine';
 import {
+  ObjectHeaders,
   UploadedPart,
   abortUploadRetrying,
   completeUpload,
@@ -85,26 +86,39 @@ async function putSmall(store: EosStore, task: PutTask, signal: AbortSignal): Pr
   if (body.length !== task.size) {
     throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
   }
+  await putBody(store, task, body, { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) }, signal);
+}
+
+/**
+ * One PutObject of `body` at the target, with `headers`; a target that must
+ * not exist and does is refused (`Conflict`, naming it).
+ */
+export async function putBody(
+  store: EosStore,
+  target: { bucket: string; key: string; uri: string; mustNotExist: boolean },
+  body: Buffer,
+  headers: ObjectHeaders,
+  signal: AbortSignal
+): Promise<void> {
   try {
     await store.s3(
-      { bucket: task.bucket, uri: task.uri },
+      { bucket: target.bucket, uri: target.uri },
       abortSignal =>
         store.client.send(
           new PutObjectCommand({
-            Bucket: task.bucket,
-            Key: task.key,
+            Bucket: target.bucket,
+            Key: target.key,
             Body: body,
             ContentLength: body.length,
-            ContentType: task.contentType,
-            Metadata: mtimeMetadata(task.mtimeMs),
-            IfNoneMatch: task.mustNotExist ? '*' : undefined
+            ...headers,
+            IfNoneMatch: target.mustNotExist ? '*' : undefined
           }),
           { abortSignal }
         ),
       { signal, deadlineMs: null }
     );
   } catch (err) {
-    throw isPreconditionFailed(err) ? exists(task) : err;
+    throw isPreconditionFailed(err) ? new EosError('Conflict', `${target.uri} already exists`) : err;
   }
 }
 
