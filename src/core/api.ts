@@ -26,6 +26,7 @@ import {
   SaveQuery,
   SaveResponse
 } from './api-open';
+import type { ImportRequest } from './api-import';
 import { ApiError } from './errors';
 import { Namespace } from './uri';
 
@@ -78,7 +79,8 @@ export const Routes = {
   // Disk gauge (issue 7)
   diskLargest: 'api/disk/largest',
   diskOffload: 'api/disk/offload',
-  diskDelete: 'api/disk/delete'
+  diskDelete: 'api/disk/delete',
+  importUrls: 'api/import'
 } as const satisfies Record<string, RouteName>;
 
 export interface NamespaceInfo {
@@ -497,6 +499,7 @@ export interface ApiRoutes {
   'api/disk/largest': { method: 'GET'; query: DiskLargestQuery; response: DiskLargestResponse };
   'api/disk/offload': { method: 'POST'; body: OffloadRequest; response: Job };
   'api/disk/delete': { method: 'POST'; body: LocalDeleteRequest; response: LocalDeleteResponse };
+  'api/import': { method: 'POST'; body: ImportRequest; response: Job };
 }
 
 /** A route path. */

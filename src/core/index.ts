@@ -5,6 +5,7 @@ export * from './access';
 export * from './api';
 export * from './api-disk';
 export * from './api-open';
+export * from './api-import';
 export * from './drive';
 export * from './snippet';
 export * from './api-events';

@@ -71,7 +71,8 @@ const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   // Disk gauge (issue 7)
   [Routes.diskLargest]: 'GET',
   [Routes.diskOffload]: 'POST',
-  [Routes.diskDelete]: 'POST'
+  [Routes.diskDelete]: 'POST',
+  [Routes.importUrls]: 'POST'
 };
 
 /**

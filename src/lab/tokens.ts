@@ -129,6 +129,8 @@ export namespace CommandIDs {
   export const copyPresignedUrl = 'eos:copy-presigned-url';
   /** Create a folder in the selected folder (or the selected object's folder). */
   export const newFolder = 'eos:new-folder';
+  /** Import files from http(s) URLs into the selected folder (the service streams them). */
+  export const importUrl = 'eos:import-url';
   /** Rename or move the selected item (server-side). */
   export const rename = 'eos:rename';
   /** Delete the selected items after counting and confirming. */

@@ -70,7 +70,8 @@ const FOLDER_ONLY = [
   CommandIDs.newFile,
   CommandIDs.newNotebook,
   CommandIDs.uploadFiles,
-  CommandIDs.uploadFolder
+  CommandIDs.uploadFolder,
+  CommandIDs.importUrl
 ];
 
 describe('the context menu of an EOS row', () => {

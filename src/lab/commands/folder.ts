@@ -1,6 +1,6 @@
 /**
  * `eos:new-folder`: create a folder in the selected folder (or the selected
- * object's folder).
+ * object's folder); `writableFolder` is that folder for other folder commands.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { newFolderIcon } from '@jupyterlab/ui-components';
@@ -12,22 +12,23 @@ import { Entry, Routes } from '../../core';
 import { askName, nameProblem } from '../dialogs/name';
 import { notifyError } from '../errors';
 import { ICommandContext, ITarget, folderOf, isWritable, paletteLabel, targetsOf, uriArgs } from './context';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IEosBrowserModel } from '../tokens';
+
+/** The one folder the command's target is (or is in), if the user may write there. */
+export function writableFolder(model: IEosBrowserModel, args: ReadonlyPartialJSONObject): ITarget | null {
+  const targets = targetsOf(model, args);
+  if (targets.length !== 1) {
+    return null;
+  }
+  const uri = folderOf(targets[0]);
+  const folder = uri === null ? null : uri === targets[0].uri ? targets[0] : targetsOf(model, { uri })[0];
+  return folder && isWritable(folder, model.context) ? folder : null;
+}
 
 /** Register `eos:new-folder`. */
 export function addNewFolderCommand(commands: CommandRegistry, context: ICommandContext): IDisposable {
   const { model, trans } = context;
-
-  /** The folder the new folder goes in, if the user may write there. */
-  const where = (args: ReadonlyPartialJSONObject): ITarget | null => {
-    const targets = targetsOf(model, args);
-    if (targets.length !== 1) {
-      return null;
-    }
-    const uri = folderOf(targets[0]);
-    const folder = uri === null ? null : uri === targets[0].uri ? targets[0] : targetsOf(model, { uri })[0];
-    return folder && isWritable(folder, model.context) ? folder : null;
-  };
+  const where = (args: ReadonlyPartialJSONObject) => writableFolder(model, args);
 
   return commands.addCommand(CommandIDs.newFolder, {
     label: paletteLabel(trans, trans.__('New Folder')),

@@ -16,6 +16,7 @@ import { addCopyCommands } from './copy';
 import { addDeleteCommand } from './delete';
 import { addDownloadCommand } from './download';
 import { addNewFolderCommand } from './folder';
+import { addImportUrlCommand } from './importurl';
 import { addRenameCommand } from './move';
 import { addViewCommands } from './view';
 
@@ -30,6 +31,7 @@ export const PALETTE_COMMANDS: readonly string[] = [
   CommandIDs.copyPresignedUrl,
   CommandIDs.downloadToComputer,
   CommandIDs.newFolder,
+  CommandIDs.importUrl,
   CommandIDs.rename,
   CommandIDs.deleteItems,
   CommandIDs.properties,
@@ -56,6 +58,7 @@ export function addCommands(
   [
     ...addCopyCommands(commands, context),
     addNewFolderCommand(commands, context),
+    addImportUrlCommand(commands, context),
     addRenameCommand(commands, context),
     addDeleteCommand(commands, context),
     addDownloadCommand(commands, context),

@@ -14,6 +14,7 @@ import { dispositionName, importName } from '../engine/transfer/fromurl';
 import {
   Running,
   S3,
+  expectError,
   keysUnder,
   putObjects,
   startService,
@@ -158,6 +159,20 @@ describe('import from URLs', () => {
     const skipped = await run([`${base}/refs/small.fa`], `${DEST}keep/`, { conflict: 'skip' });
     expect(skipped).toMatchObject({ state: 'done', skipped: 1 });
     expect((await objectBytes(client, S3.orgBucket, `${PREFIX}keep/small.fa`)).toString()).toBe('old');
+  });
+
+  it('runs through POST api/import, which checks its body', async () => {
+    const started = await svc.post('/api/import', { urls: [`${base}/refs/small.fa`], destination: `${DEST}api/` });
+    expect(started.status).toBe(200);
+    expect(await waitJob(svc, started.body.id)).toMatchObject({ kind: 'import', state: 'done' });
+    expect(await keysUnder(client, S3.orgBucket, `${PREFIX}api/`)).toEqual([`${PREFIX}api/small.fa`]);
+    expectError(await svc.post('/api/import', { urls: 'x', destination: DEST }), 400, 'InvalidRequest');
+    expectError(
+      await svc.post('/api/import', { urls: ['http://h/a'], destination: DEST, verify: 1 }),
+      400,
+      'InvalidRequest'
+    );
+    expectError(await svc.post('/api/import', { urls: ['ftp://h/a'], destination: DEST }), 400, 'InvalidRequest');
   });
 
   it('refuses, before any job, what is not an http(s) URL and read-only destinations', async () => {

@@ -8,6 +8,7 @@ import {
   DeleteRequest,
   Entry,
   EosError,
+  ImportRequest,
   Job,
   JobKind,
   LocalDeleteRequest,
@@ -32,7 +33,7 @@ import { DownloadThreads, GetWorkers } from './transfer/threads';
 import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer/run';
 import { startUpload } from './transfer/upload';
 import { startSync } from './transfer/sync';
-import { ImportRequest, startImport } from './transfer/fromurl';
+import { startImport } from './transfer/fromurl';
 import { planSync, syncSides } from './transfer/syncplan';
 import { Checkpoints } from './read/checkpoints';
 import { DiskMonitor } from './local/disk';
@@ -45,7 +46,6 @@ export { NotGzipError, ObjectReader, readObject } from './read/objectreader';
 export type { ObjectReaderOptions, ReadOptions } from './read/objectreader';
 export { readContent, saveContent } from './read/content';
 export type { JobContext, JobInit } from './jobs/jobs';
-export type { ImportRequest } from './transfer/fromurl';
 export { parseImportUrl } from './transfer/fromurl';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */

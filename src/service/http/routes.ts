@@ -52,7 +52,8 @@ import {
   DiskQuery,
   DiskLargestQuery,
   LocalDeleteBody,
-  OffloadBody
+  OffloadBody,
+  ImportBody
 } from './schemas';
 import { serviceEvents, takeChanges } from './events';
 import { EosStore } from '../engine';
@@ -285,6 +286,10 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/disk/delete': {
       method: 'POST',
       handle: async ({ body }) => needEngine().deleteLocal(validate(LocalDeleteBody, body))
+    },
+    'api/import': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().importUrls(validate(ImportBody, body))
     }
   };
 }

@@ -14,6 +14,7 @@ import {
   ApiRoutes,
   EosError,
   MAX_HEAD_LINES,
+  MAX_IMPORT_URLS,
   MAX_LIST_LIMIT,
   MAX_OPEN_LIMIT,
   MAX_UPLOAD_FILES,
@@ -368,10 +369,28 @@ export const LocalDeleteBody = z.strictObject({ paths: localPaths }, bodyObject)
   unknown
 >;
 
+/** `POST api/import {urls, destination, name?, conflict?}` */
+export const ImportBody = z.strictObject(
+  {
+    urls: z
+      .array(
+        z.string(required('a string')).min(1, 'must not be empty').max(8192, 'is too long'),
+        required('an array of URLs')
+      )
+      .min(1, 'must name at least one URL')
+      .max(MAX_IMPORT_URLS, `may name at most ${MAX_IMPORT_URLS} URLs`),
+    destination: uri,
+    name: z.string(required('a string')).min(1, 'must not be empty').max(1024, 'is too long').optional(),
+    conflict: conflictPolicy.optional()
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/import'>, unknown>;
+
 const diskFieldsMatch: [
   Checked<typeof DiskQuery, Query<'api/disk'>>,
   Checked<typeof DiskLargestQuery, Query<'api/disk/largest'>>,
   Checked<typeof OffloadBody, Body<'api/disk/offload'>>,
-  Checked<typeof LocalDeleteBody, Body<'api/disk/delete'>>
-] = [true, true, true, true];
+  Checked<typeof LocalDeleteBody, Body<'api/disk/delete'>>,
+  Checked<typeof ImportBody, Body<'api/import'>>
+] = [true, true, true, true, true];
 void diskFieldsMatch;

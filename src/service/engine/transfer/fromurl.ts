@@ -10,7 +10,7 @@
 // eslint-disable-next-line no-restricted-imports -- a client fetching what is imported; the engine still serves no HTTP
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { ConflictPolicy, EosError, Job, MAX_KEY_BYTES, utf8Length } from '../../../core';
+import { ConflictPolicy, EosError, ImportRequest, Job, MAX_KEY_BYTES, utf8Length } from '../../../core';
 import { EosStore } from '../s3/store';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { forEachConcurrent } from '../jobs/pool';
@@ -31,17 +31,6 @@ export const RESPONSE_TIMEOUT_MS = 60_000;
 const URLS_IN_FLIGHT = 4;
 /** The part size when the server gives no length: 16 MiB parts hold objects up to 160 GB. */
 const UNKNOWN_SIZE_PART = 16 * 1024 * 1024;
-
-/** `POST api/import`: http(s) URLs into an `e://` folder, as one job. */
-export interface ImportRequest {
-  urls: string[];
-  /** An `e://` folder ending in `/`. */
-  destination: string;
-  /** The object's name (one URL only); by default the server's `Content-Disposition` name, else the URL's last segment. */
-  name?: string;
-  /** Default `ask`. */
-  conflict?: ConflictPolicy;
-}
 
 /** A control character (none may be in an object name taken from a server). */
 function isControl(ch: string): boolean {
