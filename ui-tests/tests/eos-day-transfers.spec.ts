@@ -22,7 +22,14 @@ test.describe('A day in the lab: transfers', () => {
     await expect(transfersTab(page)).toBeAttached();
     await page.evaluate(() => window.jupyterapp.commands.execute('application:close-all'));
     // The workspace is saved once the layout has changed: the reload below restores what it saved.
-    const saved = page.waitForRequest(request => /api\/workspaces/.test(request.url()) && request.method() === 'PUT');
+    // Wait for the save that has the panel in front (a save of the closed tabs may come first).
+    const saved = page.waitForRequest(request => {
+      if (!/api\/workspaces/.test(request.url()) || request.method() !== 'PUT') {
+        return false;
+      }
+      const right = JSON.parse(request.postData() ?? '{}').data?.['layout-restorer:data']?.right;
+      return right?.current === 'eos-transfers' && right.collapsed === false;
+    });
     await page.menu.clickMenuItem('View>EOS Transfers');
     await expect(page.locator('#eos-transfers')).toBeVisible();
     await expect(page.locator('#eos-transfers').getByRole('heading', { name: 'Transfers' })).toBeVisible();
