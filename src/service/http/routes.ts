@@ -105,9 +105,11 @@ function contentLength(request: http.IncomingMessage): number | undefined {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-/** The route table, typed by `ApiRoutes`. */
-export function routeTable(deps: RouteDeps): RouteTable {
-  const { needStore, needEngine, disk } = deps;
+/** The handlers of routes `K` (a group of the route table). */
+type RouteGroup<K extends RouteName> = Pick<RouteTable, K>;
+
+/** Browsing: who the user is, a folder level, one entry, a presigned URL. */
+function browseRoutes({ needStore }: RouteDeps): RouteGroup<'api/whoami' | 'api/list' | 'api/stat' | 'api/presign'> {
   return {
     'api/whoami': {
       method: 'GET',
@@ -138,11 +140,13 @@ export function routeTable(deps: RouteDeps): RouteTable {
         const b = validate(PresignBody, body);
         return presign(needStore(), b.uri, b.expiresIn, b.download === true);
       }
-    },
-    'api/disk': {
-      method: 'GET',
-      handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
-    },
+    }
+  };
+}
+
+/** Operations on EOS: mkdir, count, delete, copy and move. */
+function operationRoutes({ needEngine }: RouteDeps): RouteGroup<'api/mkdir' | 'api/count' | 'api/delete' | 'api/copy'> {
+  return {
     'api/mkdir': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().mkdir(validate(MkdirBody, body).uri, signal)
@@ -158,7 +162,17 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/copy': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().copy(validate(CopyBody, body), signal)
-    },
+    }
+  };
+}
+
+/** Jobs: one job (long-polled), the list, cancel, answer a question, retry, clear. */
+function jobRoutes({
+  needEngine
+}: RouteDeps): RouteGroup<
+  'api/job' | 'api/job/cancel' | 'api/jobs' | 'api/job/answer' | 'api/job/retry' | 'api/jobs/clear'
+> {
+  return {
     'api/job': {
       method: 'GET',
       handle: async ({ query, signal }) => {
@@ -191,7 +205,13 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/jobs/clear': {
       method: 'POST',
       handle: async ({ body }) => ({ jobs: needEngine().jobs.clear(validate(ClearJobsBody, body).ids) })
-    },
+    }
+  };
+}
+
+/** Transfers between the server's disk and EOS, and sync. */
+function transferRoutes({ needEngine }: RouteDeps): RouteGroup<'api/transfer' | 'api/sync/plan' | 'api/sync'> {
+  return {
     'api/transfer': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().transfer(validate(TransferBody, body), signal)
@@ -203,7 +223,15 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/sync': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().sync(validate(SyncBody, body), signal)
-    },
+    }
+  };
+}
+
+/** Uploads from the user's computer: create, one part (a raw PUT body), complete, abort. */
+function uploadRoutes({
+  needEngine
+}: RouteDeps): RouteGroup<'api/uploads' | 'api/uploads/part' | 'api/uploads/complete' | 'api/uploads/abort'> {
+  return {
     'api/uploads': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().uploads.create(validate(CreateUploadsBody, body), signal)
@@ -222,8 +250,18 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/uploads/abort': {
       method: 'POST',
       handle: async ({ body }) => needEngine().uploads.abort(validate(UploadIdBody, body).id)
-    },
-    // Opening files and peeking (issue 8)
+    }
+  };
+}
+
+/** Opening files and peeking (issue 8): content, save, head, checkpoints. */
+function openRoutes({
+  needStore,
+  needEngine
+}: RouteDeps): RouteGroup<
+  'api/content' | 'api/content/save' | 'api/head' | 'api/checkpoints' | 'api/checkpoints/change'
+> {
+  return {
     'api/content': {
       method: 'GET',
       handle: async ({ query, signal }) => {
@@ -269,8 +307,20 @@ export function routeTable(deps: RouteDeps): RouteTable {
         }
         return b.action === 'restore' ? checkpoints.restore(b.uri, b.id, signal) : checkpoints.delete(b.uri);
       }
+    }
+  };
+}
+
+/** The disk gauge (issue 7): usage, the largest entries, Move to EOS, local deletes. */
+function diskRoutes({
+  needEngine,
+  disk
+}: RouteDeps): RouteGroup<'api/disk' | 'api/disk/largest' | 'api/disk/offload' | 'api/disk/delete'> {
+  return {
+    'api/disk': {
+      method: 'GET',
+      handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
     },
-    // Disk gauge (issue 7)
     'api/disk/largest': {
       method: 'GET',
       handle: async ({ query }) => {
@@ -286,6 +336,19 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body }) => needEngine().deleteLocal(validate(LocalDeleteBody, body))
     }
+  };
+}
+
+/** The route table, typed by `ApiRoutes`: every route, from its group. */
+export function routeTable(deps: RouteDeps): RouteTable {
+  return {
+    ...browseRoutes(deps),
+    ...operationRoutes(deps),
+    ...jobRoutes(deps),
+    ...transferRoutes(deps),
+    ...uploadRoutes(deps),
+    ...openRoutes(deps),
+    ...diskRoutes(deps)
   };
 }
 
