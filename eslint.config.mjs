@@ -12,6 +12,56 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The engine's rooms (folders of src/service/engine) and the rooms each may
+ * import. Every room may import src/core, Node, the AWS SDK and the engine's
+ * top-level config.ts, version.ts and peers.ts; none imports engine/index.ts
+ * (the front door of http/ and cli/), http/ or cli/. Kept in step with the
+ * table in docs/architecture.md.
+ */
+const ENGINE_ROOMS = {
+  jobs: [],
+  local: [],
+  s3: ['jobs'],
+  transfer: ['s3', 'jobs', 'local'],
+  ops: ['s3', 'jobs', 'local', 'transfer'],
+  read: ['s3', 'transfer']
+};
+
+/** The `no-restricted-imports` configurations enforcing ENGINE_ROOMS, one per room and one for the top level. */
+function engineRooms() {
+  const rooms = Object.keys(ENGINE_ROOMS);
+  const noDoors = { group: ['**/http/*', '**/cli/*'], message: 'The engine has no HTTP and no CLI in it.' };
+  const restrict = (files, ignores, patterns) => ({
+    files,
+    ignores: ['**/__tests__/**', ...ignores],
+    rules: { 'no-restricted-imports': ['error', { paths: ['node:http', 'http'], patterns: [noDoors, ...patterns] }] }
+  });
+  const perRoom = rooms.map(room => {
+    const allowed = ENGINE_ROOMS[room];
+    const barred = rooms.filter(r => r !== room && !allowed.includes(r));
+    const may = allowed.length > 0 ? allowed.map(r => `${r}/`).join(', ') : 'no other room';
+    return restrict(
+      [`src/service/engine/${room}/**/*.ts`],
+      [],
+      [
+        { group: ['../index', '../index.ts'], message: 'engine/index.ts is the front door of http/ and cli/ only.' },
+        ...(barred.length > 0
+          ? [{ group: barred.map(r => `../${r}/*`), message: `${room}/ may import ${may} (see ENGINE_ROOMS).` }]
+          : [])
+      ]
+    );
+  });
+  // config.ts, version.ts, peers.ts: below every room. index.ts, the front door, imports them all.
+  const top = restrict(
+    ['src/service/engine/*.ts'],
+    ['src/service/engine/index.ts'],
+    [{ group: rooms.map(r => `./${r}/*`), message: "The engine's top-level files import no room." }]
+  );
+  // First the whole engine (a folder not in ENGINE_ROOMS too), then what each room adds.
+  return [restrict(['src/service/engine/**/*.ts'], [], []), top, ...perRoom];
+}
+
 export default tseslint.config(
   {
     // Built, installed or generated files, and what tools write.
@@ -86,22 +136,11 @@ export default tseslint.config(
     files: ['src/service/**/*.ts', 'src/core/**/*.ts'],
     languageOptions: { globals: globals.node }
   },
-  {
-    // Two front doors onto one engine: src/service/http (the HTTP service) and
-    // src/service/cli (the `eos` command). The engine knows neither, and
-    // neither door reaches into the other.
-    files: ['src/service/engine/**/*.ts'],
-    ignores: ['**/__tests__/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['node:http', 'http'],
-          patterns: [{ group: ['**/http/*', '**/cli/*'], message: 'The engine has no HTTP and no CLI in it.' }]
-        }
-      ]
-    }
-  },
+  // Two front doors onto one engine: src/service/http (the HTTP service) and
+  // src/service/cli (the `eos` command). The engine knows neither, and
+  // neither door reaches into the other. Inside the engine, each room imports
+  // only the rooms below it (ENGINE_ROOMS; docs/architecture.md draws it).
+  ...engineRooms(),
   {
     files: ['src/service/http/**/*.ts'],
     rules: {

@@ -1,7 +1,7 @@
 /**
  * Importing into EOS from elsewhere: files served over http(s).
  */
-import type { ConflictPolicy } from './api';
+import type { ConflictPolicy } from './api-jobs';
 
 /** The most URLs one import takes. */
 export const MAX_IMPORT_URLS = 100;

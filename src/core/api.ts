@@ -26,8 +26,27 @@ import {
   SaveQuery,
   SaveResponse
 } from './api-open';
+import {
+  AnswerJobRequest,
+  CancelJobRequest,
+  ClearJobsRequest,
+  ConflictPolicy,
+  Job,
+  JobQuery,
+  JobsResponse,
+  RetryJobRequest
+} from './api-jobs';
+import {
+  CreateUploadsRequest,
+  CreateUploadsResponse,
+  SyncPlan,
+  SyncRequest,
+  TransferRequest,
+  UploadIdRequest,
+  UploadPartQuery,
+  UploadPartResponse
+} from './api-transfer';
 import type { ImportRequest } from './api-import';
-import { ApiError } from './errors';
 import { Namespace } from './uri';
 
 /** Seconds a presigned URL lives by default (the SDK's documented 48 h). */
@@ -215,16 +234,6 @@ export interface DeleteRequest {
 }
 
 /**
- * What to do when a target already exists: `fail` refuses the whole request
- * up front (`Conflict`); `ask` puts a question on the job and waits for
- * `api/job/answer` (that item waits, the others go on); `keep-both` writes
- * beside it under a free name (`name (1).ext`).
- */
-export type ConflictPolicy = 'fail' | 'ask' | 'overwrite' | 'skip' | 'keep-both';
-/** An answer to a conflict question. */
-export type ConflictChoice = 'overwrite' | 'skip' | 'keep-both';
-
-/**
  * `POST api/copy {sources, destination, move}`: a server-side copy or move, as a job.
  *
  * A destination ending in `/` is a folder each source goes into under its own
@@ -240,219 +249,6 @@ export interface CopyRequest {
   conflict?: ConflictPolicy;
 }
 
-/**
- * `upload`: server disk -> EOS; `download`: EOS -> server disk; `sync`: either
- * way, by size and modification time; `computer-upload`: files from the
- * user's computer, sent in parts through `api/uploads`.
- */
-export type JobKind =
-  | 'delete'
-  | 'copy'
-  | 'move'
-  | 'upload'
-  | 'download'
-  | 'sync'
-  | 'computer-upload'
-  // `offload`: "Move to EOS" of the disk gauge: upload, verify, then delete the local copy
-  | 'offload'
-  // `import`: files from http(s) URLs streamed into EOS (`api/import`, `eos cp URL e://…`)
-  | 'import';
-/** `interrupted`: the service stopped while it ran (found so in the journal at start-up); retryable. */
-export type JobState = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-/**
- * A named phase of a running job that moves no bytes the bar can show
- * (`verifying`: reading the uploaded objects back before deleting the local
- * files). Without it, the frontend names the phase from the counters.
- */
-export type JobPhase = 'verifying';
-/** A target that exists, waiting for the user's choice. */
-export interface ConflictQuestion {
-  /** Pass back to `api/job/answer`. */
-  id: string;
-  /** What would be written over: an `e://` URI or a local path relative to the Jupyter root. */
-  target: string;
-  /** What would be written there. */
-  source: string;
-  sourceSize?: number;
-  targetSize?: number;
-  /** ISO 8601. */
-  sourceModified?: string;
-  targetModified?: string;
-}
-/** One item that failed while the job went on. */
-export interface JobFailure {
-  /** The item: an `e://` URI or a local path relative to the Jupyter root. */
-  item: string;
-  error: ApiError;
-}
-
-/** A long-running operation in the service; poll `api/job` for its progress. */
-export interface Job {
-  id: string;
-  kind: JobKind;
-  state: JobState;
-  /** The URIs acted on. */
-  sources: string[];
-  destination?: string;
-  /** Objects done so far, and the total once known (null while counting). */
-  objects: { done: number; total: number | null };
-  bytes: { done: number; total: number | null };
-  /** Targets skipped because they existed (`conflict: 'skip'`). */
-  skipped: number;
-  /** ISO 8601. */
-  started: string;
-  finished?: string;
-  /** Why a `failed` job failed. */
-  error?: ApiError;
-  /** Bytes per second over the last few seconds (running jobs). */
-  rate?: number;
-  /** Seconds left at that rate, once the byte total is known. */
-  eta?: number;
-  /** The item being worked on (the last one started). */
-  current?: string;
-  /** A phase the counters cannot tell (see `JobPhase`). */
-  phase?: JobPhase;
-  /** The first conflict waiting for an answer; `questions` says how many wait. */
-  question?: ConflictQuestion;
-  questions?: number;
-  /** Items that failed (at most the first 100); the job fails when any did. */
-  failures?: JobFailure[];
-  /** Whether `api/job/retry` can run it again (failed, cancelled and interrupted jobs). */
-  retryable?: boolean;
-  /** The id of the job a retry started. */
-  retriedAs?: string;
-}
-
-/** `GET api/job?id=&wait=`: with `wait` (ms), answer when the job ends or the wait runs out. */
-export interface JobQuery {
-  id: string;
-  wait?: number;
-}
-
-/** `POST api/job/cancel {id}` */
-export interface CancelJobRequest {
-  id: string;
-}
-
-/** `GET api/jobs`: every job the service knows, oldest first (also after a restart: the journal). */
-export interface JobsResponse {
-  jobs: Job[];
-}
-/** `POST api/job/answer`: the user's choice for a conflict question. */
-export interface AnswerJobRequest {
-  id: string;
-  question: string;
-  choice: ConflictChoice;
-  /** Use the same choice for every later conflict of this job. */
-  applyToAll?: boolean;
-}
-/** `POST api/job/retry {id}`: run a failed, cancelled or interrupted job again; answers the new job. */
-export interface RetryJobRequest {
-  id: string;
-}
-/** `POST api/jobs/clear {ids?}`: forget finished jobs (all finished ones without `ids`). */
-export interface ClearJobsRequest {
-  ids?: string[];
-}
-/**
- * `POST api/transfer`: move bytes between the server's disk and EOS, as a job.
- *
- * Local paths are relative to the Jupyter root as JupyterLab's file browser
- * gives them (`data/a.bam`; `''` is the root); `..`, absolute paths and
- * symbolic links that lead out of the root are refused (`OutsideRoot`).
- * - `upload`: `sources` are local files or folders, `destination` an `e://` folder (ending in `/`).
- * - `download`: `sources` are `e://` objects or folders, `destination` a local folder.
- * Each source lands in the destination under its own name; folders recurse.
- */
-export interface TransferRequest {
-  kind: 'upload' | 'download';
-  sources: string[];
-  destination: string;
-  /** Default `ask`. */
-  conflict?: ConflictPolicy;
-}
-/** `POST api/sync/plan` and `POST api/sync`: make `destination` hold what `source` holds. */
-export interface SyncRequest {
-  /** A local folder (relative to the root) and an `e://` folder, either way round. */
-  source: string;
-  destination: string;
-  /** Delete what the destination has and the source does not. Default false. */
-  delete?: boolean;
-  /** Glob patterns (`*.tmp`, `cache/**`) matched against paths relative to the source. */
-  exclude?: string[];
-}
-/** Why an item is copied by a sync. */
-export type SyncReason = 'new' | 'size' | 'modified';
-/** What a sync would do, computed without changing anything. */
-export interface SyncPlan {
-  source: string;
-  destination: string;
-  copy: { path: string; size: number; reason: SyncReason }[];
-  delete: { path: string; size: number }[];
-  /** Items the same on both sides. */
-  unchanged: number;
-  /** Bytes to copy. */
-  bytes: number;
-  /** The lists hold at most 1,000 entries each; the counts are exact. */
-  copyCount: number;
-  deleteCount: number;
-}
-/** One file of a computer upload. */
-export interface UploadFile {
-  /** The object's `e://` URI. */
-  destination: string;
-  size: number;
-  /** ISO 8601: the file's modification time, kept in the object's metadata. */
-  modified?: string;
-}
-/**
- * `POST api/uploads`: start uploading files from the user's computer. One job
- * for all of them; one multipart upload per file, created when its first part
- * arrives. With `conflict: 'fail'` (the default) existing targets are refused
- * with `Conflict`, listing them in `details`, before anything is written.
- */
-export interface CreateUploadsRequest {
-  files: UploadFile[];
-  conflict?: 'fail' | 'overwrite' | 'skip' | 'keep-both';
-}
-export interface CreateUploadsResponse {
-  job: Job;
-  /** Bytes per part (8..64 MiB, fewer than 10,000 parts for the largest file); the last part may be shorter. */
-  partSize: number;
-  /** One per file, in order: its upload id (null when skipped) and the URI it will have. */
-  uploads: { id: string | null; destination: string }[];
-}
-/**
- * `PUT api/uploads/part?id=&n=` with the part's raw bytes (`n` from 1); parts
- * may arrive in any order and several at once. An upload that receives
- * nothing for `UPLOAD_IDLE_MS` is aborted by the service.
- */
-export interface UploadPartQuery {
-  id: string;
-  n: number;
-}
-export interface UploadPartResponse {
-  n: number;
-  /** Bytes of this upload received so far. */
-  received: number;
-}
-/**
- * `POST api/uploads/complete {id}`: all parts of that file sent; answers the job.
- * `POST api/uploads/abort {id}`: cancels the whole job the upload belongs to
- * (every multipart upload of it is aborted); answers the job once stopped.
- */
-export interface UploadIdRequest {
-  id: string;
-}
-/** An upload that receives no part for this long is aborted (its multipart upload too). */
-export const UPLOAD_IDLE_MS = 10 * 60 * 1000;
-/** The most files one `api/uploads` request names (a bigger folder is sent in several requests, several jobs). */
-export const MAX_UPLOAD_FILES = 1000;
-/** The largest `api/uploads` body, in bytes (other JSON bodies: 64 KiB). */
-export const MAX_UPLOADS_BODY = 1024 * 1024;
-/** The smallest and largest part of a computer upload. */
-export const MIN_UPLOAD_PART = 8 * 1024 * 1024;
-export const MAX_UPLOAD_PART = 64 * 1024 * 1024;
 /**
  * `GET api/events` (not in the table: a `text/event-stream`). On connect one
  * `jobs` event with `JobsResponse`; then a `job` event with the `Job` each

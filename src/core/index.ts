@@ -3,6 +3,8 @@ export * from './uri';
 export * from './mapping';
 export * from './access';
 export * from './api';
+export * from './api-jobs';
+export * from './api-transfer';
 export * from './api-disk';
 export * from './api-open';
 export * from './api-import';

@@ -2,8 +2,8 @@
  * Shared ids and helpers for the core tests (the demo ids of devtools/seed.py).
  */
 import { EosError, ErrorCode } from '../errors';
-import { EosContext, makeContext } from '../mapping';
-import { EosPath } from '../uri';
+import { EosContext, makeContext, parseLocation } from '../mapping';
+import { EosPath, formatEosUri } from '../uri';
 
 export const USER_ID = 'd3fcaf74-2152-4ed5-9834-9ecb1db4dd6c';
 export const OTHER_ID = '5f0c2e9a-7b41-4d83-a6c2-1e9f8d3b7a05';
@@ -41,6 +41,23 @@ export function expectError(fn: () => unknown, code: ErrorCode, message: string 
     expect(error.message).toMatch(message);
   }
 }
+
+/** Helpers of the mapping and URI specs. */
+/** Parse then format: the canonical `e://` form of any accepted URI text. */
+export function normalizeUri(text: string, ctx: EosContext): string {
+  return formatEosUri(parseLocation(text, ctx));
+}
+
+export const UPPER_USER = USER_ID.toUpperCase();
+export const UPPER_OTHER = OTHER_ID.toUpperCase();
+export const MY_PREFIX = `users/${USER_ID}/files/`;
+export const OTHER_PREFIX = `users/${OTHER_ID}/files/`;
+
+export const outside = (uri: string, c = ctx) =>
+  `${uri} is outside EOS: expected s3://${c.orgBucket}/users/<id>/files/..., ` +
+  `s3://${c.orgBucket}/shared/files/... or s3://${c.gencoveBucket}/files/...`;
+export const tooLong = (bytes: number) => `The S3 key would be ${bytes} bytes long; S3 allows at most 1024`;
+export const NS_LIST = 'Valid namespaces are: users, org, gencove';
 
 /**
  * Keys that S3 accepts and EOS must keep verbatim (no decoding, trimming,

@@ -4,7 +4,8 @@
  * back from a journal.
  */
 import { EosError, Job } from '../../core';
-import { JobRecord, Jobs, PROGRESS_TICK_MS } from '../engine/jobs/jobs';
+import { JobRecord, Jobs } from '../engine/jobs/jobs';
+import { PROGRESS_TICK_MS } from '../engine/jobs/record';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

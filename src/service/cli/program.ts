@@ -43,6 +43,7 @@ function filters(cmd: Command, into: TransferFilter[]): Command {
   return cmd;
 }
 
+/** The `eos` program: its options, then each group of commands in the order `--help` lists them. */
 export function buildProgram(rt: Runtime): Command {
   const program = new Command('eos')
     .description(
@@ -56,6 +57,18 @@ export function buildProgram(rt: Runtime): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'eos: ')) });
 
+  addListCommand(program, rt);
+  addCopyCommands(program, rt);
+  addSyncCommand(program, rt);
+  addFolderCommands(program, rt);
+  addInfoCommands(program, rt);
+  addReadCommands(program, rt);
+
+  return program;
+}
+
+/** `eos ls`. */
+function addListCommand(program: Command, rt: Runtime): void {
   examples(common(program.command('ls').argument('[uri]', 'folder or object (default e://users/me/)')), [
     'eos ls',
     'eos ls e://',
@@ -77,7 +90,10 @@ export function buildProgram(rt: Runtime): Command {
         summarize: o.summarize
       });
     });
+}
 
+/** `eos cp` (upload, download, server-side copy) and `eos mv`. */
+function addCopyCommands(program: Command, rt: Runtime): void {
   const cpFilters: TransferFilter[] = [];
   const cpCmd = examples(filters(common(program.command('cp').argument('<src>').argument('<dst>')), cpFilters), [
     'eos cp local_file.txt e://users/me/project-1/file.txt',
@@ -114,7 +130,10 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (src: string, dst: string, o) => {
       await mv(rt.session(), rt.output(o), src, dst, cpOptions(o));
     });
+}
 
+/** `eos sync`. */
+function addSyncCommand(program: Command, rt: Runtime): void {
   examples(common(program.command('sync').argument('<src>').argument('<dst>')), [
     'eos sync project-1/ e://users/me/project-1/',
     'eos sync e://users/me/project-1/ project-1/ --delete',
@@ -131,7 +150,10 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (src: string, dst: string, o) => {
       await sync(rt.session(), rt.output(o), src, dst, { delete: o.delete, dryrun: o.dryrun, exclude: o.exclude });
     });
+}
 
+/** `eos rm` and `eos mkdir`. */
+function addFolderCommands(program: Command, rt: Runtime): void {
   examples(common(program.command('rm').argument('<uri...>')), [
     'eos rm e://users/me/project-1/file.txt',
     'eos rm -r --dryrun e://users/me/project-1/',
@@ -150,7 +172,10 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (uris: string[], o) => {
       await mkdir(rt.session(), rt.output(o), uris, o.parents === true);
     });
+}
 
+/** `eos presign`, `eos df` and `eos uri`. */
+function addInfoCommands(program: Command, rt: Runtime): void {
   examples(common(program.command('presign').argument('<uri>')), [
     'eos presign e://users/me/report.html',
     'eos presign e://org/data.vcf.gz --expires-in 7d'
@@ -177,7 +202,10 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (uris: string[], o) => {
       uri(rt.session(), rt.output(o), uris);
     });
+}
 
+/** `eos cat` and `eos head`. */
+function addReadCommands(program: Command, rt: Runtime): void {
   examples(common(program.command('cat').argument('<uri...>')), [
     'eos cat e://org/samples.csv',
     'eos cat e://org/calls.vcf.gz | grep -v "^##" | head'
@@ -198,8 +226,6 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (u: string, o) => {
       await head(rt.session(), rt.output(o), u, o.lines, { decompress: o.raw !== true });
     });
-
-  return program;
 }
 
 function cpOptions(o: { recursive?: boolean; dryrun?: boolean; clobber?: boolean; force?: boolean }) {

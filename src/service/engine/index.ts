@@ -37,7 +37,8 @@ import { startImport } from './transfer/fromurl';
 import { planSync, syncSides } from './transfer/syncplan';
 import { Checkpoints } from './read/checkpoints';
 import { DiskMonitor } from './local/disk';
-import { deleteLocal, startOffload } from './local/offload';
+import { deleteLocal } from './local/deletelocal';
+import { startOffload } from './transfer/offload';
 
 export { Jobs } from './jobs/jobs';
 export { readHead } from './read/peek';

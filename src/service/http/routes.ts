@@ -106,9 +106,11 @@ function contentLength(request: http.IncomingMessage): number | undefined {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-/** The route table, typed by `ApiRoutes`. */
-export function routeTable(deps: RouteDeps): RouteTable {
-  const { needStore, needEngine, disk } = deps;
+/** The handlers of routes `K` (a group of the route table). */
+type RouteGroup<K extends RouteName> = Pick<RouteTable, K>;
+
+/** Browsing: who the user is, a folder level, one entry, a presigned URL. */
+function browseRoutes({ needStore }: RouteDeps): RouteGroup<'api/whoami' | 'api/list' | 'api/stat' | 'api/presign'> {
   return {
     'api/whoami': {
       method: 'GET',
@@ -139,11 +141,13 @@ export function routeTable(deps: RouteDeps): RouteTable {
         const b = validate(PresignBody, body);
         return presign(needStore(), b.uri, b.expiresIn, b.download === true);
       }
-    },
-    'api/disk': {
-      method: 'GET',
-      handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
-    },
+    }
+  };
+}
+
+/** Operations on EOS: mkdir, count, delete, copy and move. */
+function operationRoutes({ needEngine }: RouteDeps): RouteGroup<'api/mkdir' | 'api/count' | 'api/delete' | 'api/copy'> {
+  return {
     'api/mkdir': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().mkdir(validate(MkdirBody, body).uri, signal)
@@ -159,7 +163,17 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/copy': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().copy(validate(CopyBody, body), signal)
-    },
+    }
+  };
+}
+
+/** Jobs: one job (long-polled), the list, cancel, answer a question, retry, clear. */
+function jobRoutes({
+  needEngine
+}: RouteDeps): RouteGroup<
+  'api/job' | 'api/job/cancel' | 'api/jobs' | 'api/job/answer' | 'api/job/retry' | 'api/jobs/clear'
+> {
+  return {
     'api/job': {
       method: 'GET',
       handle: async ({ query, signal }) => {
@@ -192,7 +206,15 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/jobs/clear': {
       method: 'POST',
       handle: async ({ body }) => ({ jobs: needEngine().jobs.clear(validate(ClearJobsBody, body).ids) })
-    },
+    }
+  };
+}
+
+/** Transfers between the server's disk and EOS, sync, and imports from URLs. */
+function transferRoutes({
+  needEngine
+}: RouteDeps): RouteGroup<'api/transfer' | 'api/sync/plan' | 'api/sync' | 'api/import'> {
+  return {
     'api/transfer': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().transfer(validate(TransferBody, body), signal)
@@ -205,6 +227,18 @@ export function routeTable(deps: RouteDeps): RouteTable {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().sync(validate(SyncBody, body), signal)
     },
+    'api/import': {
+      method: 'POST',
+      handle: async ({ body }) => needEngine().importUrls(validate(ImportBody, body))
+    }
+  };
+}
+
+/** Uploads from the user's computer: create, one part (a raw PUT body), complete, abort. */
+function uploadRoutes({
+  needEngine
+}: RouteDeps): RouteGroup<'api/uploads' | 'api/uploads/part' | 'api/uploads/complete' | 'api/uploads/abort'> {
+  return {
     'api/uploads': {
       method: 'POST',
       handle: async ({ body, signal }) => needEngine().uploads.create(validate(CreateUploadsBody, body), signal)
@@ -223,8 +257,18 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/uploads/abort': {
       method: 'POST',
       handle: async ({ body }) => needEngine().uploads.abort(validate(UploadIdBody, body).id)
-    },
-    // Opening files and peeking (issue 8)
+    }
+  };
+}
+
+/** Opening files and peeking (issue 8): content, save, head, checkpoints. */
+function openRoutes({
+  needStore,
+  needEngine
+}: RouteDeps): RouteGroup<
+  'api/content' | 'api/content/save' | 'api/head' | 'api/checkpoints' | 'api/checkpoints/change'
+> {
+  return {
     'api/content': {
       method: 'GET',
       handle: async ({ query, signal }) => {
@@ -270,8 +314,20 @@ export function routeTable(deps: RouteDeps): RouteTable {
         }
         return b.action === 'restore' ? checkpoints.restore(b.uri, b.id, signal) : checkpoints.delete(b.uri);
       }
+    }
+  };
+}
+
+/** The disk gauge (issue 7): usage, the largest entries, Move to EOS, local deletes. */
+function diskRoutes({
+  needEngine,
+  disk
+}: RouteDeps): RouteGroup<'api/disk' | 'api/disk/largest' | 'api/disk/offload' | 'api/disk/delete'> {
+  return {
+    'api/disk': {
+      method: 'GET',
+      handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
     },
-    // Disk gauge (issue 7)
     'api/disk/largest': {
       method: 'GET',
       handle: async ({ query }) => {
@@ -286,11 +342,20 @@ export function routeTable(deps: RouteDeps): RouteTable {
     'api/disk/delete': {
       method: 'POST',
       handle: async ({ body }) => needEngine().deleteLocal(validate(LocalDeleteBody, body))
-    },
-    'api/import': {
-      method: 'POST',
-      handle: async ({ body }) => needEngine().importUrls(validate(ImportBody, body))
     }
+  };
+}
+
+/** The route table, typed by `ApiRoutes`: every route, from its group. */
+export function routeTable(deps: RouteDeps): RouteTable {
+  return {
+    ...browseRoutes(deps),
+    ...operationRoutes(deps),
+    ...jobRoutes(deps),
+    ...transferRoutes(deps),
+    ...uploadRoutes(deps),
+    ...openRoutes(deps),
+    ...diskRoutes(deps)
   };
 }
 

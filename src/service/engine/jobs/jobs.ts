@@ -6,62 +6,19 @@
  * jobs are kept, the oldest dropped beyond a bound.
  */
 import { randomBytes } from 'node:crypto';
-import { ConflictChoice, ConflictQuestion, EosError, Job, JobKind } from '../../../core';
+import { ConflictChoice, ConflictQuestion, EosError, Job } from '../../../core';
+import { JobContext, JobInit, JobRecord, OpenUpload } from './jobcontext';
+import { PROGRESS_TICK_MS, sampleRate, snapshot } from './record';
+
+// The registry's users import these with `Jobs`.
+export type { JobContext, JobInit, JobRecord, OpenUpload } from './jobcontext';
 
 /** Finished jobs kept for clients to read. */
 export const MAX_FINISHED_JOBS = 200;
 /** How long `cancel` waits for a job to stop before answering. */
 export const CANCEL_SETTLE_MS = 5000;
-/** How often running jobs' progress is sampled (rate, ETA) and reported to listeners. */
-export const PROGRESS_TICK_MS = 500;
-/** The window the rate is measured over. */
-export const RATE_WINDOW_MS = 5000;
 /** Item failures kept on a job record. */
 export const MAX_FAILURES = 100;
-
-/** A multipart upload a job has open: aborted if the service dies before it ends (see the journal). */
-export interface OpenUpload {
-  bucket: string;
-  key: string;
-  uploadId: string;
-}
-
-/** A job as the journal keeps it: the record, what it was asked, and its open multipart uploads. */
-export interface JobRecord {
-  job: Job;
-  /** The request that started it (to retry it after a restart); JSON. */
-  request?: unknown;
-  uploads: OpenUpload[];
-}
-
-/** What a job's work sees: its cancel signal and its progress counters. */
-export interface JobContext {
-  readonly id: string;
-  readonly signal: AbortSignal;
-  /** The job's live record: update `objects`, `bytes`, `skipped`, `current` as work is done. */
-  readonly progress: Job;
-  /**
-   * Ask the user what to do with a target that exists. Resolves with the
-   * answer (at once when an earlier answer was applied to all); rejects when
-   * the job is cancelled. Other items may go on meanwhile.
-   */
-  ask(question: Omit<ConflictQuestion, 'id'>): Promise<ConflictChoice>;
-  /** Record that one item failed; the job goes on and ends `failed`. */
-  fail(item: string, error: unknown): void;
-  /** Record a multipart upload the job opened; call the returned function once it is completed or aborted. */
-  openUpload(upload: OpenUpload): () => void;
-}
-
-/** What a new job is. */
-export interface JobInit {
-  kind: JobKind;
-  sources: string[];
-  destination?: string;
-  /** The request, kept in the journal so that the job can be retried after a restart. */
-  request?: unknown;
-  /** Start the same work again as a new job (makes the job retryable once it fails or is cancelled). */
-  rerun?: () => Promise<Job>;
-}
 
 interface Waiting {
   question: ConflictQuestion;
@@ -130,7 +87,18 @@ export class Jobs {
       reported: ''
     };
     this.entries.set(id, entry);
-    const ctx: JobContext = {
+    const ctx = this.context(entry);
+    this.notify(entry);
+    this.tick();
+    entry.done = this.run(entry, ctx, work);
+    return snapshot(job);
+  }
+
+  /** What the work of `entry` sees: its signal, its record, questions, failures, open uploads. */
+  private context(entry: Entry): JobContext {
+    const { job, controller } = entry;
+    const id = job.id;
+    return {
       id,
       signal: controller.signal,
       progress: job,
@@ -151,45 +119,46 @@ export class Jobs {
         };
       }
     };
+  }
+
+  /** Run a job's work, then end its record: done, failed or cancelled. */
+  private async run(entry: Entry, ctx: JobContext, work: (ctx: JobContext) => Promise<void>): Promise<void> {
+    const { job, controller } = entry;
+    const id = job.id;
+    try {
+      await work(ctx);
+      if (controller.signal.aborted) {
+        job.state = 'cancelled';
+      } else if (job.failures?.length) {
+        job.state = 'failed';
+        const n = job.failures.length;
+        job.error = {
+          code: job.failures[0].error.code,
+          message:
+            n === 1 ? job.failures[0].error.message : `${n} items failed; the first: ${job.failures[0].error.message}`
+        };
+      } else {
+        job.state = 'done';
+      }
+    } catch (err) {
+      if (controller.signal.aborted) {
+        job.state = 'cancelled';
+      } else {
+        job.state = 'failed';
+        job.error = this.asApiError(err, id);
+      }
+    }
+    for (const waiting of entry.waiting.splice(0)) {
+      waiting.reject(new EosError('Upstream', 'The job has ended'));
+    }
+    delete job.question;
+    delete job.questions;
+    delete job.rate;
+    delete job.eta;
+    job.finished = new Date().toISOString();
+    job.retryable = job.state !== 'done' && entry.rerun !== undefined;
     this.notify(entry);
-    this.tick();
-    entry.done = (async () => {
-      try {
-        await work(ctx);
-        if (controller.signal.aborted) {
-          job.state = 'cancelled';
-        } else if (job.failures?.length) {
-          job.state = 'failed';
-          const n = job.failures.length;
-          job.error = {
-            code: job.failures[0].error.code,
-            message:
-              n === 1 ? job.failures[0].error.message : `${n} items failed; the first: ${job.failures[0].error.message}`
-          };
-        } else {
-          job.state = 'done';
-        }
-      } catch (err) {
-        if (controller.signal.aborted) {
-          job.state = 'cancelled';
-        } else {
-          job.state = 'failed';
-          job.error = this.asApiError(err, id);
-        }
-      }
-      for (const waiting of entry.waiting.splice(0)) {
-        waiting.reject(new EosError('Upstream', 'The job has ended'));
-      }
-      delete job.question;
-      delete job.questions;
-      delete job.rate;
-      delete job.eta;
-      job.finished = new Date().toISOString();
-      job.retryable = job.state !== 'done' && entry.rerun !== undefined;
-      this.notify(entry);
-      this.prune();
-    })();
-    return snapshot(job);
+    this.prune();
   }
 
   /** Listen to every change of every job; returns the function that stops listening. */
@@ -399,20 +368,7 @@ export class Jobs {
           continue;
         }
         running++;
-        const { job, samples } = entry;
-        samples.push([now, job.bytes.done]);
-        while (samples.length > 2 && now - samples[0][0] > RATE_WINDOW_MS) {
-          samples.shift();
-        }
-        const [t0, b0] = samples[0];
-        if (now - t0 >= PROGRESS_TICK_MS) {
-          job.rate = Math.max(0, Math.round(((job.bytes.done - b0) * 1000) / (now - t0)));
-          if (job.bytes.total !== null && job.rate > 0) {
-            job.eta = Math.max(0, Math.round((job.bytes.total - job.bytes.done) / job.rate));
-          } else {
-            delete job.eta;
-          }
-        }
+        sampleRate(entry.job, entry.samples, now);
         this.notify(entry, true);
       }
       if (running === 0) {
@@ -488,19 +444,4 @@ export class Jobs {
     );
     return { code: 'Internal', message: 'Internal error in the EOS service; see the Jupyter server log' };
   }
-}
-
-/** A copy of a job's record that later progress does not change. */
-function snapshot(job: Job): Job {
-  const copy: Job = { ...job, sources: [...job.sources], objects: { ...job.objects }, bytes: { ...job.bytes } };
-  if (job.error) {
-    copy.error = { ...job.error };
-  }
-  if (job.question) {
-    copy.question = { ...job.question };
-  }
-  if (job.failures) {
-    copy.failures = job.failures.map(f => ({ item: f.item, error: { ...f.error } }));
-  }
-  return copy;
 }

@@ -2,7 +2,13 @@
  * Bounded concurrency over a stream of work.
  */
 import { setMaxListeners } from 'node:events';
-import { aborted } from '../s3/store';
+import { EosError } from '../../../core';
+
+/** The error a call stopped by its caller's signal ends with (nobody reads it: the caller is gone). */
+export function aborted(signal: AbortSignal): EosError {
+  const reason = signal.reason instanceof EosError ? signal.reason : null;
+  return reason ?? new EosError('Upstream', 'The operation was cancelled');
+}
 
 /**
  * Run `fn` on every item of `items` with at most `limit` in flight, pulling

@@ -23,6 +23,14 @@ import {
 import { ServiceConfig } from '../config';
 import { TreeWalk, Unreadable, WalkProgress } from './diskwalk';
 
+/** What a transfer asks of the disk (`DiskMonitor` answers it). */
+export interface DiskSpace {
+  /** Refuse (`NoSpace`, saying how much is missing) when `bytes` more would not fit in `dir`. */
+  checkSpace(dir: string, bytes: number, shown: string): Promise<void>;
+  /** Bytes written (> 0) or freed (< 0) in the root; `removed`: the absolute path deleted, if any. */
+  changed?(bytes: number, removed?: string): void;
+}
+
 /** Filesystem figures, as `fs.statfs` answers them (tests inject fewer fields). */
 export interface StatFs {
   bavail: number | bigint;

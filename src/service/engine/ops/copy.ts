@@ -4,7 +4,6 @@
  * so a failure or a cancel never loses an object: whatever was not copied
  * yet is still at the source.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   ConflictPolicy,
   CopyRequest,
@@ -17,13 +16,13 @@ import {
   formatEosUri,
   isFolder
 } from '../../../core';
-import { EosStore } from '../s3/store';
+import { EosStore, objectExists } from '../s3/store';
 import { Deleter } from '../s3/batches';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { CopyTask, multipartCopy, singleCopy } from '../s3/servercopy';
 import { partSize } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
-import { decideObject } from '../s3/conflicts';
+import { decideObject } from '../transfer/conflicts';
 import {
   Item,
   Place,
@@ -170,29 +169,6 @@ async function refuseExisting(store: EosStore, pairs: Pair[], signal?: AbortSign
       existing.length === 1 ? `${existing[0]} already exists` : `${existing.length} targets already exist`,
       detailLines(existing)
     );
-  }
-}
-
-/** Whether an object is at `key`. */
-export async function objectExists(
-  store: EosStore,
-  bucket: string,
-  key: string,
-  uri: string,
-  signal?: AbortSignal
-): Promise<boolean> {
-  try {
-    await store.s3(
-      { bucket, uri },
-      abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
-      { signal }
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof EosError && err.code === 'NotFound') {
-      return false;
-    }
-    throw err;
   }
 }
 

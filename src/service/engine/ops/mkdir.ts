@@ -5,8 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Entry, EosError, formatEosUri } from '../../../core';
 import { folderEntry } from '../s3/entries';
 import { isConditionalConflict, isPreconditionFailed } from '../s3/errors';
-import { EosStore } from '../s3/store';
-import { objectExists } from './copy';
+import { EosStore, objectExists } from '../s3/store';
 import { placeOf, refuseChange } from '../s3/places';
 
 /**

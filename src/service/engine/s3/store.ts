@@ -26,6 +26,7 @@ import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } f
 import { WalkedObject, listPage, walkedObject } from './listing';
 import { S3ErrorContext, toEosError } from './errors';
 import { Changes, watchWrites } from './changes';
+import { aborted } from '../jobs/pool';
 
 /** Milliseconds one metadata call (list, head) may take, retries included. */
 export const METADATA_DEADLINE_MS = 30000;
@@ -51,12 +52,6 @@ export interface ListOptions {
   prefix?: string;
   /** Aborted when the client has gone away. */
   signal?: AbortSignal;
-}
-
-/** The error a call stopped by its caller's signal ends with (nobody reads it: the caller is gone). */
-export function aborted(signal: AbortSignal): EosError {
-  const reason = signal.reason instanceof EosError ? signal.reason : null;
-  return reason ?? new EosError('Upstream', 'The operation was cancelled');
 }
 
 /** The user's view of EOS through one S3 client. */
@@ -325,5 +320,28 @@ export class EosStore {
       { signal }
     );
     return (page.Contents?.length ?? 0) > 0;
+  }
+}
+
+/** Whether an object is at `key`. */
+export async function objectExists(
+  store: EosStore,
+  bucket: string,
+  key: string,
+  uri: string,
+  signal?: AbortSignal
+): Promise<boolean> {
+  try {
+    await store.s3(
+      { bucket, uri },
+      abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+      { signal }
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof EosError && err.code === 'NotFound') {
+      return false;
+    }
+    throw err;
   }
 }

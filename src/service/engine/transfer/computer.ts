@@ -21,10 +21,9 @@ import {
   UploadPartResponse,
   formatEosUri
 } from '../../../core';
-import { EosStore } from '../s3/store';
+import { EosStore, objectExists } from '../s3/store';
 import { planComputerUpload, relativeName } from './computerplan';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttypes';
-import { objectExists } from '../ops/copy';
 import { JobContext, Jobs, OpenUpload } from '../jobs/jobs';
 import { abortUpload, completeUpload, createUpload, partSize as partSizeOf, uploadPart } from '../s3/multipart';
 import { Place, detailLines } from '../s3/places';

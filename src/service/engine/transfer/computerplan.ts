@@ -15,8 +15,7 @@ import {
   isFolder,
   parent
 } from '../../../core';
-import { EosStore } from '../s3/store';
-import { objectExists } from '../ops/copy';
+import { EosStore, objectExists } from '../s3/store';
 import { numberedName } from '../local/confine';
 import { MAX_PARTS } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';

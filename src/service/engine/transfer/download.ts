@@ -9,14 +9,13 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../../core';
 import { EosStore } from '../s3/store';
-import { DiskMonitor } from '../local/disk';
+import { DiskMonitor, DiskSpace } from '../local/disk';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { Item, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
 import {
-  DiskSpace,
   Limit,
   NamedTransferRequest,
   Totals,

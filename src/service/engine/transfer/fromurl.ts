@@ -14,7 +14,7 @@ import { ConflictPolicy, EosError, ImportRequest, Job, MAX_KEY_BYTES, utf8Length
 import { EosStore } from '../s3/store';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { forEachConcurrent } from '../jobs/pool';
-import { decideObject } from '../s3/conflicts';
+import { decideObject } from './conflicts';
 import { isPreconditionFailed } from '../s3/errors';
 import { UploadedPart, abortUploadRetrying, completeUpload, createUpload, partSize, uploadPart } from '../s3/multipart';
 import { Place } from '../s3/places';

@@ -11,7 +11,7 @@ import { EosError } from '../../../core';
 import { isPreconditionFailed, toEosError } from '../s3/errors';
 import { EosStore } from '../s3/store';
 import { localError } from '../local/confine';
-import { objectModified } from '../s3/conflicts';
+import { objectModified } from './conflicts';
 
 /** One GET into a file: the object, and where its bytes go. */
 export interface RangeTask {

@@ -22,7 +22,7 @@ import {
   uploadPart
 } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
-import { headObject } from '../s3/conflicts';
+import { headObject } from './conflicts';
 import { isPreconditionFailed } from '../s3/errors';
 import { TransferOptions } from './run';
 

@@ -7,6 +7,7 @@ import { EosError, Job, TransferRequest } from '../../../core';
 import { isUnreachable } from '../s3/errors';
 import type { GetWorkers } from './threads';
 import { JobContext } from '../jobs/jobs';
+import { DiskSpace } from '../local/disk';
 import { globRegExp } from './syncplan';
 
 const MiB = 1024 * 1024;
@@ -41,14 +42,6 @@ export interface TransferOptions {
   disk?: DiskSpace;
   /** The download threads GETs run on (the engine's, when its bundle is there); without them, this thread. */
   getThreads?: GetWorkers;
-}
-
-/** What a transfer asks of the disk (`DiskMonitor` answers it). */
-export interface DiskSpace {
-  /** Refuse (`NoSpace`, saying how much is missing) when `bytes` more would not fit in `dir`. */
-  checkSpace(dir: string, bytes: number, shown: string): Promise<void>;
-  /** Bytes written (> 0) or freed (< 0) in the root; `removed`: the absolute path deleted, if any. */
-  changed?(bytes: number, removed?: string): void;
 }
 
 export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir' | 'disk'> = {

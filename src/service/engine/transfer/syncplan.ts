@@ -10,7 +10,7 @@ import { EosError, SyncPlan, SyncReason, SyncRequest, assertWritable, formatEosU
 import { EosStore } from '../s3/store';
 import { keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
-import { headObject, objectModified } from '../s3/conflicts';
+import { headObject, objectModified } from './conflicts';
 import { Place, placeOf, refuseListsOfRoots } from '../s3/places';
 import { walkLocal } from '../local/walk';
 

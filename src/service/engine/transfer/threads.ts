@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { EosContext, EosError, isErrorCode } from '../../../core';
 import { RangeResult, RangeTask } from './getrange';
 import { S3Error } from '../s3/errors';
-import { aborted } from '../s3/store';
+import { aborted } from '../jobs/pool';
 
 /** The bundle's file name beside the service's and the command line's. */
 export const GET_WORKER_BUNDLE = 'eos-get-worker.cjs';

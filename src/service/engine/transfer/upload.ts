@@ -23,7 +23,7 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { PutTask, putFile } from './putfile';
-import { decideObject, headObject } from '../s3/conflicts';
+import { decideObject, headObject } from './conflicts';
 import { Place, placeOf, refuseListsOfRoots, uriOfKey } from '../s3/places';
 import {
   Limit,

@@ -1,5 +1,5 @@
 /**
- * "Move to EOS" and local deletes of the disk gauge's free-up-space view.
+ * "Move to EOS" of the disk gauge's free-up-space view.
  *
  * A move uploads through the same code as every upload (`runUpload`), then
  * reads each object back and compares it with the local file (size and
@@ -13,17 +13,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { EosError, Job, LocalDeleteRequest, LocalDeleteResponse, OffloadRequest } from '../../../core';
+import { EosError, Job, OffloadRequest } from '../../../core';
 import { EosStore } from '../s3/store';
-import { DiskSpace, TransferOptions, asItem } from '../transfer/run';
+import { TransferOptions, asItem } from './run';
 import { JobContext, Jobs } from '../jobs/jobs';
-import { localError, relativeTo, resolveLocal } from './confine';
-import { TreeWalk } from './diskwalk';
+import { localError, relativeTo, resolveLocal } from '../local/confine';
+import { DiskSpace } from '../local/disk';
 import { Place } from '../s3/places';
+import { UploadSource, refuseExisting, runUpload, uploadDestination, uploadEntries } from './upload';
 
 /** Move to EOS takes whole files and folders: no filter. */
 const KEEP_ALL = () => true;
-import { UploadSource, refuseExisting, runUpload, uploadDestination, uploadEntries } from '../transfer/upload';
 
 /** Check a move to EOS and start it as a job. */
 export async function startOffload(
@@ -173,45 +173,4 @@ async function removeEmptyFolders(abs: string, disk: DiskSpace): Promise<boolean
     () => (disk.changed?.(-st.blocks * 512, abs), true),
     () => false
   );
-}
-
-/**
- * Delete local files or folders (recursively) of the Jupyter root, counting
- * the allocated bytes freed. Every path is checked before anything is deleted.
- */
-export async function deleteLocal(
-  root: string,
-  request: LocalDeleteRequest,
-  disk: DiskSpace
-): Promise<LocalDeleteResponse> {
-  const targets: { abs: string; shown: string }[] = [];
-  for (const rel of request.paths) {
-    const abs = await resolveLocal(root, rel);
-    if (abs === root) {
-      throw new EosError('InvalidRequest', 'Cannot delete the Jupyter root itself');
-    }
-    await fsp.lstat(abs).catch(err => {
-      throw localError(err, rel);
-    });
-    targets.push({ abs, shown: relativeTo(root, abs) });
-  }
-  let freed = 0;
-  const deleted: string[] = [];
-  for (const t of targets) {
-    // A folder already deleted with an earlier one of the list.
-    const st = await fsp.lstat(t.abs).catch(() => null);
-    if (st === null) {
-      continue;
-    }
-    const size = st.isDirectory() ? (await new TreeWalk(t.abs).run()).bytes : st.blocks * 512;
-    try {
-      await fsp.rm(t.abs, { recursive: true });
-    } catch (err) {
-      throw localError(err, t.shown);
-    }
-    freed += size;
-    disk.changed?.(-size, t.abs);
-    deleted.push(t.shown);
-  }
-  return { deleted, freed };
 }

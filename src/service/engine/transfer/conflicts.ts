@@ -4,11 +4,11 @@
  */
 import { HeadObjectCommand, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { ConflictChoice, ConflictPolicy, EosError } from '../../../core';
-import { EosStore } from './store';
-import { MTIME_METADATA, parseMtime } from '../transfer/contenttypes';
+import { EosStore } from '../s3/store';
+import { MTIME_METADATA, parseMtime } from './contenttypes';
 import { JobContext } from '../jobs/jobs';
 import { numberedName } from '../local/confine';
-import { Place, uriOfKey } from './places';
+import { Place, uriOfKey } from '../s3/places';
 
 /** The most "keep both" names tried. */
 const MAX_NUMBERED = 1000;
