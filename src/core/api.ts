@@ -392,6 +392,13 @@ export interface SyncPlan {
   /** The lists hold at most 1,000 entries each; the counts are exact. */
   copyCount: number;
   deleteCount: number;
+  /**
+   * Source items the sync cannot copy, with why (EOS keys that cannot be local
+   * names, such as `a/../b` or `a//b`): the job fails each one by name. Only
+   * when there are any; at most 1,000 listed, `failedCount` exact.
+   */
+  failed?: { path: string; error: ApiError }[];
+  failedCount?: number;
 }
 /** One file of a computer upload. */
 export interface UploadFile {

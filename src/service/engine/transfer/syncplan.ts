@@ -47,6 +47,8 @@ export interface FullPlan {
   plan: SyncPlan;
   copy: (SideItem & { reason: SyncReason; target?: SideItem })[];
   delete: SideItem[];
+  /** Source items that cannot be copied (EOS keys that are no local names), with why. */
+  failed: (SideItem & { error: EosError })[];
 }
 
 const isEos = (text: string) => /^(e|s3):\/\//i.test(text);
@@ -144,14 +146,16 @@ export async function planSync(
   const { local, remote } = await listSides(store, root, sides, exclude, signal);
   const [from, to] = sides.direction === 'upload' ? [local, remote] : [remote, local];
   const copy: FullPlan['copy'] = [];
+  const failed: FullPlan['failed'] = [];
   let unchanged = 0;
   const same: [SideItem, SideItem][] = [];
   for (const [rel, item] of from) {
     if (sides.direction === 'download') {
       try {
         keySegments(rel);
-      } catch {
-        continue; // not a local name: the sync job reports it when it copies
+      } catch (err) {
+        failed.push({ ...item, error: err as EosError }); // not a local name: named in the plan, failed by the job
+        continue;
       }
     }
     const target = to.get(rel);
@@ -188,10 +192,17 @@ export async function planSync(
       unchanged,
       bytes,
       copyCount: copy.length,
-      deleteCount: doomed.length
+      deleteCount: doomed.length,
+      ...(failed.length > 0 && {
+        failed: failed
+          .slice(0, MAX_PLAN_ENTRIES)
+          .map(f => ({ path: f.rel, error: { code: f.error.code, message: f.error.message } })),
+        failedCount: failed.length
+      })
     },
     copy,
-    delete: doomed
+    delete: doomed,
+    failed
   };
 }
 
