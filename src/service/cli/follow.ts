@@ -98,17 +98,23 @@ export async function follow(
 }
 
 /**
+ * Items of a job failed (or would fail, in a dry run): exit 1 whatever their
+ * code, as a URI error of one item (a key too long) is no usage mistake.
+ */
+export class ItemsFailed extends EosError {}
+
+/**
  * The error a command ends with when items failed (or would fail, in a dry
  * run): one failed item is one line naming it; several are each written to
  * standard error, then `error` (what the job says of them all).
  */
-export function failuresError(out: Output, failures: JobFailure[], error: ApiError): EosError {
+export function failuresError(out: Output, failures: JobFailure[], error: ApiError): ItemsFailed {
   if (failures.length === 1) {
     const [f] = failures;
-    return new EosError(f.error.code, `${out.name(f.item)}: ${f.error.message}`, f.error.details);
+    return new ItemsFailed(f.error.code, `${out.name(f.item)}: ${f.error.message}`, f.error.details);
   }
   for (const f of failures) {
     out.error(`${out.name(f.item)}: ${f.error.message}`);
   }
-  return new EosError(error.code, error.message, error.details);
+  return new ItemsFailed(error.code, error.message, error.details);
 }
