@@ -141,6 +141,10 @@ export function localError(err: unknown, shown: string): EosError {
       return new EosError('NoSpace', `The server's disk is full while writing ${what}`, code);
     case 'EEXIST':
       return new EosError('Conflict', `${what} already exists`, code);
+    case 'EISDIR':
+      return new EosError('Conflict', `${what} is a folder on the server's disk`, code);
+    case 'ENOTDIR':
+      return new EosError('Conflict', `A file on the server's disk is in the way of ${what}`, code);
     default:
       return new EosError(
         'Internal',
