@@ -37,7 +37,7 @@ import { Checkpoints } from './read/checkpoints';
 import { DiskMonitor } from './local/disk';
 import { deleteLocal, startOffload } from './local/offload';
 
-export { Jobs } from './jobs/jobs';
+export { Jobs, failuresSummary } from './jobs/jobs';
 export { readHead } from './read/peek';
 export type { HeadOptions } from './read/peek';
 export { NotGzipError, ObjectReader, readObject } from './read/objectreader';

@@ -4,6 +4,7 @@
  * DST has; `--dryrun` prints the plan.
  */
 import { EosError, SyncPlan, SyncRequest } from '../../../core';
+import { failuresSummary } from '../../engine';
 import { failuresError, follow, interruptible } from '../follow';
 import { humanSize } from '../format';
 import { Output } from '../output';
@@ -64,10 +65,5 @@ export async function sync(session: Session, out: Output, src: string, dst: stri
 function wouldFail(out: Output, plan: SyncPlan): EosError {
   const base = isRemote(plan.source) ? plan.source.replace(/\/?$/, '/') : '';
   const failures = (plan.failed ?? []).map(f => ({ item: base + f.path, error: f.error }));
-  const n = plan.failedCount ?? failures.length;
-  const { code, message } = failures[0].error;
-  return failuresError(out, failures, {
-    code,
-    message: n === 1 ? message : `${n} items failed; the first: ${message}`
-  });
+  return failuresError(out, failures, failuresSummary(failures, plan.failedCount));
 }

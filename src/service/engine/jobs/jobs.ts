@@ -6,7 +6,7 @@
  * jobs are kept, the oldest dropped beyond a bound.
  */
 import { randomBytes } from 'node:crypto';
-import { ConflictChoice, ConflictQuestion, EosError, Job, JobKind } from '../../../core';
+import { ApiError, ConflictChoice, ConflictQuestion, EosError, Job, JobFailure, JobKind } from '../../../core';
 
 /** Finished jobs kept for clients to read. */
 export const MAX_FINISHED_JOBS = 200;
@@ -160,12 +160,7 @@ export class Jobs {
           job.state = 'cancelled';
         } else if (job.failures?.length) {
           job.state = 'failed';
-          const n = job.failures.length;
-          job.error = {
-            code: job.failures[0].error.code,
-            message:
-              n === 1 ? job.failures[0].error.message : `${n} items failed; the first: ${job.failures[0].error.message}`
-          };
+          job.error = failuresSummary(job.failures);
         } else {
           job.state = 'done';
         }
@@ -503,4 +498,10 @@ function snapshot(job: Job): Job {
     copy.failures = job.failures.map(f => ({ item: f.item, error: { ...f.error } }));
   }
   return copy;
+}
+
+/** What a job whose items failed says of them all (the CLI's dry runs say the same of items that would fail). */
+export function failuresSummary(failures: JobFailure[], count = failures.length): ApiError {
+  const { code, message } = failures[0].error;
+  return { code, message: count === 1 ? message : `${count} items failed; the first: ${message}` };
 }

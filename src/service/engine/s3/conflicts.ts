@@ -65,7 +65,7 @@ export interface SourceFacts {
  */
 export async function decideObject(
   store: EosStore,
-  ctx: JobContext,
+  ctx: Pick<JobContext, 'ask'>,
   policy: ConflictPolicy,
   dest: Place,
   key: string,
