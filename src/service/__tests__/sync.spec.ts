@@ -233,4 +233,22 @@ describe('EOS -> local', () => {
     expect(localTree(path.join(root, 'oddlocal'))).toEqual(['good.txt']);
     expect(fs.existsSync(path.join(root, 'evil.txt'))).toBe(false);
   });
+
+  // Which of `data` and `data/x` failed depended on which was written first.
+  it.each([1, 2])('fails an object whose name is the folder of other keys, every run the same (run %d)', async () => {
+    const both = `e://org/${F}/both/`;
+    await putObjects(client, S3.orgBucket, { [`${ORG}both/data`]: 'object', [`${ORG}both/data/x`]: 'inside' });
+    fs.rmSync(path.join(root, 'bothlocal'), { recursive: true, force: true });
+    const message = `"bothlocal/data" is a folder on the server's disk (it holds other keys): a file cannot replace it`;
+    const plan = await svc.post('/api/sync/plan', { source: both, destination: 'bothlocal' });
+    expect(plan.body).toMatchObject({
+      copy: [{ path: 'data/x', size: 6, reason: 'new' }],
+      failed: [{ path: 'data', error: { code: 'Conflict', message } }],
+      failedCount: 1
+    });
+    const job = await sync({ source: both, destination: 'bothlocal' });
+    expect(job).toMatchObject({ state: 'failed', objects: { done: 1, total: 1 } });
+    expect(job.failures).toEqual([{ item: `${both}data`, error: { code: 'Conflict', message } }]);
+    expect(localTree(path.join(root, 'bothlocal'))).toEqual(['data', 'data/x']);
+  });
 });

@@ -149,12 +149,20 @@ export async function planSync(
   const failed: FullPlan['failed'] = [];
   let unchanged = 0;
   const same: [SideItem, SideItem][] = [];
+  const folders = sides.direction === 'download' ? localFolders(from.keys()) : new Set<string>();
   for (const [rel, item] of from) {
     if (sides.direction === 'download') {
       try {
         keySegments(rel);
       } catch (err) {
         failed.push({ ...item, error: err as EosError }); // not a local name: named in the plan, failed by the job
+        continue;
+      }
+      if (folders.has(rel)) {
+        // `data` beside `data/x`: the local `data` is the folder of the other keys, every run.
+        const shown = JSON.stringify(path.posix.join(sides.localShown, rel));
+        const message = `${shown} is a folder on the server's disk (it holds other keys): a file cannot replace it`;
+        failed.push({ ...item, error: new EosError('Conflict', message) });
         continue;
       }
     }
@@ -235,6 +243,21 @@ async function sameTime(
     return Math.abs(meta.getTime() - file.modifiedMs) < SAME_TIME_MS;
   }
   return direction === 'upload' ? file.modifiedMs <= object.modifiedMs : object.modifiedMs <= file.modifiedMs;
+}
+
+/** Every folder the local names of `rels` need (`a/b/c` needs `a` and `a/b`); keys that are no local names need none. */
+function localFolders(rels: Iterable<string>): Set<string> {
+  const folders = new Set<string>();
+  for (const rel of rels) {
+    const segments = rel.split('/');
+    if (segments.some(s => s === '' || s === '.' || s === '..')) {
+      continue;
+    }
+    for (let i = 1; i < segments.length; i++) {
+      folders.add(segments.slice(0, i).join('/'));
+    }
+  }
+  return folders;
 }
 
 /** The local path of a relative path of the synced folder. */
