@@ -4,6 +4,7 @@
  * parts and limits); their entries are in `ApiRoutes`, `./api`.
  */
 import { ConflictPolicy, Job } from './api-jobs';
+import { ApiError } from './errors';
 
 /**
  * `POST api/transfer`: move bytes between the server's disk and EOS, as a job.
@@ -47,6 +48,13 @@ export interface SyncPlan {
   /** The lists hold at most 1,000 entries each; the counts are exact. */
   copyCount: number;
   deleteCount: number;
+  /**
+   * Source items the sync cannot copy, with why (EOS keys that cannot be local
+   * names, such as `a/../b` or `a//b`): the job fails each one by name. Only
+   * when there are any; at most 1,000 listed, `failedCount` exact.
+   */
+  failed?: { path: string; error: ApiError }[];
+  failedCount?: number;
 }
 /** One file of a computer upload. */
 export interface UploadFile {

@@ -322,6 +322,20 @@ describe('the transfer commands', () => {
     expect(preview.node.textContent).toContain('1500 items to copy');
     expect(preview.getValue()).toBe(false);
   });
+
+  it('previews the items the sync cannot copy, and does not call them in sync', async () => {
+    const error = { code: 'InvalidRequest' as const, message: 'cannot be a local name' };
+    const failing = plan({ copy: [], delete: [], copyCount: 0, deleteCount: 0, bytes: 0 });
+    Object.assign(failing, { failed: [{ path: 'a/../x', error }], failedCount: 1 });
+    const preview = new SyncPreview(failing, { trans });
+    expect([...preview.node.querySelectorAll('.jp-mod-failed li')].map(li => li.textContent)).toEqual([
+      'a/../x: cannot be a local name'
+    ]);
+    b.eos.answer(Routes.syncPlan, failing);
+    answerDialogs({ accept: false });
+    await commands.execute(CommandIDs.syncToLocal, { uri: DATA, destination: 'work/data' });
+    expect(notes.info).not.toHaveBeenCalled();
+  });
 });
 
 describe('sidebar tabs under a drag', () => {

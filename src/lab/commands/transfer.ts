@@ -276,7 +276,7 @@ export class SyncPreview extends Widget {
       plan.deleteCount
     );
     this.node.appendChild(summary);
-    const list = (title: string, entries: { path: string; size: number }[], count: number, className: string) => {
+    const list = (title: string, entries: { path: string; size?: number }[], count: number, className: string) => {
       if (count === 0) {
         return;
       }
@@ -287,7 +287,7 @@ export class SyncPreview extends Widget {
       ul.className = `jp-EosDialog-syncList ${className}`;
       for (const entry of entries.slice(0, PREVIEW_ENTRIES)) {
         const li = document.createElement('li');
-        li.textContent = `${entry.path} (${formatSize(entry.size)})`;
+        li.textContent = entry.size === undefined ? entry.path : `${entry.path} (${formatSize(entry.size)})`;
         ul.appendChild(li);
       }
       if (count > PREVIEW_ENTRIES) {
@@ -300,6 +300,9 @@ export class SyncPreview extends Widget {
     };
     list(trans.__('To copy'), plan.copy, plan.copyCount, 'jp-mod-copy');
     list(trans.__('Only at the destination'), plan.delete, plan.deleteCount, 'jp-mod-delete');
+    // Keys that cannot be local names: the sync fails each one; the user sees them before it starts.
+    const failed = (plan.failed ?? []).map(f => ({ path: trans.__('%1: %2', f.path, f.error.message) }));
+    list(trans.__('Cannot be copied'), failed, plan.failedCount ?? 0, 'jp-mod-failed');
     const label = document.createElement('label');
     label.className = 'jp-EosDialog-syncDelete';
     this._checkbox = document.createElement('input');
@@ -335,7 +338,7 @@ export async function sync(context: ITransferContext, request: SyncRequest): Pro
     notifyError(reason, trans, failed);
     return null;
   }
-  if (plan.copyCount === 0 && plan.deleteCount === 0) {
+  if (plan.copyCount === 0 && plan.deleteCount === 0 && !plan.failedCount) {
     Notification.info(trans.__('%1 is already in sync with %2', where, lastSegment(request.source)), {
       autoClose: 5000
     });

@@ -164,7 +164,7 @@ describe('S3 failures keep what S3 said as fields (S3Error), for callers to test
       client.send(new PutObjectCommand({ Bucket: bucket, Key: 'there.txt', Body: 'y', IfNoneMatch: '*' }))
     );
     expect(err).toBeInstanceOf(S3Error);
-    expect((err as S3Error).s3).toEqual({ code: 'PreconditionFailed', status: 412 });
+    expect((err as S3Error).s3).toEqual({ code: 'PreconditionFailed', status: 412, attempts: 1 });
     expect(isPreconditionFailed(err)).toBe(true);
     expect(isConditionalConflict(err)).toBe(false);
     expect(isUnreachable(err)).toBe(false);

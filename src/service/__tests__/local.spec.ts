@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentTypeOf } from '../engine/transfer/contenttypes';
 import { keySegments, numberedName, resolveLocal } from '../engine/local/confine';
+import { TreeWalk } from '../engine/local/diskwalk';
+import { walkLocal } from '../engine/local/walk';
 import { tempRoot } from './transfer-helpers';
 
 let root: string;
@@ -69,5 +71,40 @@ describe('names and sizes', () => {
     expect(contentTypeOf('x.fastq')).toBe('text/plain');
     expect(contentTypeOf('x.vcf.gz')).toBe('application/gzip');
     expect(contentTypeOf('noext')).toBe('application/octet-stream');
+  });
+});
+
+// Node reads a name that is not UTF-8 with U+FFFD for its bad bytes; opening that fails with ENOENT,
+// which was reported as "does not exist on the server's disk" (walks) or not at all (the disk walk).
+describe('local names that are not UTF-8', () => {
+  const shown = 'caf\uFFFD.txt';
+  beforeAll(() => {
+    fs.mkdirSync(path.join(root, 'latin1'));
+    fs.writeFileSync(
+      Buffer.concat([Buffer.from(path.join(root, 'latin1', 'caf')), Buffer.from([0xe9, 0x2e, 0x74, 0x78, 0x74])]),
+      'x'
+    );
+    fs.writeFileSync(path.join(root, 'latin1', 'ok.txt'), 'ok');
+  });
+
+  it('are named as names that cannot be represented, with their folder, by the walk of uploads and syncs', async () => {
+    const entries = [];
+    for await (const e of walkLocal(root, path.join(root, 'latin1'), '')) {
+      entries.push(e.kind === 'error' ? { rel: e.rel, code: e.error.code, message: e.error.message } : e.rel);
+    }
+    expect(entries.filter(e => typeof e === 'string')).toEqual(['ok.txt']);
+    expect(entries.filter(e => typeof e !== 'string')).toEqual([
+      {
+        rel: shown,
+        code: 'InvalidRequest',
+        message: `A name in the folder "latin1" of the server's disk is not valid UTF-8 ("${shown}"): it cannot be represented; rename it`
+      }
+    ]);
+  });
+
+  it('are reported by the disk walk, not left out', async () => {
+    const result = await new TreeWalk(path.join(root, 'latin1')).run();
+    expect(result.unreadable).toEqual([{ path: shown, error: 'name not valid UTF-8' }]);
+    expect(result.items.map(i => i.path)).toEqual(['ok.txt']);
   });
 });

@@ -2,7 +2,7 @@
  * The one multipart lifecycle: the part-size rule every upload and copy
  * uses, and create / upload a part / complete / abort against moto.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { MAX_UPLOAD_PART, MIN_UPLOAD_PART, makeContext, userPrefix } from '../../core';
 import { MAX_UPLOAD_FILE } from '../engine/transfer/computerplan';
 import {
@@ -13,15 +13,25 @@ import {
   abortUploadRetrying,
   completeUpload,
   createUpload,
+  multipartEtag,
   partRanges,
   partSize,
   uploadPart
 } from '../engine/s3/multipart';
 import { EosStore } from '../engine/s3/store';
-import { S3, deletePrefix, testClient, uniqueName } from './harness';
+import { S3Error } from '../engine/s3/errors';
+import { completeSilenceMs, completionClient, createS3Client } from '../engine/s3/client';
+import { S3, deletePrefix, putObjects, testClient, uniqueName } from './harness';
 import { openUploads, sha256 } from './transfer-helpers';
 
 const MiB = 1024 * 1024;
+/** The test ids, as the stores of these tests see them. */
+const ctx = makeContext({
+  userId: S3.userId,
+  orgId: S3.orgId,
+  orgBucket: S3.orgBucket,
+  gencoveBucket: S3.gencoveBucket
+});
 const GiB = 1024 * MiB;
 
 describe('partSize', () => {
@@ -67,12 +77,6 @@ describe('partRanges', () => {
 
 describe('the multipart lifecycle against moto', () => {
   const prefix = `${userPrefix(S3.userId)}${uniqueName('multipart')}/`;
-  const ctx = makeContext({
-    userId: S3.userId,
-    orgId: S3.orgId,
-    orgBucket: S3.orgBucket,
-    gencoveBucket: S3.gencoveBucket
-  });
   let client: S3Client;
   let store: EosStore;
   const signal = new AbortController().signal;
@@ -136,5 +140,144 @@ describe('the multipart lifecycle against moto', () => {
       code: 'Upstream'
     });
     down.destroy();
+  });
+});
+
+// Under load a 1 GiB upload's completion outlived the SDK's socket timeout; the SDK sent it again, S3
+// answered NoSuchUpload (or 500), and the job failed though the object was written whole. moto completes an
+// upload again without complaint, so the test plays S3's answer to the retries.
+describe('a completion whose answer is lost', () => {
+  const prefix = `${userPrefix(S3.userId)}${uniqueName('complete')}/`;
+  const signal = new AbortController().signal;
+  let client: S3Client;
+  let store: EosStore;
+  /** What S3 answers the SDK's retries of CompleteMultipartUpload (null: no retry happens). */
+  let retryAnswer: { name: string; status: number } | null;
+  let completes: number;
+
+  beforeAll(() => {
+    client = testClient();
+    // Inside the SDK's retries: the first attempt reaches moto, which completes the upload, and its
+    // answer is lost as a timeout; the retries get `retryAnswer`.
+    client.middlewareStack.add(
+      (next, context) => async args => {
+        if (context.commandName !== 'CompleteMultipartUploadCommand' || retryAnswer === null) {
+          return next(args);
+        }
+        if (++completes === 1) {
+          await next(args);
+          throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+        }
+        const { name, status } = retryAnswer;
+        throw Object.assign(new Error(`${name} from S3`), { name, Code: name, $metadata: { httpStatusCode: status } });
+      },
+      { step: 'deserialize', priority: 'high', name: 'eosTestLoseAnswer' }
+    );
+    store = new EosStore(client, ctx, S3.endpoint);
+  });
+
+  beforeEach(() => {
+    retryAnswer = null;
+    completes = 0;
+  });
+
+  afterAll(async () => {
+    await deletePrefix(client, S3.orgBucket, prefix);
+    client.destroy();
+  });
+
+  async function twoParts(key: string) {
+    const bodies = [Buffer.alloc(MIN_PART_SIZE, 7), Buffer.from('tail')];
+    const upload = await createUpload(store, { bucket: S3.orgBucket, key }, {}, signal);
+    const parts = [];
+    for (const [i, body] of bodies.entries()) {
+      const etag = await uploadPart(store, upload, { n: i + 1, body, length: body.length }, signal);
+      parts.push({ PartNumber: i + 1, ETag: etag });
+    }
+    return { upload, parts, size: MIN_PART_SIZE + 4, sha: sha256(Buffer.concat(bodies)) };
+  }
+
+  it.each([
+    ['NoSuchUpload', 404, false, 2],
+    ['InternalError', 500, false, 3],
+    ['PreconditionFailed', 412, true, 2]
+  ])(
+    'is done when the retry is answered %s (%d) and the object is the one the parts make',
+    async (name, status, mustNotExist, tries) => {
+      const key = `${prefix}lost-${name}.bin`;
+      const { upload, parts, size, sha } = await twoParts(key);
+      retryAnswer = { name, status };
+      await completeUpload(store, upload, parts, { mustNotExist, size });
+      expect(completes).toBe(tries);
+      const got = await client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key }));
+      expect(sha256(await got.Body!.transformToByteArray())).toBe(sha);
+      expect(got.ETag).toBe(`"${multipartEtag(parts)}"`);
+      expect(await openUploads(client, S3.orgBucket, key)).toEqual([]);
+    }
+  );
+
+  it('still fails when the object at the key is not the one these parts make', async () => {
+    const key = `${prefix}other.bin`;
+    const { upload, parts, size } = await twoParts(key);
+    await abortUpload(store, upload);
+    await putObjects(client, S3.orgBucket, { [key]: 'someone else' });
+    const err = await completeUpload(store, upload, parts, { size }).catch(e => e);
+    // S3 answers NoSuchUpload (404); moto fails with a 500 (a KeyError): both may follow a lost answer.
+    expect(err).toBeInstanceOf(S3Error);
+    expect([404, 500]).toContain(err.s3.status);
+    const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: key }));
+    expect(head.ContentLength).toBe(12);
+  });
+
+  it('still fails a first refusal of a key taken (no retry): that is a conflict, not a lost answer', async () => {
+    const key = `${prefix}taken.bin`;
+    const { upload, parts } = await twoParts(key);
+    await completeUpload(store, upload, parts);
+    const again = await twoParts(key);
+    retryAnswer = null;
+    client.middlewareStack.add(
+      next => async () => {
+        throw Object.assign(new Error('PreconditionFailed'), {
+          name: 'PreconditionFailed',
+          $metadata: { httpStatusCode: 412 }
+        });
+      },
+      { step: 'deserialize', priority: 'high', name: 'eosTestTaken' }
+    );
+    try {
+      await expect(completeUpload(store, again.upload, parts, { mustNotExist: true })).rejects.toMatchObject({
+        s3: { status: 412, attempts: 1 }
+      });
+    } finally {
+      client.middlewareStack.remove('eosTestTaken');
+      await abortUpload(store, again.upload);
+    }
+  });
+
+  it('computes no multipart ETag from parts whose ETags are no MD5s', () => {
+    expect(multipartEtag([{ PartNumber: 1, ETag: '"not-an-md5"' }])).toBeNull();
+    expect(multipartEtag([])).toBeNull();
+  });
+});
+
+describe('the wait for a big completion', () => {
+  it('grows with the size, in whole minutes, up to 15 minutes', () => {
+    expect(completeSilenceMs(0)).toBe(60000);
+    expect(completeSilenceMs(GiB)).toBe(60000);
+    expect(completeSilenceMs(10 * GiB)).toBe(6 * 60000);
+    expect(completeSilenceMs(5 * 1024 * GiB)).toBe(15 * 60000);
+  });
+
+  it('completes a big upload on a client whose connections may stay silent that long, one per wait', async () => {
+    const client = createS3Client({ endpoint: S3.endpoint, region: 'us-east-1' });
+    const big = completionClient(client, 10 * GiB);
+    expect(completionClient(client, GiB)).toBe(client);
+    expect(big).not.toBe(client);
+    expect(completionClient(client, 10 * GiB)).toBe(big);
+    const handler = big.config.requestHandler as unknown as { configProvider: Promise<{ socketTimeout?: number }> };
+    expect((await handler.configProvider).socketTimeout).toBe(6 * 60000);
+    expect(completionClient(testClient(), 10 * GiB)).not.toBe(big);
+    client.destroy();
+    big.destroy();
   });
 });

@@ -207,4 +207,48 @@ describe('EOS -> local', () => {
     expect(job).toMatchObject({ state: 'done', objects: { done: 1, total: 1 } });
     expect(localTree(path.join(root, 'mirror'))).toEqual(['deep', 'deep/r2.txt', 'r1.txt']);
   });
+  // They were left out of the plan and the job ended `done` (a download names each as a failed item).
+  it('names keys that cannot be local names in the plan, and the job fails each one by name', async () => {
+    const odd = `e://org/${F}/odd/`;
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}odd/good.txt`]: 'good',
+      [`${ORG}odd/a/../evil.txt`]: 'bad',
+      [`${ORG}odd/b//c.txt`]: 'bad'
+    });
+    const message = (key: string, segment: string) =>
+      `The key part ${JSON.stringify(key)} has a segment (${JSON.stringify(segment)}) that cannot be a local name`;
+    const plan = await svc.post('/api/sync/plan', { source: odd, destination: 'oddlocal' });
+    expect(plan.body).toMatchObject({
+      copy: [{ path: 'good.txt', size: 4, reason: 'new' }],
+      copyCount: 1,
+      failed: [
+        { path: 'a/../evil.txt', error: { code: 'InvalidRequest', message: message('a/../evil.txt', '..') } },
+        { path: 'b//c.txt', error: { code: 'InvalidRequest', message: message('b//c.txt', '') } }
+      ],
+      failedCount: 2
+    });
+    const job = await sync({ source: odd, destination: 'oddlocal' });
+    expect(job).toMatchObject({ state: 'failed', objects: { done: 1, total: 1 }, error: { code: 'InvalidRequest' } });
+    expect(job.failures.map((f: any) => f.item)).toEqual([`${odd}a/../evil.txt`, `${odd}b//c.txt`]);
+    expect(localTree(path.join(root, 'oddlocal'))).toEqual(['good.txt']);
+    expect(fs.existsSync(path.join(root, 'evil.txt'))).toBe(false);
+  });
+
+  // Which of `data` and `data/x` failed depended on which was written first.
+  it.each([1, 2])('fails an object whose name is the folder of other keys, every run the same (run %d)', async () => {
+    const both = `e://org/${F}/both/`;
+    await putObjects(client, S3.orgBucket, { [`${ORG}both/data`]: 'object', [`${ORG}both/data/x`]: 'inside' });
+    fs.rmSync(path.join(root, 'bothlocal'), { recursive: true, force: true });
+    const message = `"bothlocal/data" is a folder on the server's disk (it holds other keys): a file cannot replace it`;
+    const plan = await svc.post('/api/sync/plan', { source: both, destination: 'bothlocal' });
+    expect(plan.body).toMatchObject({
+      copy: [{ path: 'data/x', size: 6, reason: 'new' }],
+      failed: [{ path: 'data', error: { code: 'Conflict', message } }],
+      failedCount: 1
+    });
+    const job = await sync({ source: both, destination: 'bothlocal' });
+    expect(job).toMatchObject({ state: 'failed', objects: { done: 1, total: 1 } });
+    expect(job.failures).toEqual([{ item: `${both}data`, error: { code: 'Conflict', message } }]);
+    expect(localTree(path.join(root, 'bothlocal'))).toEqual(['data', 'data/x']);
+  });
 });

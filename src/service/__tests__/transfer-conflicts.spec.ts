@@ -196,6 +196,72 @@ describe('download onto existing files', () => {
   });
 });
 
+// `data` and `data/x`: `data` must be a folder on the local disk. keep-both and skip ended in Conflict,
+// overwrite in `Internal: ... EISDIR`, and which failed depended on which file ran first.
+describe('an object whose name is also the folder of other keys', () => {
+  const dir = () => path.join(root, 'clash');
+  const read = (name: string) => fs.readFileSync(path.join(dir(), name), 'utf8');
+  const download = (conflict: string) =>
+    transfer(svc, { kind: 'download', sources: [`e://org/${F}/both/`], destination: 'clash', conflict });
+
+  beforeAll(async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}both/data`]: 'object',
+      [`${ORG}both/data.txt`]: 'beside',
+      [`${ORG}both/data/x`]: 'inside'
+    });
+  });
+
+  beforeEach(() => {
+    fs.rmSync(dir(), { recursive: true, force: true });
+    fs.mkdirSync(dir());
+  });
+
+  it.each([1, 2, 3])('keep-both places the object beside the folder as a numbered copy (run %d)', async () => {
+    expect(await download('keep-both')).toMatchObject({ state: 'done', objects: { done: 3, total: 3 } });
+    expect(localTree(dir())).toEqual(['both', 'both/data', 'both/data (1)', 'both/data.txt', 'both/data/x']);
+    expect(read('both/data (1)')).toBe('object');
+    expect(read('both/data/x')).toBe('inside');
+  });
+
+  it('skip leaves the object out and counts it', async () => {
+    expect(await download('skip')).toMatchObject({ state: 'done', skipped: 1, objects: { done: 2, total: 3 } });
+    expect(localTree(dir())).toEqual(['both', 'both/data', 'both/data.txt', 'both/data/x']);
+  });
+
+  it.each(['overwrite', 'fail'])('%s refuses the object, naming the local folder; the rest arrives', async policy => {
+    const job = await download(policy);
+    const words =
+      policy === 'overwrite'
+        ? `"clash/both/data" is a folder on the server's disk: a file cannot replace it (keep both or skip)`
+        : `"clash/both/data" already exists as a folder on the server's disk`;
+    expect(job).toMatchObject({ state: 'failed', objects: { done: 2, total: 3 } });
+    expect(job.failures).toEqual([{ item: `e://org/${F}/both/data`, error: { code: 'Conflict', message: words } }]);
+    expect(localTree(dir())).toEqual(['both', 'both/data', 'both/data.txt', 'both/data/x']);
+  });
+
+  it('overwrite never replaces a local folder with a file (it ended Internal EISDIR)', async () => {
+    fs.mkdirSync(path.join(dir(), 'data'));
+    fs.writeFileSync(path.join(dir(), 'data', 'mine.txt'), 'mine');
+    const job = await transfer(svc, {
+      kind: 'download',
+      sources: [`e://org/${F}/both/data`],
+      destination: 'clash',
+      conflict: 'overwrite'
+    });
+    expect(job.failures).toEqual([
+      {
+        item: `e://org/${F}/both/data`,
+        error: {
+          code: 'Conflict',
+          message: `"clash/data" is a folder on the server's disk: a file cannot replace it (keep both or skip)`
+        }
+      }
+    ]);
+    expect(read('data/mine.txt')).toBe('mine');
+  });
+});
+
 describe('server-side copy onto existing objects', () => {
   const text = async (key: string) => (await objectBytes(client, S3.orgBucket, `${ORG}cp/${key}`)).toString();
 

@@ -164,6 +164,31 @@ describe('keys that cannot be local names', () => {
   });
 });
 
+describe('local names that are not UTF-8', () => {
+  const message =
+    'A name in the folder "latin1" of the server\'s disk is not valid UTF-8 ("caf\uFFFD"): ' +
+    'it cannot be represented; rename it';
+  beforeAll(() => {
+    fs.mkdirSync(path.join(root, 'latin1'));
+    fs.writeFileSync(Buffer.concat([Buffer.from(path.join(root, 'latin1', 'caf')), Buffer.from([0xe9])]), 'x');
+    fs.writeFileSync(path.join(root, 'latin1', 'ok.txt'), 'ok');
+  });
+
+  it('fail an upload by name, saying the name cannot be represented; the other files arrive', async () => {
+    const job = await transfer(svc, { kind: 'upload', sources: ['latin1'], destination: `e://org/${F}/` });
+    expect(job.state).toBe('failed');
+    expect(job.failures).toEqual([
+      { item: 'latin1/caf\uFFFD', error: expect.objectContaining({ code: 'InvalidRequest', message }) }
+    ]);
+    expect(await keysUnder(client, S3.orgBucket, `${ORG}latin1/`)).toEqual([`${ORG}latin1/ok.txt`]);
+  });
+
+  it('refuse a sync from the local disk with the same words', async () => {
+    const plan = await svc.post('/api/sync/plan', { source: 'latin1', destination: `e://org/${F}/synced/` });
+    expectError(plan, 400, 'InvalidRequest', message);
+  });
+});
+
 describe('free space', () => {
   let tiny: Running;
 

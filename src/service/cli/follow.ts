@@ -3,7 +3,7 @@
  * Ctrl-C cancels it (the engine aborts its multipart uploads and removes its
  * temporary files) and waits until it has stopped.
  */
-import { EosError, Job } from '../../core';
+import { ApiError, EosError, Job, JobFailure } from '../../core';
 import { Engine } from '../engine';
 import { Output } from './output';
 
@@ -87,18 +87,34 @@ export async function follow(
       throw new Interrupted();
     }
     if (job.state !== 'done') {
-      const failures = job.failures ?? [];
-      if (failures.length === 1) {
-        // One failed item: one line, naming it.
-        const [f] = failures;
-        throw new EosError(f.error.code, `${out.name(f.item)}: ${f.error.message}`, f.error.details);
-      }
-      for (const f of failures) {
-        out.error(`${out.name(f.item)}: ${f.error.message}`);
-      }
-      const error = job.error ?? { code: 'Internal' as const, message: `The ${label} ended ${job.state}` };
-      throw new EosError(error.code, error.message, error.details);
+      throw failuresError(
+        out,
+        job.failures ?? [],
+        job.error ?? { code: 'Internal', message: `The ${label} ended ${job.state}` }
+      );
     }
     return job;
   });
+}
+
+/**
+ * Items of a job failed (or would fail, in a dry run): exit 1 whatever their
+ * code, as a URI error of one item (a key too long) is no usage mistake.
+ */
+export class ItemsFailed extends EosError {}
+
+/**
+ * The error a command ends with when items failed (or would fail, in a dry
+ * run): one failed item is one line naming it; several are each written to
+ * standard error, then `error` (what the job says of them all).
+ */
+export function failuresError(out: Output, failures: JobFailure[], error: ApiError): ItemsFailed {
+  if (failures.length === 1) {
+    const [f] = failures;
+    return new ItemsFailed(f.error.code, `${out.name(f.item)}: ${f.error.message}`, f.error.details);
+  }
+  for (const f of failures) {
+    out.error(`${out.name(f.item)}: ${f.error.message}`);
+  }
+  return new ItemsFailed(error.code, error.message, error.details);
 }

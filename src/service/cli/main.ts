@@ -3,12 +3,13 @@
  * (the Python console script `eos` runs it on the bundled Node).
  *
  * Exit codes: 0 done; 1 an error (one line on stderr, worded as the panel
- * words it); 2 a usage or configuration mistake; 130 cancelled by Ctrl-C.
+ * words it); 2 a usage or configuration mistake (an argument that is no
+ * valid e:// or s3:// URI of EOS among them); 130 cancelled by Ctrl-C.
  */
 import { CommanderError } from 'commander';
 import { EosError } from '../../core';
 import { ConfigError } from '../engine';
-import { Interrupted } from './follow';
+import { Interrupted, ItemsFailed } from './follow';
 import { Output } from './output';
 import { buildProgram } from './program';
 import { Session } from './session';
@@ -52,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
       if (process.env.EOS_DEBUG && err.details) {
         process.stderr.write(`${err.details}\n`);
       }
-      return 1;
+      // A malformed or unknown URI is the command's own argument, unless a job's item failed with it.
+      return err.code === 'InvalidUri' && !(err instanceof ItemsFailed) ? 2 : 1;
     }
     errors.error(`internal error: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.EOS_DEBUG && err instanceof Error) {

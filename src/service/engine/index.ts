@@ -40,7 +40,7 @@ import { DiskMonitor } from './local/disk';
 import { deleteLocal } from './local/deletelocal';
 import { startOffload } from './transfer/offload';
 
-export { Jobs } from './jobs/jobs';
+export { Jobs, failuresSummary } from './jobs/jobs';
 export { readHead } from './read/peek';
 export type { HeadOptions } from './read/peek';
 export { NotGzipError, ObjectReader, readObject } from './read/objectreader';

@@ -91,6 +91,21 @@ describe('eos cp: local -> EOS', () => {
     expect(await keys('dry/')).toEqual([]);
   });
 
+  it('--dryrun refuses or skips existing targets as the upload does', async () => {
+    await putObjects(client, S3.orgBucket, { [`${prefix}dryup/a.txt`]: 'old' });
+    const refused = await eos(t.cli, ['cp', '--dryrun', 'a.txt', `${base}dryup/`], root);
+    expect(refused).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `eos: ${base}dryup/a.txt already exists (use --force to overwrite, or --no-clobber to skip existing targets)\n`
+    });
+    const skipped = await eos(t.cli, ['cp', '--dryrun', '--no-clobber', 'a.txt', `${base}dryup/`], root);
+    expect(skipped).toMatchObject({
+      code: 0,
+      stdout: `(dryrun) skip: a.txt at ${base}dryup/a.txt (already there)\nWould upload 0 files (0 B); 1 skipped (already there)\n`
+    });
+  });
+
   it('refuses read-only namespaces and paths outside the root before any S3 call', async () => {
     const gencove = await eos(t.cli, ['cp', 'a.txt', 'e://gencove/x.txt'], root, { env: NO_S3 });
     expect(gencove).toMatchObject({
@@ -164,6 +179,65 @@ describe('eos cp: items that fail', () => {
     );
     expect(filesUnder(path.join(root, 'bad'))).toEqual(['ok.txt']);
     expect(fs.existsSync(path.join(root, 'evil.txt'))).toBe(false);
+  });
+});
+
+// The dry run stopped (exit 1) at a key the run reports and goes past, and said an object whose name is
+// also a folder (`data` and `data/x`) would download: it now says what the run then does, line for line.
+describe('eos cp --dryrun says what the run does', () => {
+  const traversal = `eos: ${base}dry/trav/a/../evil.txt: The key part "a/../evil.txt" has a segment ("..") that cannot be a local name\n`;
+
+  beforeAll(async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${prefix}dry/trav/ok.txt`]: 'ok',
+      [`${prefix}dry/trav/a/../evil.txt`]: 'x',
+      [`${prefix}dry/clash/data`]: 'D',
+      [`${prefix}dry/clash/data/x`]: 'X'
+    });
+  });
+
+  it('a key that cannot be a local name: named on stderr, the rest listed, exit 1, in both', async () => {
+    const dry = await eos(t.cli, ['cp', '-r', '--dryrun', `${base}dry/trav/`, 'trav'], root);
+    expect(dry).toMatchObject({
+      code: 1,
+      stdout: `(dryrun) download: ${base}dry/trav/ok.txt to trav/ok.txt\nWould download 1 file (2 B)\n`,
+      stderr: traversal
+    });
+    expect(fs.existsSync(path.join(root, 'trav'))).toBe(false);
+    const run = await eos(t.cli, ['cp', '-r', `${base}dry/trav/`, 'trav'], root);
+    expect(run).toMatchObject({ code: 1, stderr: traversal });
+    expect(filesUnder(path.join(root, 'trav'))).toEqual(['ok.txt']);
+  });
+
+  it.each([
+    [[], 1, ['Would download 1 file (1 B)'], `"cl0/data" already exists as a folder on the server's disk`],
+    [
+      ['--no-clobber'],
+      0,
+      [
+        `(dryrun) skip: ${base}dry/clash/data at cl1/data (already there)`,
+        'Would download 1 file (1 B); 1 skipped (already there)'
+      ],
+      null
+    ],
+    [
+      ['--force'],
+      1,
+      ['Would download 1 file (1 B)'],
+      `"cl2/data" is a folder on the server's disk: a file cannot replace it (keep both or skip)`
+    ]
+  ])('an object and a folder of one name, %j: the dry run and the run agree', async (flags, code, lines, error) => {
+    const n = ['--no-clobber', '--force'].indexOf(flags[0] ?? '') + 1;
+    const dst = `cl${n}`;
+    const dry = await eos(t.cli, ['cp', '-r', '--dryrun', ...flags, `${base}dry/clash/`, dst], root);
+    const stderr = error === null ? '' : `eos: ${base}dry/clash/data: ${error}\n`;
+    expect(dry).toMatchObject({ code, stderr });
+    expect(dry.stdout.split('\n').sort()).toEqual(
+      ['', `(dryrun) download: ${base}dry/clash/data/x to ${dst}/data/x`, ...lines].sort()
+    );
+    const run = await eos(t.cli, ['cp', '-r', ...flags, `${base}dry/clash/`, dst], root);
+    expect(run).toMatchObject({ code, stderr });
+    expect(filesUnder(path.join(root, dst))).toEqual(['data/x']);
   });
 });
 

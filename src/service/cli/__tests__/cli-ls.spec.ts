@@ -4,7 +4,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { putObjects } from '../../__tests__/harness';
-import { S3, cliSuite, eos } from './cli-harness';
+import { NO_S3, S3, cliSuite, eos } from './cli-harness';
 
 const t = cliSuite('cli-ls');
 const { prefix, base } = t;
@@ -85,14 +85,24 @@ describe('eos ls', () => {
     expect(run.stdout).toMatch(/\s5\s+STANDARD\s+a\.txt\n$/);
   });
 
-  it('fails with one clear line and exit 1 for what does not exist or is no EOS URI', async () => {
+  // A URI that is no EOS URI is a usage mistake: exit 2, as the README says (it was 1).
+  it('fails with one clear line: exit 1 for what does not exist, 2 for what is no EOS URI', async () => {
     const missing = await eos(t.cli, ['ls', `${base}nothing/`], root);
     expect(missing).toMatchObject({ code: 1, stdout: '', stderr: `eos: ${base}nothing/ does not exist\n` });
-    const bad = await eos(t.cli, ['ls', 'e://nope/'], root);
-    expect(bad).toMatchObject({
-      code: 1,
-      stderr: "eos: Invalid namespace 'nope'. Valid namespaces are: users, org, gencove\n"
-    });
+    const nope = "eos: Invalid namespace 'nope'. Valid namespaces are: users, org, gencove\n";
+    const usage: [string[], string][] = [
+      [['ls', 'e://nope/'], nope],
+      [['ls', 'e://nope/x'], nope],
+      [['cp', 'e://nope/x', 'dir/'], nope],
+      [['cp', 'a.txt', 'e://nope/x'], nope],
+      [['cp', '-r', 'e://org/x/', 'e://nope/x'], nope],
+      [['sync', 'e://nope/x/', 'dir'], nope],
+      [['rm', 'e://users/not-a-uuid/x'], "eos: User id 'not-a-uuid' is not a valid UUID (or 'me')\n"]
+    ];
+    for (const [args, stderr] of usage) {
+      const run = await eos(t.cli, args, root, { env: NO_S3 });
+      expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 2, stderr });
+    }
   });
 });
 

@@ -96,6 +96,29 @@ describe('eos sync', () => {
     const local = await eos(t.cli, ['sync', 'back', 'proj'], root);
     expect(local.code).toBe(2);
   });
+
+  // It said "Synced 1 file" and exited 0, leaving them out unmentioned (`eos cp -r` names them and exits 1).
+  it('names keys that cannot be local names and exits 1, in the dry run as in the run', async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${prefix}trav/ok.txt`]: 'ok',
+      [`${prefix}trav/a/../evil.txt`]: 'x',
+      [`${prefix}trav/b//c.txt`]: 'y'
+    });
+    const lines = [
+      `eos: ${base}trav/a/../evil.txt: The key part "a/../evil.txt" has a segment ("..") that cannot be a local name`,
+      `eos: ${base}trav/b//c.txt: The key part "b//c.txt" has a segment ("") that cannot be a local name`,
+      'eos: 2 items failed; the first: The key part "a/../evil.txt" has a segment ("..") that cannot be a local name',
+      ''
+    ];
+    const dry = await eos(t.cli, ['sync', '--dryrun', `${base}trav/`, 'trav'], root);
+    expect(dry).toMatchObject({ code: 1, stderr: lines.join('\n') });
+    expect(dry.stdout).toBe(
+      '(dryrun) copy: ok.txt (new)\nWould copy 1 (2 B), delete 0, leave 0 unchanged; 2 cannot be copied\n'
+    );
+    const run = await eos(t.cli, ['sync', `${base}trav/`, 'trav'], root);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: lines.join('\n') });
+    expect(filesUnder(path.join(root, 'trav'))).toEqual(['ok.txt']);
+  });
 });
 
 describe('eos presign, df', () => {

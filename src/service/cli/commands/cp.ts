@@ -11,17 +11,18 @@ import {
   EosError,
   EosPath,
   Job,
+  JobFailure,
   assertWritable,
   basename,
   formatEosUri,
   isFolder,
   parent
 } from '../../../core';
-import { localError } from '../../engine';
+import { failuresSummary, localError } from '../../engine';
 import { PreviewItem, previewCopy, previewTransfer } from '../../engine';
 import { parseImportUrl, refuseChange } from '../../engine';
 import { NamedTransferRequest, TransferFilter } from '../../engine';
-import { follow, interruptible } from '../follow';
+import { failuresError, follow, interruptible } from '../follow';
 import { humanSize } from '../format';
 import { Output } from '../output';
 import { Session, isRemote } from '../session';
@@ -170,7 +171,9 @@ async function transfer(c: Copying, request: NamedTransferRequest): Promise<void
   const { session, out, dst } = c;
   const verb = request.kind;
   if (c.options.dryrun) {
-    await preview(out, verb, signal => previewTransfer(session.store, session.config.rootDir, request, signal));
+    await preview(out, verb, signal => previewTransfer(session.store, session.config.rootDir, request, signal)).catch(
+      err => Promise.reject(withHint(err))
+    );
     return;
   }
   const job = await follow(session.engine, out, verb, signal =>
@@ -274,7 +277,11 @@ function withoutSlash(p: EosPath): EosPath {
   return p.key.endsWith('/') ? { ...p, key: p.key.slice(0, -1) } : p;
 }
 
-/** `(dryrun) upload: a.txt to e://users/me/a.txt` per item, then what it adds up to. */
+/**
+ * `(dryrun) upload: a.txt to e://users/me/a.txt` per item, then what it adds
+ * up to; an item that would be skipped says so, one that would fail is named
+ * on stderr as the run names it, and the command then exits 1 as the run would.
+ */
 export async function preview(
   out: Output,
   verb: string,
@@ -283,17 +290,35 @@ export async function preview(
   await interruptible(out, async signal => {
     let n = 0;
     let bytes = 0;
+    let skipped = 0;
+    const failures: JobFailure[] = [];
     for await (const item of items(signal)) {
-      n++;
-      bytes += item.size;
-      if (out.json) {
-        out.record({ dryrun: true, action: verb, ...item });
+      if (item.error !== undefined) {
+        failures.push({ item: item.source, error: item.error });
+        if (out.json) {
+          out.record({ dryrun: true, action: 'fail', ...item });
+        }
+        continue;
+      }
+      const action = item.skipped ? 'skip' : verb;
+      if (item.skipped) {
+        skipped++;
       } else {
-        const to = item.target === undefined ? '' : ` to ${out.name(item.target)}`;
-        out.result(`(dryrun) ${verb}: ${out.name(item.source)}${to}`);
+        n++;
+        bytes += item.size;
+      }
+      if (out.json) {
+        out.record({ dryrun: true, action, ...item });
+      } else {
+        const to = item.target === undefined ? '' : ` ${item.skipped ? 'at' : 'to'} ${out.name(item.target)}`;
+        out.result(`(dryrun) ${action}: ${out.name(item.source)}${to}${item.skipped ? ' (already there)' : ''}`);
       }
     }
-    out.summary(`Would ${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(bytes)})`);
+    const skips = skipped ? `; ${skipped} skipped (already there)` : '';
+    out.summary(`Would ${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(bytes)})${skips}`);
+    if (failures.length > 0) {
+      throw failuresError(out, failures, failuresSummary(failures));
+    }
   });
 }
 

@@ -3,8 +3,9 @@
  * EOS -> local), by size and modification time; `--delete` removes what only
  * DST has; `--dryrun` prints the plan.
  */
-import { SyncRequest } from '../../../core';
-import { follow, interruptible } from '../follow';
+import { EosError, SyncPlan, SyncRequest } from '../../../core';
+import { failuresSummary } from '../../engine';
+import { failuresError, follow, interruptible } from '../follow';
 import { humanSize } from '../format';
 import { Output } from '../output';
 import { Session, isRemote } from '../session';
@@ -40,13 +41,29 @@ export async function sync(session: Session, out: Output, src: string, dst: stri
     for (const d of plan.delete) {
       out.result(`(dryrun) delete: ${out.name(d.path)}`);
     }
-    const cut = plan.copyCount > plan.copy.length || plan.deleteCount > plan.delete.length;
+    const failedCount = plan.failedCount ?? 0;
+    const cut =
+      plan.copyCount > plan.copy.length ||
+      plan.deleteCount > plan.delete.length ||
+      failedCount > (plan.failed?.length ?? 0);
     out.summary(
       `Would copy ${plan.copyCount} (${humanSize(plan.bytes)}), delete ${plan.deleteCount}, ` +
-        `leave ${plan.unchanged} unchanged${cut ? ' (the lists above show the first 1,000 of each)' : ''}`
+        `leave ${plan.unchanged} unchanged${failedCount ? `; ${failedCount} cannot be copied` : ''}` +
+        `${cut ? ' (the lists above show the first 1,000 of each)' : ''}`
     );
+    if (failedCount > 0) {
+      // As the sync itself would end: each item named on stderr, exit 1.
+      throw wouldFail(out, plan);
+    }
     return;
   }
   const job = await follow(engine, out, 'sync', signal => engine.sync(request, signal));
   report(out, job, 'Synced', dst);
+}
+
+/** The error a dry run ends with when the sync would fail items, worded as the sync's own. */
+function wouldFail(out: Output, plan: SyncPlan): EosError {
+  const base = isRemote(plan.source) ? plan.source.replace(/\/?$/, '/') : '';
+  const failures = (plan.failed ?? []).map(f => ({ item: base + f.path, error: f.error }));
+  return failuresError(out, failures, failuresSummary(failures, plan.failedCount));
 }

@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictChoice, ConflictQuestion, EosError, Job } from '../../../core';
 import { JobContext, JobInit, JobRecord, OpenUpload } from './jobcontext';
-import { PROGRESS_TICK_MS, sampleRate, snapshot } from './record';
+import { PROGRESS_TICK_MS, failuresSummary, sampleRate, snapshot } from './record';
 
 // The registry's users import these with `Jobs`.
 export type { JobContext, JobInit, JobRecord, OpenUpload } from './jobcontext';
+export { failuresSummary } from './record';
 
 /** Finished jobs kept for clients to read. */
 export const MAX_FINISHED_JOBS = 200;
@@ -131,12 +132,7 @@ export class Jobs {
         job.state = 'cancelled';
       } else if (job.failures?.length) {
         job.state = 'failed';
-        const n = job.failures.length;
-        job.error = {
-          code: job.failures[0].error.code,
-          message:
-            n === 1 ? job.failures[0].error.message : `${n} items failed; the first: ${job.failures[0].error.message}`
-        };
+        job.error = failuresSummary(job.failures);
       } else {
         job.state = 'done';
       }

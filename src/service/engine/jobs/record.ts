@@ -2,7 +2,7 @@
  * A job's record as the registry reports it: copies that later progress does
  * not change, and the rate and ETA sampled while it runs.
  */
-import { Job } from '../../../core';
+import { ApiError, Job, JobFailure } from '../../../core';
 
 /** How often running jobs' progress is sampled (rate, ETA) and reported to listeners. */
 export const PROGRESS_TICK_MS = 500;
@@ -43,4 +43,10 @@ export function snapshot(job: Job): Job {
     copy.failures = job.failures.map(f => ({ item: f.item, error: { ...f.error } }));
   }
   return copy;
+}
+
+/** What a job whose items failed says of them all (the CLI's dry runs say the same of items that would fail). */
+export function failuresSummary(failures: JobFailure[], count = failures.length): ApiError {
+  const { code, message } = failures[0].error;
+  return { code, message: count === 1 ? message : `${count} items failed; the first: ${message}` };
 }

@@ -132,7 +132,7 @@ export function localError(err: unknown, shown: string): EosError {
   const what = JSON.stringify(shown.slice(0, 200));
   switch (code) {
     case 'ENOENT':
-      return new EosError('NotFound', `${what} does not exist on the server's disk`, code);
+      return undecodableName(shown) ?? new EosError('NotFound', `${what} does not exist on the server's disk`, code);
     case 'EACCES':
     case 'EPERM':
       return new EosError('AccessDenied', `Permission denied on ${what} on the server's disk`, code);
@@ -141,6 +141,10 @@ export function localError(err: unknown, shown: string): EosError {
       return new EosError('NoSpace', `The server's disk is full while writing ${what}`, code);
     case 'EEXIST':
       return new EosError('Conflict', `${what} already exists`, code);
+    case 'EISDIR':
+      return new EosError('Conflict', `${what} is a folder on the server's disk`, code);
+    case 'ENOTDIR':
+      return new EosError('Conflict', `A file on the server's disk is in the way of ${what}`, code);
     default:
       return new EosError(
         'Internal',
@@ -148,4 +152,25 @@ export function localError(err: unknown, shown: string): EosError {
         err instanceof Error ? err.message : String(err)
       );
   }
+}
+
+/**
+ * Node reads file names as UTF-8 and puts U+FFFD in place of bytes that are
+ * not: a name read that way names no file, and opening it fails with ENOENT.
+ * Such a failure is about the name, not a missing file: say so, naming the
+ * folder that holds it. Null when `shown` has no replaced bytes.
+ */
+export function undecodableName(shown: string): EosError | null {
+  const segments = shown.split('/');
+  const at = segments.findIndex(s => s.includes('\uFFFD'));
+  if (at < 0) {
+    return null;
+  }
+  const folder = segments.slice(0, at).join('/') || '.';
+  return new EosError(
+    'InvalidRequest',
+    `A name in the folder ${JSON.stringify(folder.slice(0, 200))} of the server's disk is not valid UTF-8 ` +
+      `(${JSON.stringify(segments[at].slice(0, 200))}): it cannot be represented; rename it`,
+    'ENOENT'
+  );
 }

@@ -10,6 +10,7 @@
 import { Dirent, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { DiskItem } from '../../../core';
+import { undecodableName } from './confine';
 
 /** What a walk has counted so far. */
 export interface WalkProgress {
@@ -90,9 +91,12 @@ export class TreeWalk {
             try {
               s = await fsp.lstat(abs);
             } catch (err) {
-              // Gone since the listing (a temporary file): nothing to count.
+              // Gone since the listing (a temporary file): nothing to count; a name that
+              // is not UTF-8 cannot be opened either, and is said (its bytes are on the disk).
               if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
                 this.unreadable.push({ path: rel, error: errorText(err) });
+              } else if (undecodableName(rel) !== null) {
+                this.unreadable.push({ path: rel, error: 'name not valid UTF-8' });
               }
               return;
             }

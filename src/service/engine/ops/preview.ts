@@ -4,13 +4,14 @@
  * first as when the work starts: read-only places, roots and local paths
  * outside the root before any S3 call.
  */
-import { CopyRequest, DeleteRequest, EosError, assertWritable, basename, isFolder } from '../../../core';
+import { ApiError, CopyRequest, DeleteRequest, EosError, assertWritable, basename, isFolder } from '../../../core';
 import { EosStore } from '../s3/store';
-import { downloadEntries, downloadPairs } from '../transfer/download';
+import { decideLocal, downloadEntries, downloadPairs, refuseExisting as refuseLocal } from '../transfer/download';
 import { relativeTo } from '../local/confine';
+import { decideObject } from '../transfer/conflicts';
 import { refuseChange, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
 import { NamedTransferRequest, filterOf, requestedName } from '../transfer/run';
-import { uploadDestination, uploadEntries, uploadSources } from '../transfer/upload';
+import { checkKeyLength, refuseExisting, uploadDestination, uploadEntries, uploadSources } from '../transfer/upload';
 
 /** One file a transfer would write, or one object a delete would remove. */
 export interface PreviewItem {
@@ -19,9 +20,18 @@ export interface PreviewItem {
   /** Where it would go (transfers only). */
   target?: string;
   size: number;
+  /** The target exists and the policy leaves it: the item would be skipped. */
+  skipped?: boolean;
+  /** Why the item would fail (the transfer goes on with the others, then fails naming it). */
+  error?: ApiError;
 }
 
-/** Every file an upload or download would write, streamed. */
+/**
+ * Every file an upload or download would write, skip or fail, streamed: the
+ * same refusals up front (policy `fail` and existing targets), the same
+ * entries and the same decision per file as the transfer itself. Policy `ask`
+ * cannot be answered here: such files are listed as written.
+ */
 export async function* previewTransfer(
   store: EosStore,
   root: string,
@@ -29,29 +39,59 @@ export async function* previewTransfer(
   signal?: AbortSignal
 ): AsyncGenerator<PreviewItem> {
   const keep = filterOf(request.filters);
+  const conflict = request.conflict ?? 'ask';
+  const outcome = async (item: PreviewItem, decide: () => Promise<string | null>): Promise<PreviewItem> => {
+    try {
+      const target = await decide();
+      return target === null ? { ...item, skipped: true } : { ...item, target };
+    } catch (err) {
+      if (!(err instanceof EosError)) {
+        throw err;
+      }
+      return { ...item, error: { code: err.code, message: err.message } };
+    }
+  };
   if (request.kind === 'upload') {
     const dest = uploadDestination(store, request.destination);
     const sources = await uploadSources(root, request.sources, dest, requestedName(request));
+    if (conflict === 'fail') {
+      await refuseExisting(store, root, sources, dest, keep, signal);
+    }
+    // `fail` refused above when any target exists: no file needs its own HEAD (as a fresh folder's in the upload).
+    const policy = conflict === 'ask' || conflict === 'fail' ? 'overwrite' : conflict;
+    const ask = async () => 'overwrite' as const;
     for await (const e of uploadEntries(root, sources, signal, keep)) {
+      const source = relativeTo(root, e.abs);
       if (e.kind === 'error') {
-        throw e.error;
-      }
-      if (e.kind === 'file') {
-        yield { source: relativeTo(root, e.abs), target: uriOfKey(dest, e.key), size: e.size };
+        yield { source, size: 0, error: { code: e.error.code, message: e.error.message } };
+      } else if (e.kind === 'file') {
+        const facts = { shown: source, size: e.size };
+        yield await outcome({ source, target: uriOfKey(dest, e.key), size: e.size }, async () => {
+          checkKeyLength(e.key, source);
+          const decided = await decideObject(store, { ask }, policy, dest, e.key, facts, signal ?? neverAborted);
+          return decided && decided.uri;
+        });
       }
     }
     return;
   }
   const { pairs } = await downloadPairs(store, root, request, signal);
+  if (conflict === 'fail') {
+    await refuseLocal(store, root, pairs, keep, signal);
+  }
   for await (const e of downloadEntries(store, pairs, signal, keep)) {
     if (e.kind === 'error') {
-      throw e.error;
-    }
-    if (e.kind === 'object') {
-      yield { source: e.uri, target: relativeTo(root, e.local), size: e.size };
+      yield { source: e.uri, size: 0, error: { code: e.error.code, message: e.error.message } };
+    } else if (e.kind === 'object') {
+      const shown = relativeTo(root, e.local);
+      yield await outcome({ source: e.uri, target: shown, size: e.size }, async () =>
+        (await decideLocal(conflict, e, shown)) === null ? null : shown
+      );
     }
   }
 }
+
+const neverAborted = new AbortController().signal;
 
 /**
  * Every object a delete would remove, streamed.

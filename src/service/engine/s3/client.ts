@@ -1,7 +1,7 @@
 /**
  * The S3 client: region, endpoint, timeouts and retries.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ServiceConfig } from '../config';
 
 /** Attempts per S3 request (the first try and two retries). */
@@ -17,9 +17,13 @@ export const S3_MAX_SOCKETS = 64;
  * A client for the configured endpoint and region, with credentials from the
  * SDK's default chain. A custom endpoint uses path-style addressing.
  */
-export function createS3Client(config: Pick<ServiceConfig, 'endpoint' | 'region'>): S3Client {
+export function createS3Client(
+  config: Pick<ServiceConfig, 'endpoint' | 'region'>,
+  options: { socketTimeoutMs?: number; credentials?: S3ClientConfig['credentials'] } = {}
+): S3Client {
   const client = new S3Client({
     region: config.region,
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
     endpoint: config.endpoint,
     forcePathStyle: config.endpoint !== undefined,
     maxAttempts: S3_MAX_ATTEMPTS,
@@ -29,13 +33,55 @@ export function createS3Client(config: Pick<ServiceConfig, 'endpoint' | 'region'
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: {
       connectionTimeout: S3_CONNECT_TIMEOUT_MS,
-      socketTimeout: S3_SOCKET_TIMEOUT_MS,
+      socketTimeout: options.socketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS,
       httpAgent: { keepAlive: true, maxSockets: S3_MAX_SOCKETS },
       httpsAgent: { keepAlive: true, maxSockets: S3_MAX_SOCKETS }
     }
   });
   made.set(client, { endpoint: config.endpoint, region: config.region });
   return client;
+}
+
+const GiB = 1024 * 1024 * 1024;
+/** The longest CompleteMultipartUpload may stay silent (S3 documents minutes for a big object). */
+export const COMPLETE_MAX_SILENCE_MS = 15 * 60000;
+
+/**
+ * How long CompleteMultipartUpload of `bytes` may stay silent: AWS keeps the
+ * connection alive with whitespace while it assembles the object, other
+ * stores (moto) send nothing until done. 30 s more per GiB, in whole
+ * minutes, at most 15 minutes.
+ */
+export function completeSilenceMs(bytes: number): number {
+  const ms = S3_SOCKET_TIMEOUT_MS + Math.ceil(bytes / GiB) * 30000;
+  return Math.min(COMPLETE_MAX_SILENCE_MS, Math.ceil(ms / 60000) * 60000);
+}
+
+/** The clients for completions, by silence allowed, of each client made here. */
+const completers = new WeakMap<S3Client, Map<number, S3Client>>();
+
+/**
+ * The client to complete a multipart upload of `bytes` with: one like
+ * `client` (same endpoint, region and credentials) whose connections may
+ * stay silent `completeSilenceMs(bytes)`; `client` itself for up to 1 GiB,
+ * or when it was not made here (tests inject their own).
+ */
+export function completionClient(client: S3Client, bytes: number): S3Client {
+  const settings = made.get(client);
+  const silence = completeSilenceMs(bytes);
+  if (settings === undefined || silence <= S3_SOCKET_TIMEOUT_MS || bytes <= GiB) {
+    return client;
+  }
+  let byTimeout = completers.get(client);
+  if (byTimeout === undefined) {
+    completers.set(client, (byTimeout = new Map()));
+  }
+  let completer = byTimeout.get(silence);
+  if (completer === undefined) {
+    completer = createS3Client(settings, { socketTimeoutMs: silence, credentials: client.config.credentials });
+    byTimeout.set(silence, completer);
+  }
+  return completer;
 }
 
 /** The settings of the clients made here, so a worker thread can make one alike. */

@@ -30,6 +30,8 @@ export namespace S3Error {
     network?: string;
     /** Whether the call (or its deadline) timed out. */
     timeout?: boolean;
+    /** How many attempts the SDK made (more than one: an earlier one may have done the work). */
+    attempts?: number;
   }
 }
 
@@ -54,6 +56,11 @@ export function isConditionalConflict(err: unknown): boolean {
  */
 export function isNoSuchUpload(err: unknown): boolean {
   return err instanceof S3Error && (err.s3.code === 'NoSuchUpload' || err.s3.status === 404);
+}
+
+/** Whether S3 answered with a server error (HTTP 5xx): the request may or may not have been done. */
+export function isServerError(err: unknown): boolean {
+  return err instanceof S3Error && (err.s3.status ?? 0) >= 500;
 }
 
 /** Whether S3 could not be asked at all: unreachable, or no answer in time. */
@@ -95,7 +102,7 @@ interface ErrorLike {
   code?: string;
   Code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
 function asErrorLike(err: unknown): ErrorLike {
@@ -158,7 +165,7 @@ export function toEosError(err: unknown, where: S3ErrorContext): EosError {
   }
   const { code, status } = s3Code(e);
   const details = `${code}${status ? ` (HTTP ${status})` : ''}: ${message}`;
-  const answered = { code, status };
+  const answered = { code, status, attempts: e.$metadata?.attempts };
   if (code === 'NoSuchBucket') {
     return new S3Error(
       'NotFound',

@@ -12,10 +12,12 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCommand
 } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { EosStore } from './store';
+import { EosStore, headObject } from './store';
 import { OpenUpload } from '../jobs/jobs';
-import { isNoSuchUpload } from './errors';
+import { completionClient } from './client';
+import { S3Error, isNoSuchUpload, isPreconditionFailed, isServerError, isUnreachable } from './errors';
 
 const MiB = 1024 * 1024;
 /** S3's smallest part (all but the last). */
@@ -119,11 +121,20 @@ export interface CompleteOptions {
   signal?: AbortSignal;
   /** The URI for error messages. */
   uri?: string;
+  /** The object's size (the parts' total): sizes the wait for S3 and checks an upload completed already. */
+  size?: number;
 }
 
 /**
  * Write the object from its parts (sorted here by number). No deadline: S3
- * may take a while to assemble a big object.
+ * may take minutes to assemble a big object, so the connection may stay
+ * silent longer for a big one (`completionClient`).
+ *
+ * Idempotent: when an attempt was done but its answer lost (a timeout, a
+ * 5xx), the SDK's retry finds the upload gone (NoSuchUpload) or, with
+ * `mustNotExist`, the key taken (412). Then the object at the key is ours
+ * when its ETag is the one S3 makes of exactly these parts, and that is
+ * success.
  */
 export async function completeUpload(
   store: EosStore,
@@ -132,21 +143,73 @@ export async function completeUpload(
   options: CompleteOptions = {}
 ): Promise<void> {
   const sorted = [...parts].sort((a, b) => a.PartNumber - b.PartNumber);
-  await store.s3(
-    where(upload, options.uri),
-    abortSignal =>
-      store.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: upload.bucket,
-          Key: upload.key,
-          UploadId: upload.uploadId,
-          MultipartUpload: { Parts: sorted },
-          IfNoneMatch: options.mustNotExist ? '*' : undefined
-        }),
-        { abortSignal }
-      ),
-    { signal: options.signal, deadlineMs: null }
-  );
+  const client = completionClient(store.client, options.size ?? 0);
+  try {
+    await store.s3(
+      where(upload, options.uri),
+      abortSignal =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: upload.bucket,
+            Key: upload.key,
+            UploadId: upload.uploadId,
+            MultipartUpload: { Parts: sorted },
+            IfNoneMatch: options.mustNotExist ? '*' : undefined
+          }),
+          { abortSignal }
+        ),
+      { signal: options.signal, deadlineMs: null }
+    );
+  } catch (err) {
+    if (!mayHaveCompleted(err) || !(await completedAlready(store, upload, sorted, options))) {
+      throw err;
+    }
+  }
+}
+
+/** Whether a failed completion may have been done by S3 all the same (an earlier attempt's answer lost). */
+function mayHaveCompleted(err: unknown): boolean {
+  const retried = err instanceof S3Error && (err.s3.attempts ?? 1) > 1;
+  return isNoSuchUpload(err) || isServerError(err) || isUnreachable(err) || (retried && isPreconditionFailed(err));
+}
+
+/**
+ * Whether the object at the upload's key is the one these parts make: its
+ * ETag is S3's multipart ETag of them (the MD5 of the parts' MD5s, `-N`);
+ * where the parts' ETags are no MD5s (encryption with KMS), a `-N` ETag and
+ * the expected size.
+ */
+async function completedAlready(
+  store: EosStore,
+  upload: OpenUpload,
+  parts: readonly UploadedPart[],
+  options: CompleteOptions
+): Promise<boolean> {
+  const head = await headObject(store, upload.bucket, upload.key, where(upload, options.uri).uri, options.signal);
+  if (head?.ETag === undefined) {
+    return false;
+  }
+  const etag = unquoted(head.ETag);
+  const expected = multipartEtag(parts);
+  if (expected !== null) {
+    return etag === expected;
+  }
+  return etag.endsWith(`-${parts.length}`) && (options.size === undefined || head.ContentLength === options.size);
+}
+
+/** S3's ETag of an object completed from `parts` (sorted), or null when a part's ETag is no MD5. */
+export function multipartEtag(parts: readonly UploadedPart[]): string | null {
+  const digests = parts.map(p => unquoted(p.ETag));
+  if (digests.length === 0 || !digests.every(d => /^[0-9a-f]{32}$/i.test(d))) {
+    return null;
+  }
+  const md5 = createHash('md5');
+  digests.forEach(d => md5.update(Buffer.from(d, 'hex')));
+  return `${md5.digest('hex')}-${parts.length}`;
+}
+
+function unquoted(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
 }
 
 /**

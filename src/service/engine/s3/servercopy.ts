@@ -102,7 +102,7 @@ export async function multipartCopy(
       );
       parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
     });
-    await completeUpload(store, upload, parts, { signal, uri: task.uri });
+    await completeUpload(store, upload, parts, { signal, uri: task.uri, size: task.size });
   } catch (err) {
     await abortUpload(store, upload, task.uri).catch(() => undefined);
     throw err;

@@ -4,7 +4,7 @@
  * Only keys under a namespace's `files/` prefix are ever shown: listings are
  * confined to those prefixes, and `e://users/` shows only user-id folders.
  */
-import { HeadObjectCommand, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, HeadObjectCommandOutput, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import {
   Entry,
   EosContext,
@@ -323,6 +323,28 @@ export class EosStore {
   }
 }
 
+/** HeadObject, or null when no object is at the key. */
+export async function headObject(
+  store: EosStore,
+  bucket: string,
+  key: string,
+  uri: string,
+  signal?: AbortSignal
+): Promise<HeadObjectCommandOutput | null> {
+  try {
+    return await store.s3(
+      { bucket, uri },
+      abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+      { signal }
+    );
+  } catch (err) {
+    if (err instanceof EosError && err.code === 'NotFound') {
+      return null;
+    }
+    throw err;
+  }
+}
+
 /** Whether an object is at `key`. */
 export async function objectExists(
   store: EosStore,
@@ -331,17 +353,5 @@ export async function objectExists(
   uri: string,
   signal?: AbortSignal
 ): Promise<boolean> {
-  try {
-    await store.s3(
-      { bucket, uri },
-      abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
-      { signal }
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof EosError && err.code === 'NotFound') {
-      return false;
-    }
-    throw err;
-  }
+  return (await headObject(store, bucket, key, uri, signal)) !== null;
 }

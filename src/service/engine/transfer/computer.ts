@@ -336,7 +336,12 @@ export class ComputerUploads {
     }
     const upload = await this.multipart(file);
     const parts = [...file.parts.entries()].map(([n, p]) => ({ PartNumber: n, ETag: p.etag }));
-    await completeUpload(this.store, upload, parts, { mustNotExist: file.mustNotExist, signal, uri: place.uri });
+    await completeUpload(this.store, upload, parts, {
+      mustNotExist: file.mustNotExist,
+      signal,
+      uri: place.uri,
+      size: file.size
+    });
     file.close?.();
     file.close = undefined;
   }

@@ -2,9 +2,11 @@
  * Conflicts on S3 targets: whether an object is there, and what the policy
  * (or the user, asked) says to do about it.
  */
-import { HeadObjectCommand, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { ConflictChoice, ConflictPolicy, EosError } from '../../../core';
-import { EosStore } from '../s3/store';
+import { EosStore, headObject } from '../s3/store';
+
+// Where an upload looks for its target (it lives with the store, which multipart completion also asks).
+export { headObject };
 import { MTIME_METADATA, parseMtime } from './contenttypes';
 import { JobContext } from '../jobs/jobs';
 import { numberedName } from '../local/confine';
@@ -12,28 +14,6 @@ import { Place, uriOfKey } from '../s3/places';
 
 /** The most "keep both" names tried. */
 const MAX_NUMBERED = 1000;
-
-/** HeadObject, or null when no object is at the key. */
-export async function headObject(
-  store: EosStore,
-  bucket: string,
-  key: string,
-  uri: string,
-  signal?: AbortSignal
-): Promise<HeadObjectCommandOutput | null> {
-  try {
-    return await store.s3(
-      { bucket, uri },
-      abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
-      { signal }
-    );
-  } catch (err) {
-    if (err instanceof EosError && err.code === 'NotFound') {
-      return null;
-    }
-    throw err;
-  }
-}
 
 /** An object's modification time: its `mtime` metadata (seconds), else LastModified. */
 export function objectModified(metadata: Record<string, string> | undefined, lastModified?: Date): Date | undefined {
@@ -65,7 +45,7 @@ export interface SourceFacts {
  */
 export async function decideObject(
   store: EosStore,
-  ctx: JobContext,
+  ctx: Pick<JobContext, 'ask'>,
   policy: ConflictPolicy,
   dest: Place,
   key: string,

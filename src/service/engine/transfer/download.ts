@@ -36,9 +36,22 @@ export interface Pair {
 
 /** One object to download, or why it cannot be. */
 export type DownEntry =
-  | { kind: 'object'; bucket: string; key: string; uri: string; size: number; etag?: string; local: string }
+  | {
+      kind: 'object';
+      bucket: string;
+      key: string;
+      uri: string;
+      size: number;
+      etag?: string;
+      local: string;
+      /** Other keys of the download lie under this one's name (`data` and `data/x`): its local path is their folder. */
+      clash?: boolean;
+    }
   | { kind: 'folder'; local: string; uri: string }
   | { kind: 'error'; uri: string; error: EosError };
+
+/** How a download or its preview asks what to do with an existing target (policy `ask`). */
+export type AskLocal = (question: Parameters<JobContext['ask']>[0]) => Promise<ConflictChoice>;
 
 /** Check a download and start it as a job. */
 export async function startDownload(
@@ -141,27 +154,49 @@ export async function* downloadEntries(
       continue;
     }
     yield { kind: 'folder', local, uri: source.uri };
+    // Objects whose name may still turn out to be a folder of later keys (keys come sorted:
+    // `data`, then `data.txt`, `data-1`..., then `data/x`).
+    let pending: (DownEntry & { kind: 'object'; rel: string })[] = [];
     for await (const o of store.walk(source.bucket, source.key, source.uri, signal)) {
       const uri = uriOfKey(source, o.key);
       const rel = o.key.slice(source.key.length);
       if (rel === '' || !keep(rel)) {
         continue; // the folder's own marker, or filtered out
       }
+      let entry: DownEntry;
       try {
         const { segments, folder } = keySegments(rel);
         const target = path.join(local, ...segments);
-        yield folder
+        entry = folder
           ? { kind: 'folder', local: target, uri }
           : { kind: 'object', bucket: source.bucket, key: o.key, uri, size: o.size, etag: o.etag, local: target };
       } catch (err) {
         yield { kind: 'error', uri, error: err as EosError };
+        continue;
+      }
+      const still: typeof pending = [];
+      for (const p of pending) {
+        if (rel.startsWith(`${p.rel}/`)) {
+          yield { ...p, clash: true };
+        } else if (rel.startsWith(p.rel) && rel[p.rel.length] < '/') {
+          still.push(p);
+        } else {
+          yield p; // no later key can lie under it
+        }
+      }
+      pending = still;
+      if (entry.kind === 'object') {
+        pending.push({ ...entry, rel });
+      } else {
+        yield entry;
       }
     }
+    yield* pending;
   }
 }
 
 /** Policy `fail`: refuse (`Conflict`, naming up to 20) when any local target exists. */
-async function refuseExisting(
+export async function refuseExisting(
   store: EosStore,
   root: string,
   pairs: Pair[],
@@ -245,7 +280,11 @@ async function runDownload(
       progress.current = e.uri;
       const dir = path.dirname(e.local);
       await ensureDir(dir);
-      const place = await decideLocal(ctx, conflict, e, shown);
+      if (e.clash) {
+        // Its name is the folder of other keys: made first, so the outcome never depends on which runs first.
+        await ensureDir(e.local);
+      }
+      const place = await decideLocal(conflict, e, shown, question => ctx.ask(question));
       if (place === null) {
         totals.skip(e.size);
         return;
@@ -261,36 +300,51 @@ async function runDownload(
   });
 }
 
-/** How a file is placed under the policy, or null to skip it. */
-async function decideLocal(
-  ctx: JobContext,
+/**
+ * How a file is placed under the policy, or null to skip it; what a download
+ * and its preview both decide. A folder where the file would go (one there
+ * already, or one this download makes for the keys under the object's name)
+ * is never replaced: `keep-both` places the file beside it, `skip` leaves it,
+ * `overwrite` and `fail` refuse the file, naming the local folder.
+ *
+ * @param ask asks the user (policy `ask`); a preview passes none, and `ask` then places the file as `new`
+ */
+export async function decideLocal(
   policy: ConflictPolicy,
-  e: { uri: string; size: number; local: string },
-  shown: string
+  e: { uri: string; size: number; local: string; clash?: boolean },
+  shown: string,
+  ask?: AskLocal
 ): Promise<GetTask['place'] | null> {
-  if (policy === 'overwrite') {
-    return 'overwrite';
-  }
   const st = await fsp.lstat(e.local).catch(() => null);
-  if (st === null) {
+  const folder = e.clash === true || st?.isDirectory() === true;
+  if (st === null && !folder) {
     return 'new';
-  }
-  if (st.isDirectory()) {
-    throw new EosError('Conflict', `${JSON.stringify(shown)} is a folder on the server's disk`);
   }
   let choice: ConflictChoice;
   if (policy === 'fail') {
-    throw new EosError('Conflict', `${JSON.stringify(shown)} already exists`);
+    throw new EosError(
+      'Conflict',
+      `${JSON.stringify(shown)} already exists${folder ? " as a folder on the server's disk" : ''}`
+    );
   } else if (policy === 'ask') {
-    choice = await ctx.ask({
+    if (ask === undefined) {
+      return 'new';
+    }
+    choice = await ask({
       target: shown,
       source: e.uri,
       sourceSize: e.size,
-      targetSize: st.size,
-      targetModified: st.mtime.toISOString()
+      targetSize: folder ? undefined : st?.size,
+      targetModified: st?.mtime.toISOString()
     });
   } else {
     choice = policy;
   }
-  return choice === 'skip' ? null : choice === 'overwrite' ? 'overwrite' : 'keep-both';
+  if (choice === 'overwrite' && folder) {
+    throw new EosError(
+      'Conflict',
+      `${JSON.stringify(shown)} is a folder on the server's disk: a file cannot replace it (keep both or skip)`
+    );
+  }
+  return choice === 'skip' ? null : choice;
 }

@@ -347,7 +347,12 @@ async function putInParts(
       throw failure;
     }
     try {
-      await completeUpload(store, upload, parts, { mustNotExist: target.mustNotExist, signal, uri: target.uri });
+      await completeUpload(store, upload, parts, {
+        mustNotExist: target.mustNotExist,
+        signal,
+        uri: target.uri,
+        size: got
+      });
     } catch (err) {
       throw isPreconditionFailed(err) ? exists(target) : err;
     }

@@ -166,7 +166,12 @@ async function putMultipart(
         throw exists(task);
       }
       try {
-        await completeUpload(store, upload, parts, { mustNotExist: task.mustNotExist, signal, uri: task.uri });
+        await completeUpload(store, upload, parts, {
+          mustNotExist: task.mustNotExist,
+          signal,
+          uri: task.uri,
+          size: task.size
+        });
       } catch (err) {
         throw isPreconditionFailed(err) ? exists(task) : err;
       }

@@ -54,6 +54,10 @@ async function runSync(
   const onBytes = (n: number) => (progress.bytes.done += n);
   const big = new Limit(options.bigFilesInFlight);
   const { remote } = sides;
+  // Keys that cannot be local names fail by name, as a download's do (never left out silently).
+  for (const item of full.failed) {
+    ctx.fail(uriOfKey(remote, item.key!), item.error);
+  }
   await forEachConcurrent(full.copy, options.filesInFlight, signal, async (item, itemSignal) => {
     const uri = uriOfKey(remote, remote.key + item.rel);
     const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;

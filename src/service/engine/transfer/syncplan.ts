@@ -47,6 +47,8 @@ export interface FullPlan {
   plan: SyncPlan;
   copy: (SideItem & { reason: SyncReason; target?: SideItem })[];
   delete: SideItem[];
+  /** Source items that cannot be copied (EOS keys that are no local names), with why. */
+  failed: (SideItem & { error: EosError })[];
 }
 
 const isEos = (text: string) => /^(e|s3):\/\//i.test(text);
@@ -144,14 +146,24 @@ export async function planSync(
   const { local, remote } = await listSides(store, root, sides, exclude, signal);
   const [from, to] = sides.direction === 'upload' ? [local, remote] : [remote, local];
   const copy: FullPlan['copy'] = [];
+  const failed: FullPlan['failed'] = [];
   let unchanged = 0;
   const same: [SideItem, SideItem][] = [];
+  const folders = sides.direction === 'download' ? localFolders(from.keys()) : new Set<string>();
   for (const [rel, item] of from) {
     if (sides.direction === 'download') {
       try {
         keySegments(rel);
-      } catch {
-        continue; // not a local name: the sync job reports it when it copies
+      } catch (err) {
+        failed.push({ ...item, error: err as EosError }); // not a local name: named in the plan, failed by the job
+        continue;
+      }
+      if (folders.has(rel)) {
+        // `data` beside `data/x`: the local `data` is the folder of the other keys, every run.
+        const shown = JSON.stringify(path.posix.join(sides.localShown, rel));
+        const message = `${shown} is a folder on the server's disk (it holds other keys): a file cannot replace it`;
+        failed.push({ ...item, error: new EosError('Conflict', message) });
+        continue;
       }
     }
     const target = to.get(rel);
@@ -188,10 +200,17 @@ export async function planSync(
       unchanged,
       bytes,
       copyCount: copy.length,
-      deleteCount: doomed.length
+      deleteCount: doomed.length,
+      ...(failed.length > 0 && {
+        failed: failed
+          .slice(0, MAX_PLAN_ENTRIES)
+          .map(f => ({ path: f.rel, error: { code: f.error.code, message: f.error.message } })),
+        failedCount: failed.length
+      })
     },
     copy,
-    delete: doomed
+    delete: doomed,
+    failed
   };
 }
 
@@ -224,6 +243,21 @@ async function sameTime(
     return Math.abs(meta.getTime() - file.modifiedMs) < SAME_TIME_MS;
   }
   return direction === 'upload' ? file.modifiedMs <= object.modifiedMs : object.modifiedMs <= file.modifiedMs;
+}
+
+/** Every folder the local names of `rels` need (`a/b/c` needs `a` and `a/b`); keys that are no local names need none. */
+function localFolders(rels: Iterable<string>): Set<string> {
+  const folders = new Set<string>();
+  for (const rel of rels) {
+    const segments = rel.split('/');
+    if (segments.some(s => s === '' || s === '.' || s === '..')) {
+      continue;
+    }
+    for (let i = 1; i < segments.length; i++) {
+      folders.add(segments.slice(0, i).join('/'));
+    }
+  }
+  return folders;
 }
 
 /** The local path of a relative path of the synced folder. */

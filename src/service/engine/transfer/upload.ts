@@ -222,9 +222,7 @@ export async function runUpload(
       return;
     }
     await asItem(ctx, shown, async () => {
-      if (utf8Length(e.key) > MAX_KEY_BYTES) {
-        throw new EosError('InvalidUri', `The S3 key for ${shown} would be longer than ${MAX_KEY_BYTES} bytes`);
-      }
+      checkKeyLength(e.key, shown);
       if (e.kind === 'folder') {
         await putMarker(store, dest, e.key, itemSignal);
         return;
@@ -254,6 +252,13 @@ export async function runUpload(
       progress.objects.done++;
     });
   });
+}
+
+/** Refuse (`InvalidUri`) a file whose key would be longer than S3 allows. */
+export function checkKeyLength(key: string, shown: string): void {
+  if (utf8Length(key) > MAX_KEY_BYTES) {
+    throw new EosError('InvalidUri', `The S3 key for ${shown} would be longer than ${MAX_KEY_BYTES} bytes`);
+  }
 }
 
 /** An empty folder's marker (`name/`); one already there is left as it is. */
