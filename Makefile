@@ -16,7 +16,7 @@ NODE22 = $(if $(shell node -e 'process.exit(+process.versions.node.split(".")[0]
 
 SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
 
-.PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium clean bench-tree bench-transfers
+.PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium versitygw clean bench-tree bench-transfers
 .PHONY: bench-cli
 
 demo: install
@@ -36,8 +36,14 @@ lint: install
 	npm run --silent prettier:check
 	$(NODE22) node_modules/stylelint/bin/stylelint.mjs "style/**/*.css"
 
-test-js: install
+# The store-level service specs run against moto and against versitygw (jest.config.js).
+test-js: install versitygw
 	npx jest --ci
+
+# versitygw, the real S3 server of jest's `versitygw` project: built once with Go
+# (about two minutes) into $$EOS_TEST_BIN, default $${XDG_CACHE_HOME:-~/.cache}/jupyterlab-eos/bin.
+versitygw: install
+	node test/versitygw.js > /dev/null
 
 test-python: install
 	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py devtools/test_seed.py

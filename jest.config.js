@@ -1,8 +1,10 @@
 /**
- * Three jest projects:
+ * Four jest projects:
  * - core: pure TypeScript, node environment;
  * - service: the Node service against a real moto S3 server that
  *   test/moto-global-setup.js starts on a free loopback port;
+ * - versitygw: the store-level service specs again, against versitygw (a real
+ *   S3 implementation, test/versitygw-global-setup.js), where moto is not S3;
  * - lab: frontend models in JupyterLab's jsdom environment.
  */
 const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
@@ -20,6 +22,24 @@ const common = { modulePathIgnorePatterns: ignored, testPathIgnorePatterns: ['/n
 const tsTransform = {
   '^.+\\.tsx?$': ['ts-jest', { tsconfig: './tsconfig.test.json' }]
 };
+
+// The specs of what S3 itself decides: conditional writes (If-None-Match,
+// If-Match, on PutObject and CompleteMultipartUpload), multipart, copy,
+// listing encodings and odd keys, presign. They run against moto and versitygw.
+const storeSpecs = [
+  'content',
+  'copy',
+  'list',
+  'mkdir',
+  'multipart',
+  'names',
+  'paging',
+  'presign',
+  'transfer-conflicts',
+  'uploads',
+  'readhead',
+  'transfer'
+];
 
 const lab = jestJupyterLab(__dirname);
 delete lab.reporters;
@@ -47,6 +67,16 @@ module.exports = {
       testMatch: ['<rootDir>/src/service/**/__tests__/*.spec.ts'],
       globalSetup: '<rootDir>/test/moto-global-setup.js',
       globalTeardown: '<rootDir>/test/moto-global-teardown.js'
+    },
+    {
+      ...common,
+      displayName: 'versitygw',
+      testEnvironment: 'node',
+      transform: tsTransform,
+      testMatch: storeSpecs.map(name => `<rootDir>/src/service/__tests__/${name}.spec.ts`),
+      setupFiles: ['<rootDir>/test/versitygw-env.js'],
+      globalSetup: '<rootDir>/test/versitygw-global-setup.js',
+      globalTeardown: '<rootDir>/test/versitygw-global-teardown.js'
     },
     {
       ...lab,

@@ -19,12 +19,15 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { writeFileSync, writeSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { floorTable, runFloors } from './transfers-floor.mjs';
+
+// The one way to start versitygw, shared with the tests' harness.
+const { serveVersitygw } = createRequire(import.meta.url)('../test/versitygw.js');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -128,40 +131,8 @@ async function ensureEngine() {
   return outfile;
 }
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startServer(bin, dir) {
-  const port = await freePort();
-  const proc = spawn(bin, ['--port', `127.0.0.1:${port}`, 'posix', dir], {
-    env: { ...process.env, ROOT_ACCESS_KEY: ACCESS_KEY, ROOT_SECRET_KEY: SECRET_KEY },
-    stdio: ['ignore', 'ignore', 'pipe']
-  });
-  let stderr = '';
-  proc.stderr.on('data', chunk => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) {
-      throw new Error(`versitygw exited (${proc.exitCode}):\n${stderr}`);
-    }
-    try {
-      await fetch(endpoint);
-      return { proc, endpoint };
-    } catch {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`versitygw did not answer on ${endpoint}:\n${stderr}`);
+function startServer(bin, dir) {
+  return serveVersitygw(bin, dir, { accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
 }
 
 /** Write `bytes` of random data to `path` in 16 MiB chunks; answer its sha256. */

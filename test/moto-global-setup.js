@@ -25,5 +25,5 @@ module.exports = async function () {
     proc.on('exit', code => reject(new Error(`moto exited with ${code}`)));
   });
   globalThis.__EOS_MOTO__ = proc;
-  process.env.EOS_TEST_S3 = JSON.stringify(info);
+  process.env.EOS_TEST_S3 = JSON.stringify({ ...info, server: 'moto' });
 };

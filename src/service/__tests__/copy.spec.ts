@@ -1,6 +1,7 @@
 /**
  * POST /api/copy: server-side copies and moves as jobs, conflict policies,
- * refusals before any S3 call, and the multipart path.
+ * refusals before any S3 call, and the multipart path. Runs on moto and
+ * versitygw (jest.config.js).
  */
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -9,6 +10,8 @@ import {
   S3,
   countingClient,
   deletePrefix,
+  VERSITYGW,
+  asListed,
   expectError,
   keysUnder,
   putObjects,
@@ -22,13 +25,18 @@ import {
 const F = uniqueName('copy');
 const ORG = `shared/files/${F}/`;
 const STRANGER = '0b7e0a3c-4f5d-4e6a-8b9c-1d2e3f405162';
+// An odd key; versitygw lists a control character as U+FFFD (VERSITYGW_LACKS.encodedListing): without it there.
+const ODD = ['ctl\x01 cr\r+%.txt', 'cr\r+%.txt'].find(k => asListed(k) === k)!;
 const TREE: Record<string, string> = {
-  'tree/': '',
+  // A folder marker: versitygw cannot copy one (VERSITYGW_LACKS.copyMarker).
+  ...(VERSITYGW ? {} : { 'tree/': '' }),
   'tree/a.txt': 'alpha',
   'tree/sub/b.txt': 'beta',
-  'tree/sub/ctl\x01 cr\r+%.txt': 'odd',
+  [`tree/sub/${ODD}`]: 'odd',
   'tree/sub/deeper/c.txt': 'gamma'
 };
+
+const N = Object.keys(TREE).length;
 
 const t = serviceSuite({
   cleanup: [ORG],
@@ -89,9 +97,9 @@ describe('copy', () => {
 
   it('copies a folder with everything under it, odd keys included', async () => {
     const job = await run({ sources: [`e://org/${F}/tree/`], destination: `e://org/${F}/c2/` });
-    expect(job).toMatchObject({ state: 'done', objects: { done: 5, total: 5 } });
+    expect(job).toMatchObject({ state: 'done', objects: { done: N, total: N } });
     expect(rel(await keysUnder(t.client, S3.orgBucket, `${ORG}c2/`), `${ORG}c2/`)).toEqual(Object.keys(TREE).sort());
-    expect(await text(`${ORG}c2/tree/sub/ctl\x01 cr\r+%.txt`)).toBe('odd');
+    expect(await text(`${ORG}c2/tree/sub/${ODD}`)).toBe('odd');
   });
 
   it('copies a folder to a new name', async () => {
@@ -187,7 +195,7 @@ describe('conflicts', () => {
 
   it('skip: copies what is missing, keeps and counts what exists', async () => {
     const job = await run({ sources: [`e://org/${F}/tree/`], destination: `e://org/${F}/k/`, conflict: 'skip' });
-    expect(job).toMatchObject({ state: 'done', skipped: 1, objects: { done: 4, total: 5 } });
+    expect(job).toMatchObject({ state: 'done', skipped: 1, objects: { done: N - 1, total: N } });
     expect(await text(`${ORG}k/tree/a.txt`)).toBe('old alpha');
     expect(await text(`${ORG}k/tree/sub/b.txt`)).toBe('beta');
   });
@@ -211,7 +219,7 @@ describe('move', () => {
       Object.fromEntries(Object.entries(TREE).map(([k, v]) => [`${ORG}mv/${k}`, v]))
     );
     const job = await run({ sources: [`e://org/${F}/mv/tree/`], destination: `e://org/${F}/moved/`, move: true });
-    expect(job).toMatchObject({ kind: 'move', state: 'done', objects: { done: 5, total: 5 } });
+    expect(job).toMatchObject({ kind: 'move', state: 'done', objects: { done: N, total: N } });
     expect(await keysUnder(t.client, S3.orgBucket, `${ORG}mv/`)).toEqual([]);
     expect(rel(await keysUnder(t.client, S3.orgBucket, `${ORG}moved/`), `${ORG}moved/`)).toEqual(
       Object.keys(TREE).sort()

@@ -1,6 +1,7 @@
 /**
- * Test harness: the moto S3 server the global setup started, S3 clients for
- * it, and the real service listening on a temporary unix socket.
+ * Test harness: the S3 server the global setup started (moto, or versitygw in
+ * the `versitygw` jest project), S3 clients for it, and the real service
+ * listening on a temporary unix socket.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,8 +23,10 @@ import { xmlSafe } from '../engine/s3/batches';
 import { listPage } from '../engine/s3/listing';
 import { ServiceOptions, createService } from '../http/server';
 
-/** What test/moto-global-setup.js started. */
+/** What test/moto-global-setup.js or test/versitygw-global-setup.js started. */
 export interface TestS3 {
+  /** Which server: the store-level specs run against both (jest.config.js). */
+  server: 'moto' | 'versitygw';
   endpoint: string;
   userId: string;
   orgId: string;
@@ -37,7 +40,55 @@ if (!S3) {
   throw new Error('EOS_TEST_S3 is not set: run the service tests through jest (test/moto-global-setup.js)');
 }
 
-// The service's own clients use the SDK's default chain: give it moto's credentials.
+/** Whether the tests run against versitygw (else moto). */
+export const VERSITYGW = S3.server === 'versitygw';
+
+/**
+ * Where moto differs from S3's documented behaviour: a test of that
+ * behaviour runs on versitygw only (`itExceptOn('moto', ...)`).
+ */
+export const MOTO_DIFFERS = {
+  atomicComplete:
+    'moto does not enforce If-None-Match: * atomically on CompleteMultipartUpload (two concurrent completes both succeed)',
+  presignChecks: 'moto checks neither the signature nor the expiry of a presigned URL',
+  disposition: 'moto ignores response-content-disposition on a presigned GET'
+} as const;
+
+/**
+ * What versitygw v1.8.0 (posix backend) cannot do that S3 does: a test that
+ * needs it runs on moto only (`itExceptOn('versitygw', ...)`), or leaves the
+ * key out there (with a comment naming the limit).
+ */
+export const VERSITYGW_LACKS = {
+  objectAndFolder: 'versitygw posix: keys are paths, so `a` cannot be an object and a folder (`a/b`) at once',
+  emptySegment: 'versitygw posix: keys are paths, so `a//b` is stored and listed as `a/b`',
+  encodedListing:
+    'versitygw ignores EncodingType=url: keys holding C0 control characters (not tab, LF, CR) list as U+FFFD',
+  sessionTokens: 'versitygw has no STS: it refuses every session token',
+  copyMarker: 'versitygw refuses CopyObject onto a folder marker (`a/`): DirectoryObjectContainsData, even for 0 bytes'
+} as const;
+
+/** A test function as `it` takes it. */
+type TestFn = (name: string, fn: jest.ProvidesCallback, timeout?: number) => void;
+
+/**
+ * `it`, or `it.skip` on `server` for a case it cannot do as S3 does; the
+ * skipped test's name says why (`limit`, from MOTO_DIFFERS or VERSITYGW_LACKS).
+ */
+export function itExceptOn(server: TestS3['server'], limit: string): TestFn {
+  return (name, fn, timeout) =>
+    S3.server === server ? it.skip(`${name} [not on ${server}: ${limit}]`, fn, timeout) : it(name, fn, timeout);
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_IN_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+
+/** `key` as a listing names it: itself, but on versitygw with U+FFFD for a control character (VERSITYGW_LACKS.encodedListing). */
+export function asListed(key: string): string {
+  return VERSITYGW ? key.replace(NOT_IN_XML, '\uFFFD') : key;
+}
+
+// The service's own clients use the SDK's default chain: give it the server's credentials (both take these).
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -52,7 +103,7 @@ export function uniqueName(prefix: string): string {
 
 export { randomUUID };
 
-/** An S3 client for moto, with static test credentials unless overridden. */
+/** An S3 client for the test server, with static test credentials unless overridden. */
 export function testClient(overrides: Partial<S3ClientConfig> = {}): S3Client {
   return new S3Client({
     region: 'us-east-1',
@@ -63,7 +114,7 @@ export function testClient(overrides: Partial<S3ClientConfig> = {}): S3Client {
   });
 }
 
-/** A configuration pointing at moto, the test ids and a temporary root dir. */
+/** A configuration pointing at the test server, the test ids and a temporary root dir. */
 export function testConfig(
   overrides: Partial<ServiceConfig> & { orgBucket?: string; gencoveBucket?: string } = {}
 ): ServiceConfig {
@@ -268,7 +319,7 @@ export async function listAll(svc: Running, uri: string, limit: number): Promise
   return { pages, entries: pages.flat() };
 }
 
-/** An S3 client for moto that records the name of every command it sends. */
+/** An S3 client for the test server that records the name of every command it sends. */
 export function countingClient(): { client: S3Client; calls: string[] } {
   const client = testClient();
   const calls: string[] = [];
@@ -340,7 +391,7 @@ export async function until(check: () => boolean | Promise<boolean>): Promise<vo
 
 /** A spec file's service and S3 client, set before its first test. */
 export interface IServiceSuite {
-  /** A client of moto, playing another S3 client (and cleaning up). */
+  /** A client of the test server, playing another S3 client (and cleaning up). */
   client: S3Client;
   svc: Running;
   /** The S3 commands the service sent, by name (with `counting`). */

@@ -1,6 +1,7 @@
 /**
  * The one multipart lifecycle: the part-size rule every upload and copy
- * uses, and create / upload a part / complete / abort against moto.
+ * uses, and create / upload a part / complete / abort against moto and
+ * versitygw (jest.config.js), a completion that must not overwrite included.
  */
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { MAX_UPLOAD_PART, MIN_UPLOAD_PART, makeContext, userPrefix } from '../../core';
@@ -18,10 +19,10 @@ import {
   partSize,
   uploadPart
 } from '../engine/s3/multipart';
+import { S3Error, isConditionalConflict, isPreconditionFailed } from '../engine/s3/errors';
 import { EosStore } from '../engine/s3/store';
-import { S3Error } from '../engine/s3/errors';
 import { completeSilenceMs, completionClient, createS3Client } from '../engine/s3/client';
-import { S3, deletePrefix, putObjects, testClient, uniqueName } from './harness';
+import { MOTO_DIFFERS, S3, deletePrefix, itExceptOn, putObjects, testClient, uniqueName } from './harness';
 import { openUploads, sha256 } from './transfer-helpers';
 
 const MiB = 1024 * 1024;
@@ -75,7 +76,7 @@ describe('partRanges', () => {
   });
 });
 
-describe('the multipart lifecycle against moto', () => {
+describe('the multipart lifecycle against S3', () => {
   const prefix = `${userPrefix(S3.userId)}${uniqueName('multipart')}/`;
   let client: S3Client;
   let store: EosStore;
@@ -114,6 +115,50 @@ describe('the multipart lifecycle against moto', () => {
     expect(got.Metadata).toEqual({ mtime: '1.5' });
     expect(await openUploads(client, S3.orgBucket, key)).toEqual([]);
   });
+
+  /** Start an upload of `parts` to `key`; answer it, with the function that completes it. */
+  async function started(key: string, parts: Buffer[], mustNotExist: boolean) {
+    const upload = await createUpload(store, { bucket: S3.orgBucket, key }, {}, signal);
+    const done = await Promise.all(
+      parts.map(async (part, i) => ({
+        PartNumber: i + 1,
+        ETag: await uploadPart(store, upload, { n: i + 1, body: part, length: part.length }, signal)
+      }))
+    );
+    return { upload, complete: () => completeUpload(store, upload, done, { mustNotExist }) };
+  }
+
+  const body = async (key: string) =>
+    (await client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key }))).Body!.transformToString();
+
+  it('refuses to complete over an object when it must not exist, and leaves the object', async () => {
+    const key = `${prefix}exists.txt`;
+    await (await started(key, [Buffer.from('first')], false)).complete();
+    const second = await started(key, [Buffer.from('second')], true);
+    const refused = await second.complete().catch(err => err);
+    expect(isPreconditionFailed(refused)).toBe(true);
+    expect(await body(key)).toBe('first');
+    await abortUpload(store, second.upload);
+    expect(await openUploads(client, S3.orgBucket, key)).toEqual([]);
+  });
+
+  itExceptOn('moto', MOTO_DIFFERS.atomicComplete)(
+    'completes only one of two concurrent uploads that must not overwrite',
+    async () => {
+      const key = `${prefix}race.txt`;
+      // Three 5 MiB parts each: moto checks the condition, then takes a while to join the parts.
+      const parts = (fill: string) => Array.from({ length: 3 }, () => Buffer.alloc(MIN_PART_SIZE, fill));
+      const [a, b] = await Promise.all([started(key, parts('a'), true), started(key, parts('b'), true)]);
+      const results = await Promise.allSettled([a.complete(), b.complete()]);
+      expect(results.map(r => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const loser = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+      // S3 answers the loser 412 PreconditionFailed, or 409 ConditionalRequestConflict while the other completes.
+      expect(isPreconditionFailed(loser) || isConditionalConflict(loser)).toBe(true);
+      const got = await client.send(new GetObjectCommand({ Bucket: S3.orgBucket, Key: key, Range: 'bytes=0-0' }));
+      expect(await got.Body!.transformToString()).toBe(results[0].status === 'fulfilled' ? 'a' : 'b');
+      await abortUpload(store, results[0].status === 'fulfilled' ? b.upload : a.upload);
+    }
+  );
 
   it('aborts once; an upload aborted already is done too', async () => {
     const key = `${prefix}aborted.bin`;

@@ -1,9 +1,23 @@
 /**
  * Key names real organizations end up with: each must list, stat and
- * presign as itself, with nothing escaped, normalised or lost.
+ * presign as itself, with nothing escaped, normalised or lost. Runs on moto
+ * and versitygw (jest.config.js).
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { Running, S3, deletePrefix, listAll, putObjects, startService, testClient, uniqueName } from './harness';
+import {
+  Running,
+  S3,
+  VERSITYGW,
+  VERSITYGW_LACKS,
+  deletePrefix,
+  itExceptOn,
+  listAll,
+  asListed,
+  putObjects,
+  startService,
+  testClient,
+  uniqueName
+} from './harness';
 
 const N = uniqueName('names');
 const PREFIX = `shared/files/${N}/`;
@@ -42,6 +56,12 @@ const NAMES = [
   'trailing-cr\r'
 ];
 
+// The names as a listing shows them: on versitygw with U+FFFD for control characters (VERSITYGW_LACKS.encodedListing).
+const LISTED = new Map(NAMES.map(name => [asListed(name), name]));
+// A key with an empty segment, and the folder it makes (VERSITYGW_LACKS.emptySegment: not on versitygw).
+const DOUBLE = VERSITYGW ? [] : ['double//slash.txt'];
+const FOLDERS = VERSITYGW ? [] : ['double'];
+
 let client: S3Client;
 let svc: Running;
 
@@ -52,7 +72,9 @@ beforeAll(async () => {
   for (const name of NAMES) {
     objects[PREFIX + name] = `body of ${name}`;
   }
-  objects[`${PREFIX}double//slash.txt`] = 'body of double//slash.txt';
+  for (const name of DOUBLE) {
+    objects[PREFIX + name] = `body of ${name}`;
+  }
   await putObjects(client, S3.orgBucket, objects);
   svc = await startService();
 });
@@ -68,20 +90,20 @@ const uriOf = (name: string) => `e://org/${N}/${name}`;
 it('lists every name exactly as stored, NFC and NFD apart', async () => {
   const { entries } = await listAll(svc, `e://org/${N}/`, 1000);
   const objects = entries.filter(e => e.kind === 'object');
-  expect(objects.map(e => e.name).sort()).toEqual([...NAMES].sort());
+  expect(objects.map(e => e.name).sort()).toEqual([...LISTED.keys()].sort());
   for (const e of objects) {
     expect(e.uri).toBe(uriOf(e.name));
-    expect(e.size).toBe(Buffer.byteLength(`body of ${e.name}`));
+    expect(e.size).toBe(Buffer.byteLength(`body of ${LISTED.get(e.name)}`));
   }
-  expect(entries.filter(e => e.kind === 'folder').map(e => e.uri)).toEqual([`e://org/${N}/double/`]);
+  expect(entries.filter(e => e.kind === 'folder').map(e => e.uri)).toEqual(FOLDERS.map(f => `e://org/${N}/${f}/`));
 });
 
 it('pages through odd names one at a time without losses', async () => {
   const { entries } = await listAll(svc, `e://org/${N}/`, 1);
-  expect(entries.map(e => e.name).sort()).toEqual([...NAMES, 'double'].sort());
+  expect(entries.map(e => e.name).sort()).toEqual([...LISTED.keys(), ...FOLDERS].sort());
 });
 
-it('walks an empty path segment (a//b)', async () => {
+itExceptOn('versitygw', VERSITYGW_LACKS.emptySegment)('walks an empty path segment (a//b)', async () => {
   const first = await svc.get('/api/list', { uri: `e://org/${N}/double/` });
   expect(first.body.entries).toEqual([{ kind: 'folder', name: '', uri: `e://org/${N}/double//`, access: 'readwrite' }]);
   const second = await svc.get('/api/list', { uri: `e://org/${N}/double//` });
@@ -90,7 +112,7 @@ it('walks an empty path segment (a//b)', async () => {
   ]);
 });
 
-it.each([...NAMES, 'double//slash.txt'])('stats and presigns %j', async name => {
+it.each([...NAMES, ...DOUBLE])('stats and presigns %j', async name => {
   const stat = await svc.get('/api/stat', { uri: uriOf(name) });
   expect(stat.status).toBe(200);
   expect(stat.body).toMatchObject({ kind: 'object', uri: uriOf(name), size: Buffer.byteLength(`body of ${name}`) });

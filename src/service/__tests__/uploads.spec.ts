@@ -1,18 +1,21 @@
 /**
  * Computer uploads: `api/uploads`, raw parts over `PUT api/uploads/part`,
  * complete and abort, the idle timeout, conflict policies and refusals,
- * against moto through the real service.
+ * against moto and versitygw (jest.config.js) through the real service.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { MAX_UPLOAD_FILES, MIN_UPLOAD_PART } from '../../core';
 import {
+  MOTO_DIFFERS,
   Reply,
   S3,
   expectError,
+  itExceptOn,
   putObjects,
   startService,
+  testClient,
   testConfig,
   uniqueName,
   waitJob,
@@ -294,6 +297,59 @@ describe('conflicts', () => {
     const job = await waitJob(t.svc, created.job.id);
     expect(job.state).toBe('failed');
   });
+
+  itExceptOn('moto', MOTO_DIFFERS.atomicComplete)(
+    'two uploads racing to one new name: one is written, the other fails as a conflict and is aborted',
+    async () => {
+      const key = `${ORG}c/race.txt`;
+      // Each completion checks that the target is still absent: once armed, both checks are held
+      // until both are asked, so both pass and S3's If-None-Match on CompleteMultipartUpload decides.
+      const client = testClient();
+      let armed = false;
+      let heads = 0;
+      let release!: () => void;
+      const bothAsked = new Promise<void>(resolve => (release = resolve));
+      client.middlewareStack.add(
+        (next, context) => async args => {
+          if (armed && context.commandName === 'HeadObjectCommand' && (args.input as { Key?: string }).Key === key) {
+            if (++heads === 2) {
+              release();
+            }
+            await bothAsked;
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'eosTestBarrier' }
+      );
+      const svc = await startService(testConfig(), { s3Client: client });
+      try {
+        const ids: string[] = [];
+        for (const body of ['one', 'two']) {
+          const created = ok(await svc.post('/api/uploads', { files: [{ destination: `${URI}c/race.txt`, size: 3 }] }));
+          ids.push(created.uploads[0].id);
+          ok(
+            await svc.request({
+              method: 'PUT',
+              path: '/api/uploads/part',
+              query: { id: created.uploads[0].id, n: 1 },
+              headers: { 'Content-Type': 'application/octet-stream', Authorization: TOKEN },
+              body: Buffer.from(body)
+            })
+          );
+        }
+        armed = true;
+        const replies = await Promise.all(ids.map(id => svc.post('/api/uploads/complete', { id })));
+        expect(replies.map(r => r.status).sort()).toEqual([200, 409]);
+        const lost = replies.findIndex(r => r.status === 409);
+        expectError(replies[lost], 409, 'Conflict', 'already exists');
+        expect((await bytesOf(key)).toString()).toBe(lost === 0 ? 'two' : 'one');
+        expect(await openUploads()).toEqual([]);
+      } finally {
+        await svc.close();
+        client.destroy();
+      }
+    }
+  );
 });
 
 describe('refusals', () => {

@@ -21,6 +21,7 @@ import {
   UploadPartResponse,
   formatEosUri
 } from '../../../core';
+import { isConditionalConflict, isPreconditionFailed } from '../s3/errors';
 import { EosStore, objectExists } from '../s3/store';
 import { planComputerUpload, relativeName } from './computerplan';
 import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttypes';
@@ -309,11 +310,23 @@ export class ComputerUploads {
   private async write(file: FileUpload): Promise<void> {
     const { place } = file;
     const signal = file.batch.controller.signal;
-    // S3 refuses the conditional write itself; an S3-compatible store that ignores
-    // `If-None-Match` on completion (moto) is caught by this check just before.
+    // S3 refuses the conditional write itself (412, or 409 while another write of the key
+    // runs); a store that ignores `If-None-Match` on completion (moto) is caught by this check.
     if (file.mustNotExist && (await objectExists(this.store, place.bucket, place.key, place.uri, signal))) {
-      throw new EosError('Conflict', `${place.uri} already exists: it was written while the upload ran`);
+      throw writtenMeanwhile(place.uri);
     }
+    try {
+      await this.writeObject(file, signal);
+    } catch (err) {
+      throw isPreconditionFailed(err) || isConditionalConflict(err) ? writtenMeanwhile(place.uri) : err;
+    }
+    file.close?.();
+    file.close = undefined;
+  }
+
+  /** Complete the file's multipart upload, or put it whole when it has no bytes. */
+  private async writeObject(file: FileUpload, signal: AbortSignal): Promise<void> {
+    const { place } = file;
     if (file.size === 0) {
       await this.store.s3(
         { bucket: place.bucket, uri: place.uri },
@@ -342,8 +355,6 @@ export class ComputerUploads {
       uri: place.uri,
       size: file.size
     });
-    file.close?.();
-    file.close = undefined;
   }
 
   /** A file is finished (written or failed): forget it, and end the job after its last file. */
@@ -444,6 +455,11 @@ export class ComputerUploads {
     }
     return file;
   }
+}
+
+/** A target that must not exist was written by someone else while the upload ran. */
+function writtenMeanwhile(uri: string): EosError {
+  return new EosError('Conflict', `${uri} already exists: it was written while the upload ran`);
 }
 
 /** The object's user metadata: the file's modification time. */
