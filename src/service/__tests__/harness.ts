@@ -65,7 +65,9 @@ export const VERSITYGW_LACKS = {
   encodedListing:
     'versitygw ignores EncodingType=url: keys holding C0 control characters (not tab, LF, CR) list as U+FFFD',
   sessionTokens: 'versitygw has no STS: it refuses every session token',
-  copyMarker: 'versitygw refuses CopyObject onto a folder marker (`a/`): DirectoryObjectContainsData, even for 0 bytes'
+  copyMarker: 'versitygw refuses CopyObject onto a folder marker (`a/`): DirectoryObjectContainsData, even for 0 bytes',
+  abortedComplete:
+    'versitygw answers 200 to CompleteMultipartUpload of an upload already aborted, and writes nothing (S3: 404 NoSuchUpload)'
 } as const;
 
 /** A test function as `it` takes it. */

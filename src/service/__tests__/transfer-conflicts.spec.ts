@@ -9,6 +9,7 @@ import { Engine } from '../engine';
 import {
   Running,
   S3,
+  VERSITYGW,
   deletePrefix,
   expectError,
   keysUnder,
@@ -198,7 +199,8 @@ describe('download onto existing files', () => {
 
 // `data` and `data/x`: `data` must be a folder on the local disk. keep-both and skip ended in Conflict,
 // overwrite in `Internal: ... EISDIR`, and which failed depended on which file ran first.
-describe('an object whose name is also the folder of other keys', () => {
+// The clash cannot be stored on versitygw (VERSITYGW_LACKS.objectAndFolder): moto holds it as S3 does.
+(VERSITYGW ? describe.skip : describe)('an object whose name is also the folder of other keys', () => {
   const dir = () => path.join(root, 'clash');
   const read = (name: string) => fs.readFileSync(path.join(dir(), name), 'utf8');
   const download = (conflict: string) =>
