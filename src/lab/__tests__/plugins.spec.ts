@@ -33,6 +33,19 @@ const OPEN_COMMANDS: string[] = [
   CommandIDs.newNotebook
 ];
 
+/** An app with the browser plugin activated in it (no restorer, palette or translator). */
+function activateBrowser() {
+  const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+  const activateById = jest.fn();
+  const app = {
+    shell: { add: jest.fn(), activateById },
+    commands: new CommandRegistry(),
+    serviceManager: { serverSettings }
+  };
+  const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+  return { app, activateById, browser };
+}
+
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
 describe('the exported plugins', () => {
@@ -107,14 +120,7 @@ describe('jupyterlab-eos:commands', () => {
   it('is exported, needs the EOS browser, and registers the commands acting on EOS items in the palette', () => {
     expect(plugins).toContain(commandsPlugin);
     expect(commandsPlugin.requires).toEqual([IEosBrowser]);
-    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
-    const activateById = jest.fn();
-    const app = {
-      shell: { add: jest.fn(), activateById },
-      commands: new CommandRegistry(),
-      serviceManager: { serverSettings }
-    };
-    const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+    const { app, activateById, browser } = activateBrowser();
     const addItem = jest.fn();
 
     (commandsPlugin.activate as any)(app, browser, { addItem }, null);
@@ -183,14 +189,7 @@ describe('jupyterlab-eos:transfer', () => {
   it('is exported, needs the EOS browser, and registers the transfer commands in the palette', () => {
     expect(plugins).toContain(transferPlugin);
     expect(transferPlugin.requires).toEqual([IEosBrowser]);
-    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
-    const activateById = jest.fn();
-    const app = {
-      shell: { add: jest.fn(), activateById },
-      commands: new CommandRegistry(),
-      serviceManager: { serverSettings }
-    };
-    const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+    const { app, browser } = activateBrowser();
     const addItem = jest.fn();
     (transferPlugin.activate as any)(app, browser, null, null, null, { addItem }, null);
     for (const command of [
