@@ -7,16 +7,20 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { EosContext, EosError, Entry, ListResponse, RouteName, RouteResponse, Routes, WhoAmIResponse } from '../core';
-import { asEosError } from './errors';
+import { EosContext, EosError, RouteName, RouteResponse, WhoAmIResponse } from '../core';
 import { FolderFilter, IFilterHost } from './filter';
-import { EosRequest, IRequestOptions, isAbort, requestAPI } from './request';
+import { FolderListings, IListingsHost } from './listings';
+import { EosRequest, IRequestOptions, requestAPI } from './request';
 import { IRevealHost, reveal } from './reveal';
 import { ISelectionHost, SelectionState } from './selection';
+import { EosSession, ISessionHost } from './session';
 import { EosSettings, IEosSettings } from './settings';
 import type { IEosBrowserModel } from './tokens';
 import { TreeStore } from './store';
-import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName, makeRoots } from './tree';
+import { IEosNode, IEosRow, IFolderView, ROOT_URIS, flattenRows, displayName } from './tree';
+
+/** Everything the model's helpers need of it, in one object. */
+type IModelHost = IFilterHost & IRevealHost & ISelectionHost & IListingsHost & ISessionHost;
 
 /**
  * The EOS tree: roots from `whoami`, lazily listed folders, selection.
@@ -37,6 +41,8 @@ export class EosBrowserModel implements IEosBrowserModel {
     this._settings.changed.connect(this._onSettings, this);
     this._onSettings(this._settings, this._settings.values);
     this._host = this._makeHost();
+    this._listings = new FolderListings(this._host);
+    this._session = new EosSession(this._host);
     this._selection = new SelectionState(this._host);
     this.filter = new FolderFilter(this._host);
   }
@@ -91,34 +97,34 @@ export class EosBrowserModel implements IEosBrowserModel {
 
   /** Whether `whoami` or any listing is on its way. */
   get busy(): boolean {
-    return this._initializing !== null || this._store.busy;
+    return this._session.initializing || this._store.busy;
   }
 
   /** The service's `whoami` answer; null until `initialize()` succeeds. */
   get whoami(): WhoAmIResponse | null {
-    return this._whoami;
+    return this._session.whoami;
   }
 
   /** Whether `whoami` is being fetched. */
   get initializing(): boolean {
-    return this._initializing !== null;
+    return this._session.initializing;
   }
 
   /** Why `whoami` failed; null otherwise. */
   get error(): EosError | null {
-    return this._error;
+    return this._session.error;
   }
 
   /** The root nodes (My files, Organization, Gencove, Users), from `whoami`; none before. */
   get roots(): readonly IEosNode[] {
-    return this._roots.map(uri => this._store.nodes.get(uri)!);
+    return this._session.roots.map(uri => this._store.nodes.get(uri)!);
   }
 
   /** The visible rows, depth first, with a status row closing each expanded folder. */
   get rows(): readonly IEosRow[] {
     if (this._rows === null) {
       this._rows = flattenRows(
-        this._roots,
+        this._session.roots,
         uri => this._store.nodes.get(uri),
         node => this.folderView(node)
       );
@@ -128,8 +134,7 @@ export class EosBrowserModel implements IEosBrowserModel {
 
   /** Who the user is and where their buckets are (for URI forms); null until `initialize()` succeeds. */
   get context(): EosContext | null {
-    const w = this._whoami;
-    return w ? { userId: w.userId, orgId: w.orgId, orgBucket: w.orgBucket, gencoveBucket: w.gencoveBucket } : null;
+    return this._session.context;
   }
 
   /** The selected nodes in tree order (commands act on these); empty when nothing is selected. */
@@ -188,7 +193,7 @@ export class EosBrowserModel implements IEosBrowserModel {
    */
   children(uri: string | null): readonly string[] | null {
     if (uri === null) {
-      return this._roots;
+      return this._session.roots;
     }
     return this._store.children(uri);
   }
@@ -218,80 +223,34 @@ export class EosBrowserModel implements IEosBrowserModel {
    * promise; after a failure it tries again.
    */
   initialize(): Promise<void> {
-    if (this._whoami) {
-      return Promise.resolve();
-    }
-    if (!this._initializing) {
-      this._error = null;
-      this._initializing = this._initialize();
-      this._emit(this._sessionChanged, undefined);
-    }
-    return this._initializing;
+    return this._session.initialize();
   }
 
   /** Expand a folder, fetching its first page unless it is loaded or loading. */
   expand(uri: string): Promise<void> {
-    const node = this._store.nodes.get(uri);
-    if (!node || node.kind !== 'folder') {
-      return Promise.resolve();
-    }
-    this._store.expanded.add(uri);
-    if (!node.expanded) {
-      this._update(uri, { expanded: true });
-    }
-    const pending = this._store.pending(uri);
-    if (pending) {
-      return pending;
-    }
-    return node.loaded === null ? this._fetch(uri, null) : Promise.resolve();
+    return this._listings.expand(uri);
   }
 
   /** Collapse a folder; a request still on its way for it is aborted. */
   collapse(uri: string): void {
-    const node = this._store.nodes.get(uri);
-    this._store.expanded.delete(uri);
-    if (!node || !node.expanded) {
-      return;
-    }
-    this._store.abort(uri);
-    this._update(uri, { expanded: false, loading: false });
+    this._listings.collapse(uri);
   }
 
   /** Expand a collapsed folder, collapse an expanded one. */
   toggle(uri: string): Promise<void> {
-    if (this._store.nodes.get(uri)?.expanded) {
-      this.collapse(uri);
-      return Promise.resolve();
-    }
-    return this.expand(uri);
+    return this._listings.toggle(uri);
   }
 
   /** Fetch and append the next page of a folder (of the filter's result when it is filtered); one request at a time. */
   loadMore(uri: string): Promise<void> {
-    const node = this._store.nodes.get(uri);
-    if (!node) {
-      return Promise.resolve();
-    }
-    if (this.filter.isPrefix(uri)) {
-      return this.filter.loadMore();
-    }
-    const pending = this._store.pending(uri);
-    if (pending) {
-      return pending;
-    }
-    return node.next === null ? Promise.resolve() : this._fetch(uri, node.next);
+    const filtered = this._store.nodes.has(uri) && this.filter.isPrefix(uri);
+    return filtered ? this.filter.loadMore() : this._listings.loadMore(uri);
   }
 
   /** Repeat what failed at `uri`: its first page or its next page. */
   retry(uri: string): Promise<void> {
-    const node = this._store.nodes.get(uri);
-    if (!node) {
-      return Promise.resolve();
-    }
-    if (this.filter.isPrefix(uri)) {
-      return this.filter.retry();
-    }
-    return node.loaded === null ? this.expand(uri) : this.loadMore(uri);
+    const filtered = this._store.nodes.has(uri) && this.filter.isPrefix(uri);
+    return filtered ? this.filter.retry() : this._listings.retry(uri);
   }
 
   /**
@@ -306,27 +265,17 @@ export class EosBrowserModel implements IEosBrowserModel {
     if (uri === undefined) {
       return this.refreshAll();
     }
-    const node = this._store.nodes.get(uri);
-    if (!node) {
-      return Promise.resolve();
-    }
-    if (node.kind !== 'folder') {
-      return node.parent === null ? Promise.resolve() : this.refresh(node.parent, deep);
-    }
-    let running = this._refreshes.get(uri);
-    if (!running) {
-      running = this._refresh(uri, deep).finally(() => this._refreshes.delete(uri));
-      this._refreshes.set(uri, running);
-    }
-    return running;
+    return this._listings.refresh(uri, deep);
   }
 
   /** List again what is shown: every expanded folder (`whoami` first if it failed). */
   async refreshAll(): Promise<void> {
-    if (!this._whoami) {
+    if (!this._session.whoami) {
       return this.initialize();
     }
-    await Promise.all(this._roots.filter(uri => this._store.nodes.get(uri)?.expanded).map(uri => this.refresh(uri)));
+    await Promise.all(
+      this._session.roots.filter(uri => this._store.nodes.get(uri)?.expanded).map(uri => this.refresh(uri))
+    );
   }
 
   /**
@@ -351,12 +300,7 @@ export class EosBrowserModel implements IEosBrowserModel {
    */
   restoreState(state: Partial<EosBrowserModel.IState>): void {
     if (Array.isArray(state.expanded)) {
-      this._store.expanded = new Set(state.expanded.filter(uri => typeof uri === 'string'));
-      for (const node of [...this._store.nodes.values()]) {
-        if (node.kind === 'folder' && node.expanded !== this._store.expanded.has(node.uri)) {
-          void (node.expanded ? this.collapse(node.uri) : this.expand(node.uri));
-        }
-      }
+      this._listings.restoreExpanded(state.expanded.filter(uri => typeof uri === 'string'));
     }
     this._selection.restore(state);
   }
@@ -371,123 +315,48 @@ export class EosBrowserModel implements IEosBrowserModel {
     Signal.clearData(this);
   }
 
-  /** What the model's helpers (selection, filter, reveal) may use and tell of it. */
-  private _makeHost(): IFilterHost & IRevealHost & ISelectionHost {
+  /** What the model's helpers (selection, filter, reveal, listings, session) may use and tell of it. */
+  private _makeHost(): IModelHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const model = this;
     return {
+      store: this._store,
+      trans: this._trans,
       node: uri => this.node(uri),
       children: (uri: string | null) => this.children(uri),
       sortUris: uris => this.sortUris(uris),
       expand: uri => this.expand(uri),
+      list: uri => this._listings.fetch(uri, null),
       select: uri => this.select(uri),
       clearFilter: () => this.filter.clear(),
       get rows() {
         return model.rows;
       },
       get roots() {
-        return model._roots;
+        return model._session.roots;
       },
       get pageSize() {
         return model._settings.values.pageSize;
       },
+      get isDisposed() {
+        return model._isDisposed;
+      },
       request: (route, options) => this._request(route, options),
-      insert: (uri, entries) => this._insert(uri, entries),
+      update: (uri, patch) => this._update(uri, patch),
+      insert: (uri, entries) => this._listings.insert(uri, entries),
+      nodeChanged: uri => this._emit(this._nodeChanged, uri),
+      removed: uris => {
+        if (uris.some(uri => this._selection.has(uri))) {
+          this._emit(this._selectionChanged, this.selected?.uri ?? null, false);
+        }
+      },
+      sessionChanged: () => this._emit(this._sessionChanged, undefined),
+      whoamiFailed: error => this._emit(this._requestFailed, { uri: null, error }),
+      listingFailed: (uri, error) => this._emit(this._requestFailed, { uri, error }),
       filterChanged: uri => this._emit(this._filterChanged, uri),
       selectionChanged: focus => this._emit(this._selectionChanged, focus, false),
       revealed: uri => this._emit(this._revealed, uri, false)
     };
-  }
-
-  /**
-   * Add entries found outside paging (a prefix search) to a listed folder:
-   * they take their sorted place; later pages skip them.
-   */
-  private _insert(uri: string, entries: readonly Entry[]): void {
-    const listing = this._store.listings.get(uri);
-    if (listing) {
-      this._store.add(uri, listing, entries);
-      this._emit(this._nodeChanged, uri);
-    }
-  }
-
-  private async _initialize(): Promise<void> {
-    let whoami: WhoAmIResponse;
-    try {
-      whoami = await this._request(Routes.whoami, { query: {} });
-    } catch (reason) {
-      this._initializing = null;
-      this._error = asEosError(reason);
-      this._emit(this._requestFailed, { uri: null, error: this._error });
-      this._emit(this._sessionChanged, undefined);
-      return;
-    }
-    this._initializing = null;
-    if (this._isDisposed) {
-      return;
-    }
-    this._whoami = whoami;
-    const roots = makeRoots(whoami.namespaces, this._trans);
-    this._roots = roots.map(root => root.uri);
-    for (const root of roots) {
-      this._store.nodes.set(root.uri, { ...root, expanded: this._store.expanded.has(root.uri) });
-    }
-    this._emit(this._sessionChanged, undefined);
-    await Promise.all(this._roots.filter(uri => this._store.expanded.has(uri)).map(uri => this._fetch(uri, null)));
-  }
-
-  private async _refresh(uri: string, deep: boolean): Promise<void> {
-    if (this._store.nodes.get(uri)?.expanded) {
-      await this._fetch(uri, null, deep);
-    } else {
-      // Listed again when next expanded.
-      this._store.abort(uri);
-      this._store.dropListing(uri);
-    }
-  }
-
-  /**
-   * Fetch one page of `uri` (the first when `cursor` is null), aborting any
-   * request on its way for it; with `deep`, refresh the expanded subfolders
-   * it keeps.
-   */
-  private _fetch(uri: string, cursor: string | null, deep = false): Promise<void> {
-    return this._store.start(uri, async (signal, isCurrent) => {
-      this._update(uri, { loading: true, error: null });
-      let page: ListResponse;
-      try {
-        const limit = this._settings.values.pageSize;
-        page = await this._request(Routes.list, { query: { uri, cursor: cursor ?? undefined, limit }, signal });
-      } catch (reason) {
-        if (isCurrent() && !this._isDisposed) {
-          this._store.finish(uri);
-          const error = isAbort(reason) ? null : asEosError(reason);
-          this._update(uri, { loading: false, error });
-          if (error) {
-            this._emit(this._requestFailed, { uri, error });
-          }
-        }
-        return;
-      }
-      if (!isCurrent() || this._isDisposed) {
-        return;
-      }
-      this._store.finish(uri);
-      // Items of the old listing that a first page lacks leave the tree (they
-      // may be on a later page), but stay selected should they come back.
-      const { listing, added, removed } = this._store.applyPage(uri, page.entries, cursor === null);
-      const loaded = listing.folders.length + listing.objects.length;
-      this._update(uri, { loading: false, error: null, loaded, next: page.next, access: page.access });
-      if (removed.some(child => this._selection.has(child))) {
-        this._emit(this._selectionChanged, this.selected?.uri ?? null, false);
-      }
-      // Subfolders to list: expanded ones new to the tree, and on a refresh the expanded ones kept.
-      const nodes = this._store.nodes;
-      const expanded = (child: string) => nodes.get(child)?.expanded && nodes.get(child)?.kind === 'folder';
-      const fresh = added.filter(child => expanded(child) && nodes.get(child)?.loaded === null);
-      const kept = deep ? listing.folders.filter(child => expanded(child) && !fresh.includes(child)) : [];
-      await Promise.all([...fresh.map(child => this._fetch(child, null)), ...kept.map(child => this.refresh(child))]);
-    });
   }
 
   private _onSettings(_: EosSettings, values: Readonly<IEosSettings>): void {
@@ -527,19 +396,16 @@ export class EosBrowserModel implements IEosBrowserModel {
   private _revealed = new Signal<this, string>(this);
   private _selectionChanged = new Signal<this, string | null>(this);
   private _sessionChanged = new Signal<this, void>(this);
-  private _error: EosError | null = null;
-  private _host: IFilterHost & IRevealHost & ISelectionHost;
-  private _initializing: Promise<void> | null = null;
+  private _host: IModelHost;
+  private _listings: FolderListings;
+  private _session: EosSession;
   private _isDisposed = false;
-  private _refreshes = new Map<string, Promise<void>>();
-  private _roots: string[] = [];
   private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
   private _requester: EosRequest;
   private _settings: EosSettings;
   private _store: TreeStore;
   private _trans: TranslationBundle;
-  private _whoami: WhoAmIResponse | null = null;
 }
 
 /** The namespace for `EosBrowserModel` statics. */

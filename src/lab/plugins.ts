@@ -28,10 +28,14 @@ import { notifyError } from './errors';
 /** The Transfers panel's rank in the right sidebar: after the EOS panel (50). */
 export const TRANSFERS_RANK = 60;
 
-/** The EOS sidebar panel and the commands acting on its items. */
+/**
+ * The EOS sidebar panel, its model and the user's settings. Its id stays
+ * `jupyterlab-eos:plugin`: schema/plugin.json (the settings, menus and
+ * shortcuts) is keyed by it, and users' stored settings with it.
+ */
 export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
   id: 'jupyterlab-eos:plugin',
-  description: 'Adds the EOS sidebar (My files, Organization, Gencove, Users) and the commands acting on its items.',
+  description: 'Adds the EOS sidebar (My files, Organization, Gencove, Users), its tree model and the EOS settings.',
   autoStart: true,
   provides: IEosBrowser,
   optional: [ILayoutRestorer, ICommandPalette, ITranslator, ISettingRegistry, IStateDB],
@@ -70,21 +74,39 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       caption: trans.__('Show the EOS panel: My files, Organization, Gencove, Users'),
       execute: () => app.shell.activateById(panel.id)
     });
+    palette?.addItem({ command: CommandIDs.showBrowser, category: trans.__('EOS'), args: PALETTE_ARGS });
+    return { model, panel, settings, jobs };
+  }
+};
 
-    addCommands(app.commands, model, trans, {
-      settings,
+/** The commands acting on EOS items (copy, new folder, rename, delete, download, properties, refresh, go to). */
+export const commandsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-eos:commands',
+  description:
+    'Adds the commands acting on EOS items: copy URIs and code, new folder, rename or move, delete, download to the computer, properties, refresh, go to a location.',
+  autoStart: true,
+  requires: [IEosBrowser],
+  optional: [ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    browser: IEosBrowser,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_eos');
+    addCommands(app.commands, browser.model, trans, {
+      settings: browser.settings,
       serverSettings: app.serviceManager.serverSettings,
       shell: app.shell,
-      panel,
-      jobs
+      panel: browser.panel,
+      jobs: browser.jobs
     });
+    // The panel's header may already show eos:refresh-all: a toolbar button redraws on 'changed', not 'added'.
+    app.commands.notifyCommandChanged(CommandIDs.refreshAll);
     if (palette) {
       const category = trans.__('EOS');
-      [CommandIDs.showBrowser, ...PALETTE_COMMANDS].forEach(command =>
-        palette.addItem({ command, category, args: PALETTE_ARGS })
-      );
+      PALETTE_COMMANDS.forEach(command => palette.addItem({ command, category, args: PALETTE_ARGS }));
     }
-    return { model, panel, settings, jobs };
   }
 };
 

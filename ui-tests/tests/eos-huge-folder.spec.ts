@@ -33,6 +33,22 @@ async function scrollTreeToBottom(tree: Locator): Promise<void> {
   });
 }
 
+/**
+ * Wait until the tree grows past `height` (the page its "Load more" row asked
+ * for arrived) or holds the row of `lastName` (the end): a page from moto
+ * takes about 0.3 s, and the loop must not spin meanwhile.
+ */
+async function nextPageOrEnd(page: Page, height: number, lastName: string): Promise<void> {
+  await page.waitForFunction(
+    ({ before, name }) => {
+      const tree = document.querySelector('.jp-EosBrowser-tree');
+      return !!tree && (tree.scrollHeight > before || !!tree.querySelector(`[data-uri$="/${name}"]`));
+    },
+    { before: height, name: lastName },
+    { timeout: 60_000 }
+  );
+}
+
 /** How many tree items the DOM holds now. */
 async function domRows(page: Page): Promise<number> {
   return page.evaluate(() => document.querySelectorAll('.jp-EosBrowser-tree [role="treeitem"]').length);
@@ -67,10 +83,10 @@ test.describe('EOS panel on a folder of 100,000 objects', () => {
     // next page by itself when its "Load more" row scrolls into view.
     while (!(await lastRow.isVisible())) {
       expect(Date.now(), `"${lastName}" did not show within 12 minutes`).toBeLessThan(deadline);
+      const height = await tree.evaluate(node => node.scrollHeight);
       await scrollTreeToBottom(tree);
       mostRows = Math.max(mostRows, await domRows(page));
-      // a page from moto takes about 0.3 s: do not spin
-      await page.waitForTimeout(100);
+      await nextPageOrEnd(page, height, lastName);
     }
     await lastRow.scrollIntoViewIfNeeded();
     await expect(tree.getByRole('treeitem', { name: lastName, exact: true })).toBeInViewport();

@@ -8,6 +8,7 @@ import { DiskResponse } from '../../core';
 import { DiskModel, IDiskCrossing } from '../disk/model';
 import { requestAPI } from '../request';
 import { EosSettings } from '../settings';
+import { until } from './fake';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
@@ -125,13 +126,3 @@ describe('DiskModel', () => {
     expect(mockRequest).toHaveBeenCalledTimes(2);
   });
 });
-
-/** Wait until `done()` holds (at most 5 s). */
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > 5000) {
-      throw new Error('timed out');
-    }
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-}

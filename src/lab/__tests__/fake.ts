@@ -143,3 +143,13 @@ export function recordChanges(model: EosBrowserModel): IRecordedChange[] {
   model.revealed.connect((_, uri) => changes.push({ type: 'reveal', uri }));
   return changes;
 }
+
+/** Wait until `done()` holds, checking every 10 ms (at most 5 s: a loaded machine runs timers late). */
+export async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 5000) {
+      throw new Error('timed out');
+    }
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}

@@ -5,6 +5,7 @@
  * genomics files open in Peek.
  */
 import { PageConfig } from '@jupyterlab/coreutils';
+import { waitForDialog } from '@jupyterlab/testing';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { ContentsManager, ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
@@ -21,7 +22,7 @@ import { notebookForm } from '../open/unchanged';
 import { browserPlugin } from '../plugins';
 import { requestAPI } from '../request';
 import { CommandIDs, IEosBrowser } from '../tokens';
-import { FakeEos, object } from './fake';
+import { FakeEos, object, until } from './fake';
 import { FakeContent } from './fake-content';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
@@ -271,13 +272,13 @@ describe('Big compressed and binary genomics files', () => {
     const before = app.shell.add.mock.calls.length; // the EOS panel itself
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/reads.fastq.gz' });
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/aln.bam' });
-    await new Promise(resolve => setTimeout(resolve, 50));
+    await until(() => app.shell.add.mock.calls.length >= before + 2);
     expect(document.querySelector('.jp-Dialog')).toBeNull();
     const titles = app.shell.add.mock.calls.slice(before).map(([widget]) => (widget as Widget).title.label);
     expect(titles).toEqual(['Peek: reads.fastq.gz', 'Peek: aln.bam']);
 
     void app.commands.execute(CommandIDs.open, { uri: 'e://org/big.tsv' });
-    await new Promise(resolve => setTimeout(resolve, 50));
+    await waitForDialog();
     expect(document.querySelector('.jp-Dialog')?.textContent).toContain('File too large to open');
     expect(openOrReveal).not.toHaveBeenCalled();
     (document.querySelector('.jp-Dialog .jp-mod-reject') as HTMLElement).click();

@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 import plugins from '../index';
 import { transferPlugin } from '../dnd';
 import type { EosBrowserModel } from '../model';
-import { browserPlugin, transfersPlugin } from '../plugins';
+import { browserPlugin, commandsPlugin, transfersPlugin } from '../plugins';
 import { requestAPI } from '../request';
 import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
 import schema from '../../../schema/plugin.json';
@@ -32,6 +32,19 @@ const OPEN_COMMANDS: string[] = [
   CommandIDs.newFile,
   CommandIDs.newNotebook
 ];
+
+/** An app with the browser plugin activated in it (no restorer, palette or translator). */
+function activateBrowser() {
+  const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+  const activateById = jest.fn();
+  const app = {
+    shell: { add: jest.fn(), activateById },
+    commands: new CommandRegistry(),
+    serviceManager: { serverSettings }
+  };
+  const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+  return { app, activateById, browser };
+}
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
@@ -85,6 +98,33 @@ describe('jupyterlab-eos:plugin', () => {
     expect(browser.panel).toBeInstanceOf(Widget);
     expect(browser.panel.id).toBe('eos-browser');
     expect(restore).toHaveBeenCalledWith(browser.panel, 'eos-browser');
+    expect(app.commands.hasCommand(CommandIDs.showBrowser)).toBe(true);
+    expect(addItem).toHaveBeenCalledWith({
+      command: CommandIDs.showBrowser,
+      category: 'EOS',
+      args: { isPalette: true }
+    });
+    // The commands acting on items are the commands plugin's.
+    expect(app.commands.hasCommand(CommandIDs.copyUri)).toBe(false);
+    expect(browser.model.roots).toEqual([]); // built from whoami when the panel is first shown
+    browser.panel.dispose();
+    (browser.model as EosBrowserModel).dispose();
+  });
+});
+
+describe('jupyterlab-eos:commands', () => {
+  beforeEach(() => {
+    (requestAPI as jest.Mock).mockImplementation(new FakeEos().request);
+  });
+
+  it('is exported, needs the EOS browser, and registers the commands acting on EOS items in the palette', () => {
+    expect(plugins).toContain(commandsPlugin);
+    expect(commandsPlugin.requires).toEqual([IEosBrowser]);
+    const { app, activateById, browser } = activateBrowser();
+    const addItem = jest.fn();
+
+    (commandsPlugin.activate as any)(app, browser, { addItem }, null);
+
     expect(app.commands.hasCommand(CommandIDs.copyUri)).toBe(true);
     expect(addItem).toHaveBeenCalledWith({ command: CommandIDs.copyUri, category: 'EOS', args: { isPalette: true } });
     expect(app.commands.hasCommand(CommandIDs.refresh)).toBe(true);
@@ -103,9 +143,13 @@ describe('jupyterlab-eos:plugin', () => {
         !DISK_COMMANDS.includes(id)
     )) {
       expect(app.commands.hasCommand(command)).toBe(true);
-      expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS', args: { isPalette: true } });
+      if (command !== CommandIDs.showBrowser) {
+        expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS', args: { isPalette: true } });
+      }
     }
-    expect(browser.model.roots).toEqual([]); // built from whoami when the panel is first shown
+    // eos:go-to brings the browser's panel to the front.
+    void app.commands.execute(CommandIDs.goTo);
+    expect(activateById).toHaveBeenCalledWith('eos-browser');
     browser.panel.dispose();
     (browser.model as EosBrowserModel).dispose();
   });
@@ -145,14 +189,7 @@ describe('jupyterlab-eos:transfer', () => {
   it('is exported, needs the EOS browser, and registers the transfer commands in the palette', () => {
     expect(plugins).toContain(transferPlugin);
     expect(transferPlugin.requires).toEqual([IEosBrowser]);
-    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
-    const activateById = jest.fn();
-    const app = {
-      shell: { add: jest.fn(), activateById },
-      commands: new CommandRegistry(),
-      serviceManager: { serverSettings }
-    };
-    const browser = (browserPlugin.activate as any)(app, null, null, null) as IEosBrowser;
+    const { app, browser } = activateBrowser();
     const addItem = jest.fn();
     (transferPlugin.activate as any)(app, browser, null, null, null, { addItem }, null);
     for (const command of [

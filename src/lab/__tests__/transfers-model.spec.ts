@@ -3,6 +3,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { Job, Routes } from '../../core';
 import { EosRequestError, requestAPI } from '../request';
 import { IEventSourceLike, TransfersModel } from '../transfers/model';
+import { until } from './fake';
 import { job } from './fake-actions';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
@@ -49,16 +50,6 @@ export class FakeEventSource implements IEventSourceLike {
 
 const running = (id: string, patch: Partial<Job> = {}) => job(id, 'running', { kind: 'upload', ...patch });
 const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-/** Wait until `done()` holds (at most 5 s: a loaded machine runs timers late). */
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done(); waited += 10) {
-    if (waited > 5000) {
-      throw new Error('timed out');
-    }
-    await wait(10);
-  }
-}
 
 describe('TransfersModel', () => {
   let model: TransfersModel;

@@ -114,41 +114,115 @@ export function jobDetails(job: Job, trans: TranslationBundle): string {
  *   (the failure is notified).
  */
 export async function followJob(first: Job, context: ICommandContext, messages: IJobMessages): Promise<Job | null> {
-  const { trans } = context;
-  let job = first;
-  const details = detailsAction(trans.__('Job details'), () => jobDetails(job, trans), trans);
-  let cancelling = false;
-  const cancel: Notification.IAction = {
-    label: trans.__('Cancel'),
-    caption: trans.__('Stop the job; what is done stays done'),
-    displayType: 'warn',
-    callback: event => {
-      event.preventDefault();
-      if (cancelling) {
-        return;
+  const notice = new JobNotice(first, context, messages);
+  let asked: string | null = null;
+  while (notice.job.state === 'running') {
+    const job = notice.job;
+    if (messages.ask && job.question && job.question.id !== asked) {
+      asked = job.question.id;
+      await messages.ask(job);
+    }
+    try {
+      notice.job = await nextState(notice.job, context);
+    } catch (reason) {
+      notice.fail(reason);
+      return null;
+    }
+    if (notice.job.state === 'running') {
+      notice.refresh();
+    }
+  }
+  notice.end();
+  return notice.job;
+}
+
+/**
+ * The one notification of a followed job: in progress with Cancel (or the
+ * answers to its question) and "Job details", then how it ended. The
+ * transfers plugin's notices leave a followed job alone.
+ */
+class JobNotice {
+  constructor(
+    first: Job,
+    private readonly _context: ICommandContext,
+    private readonly _messages: IJobMessages
+  ) {
+    const { trans } = _context;
+    this.job = first;
+    this._details = detailsAction(trans.__('Job details'), () => jobDetails(this.job, trans), trans);
+    this._cancel = {
+      label: trans.__('Cancel'),
+      caption: trans.__('Stop the job; what is done stays done'),
+      displayType: 'warn',
+      callback: event => {
+        event.preventDefault();
+        this._cancelJob();
       }
-      cancelling = true;
-      context.request(Routes.cancelJob, { body: { id: job.id } }).catch(reason => {
-        cancelling = false;
-        notifyError(reason, trans, trans.__('Cannot cancel'));
+    };
+    followedJobs.add(first.id);
+    _context.jobs?.trackStarted(first);
+    const running = this._running();
+    this._id = Notification.emit(running.message, 'in-progress', { autoClose: false, actions: running.actions });
+    this._shown = this._said();
+  }
+
+  /** The newest record of the job. */
+  job: Job;
+
+  /**
+   * Show what changed. Re-rendered only when what it says changes: a toast
+   * redrawn under the pointer loses the click on its button. Each change is
+   * drawn once more a moment later: an update that reaches a toast still
+   * being created is lost.
+   */
+  refresh(): void {
+    if (this._said() === this._shown) {
+      return;
+    }
+    this._shown = this._said();
+    Notification.update({ id: this._id, ...this._running() });
+    clearTimeout(this._again);
+    this._again = setTimeout(() => {
+      if (!this._ended && this.job.state === 'running') {
+        Notification.update({ id: this._id, ...this._running() });
+      }
+    }, REDRAW_AGAIN_MS);
+  }
+
+  /** Following the job failed: the notification goes, the failure is said. */
+  fail(reason: unknown): void {
+    Notification.dismiss(this._id);
+    notifyError(reason, this._context.trans, this._messages.failed);
+  }
+
+  /** The job ended: say how (done, cancelled, failed). */
+  end(): void {
+    const { job, _messages: messages } = this;
+    const { trans } = this._context;
+    const id = this._id;
+    const actions = [this._details];
+    this._ended = true;
+    clearTimeout(this._again);
+    if (job.state === 'done') {
+      Notification.update({ id, message: messages.done(job), type: 'success', autoClose: 5000, actions });
+    } else if (job.state === 'cancelled') {
+      Notification.update({ id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions });
+    } else {
+      const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
+      Notification.update({
+        id,
+        message: trans.__('%1. %2', title, job.error?.message ?? trans.__('The job failed')),
+        type: 'error',
+        autoClose: false,
+        actions
       });
     }
-  };
-  /** Answer the question the notification showed (`questionId`), whatever the job has done since. */
-  const answer = (choice: ConflictChoice, questionId: string) =>
-    context
-      .request(Routes.answerJob, { body: { id: job.id, question: questionId, choice } })
-      .then(answered => {
-        if (ended) {
-          return; // the job ended meanwhile: its final state is shown, never an older one
-        }
-        // The answer is the newest record: the panel shows it too, and the loop goes on from it.
-        context.jobs?.track(answered);
-        job = context.jobs?.job(answered.id) ?? answered;
-        refresh();
-      })
-      .catch(reason => notifyError(reason, trans, trans.__('Cannot answer')));
-  const running = () => {
+  }
+
+  /** What the running job's notification says and offers. */
+  private _running() {
+    const { job, _messages: messages } = this;
+    const { trans } = this._context;
     const shown = job.question?.id ?? ''; // the buttons answer this question, even if clicked later
     return {
       message: runningMessage(job, messages, trans),
@@ -159,71 +233,59 @@ export async function followJob(first: Job, context: ICommandContext, messages: 
           ? [
               ...answerActions(
                 job,
-                choice => answer(choice, shown),
+                choice => this._answer(choice, shown),
                 trans,
                 messages.showQuestion && (() => messages.showQuestion?.(job))
               ),
-              cancel
+              this._cancel
             ]
-          : [cancel, details]
+          : [this._cancel, this._details]
     };
-  };
-  // This notification is the job's one: the transfers plugin's notices leave it alone.
-  followedJobs.add(job.id);
-  context.jobs?.trackStarted(job);
-  const id = Notification.emit(running().message, 'in-progress', { autoClose: false, actions: running().actions });
-  // Re-rendered only when what it says changes: a toast redrawn under the pointer loses the click on its button.
-  // Each change is drawn once more a moment later: an update that reaches a toast still being created is lost.
-  const said = () => [running().message, ...running().actions.map(a => a.label)].join('\n');
-  let shown = said();
-  let again: ReturnType<typeof setTimeout> | undefined;
-  let ended = false;
-  const refresh = () => {
-    if (said() !== shown) {
-      shown = said();
-      Notification.update({ id, ...running() });
-      clearTimeout(again);
-      again = setTimeout(() => {
-        if (!ended && job.state === 'running') {
-          Notification.update({ id, ...running() });
-        }
-      }, REDRAW_AGAIN_MS);
-    }
-  };
-  let asked: string | null = null;
-  while (job.state === 'running') {
-    if (messages.ask && job.question && job.question.id !== asked) {
-      asked = job.question.id;
-      await messages.ask(job);
-    }
-    try {
-      job = await nextState(job, context);
-    } catch (reason) {
-      Notification.dismiss(id);
-      notifyError(reason, trans, messages.failed);
-      return null;
-    }
-    if (job.state === 'running') {
-      refresh();
-    }
   }
-  ended = true;
-  clearTimeout(again);
-  if (job.state === 'done') {
-    Notification.update({ id, message: messages.done(job), type: 'success', autoClose: 5000, actions: [details] });
-  } else if (job.state === 'cancelled') {
-    Notification.update({ id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions: [details] });
-  } else {
-    const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
-    Notification.update({
-      id,
-      message: trans.__('%1. %2', title, job.error?.message ?? trans.__('The job failed')),
-      type: 'error',
-      autoClose: false,
-      actions: [details]
+
+  /** What the notification says, to compare with what it said. */
+  private _said(): string {
+    const running = this._running();
+    return [running.message, ...running.actions.map(a => a.label)].join('\n');
+  }
+
+  /** Ask the service to cancel the job (once at a time). */
+  private _cancelJob(): void {
+    if (this._cancelling) {
+      return;
+    }
+    this._cancelling = true;
+    const { trans } = this._context;
+    this._context.request(Routes.cancelJob, { body: { id: this.job.id } }).catch(reason => {
+      this._cancelling = false;
+      notifyError(reason, trans, trans.__('Cannot cancel'));
     });
   }
-  return job;
+
+  /** Answer the question the notification showed (`questionId`), whatever the job has done since. */
+  private _answer(choice: ConflictChoice, questionId: string): Promise<unknown> {
+    const context = this._context;
+    return context
+      .request(Routes.answerJob, { body: { id: this.job.id, question: questionId, choice } })
+      .then(answered => {
+        if (this._ended) {
+          return; // the job ended meanwhile: its final state is shown, never an older one
+        }
+        // The answer is the newest record: the panel shows it too, and the loop goes on from it.
+        context.jobs?.track(answered);
+        this.job = context.jobs?.job(answered.id) ?? answered;
+        this.refresh();
+      })
+      .catch(reason => notifyError(reason, context.trans, context.trans.__('Cannot answer')));
+  }
+
+  private _again: ReturnType<typeof setTimeout> | undefined;
+  private _cancel: Notification.IAction;
+  private _cancelling = false;
+  private _details: Notification.IAction;
+  private _ended = false;
+  private _id: string;
+  private _shown: string;
 }
 
 /**

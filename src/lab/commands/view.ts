@@ -26,8 +26,43 @@ export function addViewCommands(
   context: ICommandContext,
   options: IViewOptions
 ): IDisposable[] {
+  return [
+    addPropertiesCommand(commands, context),
+    ...addRefreshCommands(commands, context),
+    addGoToCommand(commands, context, options)
+  ];
+}
+
+/** Show the properties of the one item `uri` names, fetching them (and a folder's contents). */
+async function showProperties(context: ICommandContext, uri: string, title: string): Promise<void> {
   const { model, trans } = context;
-  const properties = commands.addCommand(CommandIDs.properties, {
+  let stat: StatResponse;
+  try {
+    stat = await context.request(Routes.stat, { query: { uri } });
+  } catch (reason) {
+    notifyError(reason, trans, trans.__('Cannot read the properties'));
+    return;
+  }
+  const copy = (text: string, label: string) => {
+    void copyText(text).then(() => Notification.success(trans.__('Copied %1', label), { autoClose: 3000 }));
+  };
+  const rows = propertyRows(stat, model.context, pythonSnippet, trans);
+  // A folder's object count and total size: the count delete uses, shown when it arrives.
+  const contents =
+    stat.kind === 'folder'
+      ? context.request(Routes.count, { body: { uris: [stat.uri] } }).then(count => contentRows(count, trans))
+      : undefined;
+  await showDialog({
+    title: trans.__('Properties of %1', title),
+    body: propertiesBody({ rows, contents, copy, trans }),
+    buttons: [Dialog.okButton({ label: trans.__('Close') })]
+  });
+}
+
+/** "Properties": size, dates, storage class, metadata and URIs of one item. */
+function addPropertiesCommand(commands: CommandRegistry, context: ICommandContext): IDisposable {
+  const { model, trans } = context;
+  return commands.addCommand(CommandIDs.properties, {
     label: paletteLabel(trans, trans.__('Properties')),
     caption: trans.__('Show the size, dates, storage class, metadata and URIs of the selected EOS item'),
     icon: infoIcon,
@@ -35,33 +70,20 @@ export function addViewCommands(
     isEnabled: args => targetsOf(model, args).length === 1,
     execute: async args => {
       const targets = targetsOf(model, args);
-      if (targets.length !== 1) {
-        return;
+      if (targets.length === 1) {
+        await showProperties(context, targets[0].uri, targets[0].name || targets[0].uri);
       }
-      let stat: StatResponse;
-      try {
-        stat = await context.request(Routes.stat, { query: { uri: targets[0].uri } });
-      } catch (reason) {
-        notifyError(reason, trans, trans.__('Cannot read the properties'));
-        return;
-      }
-      const copy = (text: string, label: string) => {
-        void copyText(text).then(() => Notification.success(trans.__('Copied %1', label), { autoClose: 3000 }));
-      };
-      const rows = propertyRows(stat, model.context, pythonSnippet, trans);
-      // A folder's object count and total size: the count delete uses, shown when it arrives.
-      const contents =
-        stat.kind === 'folder'
-          ? context.request(Routes.count, { body: { uris: [stat.uri] } }).then(count => contentRows(count, trans))
-          : undefined;
-      await showDialog({
-        title: trans.__('Properties of %1', targets[0].name || targets[0].uri),
-        body: propertiesBody({ rows, contents, copy, trans }),
-        buttons: [Dialog.okButton({ label: trans.__('Close') })]
-      });
     }
   });
+}
 
+/** "Refresh" (the selected items' folders, or everything) and "Refresh All". */
+function addRefreshCommands(commands: CommandRegistry, context: ICommandContext): IDisposable[] {
+  const { model, trans } = context;
+  const refreshAll = async () => {
+    const all = (model as { refreshAll?: () => Promise<void> }).refreshAll;
+    await (all ? all.call(model) : model.refresh());
+  };
   const refresh = commands.addCommand(CommandIDs.refresh, {
     label: paletteLabel(trans, trans.__('Refresh')),
     caption: trans.__('List the folder of the selected EOS item again (every folder when nothing is selected)'),
@@ -81,11 +103,6 @@ export function addViewCommands(
       await Promise.all([...folders].map(uri => model.refresh(uri)));
     }
   });
-
-  const refreshAll = async () => {
-    const all = (model as { refreshAll?: () => Promise<void> }).refreshAll;
-    await (all ? all.call(model) : model.refresh());
-  };
   const all = commands.addCommand(CommandIDs.refreshAll, {
     label: paletteLabel(trans, trans.__('Refresh All')),
     caption: trans.__('List every open EOS folder again'),
@@ -93,8 +110,13 @@ export function addViewCommands(
     isEnabled: () => true,
     execute: refreshAll
   });
+  return [refresh, all];
+}
 
-  const goTo = commands.addCommand(CommandIDs.goTo, {
+/** "Go to Location…": the EOS panel in front, its path bar ready to be typed in. */
+function addGoToCommand(commands: CommandRegistry, context: ICommandContext, options: IViewOptions): IDisposable {
+  const { trans } = context;
+  return commands.addCommand(CommandIDs.goTo, {
     label: paletteLabel(trans, trans.__('Go to Location…')),
     caption: trans.__('Type an e:// or s3:// location to open it in the EOS panel'),
     icon: searchIcon,
@@ -108,5 +130,4 @@ export function addViewCommands(
       (panel as { focusPathBar?: () => void }).focusPathBar?.();
     }
   });
-  return [properties, refresh, all, goTo];
 }

@@ -40,16 +40,47 @@ function describe(error: EosError, text: string, trans: TranslationBundle): stri
   return error.message;
 }
 
-/** The path bar. */
+/** The path bar: breadcrumbs, or the field a location is typed in. */
 export function PathBar(props: IPathBarProps): JSX.Element {
-  const { model, trans } = props;
-  useSignal(model.displayChanged);
+  useSignal(props.model.displayChanged);
+  const editor = usePathEditor(props);
+  return editor.editing ? (
+    <PathInput editor={editor} trans={props.trans} />
+  ) : (
+    <Crumbs model={props.model} trans={props.trans} edit={editor.edit} />
+  );
+}
+
+/** The state of the path bar's field and what it does. */
+interface IPathEditor {
+  /** Whether the field is shown. */
+  editing: boolean;
+  /** The text typed. */
+  text: string;
+  /** Why the last "go to" failed, or null. */
+  error: string | null;
+  /** Whether a "go to" is on its way. */
+  busy: boolean;
+  /** The field, focused and selected when editing starts. */
+  input: React.RefObject<HTMLInputElement>;
+  /** Show the field, holding the current folder's URI. */
+  edit: () => void;
+  /** The user typed. */
+  type: (text: string) => void;
+  /** Leave the field without going anywhere. */
+  cancel: () => void;
+  /** Go to the location typed: reveal it (opening a folder), or say why not. */
+  go: () => Promise<void>;
+}
+
+/** The path bar's field: its state, edit requests from `eos:go-to`, and "go to". */
+function usePathEditor(props: IPathBarProps): IPathEditor {
+  const { model, trans, editRequested, takeEditRequest } = props;
   const [editing, setEditing] = React.useState(false);
   const [text, setText] = React.useState('');
   const [error, setError] = React.useState<string | null>(null);
   const [busy, setBusy] = React.useState(false);
   const input = React.useRef<HTMLInputElement>(null);
-  const folder = currentFolder(model);
 
   const edit = React.useCallback(() => {
     setText(currentFolder(model)?.uri ?? '');
@@ -57,7 +88,6 @@ export function PathBar(props: IPathBarProps): JSX.Element {
     setEditing(true);
   }, [model]);
 
-  const { editRequested, takeEditRequest } = props;
   React.useEffect(() => {
     const onRequest = () => {
       takeEditRequest?.();
@@ -107,52 +137,63 @@ export function PathBar(props: IPathBarProps): JSX.Element {
     }
   };
 
+  const type = (value: string) => {
+    setText(value);
+    setError(null);
+  };
+  const cancel = () => {
+    setEditing(false);
+    setError(null);
+  };
+  return { editing, text, error, busy, input, edit, type, cancel, go };
+}
+
+/** The field a location is typed in: Enter goes there, Escape leaves. */
+function PathInput(props: { editor: IPathEditor; trans: TranslationBundle }): JSX.Element {
+  const { editor, trans } = props;
+  const { error, busy } = editor;
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key === 'Enter') {
       event.preventDefault();
-      void go();
+      void editor.go();
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      setEditing(false);
-      setError(null);
+      editor.cancel();
     }
   };
+  return (
+    <div className="jp-EosBrowser-pathbar jp-mod-editing">
+      <input
+        ref={editor.input}
+        className="jp-EosBrowser-pathInput"
+        type="text"
+        spellCheck={false}
+        aria-label={trans.__('Go to EOS location')}
+        aria-invalid={error !== null}
+        aria-describedby={error !== null ? 'jp-EosBrowser-pathError' : undefined}
+        placeholder={trans.__('e://… or s3://…')}
+        value={editor.text}
+        disabled={busy}
+        onChange={event => editor.type(event.target.value)}
+        onKeyDown={onKeyDown}
+        onBlur={() => error === null && !busy && editor.cancel()}
+      />
+      {error !== null && (
+        <div id="jp-EosBrowser-pathError" className="jp-EosBrowser-pathError" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
 
-  if (editing) {
-    return (
-      <div className="jp-EosBrowser-pathbar jp-mod-editing">
-        <input
-          ref={input}
-          className="jp-EosBrowser-pathInput"
-          type="text"
-          spellCheck={false}
-          aria-label={trans.__('Go to EOS location')}
-          aria-invalid={error !== null}
-          aria-describedby={error !== null ? 'jp-EosBrowser-pathError' : undefined}
-          placeholder={trans.__('e://… or s3://…')}
-          value={text}
-          disabled={busy}
-          onChange={event => {
-            setText(event.target.value);
-            setError(null);
-          }}
-          onKeyDown={onKeyDown}
-          onBlur={() => error === null && !busy && setEditing(false)}
-        />
-        {error !== null && (
-          <div id="jp-EosBrowser-pathError" className="jp-EosBrowser-pathError" role="alert">
-            {error}
-          </div>
-        )}
-      </div>
-    );
-  }
-
-  // The breadcrumbs, from the root to the current folder.
+/** The breadcrumbs from the root to the current folder, and the button that edits them. */
+function Crumbs(props: { model: EosBrowserModel; trans: TranslationBundle; edit: () => void }): JSX.Element {
+  const { model, trans, edit } = props;
   const crumbs: IEosNode[] = [];
   for (
-    let node: IEosNode | null | undefined = folder;
+    let node: IEosNode | null | undefined = currentFolder(model);
     node;
     node = node.parent === null ? null : model.node(node.parent)
   ) {

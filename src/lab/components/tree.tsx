@@ -5,17 +5,27 @@
  * "Load more" row scrolls into view.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { VirtualItem, useVirtualizer } from '@tanstack/react-virtual';
 import * as React from 'react';
 
 import { EosBrowserModel } from '../model';
 import type { Column } from '../settings';
-import { IEosNode, IEosRow, startsReadOnly, statusKey } from '../tree';
+import { IEosNode, IEosRow, startsReadOnly } from '../tree';
 import { useSignal } from './hooks';
-import { actionFor, edge, findByPrefix, firstChild, indexOfItem, isFocusable } from './keys';
+import { actionFor, findByPrefix, isFocusable } from './keys';
 import { currentFolder } from './pathbar';
-import { IClickModifiers, ItemRow, ROW_HEIGHT, StatusRow } from './rows';
-import { IPinned, ITreeScroll, ScrollAlign, scrollToRow, useRestoredScroll, useScrollAnchor } from './scroll';
+import { IClickModifiers, IItemRowProps, ItemRow, ROW_HEIGHT, StatusRow } from './rows';
+import { ITreeScroll, useRestoredScroll, useScrollAnchor } from './scroll';
+import {
+  ITreeFocus,
+  tabStop,
+  useFocusNext,
+  useLoadMore,
+  usePageArrived,
+  useRevealedAndFiltered,
+  useScrollNext,
+  useTreeFocus
+} from './treefocus';
 
 export type { ITreeScroll } from './scroll';
 
@@ -34,43 +44,13 @@ export interface IEosTreeProps {
   scroll: ITreeScroll;
 }
 
-/** The index of the row holding the tab stop: a focused status row, else the focused item, else the first. */
-function tabStop(rows: readonly IEosRow[], focused: string | null, selected: string | null): number {
-  if (focused !== null) {
-    const index = rows.findIndex(row => row.key === focused);
-    if (index >= 0) {
-      return index;
-    }
-  }
-  const index = indexOfItem(rows, selected);
-  return index >= 0 ? index : edge(rows, false);
-}
-
-/** Whether focus is in `tree`, or was dropped to the page because the focused row went away. */
-function focusIsInOrLost(tree: HTMLElement | null): boolean {
-  const active = tree?.ownerDocument.activeElement ?? null;
-  return active === null || active === tree?.ownerDocument.body || !!tree?.contains(active);
-}
-
 /** The tree of EOS items. */
 export function EosTree(props: IEosTreeProps): JSX.Element {
   const { model, trans, scroll } = props;
   useSignal(model.displayChanged);
   const rows = model.rows;
   const selected = model.selected?.uri ?? null;
-  // A status row (Load more, error, loading) can hold focus without being selected.
-  const [focused, setFocused] = React.useState<string | null>(null);
-  const focusNext = React.useRef<string | null>(null);
-  const scrollNext = React.useRef<{ key: string; align: ScrollAlign } | null>(null);
-  const scrolledFilter = React.useRef('');
-  const pinned = React.useRef<IPinned | null>(null);
-  const unpin = React.useCallback(() => (pinned.current = null), []);
-  // The folder whose page an activated Load more or Retry waits for, and how many children it showed.
-  const awaiting = React.useRef<{ uri: string; shown: number } | null>(null);
-  const typeahead = React.useRef({ text: '', time: 0 });
   const container = React.useRef<HTMLDivElement>(null);
-  const tabStopIndex = tabStop(rows, focused, selected);
-
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => container.current,
@@ -80,154 +60,143 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
     initialOffset: () => scroll.pending ?? scroll.offset
   });
   const items = virtualizer.getVirtualItems();
-
-  /**
-   * Make row `index` the tab stop (selecting an item), scroll to it (just into
-   * view, or near the top) and focus it once rendered.
-   */
-  const focusRow = React.useCallback(
-    (index: number, extend = false, align: ScrollAlign = 'auto') => {
-      const row = model.rows[index];
-      if (!row) {
-        return;
-      }
-      if (row.type === 'item') {
-        if (extend) {
-          model.selectRange(row.key);
-        } else {
-          model.select(row.key);
-        }
-        setFocused(null);
-      } else {
-        setFocused(row.key);
-      }
-      focusNext.current = row.key;
-      // Rows the view has not rendered yet (a reveal) are scrolled to after the next render.
-      scrollNext.current = { key: row.key, align };
-      pinned.current = { key: row.key, align };
-      if (index < virtualizer.options.count) {
-        scrollToRow(virtualizer, index, align);
-      }
-    },
-    [model, virtualizer]
-  );
+  const focus = useTreeFocus(model, virtualizer);
+  const tabStopIndex = tabStop(rows, focus.focused, selected);
+  const { pinned } = focus;
+  const unpin = React.useCallback(() => (pinned.current = null), [pinned]);
 
   useScrollAnchor({ rows, items, selected, pinned, container, scroll, virtualizer });
   useRestoredScroll({ model, rows, container, scroll, virtualizer });
-
-  React.useEffect(() => {
-    const next = scrollNext.current;
-    scrollNext.current = null;
-    const index = next === null ? -1 : rows.findIndex(row => row.key === next.key);
-    if (next && index >= 0) {
-      scrollToRow(virtualizer, index, next.align);
-    }
-  });
-
-  // Scroll what the path bar revealed near the top (its contents show below it), and focus it;
-  // scroll the first match of a filter into view.
-  React.useEffect(() => {
-    const onRevealed = (_: EosBrowserModel, uri: string) => {
-      const index = indexOfItem(model.rows, uri);
-      if (index >= 0) {
-        focusRow(index, false, 'top');
-      }
-    };
-    const onFilter = (_: EosBrowserModel, uri: string | null) => {
-      // Once per text: more matches arriving as the user scrolls them must not scroll back.
-      const text = uri === null || model.filter.text === '' ? '' : `${uri}\n${model.filter.text}`;
-      const index = text === '' ? -1 : firstChild(model.rows, uri!);
-      if (text === '') {
-        scrolledFilter.current = '';
-      } else if (index >= 0 && scrolledFilter.current !== text) {
-        scrolledFilter.current = text;
-        scrollNext.current = { key: model.rows[index].key, align: 'auto' };
-      }
-    };
-    model.revealed.connect(onRevealed);
-    model.filterChanged.connect(onFilter);
-    return () => {
-      model.revealed.disconnect(onRevealed);
-      model.filterChanged.disconnect(onFilter);
-    };
-  }, [model, focusRow]);
-
-  // When the page arrives, hand the focus the status row kept to the first new
-  // child, or to the folder when the status row is gone and nothing was added.
-  React.useEffect(() => {
-    const wait = awaiting.current;
-    const folder = wait && model.node(wait.uri);
-    if (!wait || folder?.loading) {
-      return;
-    }
-    awaiting.current = null;
-    const key = statusKey(wait.uri);
-    if (!folder || focused !== key || !focusIsInOrLost(container.current)) {
-      return; // the user moved on
-    }
-    const children = model.folderView(folder).children;
-    let target = children[wait.shown];
-    if (target === undefined && !rows.some(row => row.key === key && isFocusable(row))) {
-      target = folder.uri;
-    }
-    const index = indexOfItem(rows, target ?? null);
-    if (index >= 0) {
-      focusRow(index);
-    }
-  });
-
-  // Move DOM focus to the row the keyboard moved to, once it is rendered.
-  React.useEffect(() => {
-    const key = focusNext.current;
-    if (key === null) {
-      return;
-    }
-    const index = rows.findIndex(row => row.key === key);
-    const element = container.current?.querySelector(`[data-index="${index}"]`);
-    if (index >= 0 && element instanceof HTMLElement) {
-      focusNext.current = null;
-      element.focus({ preventScroll: true });
-    }
-  });
-
-  // Fetch the next page of a folder whose "Load more" row is on screen (the
-  // model shares a request in flight); a focused row hands its focus on as
-  // when it is activated.
-  React.useEffect(() => {
-    for (const item of items) {
-      const row = rows[item.index];
-      if (row?.type === 'more') {
-        void model.loadMore(row.node.uri);
-      }
-    }
-    const row = focused === null || awaiting.current ? undefined : rows.find(r => r.key === focused);
-    if (row && (row.type === 'more' || row.type === 'loading')) {
-      awaiting.current = { uri: row.node.uri, shown: row.shown };
-    }
-  });
+  useScrollNext(rows, virtualizer, focus);
+  useRevealedAndFiltered(model, focus);
+  usePageArrived(model, rows, container, focus);
+  useFocusNext(rows, container, focus);
+  useLoadMore(model, rows, items, focus);
 
   // A status row focused by the mouse or a screen reader becomes the tab stop.
   const onFocus = (event: React.FocusEvent) => {
     const index = Number((event.target as HTMLElement).getAttribute('data-index') ?? -1);
     const row = rows[index];
-    if (row && row.type !== 'item' && isFocusable(row) && focused !== row.key) {
-      setFocused(row.key);
+    if (row && row.type !== 'item' && isFocusable(row) && focus.focused !== row.key) {
+      focus.setFocused(row.key);
     }
   };
+  const onKeyDown = useKeyDown(model, rows, tabStopIndex, focus);
+  const handlers = useItemHandlers(model, focus.setFocused);
 
-  // Load more or retry; the row keeps focus (as "Loading…") until the page arrives.
-  const onStatusActivate = React.useCallback(
-    (node: IEosNode) => {
-      const key = statusKey(node.uri);
-      awaiting.current = { uri: node.uri, shown: model.folderView(node).children.length };
-      setFocused(key);
-      focusNext.current = key;
-      void model.retry(node.uri);
-    },
-    [model]
+  const tabKey = rows[tabStopIndex]?.key;
+  return (
+    <div
+      ref={container}
+      className="jp-EosBrowser-tree"
+      role="tree"
+      aria-label={trans.__('EOS')}
+      aria-multiselectable="true"
+      data-lm-dragscroll="true"
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+      onScroll={event => (scroll.offset = event.currentTarget.scrollTop)}
+      onWheel={unpin}
+      onTouchStart={unpin}
+      onPointerDown={unpin}
+    >
+      <div className="jp-EosBrowser-rows" role="none" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map(item => (
+          <TreeRow
+            key={rows[item.index]?.key ?? item.index}
+            model={model}
+            row={rows[item.index]}
+            item={item}
+            tabbable={rows[item.index]?.key === tabKey}
+            columns={props.columns}
+            trans={trans}
+            handlers={handlers}
+            onActivate={focus.activateStatus}
+          />
+        ))}
+      </div>
+      <BlankArea model={model} />
+    </div>
   );
+}
 
-  const onKeyDown = (event: React.KeyboardEvent) => {
+/**
+ * The blank area under the rows: its context menu holds the current folder's
+ * actions (new folder, upload, refresh), as the file browser's background does.
+ */
+function BlankArea(props: { model: EosBrowserModel }): JSX.Element {
+  const { model } = props;
+  const folder = currentFolder(model);
+  return (
+    <div
+      className="jp-EosBrowser-blank"
+      role="none"
+      data-uri={folder?.uri}
+      data-access={folder?.access}
+      onContextMenu={() => folder && model.select(folder.uri)}
+    />
+  );
+}
+
+/** The props of one row of the tree. */
+interface ITreeRowProps {
+  model: EosBrowserModel;
+  /** Undefined while the virtualizer still counts a row that went away. */
+  row: IEosRow | undefined;
+  item: VirtualItem;
+  tabbable: boolean;
+  columns: readonly Column[];
+  trans: TranslationBundle;
+  handlers: Pick<IItemRowProps, 'onClick' | 'onDoubleClick' | 'onContextMenu'>;
+  onActivate: (node: IEosNode) => void;
+}
+
+/** One row on screen: an item, or a status row closing a folder. */
+function TreeRow(props: ITreeRowProps): JSX.Element | null {
+  const { model, row, item, tabbable, trans } = props;
+  if (!row) {
+    return null;
+  }
+  if (row.type === 'item') {
+    const parent = row.node.parent === null ? undefined : model.node(row.node.parent);
+    return (
+      <ItemRow
+        node={row.node}
+        index={item.index}
+        start={item.start}
+        posinset={row.posinset}
+        setsize={row.setsize}
+        badge={startsReadOnly(row.node, parent)}
+        selected={model.isSelected(row.key)}
+        tabbable={tabbable}
+        columns={props.columns}
+        trans={trans}
+        {...props.handlers}
+      />
+    );
+  }
+  return (
+    <StatusRow
+      row={row}
+      index={item.index}
+      start={item.start}
+      tabbable={tabbable}
+      trans={trans}
+      onActivate={props.onActivate}
+    />
+  );
+}
+
+/** The tree's keyboard: the file tree's keys, and type-ahead on names. */
+function useKeyDown(
+  model: EosBrowserModel,
+  rows: readonly IEosRow[],
+  tabStopIndex: number,
+  focus: ITreeFocus
+): (event: React.KeyboardEvent) => void {
+  const typeahead = React.useRef({ text: '', time: 0 });
+  const { focusRow } = focus;
+  return (event: React.KeyboardEvent) => {
     const target = event.target as HTMLElement;
     if ((event.key === 'Enter' || event.key === ' ') && target instanceof HTMLButtonElement) {
       return; // the button's own click
@@ -276,15 +245,21 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
             void model.toggle(row.key);
           }
         } else if (row.type !== 'loading') {
-          onStatusActivate(row.node);
+          focus.activateStatus(row.node);
         }
         break;
     }
     event.preventDefault();
     event.stopPropagation();
   };
+}
 
-  const onItemClick = React.useCallback(
+/** What an item row does on a click, a double click and a right click. */
+function useItemHandlers(
+  model: EosBrowserModel,
+  setFocused: (key: string | null) => void
+): Pick<IItemRowProps, 'onClick' | 'onDoubleClick' | 'onContextMenu'> {
+  const onClick = React.useCallback(
     (node: IEosNode, modifiers: IClickModifiers) => {
       setFocused(null);
       if (modifiers.toggle) {
@@ -299,11 +274,11 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
         }
       }
     },
-    [model]
+    [model, setFocused]
   );
 
   // A double click on a folder (not on its caret, whose clicks already toggled it) expands or collapses it.
-  const onItemDoubleClick = React.useCallback(
+  const onDoubleClick = React.useCallback(
     (node: IEosNode) => {
       if (node.kind === 'folder') {
         void model.toggle(node.uri);
@@ -314,84 +289,14 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
 
   // Select before the application's context menu opens, so commands act on this
   // item; right-clicking inside a multi-selection keeps it.
-  const onItemContextMenu = React.useCallback(
+  const onContextMenu = React.useCallback(
     (node: IEosNode) => {
       if (!model.isSelected(node.uri)) {
         model.select(node.uri);
       }
       setFocused(null);
     },
-    [model]
+    [model, setFocused]
   );
-
-  // The blank area under the rows: its context menu holds the current folder's actions
-  // (new folder, upload, refresh), as the file browser's background does.
-  const folder = currentFolder(model);
-  const onBlankContextMenu = () => folder && model.select(folder.uri);
-
-  const tabKey = rows[tabStopIndex]?.key;
-  return (
-    <div
-      ref={container}
-      className="jp-EosBrowser-tree"
-      role="tree"
-      aria-label={trans.__('EOS')}
-      aria-multiselectable="true"
-      data-lm-dragscroll="true"
-      onKeyDown={onKeyDown}
-      onFocus={onFocus}
-      onScroll={event => (scroll.offset = event.currentTarget.scrollTop)}
-      onWheel={unpin}
-      onTouchStart={unpin}
-      onPointerDown={unpin}
-    >
-      <div className="jp-EosBrowser-rows" role="none" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map(item => {
-          const row = rows[item.index];
-          if (!row) {
-            return null;
-          }
-          if (row.type === 'item') {
-            const parent = row.node.parent === null ? undefined : model.node(row.node.parent);
-            return (
-              <ItemRow
-                key={row.key}
-                node={row.node}
-                index={item.index}
-                start={item.start}
-                posinset={row.posinset}
-                setsize={row.setsize}
-                badge={startsReadOnly(row.node, parent)}
-                selected={model.isSelected(row.key)}
-                tabbable={row.key === tabKey}
-                columns={props.columns}
-                trans={trans}
-                onClick={onItemClick}
-                onDoubleClick={onItemDoubleClick}
-                onContextMenu={onItemContextMenu}
-              />
-            );
-          }
-          return (
-            <StatusRow
-              key={row.key}
-              row={row}
-              index={item.index}
-              start={item.start}
-              tabbable={row.key === tabKey}
-              trans={trans}
-              onActivate={onStatusActivate}
-            />
-          );
-        })}
-      </div>
-      <div
-        className="jp-EosBrowser-blank"
-        role="none"
-        data-uri={folder?.uri}
-        data-access={folder?.access}
-        onContextMenu={onBlankContextMenu}
-      />
-    </div>
-  );
+  return { onClick, onDoubleClick, onContextMenu };
 }

@@ -15,7 +15,8 @@ import { PALETTE_ARGS, makeContext, paletteLabel } from '../commands/context';
 import { EosBrowserPanel } from '../components/browser';
 import { formatSize } from '../components/format';
 import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
-import { FreeSpaceState, FreeSpaceWidget } from './freespace';
+import { FreeSpaceState } from './freespace';
+import { FreeSpaceWidget } from './freespaceview';
 import { DiskBar, DiskStatus } from './gauge';
 import { DiskModel, IDiskCrossing } from './model';
 
@@ -44,6 +45,69 @@ export function notifyCrossing(crossing: IDiskCrossing, trans: TranslationBundle
   );
 }
 
+/** Show a local item in JupyterLab's file browser: its folder opened, the item selected. */
+function revealLocal(app: JupyterFrontEnd, fileBrowser: IDefaultFileBrowser, path: string): void {
+  const cut = path.lastIndexOf('/');
+  app.shell.activateById(fileBrowser.id);
+  void fileBrowser.model
+    .cd(`/${cut < 0 ? '' : path.slice(0, cut)}`)
+    .then(() => fileBrowser.selectItemByName(path.slice(cut + 1)))
+    .catch(reason => console.warn('jupyterlab-eos: cannot reveal', path, reason));
+}
+
+/** `eos:free-up-space`: the one free-up-space view, in the main area, brought back with the layout. */
+function addFreeUpSpaceCommand(
+  app: JupyterFrontEnd,
+  trans: TranslationBundle,
+  makeContent: () => FreeSpaceWidget,
+  restorer: ILayoutRestorer | null
+): void {
+  let view: MainAreaWidget<FreeSpaceWidget> | null = null;
+  // The view is part of the layout: a reload or a workspace brings it back.
+  const views = new WidgetTracker<MainAreaWidget<FreeSpaceWidget>>({ namespace: 'eos-free-space' });
+  void restorer?.restore(views, { command: CommandIDs.freeUpSpace, name: () => 'free-space' });
+  app.commands.addCommand(CommandIDs.freeUpSpace, {
+    label: paletteLabel(trans, trans.__('Free Up Local Disk Space…')),
+    caption: trans.__('Show the largest local files and folders, to move them to EOS or delete them'),
+    execute: () => {
+      if (!view || view.isDisposed) {
+        view = new MainAreaWidget({ content: makeContent() });
+        view.id = 'eos-free-space';
+        view.title.label = trans.__('Free Up Space');
+        view.title.caption = trans.__('The largest local items of the Jupyter root');
+        view.title.closable = true;
+        app.shell.add(view, 'main');
+        void views.add(view);
+      }
+      app.shell.activateById(view.id);
+    }
+  });
+}
+
+/**
+ * Say when usage crosses a threshold upward: one notification at a time; it
+ * goes away once usage is back below the level it announced.
+ */
+function notifyCrossings(disk: DiskModel, trans: TranslationBundle, freeUp: () => void): void {
+  let notified: { id: string; level: 'warn' | 'critical' } | null = null;
+  disk.crossed.connect((_, crossing) => {
+    if (notified) {
+      Notification.dismiss(notified.id);
+    }
+    notified = {
+      id: notifyCrossing(crossing, trans, freeUp),
+      level: crossing.to === 'critical' ? 'critical' : 'warn'
+    };
+  });
+  disk.changed.connect(() => {
+    const level = disk.view?.level;
+    if (notified && (level === 'ok' || (level === 'warn' && notified.level === 'critical'))) {
+      Notification.dismiss(notified.id);
+      notified = null;
+    }
+  });
+}
+
 /** The local disk gauge and the free-up-space view. */
 export const diskPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -68,39 +132,9 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     const disk = new DiskModel({ settings: browser.settings, serverSettings, state: stateDB });
     const context = makeContext(browser.model, browser.settings, trans, serverSettings, browser.jobs);
 
-    const reveal = (path: string) => {
-      if (!fileBrowser) {
-        return;
-      }
-      const cut = path.lastIndexOf('/');
-      app.shell.activateById(fileBrowser.id);
-      void fileBrowser.model
-        .cd(`/${cut < 0 ? '' : path.slice(0, cut)}`)
-        .then(() => fileBrowser.selectItemByName(path.slice(cut + 1)))
-        .catch(reason => console.warn('jupyterlab-eos: cannot reveal', path, reason));
-    };
-
-    let view: MainAreaWidget<FreeSpaceWidget> | null = null;
-    // The view is part of the layout: a reload or a workspace brings it back.
-    const views = new WidgetTracker<MainAreaWidget<FreeSpaceWidget>>({ namespace: 'eos-free-space' });
-    void restorer?.restore(views, { command: CommandIDs.freeUpSpace, name: () => 'free-space' });
-    app.commands.addCommand(CommandIDs.freeUpSpace, {
-      label: paletteLabel(trans, trans.__('Free Up Local Disk Space…')),
-      caption: trans.__('Show the largest local files and folders, to move them to EOS or delete them'),
-      execute: () => {
-        if (!view || view.isDisposed) {
-          const content = new FreeSpaceWidget(new FreeSpaceState({ disk, context, reveal }));
-          view = new MainAreaWidget({ content });
-          view.id = 'eos-free-space';
-          view.title.label = trans.__('Free Up Space');
-          view.title.caption = trans.__('The largest local items of the Jupyter root');
-          view.title.closable = true;
-          app.shell.add(view, 'main');
-          void views.add(view);
-        }
-        app.shell.activateById(view.id);
-      }
-    });
+    const reveal = (path: string) => fileBrowser && revealLocal(app, fileBrowser, path);
+    const makeContent = () => new FreeSpaceWidget(new FreeSpaceState({ disk, context, reveal }));
+    addFreeUpSpaceCommand(app, trans, makeContent, restorer);
     const freeUp = () => void app.commands.execute(CommandIDs.freeUpSpace);
     palette?.addItem({ command: CommandIDs.freeUpSpace, category: trans.__('EOS'), args: PALETTE_ARGS });
 
@@ -114,24 +148,7 @@ export const diskPlugin: JupyterFrontEndPlugin<void> = {
     if (browser.panel instanceof EosBrowserPanel) {
       browser.panel.addHeaderItem(() => <DiskBar model={disk} trans={trans} onClick={freeUp} />);
     }
-    // One notification at a time; it goes away once usage is back below the level it announced.
-    let notified: { id: string; level: 'warn' | 'critical' } | null = null;
-    disk.crossed.connect((_, crossing) => {
-      if (notified) {
-        Notification.dismiss(notified.id);
-      }
-      notified = {
-        id: notifyCrossing(crossing, trans, freeUp),
-        level: crossing.to === 'critical' ? 'critical' : 'warn'
-      };
-    });
-    disk.changed.connect(() => {
-      const level = disk.view?.level;
-      if (notified && (level === 'ok' || (level === 'warn' && notified.level === 'critical'))) {
-        Notification.dismiss(notified.id);
-        notified = null;
-      }
-    });
+    notifyCrossings(disk, trans, freeUp);
     // The service tells when it wrote to or deleted from the disk: the gauge follows within seconds.
     transfers?.model.diskChanged.connect(() => disk.stale());
     void disk.start();

@@ -31,129 +31,162 @@ export interface IOpenOptions {
   addToMainArea: (widget: MainAreaWidget) => void;
 }
 
+/** What the functions below share: the registry, the command context and the open options. */
+interface IOpenScope {
+  commands: CommandRegistry;
+  context: ICommandContext;
+  options: IOpenOptions;
+}
+
 /** Register the open commands. */
 export function addOpenCommands(
   commands: CommandRegistry,
   context: ICommandContext,
   options: IOpenOptions
 ): IDisposable {
-  const { model, trans } = context;
-  const objects = (args: ReadonlyPartialJSONObject) => targetsOf(model, args).filter(t => t.kind === 'object');
-  const sizeOf = (target: ITarget) => model.node(target.uri)?.size ?? null;
-
-  const peek = (uri: string) => {
-    const widget = createPeekWidget({
-      uri,
-      records: options.records(),
-      head: query => context.request(Routes.head, { query }),
-      trans
-    });
-    options.addToMainArea(widget);
-  };
-
-  /** Open one object with `factory` (its default without), or offer Download / Peek when it is too big. */
-  const open = async (target: ITarget, factory?: string) => {
-    // Compressed and binary genomics files have no viewer in JupyterLab (the editor would refuse
-    // their bytes); Peek reads only their first ranges, so their size does not matter.
-    if (factory === undefined && opensInPeek(target.name)) {
-      peek(target.uri);
-      return;
-    }
-    const size = sizeOf(target);
-    const limit = options.limit();
-    if (size !== null && size > limit) {
-      const answer = await tooBig(trans, target.name, size, limit);
-      if (answer === 'peek') {
-        peek(target.uri);
-      } else if (answer === 'download') {
-        await commands.execute(CommandIDs.downloadHere, { uris: [target.uri] });
-      }
-      return;
-    }
-    options.docManager.openOrReveal(EosDrive.pathOf(target.uri), factory);
-  };
-
+  const scope: IOpenScope = { commands, context, options };
   const set = new DisposableSet();
-  set.add(
-    commands.addCommand(CommandIDs.open, {
-      label: paletteLabel(trans, trans.__('Open')),
-      caption: trans.__('Open the selected EOS files in JupyterLab'),
-      icon: fileIcon,
-      describedBy: uriArgs(trans.__('The e:// URIs of the objects; the selection by default')),
-      isEnabled: args => objects(args).length > 0,
-      execute: async args => {
-        for (const target of objects(args)) {
-          await open(target);
-        }
-      }
-    })
+  [addOpenCommand(scope), addOpenWithCommand(scope), addPeekCommand(scope), ...addNewCommands(scope)].forEach(d =>
+    set.add(d)
   );
-  set.add(
-    commands.addCommand(CommandIDs.openWith, {
-      label: args => (typeof args.label === 'string' ? args.label : trans.__('Open With…')),
-      caption: trans.__('Open the selected EOS file with this viewer'),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            factory: { type: 'string', description: trans.__('The widget factory (viewer or editor) name') },
-            label: { type: 'string', description: trans.__('The menu label') },
-            uri: { type: 'string', description: trans.__('The e:// URI; the selection by default') }
-          }
-        }
-      },
-      isEnabled: args => objects(args).length === 1,
-      execute: async args => {
-        const [target] = objects(args);
-        if (target) {
-          await open(target, typeof args.factory === 'string' ? args.factory : undefined);
-        }
-      }
-    })
-  );
-  set.add(
-    commands.addCommand(CommandIDs.peek, {
-      label: paletteLabel(trans, trans.__('Peek')),
-      caption: trans.__('Show the first records of the selected EOS file without downloading it'),
-      icon: searchIcon,
-      describedBy: uriArgs(trans.__('The e:// URI of the object; the selection by default')),
-      isEnabled: args => objects(args).length === 1,
-      execute: args => {
-        const [target] = objects(args);
-        if (target) {
-          peek(target.uri);
-        }
-      }
-    })
-  );
+  return set;
+}
 
-  /** The folder new files go in, if the user may write there. */
-  const folderFor = (args: ReadonlyPartialJSONObject): string | null => {
-    const targets = targetsOf(model, args);
-    if (targets.length !== 1) {
-      return null;
+/** The objects a command acts on: its `uri`/`uris` arguments, else the selection. */
+function objectsOf(scope: IOpenScope, args: ReadonlyPartialJSONObject): ITarget[] {
+  return targetsOf(scope.context.model, args).filter(t => t.kind === 'object');
+}
+
+/** Show the first records of the object at `uri` in the main area. */
+function peekAt(scope: IOpenScope, uri: string): void {
+  const { context, options } = scope;
+  const widget = createPeekWidget({
+    uri,
+    records: options.records(),
+    head: query => context.request(Routes.head, { query }),
+    trans: context.trans
+  });
+  options.addToMainArea(widget);
+}
+
+/** Open one object with `factory` (its default without), or offer Download / Peek when it is too big. */
+async function openTarget(scope: IOpenScope, target: ITarget, factory?: string): Promise<void> {
+  const { commands, context, options } = scope;
+  // Compressed and binary genomics files have no viewer in JupyterLab (the editor would refuse
+  // their bytes); Peek reads only their first ranges, so their size does not matter.
+  if (factory === undefined && opensInPeek(target.name)) {
+    peekAt(scope, target.uri);
+    return;
+  }
+  const size = context.model.node(target.uri)?.size ?? null;
+  const limit = options.limit();
+  if (size !== null && size > limit) {
+    const answer = await tooBig(context.trans, target.name, size, limit);
+    if (answer === 'peek') {
+      peekAt(scope, target.uri);
+    } else if (answer === 'download') {
+      await commands.execute(CommandIDs.downloadHere, { uris: [target.uri] });
     }
-    const uri = folderOf(targets[0]);
-    const folder = uri === null ? null : targetsOf(model, { uri })[0];
-    return folder && isWritable(folder, model.context) && !folder.uri.endsWith('://') ? folder.uri : null;
-  };
-  const create = (type: 'file' | 'notebook') => async (args: ReadonlyPartialJSONObject) => {
-    const folder = folderFor(args);
-    if (folder === null) {
-      return;
+    return;
+  }
+  options.docManager.openOrReveal(EosDrive.pathOf(target.uri), factory);
+}
+
+/** "Open": the selected objects in their default viewers. */
+function addOpenCommand(scope: IOpenScope): IDisposable {
+  const { trans } = scope.context;
+  return scope.commands.addCommand(CommandIDs.open, {
+    label: paletteLabel(trans, trans.__('Open')),
+    caption: trans.__('Open the selected EOS files in JupyterLab'),
+    icon: fileIcon,
+    describedBy: uriArgs(trans.__('The e:// URIs of the objects; the selection by default')),
+    isEnabled: args => objectsOf(scope, args).length > 0,
+    execute: async args => {
+      for (const target of objectsOf(scope, args)) {
+        await openTarget(scope, target);
+      }
     }
-    try {
-      const created = await options.docManager.newUntitled({
-        path: EosDrive.pathOf(folder),
-        type,
-        ext: type === 'file' ? '.txt' : undefined
-      });
-      await model.refresh(folder);
-      options.docManager.open(created.path, 'default', type === 'notebook' ? {} : undefined);
-    } catch (reason) {
-      notifyError(reason, trans, trans.__('Cannot create a file in %1', folder));
+  });
+}
+
+/** "Open With…": one object in the viewer or editor named by `factory`. */
+function addOpenWithCommand(scope: IOpenScope): IDisposable {
+  const { trans } = scope.context;
+  return scope.commands.addCommand(CommandIDs.openWith, {
+    label: args => (typeof args.label === 'string' ? args.label : trans.__('Open With…')),
+    caption: trans.__('Open the selected EOS file with this viewer'),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          factory: { type: 'string', description: trans.__('The widget factory (viewer or editor) name') },
+          label: { type: 'string', description: trans.__('The menu label') },
+          uri: { type: 'string', description: trans.__('The e:// URI; the selection by default') }
+        }
+      }
+    },
+    isEnabled: args => objectsOf(scope, args).length === 1,
+    execute: async args => {
+      const [target] = objectsOf(scope, args);
+      if (target) {
+        await openTarget(scope, target, typeof args.factory === 'string' ? args.factory : undefined);
+      }
     }
-  };
+  });
+}
+
+/** "Peek": the first records of one object, without downloading it. */
+function addPeekCommand(scope: IOpenScope): IDisposable {
+  const { trans } = scope.context;
+  return scope.commands.addCommand(CommandIDs.peek, {
+    label: paletteLabel(trans, trans.__('Peek')),
+    caption: trans.__('Show the first records of the selected EOS file without downloading it'),
+    icon: searchIcon,
+    describedBy: uriArgs(trans.__('The e:// URI of the object; the selection by default')),
+    isEnabled: args => objectsOf(scope, args).length === 1,
+    execute: args => {
+      const [target] = objectsOf(scope, args);
+      if (target) {
+        peekAt(scope, target.uri);
+      }
+    }
+  });
+}
+
+/** The folder new files go in, if the user may write there. */
+function folderFor(model: ICommandContext['model'], args: ReadonlyPartialJSONObject): string | null {
+  const targets = targetsOf(model, args);
+  if (targets.length !== 1) {
+    return null;
+  }
+  const uri = folderOf(targets[0]);
+  const folder = uri === null ? null : targetsOf(model, { uri })[0];
+  return folder && isWritable(folder, model.context) && !folder.uri.endsWith('://') ? folder.uri : null;
+}
+
+/** Create an untitled file or notebook in the folder `args` name, and open it. */
+async function createIn(scope: IOpenScope, type: 'file' | 'notebook', args: ReadonlyPartialJSONObject) {
+  const { context, options } = scope;
+  const folder = folderFor(context.model, args);
+  if (folder === null) {
+    return;
+  }
+  try {
+    const created = await options.docManager.newUntitled({
+      path: EosDrive.pathOf(folder),
+      type,
+      ext: type === 'file' ? '.txt' : undefined
+    });
+    await context.model.refresh(folder);
+    options.docManager.open(created.path, 'default', type === 'notebook' ? {} : undefined);
+  } catch (reason) {
+    notifyError(reason, context.trans, context.trans.__('Cannot create a file in %1', folder));
+  }
+}
+
+/** "New File" and "New Notebook" in the selected EOS folder. */
+function addNewCommands(scope: IOpenScope): IDisposable[] {
+  const { model, trans } = scope.context;
   const kinds = [
     {
       id: CommandIDs.newFile,
@@ -170,19 +203,16 @@ export function addOpenCommands(
       icon: notebookIcon
     }
   ];
-  for (const kind of kinds) {
-    set.add(
-      commands.addCommand(kind.id, {
-        label: kind.label,
-        caption: kind.caption,
-        icon: kind.icon,
-        describedBy: uriArgs(trans.__('The folder (or an object in it); the selection by default')),
-        isEnabled: args => folderFor(args) !== null,
-        execute: create(kind.type)
-      })
-    );
-  }
-  return set;
+  return kinds.map(kind =>
+    scope.commands.addCommand(kind.id, {
+      label: kind.label,
+      caption: kind.caption,
+      icon: kind.icon,
+      describedBy: uriArgs(trans.__('The folder (or an object in it); the selection by default')),
+      isEnabled: args => folderFor(model, args) !== null,
+      execute: args => createIn(scope, kind.type, args)
+    })
+  );
 }
 
 /** Ask what to do with an object too big to open: `download`, `peek`, or null. */

@@ -81,18 +81,27 @@ function PeekTable(props: { view: IPeekView; trans: TranslationBundle }): JSX.El
   );
 }
 
-/** The Peek view of one object. */
-export function Peek(props: IPeekOptions): JSX.Element {
-  const { uri, trans, head: fetchHead } = props;
-  const kind: PeekKind = peekKind(lastSegment(uri));
-  const [records, setRecords] = React.useState(props.records);
-  const [reload, setReload] = React.useState(0);
-  // What is shown: the last answer and the records it was asked for. The
-  // labels follow it, not the request under way, until the new answer arrives.
-  const [shown, setShown] = React.useState<{ head: HeadResponse; records: number } | null>(null);
+/** What Peek shows: the last answer and the records it was asked for. */
+interface IShown {
+  head: HeadResponse;
+  records: number;
+}
+
+/**
+ * Read the first `records` of `uri` (again when `reload` changes). What is
+ * shown stays the last answer, and the labels follow it, not the request
+ * under way, until the new answer arrives.
+ */
+function usePeekHead(
+  props: IPeekOptions,
+  kind: PeekKind,
+  records: number,
+  reload: number
+): { shown: IShown | null; error: string | null; loading: boolean } {
+  const { uri, head: fetchHead } = props;
+  const [shown, setShown] = React.useState<IShown | null>(null);
   const [error, setError] = React.useState<string | null>(null);
   const [loading, setLoading] = React.useState(true);
-
   React.useEffect(() => {
     let live = true;
     setLoading(true);
@@ -105,59 +114,94 @@ export function Peek(props: IPeekOptions): JSX.Element {
       live = false;
     };
   }, [uri, kind, records, reload, fetchHead]);
+  return { shown, error, loading };
+}
 
-  const head = shown?.head ?? null;
-  const view = head ? peekView(kind, head) : null;
-  const count = view?.rows.length ?? 0;
-  const next = (shown?.records ?? records) * 2;
+/** The line above the table: what was read of how much, and the actions. */
+function PeekSummary(props: {
+  uri: string;
+  head: HeadResponse | null;
+  view: IPeekView | null;
+  loading: boolean;
+  /** The records "Show more" asks for, or null when there is no more to show. */
+  more: number | null;
+  onMore: () => void;
+  onReload: () => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { uri, head, view, loading, more, trans } = props;
   const units = {
     reads: trans.__('reads'),
     records: trans.__('records'),
     rows: trans.__('rows'),
     lines: trans.__('lines')
   };
+  return (
+    <div className="jp-EosPeek-summary" role="status">
+      {head && view && (
+        <span>
+          {trans.__(
+            'First %1 %2 of %3: read %4 of %5%6',
+            view.rows.length,
+            units[view.unit],
+            lastSegment(uri),
+            formatSize(head.bytesRead),
+            formatSize(head.size),
+            head.compressed ? trans.__(' (gzip, %1 decompressed)', formatSize(head.bytesDecoded)) : ''
+          )}
+          {head.complete ? ` ${trans.__('(the whole file)')}` : ''}
+          {head.cut > 0 ? ` ${trans.__('%1 long lines cut', head.cut)}` : ''}
+        </span>
+      )}
+      {loading && <span className="jp-EosPeek-loading">{trans.__('Reading %1…', uri)}</span>}
+      <span className="jp-EosPeek-actions">
+        {more !== null && (
+          <button
+            className="jp-mod-styled jp-mod-accept"
+            title={trans.__('Show the first %1 %2', more, units[view?.unit ?? 'lines'])}
+            onClick={props.onMore}
+            disabled={loading}
+          >
+            {trans.__('Show %1', more)}
+          </button>
+        )}
+        <button
+          className="jp-mod-styled"
+          title={trans.__('Read again')}
+          aria-label={trans.__('Read again')}
+          onClick={props.onReload}
+          disabled={loading}
+        >
+          <refreshIcon.react tag="span" />
+        </button>
+      </span>
+    </div>
+  );
+}
+
+/** The Peek view of one object. */
+export function Peek(props: IPeekOptions): JSX.Element {
+  const { uri, trans } = props;
+  const kind: PeekKind = peekKind(lastSegment(uri));
+  const [records, setRecords] = React.useState(props.records);
+  const [reload, setReload] = React.useState(0);
+  const { shown, error, loading } = usePeekHead(props, kind, records, reload);
+  const head = shown?.head ?? null;
+  const view = head ? peekView(kind, head) : null;
+  const next = (shown?.records ?? records) * 2;
   const canMore = head !== null && !head.complete && next * (kind === 'fastq' ? 4 : 1) <= MAX_HEAD_LINES;
   return (
     <div className="jp-EosPeek" aria-busy={loading}>
-      <div className="jp-EosPeek-summary" role="status">
-        {head && view && (
-          <span>
-            {trans.__(
-              'First %1 %2 of %3: read %4 of %5%6',
-              count,
-              units[view.unit],
-              lastSegment(uri),
-              formatSize(head.bytesRead),
-              formatSize(head.size),
-              head.compressed ? trans.__(' (gzip, %1 decompressed)', formatSize(head.bytesDecoded)) : ''
-            )}
-            {head.complete ? ` ${trans.__('(the whole file)')}` : ''}
-            {head.cut > 0 ? ` ${trans.__('%1 long lines cut', head.cut)}` : ''}
-          </span>
-        )}
-        {loading && <span className="jp-EosPeek-loading">{trans.__('Reading %1…', uri)}</span>}
-        <span className="jp-EosPeek-actions">
-          {canMore && (
-            <button
-              className="jp-mod-styled jp-mod-accept"
-              title={trans.__('Show the first %1 %2', next, units[view?.unit ?? 'lines'])}
-              onClick={() => setRecords(next)}
-              disabled={loading}
-            >
-              {trans.__('Show %1', next)}
-            </button>
-          )}
-          <button
-            className="jp-mod-styled"
-            title={trans.__('Read again')}
-            aria-label={trans.__('Read again')}
-            onClick={() => setReload(reload + 1)}
-            disabled={loading}
-          >
-            <refreshIcon.react tag="span" />
-          </button>
-        </span>
-      </div>
+      <PeekSummary
+        uri={uri}
+        head={head}
+        view={view}
+        loading={loading}
+        more={canMore ? next : null}
+        onMore={() => setRecords(next)}
+        onReload={() => setReload(reload + 1)}
+        trans={trans}
+      />
       {error && (
         <div className="jp-EosPeek-error" role="alert">
           {error}

@@ -111,16 +111,9 @@ function Question(props: {
   );
 }
 
-/** One job as a row. */
-export function JobRow(props: { job: Job; model: TransfersModel; trans: TranslationBundle }): JSX.Element {
-  const { job, model, trans } = props;
-  const Icon = KIND_ICONS[job.kind];
-  const kind = kindLabel(job.kind, trans);
-  const done = model.bytesDone(job);
+/** The facts under a job's progress bar: files, bytes, and while it runs its rate and time left. */
+function jobFacts(job: Job, done: number, trans: TranslationBundle): string {
   const total = job.bytes.total;
-  const act = (what: string, action: () => Promise<unknown>) => () => {
-    action().catch(reason => notifyError(reason, trans, what));
-  };
   const facts: string[] = [];
   facts.push(
     job.objects.total === null
@@ -134,6 +127,34 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
   if (job.state === 'running' && job.eta !== undefined) {
     facts.push(trans.__('%1 left', formatEta(job.eta)));
   }
+  return facts.join(' · ');
+}
+
+/** The items of a job that failed, folded. */
+function JobFailures(props: { failures: NonNullable<Job['failures']>; trans: TranslationBundle }): JSX.Element {
+  const { failures, trans } = props;
+  return (
+    <details className="jp-EosTransfers-failures">
+      <summary>{trans._n('%1 item failed', '%1 items failed', failures.length)}</summary>
+      <ul>
+        {failures.map((failure, i) => (
+          <li key={i}>
+            <span className="jp-EosTransfers-failureItem">{failure.item}</span>: {failure.error.message}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** One job as a row. */
+export function JobRow(props: { job: Job; model: TransfersModel; trans: TranslationBundle }): JSX.Element {
+  const { job, model, trans } = props;
+  const kind = kindLabel(job.kind, trans);
+  const done = model.bytesDone(job);
+  const act = (what: string, action: () => Promise<unknown>) => () => {
+    action().catch(reason => notifyError(reason, trans, what));
+  };
   const route = routeText(job);
   return (
     <li
@@ -141,36 +162,12 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
       aria-label={trans.__('%1: %2', kind, route)}
       data-job-id={job.id}
     >
-      <div className="jp-EosTransfers-jobHead">
-        <Icon.react tag="span" className="jp-EosTransfers-kindIcon" title={kind} />
-        <span className="jp-EosTransfers-kind">{kind}</span>
-        <span className="jp-EosTransfers-state">{stateLabel(job, trans, done)}</span>
-        {job.state === 'running' && (
-          <button
-            className="jp-EosBrowser-button jp-EosTransfers-button"
-            aria-label={trans.__('Cancel %1', route)}
-            title={trans.__('Cancel this transfer')}
-            onClick={act(trans.__('Cannot cancel'), () => model.cancel(job.id))}
-          >
-            {trans.__('Cancel')}
-          </button>
-        )}
-        {job.retryable && !job.retriedAs && (
-          <button
-            className="jp-EosBrowser-button jp-EosTransfers-button"
-            aria-label={trans.__('Retry %1', route)}
-            title={trans.__('Run this transfer again')}
-            onClick={act(trans.__('Cannot retry'), () => model.retry(job.id))}
-          >
-            {trans.__('Retry')}
-          </button>
-        )}
-      </div>
+      <JobHead job={job} model={model} trans={trans} done={done} act={act} />
       <div className="jp-EosTransfers-route" title={[...job.sources, job.destination ?? ''].join('\n')}>
         {route}
       </div>
-      <ProgressBar done={done} total={total} label={trans.__('Progress of %1', route)} />
-      <div className="jp-EosTransfers-facts">{facts.join(' · ')}</div>
+      <ProgressBar done={done} total={job.bytes.total} label={trans.__('Progress of %1', route)} />
+      <div className="jp-EosTransfers-facts">{jobFacts(job, done, trans)}</div>
       {job.state === 'running' && job.current && (
         <div className="jp-EosTransfers-current" title={job.current}>
           {job.current}
@@ -191,19 +188,49 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
           }
         />
       )}
-      {job.failures && job.failures.length > 0 && (
-        <details className="jp-EosTransfers-failures">
-          <summary>{trans._n('%1 item failed', '%1 items failed', job.failures.length)}</summary>
-          <ul>
-            {job.failures.map((failure, i) => (
-              <li key={i}>
-                <span className="jp-EosTransfers-failureItem">{failure.item}</span>: {failure.error.message}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      {job.failures && job.failures.length > 0 && <JobFailures failures={job.failures} trans={trans} />}
     </li>
+  );
+}
+
+/** A job's first line: its kind, its state, and Cancel or Retry. */
+function JobHead(props: {
+  job: Job;
+  model: TransfersModel;
+  trans: TranslationBundle;
+  done: number;
+  act: (what: string, action: () => Promise<unknown>) => () => void;
+}): JSX.Element {
+  const { job, model, trans, act } = props;
+  const Icon = KIND_ICONS[job.kind];
+  const kind = kindLabel(job.kind, trans);
+  const route = routeText(job);
+  return (
+    <div className="jp-EosTransfers-jobHead">
+      <Icon.react tag="span" className="jp-EosTransfers-kindIcon" title={kind} />
+      <span className="jp-EosTransfers-kind">{kind}</span>
+      <span className="jp-EosTransfers-state">{stateLabel(job, trans, props.done)}</span>
+      {job.state === 'running' && (
+        <button
+          className="jp-EosBrowser-button jp-EosTransfers-button"
+          aria-label={trans.__('Cancel %1', route)}
+          title={trans.__('Cancel this transfer')}
+          onClick={act(trans.__('Cannot cancel'), () => model.cancel(job.id))}
+        >
+          {trans.__('Cancel')}
+        </button>
+      )}
+      {job.retryable && !job.retriedAs && (
+        <button
+          className="jp-EosBrowser-button jp-EosTransfers-button"
+          aria-label={trans.__('Retry %1', route)}
+          title={trans.__('Run this transfer again')}
+          onClick={act(trans.__('Cannot retry'), () => model.retry(job.id))}
+        >
+          {trans.__('Retry')}
+        </button>
+      )}
+    </div>
   );
 }
 
