@@ -6,14 +6,11 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import {
-  DEFAULT_DISK_LIMIT,
-  DEFAULT_DISK_THRESHOLDS,
   DiskItem,
   DiskLargestResponse,
   DiskMode,
   DiskResponse,
   DiskChangedEvent,
-  DiskThresholds,
   DiskWalkInfo,
   EosError,
   formatBytes,
@@ -22,55 +19,11 @@ import {
 } from '../../../core';
 import { ServiceConfig } from '../config';
 import { TreeWalk, Unreadable, WalkProgress } from './diskwalk';
+import { DEFAULT_DISK_OPTIONS, DiskOptions, StatFs } from './diskoptions';
 
-/** What a transfer asks of the disk (`DiskMonitor` answers it). */
-export interface DiskSpace {
-  /** Refuse (`NoSpace`, saying how much is missing) when `bytes` more would not fit in `dir`. */
-  checkSpace(dir: string, bytes: number, shown: string): Promise<void>;
-  /** Bytes written (> 0) or freed (< 0) in the root; `removed`: the absolute path deleted, if any. */
-  changed?(bytes: number, removed?: string): void;
-}
-
-/** Filesystem figures, as `fs.statfs` answers them (tests inject fewer fields). */
-export interface StatFs {
-  bavail: number | bigint;
-  bsize: number | bigint;
-  blocks?: number | bigint;
-  bfree?: number | bigint;
-}
-
-/** How a `DiskMonitor` measures. */
-export interface DiskOptions {
-  /** The Jupyter root (a realpath). */
-  rootDir: string;
-  /** The allowance quota mode measures against (default 200 GB). */
-  limit: number;
-  /** `auto` (default): filesystem mode when the root is a mount point, quota mode otherwise. */
-  mode: DiskMode | 'auto';
-  thresholds: DiskThresholds;
-  /** A walk older than this is redone (in the background) when figures are asked for (default 60 s). */
-  refreshMs: number;
-  /** The filesystem's figures for a folder (injectable for tests). */
-  statfs: (dir: string) => Promise<StatFs>;
-  /** How long a download's space check waits for a walk under way before using the figures it has (default 20 s). */
-  checkWaitMs: number;
-  /**
-   * How soon after the root changed (`stale`) listeners hear of it and quota
-   * mode walks the root again (default 1 s; changes meanwhile wait for the
-   * same report); null never (a command line, which exits).
-   */
-  remeasureMs: number | null;
-}
-
-export const DEFAULT_DISK_OPTIONS: Omit<DiskOptions, 'rootDir'> = {
-  limit: DEFAULT_DISK_LIMIT,
-  mode: 'auto',
-  thresholds: DEFAULT_DISK_THRESHOLDS,
-  refreshMs: 60_000,
-  statfs: dir => fsp.statfs(dir),
-  checkWaitMs: 20_000,
-  remeasureMs: 1000
-};
+// What a transfer asks of the disk, and how a monitor measures: with the monitor's users.
+export { DEFAULT_DISK_OPTIONS } from './diskoptions';
+export type { DiskOptions, DiskSpace, StatFs } from './diskoptions';
 
 /** The most items `largest` answers at once. */
 export const MAX_LARGEST_PAGE = 500;

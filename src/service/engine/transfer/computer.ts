@@ -24,10 +24,11 @@ import {
 import { isConditionalConflict, isPreconditionFailed } from '../s3/errors';
 import { EosStore, objectExists } from '../s3/store';
 import { planComputerUpload, relativeName } from './computerplan';
-import { MTIME_METADATA, contentTypeOf, formatMtime } from './contenttypes';
-import { JobContext, Jobs, OpenUpload } from '../jobs/jobs';
+import { contentTypeOf } from './contenttypes';
+import { Jobs, OpenUpload } from '../jobs/jobs';
 import { abortUpload, completeUpload, createUpload, partSize as partSizeOf, uploadPart } from '../s3/multipart';
-import { Place, detailLines } from '../s3/places';
+import { detailLines } from '../s3/places';
+import { Batch, FileUpload, metadataOf, received, writtenMeanwhile } from './computerfile';
 
 /** How long `complete` waits for the job's final record once its last file is written. */
 const SETTLE_MS = 2000;
@@ -36,45 +37,6 @@ const SETTLE_MS = 2000;
 export interface ComputerUploadOptions {
   /** An upload that receives no part for this long is aborted. */
   idleMs: number;
-}
-
-/** One file of a computer upload. */
-interface FileUpload {
-  id: string;
-  batch: Batch;
-  place: Place;
-  size: number;
-  modified?: string;
-  /** The object is written only if nothing is at its key (`fail`, `skip`, `keep-both`). */
-  mustNotExist: boolean;
-  partCount: number;
-  /** Parts stored in S3: number -> ETag and size. */
-  parts: Map<number, { etag: string; size: number }>;
-  /** Parts being received. */
-  inFlight: Set<number>;
-  upload?: OpenUpload;
-  creating?: Promise<OpenUpload>;
-  /** Unregisters the multipart upload from the job (it is no longer open). */
-  close?: () => void;
-  /** Completed, or being completed. */
-  completing: boolean;
-  done: boolean;
-}
-
-/** The files of one request and their job. */
-interface Batch {
-  jobId: string;
-  ctx: JobContext;
-  partSize: number;
-  files: FileUpload[];
-  /** Fired when the batch ends: in-flight parts stop. */
-  controller: AbortController;
-  /** Every part or S3 call in flight, to wait for before aborting. */
-  pending: Set<Promise<unknown>>;
-  lastActivity: number;
-  timer?: NodeJS.Timeout;
-  ended: boolean;
-  finish: (error?: unknown) => void;
 }
 
 /** Computer uploads in progress, by upload id. */
@@ -455,23 +417,4 @@ export class ComputerUploads {
     }
     return file;
   }
-}
-
-/** A target that must not exist was written by someone else while the upload ran. */
-function writtenMeanwhile(uri: string): EosError {
-  return new EosError('Conflict', `${uri} already exists: it was written while the upload ran`);
-}
-
-/** The object's user metadata: the file's modification time. */
-function metadataOf(file: FileUpload): Record<string, string> {
-  return file.modified ? { [MTIME_METADATA]: formatMtime(file.modified) } : {};
-}
-
-/** Bytes of a file stored so far. */
-function received(file: FileUpload): number {
-  let n = 0;
-  for (const p of file.parts.values()) {
-    n += p.size;
-  }
-  return n;
 }
