@@ -49,7 +49,6 @@ export class FakeEventSource implements IEventSourceLike {
 }
 
 const running = (id: string, patch: Partial<Job> = {}) => job(id, 'running', { kind: 'upload', ...patch });
-const wait = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('TransfersModel', () => {
   let model: TransfersModel;
@@ -157,8 +156,11 @@ describe('TransfersModel', () => {
 
     events.open();
     const atOpen = polls();
-    await wait(150);
+    // The poll keeps its rhythm while the stream is open; its ticks ask the service nothing.
+    const ticks = jest.spyOn(model as unknown as { _fetchAll(): Promise<void> }, '_fetchAll');
+    await until(() => ticks.mock.calls.length >= 3);
     expect(polls()).toBe(atOpen);
+    ticks.mockRestore();
 
     // The stream drops: a poll at once, then on the interval.
     jobsAnswer = [running('p'), running('q')];
