@@ -52,7 +52,7 @@ test('Import from URL… puts the served file into the folder, and the tree show
   // The job's notification says how it ended.
   await expect(
     page.getByRole('alert').filter({ hasText: `Imported ${base}/calls/sample.vcf to e://users/me/${folder}/` })
-  ).toBeVisible({ timeout: 30_000 });
+  ).toBeVisible();
   await item(tree, folder).dblclick();
   await expect(item(tree, 'sample.vcf')).toBeVisible();
   expect((await readMine(`${folder}/sample.vcf`)).equals(BODY)).toBe(true);

@@ -2,7 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { Job, Routes } from '../../core';
 import { ICommandContext } from '../commands/context';
-import { IJobMessages, followJob, jobProgress, runningMessage } from '../commands/jobs';
+import { IJobMessages, REDRAW_AGAIN_MS, followJob, jobProgress, runningMessage } from '../commands/jobs';
 import { IEventSourceLike, TransfersModel } from '../transfers/model';
 import { followedJobs } from '../transfers/notices';
 import { job, spyNotifications } from './fake-actions';
@@ -209,5 +209,31 @@ describe('followJob with the jobs model', () => {
     send({ ...first, state: 'done', objects: { done: 1, total: 1 } });
     expect((await following)?.state).toBe('done');
     jobs.dispose();
+  });
+
+  it('says the end once more a moment later: a job that ended at once ends while its toast is created', async () => {
+    jest.useFakeTimers();
+    try {
+      const notes = spyNotifications();
+      const jobs = new TransfersModel({ eventSource: () => stream, standby: 'never' });
+      jobs.start();
+      stream.onopen!(new Event('open'));
+      const first = job('f', 'running', { kind: 'import', objects: { done: 0, total: 1 } });
+      // The stream has the end before the command follows the job (a 32-byte import takes 57 ms).
+      send({ ...first, state: 'done', objects: { done: 1, total: 1 } });
+      const request = jest.fn();
+      const context = { trans, request, jobs } as unknown as ICommandContext;
+      const end = await followJob(first, context, messages({ done: () => 'Imported it' }));
+      expect(end?.state).toBe('done');
+      const said = () => notes.update.mock.calls.filter(c => c[0].message === 'Imported it').length;
+      expect(said()).toBe(1);
+      jest.advanceTimersByTime(REDRAW_AGAIN_MS);
+      expect(said()).toBe(2);
+      expect(notes.update).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'job-note', type: 'success' }));
+      expect(request).not.toHaveBeenCalled();
+      jobs.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import type { ReadonlyJSONValue } from '@lumino/coreutils';
 
 import { ConflictChoice, EosError, Job, Routes } from '../../core';
 import { formatDate, formatSize } from '../components/format';
@@ -195,28 +196,39 @@ class JobNotice {
     notifyError(reason, this._context.trans, this._messages.failed);
   }
 
-  /** The job ended: say how (done, cancelled, failed). */
+  /**
+   * The job ended: say how (done, cancelled, failed). Said once more a moment
+   * later: a job that ends at once ends while its toast is still being
+   * created, and an update reaching it then is lost.
+   */
   end(): void {
+    this._ended = true;
+    clearTimeout(this._again);
+    const final = this._final();
+    Notification.update(final);
+    setTimeout(() => Notification.update(final), REDRAW_AGAIN_MS);
+  }
+
+  /** How the ended job's notification reads. */
+  private _final(): Notification.IUpdate<ReadonlyJSONValue> {
     const { job, _messages: messages } = this;
     const { trans } = this._context;
     const id = this._id;
     const actions = [this._details];
-    this._ended = true;
-    clearTimeout(this._again);
     if (job.state === 'done') {
-      Notification.update({ id, message: messages.done(job), type: 'success', autoClose: 5000, actions });
-    } else if (job.state === 'cancelled') {
-      Notification.update({ id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions });
-    } else {
-      const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
-      Notification.update({
-        id,
-        message: trans.__('%1. %2', title, job.error?.message ?? trans.__('The job failed')),
-        type: 'error',
-        autoClose: false,
-        actions
-      });
+      return { id, message: messages.done(job), type: 'success', autoClose: 5000, actions };
     }
+    if (job.state === 'cancelled') {
+      return { id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions };
+    }
+    const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
+    return {
+      id,
+      message: trans.__('%1. %2', title, job.error?.message ?? trans.__('The job failed')),
+      type: 'error',
+      autoClose: false,
+      actions
+    };
   }
 
   /** What the running job's notification says and offers. */
