@@ -32,6 +32,16 @@ export interface SyncRequest {
   delete?: boolean;
   /** Glob patterns (`*.tmp`, `cache/**`) matched against paths relative to the source. */
   exclude?: string[];
+  /**
+   * Include and exclude globs after `exclude`, in order: the last that
+   * matches a path decides (`eos sync --exclude "*" --include "*.vcf.gz"`).
+   */
+  filters?: PathFilter[];
+}
+/** An include or exclude glob, matched as `exclude` globs are, against the path relative to the source folder. */
+export interface PathFilter {
+  include: boolean;
+  glob: string;
 }
 /** Why an item is copied by a sync. */
 export type SyncReason = 'new' | 'size' | 'modified';

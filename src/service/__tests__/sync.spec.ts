@@ -1,6 +1,7 @@
 /**
  * Sync both ways: the preview (what would be copied and deleted, nothing
- * changed), the result, `exclude` globs, and deletes only when asked.
+ * changed), the result, `exclude` globs and ordered include/exclude filters,
+ * and deletes only when asked.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -207,6 +208,34 @@ describe('EOS -> local', () => {
     expect(job).toMatchObject({ state: 'done', objects: { done: 1, total: 1 } });
     expect(localTree(path.join(root, 'mirror'))).toEqual(['deep', 'deep/r2.txt', 'r1.txt']);
   });
+  it('takes include and exclude filters in order, the last match deciding, and refuses malformed ones', async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${ORG}calls/a.vcf.gz`]: 'a',
+      [`${ORG}calls/deep/b.vcf.gz`]: 'b',
+      [`${ORG}calls/deep/b.bam`]: 'bam',
+      [`${ORG}calls/keep.txt`]: 'txt'
+    });
+    const source = `e://org/${F}/calls/`;
+    const filters = [
+      { include: false, glob: '*' },
+      { include: true, glob: '*.vcf.gz' }
+    ];
+    const plan = await svc.post('/api/sync/plan', { source, destination: 'calls', filters });
+    expect(plan.body.copy.map((c: { path: string }) => c.path)).toEqual(['a.vcf.gz', 'deep/b.vcf.gz']);
+    // `exclude` comes before the filters: an include after it takes a path back in.
+    const both = await svc.post('/api/sync/plan', {
+      source,
+      destination: 'calls',
+      exclude: ['deep/**'],
+      filters: [{ include: true, glob: 'deep/*.bam' }]
+    });
+    expect(both.body.copy.map((c: { path: string }) => c.path)).toEqual(['a.vcf.gz', 'deep/b.bam', 'keep.txt']);
+    expect((await sync({ source, destination: 'calls', filters })).state).toBe('done');
+    expect(localTree(path.join(root, 'calls'))).toEqual(['a.vcf.gz', 'deep', 'deep/b.vcf.gz']);
+    const bad = await svc.post('/api/sync/plan', { source, destination: 'calls', filters: [{ glob: '*' }] });
+    expectError(bad, 400, 'InvalidRequest');
+  });
+
   // They were left out of the plan and the job ended `done` (a download names each as a failed item).
   it('names keys that cannot be local names in the plan, and the job fails each one by name', async () => {
     const odd = `e://org/${F}/odd/`;

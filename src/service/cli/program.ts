@@ -134,10 +134,12 @@ function addCopyCommands(program: Command, rt: Runtime): void {
 
 /** `eos sync`. */
 function addSyncCommand(program: Command, rt: Runtime): void {
-  examples(common(program.command('sync').argument('<src>').argument('<dst>')), [
+  const syncFilters: TransferFilter[] = [];
+  examples(filters(common(program.command('sync').argument('<src>').argument('<dst>')), syncFilters), [
     'eos sync project-1/ e://users/me/project-1/',
     'eos sync e://users/me/project-1/ project-1/ --delete',
-    'eos sync --dryrun data/ e://org/data/ --exclude "*.tmp" --exclude "cache/**"'
+    'eos sync --dryrun data/ e://org/data/ --exclude "*.tmp" --exclude "cache/**"',
+    'eos sync e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"'
   ])
     .summary('make DST hold what SRC holds (local <-> EOS)')
     .description(
@@ -146,9 +148,8 @@ function addSyncCommand(program: Command, rt: Runtime): void {
     )
     .option('--delete', 'delete what DST has and SRC does not')
     .option('--dryrun', 'print the plan; change nothing')
-    .option('--exclude <glob>', 'leave out paths matching the glob (repeatable)', collect)
     .action(async (src: string, dst: string, o) => {
-      await sync(rt.session(), rt.output(o), src, dst, { delete: o.delete, dryrun: o.dryrun, exclude: o.exclude });
+      await sync(rt.session(), rt.output(o), src, dst, { delete: o.delete, dryrun: o.dryrun, filters: syncFilters });
     });
 }
 

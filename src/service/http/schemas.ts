@@ -139,7 +139,7 @@ export const TransferBody = z.strictObject(
   bodyObject
 ) satisfies z.ZodType<Body<'api/transfer'>, unknown>;
 
-/** `POST api/sync/plan`, `POST api/sync {source, destination, delete?, exclude?}` */
+/** `POST api/sync/plan`, `POST api/sync {source, destination, delete?, exclude?, filters?}` */
 export const SyncBody = z.strictObject(
   {
     source: localPath,
@@ -151,6 +151,19 @@ export const SyncBody = z.strictObject(
         required('an array of globs')
       )
       .max(100, 'may hold at most 100 patterns')
+      .optional(),
+    filters: z
+      .array(
+        z.strictObject(
+          {
+            include: z.boolean(required('true or false')),
+            glob: z.string(required('a string')).min(1, 'must not be empty').max(1000, 'is too long')
+          },
+          required('an object {include, glob}')
+        ),
+        required('an array of {include, glob}')
+      )
+      .max(100, 'may hold at most 100 filters')
       .optional()
   },
   bodyObject

@@ -87,6 +87,17 @@ describe('eos sync', () => {
     expect(await keys('proj/')).toEqual(['a.txt']);
   });
 
+  it('syncs with --exclude and --include in order, the last match deciding', async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${prefix}picks/a.vcf.gz`]: 'a',
+      [`${prefix}picks/d/b.vcf.gz`]: 'b',
+      [`${prefix}picks/d/c.bam`]: 'c'
+    });
+    const run = await eos(t.cli, ['sync', `${base}picks/`, 'picks', '--exclude', '*', '--include', '*.vcf.gz'], root);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(filesUnder(path.join(root, 'picks'))).toEqual(['a.vcf.gz', 'd/b.vcf.gz']);
+  });
+
   it('downloads EOS -> local', async () => {
     await putObjects(client, S3.orgBucket, { [`${prefix}remote/x.txt`]: 'x', [`${prefix}remote/y/z.txt`]: 'z' });
     fs.mkdirSync(path.join(root, 'back'));

@@ -3,7 +3,7 @@
  * EOS -> local), by size and modification time; `--delete` removes what only
  * DST has; `--dryrun` prints the plan.
  */
-import { EosError, SyncPlan, SyncRequest } from '../../../core';
+import { EosError, PathFilter, SyncPlan, SyncRequest } from '../../../core';
 import { failuresSummary } from '../../engine';
 import { failuresError, follow, interruptible } from '../follow';
 import { humanSize } from '../format';
@@ -14,7 +14,8 @@ import { UsageError, report } from './cp';
 export interface SyncOptions {
   delete?: boolean;
   dryrun?: boolean;
-  exclude?: string[];
+  /** Include and exclude globs, in the order given (the last that matches decides). */
+  filters?: PathFilter[];
 }
 
 export async function sync(session: Session, out: Output, src: string, dst: string, options: SyncOptions) {
@@ -26,7 +27,7 @@ export async function sync(session: Session, out: Output, src: string, dst: stri
     source: side(src),
     destination: side(dst),
     delete: options.delete === true,
-    exclude: options.exclude ?? []
+    filters: options.filters ?? []
   };
   const { engine } = session;
   if (options.dryrun) {

@@ -3,12 +3,11 @@
  * stop a whole job.
  */
 import { promises as fsp } from 'node:fs';
-import { EosError, Job, TransferRequest } from '../../../core';
+import { EosError, Job, PathFilter, TransferRequest } from '../../../core';
 import { isUnreachable } from '../s3/errors';
 import type { GetWorkers } from './threads';
 import { JobContext } from '../jobs/jobs';
 import { DiskSpace } from '../local/disk';
-import { globRegExp } from './syncplan';
 
 const MiB = 1024 * 1024;
 
@@ -165,11 +164,7 @@ export function refuseIfAny(existing: string[]): void {
 }
 
 /** An include or exclude glob of a transfer, applied in order (the last that matches decides). */
-export interface TransferFilter {
-  include: boolean;
-  /** Matched as sync's `exclude` globs are, against the path relative to the source folder. */
-  glob: string;
-}
+export type TransferFilter = PathFilter;
 
 /**
  * A transfer as the command line asks for it: the HTTP request, plus a name
@@ -184,25 +179,8 @@ export interface NamedTransferRequest extends TransferRequest {
   filters?: TransferFilter[];
 }
 
-/**
- * Whether a relative path is transferred under `filters`: everything is,
- * unless a filter says otherwise; the last filter that matches decides.
- */
-export function filterOf(filters: readonly TransferFilter[] | undefined): (rel: string) => boolean {
-  if (!filters?.length) {
-    return () => true;
-  }
-  const compiled = filters.map(f => ({ include: f.include, re: globRegExp(f.glob) }));
-  return rel => {
-    let keep = true;
-    for (const f of compiled) {
-      if (f.re.test(rel)) {
-        keep = f.include;
-      }
-    }
-    return keep;
-  };
-}
+// The one matcher of include/exclude globs, beside the glob rule.
+export { filterOf } from './syncplan';
 
 /**
  * The name a request's single source takes at the destination, or undefined

@@ -6,7 +6,16 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { EosError, SyncPlan, SyncReason, SyncRequest, assertWritable, formatEosUri, isFolder } from '../../../core';
+import {
+  EosError,
+  PathFilter,
+  SyncPlan,
+  SyncReason,
+  SyncRequest,
+  assertWritable,
+  formatEosUri,
+  isFolder
+} from '../../../core';
 import { EosStore } from '../s3/store';
 import { keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
@@ -101,15 +110,34 @@ export function globRegExp(glob: string): RegExp {
   return picomatch.makeRe(glob.includes('/') ? glob : `**/${glob}`, { dot: true });
 }
 
-/** Both sides listed, keyed by relative path; excluded paths left out. */
+/**
+ * Whether a relative path is transferred under `filters`: everything is,
+ * unless a filter says otherwise; the last filter that matches decides.
+ */
+export function filterOf(filters: readonly PathFilter[] | undefined): (rel: string) => boolean {
+  if (!filters?.length) {
+    return () => true;
+  }
+  const compiled = filters.map(f => ({ include: f.include, re: globRegExp(f.glob) }));
+  return rel => {
+    let keep = true;
+    for (const f of compiled) {
+      if (f.re.test(rel)) {
+        keep = f.include;
+      }
+    }
+    return keep;
+  };
+}
+
+/** Both sides listed, keyed by relative path; paths the filters leave out left out. */
 async function listSides(
   store: EosStore,
   root: string,
   sides: SyncSides,
-  exclude: RegExp[],
+  kept: (rel: string) => boolean,
   signal?: AbortSignal
 ): Promise<{ local: Map<string, SideItem>; remote: Map<string, SideItem> }> {
-  const kept = (rel: string) => !exclude.some(r => r.test(rel));
   const local = new Map<string, SideItem>();
   const there = await fsp.stat(sides.local).catch(() => null);
   if (there?.isDirectory()) {
@@ -142,8 +170,11 @@ export async function planSync(
   request: SyncRequest,
   signal?: AbortSignal
 ): Promise<FullPlan> {
-  const exclude = (request.exclude ?? []).map(globRegExp);
-  const { local, remote } = await listSides(store, root, sides, exclude, signal);
+  const kept = filterOf([
+    ...(request.exclude ?? []).map(glob => ({ include: false, glob })),
+    ...(request.filters ?? [])
+  ]);
+  const { local, remote } = await listSides(store, root, sides, kept, signal);
   const [from, to] = sides.direction === 'upload' ? [local, remote] : [remote, local];
   const copy: FullPlan['copy'] = [];
   const failed: FullPlan['failed'] = [];
