@@ -15,7 +15,7 @@ import { EosBrowserPanel } from './components/browser';
 import { TreeFreshness } from './freshness';
 import { EosBrowserModel } from './model';
 import { EosSettings } from './settings';
-import { trackState } from './state';
+import { showOnFirstVisit, trackState } from './state';
 import { CommandIDs, IEosBrowser, ITransfers } from './tokens';
 import { addTransfersCommands } from './transfers/commands';
 import { ILocalFile, uploadFromComputer } from './transfers/computer';
@@ -75,6 +75,11 @@ export const browserPlugin: JupyterFrontEndPlugin<IEosBrowser> = {
       execute: () => app.shell.activateById(panel.id)
     });
     palette?.addItem({ command: CommandIDs.showBrowser, category: trans.__('EOS'), args: PALETTE_ARGS });
+    if (stateDB) {
+      showOnFirstVisit(stateDB, app.restored, () => app.shell.activateById(panel.id)).catch(reason =>
+        console.warn('jupyterlab-eos: could not tell whether this workspace saw the EOS panel', reason)
+      );
+    }
     return { model, panel, settings, jobs };
   }
 };

@@ -68,3 +68,22 @@ export async function trackState(db: IStateDB, model: EosBrowserModel, panel: Eo
     }
   };
 }
+
+/** The state DB key saying the EOS panel was shown to this workspace once. */
+export const FIRST_VISIT_KEY = 'jupyterlab-eos:first-visit';
+
+/**
+ * A new workspace shows the EOS panel once, so a new user sees EOS without
+ * looking for its tab. Runs after the layout is restored; afterwards the
+ * restored layout (the user's last choice) always decides. `show` brings the
+ * panel forward.
+ */
+export async function showOnFirstVisit(db: IStateDB, restored: Promise<void>, show: () => void): Promise<boolean> {
+  await restored;
+  if ((await db.fetch(FIRST_VISIT_KEY)) !== undefined) {
+    return false;
+  }
+  show();
+  await db.save(FIRST_VISIT_KEY, new Date().toISOString());
+  return true;
+}

@@ -12,6 +12,7 @@ import { IJupyterLabPageFixture, expect, galata, test } from '@jupyterlab/galata
 import type { Locator } from '@playwright/test';
 import { putMine, readMineText } from './demo-s3';
 import { removeScratch } from './scratch';
+import { openEos } from './eos';
 
 test.use({
   autoGoto: false,
@@ -24,7 +25,7 @@ test.afterEach(removeScratch);
 async function expandedFolder(page: IJupyterLabPageFixture, folder: string): Promise<Locator> {
   await putMine({ [`${folder}/seed.txt`]: 'seed' });
   await page.goto();
-  await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+  await openEos(page, { home: false });
   const tree = page.getByRole('tree', { name: 'EOS' });
   const row = tree.getByRole('treeitem', { name: folder, exact: true });
   await row.click();

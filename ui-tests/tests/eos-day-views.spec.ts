@@ -122,6 +122,23 @@ test.describe('Peek', () => {
 });
 
 test.describe('EOS panel on a reload', () => {
+  test("a new workspace shows the panel by itself, once: after that the user's layout decides", async ({ page }) => {
+    const tree = page.getByRole('tree', { name: 'EOS' });
+    await expect(tree.getByRole('treeitem', { name: 'My files', exact: true })).toBeVisible();
+    // The user closes it; the reload restores that, with no second welcome.
+    const saved = page.waitForRequest(r => {
+      const right = r.method() === 'PUT' && r.postDataJSON()?.data?.['layout-restorer:data']?.right;
+      return right?.collapsed === true;
+    });
+    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+    await expect(tree).toBeHidden();
+    await saved;
+    await page.reload();
+    await expect(page.locator('.jp-SideBar [data-id="eos-browser"]')).toBeVisible();
+    await page.waitForFunction(() => (window as any).jupyterapp.restored.then(() => true));
+    await expect(tree).toBeHidden();
+  });
+
   test('says it is connecting until whoami answers', async ({ page }) => {
     // Open the panel and let JupyterLab save the layout, so the reload restores the panel open.
     const saved = page.waitForRequest(r => {

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { openEos } from './eos';
 
 test.skip(!process.env.EOS_UI_DISK, 'needs the demo in disk mode: EOS_UI_DISK=1 (make test-ui runs it)');
 test.use({ autoGoto: true });
@@ -116,7 +117,7 @@ test.describe('disk gauge', () => {
 
   test('is coloured at each threshold, in the status bar and the EOS panel header', async ({ page }) => {
     const used = await usedBytes(page);
-    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+    await openEos(page, { home: false });
     const bar = page.getByRole('meter', { name: 'Local disk use' });
     const fill = bar.locator('.jp-EosDisk-barFill');
     const colours = {
@@ -216,7 +217,7 @@ test.describe('disk gauge', () => {
     );
     client.destroy();
     try {
-      await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+      await openEos(page, { home: false });
       const tree = page.getByRole('tree', { name: 'EOS' });
       await tree.getByRole('treeitem', { name: 'My files', exact: true }).click({ button: 'right' });
       await page.getByRole('menuitem', { name: 'Refresh' }).click();

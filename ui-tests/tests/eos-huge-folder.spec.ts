@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
+import { openEos } from './eos';
 
 /** Rows the DOM may hold at once once the tree is virtualised: a screenful and its overscan, far from 100,000. */
 const MAX_DOM_ROWS = 200;
@@ -70,7 +71,7 @@ test.describe('EOS panel on a folder of 100,000 objects', () => {
     ).toBeGreaterThan(0);
     const lastName = info.bigFolderLast!;
 
-    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+    await openEos(page, { home: false });
     const tree = page.getByRole('tree', { name: 'EOS' });
     await tree.getByRole('treeitem', { name: 'huge-folder', exact: true }).dblclick();
     await expect(tree.getByRole('treeitem', { name: 'item-000000.txt', exact: true })).toBeVisible();

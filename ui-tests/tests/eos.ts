@@ -6,16 +6,21 @@ import { expect } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 
 /**
- * Open the EOS panel (unless the restored layout already shows it: clicking
- * the tab of the panel shown would hide it) and return its tree. With
+ * Open the EOS panel (unless it is shown already: by the restored layout, or
+ * by a new workspace's first load; clicking the tab of the panel shown would
+ * hide it) and return its tree. With
  * `home` (the default) wait until My files is listed (`notes.txt` shows).
  */
 export async function openEos(page: Page, options: { home?: boolean } = {}): Promise<Locator> {
   const tree = page.getByRole('tree', { name: 'EOS' });
-  if (!(await tree.isVisible())) {
-    await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
-  }
-  await expect(tree).toBeVisible();
+  // A new workspace shows the panel by itself just after it is restored; a
+  // click that crosses that would hide it again, so look and click until shown.
+  await expect(async () => {
+    if (!(await tree.isVisible())) {
+      await page.locator('.jp-SideBar [data-id="eos-browser"]').click();
+    }
+    await expect(tree).toBeVisible({ timeout: 1000 });
+  }).toPass();
   if (options.home ?? true) {
     await expect(item(tree, 'notes.txt')).toBeVisible();
   }

@@ -3,6 +3,7 @@ import * as path from 'path';
 
 import { ServerConnection } from '@jupyterlab/services';
 import { CommandRegistry } from '@lumino/commands';
+import { StateDB } from '@jupyterlab/statedb';
 import { Widget } from '@lumino/widgets';
 
 import plugins from '../index';
@@ -10,9 +11,10 @@ import { transferPlugin } from '../dnd';
 import type { EosBrowserModel } from '../model';
 import { browserPlugin, commandsPlugin, transfersPlugin } from '../plugins';
 import { requestAPI } from '../request';
+import { showOnFirstVisit } from '../state';
 import { CommandIDs, IEosBrowser, ITransfers } from '../tokens';
 import schema from '../../../schema/plugin.json';
-import { FakeEos } from './fake';
+import { FakeEos, until } from './fake';
 
 /** The commands the transfers plugin registers (the rest are the browser plugin's). */
 const TRANSFERS_COMMANDS: string[] = [
@@ -109,6 +111,34 @@ describe('jupyterlab-eos:plugin', () => {
     expect(browser.model.roots).toEqual([]); // built from whoami when the panel is first shown
     browser.panel.dispose();
     (browser.model as EosBrowserModel).dispose();
+  });
+
+  it('shows the EOS panel once a new workspace is restored, and never again in that workspace', async () => {
+    const serverSettings = ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' });
+    const db = new StateDB();
+    let restore = () => {};
+    const activateById = jest.fn();
+    const app = {
+      shell: { add: jest.fn(), activateById },
+      commands: new CommandRegistry(),
+      serviceManager: { serverSettings },
+      restored: new Promise<void>(resolve => (restore = resolve))
+    };
+    const browser = (browserPlugin.activate as any)(app, null, null, null, null, db) as IEosBrowser;
+    // Nothing is shown before the layout is restored (the restored layout would hide it again).
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(activateById).not.toHaveBeenCalled();
+    restore();
+    await until(() => activateById.mock.calls.length > 0);
+    expect(activateById.mock.calls).toEqual([['eos-browser']]);
+    browser.panel.dispose();
+    (browser.model as EosBrowserModel).dispose();
+    // A reload of the same workspace: its restored layout decides.
+    const show = jest.fn();
+    expect(await showOnFirstVisit(db, Promise.resolve(), show)).toBe(false);
+    expect(show).not.toHaveBeenCalled();
+    expect(await showOnFirstVisit(new StateDB(), Promise.resolve(), show)).toBe(true);
+    expect(show).toHaveBeenCalledTimes(1);
   });
 });
 
