@@ -5,9 +5,19 @@
  * and keys the target cannot hold. Runs on moto and versitygw (jest.config.js).
  */
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { MAX_KEY_BYTES } from '../../core';
-import { S3, deletePrefix, expectError, keysUnder, putObjects, serviceSuite, uniqueName, waitJob } from './harness';
+import {
+  S3,
+  deletePrefix,
+  expectError,
+  keysUnder,
+  putObjects,
+  serviceSuite,
+  uniqueName,
+  until,
+  waitJob
+} from './harness';
 
 const F = uniqueName('esync');
 const ORG = `shared/files/${F}/`;
@@ -144,6 +154,18 @@ describe('EOS -> EOS sync', () => {
     expect(await relKeys('dst/')).toEqual(['a.txt', 'big.bin', 'extra.tmp', 'sub/b.txt']);
   });
 
+  // A multipart ETag is no MD5 of the bytes: the times decide, LastModified kept in whole seconds.
+  it('copies an object of the same size written after its multipart copy', async () => {
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}dst/big.bin` }));
+    expect(head.ETag).toMatch(/-2"$/);
+    await until(() => Date.now() >= head.LastModified!.getTime() + 2000);
+    await putObjects(t.client, S3.orgBucket, { [`${ORG}src/big.bin`]: randomBytes(BIG) });
+    const planned = await plan(request);
+    expect(planned).toMatchObject({ copy: [{ path: 'big.bin', size: BIG, reason: 'modified' }], unchanged: 2 });
+    expect(await sync(request)).toMatchObject({ state: 'done', objects: { done: 1, total: 1 } });
+    expect(await plan(request)).toMatchObject({ copyCount: 0, unchanged: 3 });
+  });
+
   it('takes include and exclude filters in order, the last match deciding', async () => {
     const filters = [
       { include: false, glob: '*' },
@@ -182,7 +204,8 @@ describe('EOS -> EOS sync', () => {
     const missing = { source: `e://org/${F}/nothing/`, destination: DST, delete: true };
     expectError(await t.svc.post('/api/sync', missing), 404, 'NotFound');
     const object = { source: `e://org/${F}/src/a.txt`, destination: DST };
-    expectError(await t.svc.post('/api/sync/plan', object), 400, 'InvalidRequest', /not a folder/);
+    const message = `e://org/${F}/src/a.txt is an object, not a folder: a sync takes folders`;
+    expectError(await t.svc.post('/api/sync/plan', object), 400, 'InvalidRequest', message);
     expect(await relKeys('dst/')).toContain('a.txt');
   });
 

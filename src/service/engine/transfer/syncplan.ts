@@ -138,7 +138,7 @@ async function eosSyncSides(store: EosStore, request: SyncRequest): Promise<EosS
   }
   const item = await resolveItem(store, store.locate(request.source));
   if (item.kind !== 'folder') {
-    throw new EosError('InvalidRequest', `${source.uri} is an object, not a folder: copy it with cp`);
+    throw new EosError('InvalidRequest', `${item.uri} is an object, not a folder: a sync takes folders`);
   }
   return { direction: 'eos', source, remote: target };
 }
