@@ -38,6 +38,7 @@ const storeSpecs = [
   'transfer-conflicts',
   'uploads',
   'readhead',
+  'sync-eos',
   'transfer'
 ];
 

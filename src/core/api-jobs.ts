@@ -17,8 +17,9 @@ export type ConflictChoice = 'overwrite' | 'skip' | 'keep-both';
 
 /**
  * `upload`: server disk -> EOS; `download`: EOS -> server disk; `sync`: either
- * way, by size and modification time; `computer-upload`: files from the
- * user's computer, sent in parts through `api/uploads`.
+ * way, or EOS -> EOS (server-side), by size and modification time;
+ * `computer-upload`: files from the user's computer, sent in parts through
+ * `api/uploads`.
  */
 export type JobKind =
   | 'delete'

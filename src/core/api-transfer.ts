@@ -25,7 +25,11 @@ export interface TransferRequest {
 }
 /** `POST api/sync/plan` and `POST api/sync`: make `destination` hold what `source` holds. */
 export interface SyncRequest {
-  /** A local folder (relative to the root) and an `e://` folder, either way round. */
+  /**
+   * A local folder (relative to the root) and an `e://` folder, either way
+   * round, or two `e://` folders (copied server-side; neither may hold the
+   * other, the source must exist).
+   */
   source: string;
   destination: string;
   /** Delete what the destination has and the source does not. Default false. */

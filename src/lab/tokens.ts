@@ -151,6 +151,8 @@ export namespace CommandIDs {
   export const downloadHere = 'eos:download-here';
   /** Sync the selected EOS folder to a local folder (destination dialog, then a preview). */
   export const syncToLocal = 'eos:sync-to-local';
+  /** Sync the selected EOS folder to another EOS folder (destination dialog, then a preview; copies server-side). */
+  export const syncToEosFolder = 'eos:sync-to-eos-folder';
   /** Download the selected objects to the user's computer (a presigned URL). */
   export const downloadToComputer = 'eos:download-to-computer';
   /** Upload files from the computer into the selected EOS folder. */

@@ -283,6 +283,33 @@ test.describe('Transfer menus', () => {
     expect(await readLocal(page, `${tmpPath}/${base}/old.txt`)).toBe('only here');
   });
 
+  test('Sync to EOS Folder previews, copies within EOS, and deletes only when ticked', async ({ page }) => {
+    const base = `menu-esync-${Date.now()}`;
+    await putMine({ [`${base}/a/one.txt`]: 'one', [`${base}/a/sub/two.txt`]: 'two', [`${base}/b/old.txt`]: 'old' });
+    const tree = await openEos(page);
+    await refreshMine(page, tree);
+    await item(tree, base).dblclick();
+    await item(tree, 'b').dblclick();
+    await expect(item(tree, 'old.txt')).toBeVisible();
+    await item(tree, 'a').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Sync to EOS Folder…' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').fill(`e://users/me/${base}/b/`);
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('2 items to copy');
+    await expect(dialog).toContainText('old.txt');
+    await dialog.getByRole('checkbox').check();
+    await dialog.getByRole('button', { name: 'Sync' }).click();
+    await expect
+      .poll(() => keysUnder(`${base}/b/`), { timeout: 20000 })
+      .toEqual([`${base}/b/one.txt`, `${base}/b/sub/two.txt`]);
+    expect(await readMineText(`${base}/b/sub/two.txt`)).toBe('two');
+    // The open target folder follows the service's writes, with no refresh.
+    await expect(item(tree, 'one.txt')).toBeVisible();
+    await expect(item(tree, 'old.txt')).toHaveCount(0);
+  });
+
   test('the transfer commands are in the palette under EOS', async ({ page }) => {
     await page.keyboard.press('Control+Shift+C');
     const palette = page.locator('#command-palette');
@@ -291,7 +318,8 @@ test.describe('Transfer menus', () => {
       'Upload to EOS…',
       'Sync Folder to EOS…',
       'Download to Current Folder',
-      'Sync to Local Folder…'
+      'Sync to Local Folder…',
+      'Sync to EOS Folder…'
     ]) {
       await expect(palette.getByText(`EOS: ${name}`, { exact: true })).toBeAttached();
     }

@@ -304,6 +304,32 @@ describe('the transfer commands', () => {
     expect(local.refresh).toHaveBeenCalled();
   });
 
+  it('syncs an EOS folder to another EOS folder after a preview, remembering the place', async () => {
+    const target = `${HOME}copies/data/`;
+    b.eos.answer(Routes.syncPlan, plan({ source: DATA, destination: target }));
+    b.eos.answer(Routes.sync, job('s3', 'running', { kind: 'sync' }));
+    b.eos.answer(Routes.job, job('s3', 'done', { kind: 'sync' }));
+    b.model.select(DATA);
+    expect(commands.isEnabled(CommandIDs.syncToEosFolder)).toBe(true);
+    expect(commands.label(CommandIDs.syncToEosFolder, { isPalette: true })).toBe('EOS: Sync to EOS Folder…');
+    const dialog = answerDialogs({ accept: true, value: target }, { accept: true, value: true });
+    await commands.execute(CommandIDs.syncToEosFolder);
+    expect((dialog.mock.calls[0][0].body as any).getValue()).toBe(`${HOME}data/`); // the last folder, then the name
+    expect(b.eos.sent(Routes.syncPlan)).toEqual([{ source: DATA, destination: target, delete: true }]);
+    expect(dialog.mock.calls[1][0].body).toBeInstanceOf(SyncPreview);
+    expect(b.eos.sent(Routes.sync)).toEqual([{ source: DATA, destination: target, delete: true }]);
+    expect(saved.get(LAST_FOLDER_KEY)).toBe(`${HOME}copies/`);
+    expect(local.refresh).not.toHaveBeenCalled();
+    b.model.select(`${HOME}notes.txt`);
+    expect(commands.isEnabled(CommandIDs.syncToEosFolder)).toBe(false); // an object
+  });
+
+  it('refuses a read-only EOS target given as an argument, planning nothing', async () => {
+    await commands.execute(CommandIDs.syncToEosFolder, { uri: DATA, destination: `${GENCOVE}x/` });
+    expect(b.eos.sent(Routes.syncPlan)).toEqual([]);
+    expect(notes.error).toHaveBeenCalledWith('e://gencove/x/ is read-only.', { autoClose: 8000 });
+  });
+
   it('says when there is nothing to sync, and starts nothing when the preview is cancelled', async () => {
     b.eos.answer(Routes.syncPlan, plan({ copy: [], delete: [], copyCount: 0, deleteCount: 0, bytes: 0 }));
     await commands.execute(CommandIDs.syncToLocal, { uri: DATA, destination: 'work/data' });

@@ -163,7 +163,8 @@ describe('jupyterlab-eos:commands', () => {
       CommandIDs.uploadToEos,
       CommandIDs.syncToEos,
       CommandIDs.downloadHere,
-      CommandIDs.syncToLocal
+      CommandIDs.syncToLocal,
+      CommandIDs.syncToEosFolder
     ];
     for (const command of Object.values(CommandIDs).filter(
       id =>
@@ -226,7 +227,8 @@ describe('jupyterlab-eos:transfer', () => {
       CommandIDs.uploadToEos,
       CommandIDs.syncToEos,
       CommandIDs.downloadHere,
-      CommandIDs.syncToLocal
+      CommandIDs.syncToLocal,
+      CommandIDs.syncToEosFolder
     ]) {
       expect(app.commands.hasCommand(command)).toBe(true);
       expect(addItem).toHaveBeenCalledWith({ command, category: 'EOS', args: { isPalette: true } });

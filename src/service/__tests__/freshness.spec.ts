@@ -103,6 +103,19 @@ describe('each kind of write reports the folders it touched, and only those', ()
     expect(await touched(run)).toEqual({ written: [`${BASE}sy/`], removed: [`${BASE}sy/old/`] });
   });
 
+  it('sync between two EOS folders with deletes: the target folders written into and removed from', async () => {
+    await putObjects(t.client, S3.orgBucket, {
+      [`${ORG}es-a/x.txt`]: 'x',
+      [`${ORG}es-a/deep/y.txt`]: 'y',
+      [`${ORG}es-b/gone/z.txt`]: 'z'
+    });
+    const run = () => t.svc.post('/api/sync', { source: `${BASE}es-a/`, destination: `${BASE}es-b/`, delete: true });
+    expect(await touched(run)).toEqual({
+      written: [`${BASE}es-b/`, `${BASE}es-b/deep/`],
+      removed: [`${BASE}es-b/gone/`]
+    });
+  });
+
   it('a save from an editor (api/content/save)', async () => {
     const body = Buffer.from('saved');
     const run = () =>

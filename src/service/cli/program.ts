@@ -139,12 +139,13 @@ function addSyncCommand(program: Command, rt: Runtime): void {
     'eos sync project-1/ e://users/me/project-1/',
     'eos sync e://users/me/project-1/ project-1/ --delete',
     'eos sync --dryrun data/ e://org/data/ --exclude "*.tmp" --exclude "cache/**"',
-    'eos sync e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"'
+    'eos sync e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"',
+    'eos sync e://users/me/project-1/ e://users/me/project-2/ --delete'
   ])
-    .summary('make DST hold what SRC holds (local <-> EOS)')
+    .summary('make DST hold what SRC holds (local <-> EOS, EOS -> EOS)')
     .description(
-      'Make DST hold what SRC holds (a local folder and an EOS folder, either way round), ' +
-        'copying what is new or differs in size or modification time.'
+      'Make DST hold what SRC holds (a local folder and an EOS folder, either way round, or two EOS ' +
+        'folders, copied server-side), copying what is new or differs in size or modification time.'
     )
     .option('--delete', 'delete what DST has and SRC does not')
     .option('--dryrun', 'print the plan; change nothing')

@@ -23,6 +23,7 @@ import {
 import { EosStore } from './s3/store';
 import { ComputerUploads } from './transfer/computer';
 import { startCopy } from './ops/copy';
+import { CopyOptions } from './s3/servercopy';
 import { countUris } from './ops/count';
 import { startDelete } from './ops/delete';
 import { startDownload } from './transfer/download';
@@ -135,8 +136,13 @@ export class Engine {
 
   /** Check a copy or move, then start it as a job. */
   copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
+    return startCopy(this.store, this.jobs, request, this.copyOptions(), signal);
+  }
+
+  /** How server-side copies are made (copies, moves, EOS -> EOS syncs). */
+  private copyOptions(): CopyOptions {
     const { multipartThreshold, copyPartSize: partSize, copyConcurrency: concurrency } = this.options;
-    return startCopy(this.store, this.jobs, request, { multipartThreshold, partSize, concurrency }, signal);
+    return { multipartThreshold, partSize, concurrency };
   }
 
   /**
@@ -181,7 +187,8 @@ export class Engine {
 
   /** Check a sync, then run it (its plan computed afresh) as one job. */
   sync(request: SyncRequest, signal?: AbortSignal): Promise<Job> {
-    return startSync(this.store, this.jobs, request, this.options, () => this.sync(request), signal);
+    const options = { ...this.options, copy: this.copyOptions() };
+    return startSync(this.store, this.jobs, request, options, () => this.sync(request), signal);
   }
 
   /**

@@ -139,7 +139,10 @@ export const TransferBody = z.strictObject(
   bodyObject
 ) satisfies z.ZodType<Body<'api/transfer'>, unknown>;
 
-/** `POST api/sync/plan`, `POST api/sync {source, destination, delete?, exclude?, filters?}` */
+/**
+ * `POST api/sync/plan`, `POST api/sync {source, destination, delete?, exclude?, filters?}`:
+ * a local path and a URI, either way round, or two URIs (the engine tells which).
+ */
 export const SyncBody = z.strictObject(
   {
     source: localPath,

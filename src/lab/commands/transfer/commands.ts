@@ -1,8 +1,8 @@
 /**
  * The commands "Upload to EOS…", "Sync folder to EOS…", "Download to current
- * folder" and "Sync to local folder…": each takes its items from its
- * arguments or the selection, asks for the destination unless given, and
- * runs a workflow.
+ * folder", "Sync to local folder…" and "Sync to EOS folder…": each takes its
+ * items from its arguments or the selection, asks for the destination unless
+ * given, and runs a workflow.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { downloadIcon, fileUploadIcon } from '@jupyterlab/ui-components';
@@ -23,7 +23,8 @@ export const TRANSFER_PALETTE_COMMANDS: readonly string[] = [
   CommandIDs.uploadToEos,
   CommandIDs.syncToEos,
   CommandIDs.downloadHere,
-  CommandIDs.syncToLocal
+  CommandIDs.syncToLocal,
+  CommandIDs.syncToEosFolder
 ];
 
 /** Register the transfer commands. */
@@ -32,7 +33,8 @@ export function addTransferCommands(commands: CommandRegistry, context: ITransfe
     addUploadCommand(commands, context),
     addSyncToEosCommand(commands, context),
     addDownloadHereCommand(commands, context),
-    addSyncToLocalCommand(commands, context)
+    addSyncToLocalCommand(commands, context),
+    addSyncToEosFolderCommand(commands, context)
   ];
 }
 
@@ -71,6 +73,19 @@ function localArgs(context: ITransferContext) {
           description: trans.__('Paths relative to the Jupyter root; the file browser selection by default')
         },
         destination: { type: 'string' as const, description: trans.__('The e:// folder; asked for by default') }
+      }
+    }
+  };
+}
+
+/** The arguments of the commands that sync an EOS folder: its URI, and where to (`destination`). */
+function eosFolderArgs(destination: string) {
+  return {
+    args: {
+      type: 'object' as const,
+      properties: {
+        ...uriArgs('').args.properties,
+        destination: { type: 'string' as const, description: destination }
       }
     }
   };
@@ -180,15 +195,7 @@ function addSyncToLocalCommand(commands: CommandRegistry, context: ITransferCont
   return commands.addCommand(CommandIDs.syncToLocal, {
     label: paletteLabel(trans, trans.__('Sync to Local Folder…')),
     caption: trans.__('Make a local folder hold what this EOS folder holds (by size and modification time)'),
-    describedBy: {
-      args: {
-        type: 'object' as const,
-        properties: {
-          ...uriArgs('').args.properties,
-          destination: { type: 'string' as const, description: trans.__('The local folder; asked for by default') }
-        }
-      }
-    },
+    describedBy: eosFolderArgs(trans.__('The local folder; asked for by default')),
     isEnabled: args => context.local !== null && eosFolder(context, args) !== null,
     execute: async args => {
       const target = eosFolder(context, args);
@@ -217,6 +224,33 @@ function addSyncToLocalCommand(commands: CommandRegistry, context: ITransferCont
       }
       if (destination !== null) {
         await sync(context, { source: target.uri, destination: destination.replace(/^\/+|\/+$/g, '') });
+      }
+    }
+  });
+}
+
+/** "Sync to EOS Folder…": one EOS folder mirrored in another, after a preview; the service copies server-side. */
+function addSyncToEosFolderCommand(commands: CommandRegistry, context: ITransferContext): IDisposable {
+  const { trans } = context;
+  return commands.addCommand(CommandIDs.syncToEosFolder, {
+    label: paletteLabel(trans, trans.__('Sync to EOS Folder…')),
+    caption: trans.__('Make another EOS folder hold what this EOS folder holds (copied within EOS)'),
+    describedBy: eosFolderArgs(trans.__('The e:// folder; asked for by default')),
+    isEnabled: args => eosFolder(context, args) !== null,
+    execute: async args => {
+      const source = eosFolder(context, args);
+      if (!source) {
+        return;
+      }
+      const name = source.name || lastSegment(source.uri);
+      const destination = await eosDestination(context, args, async () => ({
+        title: trans.__('Sync to EOS Folder'),
+        label: trans.__('EOS folder that will mirror %1', source.uri),
+        value: `${await lastFolder(context)}${name}/`,
+        accept: trans.__('Preview')
+      }));
+      if (destination !== null) {
+        await sync(context, { source: source.uri, destination });
       }
     }
   });

@@ -51,7 +51,7 @@ export class SyncPreview extends Widget {
     };
     list(trans.__('To copy'), plan.copy, plan.copyCount, 'jp-mod-copy');
     list(trans.__('Only at the destination'), plan.delete, plan.deleteCount, 'jp-mod-delete');
-    // Keys that cannot be local names: the sync fails each one; the user sees them before it starts.
+    // Items that cannot be copied (no local names, too long a key): the sync fails each one; the user sees them first.
     const failed = (plan.failed ?? []).map(f => ({ path: trans.__('%1: %2', f.path, f.error.message) }));
     list(trans.__('Cannot be copied'), failed, plan.failedCount ?? 0, 'jp-mod-failed');
     const label = document.createElement('label');

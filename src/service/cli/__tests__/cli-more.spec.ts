@@ -1,5 +1,5 @@
 /**
- * `eos rm`, `mkdir`, `sync`, `presign`, `df`, `cat` and `head` against moto.
+ * `eos rm`, `mkdir`, `sync` (both ways and EOS -> EOS), `presign`, `df`, `cat` and `head` against moto.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -129,6 +129,43 @@ describe('eos sync', () => {
     const run = await eos(t.cli, ['sync', `${base}trav/`, 'trav'], root);
     expect(run).toMatchObject({ code: 1, stdout: '', stderr: lines.join('\n') });
     expect(filesUnder(path.join(root, 'trav'))).toEqual(['ok.txt']);
+  });
+});
+
+describe('eos sync EOS -> EOS', () => {
+  it('copies server-side, deletes only with --delete, and previews with --dryrun and --json', async () => {
+    await putObjects(client, S3.orgBucket, {
+      [`${prefix}p1/a.txt`]: 'a',
+      [`${prefix}p1/d/b.txt`]: 'b',
+      [`${prefix}p1/junk.tmp`]: 'j',
+      [`${prefix}p2/old.txt`]: 'old'
+    });
+    const [src, dst] = [`${base}p1/`, `${base}p2/`];
+    const dry = await eos(t.cli, ['sync', '--dryrun', '--delete', src, dst, '--exclude', '*.tmp'], root);
+    expect(dry).toMatchObject({ code: 0, stderr: '' });
+    expect(dry.stdout).toBe(
+      '(dryrun) copy: a.txt (new)\n(dryrun) copy: d/b.txt (new)\n(dryrun) delete: old.txt\n' +
+        'Would copy 2 (2 B), delete 1, leave 0 unchanged\n'
+    );
+    expect(await keys('p2/')).toEqual(['old.txt']);
+    const run = await eos(t.cli, ['sync', '--json', src, dst, '--exclude', '*.tmp'], root);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'sync', state: 'done', objects: { done: 2, total: 2 } });
+    expect(await keys('p2/')).toEqual(['a.txt', 'd/b.txt', 'old.txt']);
+    const json = await eos(t.cli, ['sync', '--dryrun', '--json', '--delete', src, dst, '--exclude', '*.tmp'], root);
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryrun: true, copyCount: 0, unchanged: 2, deleteCount: 1 });
+    expect((await eos(t.cli, ['sync', '--delete', src, dst, '--exclude', '*.tmp'], root)).code).toBe(0);
+    expect(await keys('p2/')).toEqual(['a.txt', 'd/b.txt']);
+  });
+
+  it('refuses a read-only target before any S3 call (exit 1, as cp), and two local folders (exit 2)', async () => {
+    const gencove = await eos(t.cli, ['sync', `${base}p1/`, 'e://gencove/x/'], root, { env: NO_S3 });
+    expect(gencove).toMatchObject({
+      code: 1,
+      stderr: 'eos: Cannot write to e://gencove/x/: e://gencove/ is read-only\n'
+    });
+    const local = await eos(t.cli, ['sync', 'a', 'b'], root, { env: NO_S3 });
+    expect(local).toMatchObject({ code: 2, stderr: 'eos: sync needs an e:// or s3:// folder on at least one side\n' });
   });
 });
 

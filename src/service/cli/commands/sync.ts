@@ -1,7 +1,7 @@
 /**
- * `eos sync SRC DST`: make DST hold what SRC holds, one way (local -> EOS or
- * EOS -> local), by size and modification time; `--delete` removes what only
- * DST has; `--dryrun` prints the plan.
+ * `eos sync SRC DST`: make DST hold what SRC holds, one way (local -> EOS,
+ * EOS -> local or EOS -> EOS, server-side), by size and modification time;
+ * `--delete` removes what only DST has; `--dryrun` prints the plan.
  */
 import { EosError, PathFilter, SyncPlan, SyncRequest } from '../../../core';
 import { failuresSummary } from '../../engine';
@@ -19,8 +19,8 @@ export interface SyncOptions {
 }
 
 export async function sync(session: Session, out: Output, src: string, dst: string, options: SyncOptions) {
-  if (isRemote(src) === isRemote(dst)) {
-    throw new UsageError('sync runs between a local folder and an e:// or s3:// folder, either way round');
+  if (!isRemote(src) && !isRemote(dst)) {
+    throw new UsageError('sync needs an e:// or s3:// folder on at least one side');
   }
   const side = (arg: string) => (isRemote(arg) ? arg : session.local(arg));
   const request: SyncRequest = {

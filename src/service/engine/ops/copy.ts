@@ -19,8 +19,7 @@ import {
 import { EosStore, objectExists } from '../s3/store';
 import { Deleter } from '../s3/batches';
 import { JobContext, Jobs } from '../jobs/jobs';
-import { CopyTask, multipartCopy, singleCopy } from '../s3/servercopy';
-import { partSize } from '../s3/multipart';
+import { CopyOptions, CopyTask, serverCopy } from '../s3/servercopy';
 import { forEachConcurrent } from '../jobs/pool';
 import { decideObject } from '../transfer/conflicts';
 import {
@@ -34,16 +33,6 @@ import {
   unique,
   uriOfKey
 } from '../s3/places';
-
-/** How copies are made. */
-export interface CopyOptions {
-  /** Above this many bytes an object is copied in parts (S3: 5 GiB). */
-  multipartThreshold: number;
-  /** The preferred part size of a multipart copy. */
-  partSize: number;
-  /** Objects copied at once. */
-  concurrency: number;
-}
 
 /** One source and where it goes. */
 interface Pair {
@@ -256,11 +245,7 @@ async function runCopy(
         }
         t = { ...t, dstKey: decided.key, uri: decided.uri };
       }
-      if (t.size > options.multipartThreshold) {
-        await multipartCopy(store, t, partSize(t.size, options.partSize), taskSignal);
-      } else {
-        await singleCopy(store, t, taskSignal);
-      }
+      await serverCopy(store, t, options, taskSignal);
       progress.objects.done++;
       progress.bytes.done += t.size;
       if (options.move) {

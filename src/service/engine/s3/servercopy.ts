@@ -5,7 +5,7 @@
  */
 import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { EosStore } from './store';
-import { UploadedPart, abortUpload, completeUpload, createUpload, partRanges } from './multipart';
+import { UploadedPart, abortUpload, completeUpload, createUpload, partRanges, partSize } from './multipart';
 import { forEachConcurrent } from '../jobs/pool';
 
 /** Parts copied at once within one object. */
@@ -27,6 +27,30 @@ export interface CopyTask {
 /** `CopySource`: bucket and key, each key segment URL-encoded. */
 export function copySource(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** How copies are made. */
+export interface CopyOptions {
+  /** Above this many bytes an object is copied in parts (S3: 5 GiB). */
+  multipartThreshold: number;
+  /** The preferred part size of a multipart copy. */
+  partSize: number;
+  /** Objects copied at once. */
+  concurrency: number;
+}
+
+/** Copy one object server-side: CopyObject, or in parts above the threshold. */
+export async function serverCopy(
+  store: EosStore,
+  task: CopyTask,
+  sizes: Omit<CopyOptions, 'concurrency'>,
+  signal: AbortSignal
+): Promise<void> {
+  if (task.size > sizes.multipartThreshold) {
+    await multipartCopy(store, task, partSize(task.size, sizes.partSize), signal);
+  } else {
+    await singleCopy(store, task, signal);
+  }
 }
 
 /** Copy one object server-side with CopyObject (metadata copied by S3). */

@@ -1,9 +1,9 @@
 /**
  * Sync: make a destination folder hold what a source folder holds, one way
- * (local -> EOS or EOS -> local), by size and modification time. The plan is
- * computed again inside the job (the preview may be stale), then run: copies
- * through the same code as uploads and downloads, then deletes (only with
- * `delete: true`).
+ * (local -> EOS, EOS -> local or EOS -> EOS), by size and modification time.
+ * The plan is computed again inside the job (the preview may be stale), then
+ * run: copies through the same code as uploads, downloads and server-side
+ * copies, then deletes (only with `delete: true`).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -17,47 +17,94 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, localError, relativeTo } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { putFile } from './putfile';
-import { FullPlan, SyncSides, localOf, planSync, syncSides } from './syncplan';
+import { EosSyncSides, FullPlan, LocalSyncSides, SyncSides, localOf, planSync, syncSides } from './syncplan';
 import { Limit, TransferOptions, asItem } from './run';
 import { uriOfKey } from '../s3/places';
+import { CopyOptions, serverCopy } from '../s3/servercopy';
+
+/** A sync's options: transfers', and server-side copies' for EOS -> EOS. */
+export type SyncOptions = TransferOptions & { copy: CopyOptions };
 
 /** Check a sync and start it as a job. */
 export async function startSync(
   store: EosStore,
   jobs: Jobs,
   request: SyncRequest,
-  options: TransferOptions,
+  options: SyncOptions,
   rerun: () => Promise<Job>,
   signal?: AbortSignal
 ): Promise<Job> {
   const sides = await syncSides(store, options.rootDir, request);
   signal?.throwIfAborted();
   const [source, destination] =
-    sides.direction === 'upload' ? [sides.localShown, sides.remote.uri] : [sides.remote.uri, sides.localShown];
+    sides.direction === 'eos'
+      ? [sides.source.uri, sides.remote.uri]
+      : sides.direction === 'upload'
+        ? [sides.localShown, sides.remote.uri]
+        : [sides.remote.uri, sides.localShown];
   return jobs.start({ kind: 'sync', sources: [source], destination, request, rerun }, async ctx => {
     const full = await planSync(store, options.rootDir, sides, request, ctx.signal);
-    await runSync(store, options, sides, full, ctx);
+    const { progress, signal } = ctx;
+    progress.objects.total = full.copy.length + full.delete.length;
+    progress.bytes.total = full.plan.bytes;
+    // Source items that cannot be copied fail by name, as a download's or copy's do (never left out silently).
+    const from = sides.direction === 'eos' ? sides.source : sides.remote;
+    for (const item of full.failed) {
+      ctx.fail(uriOfKey(from, item.key!), item.error);
+    }
+    await (sides.direction === 'eos'
+      ? copyOnServer(store, options.copy, sides, full, ctx)
+      : runCopies(store, options, sides, full, ctx));
+    if (full.delete.length > 0 && !signal.aborted) {
+      await runDeletes(store, options, sides, full, ctx);
+    }
   });
 }
 
-async function runSync(
+/** EOS -> EOS: each object copied server-side (no byte through the service). */
+async function copyOnServer(
+  store: EosStore,
+  options: CopyOptions,
+  sides: EosSyncSides,
+  full: FullPlan,
+  ctx: JobContext
+): Promise<void> {
+  const { progress, signal } = ctx;
+  const { source, remote } = sides;
+  await forEachConcurrent(full.copy, options.concurrency, signal, async (item, itemSignal) => {
+    const dstKey = remote.key + item.rel;
+    const uri = uriOfKey(remote, dstKey);
+    progress.current = uri;
+    await asItem(ctx, uri, async () => {
+      const task = {
+        srcBucket: source.bucket,
+        srcKey: item.key!,
+        size: item.size,
+        etag: item.etag,
+        dstBucket: remote.bucket,
+        dstKey,
+        uri
+      };
+      await serverCopy(store, task, options, itemSignal);
+      progress.objects.done++;
+      progress.bytes.done += item.size;
+    });
+  });
+}
+
+/** Local <-> EOS: uploads or downloads. */
+async function runCopies(
   store: EosStore,
   options: TransferOptions,
-  sides: SyncSides,
+  sides: LocalSyncSides,
   full: FullPlan,
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
   const root = options.rootDir;
-  progress.objects.total = full.copy.length + full.delete.length;
-  progress.bytes.total = full.plan.bytes;
   const onBytes = (n: number) => (progress.bytes.done += n);
   const big = new Limit(options.bigFilesInFlight);
   const { remote } = sides;
-  // Keys that cannot be local names fail by name, as a download's do (never left out silently).
-  for (const item of full.failed) {
-    ctx.fail(uriOfKey(remote, item.key!), item.error);
-  }
   await forEachConcurrent(full.copy, options.filesInFlight, signal, async (item, itemSignal) => {
     const uri = uriOfKey(remote, remote.key + item.rel);
     const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;
@@ -98,9 +145,6 @@ async function runSync(
       progress.objects.done++;
     });
   });
-  if (full.delete.length > 0 && !signal.aborted) {
-    await runDeletes(store, options, sides, full, ctx);
-  }
 }
 
 /** Delete what the destination has and the source does not. */
@@ -113,7 +157,7 @@ async function runDeletes(
 ): Promise<void> {
   const { progress, signal } = ctx;
   const root = options.rootDir;
-  if (sides.direction === 'upload') {
+  if (sides.direction !== 'download') {
     const deleter = new Deleter(store, sides.remote.bucket, keys => (progress.objects.done += keys.length));
     await asItem(ctx, sides.remote.uri, async () => {
       for (const item of full.delete) {

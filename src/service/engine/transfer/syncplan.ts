@@ -1,7 +1,8 @@
 /**
- * What a sync would do: both sides listed (the local folder walked, the EOS
- * folder listed), compared by size and modification time, with `exclude`
- * globs applied to both sides. Nothing is changed.
+ * What a sync would do: both sides listed (a local folder walked, an EOS
+ * folder listed), compared by size and modification time (two EOS folders:
+ * by size, then ETag or LastModified), with the filters applied to both
+ * sides. Nothing is changed.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +21,8 @@ import { EosStore } from '../s3/store';
 import { keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { headObject, objectModified } from './conflicts';
-import { Place, placeOf, refuseListsOfRoots } from '../s3/places';
+import { Place, placeOf, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
+import { checkKeyLength } from './upload';
 import { walkLocal } from '../local/walk';
 
 /** The most entries each list of a plan shows (the counts are exact). */
@@ -29,12 +31,23 @@ export const MAX_PLAN_ENTRIES = 1000;
 const SAME_TIME_MS = 1000;
 
 /** The two sides of a sync. */
-export interface SyncSides {
+export type SyncSides = LocalSyncSides | EosSyncSides;
+
+/** A local folder and an EOS folder. */
+export interface LocalSyncSides {
   /** `upload`: the local folder is the source; `download`: the EOS folder is. */
   direction: 'upload' | 'download';
   /** The local folder (absolute) and how the request named it. */
   local: string;
   localShown: string;
+  remote: Place;
+}
+
+/** Two EOS folders: copies are server-side. */
+export interface EosSyncSides {
+  direction: 'eos';
+  source: Place;
+  /** The target folder (as `remote` is the EOS side of the others). */
   remote: Place;
 }
 
@@ -56,7 +69,7 @@ export interface FullPlan {
   plan: SyncPlan;
   copy: (SideItem & { reason: SyncReason; target?: SideItem })[];
   delete: SideItem[];
-  /** Source items that cannot be copied (EOS keys that are no local names), with why. */
+  /** Source items that cannot be copied (EOS keys that are no local names or too long for the target), with why. */
   failed: (SideItem & { error: EosError })[];
 }
 
@@ -64,24 +77,24 @@ const isEos = (text: string) => /^(e|s3):\/\//i.test(text);
 
 /**
  * Check a sync's two sides: one local folder (confined to the root) and one
- * `e://` folder; a read-only EOS destination is refused before any S3 call.
+ * `e://` folder, or two `e://` folders; a read-only EOS destination is
+ * refused before any S3 call.
  *
  * @throws EosError `InvalidRequest`, `OutsideRoot`, `ReadOnly`, `NotFound`
  */
 export async function syncSides(store: EosStore, root: string, request: SyncRequest): Promise<SyncSides> {
   const fromEos = isEos(request.source);
-  if (fromEos === isEos(request.destination)) {
-    throw new EosError('InvalidRequest', 'A sync needs one local folder and one e:// folder');
+  if (fromEos && isEos(request.destination)) {
+    return eosSyncSides(store, request);
+  }
+  if (!fromEos && !isEos(request.destination)) {
+    throw new EosError('InvalidRequest', 'A sync needs an e:// folder on at least one side');
   }
   const uri = fromEos ? request.source : request.destination;
   const localShown = fromEos ? request.destination : request.source;
-  let path_ = store.locate(uri);
-  refuseListsOfRoots(path_, 'sync');
+  const remote = folderPlace(store, uri);
   if (!fromEos) {
-    assertWritable(path_, store.ctx);
-  }
-  if (!isFolder(path_)) {
-    path_ = { ...path_, key: `${path_.key}/` };
+    assertWritable(remote.path, store.ctx);
   }
   const local = await resolveLocal(root, localShown);
   if (!fromEos) {
@@ -96,8 +109,38 @@ export async function syncSides(store: EosStore, root: string, request: SyncRequ
     direction: fromEos ? 'download' : 'upload',
     local,
     localShown: relativeTo(root, local),
-    remote: placeOf(path_, store)
+    remote
   };
+}
+
+/** An `e://` URI as a folder's place. */
+function folderPlace(store: EosStore, uri: string): Place {
+  const path_ = store.locate(uri);
+  refuseListsOfRoots(path_, 'sync');
+  return placeOf(isFolder(path_) ? path_ : { ...path_, key: `${path_.key}/` }, store);
+}
+
+/**
+ * Check a sync between two EOS folders: a read-only target refused before
+ * any S3 call, then folders that hold one another, then a source that is no
+ * folder (a mistyped source would otherwise look empty, and `delete` would
+ * empty the target).
+ *
+ * @throws EosError `ReadOnly`, `InvalidRequest`, `NotFound`
+ */
+async function eosSyncSides(store: EosStore, request: SyncRequest): Promise<EosSyncSides> {
+  const target = folderPlace(store, request.destination);
+  assertWritable(target.path, store.ctx);
+  const source = folderPlace(store, request.source);
+  if (source.bucket === target.bucket && (source.key.startsWith(target.key) || target.key.startsWith(source.key))) {
+    const why = source.key === target.key ? 'they are the same folder' : 'one holds the other';
+    throw new EosError('InvalidRequest', `Cannot sync ${source.uri} to ${target.uri}: ${why}`);
+  }
+  const item = await resolveItem(store, store.locate(request.source));
+  if (item.kind !== 'folder') {
+    throw new EosError('InvalidRequest', `${item.uri} is an object, not a folder: a sync takes folders`);
+  }
+  return { direction: 'eos', source, remote: target };
 }
 
 /**
@@ -137,7 +180,11 @@ async function listSides(
   sides: SyncSides,
   kept: (rel: string) => boolean,
   signal?: AbortSignal
-): Promise<{ local: Map<string, SideItem>; remote: Map<string, SideItem> }> {
+): Promise<{ from: Map<string, SideItem>; to: Map<string, SideItem> }> {
+  if (sides.direction === 'eos') {
+    const from = await listFolder(store, sides.source, kept, signal);
+    return { from, to: await listFolder(store, sides.remote, kept, signal) };
+  }
   const local = new Map<string, SideItem>();
   const there = await fsp.stat(sides.local).catch(() => null);
   if (there?.isDirectory()) {
@@ -150,16 +197,56 @@ async function listSides(
       }
     }
   }
-  const remote = new Map<string, SideItem>();
-  const { bucket, key: prefix, uri } = sides.remote;
+  const remote = await listFolder(store, sides.remote, kept, signal);
+  return sides.direction === 'upload' ? { from: local, to: remote } : { from: remote, to: local };
+}
+
+/** An EOS folder's objects, keyed by path relative to it (folder markers hold no bytes to sync). */
+async function listFolder(
+  store: EosStore,
+  place: Place,
+  kept: (rel: string) => boolean,
+  signal?: AbortSignal
+): Promise<Map<string, SideItem>> {
+  const items = new Map<string, SideItem>();
+  const { bucket, key: prefix, uri } = place;
   for await (const o of store.walk(bucket, prefix, uri, signal)) {
     const rel = o.key.slice(prefix.length);
-    if (rel === '' || rel.endsWith('/') || !kept(rel)) {
-      continue; // folder markers hold no bytes to sync
+    if (rel !== '' && !rel.endsWith('/') && kept(rel)) {
+      items.set(rel, { rel, size: o.size, modifiedMs: o.modified?.getTime() ?? 0, key: o.key, etag: o.etag });
     }
-    remote.set(rel, { rel, size: o.size, modifiedMs: o.modified?.getTime() ?? 0, key: o.key, etag: o.etag });
   }
-  return { local, remote };
+  return items;
+}
+
+/**
+ * Why a source item cannot be copied, if it cannot: a key that is no local
+ * name (downloading), a key the target folder cannot hold (too long).
+ */
+function refusal(sides: SyncSides, item: SideItem, folders: Set<string>): EosError | undefined {
+  const { rel } = item;
+  if (sides.direction === 'eos') {
+    try {
+      checkKeyLength(sides.remote.key + rel, uriOfKey(sides.source, item.key!));
+    } catch (err) {
+      return err as EosError;
+    }
+    return undefined;
+  }
+  if (sides.direction === 'download') {
+    try {
+      keySegments(rel);
+    } catch (err) {
+      return err as EosError; // not a local name: named in the plan, failed by the job
+    }
+    if (folders.has(rel)) {
+      // `data` beside `data/x`: the local `data` is the folder of the other keys, every run.
+      const shown = JSON.stringify(path.posix.join(sides.localShown, rel));
+      const message = `${shown} is a folder on the server's disk (it holds other keys): a file cannot replace it`;
+      return new EosError('Conflict', message);
+    }
+  }
+  return undefined;
 }
 
 /** Compute a sync's plan (nothing is changed). */
@@ -174,43 +261,37 @@ export async function planSync(
     ...(request.exclude ?? []).map(glob => ({ include: false, glob })),
     ...(request.filters ?? [])
   ]);
-  const { local, remote } = await listSides(store, root, sides, kept, signal);
-  const [from, to] = sides.direction === 'upload' ? [local, remote] : [remote, local];
+  const { from, to } = await listSides(store, root, sides, kept, signal);
   const copy: FullPlan['copy'] = [];
   const failed: FullPlan['failed'] = [];
   let unchanged = 0;
   const same: [SideItem, SideItem][] = [];
   const folders = sides.direction === 'download' ? localFolders(from.keys()) : new Set<string>();
   for (const [rel, item] of from) {
-    if (sides.direction === 'download') {
-      try {
-        keySegments(rel);
-      } catch (err) {
-        failed.push({ ...item, error: err as EosError }); // not a local name: named in the plan, failed by the job
-        continue;
-      }
-      if (folders.has(rel)) {
-        // `data` beside `data/x`: the local `data` is the folder of the other keys, every run.
-        const shown = JSON.stringify(path.posix.join(sides.localShown, rel));
-        const message = `${shown} is a folder on the server's disk (it holds other keys): a file cannot replace it`;
-        failed.push({ ...item, error: new EosError('Conflict', message) });
-        continue;
-      }
+    const error = refusal(sides, item, folders);
+    if (error) {
+      failed.push({ ...item, error });
+      continue;
     }
     const target = to.get(rel);
     if (target === undefined) {
       copy.push({ ...item, reason: 'new' });
     } else if (target.size !== item.size) {
       copy.push({ ...item, reason: 'size', target });
-    } else {
+    } else if (sides.direction !== 'eos') {
       same.push([item, target]);
+    } else if (sameObject(item, target)) {
+      unchanged++;
+    } else {
+      copy.push({ ...item, reason: 'modified', target });
     }
   }
   // Equal sizes: compare times, reading an object's `mtime` metadata where LastModified cannot decide.
   const signal_ = signal ?? new AbortController().signal;
+  const uploading = sides.direction === 'upload'; // `same` holds pairs of a file and an object only
   await forEachConcurrent(same, 16, signal_, async ([item, target], s) => {
-    const [file, object] = sides.direction === 'upload' ? [item, target] : [target, item];
-    if (await sameTime(store, sides.remote, file, object, sides.direction, s)) {
+    const [file, object] = uploading ? [item, target] : [target, item];
+    if (await sameTime(store, sides.remote, file, object, uploading ? 'upload' : 'download', s)) {
       unchanged++;
     } else {
       copy.push({ ...item, reason: 'modified', target });
@@ -221,7 +302,11 @@ export async function planSync(
   const bytes = copy.reduce((n, c) => n + c.size, 0);
   const shownRemote = formatEosUri(sides.remote.path);
   const [source, destination] =
-    sides.direction === 'upload' ? [sides.localShown, shownRemote] : [shownRemote, sides.localShown];
+    sides.direction === 'eos'
+      ? [formatEosUri(sides.source.path), shownRemote]
+      : sides.direction === 'upload'
+        ? [sides.localShown, shownRemote]
+        : [shownRemote, sides.localShown];
   return {
     plan: {
       source,
@@ -276,6 +361,22 @@ async function sameTime(
   return direction === 'upload' ? file.modifiedMs <= object.modifiedMs : object.modifiedMs <= file.modifiedMs;
 }
 
+/** A simple ETag: the MD5 of the bytes (a multipart upload's, `<md5>-<parts>`, depends on the parts). */
+const SIMPLE_ETAG = /^"?[0-9a-f]{32}"?$/i;
+
+/**
+ * Whether two objects of the same size hold the same bytes, without a
+ * request: by ETag when both are simple; else the target is up to date when
+ * it was written after the source last changed (a server-side copy is
+ * written later than its source), as `aws s3 sync` decides.
+ */
+function sameObject(source: SideItem, target: SideItem): boolean {
+  if (SIMPLE_ETAG.test(source.etag ?? '') && SIMPLE_ETAG.test(target.etag ?? '')) {
+    return source.etag === target.etag;
+  }
+  return source.modifiedMs - target.modifiedMs < SAME_TIME_MS;
+}
+
 /** Every folder the local names of `rels` need (`a/b/c` needs `a` and `a/b`); keys that are no local names need none. */
 function localFolders(rels: Iterable<string>): Set<string> {
   const folders = new Set<string>();
@@ -292,6 +393,6 @@ function localFolders(rels: Iterable<string>): Set<string> {
 }
 
 /** The local path of a relative path of the synced folder. */
-export function localOf(sides: SyncSides, rel: string): string {
+export function localOf(sides: LocalSyncSides, rel: string): string {
   return path.join(sides.local, ...keySegments(rel).segments);
 }
