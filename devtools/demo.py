@@ -53,6 +53,14 @@ def fresh_root(path: Path) -> Path:
     return path
 
 
+def quiet_news(config: Path) -> None:
+    """The demo does not ask to fetch Jupyter's news (its toast sits where job notifications show); a choice made later stays."""
+    setting = config / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    if not setting.exists():
+        setting.parent.mkdir(parents=True, exist_ok=True)
+        setting.write_text(json.dumps({"fetchNews": "false"}) + "\n")
+
+
 def service_env(endpoint: str) -> dict[str, str]:
     return {
         "GENCOVE_USER_ID": seed.DEMO_USER_ID,
@@ -130,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     # JupyterLab's terminals find this environment's `eos` command first.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env["JUPYTER_CONFIG_DIR"] = str(work / "config")
+    quiet_news(work / "config")
     env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
     # The jobs journal belongs to this run's S3 server: start without the last run's jobs.
     shutil.rmtree(work / "state", ignore_errors=True)

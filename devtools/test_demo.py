@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -81,3 +82,14 @@ def test_stopped_demo_leaves_no_process(tmp_path, sig, ignore_sigint):
     proc.wait(60)
     gone, alive = psutil.wait_procs(family, timeout=20)
     assert not alive, [p.cmdline() for p in alive]
+
+
+def test_demo_does_not_ask_for_news_but_keeps_a_later_choice(tmp_path):
+    from devtools.demo import quiet_news
+
+    quiet_news(tmp_path)
+    setting = tmp_path / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    assert json.loads(setting.read_text()) == {"fetchNews": "false"}
+    setting.write_text('{"fetchNews": "true"}')
+    quiet_news(tmp_path)
+    assert json.loads(setting.read_text()) == {"fetchNews": "true"}
