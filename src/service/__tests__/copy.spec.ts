@@ -16,6 +16,7 @@ import {
   keysUnder,
   putObjects,
   startService,
+  testClient,
   testConfig,
   uniqueName,
   waitJob,
@@ -273,5 +274,98 @@ describe('multipart copy', () => {
     expect(job.state).toBe('done');
     expect(smallCalls.slice(before)).toContain('CopyObjectCommand');
     expect(smallCalls.slice(before)).not.toContain('UploadPartCopyCommand');
+  });
+});
+
+/**
+ * A target another client writes after the conflict check and before the
+ * copy lands: a copy that may not overwrite is sent with `If-None-Match: *`,
+ * so S3 keeps the other client's object, and the item fails as a conflict.
+ * Neither test server enforces that condition on CopyObject (both copied
+ * over the new object: moto 5.2.1, versitygw v1.8.0), so the racing client
+ * answers as S3 documents it: 412 PreconditionFailed, nothing written.
+ */
+describe('a target written while the copy runs', () => {
+  /** A service whose client lets another client write `key` just before its copy of it goes out. */
+  async function racing(key: string, engine: Record<string, number> = {}) {
+    const client = testClient();
+    const sent: { command: string; ifNoneMatch?: string }[] = [];
+    client.middlewareStack.add(
+      (next, context) => async args => {
+        const input = (args as { input: { Key?: string; IfNoneMatch?: string } }).input;
+        const command = context.commandName ?? '';
+        if (input.Key === key && /CopyObject|CompleteMultipartUpload/.test(command)) {
+          sent.push({ command, ifNoneMatch: input.IfNoneMatch });
+          await t.client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: key, Body: 'theirs' }));
+          if (input.IfNoneMatch === '*') {
+            throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+              name: 'PreconditionFailed',
+              $metadata: { httpStatusCode: 412, attempts: 1 }
+            });
+          }
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'writeTargetFirst' }
+    );
+    return { svc: await startService(testConfig(), { s3Client: client, engine }), client, sent };
+  }
+
+  it('a single CopyObject keeps the object written meanwhile and fails the item as a conflict', async () => {
+    const key = `${ORG}race1/doc.json`;
+    const r = await racing(key);
+    try {
+      const job = await run({ sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/race1/` }, r.svc);
+      expect(r.sent).toEqual([{ command: 'CopyObjectCommand', ifNoneMatch: '*' }]);
+      expect(job.state).toBe('failed');
+      expect(JSON.stringify(job)).toContain(`e://org/${F}/race1/doc.json already exists`);
+      expect(await text(key)).toBe('theirs');
+    } finally {
+      await r.svc.close();
+      r.client.destroy();
+    }
+  });
+
+  it('a multipart copy completes on the same condition, aborts its upload and keeps the object written meanwhile', async () => {
+    const key = `${ORG}race3/big.bin`;
+    const bytes = randomBytes(6 * 1024 * 1024);
+    await t.client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}race-src/big.bin`,
+        Body: bytes,
+        ContentLength: bytes.length
+      })
+    );
+    const r = await racing(key, { multipartThreshold: 1024 * 1024, copyPartSize: 5 * 1024 * 1024 });
+    try {
+      const job = await run({ sources: [`e://org/${F}/race-src/big.bin`], destination: `e://org/${F}/race3/` }, r.svc);
+      expect(r.sent).toEqual([{ command: 'CompleteMultipartUploadCommand', ifNoneMatch: '*' }]);
+      expect(job.state).toBe('failed');
+      expect(JSON.stringify(job)).toContain(`e://org/${F}/race3/big.bin already exists`);
+      expect(await text(key)).toBe('theirs');
+      const uploads = await t.client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: ORG }));
+      expect(uploads.Uploads ?? []).toEqual([]);
+    } finally {
+      await r.svc.close();
+      r.client.destroy();
+    }
+  });
+
+  it('overwrite sends no condition', async () => {
+    const key = `${ORG}race2/doc.json`;
+    const r = await racing(key);
+    try {
+      const job = await run(
+        { sources: [`e://org/${F}/doc.json`], destination: `e://org/${F}/race2/`, conflict: 'overwrite' },
+        r.svc
+      );
+      expect(r.sent).toEqual([{ command: 'CopyObjectCommand', ifNoneMatch: undefined }]);
+      expect(job.state).toBe('done');
+      expect(await text(key)).toBe('{"x":1}');
+    } finally {
+      await r.svc.close();
+      r.client.destroy();
+    }
   });
 });

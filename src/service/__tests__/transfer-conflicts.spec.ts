@@ -103,6 +103,42 @@ describe('upload onto existing objects', () => {
     expect(await text('a (1).txt')).toBe('new alpha');
   });
 
+  it('a new name another client is writing at the same moment (S3: 409) fails as a conflict, naming it', async () => {
+    // S3 answers 409 ConditionalRequestConflict to a conditional write while another
+    // one of the key runs; neither test server does, so the client answers as S3.
+    const racing = testClient();
+    racing.middlewareStack.add(
+      (next, context) => async args => {
+        const input = (args as { input: { Key?: string; IfNoneMatch?: string } }).input;
+        if (context.commandName === 'PutObjectCommand' && input.Key === `${ORG}up/b.txt` && input.IfNoneMatch === '*') {
+          throw Object.assign(new Error('A conflicting conditional operation is currently in progress'), {
+            name: 'ConditionalRequestConflict',
+            $metadata: { httpStatusCode: 409, attempts: 1 }
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'conflictingWrite' }
+    );
+    const other = await startService(testConfig({ rootDir: root }), { s3Client: racing });
+    try {
+      const job = await transfer(other, {
+        kind: 'upload',
+        sources: ['conf/b.txt'],
+        destination: `e://org/${F}/up/`,
+        conflict: 'skip'
+      });
+      expect(job.state).toBe('failed');
+      expect(JSON.stringify(job)).toContain(
+        `e://org/${F}/up/b.txt was being written by another client at the same moment: nothing was written`
+      );
+      expect(await keysUnder(client, S3.orgBucket, `${ORG}up/`)).toEqual([`${ORG}up/a.txt`]);
+    } finally {
+      await other.close();
+      racing.destroy();
+    }
+  });
+
   it('ask (the default): the job asks with sizes and dates, and goes on with the answer', async () => {
     const started = await svc.post('/api/transfer', {
       kind: 'upload',

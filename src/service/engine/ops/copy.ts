@@ -243,7 +243,10 @@ async function runCopy(
           progress.skipped++;
           return;
         }
-        t = { ...t, dstKey: decided.key, uri: decided.uri };
+        t = { ...t, dstKey: decided.key, uri: decided.uri, mustNotExist: decided.mustNotExist };
+      } else {
+        // 'fail' checked every target before the job; 'overwrite' replaces.
+        t = { ...t, mustNotExist: options.conflict === 'fail' };
       }
       await serverCopy(store, t, options, taskSignal);
       progress.objects.done++;

@@ -50,6 +50,25 @@ export function isConditionalConflict(err: unknown): boolean {
 }
 
 /**
+ * What a write made on condition that its key is free (`If-None-Match: *`)
+ * becomes when S3 refuses it: `Conflict` naming the object, for S3's 412 (the
+ * key is taken) and its 409 (another conditional write of the key was running,
+ * so nothing was written). Other errors are returned unchanged.
+ */
+export function refusedAsTaken(err: unknown, uri: string): unknown {
+  if (isPreconditionFailed(err)) {
+    return new EosError('Conflict', `${uri} already exists`);
+  }
+  if (isConditionalConflict(err)) {
+    return new EosError(
+      'Conflict',
+      `${uri} was being written by another client at the same moment: nothing was written`
+    );
+  }
+  return err;
+}
+
+/**
  * Whether an error is S3's answer that a multipart upload does not exist
  * (HTTP 404 `NoSuchUpload`; its bucket gone too): it was completed or
  * aborted already.

@@ -4,7 +4,8 @@
  * upload is left behind.
  */
 import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
-import { EosStore } from './store';
+import { EosStore, headObject } from './store';
+import { isConditionalConflict, isPreconditionFailed, refusedAsTaken } from './errors';
 import { UploadedPart, abortUpload, completeUpload, createUpload, partRanges, partSize } from './multipart';
 import { forEachConcurrent } from '../jobs/pool';
 
@@ -22,6 +23,12 @@ export interface CopyTask {
   dstKey: string;
   /** The destination's `e://` URI, for error messages. */
   uri: string;
+  /**
+   * The copy may not replace an object at the destination: it is made with
+   * `If-None-Match: *`, so one written since the conflict check is kept and
+   * the copy fails as `Conflict`.
+   */
+  mustNotExist?: boolean;
 }
 
 /** `CopySource`: bucket and key, each key segment URL-encoded. */
@@ -55,20 +62,39 @@ export async function serverCopy(
 
 /** Copy one object server-side with CopyObject (metadata copied by S3). */
 export async function singleCopy(store: EosStore, task: CopyTask, signal: AbortSignal): Promise<void> {
-  await store.s3(
-    { bucket: task.dstBucket, uri: task.uri },
-    abortSignal =>
-      store.client.send(
-        new CopyObjectCommand({
-          Bucket: task.dstBucket,
-          Key: task.dstKey,
-          CopySource: copySource(task.srcBucket, task.srcKey),
-          CopySourceIfMatch: task.etag
-        }),
-        { abortSignal }
-      ),
-    { signal, deadlineMs: null }
-  );
+  try {
+    await store.s3(
+      { bucket: task.dstBucket, uri: task.uri },
+      abortSignal =>
+        store.client.send(
+          new CopyObjectCommand({
+            Bucket: task.dstBucket,
+            Key: task.dstKey,
+            CopySource: copySource(task.srcBucket, task.srcKey),
+            CopySourceIfMatch: task.etag,
+            IfNoneMatch: task.mustNotExist ? '*' : undefined
+          }),
+          { abortSignal }
+        ),
+      { signal, deadlineMs: null }
+    );
+  } catch (err) {
+    throw await copyRefused(store, task, err, signal);
+  }
+}
+
+/**
+ * What a refused copy says. A 412 is either condition failing: the source's
+ * ETag pin or the destination's `If-None-Match`; the destination decides.
+ */
+async function copyRefused(store: EosStore, task: CopyTask, err: unknown, signal: AbortSignal): Promise<unknown> {
+  if (!task.mustNotExist || !(isPreconditionFailed(err) || isConditionalConflict(err))) {
+    return err;
+  }
+  if (isPreconditionFailed(err) && (await headObject(store, task.dstBucket, task.dstKey, task.uri, signal)) === null) {
+    return err;
+  }
+  return refusedAsTaken(err, task.uri);
 }
 
 /**
@@ -126,9 +152,14 @@ export async function multipartCopy(
       );
       parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
     });
-    await completeUpload(store, upload, parts, { signal, uri: task.uri, size: task.size });
+    await completeUpload(store, upload, parts, {
+      signal,
+      uri: task.uri,
+      size: task.size,
+      mustNotExist: task.mustNotExist
+    });
   } catch (err) {
     await abortUpload(store, upload, task.uri).catch(() => undefined);
-    throw err;
+    throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;
   }
 }

@@ -23,7 +23,7 @@ import {
 } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
 import { headObject } from './conflicts';
-import { isPreconditionFailed } from '../s3/errors';
+import { refusedAsTaken } from '../s3/errors';
 import { TransferOptions } from './run';
 
 /** A local file and the object it becomes. */
@@ -118,7 +118,7 @@ export async function putBody(
       { signal, deadlineMs: null }
     );
   } catch (err) {
-    throw isPreconditionFailed(err) ? new EosError('Conflict', `${target.uri} already exists`) : err;
+    throw target.mustNotExist ? refusedAsTaken(err, target.uri) : err;
   }
 }
 
@@ -173,7 +173,7 @@ async function putMultipart(
           size: task.size
         });
       } catch (err) {
-        throw isPreconditionFailed(err) ? exists(task) : err;
+        throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;
       }
       close();
     } catch (err) {

@@ -83,7 +83,8 @@ async function copyOnServer(
         etag: item.etag,
         dstBucket: remote.bucket,
         dstKey,
-        uri
+        uri,
+        mustNotExist: item.reason === 'new'
       };
       await serverCopy(store, task, options, itemSignal);
       progress.objects.done++;
