@@ -15,7 +15,7 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { Item, refuseChange, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
-import { Deleter } from '../s3/batches';
+import { DownloadedSources } from './downloadmove';
 import {
   Limit,
   NamedTransferRequest,
@@ -275,7 +275,7 @@ async function runDownload(
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
-  const sources = new Sources(store);
+  const sources = new DownloadedSources(store);
   const root = options.rootDir;
   const totals = new Totals(progress);
   const entries = totals.count(downloadEntries(store, pairs, signal, keep), e => (e.kind === 'object' ? e.size : null));
@@ -341,57 +341,6 @@ async function runDownload(
   }
   if (move) {
     await sources.finish(ctx, pairs.map(p => p.source.uri).join(', '));
-  }
-}
-
-/**
- * The sources a moving download deletes: each object once its file is in
- * place (in batches), then the markers of the folders it made locally that
- * hold nothing kept (a skipped or failed object keeps its folders).
- */
-class Sources {
-  readonly folders: { bucket: string; key: string; uri: string }[] = [];
-  private readonly deleters = new Map<string, Deleter>();
-  private readonly kept: string[] = [];
-
-  constructor(private readonly store: EosStore) {}
-
-  /** An object that stays (skipped or failed): its folders stay too. */
-  keep(uri: string): void {
-    this.kept.push(uri);
-  }
-
-  async remove(o: { bucket: string; key: string; uri: string; size: number }, signal: AbortSignal): Promise<void> {
-    await this.deleterFor(o.bucket).add({ key: o.key, size: o.size, uri: o.uri }, signal);
-  }
-
-  /** Delete the objects still waiting. */
-  async flush(): Promise<void> {
-    for (const d of this.deleters.values()) {
-      await d.flush();
-    }
-  }
-
-  /** After a run that went to its end: delete what is left, then the folders' markers; a failure is `item`'s. */
-  async finish(ctx: JobContext, item: string): Promise<void> {
-    await asItem(ctx, item, async () => {
-      await this.flush();
-      // The deepest first: a store over a filesystem removes a folder only once it is empty.
-      const empty = this.folders.filter(f => !this.kept.some(u => u.startsWith(f.uri)));
-      for (const f of empty.sort((a, b) => b.key.length - a.key.length)) {
-        await this.deleterFor(f.bucket).add({ key: f.key, size: 0, uri: f.uri });
-      }
-      await this.flush();
-    });
-  }
-
-  private deleterFor(bucket: string): Deleter {
-    let d = this.deleters.get(bucket);
-    if (d === undefined) {
-      d = new Deleter(this.store, bucket);
-      this.deleters.set(bucket, d);
-    }
-    return d;
   }
 }
 
