@@ -31,7 +31,7 @@ class OpenSettings {
       const mb = settings.get('openLimitMB').composite as number;
       this.limit = Math.min(Math.round(mb * 1000 ** 2), MAX_OPEN_LIMIT);
       this.records = settings.get('peekRecords').composite as number;
-      this.kernelFolder = settings.get('kernelFolder').composite as string;
+      this.kernelFolder = (settings.get('kernelFolder').composite as string | undefined) ?? '';
     };
     read();
     settings.changed.connect(read);
