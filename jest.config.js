@@ -42,6 +42,9 @@ const storeSpecs = [
   'transfer'
 ];
 
+// CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).
+const cliStoreSpecs = ['cli-mv'];
+
 const lab = jestJupyterLab(__dirname);
 delete lab.reporters;
 delete lab.coverageReporters;
@@ -74,7 +77,10 @@ module.exports = {
       displayName: 'versitygw',
       testEnvironment: 'node',
       transform: tsTransform,
-      testMatch: storeSpecs.map(name => `<rootDir>/src/service/__tests__/${name}.spec.ts`),
+      testMatch: [
+        ...storeSpecs.map(name => `<rootDir>/src/service/__tests__/${name}.spec.ts`),
+        ...cliStoreSpecs.map(name => `<rootDir>/src/service/cli/__tests__/${name}.spec.ts`)
+      ],
       setupFiles: ['<rootDir>/test/versitygw-env.js'],
       globalSetup: '<rootDir>/test/versitygw-global-setup.js',
       globalTeardown: '<rootDir>/test/versitygw-global-teardown.js'

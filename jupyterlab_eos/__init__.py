@@ -3,7 +3,8 @@
 The Python package is a packaging shim. It ships the prebuilt labextension and
 the bundled Node service, registers the service with jupyter-server-proxy
 (entry point ``jupyter_serverproxy_servers: eos``) and, as a small server
-extension, hands the service the server's root directory and ``EOS`` config.
+extension, hands the service the server's root directory and ``EOS`` config
+and places the kernels of documents opened from EOS (``kernels.py``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ def _jupyter_server_extension_points():
 def _load_jupyter_server_extension(serverapp):
     """Remember the server so the proxied service gets its root dir and config."""
     from .config import remember_server, root_dir
+    from .kernels import place_eos_kernels
 
     remember_server(serverapp)
+    place_eos_kernels(serverapp)
     # Terminals opened in JupyterLab inherit this: `eos` there confines local paths as the panel does.
     import os
 

@@ -23,12 +23,15 @@ import { registerGenomicsTypes } from './filetypes';
 class OpenSettings {
   limit = DEFAULT_OPEN_LIMIT;
   records = 20;
+  /** The local folder kernels of EOS documents start in, relative to the Jupyter root ('' the root). */
+  kernelFolder = '';
 
   follow(settings: ISettingRegistry.ISettings): void {
     const read = () => {
       const mb = settings.get('openLimitMB').composite as number;
       this.limit = Math.min(Math.round(mb * 1000 ** 2), MAX_OPEN_LIMIT);
       this.records = settings.get('peekRecords').composite as number;
+      this.kernelFolder = (settings.get('kernelFolder').composite as string | undefined) ?? '';
     };
     read();
     settings.changed.connect(read);
@@ -108,7 +111,7 @@ export const openPlugin: JupyterFrontEndPlugin<void> = {
     });
     listenToTree(app, browser.panel);
     addOpenWithMenu(app, browser, trans);
-    opener?.opened.connect((_, widget) => describeDocument(widget, docManager, trans));
+    opener?.opened.connect((_, widget) => describeDocument(widget, docManager, trans, settings.kernelFolder));
     if (palette) {
       const category = trans.__('EOS');
       [CommandIDs.open, CommandIDs.peek, CommandIDs.newFile, CommandIDs.newNotebook].forEach(command =>
@@ -167,8 +170,17 @@ function addOpenWithMenu(app: JupyterFrontEnd, browser: IEosBrowser, trans: Tran
 /** The documents that have their note. */
 const described = new WeakSet<IDocumentWidget>();
 
-/** Say on a document opened from EOS where it lives, whether it is read-only, and where its kernel runs. */
-function describeDocument(widget: IDocumentWidget, docManager: IDocumentManager, trans: TranslationBundle): void {
+/**
+ * Say on a document opened from EOS where it lives, whether it is read-only,
+ * and where its kernel runs (the server starts it in `kernelFolder`, see
+ * jupyterlab_eos/kernels.py).
+ */
+export function describeDocument(
+  widget: IDocumentWidget,
+  docManager: IDocumentManager,
+  trans: TranslationBundle,
+  kernelFolder: string
+): void {
   const path = widget.context.path;
   // `opened` is emitted again each time an open document is revealed (a tree URL after a restore).
   if (!path.startsWith(`${DRIVE_NAME}:`) || described.has(widget)) {
@@ -188,8 +200,14 @@ function describeDocument(widget: IDocumentWidget, docManager: IDocumentManager,
       long.push(trans.__('Read-only: changes cannot be saved here (use Save As to keep a copy elsewhere)'));
     }
     if (widget.context.contentsModel?.type === 'notebook') {
-      short.push(trans.__('kernel in the Jupyter root'));
-      long.push(trans.__('The kernel runs in the Jupyter root folder: relative paths are local files, not EOS'));
+      const folder = kernelFolder.replace(/^\/+|\/+$/g, '');
+      if (folder === '') {
+        short.push(trans.__('kernel in the Jupyter root'));
+        long.push(trans.__('The kernel runs in the Jupyter root folder: relative paths are local files, not EOS'));
+      } else {
+        short.push(trans.__('kernel in %1', folder));
+        long.push(trans.__('The kernel runs in the local folder %1: relative paths are local files, not EOS', folder));
+      }
     }
     const note = new Widget();
     note.addClass('jp-EosDocNote');

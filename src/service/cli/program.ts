@@ -120,11 +120,21 @@ function addCopyCommands(program: Command, rt: Runtime): void {
 
   examples(common(program.command('mv').argument('<src>').argument('<dst>')), [
     'eos mv e://users/me/a.txt e://users/me/old/a.txt',
-    'eos mv -r e://org/run-7/ e://org/archive/run-7/'
+    'eos mv -r e://org/run-7/ e://org/archive/run-7/',
+    'eos mv results.vcf.gz e://users/me/project-1/',
+    'eos mv -r run-7/ e://org/run-7/',
+    'eos mv -r e://users/me/project-1/ project-1/'
   ])
-    .description('move within EOS (server-side; each source object is deleted once its copy is complete)')
+    .summary('move: local -> EOS, EOS -> local, EOS -> EOS (server-side)')
+    .description(
+      'Move: copy as eos cp does, then delete each source once its copy is complete ' +
+        '(an upload is read back and compared with the local file first, as Free Up Space does; ' +
+        'a download is checked for size and one ETag). Sources skipped or failed are kept. ' +
+        'Sources in read-only places (e://gencove/, other users) cannot be moved. ' +
+        'Existing targets are refused unless --force or --no-clobber.'
+    )
     .option('-r, --recursive', 'move folders and everything in them')
-    .option('--dryrun', 'print what would be moved; change nothing')
+    .option('--dryrun', 'print what would be moved (and what kept); change nothing')
     .addOption(new Option('--no-clobber', 'skip targets that already exist'))
     .addOption(new Option('-f, --force', 'overwrite targets that already exist'))
     .action(async (src: string, dst: string, o) => {

@@ -119,7 +119,10 @@ describe('eos cp: local -> EOS', () => {
     expect(outside.code).toBe(1);
     expect(outside.stderr).toMatch(/^eos: "\.\.\/outside\.txt" is outside the Jupyter root /);
     const mv = await eos(t.cli, ['mv', 'e://gencove/a', `${base}a`], root, { env: NO_S3 });
-    expect(mv).toMatchObject({ code: 1, stderr: 'eos: Cannot write to e://gencove/a: e://gencove/ is read-only\n' });
+    expect(mv).toMatchObject({
+      code: 2,
+      stderr: 'eos: cannot move e://gencove/a: it is read-only for you, so it cannot be deleted (copy it with eos cp)\n'
+    });
   });
 });
 

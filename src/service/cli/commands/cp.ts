@@ -62,6 +62,8 @@ interface Copying {
   dst: string;
   options: CpOptions;
   conflict: ConflictPolicy;
+  /** Delete each source once its copy is verified (`mv`). */
+  move?: boolean;
 }
 
 export async function cp(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
@@ -82,12 +84,41 @@ export async function cp(session: Session, out: Output, src: string, dst: string
   }
 }
 
+/**
+ * A move: EOS -> EOS server-side; local -> EOS and EOS -> local as "Move to
+ * EOS" does it: the copy first, each source deleted only once its copy is
+ * written and verified (a skipped or failed one stays).
+ */
 export async function mv(session: Session, out: Output, src: string, dst: string, options: CpOptions): Promise<void> {
-  const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options) };
-  if (!isRemote(src) || !isRemote(dst)) {
-    throw new UsageError('mv moves within EOS: both SRC and DST must be e:// or s3:// URIs');
+  const c: Copying = { session, out, src, dst, options, conflict: conflictOf(options), move: true };
+  if (isUrl(src) || (!isRemote(src) && !isRemote(dst))) {
+    throw new UsageError('one of SRC and DST must be an e:// or s3:// URI (use mv for local moves)');
   }
-  await copyRemote(c, true);
+  if (isRemote(src)) {
+    refuseMoveOut(session, src);
+  }
+  if (isRemote(src) && isRemote(dst)) {
+    await copyRemote(c, true);
+  } else if (isRemote(dst)) {
+    await upload(c);
+  } else {
+    await download(c);
+  }
+}
+
+/** A source in a read-only place cannot be deleted, so not moved: a usage mistake, refused before anything. */
+function refuseMoveOut(session: Session, src: string): void {
+  const source = session.store.locate(src);
+  try {
+    refuseChange(source, session.store, 'move');
+  } catch (err) {
+    if (err instanceof EosError && err.code === 'ReadOnly') {
+      throw new UsageError(
+        `cannot move ${formatEosUri(source)}: it is read-only for you, so it cannot be deleted (copy it with eos cp)`
+      );
+    }
+    throw err;
+  }
 }
 
 /** The existing targets' hint appended to a `Conflict` refusal. */
@@ -128,7 +159,8 @@ async function upload(c: Copying): Promise<void> {
     destination: formatEosUri(asFolder(destination)),
     conflict: c.conflict,
     name,
-    filters: options.filters
+    filters: options.filters,
+    move: c.move
   };
   await transfer(c, request);
 }
@@ -162,14 +194,15 @@ async function download(c: Copying): Promise<void> {
     destination: session.local(destination),
     conflict: c.conflict,
     name,
-    filters: options.filters
+    filters: options.filters,
+    move: c.move
   };
   await transfer(c, request);
 }
 
 async function transfer(c: Copying, request: NamedTransferRequest): Promise<void> {
   const { session, out, dst } = c;
-  const verb = request.kind;
+  const verb = c.move ? 'move' : request.kind;
   if (c.options.dryrun) {
     await preview(out, verb, signal => previewTransfer(session.store, session.config.rootDir, request, signal)).catch(
       err => Promise.reject(withHint(err))
@@ -179,7 +212,7 @@ async function transfer(c: Copying, request: NamedTransferRequest): Promise<void
   const job = await follow(session.engine, out, verb, signal =>
     session.engine.transfer(request, signal).catch(err => Promise.reject(withHint(err)))
   );
-  report(out, job, verb === 'upload' ? 'Uploaded' : 'Downloaded', dst);
+  report(out, job, c.move ? 'Moved' : verb === 'upload' ? 'Uploaded' : 'Downloaded', dst);
 }
 
 async function copyRemote(c: Copying, move: boolean): Promise<void> {
@@ -292,6 +325,7 @@ export async function preview(
     let bytes = 0;
     let skipped = 0;
     const failures: JobFailure[] = [];
+    const there = alreadyThere(verb === 'move');
     for await (const item of items(signal)) {
       if (item.error !== undefined) {
         failures.push({ item: item.source, error: item.error });
@@ -311,15 +345,20 @@ export async function preview(
         out.record({ dryrun: true, action, ...item });
       } else {
         const to = item.target === undefined ? '' : ` ${item.skipped ? 'at' : 'to'} ${out.name(item.target)}`;
-        out.result(`(dryrun) ${action}: ${out.name(item.source)}${to}${item.skipped ? ' (already there)' : ''}`);
+        out.result(`(dryrun) ${action}: ${out.name(item.source)}${to}${item.skipped ? ` (${there})` : ''}`);
       }
     }
-    const skips = skipped ? `; ${skipped} skipped (already there)` : '';
+    const skips = skipped ? `; ${skipped} skipped (${there})` : '';
     out.summary(`Would ${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(bytes)})${skips}`);
     if (failures.length > 0) {
       throw failuresError(out, failures, failuresSummary(failures));
     }
   });
+}
+
+/** Why an item is skipped: its target is there (and, for a move, its source stays). */
+function alreadyThere(move: boolean): string {
+  return move ? 'already there; source kept' : 'already there';
 }
 
 /** `Uploaded 3 files (1.2 MB) to e://...; 1 skipped (already there)`, or the job as JSON. */
@@ -329,6 +368,6 @@ export function report(out: Output, job: Job, verb: string, dst: string): void {
     return;
   }
   const n = job.objects.done;
-  const skipped = job.skipped ? `; ${job.skipped} skipped (already there)` : '';
+  const skipped = job.skipped ? `; ${job.skipped} skipped (${alreadyThere(verb === 'Moved')})` : '';
   out.summary(`${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(job.bytes.done)}) to ${out.name(dst)}${skipped}`);
 }

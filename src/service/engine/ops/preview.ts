@@ -6,7 +6,13 @@
  */
 import { ApiError, CopyRequest, DeleteRequest, EosError, assertWritable, basename, isFolder } from '../../../core';
 import { EosStore } from '../s3/store';
-import { decideLocal, downloadEntries, downloadPairs, refuseExisting as refuseLocal } from '../transfer/download';
+import {
+  decideLocal,
+  downloadEntries,
+  downloadPairs,
+  refuseExisting as refuseLocal,
+  refuseMovingOut
+} from '../transfer/download';
 import { relativeTo } from '../local/confine';
 import { decideObject } from '../transfer/conflicts';
 import { refuseChange, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
@@ -40,6 +46,7 @@ export async function* previewTransfer(
 ): AsyncGenerator<PreviewItem> {
   const keep = filterOf(request.filters);
   const conflict = request.conflict ?? 'ask';
+  refuseMovingOut(store, request);
   const outcome = async (item: PreviewItem, decide: () => Promise<string | null>): Promise<PreviewItem> => {
     try {
       const target = await decide();

@@ -14,7 +14,8 @@ import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
-import { Item, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
+import { Item, refuseChange, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
+import { DownloadedSources } from './downloadmove';
 import {
   Limit,
   NamedTransferRequest,
@@ -47,7 +48,14 @@ export type DownEntry =
       /** Other keys of the download lie under this one's name (`data` and `data/x`): its local path is their folder. */
       clash?: boolean;
     }
-  | { kind: 'folder'; local: string; uri: string }
+  | {
+      kind: 'folder';
+      local: string;
+      uri: string;
+      bucket: string;
+      /** The folder's key prefix (its marker's key, when it has one). */
+      key: string;
+    }
   | { kind: 'error'; uri: string; error: EosError };
 
 /** How a download or its preview asks what to do with an existing target (policy `ask`). */
@@ -65,6 +73,7 @@ export async function startDownload(
   const root = options.rootDir;
   const keep = filterOf(request.filters);
   const conflict = request.conflict ?? 'ask';
+  refuseMovingOut(store, request);
   const { destination, pairs } = await downloadPairs(store, root, request, signal);
   if (conflict === 'fail') {
     await refuseExisting(store, root, pairs, keep, signal);
@@ -81,8 +90,15 @@ export async function startDownload(
       request,
       rerun
     },
-    ctx => runDownload(store, options, pairs, conflict, keep, ctx)
+    ctx => runDownload(store, options, pairs, { conflict, keep, move: request.move === true }, ctx)
   );
+}
+
+/** A move's sources must be deletable: refuse (`ReadOnly`) any in a read-only place, before any S3 call. */
+export function refuseMovingOut(store: EosStore, request: NamedTransferRequest): void {
+  if (request.move && request.kind === 'download') {
+    request.sources.forEach(u => refuseChange(store.locate(u), store, 'move'));
+  }
 }
 
 /**
@@ -153,7 +169,7 @@ export async function* downloadEntries(
       yield { kind: 'object', bucket, key, uri, size, etag, local };
       continue;
     }
-    yield { kind: 'folder', local, uri: source.uri };
+    yield { kind: 'folder', local, uri: source.uri, bucket: source.bucket, key: source.key };
     // Objects whose name may still turn out to be a folder of later keys (keys come sorted:
     // `data`, then `data.txt`, `data-1`..., then `data/x`).
     let pending: (DownEntry & { kind: 'object'; rel: string })[] = [];
@@ -168,7 +184,7 @@ export async function* downloadEntries(
         const { segments, folder } = keySegments(rel);
         const target = path.join(local, ...segments);
         entry = folder
-          ? { kind: 'folder', local: target, uri }
+          ? { kind: 'folder', local: target, uri, bucket: source.bucket, key: o.key }
           : { kind: 'object', bucket: source.bucket, key: o.key, uri, size: o.size, etag: o.etag, local: target };
       } catch (err) {
         yield { kind: 'error', uri, error: err as EosError };
@@ -244,15 +260,22 @@ export async function mkdirInside(root: string, dir: string): Promise<void> {
   await assertRealInside(root, dir, relativeTo(root, dir));
 }
 
+/** How a download runs: the policy for existing files, the filter, and whether it moves. */
+interface DownloadRun {
+  conflict: ConflictPolicy;
+  keep: (rel: string) => boolean;
+  move: boolean;
+}
+
 async function runDownload(
   store: EosStore,
   options: TransferOptions,
   pairs: Pair[],
-  conflict: ConflictPolicy,
-  keep: (rel: string) => boolean,
+  { conflict, keep, move }: DownloadRun,
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
+  const sources = new DownloadedSources(store);
   const root = options.rootDir;
   const totals = new Totals(progress);
   const entries = totals.count(downloadEntries(store, pairs, signal, keep), e => (e.kind === 'object' ? e.size : null));
@@ -266,38 +289,59 @@ async function runDownload(
       made.add(dir);
     }
   };
-  await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
-    if (e.kind === 'error') {
-      ctx.fail(e.uri, e.error);
-      return;
-    }
-    if (e.kind === 'folder') {
-      await asItem(ctx, e.uri, () => ensureDir(e.local));
-      return;
-    }
-    await asItem(ctx, e.uri, async () => {
-      const shown = relativeTo(root, e.local);
-      progress.current = e.uri;
-      const dir = path.dirname(e.local);
-      await ensureDir(dir);
-      if (e.clash) {
-        // Its name is the folder of other keys: made first, so the outcome never depends on which runs first.
-        await ensureDir(e.local);
-      }
-      const place = await decideLocal(conflict, e, shown, question => ctx.ask(question));
-      if (place === null) {
-        totals.skip(e.size);
+  try {
+    await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
+      if (e.kind === 'error') {
+        ctx.fail(e.uri, e.error);
         return;
       }
-      const disk = diskOf(options);
-      await disk.checkSpace(dir, e.size, shown);
-      const task: GetTask = { ...e, final: e.local, shown, place };
-      const get = () => getFile(store, task, options, n => (progress.bytes.done += n), itemSignal);
-      await (e.size > options.partSize ? big.run(get) : get());
-      disk.changed?.(e.size);
-      progress.objects.done++;
+      if (e.kind === 'folder') {
+        await asItem(ctx, e.uri, async () => {
+          await ensureDir(e.local);
+          sources.folders.push(e);
+        });
+        return;
+      }
+      let removed = false;
+      await asItem(ctx, e.uri, async () => {
+        const shown = relativeTo(root, e.local);
+        progress.current = e.uri;
+        const dir = path.dirname(e.local);
+        await ensureDir(dir);
+        if (e.clash) {
+          // Its name is the folder of other keys: made first, so the outcome never depends on which runs first.
+          await ensureDir(e.local);
+        }
+        const place = await decideLocal(conflict, e, shown, question => ctx.ask(question));
+        if (place === null) {
+          totals.skip(e.size);
+          return;
+        }
+        const disk = diskOf(options);
+        await disk.checkSpace(dir, e.size, shown);
+        const task: GetTask = { ...e, final: e.local, shown, place };
+        const get = () => getFile(store, task, options, n => (progress.bytes.done += n), itemSignal);
+        await (e.size > options.partSize ? big.run(get) : get());
+        disk.changed?.(e.size);
+        progress.objects.done++;
+        if (move) {
+          // Written whole, its size checked and every byte from the one ETag: the source may go.
+          await sources.remove(e, itemSignal);
+          removed = true;
+        }
+      });
+      if (!removed) {
+        sources.keep(e.uri); // skipped or failed
+      }
     });
-  });
+  } catch (err) {
+    // Files already in place after a failure or cancel: their sources go all the same (not under the job's signal).
+    await sources.flush().catch(() => undefined);
+    throw err;
+  }
+  if (move) {
+    await sources.finish(ctx, pairs.map(p => p.source.uri).join(', '));
+  }
 }
 
 /**

@@ -168,7 +168,7 @@ export type TransferFilter = PathFilter;
 
 /**
  * A transfer as the command line asks for it: the HTTP request, plus a name
- * for a single source at the destination and include/exclude filters.
+ * for a single source at the destination, include/exclude filters and move.
  */
 export interface NamedTransferRequest extends TransferRequest {
   /**
@@ -177,6 +177,12 @@ export interface NamedTransferRequest extends TransferRequest {
    */
   name?: string;
   filters?: TransferFilter[];
+  /**
+   * Move: delete each source file or object once its copy is written and
+   * verified (a skipped or failed one stays). A download's sources must be
+   * in a writable place.
+   */
+  move?: boolean;
 }
 
 // The one matcher of include/exclude globs, beside the glob rule.

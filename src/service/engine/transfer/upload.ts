@@ -2,7 +2,8 @@
  * Server disk -> EOS: files and folders of the Jupyter root into an `e://`
  * folder, many files in flight, big ones in parts. Read-only destinations and
  * paths outside the root are refused before any S3 call; with policy `fail`
- * existing targets are refused before anything is written.
+ * existing targets are refused before anything is written. A move (`eos mv`)
+ * then deletes each file it wrote once verified.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
@@ -38,6 +39,8 @@ import {
 } from './run';
 import { isPreconditionFailed } from '../s3/errors';
 import { LocalEntry, walkLocal } from '../local/walk';
+import { Uploaded, removeVerified } from './verify';
+import { diskOf } from './download';
 
 /** A local source and the key (prefix, for a folder) it goes to. */
 export interface UploadSource {
@@ -117,7 +120,16 @@ export async function startUpload(
   }
   return jobs.start(
     { kind: 'upload', sources: sources.map(s => s.shown), destination: dest.uri, request, rerun },
-    ctx => runUpload(store, options, sources, dest, conflict, keep, ctx)
+    async ctx => {
+      if (!request.move) {
+        return runUpload(store, options, sources, dest, conflict, keep, ctx);
+      }
+      // A move: only the files written here, verified, are deleted (one skipped or failed stays).
+      const uploaded: Uploaded[] = [];
+      await runUpload(store, options, sources, dest, conflict, keep, ctx, u => uploaded.push(u));
+      const folders = sources.filter(s => s.folder).map(s => s.abs);
+      await removeVerified(store, diskOf(options), uploaded, folders, ctx);
+    }
   );
 }
 
@@ -192,7 +204,10 @@ export async function refuseExisting(
   refuseIfAny(existing);
 }
 
-/** Upload the sources into `dest` as the job `ctx` (also the first step of "Move to EOS"). */
+/**
+ * Upload the sources into `dest` as the job `ctx` (also the first step of
+ * "Move to EOS"); `onUploaded` hears of each file written, once it is.
+ */
 export async function runUpload(
   store: EosStore,
   options: TransferOptions,
@@ -200,7 +215,8 @@ export async function runUpload(
   dest: Place,
   conflict: ConflictPolicy,
   keep: (rel: string) => boolean,
-  ctx: JobContext
+  ctx: JobContext,
+  onUploaded: (u: Uploaded) => void = () => undefined
 ): Promise<void> {
   const { progress, signal } = ctx;
   const totals = new Totals(progress);
@@ -250,6 +266,7 @@ export async function runUpload(
       const put = () => putFile(store, ctx, task, options, n => (progress.bytes.done += n), itemSignal);
       await (e.size >= options.partSize ? big.run(put) : put());
       progress.objects.done++;
+      onUploaded({ abs: e.abs, shown, bucket: dest.bucket, key: target.key });
     });
   });
 }
