@@ -5,7 +5,9 @@
  * have an entry here (the spec checks it against `routeMap`), so a new route
  * cannot skip the bad-input tests.
  */
-import { S3 } from './harness';
+import { DiskMonitor } from '../engine';
+import { routeMap } from '../http/routes';
+import { S3, testConfig } from './harness';
 
 /** A request's fields, by dotted path (`files.0.destination`). */
 export type Fields = Record<string, unknown>;
@@ -335,4 +337,21 @@ export function badIds(): BadValue[] {
     { name: 'an id over 100 characters', value: 'j'.repeat(101), status: 400, message: /is too long/ },
     { name: 'control characters', value: 'a\u0001\u001b[2Jb', status: 404, message: /not|No/ }
   ];
+}
+
+/** `METHOD /path` of every route the server dispatches, sorted. */
+export function dispatchedRoutes(): string[] {
+  const unused = () => {
+    throw new Error('unused');
+  };
+  const deps = { config: testConfig(), needStore: unused, needEngine: unused, disk: {} as DiskMonitor };
+  const keys: string[] = [];
+  for (const [p, route] of routeMap(deps)) {
+    for (const method of ['GET', 'POST', 'PUT'] as const) {
+      if (route[method]) {
+        keys.push(`${method} ${p}`);
+      }
+    }
+  }
+  return keys.sort();
 }
