@@ -7,6 +7,7 @@
  * the terminal, print nothing on stdout, and change nothing in either bucket
  * or the root.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram } from '../program';
@@ -14,6 +15,19 @@ import { keysUnder, putObjects } from '../../__tests__/harness';
 import { S3, cliSuite, filesUnder } from './cli-harness';
 
 const t = cliSuite('cli-bad');
+
+/** Credentials no output may show (moto takes any): every run here has them. */
+const SECRET = `eosSecretKey${randomBytes(16).toString('hex')}`;
+const SESSION = `eosSessionToken${randomBytes(32).toString('hex')}`;
+const CREDENTIALS = { AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SESSION };
+
+/** The secret or token in `text`, plain, URL-encoded or base64 (a presigned URL's X-Amz-Security-Token taken out). */
+function leaks(text: string): string[] {
+  const rest = text.split(`X-Amz-Security-Token=${encodeURIComponent(SESSION)}`).join('');
+  return [SECRET, SESSION]
+    .flatMap(s => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')])
+    .filter(f => rest.includes(f));
+}
 
 /** One bad command line and what it must give. */
 interface Case {
@@ -161,7 +175,8 @@ describe.each(commands().filter(name => TABLE[name]))('eos %s', name => {
   });
 
   it.each(cases.map(c => [c.name, c] as const))('refuses %s', async (_name, c) => {
-    const run = await t.run(c.args);
+    const run = await t.run(c.args, { env: CREDENTIALS });
+    expect(leaks(run.stdout + run.stderr)).toEqual([]);
     // Commander adds a hint line after a usage error.
     const lines = run.stderr.split('\n').filter(l => l !== '' && l !== '(add --help for usage)');
     expect({ code: run.code, stdout: run.stdout, lines: lines.length }).toEqual({ code: c.code, stdout: '', lines: 1 });
@@ -173,5 +188,31 @@ describe.each(commands().filter(name => TABLE[name]))('eos %s', name => {
 
   it('changed nothing', async () => {
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('no secret key or session token in what eos prints', () => {
+  it.each([
+    ['ls --json', ['ls', '--json', 'e://'], {}],
+    ['presign --json', ['presign', '--json', 'e://gencove/'], {}],
+    ['cat of a missing object', ['cat', 'e://org/no-such-object.txt'], {}],
+    ['ls of a bucket that does not exist', ['ls', '--json', 'e://org/'], { EOS_ORG_BUCKET: 'eos-no-such-bucket' }],
+    [
+      'cp to an endpoint nobody listens on',
+      ['cp', '--json', 'local.txt', 'e://org/x.txt'],
+      { EOS_ENDPOINT_URL: 'http://127.0.0.1:9' }
+    ],
+    ['rm of a read-only object', ['rm', '--json', 'e://gencove/x.txt'], {}]
+  ])('%s, with EOS_DEBUG set (details and stacks)', async (_name, args, env) => {
+    const run = await t.run(args, { env: { ...CREDENTIALS, EOS_DEBUG: '1', ...env } });
+    expect(run.stdout + run.stderr).not.toBe('');
+    expect(leaks(run.stdout + run.stderr)).toEqual([]);
+  });
+
+  it('shows the session token only where S3 needs it, in a presigned URL', async () => {
+    await putObjects(t.client, S3.orgBucket, { [`${t.prefix}p.txt`]: 'p' });
+    const run = await t.run(['presign', '--json', `${t.base}p.txt`], { env: CREDENTIALS });
+    expect(run.stdout).toContain(`X-Amz-Security-Token=${encodeURIComponent(SESSION)}`);
+    expect(leaks(run.stdout + run.stderr)).toEqual([]);
   });
 });
