@@ -3,7 +3,8 @@
  * unreachable endpoint, no credentials.
  */
 import * as net from 'node:net';
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { deniedBucket } from './badinput-build';
 import { EosError } from '../../core';
 import { S3Error, isConditionalConflict, isPreconditionFailed, isUnreachable, toEosError } from '../engine/s3/errors';
 import {
@@ -52,28 +53,14 @@ describe('a bucket that does not exist', () => {
 describe('a bucket policy that denies access', () => {
   const bucket = uniqueName('eos-deny');
   let svc: Running;
+  let drop: () => Promise<void>;
   beforeAll(async () => {
-    await createBucket(client, bucket);
-    await putObjects(client, bucket, { 'shared/files/secret.bam': 'secret' });
-    // moto enforces explicit Deny statements on object requests.
-    const Policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          Principal: '*',
-          Action: ['s3:GetObject', 's3:HeadObject'],
-          Resource: `arn:aws:s3:::${bucket}/*`
-        }
-      ]
-    });
-    await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
+    drop = await deniedBucket(client, bucket, { 'shared/files/secret.bam': 'secret' });
     svc = await startService(testConfig({ orgBucket: bucket }));
   });
   afterAll(async () => {
     await svc.close();
-    await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
-    await dropBucket(client, bucket);
+    await drop();
   });
 
   it.each([

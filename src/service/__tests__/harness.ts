@@ -322,8 +322,8 @@ export async function listAll(svc: Running, uri: string, limit: number): Promise
 }
 
 /** An S3 client for the test server that records the name of every command it sends. */
-export function countingClient(): { client: S3Client; calls: string[] } {
-  const client = testClient();
+export function countingClient(overrides: Partial<S3ClientConfig> = {}): { client: S3Client; calls: string[] } {
+  const client = testClient(overrides);
   const calls: string[] = [];
   client.middlewareStack.add(
     (next, context) => async args => {

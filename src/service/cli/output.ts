@@ -90,10 +90,10 @@ export class Output {
     }
   }
 
-  /** An error line, always. */
+  /** An error line, always; control characters (a name's, a URI argument's) made visible, never sent to the terminal. */
   error(line: string): void {
     this.clearProgress();
-    this.stderr.write(`eos: ${line}\n`);
+    this.stderr.write(`eos: ${visible(line)}\n`);
   }
 
   /** Draw (or redraw) the progress line. */

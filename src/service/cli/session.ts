@@ -17,9 +17,22 @@ import { createS3Client, endpointLabel } from '../engine';
 import { EosStore } from '../engine';
 import { ServiceNotifier } from './notify';
 
-/** Whether a command-line argument names EOS (`e://`, `s3://`) rather than a local path. */
+/**
+ * Whether a command-line argument names EOS (`e://`, `s3://`) rather than a local path.
+ *
+ * @throws EosError `InvalidUri` for `e:/x`, `s3:x` and the like: a mistyped URI, not a local file
+ */
 export function isRemote(arg: string): boolean {
-  return arg.startsWith('e://') || arg.startsWith('s3://');
+  if (arg.startsWith('e://') || arg.startsWith('s3://')) {
+    return true;
+  }
+  if (/^(e|s3):/i.test(arg)) {
+    throw new EosError(
+      'InvalidUri',
+      `${JSON.stringify(arg)} is not a URI: e:// and s3:// URIs start with two slashes (write ./${arg} for a local file of that name)`
+    );
+  }
+  return false;
 }
 
 /** The real path of `abs`: its deepest existing part with symbolic links resolved, the rest as written. */

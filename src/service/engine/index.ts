@@ -219,7 +219,7 @@ export { ConfigError, loadConfig, parseArgs } from './config';
 export type { Env, ServiceConfig } from './config';
 export { Journal, journalFile } from './jobs/journal';
 export type { Rerun } from './jobs/journal';
-export { isInside, localError } from './local/confine';
+export { isInside, localError, resolveLocal } from './local/confine';
 export { DiskMonitor, diskMonitorOf } from './local/disk';
 export { previewCopy, previewDelete, previewTransfer } from './ops/preview';
 export type { PreviewItem } from './ops/preview';

@@ -4,19 +4,21 @@
  * service telling it what it wrote, for the same events).
  */
 import * as z from 'zod';
-import { ChangedBody, DISK_EVENT, EosError, FOLDERS_EVENT, formatEosUri, isFolder } from '../../core';
+import { ChangedBody, DISK_EVENT, EosError, FOLDERS_EVENT, formatEosUri, isFolder, toS3 } from '../../core';
 import { Engine } from '../engine';
 import { StreamReply } from './sse';
-import { validate } from './schemas';
+import { required, uri as uriSchema, validate } from './schemas';
 
 /** The most folders one `api/changed` names (a command line sends more in several). */
 export const MAX_CHANGED_FOLDERS = 1000;
 
-const folders = z.array(z.string().min(1).max(4096)).max(MAX_CHANGED_FOLDERS);
+const folders = z
+  .array(uriSchema, required('an array of folder URIs'))
+  .max(MAX_CHANGED_FOLDERS, `may name at most ${MAX_CHANGED_FOLDERS} folders`);
 
 /** `POST api/changed {written, removed, local?}` */
 export const ChangedBodySchema = z.strictObject(
-  { written: folders, removed: folders, local: z.string().max(4096).optional() },
+  { written: folders, removed: folders, local: z.string(required('a string')).max(4096, 'is too long').optional() },
   { error: 'the body must be a JSON object' }
 ) satisfies z.ZodType<ChangedBody, unknown>;
 
@@ -57,6 +59,9 @@ export function takeChanges(engine: Engine, body: unknown): { ok: true } {
     const path = engine.store.locate(uri);
     if (!isFolder(path)) {
       throw new EosError('InvalidRequest', `Not a folder: ${JSON.stringify(uri.slice(0, 200))}`);
+    }
+    if (path.namespace !== null) {
+      toS3(path, engine.store.ctx); // a key over 1,024 bytes, refused as everywhere
     }
     return formatEosUri(path);
   };

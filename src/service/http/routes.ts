@@ -20,7 +20,7 @@ import {
 } from '../../core';
 import { ServiceConfig } from '../engine';
 import { DiskMonitor } from '../engine';
-import { Engine, readHead } from '../engine';
+import { Engine, readHead, resolveLocal } from '../engine';
 import { presign } from '../engine';
 import {
   AnswerJobBody,
@@ -320,6 +320,7 @@ function openRoutes({
 
 /** The disk gauge (issue 7): usage, the largest entries, Move to EOS, local deletes. */
 function diskRoutes({
+  config,
   needEngine,
   disk
 }: RouteDeps): RouteGroup<'api/disk' | 'api/disk/largest' | 'api/disk/offload' | 'api/disk/delete'> {
@@ -332,6 +333,10 @@ function diskRoutes({
       method: 'GET',
       handle: async ({ query }) => {
         const q = validateQuery(DiskLargestQuery, query);
+        if (q.under !== undefined) {
+          // A folder outside the root is in no walk: say so rather than answer an empty page.
+          await resolveLocal(config.rootDir, q.under);
+        }
         return disk.largest(q.offset, q.limit, q.under);
       }
     },

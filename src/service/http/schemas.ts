@@ -29,12 +29,12 @@ export const MAX_URIS = 1000;
 type Query<R extends RouteName> = ApiRoutes[R] extends { query: infer Q } ? Q : never;
 type Body<R extends RouteName> = ApiRoutes[R] extends { body: infer B } ? B : never;
 
-const required = (what: string) => ({
+export const required = (what: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`)
 });
 const bodyObject = { error: 'the body must be a JSON object' };
 
-const uri = z.string(required('a string')).min(1, 'must not be empty').max(MAX_URI_LENGTH, 'is too long');
+export const uri = z.string(required('a string')).min(1, 'must not be empty').max(MAX_URI_LENGTH, 'is too long');
 const uris = z
   .array(uri, required('an array of URIs'))
   .min(1, 'must name at least one URI')

@@ -4,8 +4,8 @@
  * JupyterLab keeps one), the oldest dropped when they hold more than
  * `maxBytes` together; lost when the service restarts.
  */
-import { Checkpoint, CheckpointsResponse, EosError, MAX_OPEN_LIMIT, formatEosUri } from '../../../core';
-import { readContent, saveContent } from './content';
+import { Checkpoint, CheckpointsResponse, EosError, MAX_OPEN_LIMIT, formatEosUri, toS3 } from '../../../core';
+import { checkSave, readContent, saveContent } from './content';
 import { EosStore } from '../s3/store';
 
 /** The default memory all checkpoints may take together. */
@@ -52,9 +52,10 @@ export class Checkpoints {
    * Write checkpoint `id` back over the object (the user asked for it, so
    * unconditionally; read-only places are refused first).
    *
-   * @throws EosError `NotFound` when there is no such checkpoint
+   * @throws EosError `ReadOnly` (before looking for the checkpoint); `NotFound` when there is no such checkpoint
    */
   async restore(uri: string, id: string | undefined, signal?: AbortSignal): Promise<CheckpointsResponse> {
+    checkSave(this.store, uri);
     const key = this.canonical(uri);
     const kept = this.kept.get(key);
     if (!kept || (id !== undefined && kept.checkpoint.id !== id)) {
@@ -77,8 +78,11 @@ export class Checkpoints {
     return this.list(key);
   }
 
+  /** The canonical URI of an object `uri` (a key over 1,024 bytes is refused, as everywhere). */
   private canonical(uri: string): string {
-    return formatEosUri(this.store.locate(uri));
+    const path = this.store.locate(uri);
+    toS3(path, this.store.ctx);
+    return formatEosUri(path);
   }
 
   private forget(key: string): void {
