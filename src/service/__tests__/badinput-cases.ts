@@ -57,9 +57,9 @@ export interface Places {
 
 /** A sync tells its e:// side by the scheme: a URI without it makes two local sides. */
 const SYNC_SIDES: Record<string, RegExp> = {
-  'a malformed URI': /A sync needs one local folder and one e:\/\/ folder/,
-  'a one-slash URI': /A sync needs one local folder and one e:\/\/ folder/,
-  'an empty URI': /A sync needs one local folder and one e:\/\/ folder/
+  'a malformed URI': /A sync needs an e:\/\/ folder on at least one side/,
+  'a one-slash URI': /A sync needs an e:\/\/ folder on at least one side/,
+  'an empty URI': /A sync needs an e:\/\/ folder on at least one side/
 };
 
 /** A sync both ways: up from `sub` to `dir`, and down (with `delete`, when asked) from `dir` to `sub`. */

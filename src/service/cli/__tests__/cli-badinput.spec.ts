@@ -110,11 +110,25 @@ function commandCases(): Record<string, Case[]> {
       ...outside(['cp', '', mine('dst/')], 1),
       ...outside(['cp', mine('a.txt'), ''], 2)
     ],
-    // A move deletes its source: a read-only source is refused too. It takes no local paths.
+    // A move deletes its source: a read-only source is refused too. Local paths stay inside the root.
     mv: [
       ...copies('mv', mine('a.txt')),
-      ...readOnly(['mv', '', mine('dst/')], 1, 'g.txt'),
-      { name: 'a local path', args: ['mv', 'local.txt', mine('dst/')], code: 2, message: /mv moves within EOS/ }
+      ...named(1, [
+        {
+          name: 'a source in e://gencove/',
+          args: ['mv', 'e://gencove/g.txt', mine('dst/')],
+          code: 1,
+          message: /Cannot move e:\/\/gencove\/g\.txt: it is read-only for you/
+        },
+        {
+          name: "a source in another user's space",
+          args: ['mv', `e://users/${S3.otherUserId}/g.txt`, mine('dst/')],
+          code: 1,
+          message: /it is read-only for you/
+        }
+      ]),
+      ...outside(['mv', '', mine('dst/')], 1),
+      ...outside(['mv', mine('a.txt'), ''], 2)
     ],
     sync: [
       ...badUris(['sync', 'sub', ''], 2),

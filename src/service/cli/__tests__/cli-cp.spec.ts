@@ -120,8 +120,8 @@ describe('eos cp: local -> EOS', () => {
     expect(outside.stderr).toMatch(/^eos: "\.\.\/outside\.txt" is outside the Jupyter root /);
     const mv = await eos(t.cli, ['mv', 'e://gencove/a', `${base}a`], root, { env: NO_S3 });
     expect(mv).toMatchObject({
-      code: 2,
-      stderr: 'eos: cannot move e://gencove/a: it is read-only for you, so it cannot be deleted (copy it with eos cp)\n'
+      code: 1,
+      stderr: 'eos: Cannot move e://gencove/a: it is read-only for you, so it cannot be deleted (copy it with eos cp)\n'
     });
   });
 });

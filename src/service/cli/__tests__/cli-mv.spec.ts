@@ -159,14 +159,14 @@ describe('eos mv: EOS -> local', () => {
     expect(await keys('ddry/')).toEqual(['a.txt']);
   });
 
-  it('refuses a source in a read-only place (exit 2) before any S3 call, with or without --dryrun', async () => {
+  it('refuses a source in a read-only place (exit 1) before any S3 call, with or without --dryrun', async () => {
     for (const args of [
       ['mv', 'e://gencove/panel.csv', 'panel.csv'],
       ['mv', '--dryrun', '-r', `e://users/${S3.otherUserId}/x/`, 'x/']
     ]) {
       const run = await t.run(args, { env: NO_S3 });
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^eos: cannot move e:\/\/\S+: it is read-only for you, so it cannot be deleted/);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^eos: Cannot move e:\/\/\S+: it is read-only for you, so it cannot be deleted/);
     }
     expect(fs.existsSync(at('panel.csv'))).toBe(false);
   });

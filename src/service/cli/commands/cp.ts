@@ -106,15 +106,16 @@ export async function mv(session: Session, out: Output, src: string, dst: string
   }
 }
 
-/** A source in a read-only place cannot be deleted, so not moved: a usage mistake, refused before anything. */
+/** A source in a read-only place cannot be deleted, so not moved: refused before anything (exit 1, as a read-only target). */
 function refuseMoveOut(session: Session, src: string): void {
   const source = session.store.locate(src);
   try {
     refuseChange(source, session.store, 'move');
   } catch (err) {
     if (err instanceof EosError && err.code === 'ReadOnly') {
-      throw new UsageError(
-        `cannot move ${formatEosUri(source)}: it is read-only for you, so it cannot be deleted (copy it with eos cp)`
+      throw new EosError(
+        'ReadOnly',
+        `Cannot move ${formatEosUri(source)}: it is read-only for you, so it cannot be deleted (copy it with eos cp)`
       );
     }
     throw err;
