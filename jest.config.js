@@ -38,6 +38,7 @@ const storeSpecs = [
   'transfer-conflicts',
   'uploads',
   'readhead',
+  's3locations',
   'transfer'
 ];
 

@@ -141,5 +141,6 @@ export class Session {
     await this.notifier?.close();
     this.disk?.close();
     this.client?.destroy();
+    this._store?.destroy();
   }
 }

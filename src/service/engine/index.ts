@@ -136,7 +136,8 @@ export class Engine {
   /** Check a copy or move, then start it as a job. */
   copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
     const { multipartThreshold, copyPartSize: partSize, copyConcurrency: concurrency } = this.options;
-    return startCopy(this.store, this.jobs, request, { multipartThreshold, partSize, concurrency }, signal);
+    const stream = { partSize: this.options.partSize, partsInFlight: this.options.partsInFlight };
+    return startCopy(this.store, this.jobs, request, { multipartThreshold, partSize, concurrency, stream }, signal);
   }
 
   /**

@@ -23,6 +23,8 @@ import { CopyTask, multipartCopy, singleCopy } from '../s3/servercopy';
 import { partSize } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
 import { decideObject } from '../transfer/conflicts';
+import { mustStream, streamAfter, streamCopy } from '../transfer/streamcopy';
+import { TransferOptions } from '../transfer/run';
 import {
   Item,
   Place,
@@ -43,6 +45,8 @@ export interface CopyOptions {
   partSize: number;
   /** Objects copied at once. */
   concurrency: number;
+  /** How a copy that cannot be server-side (from outside EOS) is streamed: part size and parts in flight. */
+  stream: Pick<TransferOptions, 'partSize' | 'partsInFlight'>;
 }
 
 /** One source and where it goes. */
@@ -216,6 +220,15 @@ function task(
   };
 }
 
+/** One object copied by S3 itself: CopyObject, or UploadPartCopy above the threshold. */
+async function serverCopy(store: EosStore, t: CopyTask, options: CopyOptions, signal: AbortSignal): Promise<void> {
+  if (t.size > options.multipartThreshold) {
+    await multipartCopy(store, t, partSize(t.size, options.partSize), signal);
+  } else {
+    await singleCopy(store, t, signal);
+  }
+}
+
 async function runCopy(
   store: EosStore,
   pairs: Pair[],
@@ -256,13 +269,21 @@ async function runCopy(
         }
         t = { ...t, dstKey: decided.key, uri: decided.uri };
       }
-      if (t.size > options.multipartThreshold) {
-        await multipartCopy(store, t, partSize(t.size, options.partSize), taskSignal);
+      if (mustStream(store, t)) {
+        await streamCopy(store, { ...ctx, signal: taskSignal }, t, options.stream, n => (progress.bytes.done += n));
       } else {
-        await singleCopy(store, t, taskSignal);
+        try {
+          await serverCopy(store, t, options, taskSignal);
+        } catch (err) {
+          if (!streamAfter(store, t, err)) {
+            throw err;
+          }
+          await streamCopy(store, { ...ctx, signal: taskSignal }, t, options.stream, n => (progress.bytes.done += n));
+          progress.bytes.done -= t.size; // counted below as for a server-side copy
+        }
+        progress.bytes.done += t.size;
       }
       progress.objects.done++;
-      progress.bytes.done += t.size;
       if (options.move) {
         // Only now that its copy exists may the source go.
         await deleterFor(t.srcBucket).add({ key: t.srcKey, size: t.size, uri: t.srcUri }, taskSignal);
