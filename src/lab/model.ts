@@ -338,6 +338,9 @@ export class EosBrowserModel implements IEosBrowserModel {
       get pageSize() {
         return model._settings.values.pageSize;
       },
+      get locations() {
+        return model._settings.values.s3Locations ?? [];
+      },
       get isDisposed() {
         return model._isDisposed;
       },
@@ -363,6 +366,11 @@ export class EosBrowserModel implements IEosBrowserModel {
     if (this._store.setOrder(values)) {
       this._emit(this._orderChanged, undefined);
     }
+    const locations = JSON.stringify(values.s3Locations ?? []);
+    if (this._session && locations !== this._locations) {
+      void this._session.locationsChanged();
+    }
+    this._locations = locations;
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
@@ -400,6 +408,7 @@ export class EosBrowserModel implements IEosBrowserModel {
   private _listings: FolderListings;
   private _session: EosSession;
   private _isDisposed = false;
+  private _locations = '[]'; // the settings' S3 locations last seen, as JSON
   private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
   private _requester: EosRequest;

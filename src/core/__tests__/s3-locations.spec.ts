@@ -4,6 +4,7 @@
  */
 import { accessOf, assertWritable } from '../access';
 import { locationUri } from '../api-locations';
+import { pythonSnippet, pythonSnippets } from '../snippet';
 import { parseAnyLocation, parseLocation, toS3 } from '../mapping';
 import { EosPath, basename, child, externalPath, formatEosUri, isExternal, isFolder, parent, parseUri } from '../uri';
 import { ctx, expectError, GENCOVE_BUCKET, ORG_BUCKET, org, outside } from './fixtures';
@@ -65,5 +66,14 @@ describe('locationUri', () => {
     expectError(() => locationUri('s3://No_Such/', ctx), 'InvalidUri', /not a valid S3 bucket name/);
     expectError(() => locationUri(`s3://${GENCOVE_BUCKET}/files/`, ctx), 'InvalidUri', /holds EOS/);
     expect(locationUri(`s3://${GENCOVE_BUCKET}/files/`, null)).toBe(`s3://${GENCOVE_BUCKET}/files/`);
+  });
+});
+
+describe('the Python snippet of an S3 location outside EOS', () => {
+  it('is File(path_s3=...) beside File(path_e=...)', () => {
+    expect(pythonSnippet('s3://1000genomes/phase3/a.vcf.gz')).toBe('File(path_s3="s3://1000genomes/phase3/a.vcf.gz")');
+    expect(pythonSnippets(['e://org/a', 's3://pub/b'])).toBe(
+      '[\n    File(path_e="e://org/a"),\n    File(path_s3="s3://pub/b"),\n]'
+    );
   });
 });

@@ -7,7 +7,7 @@ import { editIcon } from '@jupyterlab/ui-components';
 import type { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { EosError, formatEosUri, parseLocation } from '../../core';
+import { EosError, formatEosUri, parseAnyLocation } from '../../core';
 import { asEosError } from '../errors';
 import { EosBrowserModel } from '../model';
 import { IEosNode } from '../tree';
@@ -117,7 +117,7 @@ function usePathEditor(props: IPathBarProps): IPathEditor {
     }
     let uri: string;
     try {
-      uri = formatEosUri(parseLocation(text, context));
+      uri = formatEosUri(parseAnyLocation(text, context)); // an added S3 location too
     } catch (reason) {
       setError(asEosError(reason).message);
       return;
