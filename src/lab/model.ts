@@ -355,7 +355,10 @@ export class EosBrowserModel implements IEosBrowserModel {
       },
       sessionChanged: () => this._emit(this._sessionChanged, undefined),
       whoamiFailed: error => this._emit(this._requestFailed, { uri: null, error }),
-      listingFailed: (uri, error) => this._emit(this._requestFailed, { uri, error }),
+      listingFailed: (uri, error) => {
+        this._emit(this._requestFailed, { uri, error });
+        this._session.listingRefused(uri, error);
+      },
       filterChanged: uri => this._emit(this._filterChanged, uri),
       selectionChanged: focus => this._emit(this._selectionChanged, focus, false),
       revealed: uri => this._emit(this._revealed, uri, false)
@@ -366,11 +369,7 @@ export class EosBrowserModel implements IEosBrowserModel {
     if (this._store.setOrder(values)) {
       this._emit(this._orderChanged, undefined);
     }
-    const locations = JSON.stringify(values.s3Locations ?? []);
-    if (this._session && locations !== this._locations) {
-      void this._session.locationsChanged();
-    }
-    this._locations = locations;
+    void this._session?.locationsChanged(); // told to the service only when they changed
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */
@@ -408,7 +407,6 @@ export class EosBrowserModel implements IEosBrowserModel {
   private _listings: FolderListings;
   private _session: EosSession;
   private _isDisposed = false;
-  private _locations = '[]'; // the settings' S3 locations last seen, as JSON
   private _selection: SelectionState;
   private _rows: IEosRow[] | null = null;
   private _requester: EosRequest;

@@ -115,14 +115,37 @@ export class EosSession {
   /**
    * Tell the service the settings' S3 locations, then show them as roots
    * after the EOS ones (those it refused: with its error). Runs once `whoami`
-   * has answered; calls queue, so the last list wins.
+   * has answered, and only when the list changed unless `again`; calls
+   * queue, so the last list wins.
    */
-  locationsChanged(): Promise<void> {
-    if (!this._whoami) {
-      return Promise.resolve(); // `initialize()` applies them
+  locationsChanged(again = false): Promise<void> {
+    const wanted = JSON.stringify(this._host.locations);
+    if (!this._whoami || (wanted === this._told && !again)) {
+      return this._locating; // before `whoami`, `initialize()` applies them
     }
+    this._told = wanted;
     this._locating = this._locating.then(() => this._applyLocations());
     return this._locating;
+  }
+
+  /**
+   * A listing in an S3 location refused as not added: the service keeps the
+   * list in memory, so it restarted since. Tell it again and list once more
+   * (at most once a minute per location, so a real refusal stays shown).
+   */
+  listingRefused(uri: string, error: EosError): void {
+    const now = Date.now();
+    if (
+      !uri.startsWith(S3_SCHEME) ||
+      error.code !== 'AccessDenied' ||
+      !error.message.includes('not an added S3 location') ||
+      now - (this._retold.get(uri) ?? -Infinity) < 60000
+    ) {
+      return;
+    }
+    this._retold.set(uri, now);
+    // Telling it lists the expanded location roots again; a folder inside one is listed here.
+    void this.locationsChanged(true).then(() => (this._roots.includes(uri) ? undefined : this._host.list(uri)));
   }
 
   private async _applyLocations(): Promise<void> {
@@ -165,6 +188,8 @@ export class EosSession {
   private _host: ISessionHost;
   private _initializing: Promise<void> | null = null;
   private _locating: Promise<void> = Promise.resolve();
+  private _retold = new Map<string, number>();
+  private _told: string | null = null;
   private _roots: string[] = [];
   private _whoami: WhoAmIResponse | null = null;
 }

@@ -62,4 +62,25 @@ describe('S3 locations as roots', () => {
     await model.initialize();
     expect(model.node(PUB)?.error?.message).toBe('s3://pub-data/ is not good');
   });
+
+  it('tells a restarted service the locations again when it refuses one as not added, and lists it', async () => {
+    await model.initialize();
+    // The first listing after the restart is refused; the service knows the location again after the post.
+    const real = eos.request;
+    let refusals = 0;
+    eos.request = async (route, options = {}) => {
+      if (route === Routes.list && (options.query as { uri?: string })?.uri === PUB && refusals++ === 0) {
+        eos.calls.push({ route, query: { uri: PUB } });
+        throw new EosRequestError('AccessDenied', `${PUB} is outside EOS and not an added S3 location`, 403);
+      }
+      return real(route, options);
+    };
+    await model.expand(PUB);
+    while (model.children(PUB)?.length !== 1) {
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    expect(refusals).toBe(2); // refused once, then listed once
+    expect(posted()).toHaveLength(2);
+    expect(model.node(PUB)?.error).toBeNull();
+  });
 });
