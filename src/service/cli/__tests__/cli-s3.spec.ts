@@ -96,6 +96,13 @@ describe('eos cp from s3:// outside EOS', () => {
     expect(fs.readFileSync(path.join(t.root, 'local', 'index.tsv'), 'utf8')).toBe(INDEX);
   });
 
+  it('syncs a prefix to a local folder', async () => {
+    const run = await t.run(['sync', '--no-sign-request', `s3://${PUBLIC}/phase3/data/`, 'synced/']);
+    expect(run.code).toBe(0);
+    expect(fs.readdirSync(path.join(t.root, 'synced')).sort()).toEqual(['a.txt', 'b.txt']);
+    expect(fs.readFileSync(path.join(t.root, 'synced', 'b.txt'), 'utf8')).toBe('bravo');
+  });
+
   it('never writes to an s3:// location outside EOS (exit 1, saying why)', async () => {
     fs.writeFileSync(path.join(t.root, 'up.txt'), 'up');
     const up = await t.run(['cp', 'up.txt', `s3://${OTHER}/phase3/`]);
