@@ -7,7 +7,7 @@ import { editIcon } from '@jupyterlab/ui-components';
 import type { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { EosError, formatEosUri, parseAnyLocation } from '../../core';
+import { EosError, S3_SCHEME, formatEosUri, parseAnyLocation } from '../../core';
 import { asEosError } from '../errors';
 import { EosBrowserModel } from '../model';
 import { IEosNode } from '../tree';
@@ -120,6 +120,10 @@ function usePathEditor(props: IPathBarProps): IPathEditor {
       uri = formatEosUri(parseAnyLocation(text, context)); // an added S3 location too
     } catch (reason) {
       setError(asEosError(reason).message);
+      return;
+    }
+    if (uri.startsWith(S3_SCHEME) && !model.roots.some(root => uri.startsWith(root.uri))) {
+      setError(trans.__('%1 is outside EOS and not an added S3 location: add it with Add S3 Location… first', uri));
       return;
     }
     setBusy(true);
