@@ -70,6 +70,17 @@ describe('eos ls s3:// outside EOS', () => {
   });
 });
 
+describe('eos uri s3:// outside EOS', () => {
+  it('prints its s3:// URI and the File(path_s3=…) snippet', async () => {
+    const run = await t.run(['uri', '--json', `s3://${OTHER}/phase3/index.tsv`]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      s3: `s3://${OTHER}/phase3/index.tsv`,
+      python: `File(path_s3="s3://${OTHER}/phase3/index.tsv")`
+    });
+  });
+});
+
 describe('eos cat / head s3://', () => {
   it('prints an object, signed and unsigned', async () => {
     const cat = await t.run(['cat', `s3://${OTHER}/phase3/data/a.txt`]);
