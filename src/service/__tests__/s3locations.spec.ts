@@ -5,6 +5,7 @@
  * streamed when unsigned or when CopyObject is refused); writes refused; a
  * location not added refused before any S3 call. Runs on moto and versitygw.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -23,10 +24,11 @@ import {
   uniqueName,
   waitJob
 } from './harness';
-import { objectBytes, sha256, tempRoot, transfer } from './transfer-helpers';
+import { objectBytes, openUploads, sha256, tempRoot, transfer } from './transfer-helpers';
 import { createS3Client } from '../engine/s3/client';
 import { listPage } from '../engine/s3/listing';
 
+const MiB = 1024 * 1024;
 const OTHER = uniqueName('other');
 const F = uniqueName('s3loc');
 const ORG = `shared/files/${F}/`;
@@ -272,6 +274,27 @@ describe('a public bucket read unsigned', () => {
     expect(calls).not.toContain('CopyObjectCommand');
     expect(calls).toContain('PutObjectCommand');
     expect(sha256(await objectBytes(client, S3.orgBucket, `${ORG}unsigned/samples.tsv`))).toBe(sha256(SAMPLE));
+  });
+
+  it('streams an object above the part size in parts, byte-exact, leaving no multipart upload', async () => {
+    const big = randomBytes(6 * MiB + 123);
+    await client.send(
+      new PutObjectCommand({ Bucket: OTHER, Key: 'phase3/big.bin', Body: big, ContentLength: big.length })
+    );
+    const small = await startService(testConfig({ rootDir: root }), { engine: { partSize: 5 * MiB } });
+    try {
+      await setLocations([{ uri: LOCATION, sign: false }], small);
+      const started = await small.post('/api/copy', {
+        sources: [`${LOCATION}big.bin`],
+        destination: `e://org/${F}/parts/`
+      });
+      expect(await waitJob(small, started.body.id)).toMatchObject({ state: 'done', bytes: { done: big.length } });
+      const copied = await objectBytes(client, S3.orgBucket, `${ORG}parts/big.bin`);
+      expect(sha256(copied)).toBe(sha256(big));
+      expect(await openUploads(client, S3.orgBucket, ORG)).toEqual([]);
+    } finally {
+      await small.close();
+    }
   });
 
   it('downloads byte-exact', async () => {
