@@ -137,9 +137,11 @@ async function readOnce(store: EosStore, uri: string, options: ReadContentOption
     bytes = await store.s3(
       where,
       async abortSignal => {
-        const out = await store.reader(bucket, key).send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: head.ETag }), {
-          abortSignal
-        });
+        const out = await store
+          .reader(bucket, key)
+          .send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: head.ETag }), {
+            abortSignal
+          });
         return Buffer.from(await out.Body!.transformToByteArray());
       },
       { signal: options.signal, deadlineMs: null }
