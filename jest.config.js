@@ -39,6 +39,7 @@ const storeSpecs = [
   'uploads',
   'readhead',
   'sync-eos',
+  's3locations',
   'transfer'
 ];
 

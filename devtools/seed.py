@@ -172,6 +172,28 @@ def demo_objects(user_id: str, org_id: str, gencove_bucket: str = GENCOVE_BUCKET
     return objs
 
 
+# A bucket outside EOS, named like a public data set (issue 17: Add S3 Location…), readable by anyone.
+PUBLIC_BUCKET = "demo-1000genomes"
+PUBLIC_OBJECTS = {
+    "phase3/README.txt": "1000 Genomes phase 3 (demo excerpt)\n",
+    "phase3/integrated_call_samples.panel": "sample\tpop\tsuper_pop\nHG00096\tGBR\tEUR\nHG00097\tGBR\tEUR\n",
+    "phase3/data/HG00096/sequence.index": "FASTQ_FILE\tSAMPLE\ndata/HG00096/SRR062634_1.filt.fastq.gz\tHG00096\n",
+}
+
+
+def seed_public_bucket(backend) -> None:
+    """PUBLIC_BUCKET with a few small files and a policy letting anyone read (unsigned requests work)."""
+    if PUBLIC_BUCKET not in backend.buckets:
+        backend.create_bucket(PUBLIC_BUCKET, REGION)
+    for key, body in PUBLIC_OBJECTS.items():
+        backend.put_object(PUBLIC_BUCKET, key, body.encode())
+    # moto checks an anonymous HEAD as s3:HeadObject.
+    actions = ["s3:GetObject", "s3:HeadObject", "s3:ListBucket"]
+    resources = [f"arn:aws:s3:::{PUBLIC_BUCKET}", f"arn:aws:s3:::{PUBLIC_BUCKET}/*"]
+    statement = {"Effect": "Allow", "Principal": "*", "Action": actions, "Resource": resources}
+    backend.put_bucket_policy(PUBLIC_BUCKET, json.dumps({"Version": "2012-10-17", "Statement": [statement]}).encode())
+
+
 def huge_key(user_id: str, i: int) -> str:
     """The key of the i-th object of the huge folder (zero-padded: listing order is index order)."""
     return f"users/{user_id}/files/{HUGE_FOLDER}/item-{i:06d}.txt"
@@ -213,4 +235,6 @@ def seed_backend(
         backend.put_object(bucket, key, body)
     if big_folder > 0:
         seed_huge_folder(backend, ob, user_id, big_folder)
+    if data:
+        seed_public_bucket(backend)
     return Dataset(user_id, org_id, ob, gencove_bucket, objs)

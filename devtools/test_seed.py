@@ -33,3 +33,16 @@ def test_no_big_folder_by_default():
     s3 = boto3.client("s3", region_name=seed.REGION)
     prefix = f"users/{dataset.user_id}/files/{seed.HUGE_FOLDER}/"
     assert s3.list_objects_v2(Bucket=dataset.org_bucket, Prefix=prefix)["KeyCount"] == 0
+
+
+@mock_aws
+def test_public_bucket_outside_eos_reads_unsigned():
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    seed.seed_backend()
+    anonymous = boto3.client("s3", region_name=seed.REGION, config=Config(signature_version=UNSIGNED))
+    listed = anonymous.list_objects_v2(Bucket=seed.PUBLIC_BUCKET, Prefix="phase3/")
+    assert sorted(o["Key"] for o in listed["Contents"]) == sorted(seed.PUBLIC_OBJECTS)
+    body = anonymous.get_object(Bucket=seed.PUBLIC_BUCKET, Key="phase3/README.txt")["Body"].read().decode()
+    assert body == seed.PUBLIC_OBJECTS["phase3/README.txt"]

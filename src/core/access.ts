@@ -17,7 +17,7 @@ export function accessOf(path: EosPath, ctx: EosContext): Access {
     case 'users':
       return path.user === ME || (path.user !== null && path.user === ctx.userId) ? 'readwrite' : 'read';
     default:
-      // e://, e://users/ and e://gencove are read-only.
+      // e://, e://users/, e://gencove and S3 locations outside EOS are read-only.
       return 'read';
   }
 }
@@ -41,6 +41,8 @@ export function assertWritable(path: EosPath, ctx: EosContext): void {
   let why: string;
   if (path.namespace === 'gencove') {
     why = 'e://gencove/ is read-only';
+  } else if (path.namespace === 's3') {
+    why = 'S3 locations outside EOS are read-only; write to e://users/me/ or e://org/';
   } else if (path.namespace === 'users' && path.user !== null) {
     why = `e://users/${path.user}/ belongs to another user and is read-only for you; write to e://users/me/ or e://org/`;
   } else {

@@ -47,6 +47,7 @@ import {
   UploadPartResponse
 } from './api-transfer';
 import type { ImportRequest } from './api-import';
+import type { LocationsResponse, SetLocationsRequest } from './api-locations';
 import { Namespace } from './uri';
 
 /** Seconds a presigned URL lives by default (the SDK's documented 48 h). */
@@ -99,7 +100,9 @@ export const Routes = {
   diskLargest: 'api/disk/largest',
   diskOffload: 'api/disk/offload',
   diskDelete: 'api/disk/delete',
-  importUrls: 'api/import'
+  importUrls: 'api/import',
+  // S3 locations outside EOS (issue 17)
+  locations: 'api/locations'
 } as const satisfies Record<string, RouteName>;
 
 export interface NamespaceInfo {
@@ -296,6 +299,8 @@ export interface ApiRoutes {
   'api/disk/offload': { method: 'POST'; body: OffloadRequest; response: Job };
   'api/disk/delete': { method: 'POST'; body: LocalDeleteRequest; response: LocalDeleteResponse };
   'api/import': { method: 'POST'; body: ImportRequest; response: Job };
+  /** The S3 locations outside EOS the panel added (its settings), replacing the service's list. */
+  'api/locations': { method: 'POST'; body: SetLocationsRequest; response: LocationsResponse };
 }
 
 /** A route path. */

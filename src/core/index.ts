@@ -13,3 +13,4 @@ export * from './snippet';
 export * from './api-events';
 export * from './size';
 export * from './filetypes';
+export * from './api-locations';

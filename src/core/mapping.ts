@@ -19,6 +19,7 @@ import {
   isUuid,
   parseEosUri,
   parseS3Uri,
+  externalPath,
   utf8Length,
   EOS_SCHEME,
   S3_SCHEME
@@ -110,6 +111,9 @@ export function toS3(path: EosPath, ctx: EosContext): S3Location {
     case 'gencove':
       loc = { bucket: ctx.gencoveBucket, key: GENCOVE_PREFIX + path.key };
       break;
+    case 's3':
+      loc = { bucket: path.bucket!, key: path.key };
+      break;
   }
   checkKeyLength(loc.key);
   return loc;
@@ -187,6 +191,28 @@ export function parseLocation(text: string, ctx: EosContext): EosPath {
     return fromS3(parseS3Uri(trimmed), ctx);
   }
   return canonical(parseEosUri(trimmed), ctx);
+}
+
+/** Whether `bucket` holds EOS (the organization's or Gencove's bucket). */
+export function isEosBucket(bucket: string, ctx: EosContext): boolean {
+  return bucket === ctx.orgBucket || bucket === ctx.gencoveBucket;
+}
+
+/**
+ * Like `parseLocation`, but an `s3://` URI in a bucket that is not an EOS
+ * bucket is an S3 location outside EOS (namespace `s3`, read-only) instead of
+ * an error. Whether such a location may be read is the caller's decision.
+ */
+export function parseAnyLocation(text: string, ctx: EosContext): EosPath {
+  const trimmed = typeof text === 'string' ? text.trimStart() : text;
+  if (typeof trimmed === 'string' && trimmed.startsWith(S3_SCHEME)) {
+    const loc = parseS3Uri(trimmed);
+    if (!isEosBucket(loc.bucket, ctx)) {
+      checkKeyLength(loc.key);
+      return externalPath(loc);
+    }
+  }
+  return parseLocation(text, ctx);
 }
 
 /** The path with the user's own id written as `me`. */

@@ -27,9 +27,9 @@ export function pythonString(text: string): string {
   return `${out}"`;
 }
 
-/** The `File(path_e="...")` snippet of a shareable URI. */
+/** The `File(path_e="...")` snippet of a shareable URI; `File(path_s3="...")` for an S3 location outside EOS. */
 export function pythonSnippet(uri: string): string {
-  return `File(path_e=${pythonString(uri)})`;
+  return uri.startsWith('s3://') ? `File(path_s3=${pythonString(uri)})` : `File(path_e=${pythonString(uri)})`;
 }
 
 /**

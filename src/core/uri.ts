@@ -16,19 +16,29 @@ export const NAMESPACES = ['users', 'org', 'gencove'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /**
+ * The pseudo-namespace of an S3 location outside EOS (`s3://bucket/key` in a
+ * bucket that is not an EOS bucket): always read-only, and reachable only
+ * where the user added or named it.
+ */
+export const S3_SPACE = 's3';
+
+/**
  * A parsed `e://` location.
  *
  * - `e://`: `{ namespace: null, user: null, key: '' }`
  * - `e://users/`: `{ namespace: 'users', user: null, key: '' }`
  * - `e://users/me/a/b`: `{ namespace: 'users', user: 'me', key: 'a/b' }`
  * - `e://org/a/`: `{ namespace: 'org', user: null, key: 'a/' }`
+ * - `s3://other/a/b` (outside EOS): `{ namespace: 's3', user: null, bucket: 'other', key: 'a/b' }`
  */
 export interface EosPath {
-  readonly namespace: Namespace | null;
+  readonly namespace: Namespace | typeof S3_SPACE | null;
   /** `me` or a lower-case user UUID; set only (and always) in a user's space. */
   readonly user: string | null;
   /** The key under the namespace root; '' for the root itself. */
   readonly key: string;
+  /** The bucket of an S3 location outside EOS (namespace `s3`); absent in EOS. */
+  readonly bucket?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,8 +130,14 @@ export function parseEosUri(text: string): EosPath {
   return { namespace: 'users', user: user === ME ? ME : user.toLowerCase(), key };
 }
 
-/** Format an EOS path as an `e://` URI; `parseEosUri(formatEosUri(p))` equals `p`. */
+/**
+ * Format an EOS path as an `e://` URI (an S3 location outside EOS as its
+ * `s3://` URI); `parseUri(formatEosUri(p))` equals `p`.
+ */
 export function formatEosUri(path: EosPath): string {
+  if (path.namespace === S3_SPACE) {
+    return `${S3_SCHEME}${path.bucket}/${path.key}`;
+  }
   if (path.namespace === null) {
     return EOS_SCHEME;
   }
@@ -163,6 +179,27 @@ export function parseS3Uri(text: string): S3Location {
   return { bucket, key };
 }
 
+/** The path of an S3 location outside EOS. */
+export function externalPath(loc: S3Location): EosPath {
+  return { namespace: S3_SPACE, user: null, bucket: loc.bucket, key: loc.key };
+}
+
+/** Whether a path is an S3 location outside EOS. */
+export function isExternal(path: EosPath): boolean {
+  return path.namespace === S3_SPACE;
+}
+
+/**
+ * Parse a URI as the service formats them: `e://…`, or `s3://…` for a
+ * location outside EOS (the service writes EOS locations as `e://`).
+ */
+export function parseUri(text: string): EosPath {
+  if (typeof text === 'string' && text.startsWith(S3_SCHEME)) {
+    return externalPath(parseS3Uri(text));
+  }
+  return parseEosUri(text);
+}
+
 /** Format a bucket and key as an `s3://` URI. */
 export function formatS3Uri(loc: S3Location): string {
   return `${S3_SCHEME}${loc.bucket}/${loc.key}`;
@@ -182,6 +219,9 @@ export function basename(path: EosPath): string {
     if (path.namespace === 'users' && path.user !== null) {
       return path.user;
     }
+    if (path.namespace === S3_SPACE) {
+      return path.bucket ?? '';
+    }
     return path.namespace ?? '';
   }
   const key = path.key.endsWith('/') ? path.key.slice(0, -1) : path.key;
@@ -194,10 +234,10 @@ export function lastSegment(text: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
-/** The folder that holds `path`, or null for `e://`. */
+/** The folder that holds `path`, or null for `e://` and a bucket outside EOS. */
 export function parent(path: EosPath): EosPath | null {
   if (path.key === '') {
-    if (path.namespace === null) {
+    if (path.namespace === null || path.namespace === S3_SPACE) {
       return null;
     }
     if (path.namespace === 'users' && path.user !== null) {

@@ -338,6 +338,9 @@ export class EosBrowserModel implements IEosBrowserModel {
       get pageSize() {
         return model._settings.values.pageSize;
       },
+      get locations() {
+        return model._settings.values.s3Locations ?? [];
+      },
       get isDisposed() {
         return model._isDisposed;
       },
@@ -352,7 +355,10 @@ export class EosBrowserModel implements IEosBrowserModel {
       },
       sessionChanged: () => this._emit(this._sessionChanged, undefined),
       whoamiFailed: error => this._emit(this._requestFailed, { uri: null, error }),
-      listingFailed: (uri, error) => this._emit(this._requestFailed, { uri, error }),
+      listingFailed: (uri, error) => {
+        this._emit(this._requestFailed, { uri, error });
+        this._session.listingRefused(uri, error);
+      },
       filterChanged: uri => this._emit(this._filterChanged, uri),
       selectionChanged: focus => this._emit(this._selectionChanged, focus, false),
       revealed: uri => this._emit(this._revealed, uri, false)
@@ -363,6 +369,7 @@ export class EosBrowserModel implements IEosBrowserModel {
     if (this._store.setOrder(values)) {
       this._emit(this._orderChanged, undefined);
     }
+    void this._session?.locationsChanged(); // told to the service only when they changed
   }
 
   /** Always asynchronous, so callers settle after their bookkeeping. */

@@ -72,7 +72,8 @@ const METHODS: { [R in RouteName]: RouteMethod<R> } = {
   [Routes.diskLargest]: 'GET',
   [Routes.diskOffload]: 'POST',
   [Routes.diskDelete]: 'POST',
-  [Routes.importUrls]: 'POST'
+  [Routes.importUrls]: 'POST',
+  [Routes.locations]: 'POST'
 };
 
 /**

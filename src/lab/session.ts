@@ -1,15 +1,17 @@
 /**
  * The EOS session of the browser model: `whoami` (who the user is, where
  * their buckets are) and the roots of the tree it names, fetched once, again
- * after a failure. The model hands it a host of its own and keeps the signals.
+ * after a failure; then the S3 locations outside EOS of the settings, told
+ * to the service (it reads only those) and shown as read-only roots after
+ * the EOS ones. The model hands it a host of its own and keeps the signals.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { EosContext, EosError, Routes, WhoAmIResponse } from '../core';
+import { EosContext, EosError, Routes, S3LocationSpec, S3_SCHEME, WhoAmIResponse } from '../core';
 import { asEosError } from './errors';
 import { EosRequest } from './request';
 import type { TreeStore } from './store';
-import { makeRoots } from './tree';
+import { makeNode, makeRoots } from './tree';
 
 /** What the session needs of the tree model. */
 export interface ISessionHost {
@@ -21,6 +23,8 @@ export interface ISessionHost {
   readonly request: EosRequest;
   /** Whether the model is disposed: an answer arriving after is dropped. */
   readonly isDisposed: boolean;
+  /** The S3 locations outside EOS to show (the settings'). */
+  readonly locations: readonly S3LocationSpec[];
   /** List the first page of a folder. */
   list(uri: string): Promise<void>;
   /** `whoami` started, succeeded or failed. */
@@ -102,12 +106,90 @@ export class EosSession {
       store.nodes.set(root.uri, { ...root, expanded: store.expanded.has(root.uri) });
     }
     host.sessionChanged();
-    await Promise.all(this._roots.filter(uri => store.expanded.has(uri)).map(uri => host.list(uri)));
+    await Promise.all([
+      ...this._roots.filter(uri => store.expanded.has(uri)).map(uri => host.list(uri)),
+      this.locationsChanged()
+    ]);
+  }
+
+  /**
+   * Tell the service the settings' S3 locations, then show them as roots
+   * after the EOS ones (those it refused: with its error). Runs once `whoami`
+   * has answered, and only when the list changed unless `again`; calls
+   * queue, so the last list wins.
+   */
+  locationsChanged(again = false): Promise<void> {
+    const wanted = JSON.stringify(this._host.locations);
+    if (!this._whoami || (wanted === this._told && !again)) {
+      return this._locating; // before `whoami`, `initialize()` applies them
+    }
+    this._told = wanted;
+    this._locating = this._locating.then(() => this._applyLocations());
+    return this._locating;
+  }
+
+  /**
+   * A listing in an S3 location refused as not added: the service keeps the
+   * list in memory, so it restarted since. Tell it again and list once more
+   * (at most once a minute per location, so a real refusal stays shown).
+   */
+  listingRefused(uri: string, error: EosError): void {
+    const now = Date.now();
+    if (
+      !uri.startsWith(S3_SCHEME) ||
+      error.code !== 'AccessDenied' ||
+      !error.message.includes('not an added S3 location') ||
+      now - (this._retold.get(uri) ?? -Infinity) < 60000
+    ) {
+      return;
+    }
+    this._retold.set(uri, now);
+    // Telling it lists the expanded location roots again; a folder inside one is listed here.
+    void this.locationsChanged(true).then(() => (this._roots.includes(uri) ? undefined : this._host.list(uri)));
+  }
+
+  private async _applyLocations(): Promise<void> {
+    const host = this._host;
+    const wanted = host.locations.map(l => ({ uri: l.uri, sign: l.sign !== false }));
+    if (wanted.length === 0 && !this._roots.some(uri => uri.startsWith(S3_SCHEME))) {
+      return; // none now, none shown: the service starts with none
+    }
+    let shown: string[];
+    let error: EosError | null = null;
+    try {
+      const answer = await host.request(Routes.locations, { body: { locations: wanted } });
+      shown = answer.locations.map(l => l.uri);
+    } catch (reason) {
+      error = asEosError(reason);
+      shown = wanted.map(l => l.uri);
+    }
+    if (host.isDisposed) {
+      return;
+    }
+    const { store } = host;
+    for (const uri of shown) {
+      const node = store.nodes.get(uri);
+      if (node === undefined) {
+        const name = uri.slice(S3_SCHEME.length, -1);
+        const root = makeNode({ uri, name, kind: 'folder', access: 'read' }, uri, null, 1);
+        store.nodes.set(uri, { ...root, expanded: store.expanded.has(uri), error });
+      } else if (node.error !== error && (error !== null || node.loaded === null)) {
+        store.nodes.set(uri, { ...node, error });
+      }
+    }
+    this._roots = [...this._roots.filter(uri => !uri.startsWith(S3_SCHEME)), ...shown];
+    host.sessionChanged();
+    if (error === null) {
+      await Promise.all(shown.filter(uri => store.expanded.has(uri)).map(uri => host.list(uri)));
+    }
   }
 
   private _error: EosError | null = null;
   private _host: ISessionHost;
   private _initializing: Promise<void> | null = null;
+  private _locating: Promise<void> = Promise.resolve();
+  private _retold = new Map<string, number>();
+  private _told: string | null = null;
   private _roots: string[] = [];
   private _whoami: WhoAmIResponse | null = null;
 }

@@ -4,6 +4,8 @@
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import type { S3LocationSpec } from '../core';
+
 /** What the tree can be sorted by. */
 export type SortKey = 'name' | 'size' | 'modified';
 export type SortDirection = 'ascending' | 'descending';
@@ -35,6 +37,8 @@ export interface IEosSettings {
   diskPollSeconds: number;
   /** `auto`: the service's mode. */
   diskMode: 'auto' | 'filesystem' | 'quota';
+  /** S3 locations outside EOS shown as read-only roots (issue 17). */
+  s3Locations: S3LocationSpec[];
 }
 
 /** The defaults, as in schema/plugin.json. */
@@ -51,7 +55,8 @@ export const DEFAULT_SETTINGS: Readonly<IEosSettings> = {
   diskCriticalPercent: 95,
   diskLimitGB: 0,
   diskPollSeconds: 30,
-  diskMode: 'auto'
+  diskMode: 'auto',
+  s3Locations: []
 };
 
 /** The current settings and a signal when they change. */

@@ -179,4 +179,9 @@ export namespace CommandIDs {
   // Disk gauge (issue 7)
   /** Open the free-up-space view: the largest local items, to move to EOS or delete. */
   export const freeUpSpace = 'eos:free-up-space';
+  // S3 locations outside EOS (issue 17)
+  /** Ask for an `s3://bucket/prefix/` and add it as a read-only root (kept in the settings). */
+  export const addS3Location = 'eos:add-s3-location';
+  /** Remove the selected S3 location root (from the settings). */
+  export const removeS3Location = 'eos:remove-s3-location';
 }

@@ -119,6 +119,20 @@ describe('the context menu of an EOS row', () => {
     expect(menu).toEqual(expect.arrayContaining([CommandIDs.copyUri, CommandIDs.refresh, CommandIDs.properties]));
   });
 
+  it('on an S3 location root: Remove S3 Location and reading only; Add S3 Location on every root', () => {
+    const root = row('folder', 'read');
+    root.classList.add('jp-EosBrowser-root');
+    root.setAttribute('data-uri', 's3://pub-data/phase3/');
+    const menu = menuOf(root);
+    expect(menu).toEqual(expect.arrayContaining([CommandIDs.removeS3Location, CommandIDs.addS3Location]));
+    for (const id of WRITES) {
+      expect(menu).not.toContain(id);
+    }
+    root.setAttribute('data-uri', 'e://org/');
+    expect(menuOf(root)).not.toContain(CommandIDs.removeS3Location);
+    expect(menuOf(root)).toContain(CommandIDs.addS3Location);
+  });
+
   it("on the tree's background: the current folder's actions, writes only where it is writable", () => {
     expect(menuOf(row('blank', 'readwrite')).sort()).toEqual([...FOLDER_ONLY, CommandIDs.refresh].sort());
     expect(menuOf(row('blank', 'read'))).toEqual([CommandIDs.refresh]);

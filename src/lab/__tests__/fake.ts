@@ -37,12 +37,15 @@ export interface ICall {
   route: string;
   query: Record<string, unknown>;
   signal?: AbortSignal;
+  body?: unknown;
 }
 
 /** Answers `whoami` and `list` from scripted pages; requests can be held back. */
 export class FakeEos {
   calls: ICall[] = [];
   whoami: WhoAmIResponse | Error = WHOAMI;
+  /** What `api/locations` fails with, if anything. */
+  locationsError: Error | null = null;
 
   /** Script the page of `uri` at `cursor` ('' for the first page). */
   page(uri: string, entries: Entry[], next: string | null = null, cursor = '', access: Access = 'readwrite'): void {
@@ -77,7 +80,13 @@ export class FakeEos {
     options: { query?: object; body?: unknown; signal?: AbortSignal } = {}
   ): Promise<unknown> => {
     const query: Record<string, unknown> = { ...(options.query ?? {}) };
-    this.calls.push({ route, query, signal: options.signal });
+    this.calls.push({ route, query, signal: options.signal, body: options.body });
+    if (route === Routes.locations) {
+      if (this.locationsError) {
+        throw this.locationsError;
+      }
+      return options.body; // the service answers the list it keeps
+    }
     if (route === Routes.whoami) {
       if (this.whoami instanceof Error) {
         throw this.whoami;

@@ -196,11 +196,12 @@ describe('jupyterlab-eos:commands', () => {
         .sort()
     );
     const onFiles: string[] = [CommandIDs.uploadToEos, CommandIDs.syncToEos];
-    // EOS rows (of some kind and access) or the tree's background; file browser items for uploads.
+    // EOS rows (of some kind and access), roots (S3 locations: by their s3:// URI) or the tree's
+    // background; file browser items for uploads.
     for (const item of context.filter(entry => entry.command)) {
       const selector = onFiles.includes(item.command ?? '')
         ? /^\.jp-DirListing-item$/
-        : /^\.jp-EosBrowser-(item|blank)(\[data-(kind|access)='[a-z]+'\])*$/;
+        : /^\.jp-EosBrowser-(item|blank|root)(\[data-(kind|access)='[a-z]+'\]|\[data-uri\^='s3:\/\/'\])*$/;
       expect([item.command, item.selector]).toEqual([item.command, expect.stringMatching(selector)]);
     }
     expect(schema['jupyter.lab.shortcuts'].map(s => s.command)).toEqual([

@@ -106,6 +106,12 @@ describe('EosBrowserPanel views', () => {
       );
       expect(input().getAttribute('aria-invalid')).toBe('true');
 
+      await type(input(), 's3://pub-data/phase3/x.vcf');
+      await press(input(), 'Enter');
+      expect($('[role="alert"]')?.textContent).toBe(
+        's3://pub-data/phase3/x.vcf is outside EOS and not an added S3 location: add it with Add S3 Location… first'
+      );
+
       await type(input(), `s3://${WHOAMI.orgBucket}/users/${WHOAMI.userId}/files/data/x.bam`);
       await press(input(), 'Enter');
       expect(model.selected?.uri).toBe(`${DATA}x.bam`);

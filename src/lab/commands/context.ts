@@ -19,7 +19,7 @@ import {
   formatEosUri,
   isFolder,
   parent,
-  parseEosUri
+  parseUri
 } from '../../core';
 import type { IEosBrowserModel } from '../tokens';
 import { IRequestOptions, requestAPI } from '../request';
@@ -78,7 +78,7 @@ export interface ITarget {
 /** The parsed path of a URI, or null when it does not parse. */
 export function pathOf(uri: string): EosPath | null {
   try {
-    return parseEosUri(uri);
+    return parseUri(uri);
   } catch {
     return null;
   }

@@ -17,6 +17,7 @@ import { addDeleteCommand } from './delete';
 import { addDownloadCommand } from './download';
 import { addNewFolderCommand } from './folder';
 import { addImportUrlCommand } from './importurl';
+import { addLocationCommands } from './locations';
 import { addRenameCommand } from './move';
 import { addViewCommands } from './view';
 
@@ -37,7 +38,9 @@ export const PALETTE_COMMANDS: readonly string[] = [
   CommandIDs.properties,
   CommandIDs.refresh,
   CommandIDs.refreshAll,
-  CommandIDs.goTo
+  CommandIDs.goTo,
+  CommandIDs.addS3Location,
+  CommandIDs.removeS3Location
 ];
 
 /** Register the EOS commands; dispose the result to remove them. */
@@ -62,6 +65,7 @@ export function addCommands(
     addRenameCommand(commands, context),
     addDeleteCommand(commands, context),
     addDownloadCommand(commands, context),
+    ...addLocationCommands(commands, context),
     ...addViewCommands(commands, context, { shell: options.shell, panel: options.panel })
   ].forEach(d => set.add(d));
 

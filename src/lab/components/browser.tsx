@@ -105,7 +105,10 @@ export function EosBrowserView(props: IEosBrowserViewProps): JSX.Element {
     <>
       <div className="jp-EosBrowser-header">
         <h2 className="jp-EosBrowser-title">{trans.__('EOS')}</h2>
-        <OptionalCommandButtons commands={props.commands} ids={[CommandIDs.uploadFiles, CommandIDs.uploadFolder]} />
+        <OptionalCommandButtons
+          commands={props.commands}
+          ids={[CommandIDs.uploadFiles, CommandIDs.uploadFolder, CommandIDs.addS3Location]}
+        />
         {/* An icon button: no visible label, "Refresh EOS" as its name and tooltip. */}
         <CommandToolbarButtonComponent
           commands={props.commands}

@@ -7,7 +7,7 @@ import { editIcon } from '@jupyterlab/ui-components';
 import type { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { EosError, formatEosUri, parseLocation } from '../../core';
+import { EosError, S3_SCHEME, formatEosUri, parseAnyLocation } from '../../core';
 import { asEosError } from '../errors';
 import { EosBrowserModel } from '../model';
 import { IEosNode } from '../tree';
@@ -117,9 +117,13 @@ function usePathEditor(props: IPathBarProps): IPathEditor {
     }
     let uri: string;
     try {
-      uri = formatEosUri(parseLocation(text, context));
+      uri = formatEosUri(parseAnyLocation(text, context)); // an added S3 location too
     } catch (reason) {
       setError(asEosError(reason).message);
+      return;
+    }
+    if (uri.startsWith(S3_SCHEME) && !model.roots.some(root => uri.startsWith(root.uri))) {
+      setError(trans.__('%1 is outside EOS and not an added S3 location: add it with Add S3 Location… first', uri));
       return;
     }
     setBusy(true);

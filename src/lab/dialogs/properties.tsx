@@ -6,7 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, copyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { CountResponse, EosContext, StatResponse, parseEosUri, s3Uri, shareableUri } from '../../core';
+import { CountResponse, EosContext, StatResponse, parseUri, s3Uri, shareableUri } from '../../core';
 import { formatDate, formatSize } from '../components/format';
 
 /** S3 storage classes whose objects must be restored before they can be read. */
@@ -81,7 +81,7 @@ export function propertyRows(
   }
   rows.push({ label: trans.__('EOS URI'), value: stat.uri, copy: true });
   if (ctx) {
-    const path = parseEosUri(stat.uri);
+    const path = parseUri(stat.uri);
     const shared = shareableUri(path, ctx);
     rows.push({ label: trans.__('Shareable URI'), value: shared, copy: true });
     rows.push({ label: trans.__('S3 URI'), value: s3Uri(path, ctx), copy: true });

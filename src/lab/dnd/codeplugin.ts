@@ -4,7 +4,7 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import type { Widget } from '@lumino/widgets';
 
-import { parseEosUri, shareableUri } from '../../core';
+import { parseUri, shareableUri } from '../../core';
 import { IEosBrowser } from '../tokens';
 import { CodeDrop, IDropTerminal } from './code';
 
@@ -50,7 +50,7 @@ export const codeDropPlugin: JupyterFrontEndPlugin<void> = {
       shareable: uri => {
         const context = eos.model.context;
         // Before `whoami` answers, the `me` form: it names the same object for its owner.
-        return context ? shareableUri(parseEosUri(uri), context) : uri;
+        return context ? shareableUri(parseUri(uri), context) : uri;
       },
       terminalAt: target => terminalAt(app.shell, target)
     });

@@ -3,7 +3,7 @@
  * EOS tree (a mime type of this extension, so that the file browser's own
  * drop handler never acts on it).
  */
-import { EOS_SCHEME, parseEosUri } from '../../core';
+import { EOS_SCHEME, S3_SCHEME, parseUri } from '../../core';
 
 /** The mime type of a drag from JupyterLab's file browser: a list of paths relative to the server root. */
 export const CONTENTS_MIME = 'application/x-jupyter-icontents';
@@ -50,11 +50,11 @@ export function eosUrisOf(data: unknown): string[] {
     return [];
   }
   const uris = list.filter((u): u is string => {
-    if (typeof u !== 'string' || !u.startsWith(EOS_SCHEME)) {
+    if (typeof u !== 'string' || !(u.startsWith(EOS_SCHEME) || u.startsWith(S3_SCHEME))) {
       return false;
     }
     try {
-      return parseEosUri(u).key !== '';
+      return parseUri(u).key !== '';
     } catch {
       return false;
     }

@@ -4,7 +4,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { Access, EosContext, canWrite, parseEosUri } from '../../core';
+import { Access, EosContext, canWrite, parseUri } from '../../core';
 import { pathOf } from '../commands/context';
 
 /** What a row of the tree tells about a drop target. */
@@ -87,7 +87,7 @@ export function planMove(
 export function canMoveFrom(sources: readonly string[], ctx: EosContext | null): boolean {
   return sources.every(source => {
     try {
-      return ctx === null || canWrite(parseEosUri(source), ctx);
+      return ctx === null || canWrite(parseUri(source), ctx);
     } catch {
       return false;
     }

@@ -11,7 +11,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
-import { Routes } from '../../core';
+import { Routes, S3_SCHEME } from '../../core';
 import { ICommandContext, ITarget, folderOf, isWritable, paletteLabel, targetsOf, uriArgs } from '../commands/context';
 import { formatSize } from '../components/format';
 import { notifyError } from '../errors';
@@ -73,8 +73,9 @@ function peekAt(scope: IOpenScope, uri: string): void {
 async function openTarget(scope: IOpenScope, target: ITarget, factory?: string): Promise<void> {
   const { commands, context, options } = scope;
   // Compressed and binary genomics files have no viewer in JupyterLab (the editor would refuse
-  // their bytes); Peek reads only their first ranges, so their size does not matter.
-  if (factory === undefined && opensInPeek(target.name)) {
+  // their bytes); Peek reads only their first ranges, so their size does not matter. Objects of
+  // an S3 location outside EOS are not on the EOS drive: they open in Peek too.
+  if ((factory === undefined && opensInPeek(target.name)) || target.uri.startsWith(S3_SCHEME)) {
     peekAt(scope, target.uri);
     return;
   }

@@ -297,11 +297,14 @@ describe('invalid requests', () => {
   it.each([
     ['e://x/', "Invalid namespace 'x'. Valid namespaces are: users, org, gencove"],
     ['e://users/bob/', "User id 'bob' is not a valid UUID (or 'me')"],
-    ['/home/me/x', 'Path "/home/me/x" does not start with e://'],
-    ['s3://some-other-bucket/x', 'is outside EOS']
+    ['/home/me/x', 'Path "/home/me/x" does not start with e://']
   ])('answers %s with 400 InvalidUri', async (uri, message) => {
     const reply = await list(uri);
     expectError(reply, 400, 'InvalidUri', message);
+  });
+
+  it('answers another bucket, not added as an S3 location, with 403 AccessDenied (issue 17)', async () => {
+    expectError(await list('s3://some-other-bucket/x'), 403, 'AccessDenied', 'not an added S3 location');
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { VERSION } from '../engine';
 import { Output, OutputOptions } from './output';
 import { Session } from './session';
 import { cat, head } from './commands/cat';
-import { cp, mv } from './commands/cp';
+import { UsageError, cp, mv } from './commands/cp';
 import { df, presign, uri } from './commands/info';
 import { ls } from './commands/ls';
 import { mkdir, rm } from './commands/rm';
@@ -29,6 +29,27 @@ function common(cmd: Command): Command {
     .option('--json', 'results as JSON, one object per line (for scripts)');
 }
 
+/** `--no-sign-request`, on the commands that read. */
+function unsigned(cmd: Command): Command {
+  return cmd.option(
+    '--no-sign-request',
+    'read s3:// locations outside EOS without signing requests (public buckets, as aws --no-sign-request)'
+  );
+}
+
+/**
+ * The session, told which S3 locations outside EOS the arguments name (the
+ * store reads only those), signed unless `--no-sign-request`.
+ */
+function naming(rt: Runtime, o: { signRequest?: boolean }, args: (string | undefined)[]): Session {
+  const session = rt.session();
+  const sign = o.signRequest !== false;
+  if (session.nameLocations(args, sign) === 0 && !sign) {
+    throw new UsageError('--no-sign-request applies to s3:// locations outside EOS, and no argument names one');
+  }
+  return session;
+}
+
 function examples(cmd: Command, lines: string[]): Command {
   return cmd.addHelpText('after', `\nExamples:\n${lines.map(l => `  $ ${l}`).join('\n')}\n`);
 }
@@ -48,7 +69,8 @@ export function buildProgram(rt: Runtime): Command {
   const program = new Command('eos')
     .description(
       'EOS (e://) data from the terminal, on the same engine as the JupyterLab EOS panel. ' +
-        'Locations are e:// URIs (e://users/me/, e://org/, e://gencove/) or s3:// URIs inside EOS; ' +
+        'Locations are e:// URIs (e://users/me/, e://org/, e://gencove/) or s3:// URIs (inside EOS, ' +
+        'or any other S3 location, read-only); ' +
         'local paths are relative to the current directory and must lie in the Jupyter root.'
     )
     .version(VERSION, '-V, --version', 'print the version')
@@ -69,12 +91,13 @@ export function buildProgram(rt: Runtime): Command {
 
 /** `eos ls`. */
 function addListCommand(program: Command, rt: Runtime): void {
-  examples(common(program.command('ls').argument('[uri]', 'folder or object (default e://users/me/)')), [
+  examples(unsigned(common(program.command('ls').argument('[uri]', 'folder or object (default e://users/me/)'))), [
     'eos ls',
     'eos ls e://',
     'eos ls e://users/',
     'eos ls -lh e://org/project/',
-    'eos ls -r s3://bucket/shared/files/x/'
+    'eos ls -r s3://bucket/shared/files/x/',
+    'eos ls --no-sign-request s3://1000genomes/phase3/'
   ])
     .description('list a folder: e:// lists the namespaces, e://users/ the user ids')
     .helpOption('--help', 'display help for command')
@@ -83,7 +106,7 @@ function addListCommand(program: Command, rt: Runtime): void {
     .option('-h, --human-readable', 'sizes in kB, MB, GB')
     .option('-s, --summarize', 'the summary line also when the output is not a terminal')
     .action(async (u: string | undefined, o) => {
-      await ls(rt.session(), rt.output(o), u, {
+      await ls(naming(rt, o, [u]), rt.output(o), u, {
         recursive: o.recursive,
         long: o.long,
         human: o.humanReadable,
@@ -95,18 +118,23 @@ function addListCommand(program: Command, rt: Runtime): void {
 /** `eos cp` (upload, download, server-side copy) and `eos mv`. */
 function addCopyCommands(program: Command, rt: Runtime): void {
   const cpFilters: TransferFilter[] = [];
-  const cpCmd = examples(filters(common(program.command('cp').argument('<src>').argument('<dst>')), cpFilters), [
-    'eos cp local_file.txt e://users/me/project-1/file.txt',
-    'eos cp e://users/me/project-1/file.txt local_file.txt',
-    'eos cp e://users/me/project-1/file.txt e://users/me/project-2/',
-    'eos cp -r data/ e://org/run-7/ --exclude "*.tmp"',
-    'eos cp -r e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"',
-    'eos cp https://example.org/refs/GRCh38.fa.gz e://org/refs/'
-  ])
-    .summary('copy: local -> EOS, EOS -> local, EOS -> EOS (server-side), URL -> EOS')
+  const cpCmd = examples(
+    unsigned(filters(common(program.command('cp').argument('<src>').argument('<dst>')), cpFilters)),
+    [
+      'eos cp local_file.txt e://users/me/project-1/file.txt',
+      'eos cp e://users/me/project-1/file.txt local_file.txt',
+      'eos cp e://users/me/project-1/file.txt e://users/me/project-2/',
+      'eos cp -r data/ e://org/run-7/ --exclude "*.tmp"',
+      'eos cp -r e://org/run-7/ run-7/ --exclude "*" --include "*.vcf.gz"',
+      'eos cp https://example.org/refs/GRCh38.fa.gz e://org/refs/',
+      'eos cp --no-sign-request s3://1000genomes/phase3/20130502.phase3.sequence.index e://org/refs/'
+    ]
+  )
+    .summary('copy: local -> EOS, EOS -> local, EOS -> EOS (server-side), URL -> EOS, other S3 -> EOS or local')
     .description(
       'Copy: local -> EOS (upload), EOS -> local (download), EOS -> EOS (server-side), an http(s) URL -> EOS ' +
-        '(streamed by the service, never through the local disk). ' +
+        '(streamed by the service, never through the local disk), an s3:// location outside EOS -> EOS ' +
+        '(server-side when the credentials can read it, else streamed) or -> local. ' +
         'A DST ending in / (or an existing folder) receives SRC under its own name; with -r the ' +
         "folder's contents go into DST. Existing targets are refused unless --force or --no-clobber."
     )
@@ -115,7 +143,7 @@ function addCopyCommands(program: Command, rt: Runtime): void {
     .addOption(new Option('--no-clobber', 'skip targets that already exist'))
     .addOption(new Option('-f, --force', 'overwrite targets that already exist'));
   cpCmd.action(async (src: string, dst: string, o) => {
-    await cp(rt.session(), rt.output(o), src, dst, { ...cpOptions(o), filters: cpFilters });
+    await cp(naming(rt, o, [src, dst]), rt.output(o), src, dst, { ...cpOptions(o), filters: cpFilters });
   });
 
   examples(common(program.command('mv').argument('<src>').argument('<dst>')), [
@@ -138,14 +166,14 @@ function addCopyCommands(program: Command, rt: Runtime): void {
     .addOption(new Option('--no-clobber', 'skip targets that already exist'))
     .addOption(new Option('-f, --force', 'overwrite targets that already exist'))
     .action(async (src: string, dst: string, o) => {
-      await mv(rt.session(), rt.output(o), src, dst, cpOptions(o));
+      await mv(naming(rt, {}, [src, dst]), rt.output(o), src, dst, cpOptions(o));
     });
 }
 
 /** `eos sync`. */
 function addSyncCommand(program: Command, rt: Runtime): void {
   const syncFilters: TransferFilter[] = [];
-  examples(filters(common(program.command('sync').argument('<src>').argument('<dst>')), syncFilters), [
+  examples(unsigned(filters(common(program.command('sync').argument('<src>').argument('<dst>')), syncFilters)), [
     'eos sync project-1/ e://users/me/project-1/',
     'eos sync e://users/me/project-1/ project-1/ --delete',
     'eos sync --dryrun data/ e://org/data/ --exclude "*.tmp" --exclude "cache/**"',
@@ -160,7 +188,11 @@ function addSyncCommand(program: Command, rt: Runtime): void {
     .option('--delete', 'delete what DST has and SRC does not')
     .option('--dryrun', 'print the plan; change nothing')
     .action(async (src: string, dst: string, o) => {
-      await sync(rt.session(), rt.output(o), src, dst, { delete: o.delete, dryrun: o.dryrun, filters: syncFilters });
+      await sync(naming(rt, o, [src, dst]), rt.output(o), src, dst, {
+        delete: o.delete,
+        dryrun: o.dryrun,
+        filters: syncFilters
+      });
     });
 }
 
@@ -175,14 +207,14 @@ function addFolderCommands(program: Command, rt: Runtime): void {
     .option('-r, --recursive', 'delete folders and everything in them')
     .option('--dryrun', 'print what would be deleted; change nothing')
     .action(async (uris: string[], o) => {
-      await rm(rt.session(), rt.output(o), uris, { recursive: o.recursive, dryrun: o.dryrun });
+      await rm(naming(rt, {}, uris), rt.output(o), uris, { recursive: o.recursive, dryrun: o.dryrun });
     });
 
   examples(common(program.command('mkdir').argument('<uri...>')), ['eos mkdir e://users/me/project-3/'])
     .description('create folders')
     .option('-p, --parents', 'no error when the folder already exists')
     .action(async (uris: string[], o) => {
-      await mkdir(rt.session(), rt.output(o), uris, o.parents === true);
+      await mkdir(naming(rt, {}, uris), rt.output(o), uris, o.parents === true);
     });
 }
 
@@ -195,7 +227,7 @@ function addInfoCommands(program: Command, rt: Runtime): void {
     .description('print a URL anyone can download the object with; its real expiry goes to stderr')
     .option('--expires-in <duration>', 'how long it works: 3600, 90m, 48h, 7d (default 48h, at most 7d)')
     .action(async (u: string, o) => {
-      await presign(rt.session(), rt.output(o), u, o.expiresIn);
+      await presign(naming(rt, {}, [u]), rt.output(o), u, o.expiresIn);
     });
 
   examples(common(program.command('df')), ['eos df', 'eos df -h'])
@@ -218,17 +250,17 @@ function addInfoCommands(program: Command, rt: Runtime): void {
 
 /** `eos cat` and `eos head`. */
 function addReadCommands(program: Command, rt: Runtime): void {
-  examples(common(program.command('cat').argument('<uri...>')), [
+  examples(unsigned(common(program.command('cat').argument('<uri...>'))), [
     'eos cat e://org/samples.csv',
     'eos cat e://org/calls.vcf.gz | grep -v "^##" | head'
   ])
     .description('print objects (.gz decompressed on the fly) without downloading them')
     .option('--raw', 'do not decompress .gz objects')
     .action(async (uris: string[], o) => {
-      await cat(rt.session(), rt.output(o), uris, { decompress: o.raw !== true });
+      await cat(naming(rt, o, uris), rt.output(o), uris, { decompress: o.raw !== true });
     });
 
-  examples(common(program.command('head').argument('<uri>')), [
+  examples(unsigned(common(program.command('head').argument('<uri>'))), [
     'eos head e://org/reads_R1.fastq.gz -n 8',
     'eos head e://gencove/panel.csv'
   ])
@@ -236,7 +268,7 @@ function addReadCommands(program: Command, rt: Runtime): void {
     .option('-n, --lines <n>', 'how many lines', '10')
     .option('--raw', 'do not decompress .gz objects')
     .action(async (u: string, o) => {
-      await head(rt.session(), rt.output(o), u, o.lines, { decompress: o.raw !== true });
+      await head(naming(rt, o, [u]), rt.output(o), u, o.lines, { decompress: o.raw !== true });
     });
 }
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { EosError } from '../../core';
+import { EosError, S3_SCHEME, isEosBucket, parseS3Uri } from '../../core';
 import { Env, ServiceConfig, loadConfig } from '../engine';
 import { Engine } from '../engine';
 import { DiskMonitor } from '../engine';
@@ -121,6 +121,28 @@ export class Session {
     return this._engine;
   }
 
+  /**
+   * Let the store read the S3 locations outside EOS that the arguments name
+   * (the user named them: each bucket whole), signed unless `sign` is false
+   * (`--no-sign-request`). Answers how many arguments named one.
+   *
+   * @throws EosError `InvalidUri` for a malformed `s3://` argument
+   */
+  nameLocations(args: (string | undefined)[], sign: boolean): number {
+    let named = 0;
+    for (const arg of args) {
+      if (arg === undefined || !arg.startsWith(S3_SCHEME)) {
+        continue;
+      }
+      const { bucket } = parseS3Uri(arg);
+      if (!isEosBucket(bucket, this.store.ctx)) {
+        this.store.locations.add({ uri: `${S3_SCHEME}${bucket}/`, sign });
+        named++;
+      }
+    }
+    return named;
+  }
+
   /** The absolute path of a local argument (relative to the working directory). */
   abs(arg: string): string {
     return realish(path.resolve(this.cwd, arg));
@@ -154,5 +176,6 @@ export class Session {
     await this.notifier?.close();
     this.disk?.close();
     this.client?.destroy();
+    this._store?.destroy();
   }
 }

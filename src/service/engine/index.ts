@@ -136,7 +136,8 @@ export class Engine {
 
   /** Check a copy or move, then start it as a job. */
   copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
-    return startCopy(this.store, this.jobs, request, this.copyOptions(), signal);
+    const stream = { partSize: this.options.partSize, partsInFlight: this.options.partsInFlight };
+    return startCopy(this.store, this.jobs, request, { ...this.copyOptions(), stream }, signal);
   }
 
   /** How server-side copies are made (copies, moves, EOS -> EOS syncs). */

@@ -53,7 +53,8 @@ import {
   DiskLargestQuery,
   LocalDeleteBody,
   OffloadBody,
-  ImportBody
+  ImportBody,
+  LocationsBody
 } from './schemas';
 import { serviceEvents, takeChanges } from './events';
 import { EosStore } from '../engine';
@@ -109,9 +110,19 @@ function contentLength(request: http.IncomingMessage): number | undefined {
 /** The handlers of routes `K` (a group of the route table). */
 type RouteGroup<K extends RouteName> = Pick<RouteTable, K>;
 
-/** Browsing: who the user is, a folder level, one entry, a presigned URL. */
-function browseRoutes({ needStore }: RouteDeps): RouteGroup<'api/whoami' | 'api/list' | 'api/stat' | 'api/presign'> {
+/** Browsing: who the user is, a folder level, one entry, a presigned URL, the S3 locations outside EOS. */
+function browseRoutes({
+  needStore
+}: RouteDeps): RouteGroup<'api/whoami' | 'api/list' | 'api/stat' | 'api/presign' | 'api/locations'> {
   return {
+    'api/locations': {
+      method: 'POST',
+      handle: async ({ body }) => {
+        const store = needStore();
+        store.locations.set(validate(LocationsBody, body).locations);
+        return { locations: store.locations.all };
+      }
+    },
     'api/whoami': {
       method: 'GET',
       handle: async ({ query }) => {

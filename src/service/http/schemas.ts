@@ -16,6 +16,7 @@ import {
   MAX_HEAD_LINES,
   MAX_IMPORT_URLS,
   MAX_LIST_LIMIT,
+  MAX_LOCATIONS,
   MAX_OPEN_LIMIT,
   MAX_UPLOAD_FILES,
   RouteName
@@ -402,11 +403,25 @@ export const ImportBody = z.strictObject(
   bodyObject
 ) satisfies z.ZodType<Body<'api/import'>, unknown>;
 
+/** `POST api/locations {locations: [{uri, sign}]}` */
+export const LocationsBody = z.strictObject(
+  {
+    locations: z
+      .array(
+        z.strictObject({ uri, sign: z.boolean(required('true or false')) }, bodyObject),
+        required('an array of locations')
+      )
+      .max(MAX_LOCATIONS, `may name at most ${MAX_LOCATIONS} locations`)
+  },
+  bodyObject
+) satisfies z.ZodType<Body<'api/locations'>, unknown>;
+
 const diskFieldsMatch: [
   Checked<typeof DiskQuery, Query<'api/disk'>>,
   Checked<typeof DiskLargestQuery, Query<'api/disk/largest'>>,
   Checked<typeof OffloadBody, Body<'api/disk/offload'>>,
   Checked<typeof LocalDeleteBody, Body<'api/disk/delete'>>,
-  Checked<typeof ImportBody, Body<'api/import'>>
-] = [true, true, true, true, true];
+  Checked<typeof ImportBody, Body<'api/import'>>,
+  Checked<typeof LocationsBody, Body<'api/locations'>>
+] = [true, true, true, true, true, true];
 void diskFieldsMatch;

@@ -45,7 +45,9 @@ const MAX_LOGGED_PATH = 200;
 export function createService(config: ServiceConfig, options: ServiceOptions = {}): http.Server {
   const ownClient = options.s3Client === undefined && config.context ? createS3Client(config) : undefined;
   const client = options.s3Client ?? ownClient;
-  const store = config.context && client ? new EosStore(client, config.context, endpointLabel(config)) : null;
+  // Public buckets are read unsigned, on the configured endpoint (also with a client a test passed).
+  const unsigned = () => createS3Client(config, { unsigned: true });
+  const store = config.context && client ? new EosStore(client, config.context, endpointLabel(config), unsigned) : null;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   const needStore = (): EosStore => {
@@ -91,6 +93,7 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     void engine?.close();
     disk.close();
     ownClient?.destroy();
+    store?.destroy();
   });
   return server;
 }

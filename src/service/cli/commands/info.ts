@@ -7,7 +7,7 @@ import {
   DiskResponse,
   PresignResponse,
   formatEosUri,
-  parseLocation,
+  parseAnyLocation,
   pythonSnippet,
   s3Uri,
   shareableUri
@@ -29,7 +29,7 @@ export interface UriForms {
 
 export function uriForms(session: Session, text: string): UriForms {
   const { ctx } = session.store;
-  const path = parseLocation(text, ctx);
+  const path = parseAnyLocation(text, ctx); // outside EOS: its s3:// URI throughout, File(path_s3=…)
   let s3: string | null = null;
   if (path.namespace !== null && !(path.namespace === 'users' && path.user === null)) {
     s3 = s3Uri(path, ctx);

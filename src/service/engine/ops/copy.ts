@@ -22,6 +22,8 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { CopyOptions, CopyTask, serverCopy } from '../s3/servercopy';
 import { forEachConcurrent } from '../jobs/pool';
 import { decideObject } from '../transfer/conflicts';
+import { mustStream, streamAfter, streamCopy } from '../transfer/streamcopy';
+import { TransferOptions } from '../transfer/run';
 import {
   Item,
   Place,
@@ -33,6 +35,12 @@ import {
   unique,
   uriOfKey
 } from '../s3/places';
+
+/** How a copy job copies: server-side, and streamed when S3 cannot copy (a source outside EOS). */
+export interface CopyJobOptions extends CopyOptions {
+  /** How a copy that cannot be server-side is streamed: part size and parts in flight. */
+  stream: Pick<TransferOptions, 'partSize' | 'partsInFlight'>;
+}
 
 /** One source and where it goes. */
 interface Pair {
@@ -50,7 +58,7 @@ export async function startCopy(
   store: EosStore,
   jobs: Jobs,
   request: CopyRequest,
-  options: CopyOptions,
+  options: CopyJobOptions,
   signal?: AbortSignal
 ): Promise<Job> {
   const move = request.move ?? false;
@@ -208,7 +216,7 @@ function task(
 async function runCopy(
   store: EosStore,
   pairs: Pair[],
-  options: CopyOptions & { move: boolean; conflict: ConflictPolicy },
+  options: CopyJobOptions & { move: boolean; conflict: ConflictPolicy },
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
@@ -248,9 +256,21 @@ async function runCopy(
         // 'fail' checked every target before the job; 'overwrite' replaces.
         t = { ...t, mustNotExist: options.conflict === 'fail' };
       }
-      await serverCopy(store, t, options, taskSignal);
+      if (mustStream(store, t)) {
+        await streamCopy(store, { ...ctx, signal: taskSignal }, t, options.stream, n => (progress.bytes.done += n));
+      } else {
+        try {
+          await serverCopy(store, t, options, taskSignal);
+        } catch (err) {
+          if (!streamAfter(store, t, err)) {
+            throw err;
+          }
+          await streamCopy(store, { ...ctx, signal: taskSignal }, t, options.stream, n => (progress.bytes.done += n));
+          progress.bytes.done -= t.size; // counted below as for a server-side copy
+        }
+        progress.bytes.done += t.size;
+      }
       progress.objects.done++;
-      progress.bytes.done += t.size;
       if (options.move) {
         // Only now that its copy exists may the source go.
         await deleterFor(t.srcBucket).add({ key: t.srcKey, size: t.size, uri: t.srcUri }, taskSignal);

@@ -108,7 +108,7 @@ async function readOnce(store: EosStore, uri: string, options: ReadContentOption
   const where = { bucket, uri: place.uri };
   const head = await store.s3(
     where,
-    abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+    abortSignal => store.reader(bucket, key).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
     { signal: options.signal }
   );
   const size = head.ContentLength ?? 0;
@@ -137,9 +137,11 @@ async function readOnce(store: EosStore, uri: string, options: ReadContentOption
     bytes = await store.s3(
       where,
       async abortSignal => {
-        const out = await store.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: head.ETag }), {
-          abortSignal
-        });
+        const out = await store
+          .reader(bucket, key)
+          .send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: head.ETag }), {
+            abortSignal
+          });
         return Buffer.from(await out.Body!.transformToByteArray());
       },
       { signal: options.signal, deadlineMs: null }
@@ -223,7 +225,7 @@ export async function saveContent(
   }
   const head = await store.s3(
     where,
-    abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+    abortSignal => store.reader(bucket, key).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
     { signal }
   );
   return {

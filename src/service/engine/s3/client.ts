@@ -16,14 +16,21 @@ export const S3_MAX_SOCKETS = 64;
 /**
  * A client for the configured endpoint and region, with credentials from the
  * SDK's default chain. A custom endpoint uses path-style addressing.
+ * `unsigned`: requests go without a signature (public buckets, as `aws
+ * --no-sign-request`): the signer leaves each request as it is, and the
+ * identity it is handed is a placeholder, so no credentials are looked up.
  */
 export function createS3Client(
   config: Pick<ServiceConfig, 'endpoint' | 'region'>,
-  options: { socketTimeoutMs?: number; credentials?: S3ClientConfig['credentials'] } = {}
+  options: { socketTimeoutMs?: number; credentials?: S3ClientConfig['credentials']; unsigned?: boolean } = {}
 ): S3Client {
   const client = new S3Client({
     region: config.region,
     ...(options.credentials !== undefined && { credentials: options.credentials }),
+    ...(options.unsigned && {
+      credentials: { accessKeyId: 'anonymous', secretAccessKey: 'anonymous' },
+      signer: { sign: async request => request }
+    }),
     endpoint: config.endpoint,
     forcePathStyle: config.endpoint !== undefined,
     maxAttempts: S3_MAX_ATTEMPTS,

@@ -73,6 +73,13 @@ export async function presign(
     throw new EosError('InvalidRequest', `Cannot presign a folder: ${entry.uri}`);
   }
   const { bucket, key } = toS3(store.locate(entry.uri), store.ctx);
+  if (store.locations.unsigned(bucket, key)) {
+    // A URL signed with the service's credentials would be refused where they may not read.
+    throw new EosError(
+      'InvalidRequest',
+      `${entry.uri} is in an S3 location read without signing: it has no presigned URL (copy it into EOS first)`
+    );
+  }
   const where = { bucket, uri: entry.uri };
   // Neither call below takes the abort signal: signing is local, and fetching
   // credentials (instance metadata, SSO, ...) is bounded by the SDK's own

@@ -111,9 +111,11 @@ export async function multipartCopy(
   const head = await store.s3(
     { bucket: task.srcBucket, uri: task.uri },
     abortSignal =>
-      store.client.send(new HeadObjectCommand({ Bucket: task.srcBucket, Key: task.srcKey, IfMatch: task.etag }), {
-        abortSignal
-      }),
+      store
+        .reader(task.srcBucket, task.srcKey)
+        .send(new HeadObjectCommand({ Bucket: task.srcBucket, Key: task.srcKey, IfMatch: task.etag }), {
+          abortSignal
+        }),
     { signal }
   );
   const upload = await createUpload(

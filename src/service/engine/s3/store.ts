@@ -19,13 +19,15 @@ import {
   formatEosUri,
   isFolder,
   isUserId,
-  parseLocation,
+  parseAnyLocation,
   toS3
 } from '../../../core';
 import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
 import { WalkedObject, listPage, walkedObject } from './listing';
 import { S3ErrorContext, toEosError } from './errors';
 import { Changes, watchWrites } from './changes';
+import { S3Locations } from './locations';
+import { clientSettings, createS3Client } from './client';
 import { aborted } from '../jobs/pool';
 
 /** Milliseconds one metadata call (list, head) may take, retries included. */
@@ -58,6 +60,9 @@ export interface ListOptions {
 export class EosStore {
   /** The folders this store's writes and deletes touched (every write command its client sends). */
   readonly changes: Changes;
+  /** The S3 locations outside EOS it may read (added in the panel, named on the command line). */
+  readonly locations: S3Locations;
+  private anonymous: S3Client | null = null;
 
   /**
    * @param client the S3 client (credentials from its provider)
@@ -67,15 +72,42 @@ export class EosStore {
   constructor(
     readonly client: S3Client,
     readonly ctx: EosContext,
-    readonly endpoint: string
+    readonly endpoint: string,
+    private readonly unsignedClient: () => S3Client = () => unsignedLike(client)
   ) {
     this.changes = new Changes(ctx);
+    this.locations = new S3Locations(ctx);
     watchWrites(client, (bucket, keys, removed) => this.changes.keys(bucket, keys, removed));
   }
 
-  /** Parse an `e://` or `s3://` URI into a canonical path. */
+  /**
+   * Parse an `e://` or `s3://` URI into a canonical path; an `s3://` URI
+   * outside EOS must be in an added location.
+   *
+   * @throws EosError `InvalidUri`; `AccessDenied` outside EOS and the added locations
+   */
   locate(uri: string): EosPath {
-    return parseLocation(uri, this.ctx);
+    const path = parseAnyLocation(uri, this.ctx);
+    this.locations.check(path);
+    return path;
+  }
+
+  /**
+   * The client that reads `key` of `bucket`: an unsigned one in a location
+   * added without signing, else the store's own. (Writes always use
+   * `client`: they go only to EOS.)
+   */
+  reader(bucket: string, key: string): S3Client {
+    if (!this.locations.unsigned(bucket, key)) {
+      return this.client;
+    }
+    this.anonymous ??= this.unsignedClient();
+    return this.anonymous;
+  }
+
+  /** Stop the connections of the unsigned client, if one was made. */
+  destroy(): void {
+    this.anonymous?.destroy();
   }
 
   /**
@@ -110,7 +142,7 @@ export class EosStore {
     let token: string | undefined;
     do {
       const input = { Bucket: bucket, Prefix: prefix, ContinuationToken: token };
-      const page = await this.s3({ bucket, uri }, s => listPage(this.client, input, s), { signal });
+      const page = await this.s3({ bucket, uri }, s => listPage(this.reader(bucket, prefix), input, s), { signal });
       for (const o of page.Contents ?? []) {
         yield walkedObject(o);
       }
@@ -184,7 +216,7 @@ export class EosStore {
       ContinuationToken: options.cursor
     };
     try {
-      return await this.s3({ bucket, uri }, abortSignal => listPage(this.client, input, abortSignal), {
+      return await this.s3({ bucket, uri }, abortSignal => listPage(this.reader(bucket, prefix), input, abortSignal), {
         signal: options.signal
       });
     } catch (err) {
@@ -240,8 +272,11 @@ export class EosStore {
     return { uri, access: accessOf(folder, this.ctx), entries, next };
   }
 
-  /** Namespace roots and the user's own space exist even when empty. */
+  /** Namespace roots, the user's own space and the added S3 locations exist even when empty. */
   private alwaysExists(folder: EosPath): boolean {
+    if (folder.namespace === 's3') {
+      return this.locations.find(folder.bucket!, folder.key)?.prefix === folder.key;
+    }
     return folder.key === '' && (folder.namespace !== 'users' || folder.user === ME);
   }
 
@@ -285,7 +320,8 @@ export class EosStore {
     try {
       const head = await this.s3(
         { bucket, uri: canonicalUri },
-        abortSignal => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+        abortSignal =>
+          this.reader(bucket, key).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
         { signal }
       );
       return objectEntry(path, this.ctx, {
@@ -316,7 +352,7 @@ export class EosStore {
   async hasKeysUnder(bucket: string, prefix: string, uri: string, signal?: AbortSignal): Promise<boolean> {
     const page = await this.s3(
       { bucket, uri },
-      abortSignal => listPage(this.client, { Bucket: bucket, Prefix: prefix, MaxKeys: 1 }, abortSignal),
+      abortSignal => listPage(this.reader(bucket, prefix), { Bucket: bucket, Prefix: prefix, MaxKeys: 1 }, abortSignal),
       { signal }
     );
     return (page.Contents?.length ?? 0) > 0;
@@ -334,7 +370,8 @@ export async function headObject(
   try {
     return await store.s3(
       { bucket, uri },
-      abortSignal => store.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+      abortSignal =>
+        store.reader(bucket, key).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
       { signal }
     );
   } catch (err) {
@@ -354,4 +391,17 @@ export async function objectExists(
   signal?: AbortSignal
 ): Promise<boolean> {
   return (await headObject(store, bucket, key, uri, signal)) !== null;
+}
+
+/**
+ * An unsigned client for the endpoint and region of `client`.
+ *
+ * @throws EosError `Internal` for a client not made by `createS3Client` (tests pass their own factory)
+ */
+function unsignedLike(client: S3Client): S3Client {
+  const settings = clientSettings(client);
+  if (settings === undefined) {
+    throw new EosError('Internal', 'No unsigned S3 client for this store');
+  }
+  return createS3Client(settings, { unsigned: true });
 }

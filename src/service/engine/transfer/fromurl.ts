@@ -5,7 +5,8 @@
  * as they fill (a length not given is fine); a cut connection, an error
  * status or fewer bytes than `Content-Length` fails the item and aborts its
  * upload. Redirects are followed, at most `MAX_REDIRECTS`. One job holds all
- * the URLs of a request.
+ * the URLs of a request. `storeBody` also stores the copies from S3
+ * locations outside EOS that S3 cannot make server-side (`streamcopy.ts`).
  */
 // eslint-disable-next-line no-restricted-imports -- a client fetching what is imported; the engine still serves no HTTP
 import * as http from 'node:http';
@@ -91,12 +92,22 @@ export function importName(url: URL, disposition: string | undefined): string {
   return name === '' || name === '.' || name === '..' ? url.hostname : name;
 }
 
+/** A body to store, not yet read: an http(s) response, or an S3 GET's (a copy from outside EOS). */
+export interface IncomingBody {
+  /** Where the bytes come from, for messages: a host, an `s3://` URI. */
+  from: string;
+  /** The bytes. */
+  response: AsyncIterable<unknown>;
+  /** Whether the whole body arrived once the bytes ended (an `IncomingMessage`'s `complete`). */
+  ended: () => boolean;
+  /** The length announced (identity encoding), or null. */
+  length: number | null;
+}
+
 /** An answered request: its final URL and the response, body not yet read. */
-interface Fetched {
+interface Fetched extends IncomingBody {
   url: URL;
   response: http.IncomingMessage;
-  /** The length the server announced (identity encoding), or null. */
-  length: number | null;
 }
 
 /** GET `url`, following redirects (at most MAX_REDIRECTS); an error status fails. */
@@ -132,7 +143,7 @@ export async function fetchUrl(url: URL, signal: AbortSignal, redirects = 0): Pr
   const encoded = (response.headers['content-encoding'] ?? 'identity') !== 'identity';
   const announced = Number(response.headers['content-length']);
   const length = !encoded && Number.isSafeInteger(announced) && announced >= 0 ? announced : null;
-  return { url, response, length };
+  return { url, from: url.host, response, length, ended: () => response.complete };
 }
 
 /** Check the destination and the URLs, then start the import as a job. */
@@ -224,20 +235,36 @@ async function importOne(
     const served = (response.headers['content-type'] ?? '').split(';')[0].trim();
     const contentType =
       served && served !== 'application/octet-stream' ? served : contentTypeOf(decided.key.split('/').pop()!);
-    const onBytes = (n: number) => (ctx.progress.bytes.done += n);
-    if (length !== null && length < options.partSize) {
-      await putBody(store, target, await readAll(fetched, signal), { ContentType: contentType }, signal);
-      onBytes(length);
-    } else {
-      await putInParts(store, ctx, target, contentType, fetched, options, onBytes);
-    }
+    await storeBody(store, ctx, target, contentType, fetched, options, n => (ctx.progress.bytes.done += n));
     ctx.progress.objects.done++;
   } finally {
     response.destroy();
   }
 }
 
-type Target = { bucket: string; key: string; uri: string; mustNotExist: boolean };
+export type Target = { bucket: string; key: string; uri: string; mustNotExist: boolean };
+
+/**
+ * A body into one object: one PutObject when its length is known and below
+ * the part size, else a multipart upload whose parts are sent as they fill.
+ * `onBytes` hears the bytes stored (negative when a failed upload takes them back).
+ */
+export async function storeBody(
+  store: EosStore,
+  ctx: JobContext,
+  target: Target,
+  contentType: string,
+  body: IncomingBody,
+  options: Pick<TransferOptions, 'partSize' | 'partsInFlight'>,
+  onBytes: (n: number) => void
+): Promise<void> {
+  if (body.length !== null && body.length < options.partSize) {
+    await putBody(store, target, await readAll(body, ctx.signal), { ContentType: contentType }, ctx.signal);
+    onBytes(body.length);
+  } else {
+    await putInParts(store, ctx, target, contentType, body, options, onBytes);
+  }
+}
 
 /** The error a write refused by `If-None-Match` becomes. */
 function exists(target: Target): EosError {
@@ -245,14 +272,14 @@ function exists(target: Target): EosError {
 }
 
 /** What a body that ended early or broke off becomes. */
-function cut(fetched: Fetched, got: number, err?: unknown): EosError {
+function cut(fetched: IncomingBody, got: number, err?: unknown): EosError {
   const said = fetched.length === null ? '' : ` of ${fetched.length}`;
   const why = err instanceof Error && err.message ? ` (${err.message})` : '';
-  return new EosError('Upstream', `The connection to ${fetched.url.host} ended after ${got}${said} bytes${why}`);
+  return new EosError('Upstream', `The connection to ${fetched.from} ended after ${got}${said} bytes${why}`);
 }
 
 /** The whole body of a short response, checked against its length. */
-async function readAll(fetched: Fetched, signal: AbortSignal): Promise<Buffer> {
+async function readAll(fetched: IncomingBody, signal: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let got = 0;
   try {
@@ -263,7 +290,7 @@ async function readAll(fetched: Fetched, signal: AbortSignal): Promise<Buffer> {
   } catch (err) {
     throw signal.aborted ? err : cut(fetched, got, err);
   }
-  if (!fetched.response.complete || (fetched.length !== null && got !== fetched.length)) {
+  if (!fetched.ended() || (fetched.length !== null && got !== fetched.length)) {
     throw cut(fetched, got);
   }
   return Buffer.concat(chunks);
@@ -280,8 +307,8 @@ async function putInParts(
   ctx: JobContext,
   target: Target,
   contentType: string,
-  fetched: Fetched,
-  options: TransferOptions,
+  fetched: IncomingBody,
+  options: Pick<TransferOptions, 'partSize' | 'partsInFlight'>,
   onBytes: (n: number) => void
 ): Promise<void> {
   const { signal } = ctx;
@@ -297,7 +324,7 @@ async function putInParts(
   const send = (body: Buffer) => {
     const part = ++n;
     if (part > 10_000) {
-      throw new EosError('PayloadTooLarge', `${fetched.url.href} is larger than S3 takes in ${size}-byte parts`);
+      throw new EosError('PayloadTooLarge', `${fetched.from} is larger than S3 takes in ${size}-byte parts`);
     }
     const sending: Promise<void> = uploadPart(store, upload, { n: part, body, length: body.length }, signal, target.uri)
       .then(etag => {
@@ -336,7 +363,7 @@ async function putInParts(
     } catch (err) {
       throw signal.aborted || err === failure ? err : cut(fetched, got, err);
     }
-    if (!fetched.response.complete || (fetched.length !== null && got !== fetched.length)) {
+    if (!fetched.ended() || (fetched.length !== null && got !== fetched.length)) {
       throw cut(fetched, got);
     }
     if (filled > 0 || n === 0) {

@@ -50,9 +50,10 @@ export async function getFile(
   const range = Math.max(options.rangeSize, Math.ceil(task.size / MAX_RANGES));
   const whole = task.size <= range;
   const ranges: RangeTask[] = [];
+  const unsigned = store.locations.unsigned(task.bucket, task.key);
   for (let start = 0; start === 0 || start < task.size; start += range) {
     const { bucket, key, uri, etag, shown } = task;
-    ranges.push({ bucket, key, uri, etag, shown, start, length: Math.min(range, task.size - start), whole });
+    ranges.push({ bucket, key, uri, etag, shown, start, length: Math.min(range, task.size - start), whole, unsigned });
   }
   let written = 0;
   const count = (n: number) => {

@@ -27,6 +27,8 @@ export interface RangeTask {
   length: number;
   /** Fetch the whole object (no `Range` header); else bytes `start` to `start + length - 1`. */
   whole: boolean;
+  /** Read without signing (an S3 location added unsigned): a download thread has no store's locations. */
+  unsigned?: boolean;
 }
 
 /** What a GET answers besides its bytes: the modification time to give the file. */
@@ -47,7 +49,7 @@ export interface RangeSink {
 }
 
 /** The part of the store a GET needs. */
-export type S3Caller = Pick<EosStore, 's3' | 'client' | 'endpoint'>;
+export type S3Caller = Pick<EosStore, 's3' | 'reader' | 'endpoint'>;
 
 /**
  * GET `task`'s bytes into `sink`, reporting each chunk to `onBytes`; checks
@@ -134,9 +136,11 @@ export async function getPinned<T = GetObjectCommandOutput>(
       { bucket, uri },
       async abortSignal =>
         consume(
-          await store.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range, IfMatch: etag }), {
-            abortSignal
-          })
+          await store
+            .reader(bucket, key)
+            .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range, IfMatch: etag }), {
+              abortSignal
+            })
         ),
       { signal: options.signal, deadlineMs: options.deadlineMs }
     );

@@ -6,7 +6,8 @@
 import { closeSync, futimesSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EosError } from '../../../core';
-import { fetchRange, SyncWrites } from './getrange';
+import { RangeTask, S3Caller, fetchRange, SyncWrites } from './getrange';
+import { S3Client } from '@aws-sdk/client-s3';
 import { BYTES_BATCH, FromWorker, GetWorkerData, ToWorker } from './threads';
 import { localError } from '../local/confine';
 import { S3Error } from '../s3/errors';
@@ -16,6 +17,13 @@ import { EosStore } from '../s3/store';
 function serve(data: GetWorkerData): void {
   const port = parentPort!;
   const store = new EosStore(createS3Client(data.s3), data.s3.ctx, data.s3.label);
+  let anonymous: S3Client | null = null;
+  // A GET in a location added unsigned says so itself: the thread's store knows no locations.
+  const callerOf = (task: RangeTask): S3Caller => ({
+    s3: (where, call, options) => store.s3(where, call, options),
+    endpoint: store.endpoint,
+    reader: () => (task.unsigned ? (anonymous ??= createS3Client(data.s3, { unsigned: true })) : store.client)
+  });
   const running = new Map<number, AbortController>();
   const post = (m: FromWorker) => port.postMessage(m);
 
@@ -28,7 +36,13 @@ function serve(data: GetWorkerData): void {
       throw localError(err, task.shown);
     }
     try {
-      const result = await fetchRange(store, task, new SyncWrites(fd, task.start, task.shown), onBytes, signal);
+      const result = await fetchRange(
+        callerOf(task),
+        task,
+        new SyncWrites(fd, task.start, task.shown),
+        onBytes,
+        signal
+      );
       if (file.setTimes && result.modifiedMs !== undefined) {
         const seconds = result.modifiedMs / 1000;
         try {
