@@ -4,7 +4,7 @@
  */
 import { EosError } from './errors';
 import { S3_SCHEME, formatS3Uri, parseS3Uri } from './uri';
-import { EosContext, isEosBucket } from './mapping';
+import { EosContext, checkKeyLength, isEosBucket } from './mapping';
 
 /** One S3 location outside EOS. */
 export interface S3LocationSpec {
@@ -46,5 +46,7 @@ export function locationUri(text: string, ctx: EosContext | null): string {
     );
   }
   const key = loc.key === '' || loc.key.endsWith('/') ? loc.key : `${loc.key}/`;
+  // No key under a longer prefix could exist.
+  checkKeyLength(key);
   return formatS3Uri({ bucket: loc.bucket, key });
 }

@@ -120,7 +120,7 @@ export function toS3(path: EosPath, ctx: EosContext): S3Location {
 }
 
 /** Throw `InvalidUri` for an S3 key over 1,024 UTF-8 bytes. */
-function checkKeyLength(key: string): void {
+export function checkKeyLength(key: string): void {
   const bytes = utf8Length(key);
   if (bytes > MAX_KEY_BYTES) {
     throw new EosError('InvalidUri', `The S3 key would be ${bytes} bytes long; S3 allows at most ${MAX_KEY_BYTES}`);

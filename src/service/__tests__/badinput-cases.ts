@@ -237,6 +237,57 @@ export function routeCases({ folder: F }: Places): Record<string, RouteCases> {
       ]
     },
     'POST /api/disk/delete': { shapes: [{ body: { paths: ['local.txt'] }, locals: ['paths.0'] }] },
+    'POST /api/locations': {
+      shapes: [
+        {
+          body: { locations: [{ uri: 's3://public-data-example/refs/', sign: false }] },
+          uris: ['locations.0.uri'],
+          // The generic bad URIs are e:// ones: a location is an s3:// URI.
+          say: Object.fromEntries(
+            [
+              'a malformed URI',
+              'a one-slash URI',
+              'an unknown namespace',
+              'a NUL character',
+              'a key over 1,024 bytes (600 two-byte characters)',
+              'a user id that is no UUID'
+            ].map(name => [name, /An S3 location starts with s3:\/\//])
+          )
+        }
+      ],
+      extra: [
+        {
+          name: 'a NUL character in an s3:// URI',
+          body: { locations: [{ uri: 's3://public-data-example/a\u0000b/', sign: false }] },
+          status: 400,
+          message: /NUL/
+        },
+        {
+          name: 'a prefix over 1,024 bytes',
+          body: { locations: [{ uri: `s3://public-data-example/${'é'.repeat(600)}/`, sign: false }] },
+          status: 400,
+          message: /1024/
+        },
+        {
+          name: 'a bucket name S3 does not allow',
+          body: { locations: [{ uri: 's3://Not_A_Bucket/', sign: false }] },
+          status: 400,
+          message: /bucket/i
+        },
+        {
+          name: 'an EOS bucket as a location',
+          body: { locations: [{ uri: `s3://${S3.orgBucket}/shared/`, sign: true }] },
+          status: 400,
+          message: /EOS/
+        },
+        {
+          name: 'no sign flag',
+          body: { locations: [{ uri: 's3://public-data-example/' }] },
+          status: 400,
+          message: /'locations.0.sign'/
+        }
+      ]
+    },
     'POST /api/changed': {
       shapes: [{ body: { written: [`e://org/${F}/`], removed: [] }, uris: ['written.0'] }],
       extra: [
