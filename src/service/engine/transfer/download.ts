@@ -290,11 +290,24 @@ async function runDownload(
         return;
       }
       const disk = diskOf(options);
-      await disk.checkSpace(dir, e.size, shown);
+      const hold = await disk.hold(dir, e.size, shown);
       const task: GetTask = { ...e, final: e.local, shown, place };
-      const get = () => getFile(store, task, options, n => (progress.bytes.done += n), itemSignal);
-      await (e.size > options.partSize ? big.run(get) : get());
-      disk.changed?.(e.size);
+      const onBytes = (n: number) => {
+        progress.bytes.done += n;
+        hold.wrote(n);
+      };
+      const get = () => getFile(store, task, options, onBytes, itemSignal);
+      try {
+        await (e.size > options.partSize ? big.run(get) : get());
+        disk.changed?.(e.size);
+      } catch (err) {
+        if (err instanceof EosError && err.code === 'NoSpace') {
+          disk.stale?.(); // the disk filled up under the download: the gauge measures again
+        }
+        throw err;
+      } finally {
+        hold.release();
+      }
       progress.objects.done++;
     });
   });
