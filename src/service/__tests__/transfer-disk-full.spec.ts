@@ -9,9 +9,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { Engine } from '../engine';
 import { DiskMonitor } from '../engine/local/disk';
+import { GET_WORKER_BUNDLE } from '../engine/transfer/threads';
+import { ENTRIES, buildBundle } from './bundle';
 import {
   Running,
   S3,
@@ -80,6 +84,10 @@ const withTmpfs = mounted ? describe : describe.skip;
 withTmpfs('a real filesystem filling up while a download runs (ENOSPC)', () => {
   let root: string;
   let svc: Running;
+  /** The same root, its GETs on download threads (the bundle the package ships, built here). */
+  let threaded: Running;
+  let engine: Engine;
+  let bundleDir: string;
   let disk: DiskMonitor;
   /** Bytes another writer put on the disk after the download's space check measured it. */
   let filler = 0;
@@ -108,10 +116,19 @@ withTmpfs('a real filesystem filling up while a download runs (ENOSPC)', () => {
     svc = await startService(testConfig({ rootDir: root }), {
       engine: { disk, partSize: MiB, rangeSize: MiB, partsInFlight: 2, filesInFlight: 1 }
     });
+    bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-worker-'));
+    const script = buildBundle(path.join(bundleDir, GET_WORKER_BUNDLE), ENTRIES.getWorker);
+    threaded = await startService(testConfig({ rootDir: root }), {
+      engine: { disk, partSize: MiB, rangeSize: MiB, partsInFlight: 2, downloadThreads: { script, threads: 2 } },
+      onEngine: e => (engine = e)
+    });
   });
 
   afterAll(async () => {
     await svc.close();
+    await threaded.close();
+    await engine.close();
+    fs.rmSync(bundleDir, { recursive: true, force: true });
     disk.close();
     execFileSync('umount', [root]);
     fs.rmSync(root, { recursive: true, force: true });
@@ -144,6 +161,31 @@ withTmpfs('a real filesystem filling up while a download runs (ENOSPC)', () => {
     expect(sha256(fs.readFileSync(path.join(root, 'one', 'big.bin')))).toBe(sha256(BIG));
     expect(localTree(path.join(root, 'one'))).toEqual(['big.bin']);
     fs.rmSync(path.join(root, 'one'), { recursive: true });
+  });
+
+  it('on the download threads, a file in ranges fails the same way and a retry succeeds', async () => {
+    fs.mkdirSync(path.join(root, 'thr'));
+    fill(6 * MiB);
+    const job = await transfer(threaded, {
+      kind: 'download',
+      sources: [`e://org/${F}/one/big.bin`],
+      destination: 'thr'
+    });
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatchObject({
+      code: 'NoSpace',
+      message:
+        'No space left on the server\'s disk in the folder "thr" while writing "thr/big.bin"; free some space and retry'
+    });
+    expect(engine.options.getThreads?.fetched).toBeGreaterThan(0);
+    expect(localTree(path.join(root, 'thr'))).toEqual([]);
+
+    free();
+    const again = await threaded.post('/api/job/retry', { id: job.id });
+    const done = await waitJob(threaded, again.body.id);
+    expect(done).toMatchObject({ state: 'done', bytes: { done: BIG.length } });
+    expect(sha256(fs.readFileSync(path.join(root, 'thr', 'big.bin')))).toBe(sha256(BIG));
+    fs.rmSync(path.join(root, 'thr'), { recursive: true });
   });
 
   it('in a folder, the files done before stay and are counted; a retry that skips them brings the rest', async () => {
