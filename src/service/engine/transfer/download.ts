@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../../core';
 import { EosStore } from '../s3/store';
-import { DiskMonitor, DiskSpace } from '../local/disk';
+import { DiskHold, DiskMonitor, DiskSpace } from '../local/disk';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
@@ -266,7 +266,10 @@ async function runDownload(
       made.add(dir);
     }
   };
-  await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
+  // A file the disk has no room for stops the job taking more; the files in flight, their space held, finish first.
+  let refused: EosError | null = null;
+  const taken = takeUntil(entries, () => refused !== null);
+  await forEachConcurrent(taken, options.filesInFlight, signal, async (e, itemSignal) => {
     if (e.kind === 'error') {
       ctx.fail(e.uri, e.error);
       return;
@@ -290,7 +293,16 @@ async function runDownload(
         return;
       }
       const disk = diskOf(options);
-      const hold = await disk.hold(dir, e.size, shown);
+      let hold: DiskHold;
+      try {
+        hold = await disk.hold(dir, e.size, shown);
+      } catch (err) {
+        if (err instanceof EosError && err.code === 'NoSpace') {
+          refused ??= err;
+          return;
+        }
+        throw err;
+      }
       const task: GetTask = { ...e, final: e.local, shown, place };
       const onBytes = (n: number) => {
         progress.bytes.done += n;
@@ -311,6 +323,19 @@ async function runDownload(
       progress.objects.done++;
     });
   });
+  if (refused !== null) {
+    throw refused;
+  }
+}
+
+/** The items of `items` until `stop()` holds (then the rest is not read). */
+async function* takeUntil<T>(items: AsyncIterable<T>, stop: () => boolean): AsyncGenerator<T> {
+  for await (const item of items) {
+    if (stop()) {
+      return;
+    }
+    yield item;
+  }
 }
 
 /**
