@@ -79,7 +79,9 @@ const mounted = (() => {
   fs.rmSync(dir, { recursive: true, force: true });
   return ok;
 })();
-const withTmpfs = mounted ? describe : describe.skip;
+/** `describe`, or a skip whose name says why where this process may not mount a filesystem. */
+const withTmpfs = (name: string, fn: () => void) =>
+  mounted ? describe(name, fn) : describe.skip(`${name} [not here: mount -t tmpfs was refused (needs root)]`, fn);
 
 withTmpfs('a real filesystem filling up while a download runs (ENOSPC)', () => {
   let root: string;
