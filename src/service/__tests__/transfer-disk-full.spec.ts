@@ -260,4 +260,24 @@ describe('quota mode: files in flight together exceeding the allowance', () => {
     expect(localTree(path.join(root, 'q', 'quota'))).toEqual(Array.from({ length: 6 }, (_, i) => `f${i}.bin`));
     expect(partials(path.join(root, 'q'))).toEqual([]);
   });
+
+  it("a sync from EOS holds its files' space the same way", async () => {
+    fs.rmSync(path.join(root, 'q'), { recursive: true });
+    fs.mkdirSync(path.join(root, 's'));
+    fs.writeFileSync(path.join(root, 'other-writer.bin'), Buffer.alloc(3 * MiB, 7));
+    await disk.refresh();
+    const started = await svc.post('/api/sync', { source: `e://org/${F}/quota/`, destination: 's' });
+    const job = await waitJob(svc, started.body.id);
+    expect(job).toMatchObject({ kind: 'sync', state: 'failed', objects: { done: 4 }, error: { code: 'NoSpace' } });
+    expect(job.error.message).toMatch(/^Not enough space on the server's disk for s\/f\d\.bin: .* under way/);
+    expect(localTree(path.join(root, 's'))).toHaveLength(4);
+    await disk.refresh();
+    expect((await disk.usage()).used).toBeLessThanOrEqual(LIMIT);
+
+    fs.rmSync(path.join(root, 'other-writer.bin'));
+    await disk.refresh();
+    const again = await svc.post('/api/job/retry', { id: job.id });
+    expect(await waitJob(svc, again.body.id)).toMatchObject({ state: 'done', objects: { done: 2, total: 2 } });
+    expect(localTree(path.join(root, 's'))).toEqual(Array.from({ length: 6 }, (_, i) => `f${i}.bin`));
+  });
 });

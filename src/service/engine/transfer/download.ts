@@ -9,7 +9,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../../core';
 import { EosStore } from '../s3/store';
-import { DiskHold, DiskMonitor, DiskSpace } from '../local/disk';
+import { DiskMonitor, DiskSpace } from '../local/disk';
+import { HeldDownloads } from './heldspace';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
@@ -266,10 +267,8 @@ async function runDownload(
       made.add(dir);
     }
   };
-  // A file the disk has no room for stops the job taking more; the files in flight, their space held, finish first.
-  let refused: EosError | null = null;
-  const taken = takeUntil(entries, () => refused !== null);
-  await forEachConcurrent(taken, options.filesInFlight, signal, async (e, itemSignal) => {
+  const held = new HeldDownloads(diskOf(options), n => (progress.bytes.done += n));
+  await forEachConcurrent(held.take(entries), options.filesInFlight, signal, async (e, itemSignal) => {
     if (e.kind === 'error') {
       ctx.fail(e.uri, e.error);
       return;
@@ -292,52 +291,18 @@ async function runDownload(
         totals.skip(e.size);
         return;
       }
-      const disk = diskOf(options);
-      let hold: DiskHold;
-      try {
-        hold = await disk.hold(dir, e.size, shown);
-      } catch (err) {
-        if (err instanceof EosError && err.code === 'NoSpace') {
-          refused ??= err;
-          return;
-        }
-        throw err;
-      }
       const task: GetTask = { ...e, final: e.local, shown, place };
-      const onBytes = (n: number) => {
-        progress.bytes.done += n;
-        hold.wrote(n);
-      };
-      const get = () => getFile(store, task, options, onBytes, itemSignal);
-      try {
-        await (e.size > options.partSize ? big.run(get) : get());
-        disk.changed?.(e.size);
-      } catch (err) {
-        if (err instanceof EosError && err.code === 'NoSpace') {
-          disk.stale?.(); // the disk filled up under the download: the gauge measures again
-        }
-        throw err;
-      } finally {
-        hold.release();
+      const fetched = await held.get(dir, e.size, shown, onBytes => {
+        const get = () => getFile(store, task, options, onBytes, itemSignal);
+        return e.size > options.partSize ? big.run(get) : get();
+      });
+      if (fetched) {
+        progress.objects.done++;
       }
-      progress.objects.done++;
     });
   });
-  if (refused !== null) {
-    throw refused;
-  }
+  held.finish();
 }
-
-/** The items of `items` until `stop()` holds (then the rest is not read). */
-async function* takeUntil<T>(items: AsyncIterable<T>, stop: () => boolean): AsyncGenerator<T> {
-  for await (const item of items) {
-    if (stop()) {
-      return;
-    }
-    yield item;
-  }
-}
-
 /**
  * How a file is placed under the policy, or null to skip it; what a download
  * and its preview both decide. A folder where the file would go (one there
