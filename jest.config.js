@@ -25,10 +25,12 @@ const tsTransform = {
 
 // The specs of what S3 itself decides: conditional writes (If-None-Match,
 // If-Match, on PutObject and CompleteMultipartUpload), multipart, copy,
-// listing encodings and odd keys, presign. They run against moto and versitygw.
+// listing encodings and odd keys, presign, requests signed with credentials
+// fetched again mid-transfer. They run against moto and versitygw.
 const storeSpecs = [
   'content',
   'copy',
+  'credentials',
   'list',
   'mkdir',
   'multipart',

@@ -70,7 +70,8 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'>
   disk?: DiskMonitor;
   /**
    * Run downloads' GETs on worker threads of this bundle (`downloadThreadsBeside`);
-   * without it, or for a client not made by `createS3Client`, on this thread.
+   * without it, or for a client not made by `createS3Client` or made with credentials of
+   * its own (the threads take theirs from the default chain), on this thread.
    */
   downloadThreads?: DownloadThreads;
 }

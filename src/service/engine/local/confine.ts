@@ -138,7 +138,7 @@ export function localError(err: unknown, shown: string): EosError {
       return new EosError('AccessDenied', `Permission denied on ${what} on the server's disk`, code);
     case 'ENOSPC':
     case 'EDQUOT':
-      return new EosError('NoSpace', `The server's disk is full while writing ${what}`, code);
+      return noSpace(shown, code);
     case 'EEXIST':
       return new EosError('Conflict', `${what} already exists`, code);
     case 'EISDIR':
@@ -152,6 +152,23 @@ export function localError(err: unknown, shown: string): EosError {
         err instanceof Error ? err.message : String(err)
       );
   }
+}
+
+/**
+ * The disk (or the user's disk quota) is full: names the folder and the file
+ * that could not be written, and what to do.
+ *
+ * @param details the system's code, or how much of a write went through
+ */
+export function noSpace(shown: string, details: string): EosError {
+  const slash = shown.lastIndexOf('/');
+  const folder = slash < 0 ? 'the Jupyter root' : `the folder ${JSON.stringify(shown.slice(0, slash).slice(0, 200))}`;
+  return new EosError(
+    'NoSpace',
+    `No space left on the server's disk in ${folder} while writing ${JSON.stringify(shown.slice(0, 200))}; ` +
+      'free some space and retry',
+    details
+  );
 }
 
 /**

@@ -19,11 +19,11 @@ import {
 } from '../../../core';
 import { ServiceConfig } from '../config';
 import { TreeWalk, Unreadable, WalkProgress } from './diskwalk';
-import { DEFAULT_DISK_OPTIONS, DiskOptions, StatFs } from './diskoptions';
+import { DEFAULT_DISK_OPTIONS, DiskHold, DiskOptions, StatFs } from './diskoptions';
 
 // What a transfer asks of the disk, and how a monitor measures: with the monitor's users.
 export { DEFAULT_DISK_OPTIONS } from './diskoptions';
-export type { DiskOptions, DiskSpace, StatFs } from './diskoptions';
+export type { DiskHold, DiskOptions, DiskSpace, StatFs } from './diskoptions';
 
 /** The most items `largest` answers at once. */
 export const MAX_LARGEST_PAGE = 500;
@@ -78,6 +78,10 @@ export class DiskMonitor {
   private readonly listeners = new Set<(event: DiskChangedEvent) => void>();
   /** Whether `stale` was called since this monitor was made (the command line tells the service). */
   touched = false;
+  /** Files being downloaded: their sizes and the bytes of each written so far (`hold`). */
+  private readonly holds = new Set<{ bytes: number; written: number }>();
+  /** Space checks run one after the other, so two holds never both count on the same free bytes. */
+  private checking: Promise<unknown> = Promise.resolve();
 
   constructor(options: Partial<DiskOptions> & { rootDir: string }) {
     this.options = { ...DEFAULT_DISK_OPTIONS, ...options };
@@ -179,27 +183,56 @@ export class DiskMonitor {
   /**
    * Refuse (`NoSpace`, saying how much is missing) when `bytes` more would
    * not fit in `dir`: the filesystem's free space, and in quota mode what is
-   * left of the limit, less a margin (1 % of the capacity, at most 1 GB).
+   * left of the limit, less a margin (1 % of the capacity, at most 1 GB) and
+   * less what the files being downloaded (`hold`) will still take.
    */
-  async checkSpace(dir: string, bytes: number, shown: string): Promise<void> {
+  checkSpace(dir: string, bytes: number, shown: string): Promise<void> {
+    const check = this.checking.then(() => this.check(dir, bytes, shown));
+    this.checking = check.catch(() => undefined);
+    return check;
+  }
+
+  /** `checkSpace`, then hold the bytes until released (see `DiskSpace.hold`). */
+  async hold(dir: string, bytes: number, shown: string): Promise<DiskHold> {
+    const held = { bytes, written: 0 };
+    const check = this.checking.then(async () => {
+      await this.check(dir, bytes, shown);
+      this.holds.add(held);
+    });
+    this.checking = check.catch(() => undefined);
+    await check;
+    return { wrote: n => (held.written += n), release: () => this.holds.delete(held) };
+  }
+
+  private async check(dir: string, bytes: number, shown: string): Promise<void> {
     if (bytes <= 0) {
       return;
     }
+    // The filesystem's figures already count the bytes written; quota mode counts a file once it is done.
+    let unwritten = 0;
+    let all = 0;
+    for (const h of this.holds) {
+      unwritten += Math.max(0, h.bytes - h.written);
+      all += h.bytes;
+    }
     const fs = await this.options.statfs(dir);
-    let free = Number(fs.bavail) * Number(fs.bsize);
+    let free = Math.max(0, Number(fs.bavail) * Number(fs.bsize) - unwritten);
     let capacity = fs.blocks === undefined ? 0 : Number(fs.blocks) * Number(fs.bsize);
+    let inFlight = unwritten;
     if ((await this.mode()).mode === 'quota') {
       await this.settled(this.options.checkWaitMs);
-      free = Math.max(0, Math.min(free, this.options.limit - this.quotaFigures().used));
+      free = Math.max(0, Math.min(free, this.options.limit - this.quotaFigures().used - all));
       capacity = this.options.limit;
+      inFlight = all;
     }
     const margin = Math.min(Math.floor(capacity / 100), 1000 ** 3);
     if (bytes + margin > free) {
       const kept = margin > 0 ? ` (and ${formatBytes(margin)} kept free)` : '';
+      const held = inFlight > 0 ? `, besides ${formatBytes(inFlight)} for the downloads under way` : '';
       throw new EosError(
         'NoSpace',
         `Not enough space on the server's disk for ${shown}: ${formatBytes(bytes)} needed${kept}, ` +
-          `${formatBytes(free)} free (${formatBytes(bytes + margin - free)} missing)`
+          `${formatBytes(free)} free${held} (${formatBytes(bytes + margin - free)} missing)`
       );
     }
   }

@@ -8,8 +8,24 @@ import { DEFAULT_DISK_LIMIT, DEFAULT_DISK_THRESHOLDS, DiskMode, DiskThresholds }
 export interface DiskSpace {
   /** Refuse (`NoSpace`, saying how much is missing) when `bytes` more would not fit in `dir`. */
   checkSpace(dir: string, bytes: number, shown: string): Promise<void>;
+  /**
+   * Hold `bytes` for a file about to be written in `dir`: refused like
+   * `checkSpace`, counting the files still being written; the hold lasts
+   * until released, so files in flight together never exceed the space.
+   */
+  hold(dir: string, bytes: number, shown: string): Promise<DiskHold>;
   /** Bytes written (> 0) or freed (< 0) in the root; `removed`: the absolute path deleted, if any. */
   changed?(bytes: number, removed?: string): void;
+  /** The disk changed in a way the engine did not count (it filled up): measure again, tell the gauge. */
+  stale?(): void;
+}
+
+/** Space held for a file being written. */
+export interface DiskHold {
+  /** Bytes of the file written (> 0), or taken back (< 0, a failed write removed). */
+  wrote(bytes: number): void;
+  /** The file is written (and counted by `changed`) or given up. */
+  release(): void;
 }
 
 /** Filesystem figures, as `fs.statfs` answers them (tests inject fewer fields). */

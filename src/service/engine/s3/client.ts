@@ -46,6 +46,9 @@ export function createS3Client(
     }
   });
   made.set(client, { endpoint: config.endpoint, region: config.region });
+  if (options.credentials !== undefined) {
+    ownCredentials.add(client);
+  }
   return client;
 }
 
@@ -93,10 +96,17 @@ export function completionClient(client: S3Client, bytes: number): S3Client {
 
 /** The settings of the clients made here, so a worker thread can make one alike. */
 const made = new WeakMap<S3Client, Pick<ServiceConfig, 'endpoint' | 'region'>>();
+/** Clients made here with credentials of their own rather than the default chain's. */
+const ownCredentials = new WeakSet<S3Client>();
 
-/** The endpoint and region `client` was made with, if `createS3Client` made it. */
+/**
+ * The endpoint and region `client` was made with, when a worker thread can
+ * make one alike: `createS3Client` made it and its credentials come from the
+ * default chain, which the thread asks itself (and which fetches new ones as
+ * they near their expiry). A provider of its own cannot cross to a thread.
+ */
 export function clientSettings(client: S3Client): Pick<ServiceConfig, 'endpoint' | 'region'> | undefined {
-  return made.get(client);
+  return ownCredentials.has(client) ? undefined : made.get(client);
 }
 
 /** A human label of where S3 requests go, for error messages. */

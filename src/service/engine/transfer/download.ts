@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ConflictChoice, ConflictPolicy, EosError, Job, basename } from '../../../core';
 import { EosStore } from '../s3/store';
 import { DiskMonitor, DiskSpace } from '../local/disk';
+import { HeldDownloads } from './heldspace';
 import { GetTask, getFile } from './getfile';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
@@ -289,8 +290,9 @@ async function runDownload(
       made.add(dir);
     }
   };
+  const held = new HeldDownloads(diskOf(options), n => (progress.bytes.done += n));
   try {
-    await forEachConcurrent(entries, options.filesInFlight, signal, async (e, itemSignal) => {
+    await forEachConcurrent(held.take(entries), options.filesInFlight, signal, async (e, itemSignal) => {
       if (e.kind === 'error') {
         ctx.fail(e.uri, e.error);
         return;
@@ -317,12 +319,14 @@ async function runDownload(
           totals.skip(e.size);
           return;
         }
-        const disk = diskOf(options);
-        await disk.checkSpace(dir, e.size, shown);
         const task: GetTask = { ...e, final: e.local, shown, place };
-        const get = () => getFile(store, task, options, n => (progress.bytes.done += n), itemSignal);
-        await (e.size > options.partSize ? big.run(get) : get());
-        disk.changed?.(e.size);
+        const fetched = await held.get(dir, e.size, shown, onBytes => {
+          const get = () => getFile(store, task, options, onBytes, itemSignal);
+          return e.size > options.partSize ? big.run(get) : get();
+        });
+        if (!fetched) {
+          return;
+        }
         progress.objects.done++;
         if (move) {
           // Written whole, its size checked and every byte from the one ETag: the source may go.
@@ -331,9 +335,10 @@ async function runDownload(
         }
       });
       if (!removed) {
-        sources.keep(e.uri); // skipped or failed
+        sources.keep(e.uri); // skipped, refused or failed
       }
     });
+    held.finish();
   } catch (err) {
     // Files already in place after a failure or cancel: their sources go all the same (not under the job's signal).
     await sources.flush().catch(() => undefined);
@@ -343,7 +348,6 @@ async function runDownload(
     await sources.finish(ctx, pairs.map(p => p.source.uri).join(', '));
   }
 }
-
 /**
  * How a file is placed under the policy, or null to skip it; what a download
  * and its preview both decide. A folder where the file would go (one there

@@ -10,7 +10,7 @@ import { promises as fsp, writeSync } from 'node:fs';
 import { EosError } from '../../../core';
 import { isPreconditionFailed, toEosError } from '../s3/errors';
 import { EosStore } from '../s3/store';
-import { localError } from '../local/confine';
+import { localError, noSpace } from '../local/confine';
 import { objectModified } from './conflicts';
 
 /** One GET into a file: the object, and where its bytes go. */
@@ -243,6 +243,7 @@ export class SyncWrites implements RangeSink {
 
 function checkWritten(written: number, bytes: number, shown: string): void {
   if (written !== bytes) {
-    throw new EosError('NoSpace', `Only ${written} of ${bytes} bytes of ${shown} could be written`);
+    // A short write: the disk filled up between the last write and this one.
+    throw noSpace(shown, `only ${written} of ${bytes} bytes could be written`);
   }
 }

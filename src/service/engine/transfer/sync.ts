@@ -12,7 +12,8 @@ import { EosStore } from '../s3/store';
 import { Deleter } from '../s3/batches';
 import { getFile } from './getfile';
 import { contentTypeOf } from './contenttypes';
-import { mkdirInside } from './download';
+import { diskOf, mkdirInside } from './download';
+import { HeldDownloads } from './heldspace';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, localError, relativeTo } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
@@ -106,12 +107,13 @@ async function runCopies(
   const onBytes = (n: number) => (progress.bytes.done += n);
   const big = new Limit(options.bigFilesInFlight);
   const { remote } = sides;
-  await forEachConcurrent(full.copy, options.filesInFlight, signal, async (item, itemSignal) => {
+  const held = new HeldDownloads(diskOf(options), onBytes);
+  await forEachConcurrent(held.take(full.copy), options.filesInFlight, signal, async (item, itemSignal) => {
     const uri = uriOfKey(remote, remote.key + item.rel);
     const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;
     progress.current = shown;
     await asItem(ctx, shown, async () => {
-      let work: () => Promise<unknown>;
+      const run = (work: () => Promise<unknown>) => (item.size >= options.partSize ? big.run(work) : work());
       if (sides.direction === 'upload') {
         const task = {
           abs: item.abs!,
@@ -124,11 +126,13 @@ async function runCopies(
           contentType: contentTypeOf(path.basename(item.rel)),
           mustNotExist: item.reason === 'new'
         };
-        work = () => putFile(store, ctx, task, options, onBytes, itemSignal);
+        await run(() => putFile(store, ctx, task, options, onBytes, itemSignal));
       } else {
         const final = localOf(sides, item.rel);
         await mkdirInside(root, path.dirname(final));
         const place = item.reason === 'new' ? ('new' as const) : ('overwrite' as const);
+        // The local file names it in messages of the disk (full, no permission).
+        const local = relativeTo(root, final);
         const task = {
           bucket: remote.bucket,
           key: item.key!,
@@ -136,16 +140,19 @@ async function runCopies(
           size: item.size,
           etag: item.etag,
           final,
-          shown,
+          shown: local,
           place
         };
-        // The disk gauge counts the file at once and measures again soon.
-        work = () => getFile(store, task, options, onBytes, itemSignal).then(() => options.disk?.changed?.(item.size));
+        // Its space held while it is written; the disk gauge counts it at once and measures again soon.
+        const got = (n: (bytes: number) => void) => run(() => getFile(store, task, options, n, itemSignal));
+        if (!(await held.get(path.dirname(final), item.size, local, got))) {
+          return;
+        }
       }
-      await (item.size >= options.partSize ? big.run(work) : work());
       progress.objects.done++;
     });
   });
+  held.finish();
 }
 
 /** Delete what the destination has and the source does not. */

@@ -203,7 +203,8 @@ export class GetWorkers {
     const workerData: GetWorkerData = { role: 'eos-get', s3: this.s3 };
     const worker = new Worker(this.threads.script, {
       workerData,
-      // Credentials come from the SDK's default chain, as on the main thread.
+      // Credentials come from the SDK's default chain, as on the main thread; each thread's
+      // client asks it again as they near their expiry (an instance role's rotate hourly).
       env: process.env,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
     });
