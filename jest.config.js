@@ -25,7 +25,8 @@ const tsTransform = {
 
 // The specs of what S3 itself decides: conditional writes (If-None-Match,
 // If-Match, on PutObject and CompleteMultipartUpload), multipart, copy,
-// listing encodings and odd keys, presign. They run against moto and versitygw.
+// listing encodings and odd keys, presign, imports from URLs (parts, ranges,
+// aborts). They run against moto and versitygw.
 const storeSpecs = [
   'content',
   'copy',
@@ -36,6 +37,8 @@ const storeSpecs = [
   'paging',
   'presign',
   'transfer-conflicts',
+  'import-url',
+  'import-url-ranges',
   'uploads',
   'readhead',
   'sync-eos',
