@@ -93,6 +93,20 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     }
     case '/cut/big.bin': // the third range drops half-way
       return range ? sendRange(res, range, etag, range.startsWith(`bytes=${2 * PART}-`)) : whole(etag);
+    case '/busy/big.bin': // the second range answered 503
+      if (range?.startsWith(`bytes=${PART}-`)) {
+        res.writeHead(503);
+        res.end();
+        return;
+      }
+      return range ? sendRange(res, range, etag) : whole(etag);
+    case '/long/big.bin': // the last range sent with a byte too many
+      if (range?.startsWith(`bytes=${5 * PART}-`)) {
+        res.writeHead(206, { ...etag, 'content-range': `bytes ${5 * PART}-${BIG.length - 1}/${BIG.length}` });
+        res.end(BIG.subarray(5 * PART - 1));
+        return;
+      }
+      return range ? sendRange(res, range, etag) : whole(etag);
     case '/stall/big.bin': // ranges never answered
       return range ? undefined : whole(etag);
     default:
@@ -157,9 +171,9 @@ describe('imports in ranges', () => {
     expect(seen.filter(s => s.range === undefined).map(s => s.path)).toEqual(['/moved/big.bin', '/r/big.bin']);
   });
 
-  it('fail a server answering ranges whole, a file changed (by ETag, by Last-Modified) and a cut range, leaving nothing', async () => {
+  it('fail ranges answered whole, a file changed (by ETag, by Last-Modified), a cut range, a 503 and a range too long, leaving nothing', async () => {
     const job = await run(
-      [`${base}/whole/big.bin`, `${base}/changing/big.bin`, `${base}/touched/big.bin`, `${base}/cut/big.bin`],
+      ['whole', 'changing', 'touched', 'cut', 'busy', 'long'].map(name => `${base}/${name}/big.bin`),
       `${DEST}bad/`
     );
     expect(job.state).toBe('failed');
@@ -169,7 +183,9 @@ describe('imports in ranges', () => {
       '/touched/big.bin': `${base}/touched/big.bin changed while it was being imported; import it again`,
       '/cut/big.bin': expect.stringMatching(
         /^The connection to 127\.0\.0\.1:\d+ ended after \d+ of the 5242880 bytes from byte 10485760/
-      )
+      ),
+      '/busy/big.bin': `${base}/busy/big.bin answered 503 Service Unavailable`,
+      '/long/big.bin': `${base}/long/big.bin sent more than the 5242880 bytes from byte 26214400`
     });
     expect(job.bytes.done).toBe(0);
     await expectNothingLeft(`${PREFIX}bad/`);

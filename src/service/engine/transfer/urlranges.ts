@@ -127,9 +127,15 @@ async function fetchRange(
       for await (const chunk of response) {
         chunks.push(chunk as Buffer);
         read += (chunk as Buffer).length;
+        if (read > range.length) {
+          throw new EosError(
+            'Upstream',
+            `${url.href} sent more than the ${range.length} bytes from byte ${range.start}`
+          );
+        }
       }
     } catch (err) {
-      throw signal.aborted ? err : cutRange(got, range, read, err);
+      throw signal.aborted || (err instanceof EosError && read > range.length) ? err : cutRange(got, range, read, err);
     }
     if (!got.ended() || read !== range.length) {
       throw cutRange(got, range, read);
