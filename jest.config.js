@@ -25,8 +25,9 @@ const tsTransform = {
 
 // The specs of what S3 itself decides: conditional writes (If-None-Match,
 // If-Match, on PutObject and CompleteMultipartUpload), multipart, copy,
-// listing encodings and odd keys, presign, requests signed with credentials
-// fetched again mid-transfer. They run against moto and versitygw.
+// listing encodings and odd keys, presign, imports from URLs (parts, ranges,
+// aborts), requests signed with credentials fetched again mid-transfer. They
+// run against moto and versitygw.
 const storeSpecs = [
   'content',
   'copy',
@@ -38,6 +39,8 @@ const storeSpecs = [
   'paging',
   'presign',
   'transfer-conflicts',
+  'import-url',
+  'import-url-ranges',
   'uploads',
   'readhead',
   'sync-eos',

@@ -4,54 +4,32 @@
  * PutObject (small, length known) or a multipart upload whose parts are sent
  * as they fill (a length not given is fine); a cut connection, an error
  * status or fewer bytes than `Content-Length` fails the item and aborts its
- * upload. Redirects are followed, at most `MAX_REDIRECTS`. One job holds all
- * the URLs of a request. `storeBody` also stores the copies from S3
+ * upload. Redirects are followed, at most `MAX_REDIRECTS` (`urlget.ts`). A
+ * large file whose server offers byte ranges is fetched in parallel ranges
+ * instead (`urlranges.ts`). One job holds all the URLs of a request. `storeBody` also stores the copies from S3
  * locations outside EOS that S3 cannot make server-side (`streamcopy.ts`).
  */
-// eslint-disable-next-line no-restricted-imports -- a client fetching what is imported; the engine still serves no HTTP
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { ConflictPolicy, EosError, ImportRequest, Job, MAX_KEY_BYTES, utf8Length } from '../../../core';
 import { EosStore } from '../s3/store';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { forEachConcurrent } from '../jobs/pool';
 import { decideObject } from './conflicts';
-import { isPreconditionFailed } from '../s3/errors';
-import { UploadedPart, abortUploadRetrying, completeUpload, createUpload, partSize, uploadPart } from '../s3/multipart';
+import { UploadedPart, abortUploadRetrying, createUpload, partSize, uploadPart } from '../s3/multipart';
 import { Place } from '../s3/places';
 import { contentTypeOf } from './contenttypes';
 import { putBody } from './putfile';
 import { TransferOptions } from './run';
 import { uploadDestination } from './upload';
+import { IncomingBody, fetchUrl, isControl, parseImportUrl } from './urlget';
+import { Target, completeTarget, putInRanges, rangeable } from './urlranges';
 
-/** Redirects followed before a URL is given up. */
-export const MAX_REDIRECTS = 5;
-/** How long a server may take to answer with headers, and to send the next bytes. */
-export const RESPONSE_TIMEOUT_MS = 60_000;
+export { parseImportUrl } from './urlget';
+export type { Target } from './urlranges';
+
 /** URLs fetched at once. */
 const URLS_IN_FLIGHT = 4;
 /** The part size when the server gives no length: 16 MiB parts hold objects up to 160 GB. */
 const UNKNOWN_SIZE_PART = 16 * 1024 * 1024;
-
-/** A control character (none may be in an object name taken from a server). */
-function isControl(ch: string): boolean {
-  const cp = ch.codePointAt(0)!;
-  return cp < 0x20 || cp === 0x7f;
-}
-
-/** A URL checked: http(s), with a host. */
-export function parseImportUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new EosError('InvalidRequest', `Not a URL: ${text}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EosError('InvalidRequest', `Only http:// and https:// URLs can be imported, not ${url.protocol}//`);
-  }
-  return url;
-}
 
 /** The file name `Content-Disposition` gives (`filename*=UTF-8''…` first), if any. */
 export function dispositionName(header: string | undefined): string | undefined {
@@ -90,60 +68,6 @@ export function importName(url: URL, disposition: string | undefined): string {
     .join('')
     .trim();
   return name === '' || name === '.' || name === '..' ? url.hostname : name;
-}
-
-/** A body to store, not yet read: an http(s) response, or an S3 GET's (a copy from outside EOS). */
-export interface IncomingBody {
-  /** Where the bytes come from, for messages: a host, an `s3://` URI. */
-  from: string;
-  /** The bytes. */
-  response: AsyncIterable<unknown>;
-  /** Whether the whole body arrived once the bytes ended (an `IncomingMessage`'s `complete`). */
-  ended: () => boolean;
-  /** The length announced (identity encoding), or null. */
-  length: number | null;
-}
-
-/** An answered request: its final URL and the response, body not yet read. */
-interface Fetched extends IncomingBody {
-  url: URL;
-  response: http.IncomingMessage;
-}
-
-/** GET `url`, following redirects (at most MAX_REDIRECTS); an error status fails. */
-export async function fetchUrl(url: URL, signal: AbortSignal, redirects = 0): Promise<Fetched> {
-  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const get = url.protocol === 'https:' ? https.get : http.get;
-    const request = get(url, { signal, headers: { 'accept-encoding': 'identity', 'user-agent': 'jupyterlab-eos' } });
-    request.setTimeout(RESPONSE_TIMEOUT_MS, () =>
-      request.destroy(new EosError('Upstream', `${url.href} did not answer within ${RESPONSE_TIMEOUT_MS / 1000} s`))
-    );
-    request.once('response', resolve);
-    request.once('error', err =>
-      reject(
-        err instanceof EosError || signal.aborted
-          ? err
-          : new EosError('Upstream', `Cannot read ${url.href}: ${(err as Error).message}`)
-      )
-    );
-  });
-  const status = response.statusCode ?? 0;
-  if (status >= 300 && status < 400 && response.headers.location) {
-    response.resume();
-    if (redirects >= MAX_REDIRECTS) {
-      throw new EosError('Upstream', `${url.href} redirected more than ${MAX_REDIRECTS} times`);
-    }
-    return fetchUrl(parseImportUrl(new URL(response.headers.location, url).href), signal, redirects + 1);
-  }
-  if (status !== 200) {
-    response.resume();
-    const code = status === 404 || status === 410 ? 'NotFound' : 'Upstream';
-    throw new EosError(code, `${url.href} answered ${status} ${response.statusMessage ?? ''}`.trim());
-  }
-  const encoded = (response.headers['content-encoding'] ?? 'identity') !== 'identity';
-  const announced = Number(response.headers['content-length']);
-  const length = !encoded && Number.isSafeInteger(announced) && announced >= 0 ? announced : null;
-  return { url, from: url.host, response, length, ended: () => response.complete };
 }
 
 /** Check the destination and the URLs, then start the import as a job. */
@@ -235,14 +159,17 @@ async function importOne(
     const served = (response.headers['content-type'] ?? '').split(';')[0].trim();
     const contentType =
       served && served !== 'application/octet-stream' ? served : contentTypeOf(decided.key.split('/').pop()!);
-    await storeBody(store, ctx, target, contentType, fetched, options, n => (ctx.progress.bytes.done += n));
+    const onBytes = (n: number) => (ctx.progress.bytes.done += n);
+    if (rangeable(fetched, options)) {
+      await putInRanges(store, ctx, target, contentType, fetched, options, onBytes);
+    } else {
+      await storeBody(store, ctx, target, contentType, fetched, options, onBytes);
+    }
     ctx.progress.objects.done++;
   } finally {
     response.destroy();
   }
 }
-
-export type Target = { bucket: string; key: string; uri: string; mustNotExist: boolean };
 
 /**
  * A body into one object: one PutObject when its length is known and below
@@ -264,11 +191,6 @@ export async function storeBody(
   } else {
     await putInParts(store, ctx, target, contentType, body, options, onBytes);
   }
-}
-
-/** The error a write refused by `If-None-Match` becomes. */
-function exists(target: Target): EosError {
-  return new EosError('Conflict', `${target.uri} already exists`);
 }
 
 /** What a body that ended early or broke off becomes. */
@@ -373,16 +295,7 @@ async function putInParts(
     if (failure !== undefined) {
       throw failure;
     }
-    try {
-      await completeUpload(store, upload, parts, {
-        mustNotExist: target.mustNotExist,
-        signal,
-        uri: target.uri,
-        size: got
-      });
-    } catch (err) {
-      throw isPreconditionFailed(err) ? exists(target) : err;
-    }
+    await completeTarget(store, upload, parts, target, got, signal);
     close();
   } catch (err) {
     await Promise.allSettled(inFlight);

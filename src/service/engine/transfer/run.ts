@@ -29,6 +29,12 @@ export interface TransferOptions {
    * cost less CPU per byte.
    */
   rangeSize: number;
+  /**
+   * An import from a URL whose server offers byte ranges and says a length of
+   * at least this many bytes fetches it in part-sized ranges, `partsInFlight`
+   * at once (default 64 MiB); a smaller one, or one without ranges, is streamed.
+   */
+  importRangesFrom: number;
   /** Parts (or ranges) of one file in flight (default 4). */
   partsInFlight: number;
   /** Files in flight (default 16). */
@@ -46,6 +52,7 @@ export interface TransferOptions {
 export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir' | 'disk'> = {
   partSize: 8 * MiB,
   rangeSize: 32 * MiB,
+  importRangesFrom: 64 * MiB,
   partsInFlight: 4,
   filesInFlight: 16,
   bigFilesInFlight: 2,
