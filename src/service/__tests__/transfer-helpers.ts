@@ -34,6 +34,21 @@ export async function openUploads(client: S3Client, bucket: string, prefix: stri
   return (out.Uploads ?? []).map(u => u.Key!);
 }
 
+/**
+ * The multipart uploads still open under a prefix once they are gone, or
+ * after `ms`: an abort S3 did not take while unreachable is tried again in
+ * the background once it is back.
+ */
+export async function noOpenUploads(client: S3Client, bucket: string, prefix: string, ms = 30000): Promise<string[]> {
+  const end = Date.now() + ms;
+  let open = await openUploads(client, bucket, prefix);
+  while (open.length > 0 && Date.now() < end) {
+    await delay(200);
+    open = await openUploads(client, bucket, prefix);
+  }
+  return open;
+}
+
 /** Every name under a local folder, recursively (hidden ones included), sorted. */
 export function localTree(dir: string): string[] {
   if (!fs.existsSync(dir)) {

@@ -23,6 +23,7 @@ import {
   Outage,
   jobWhen,
   localTree,
+  noOpenUploads,
   objectBytes,
   openUploads,
   outageProxy,
@@ -76,17 +77,6 @@ async function retry(id: string): Promise<string> {
   return reply.body.id;
 }
 
-/** Wait until no multipart upload is open under the suite's prefix (aborts are retried once S3 is back). */
-async function noOpenUploads(): Promise<string[]> {
-  const end = Date.now() + 30000;
-  let open = await openUploads(client, S3.orgBucket, ORG);
-  while (open.length > 0 && Date.now() < end) {
-    await new Promise(resolve => setTimeout(resolve, 200));
-    open = await openUploads(client, S3.orgBucket, ORG);
-  }
-  return open;
-}
-
 it('an upload fails clearly, leaves nothing once S3 is back, and a retry succeeds', async () => {
   const started = await svc.post('/api/transfer', {
     kind: 'upload',
@@ -101,7 +91,7 @@ it('an upload fails clearly, leaves nothing once S3 is back, and a retry succeed
   expect(failed).toMatchObject({ state: 'failed', retryable: true, error: { code: 'Upstream' } });
   expect(failed.error.message).toMatch(/S3 at .* (Cannot reach|did not answer)|Cannot reach S3/);
   expect(await keysUnder(client, S3.orgBucket, `${ORG}up/`)).toEqual([]);
-  expect(await noOpenUploads()).toEqual([]);
+  expect(await noOpenUploads(client, S3.orgBucket, ORG)).toEqual([]);
 
   const again = await waitJob(svc, await retry(started.body.id));
   expect(again).toMatchObject({ state: 'done', bytes: { done: BYTES.length, total: BYTES.length } });
