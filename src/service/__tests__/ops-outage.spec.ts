@@ -3,7 +3,8 @@
  * recursive delete of 2,500 objects: the job fails naming the endpoint, its
  * counts say what was done, nothing is half-written (every target that
  * exists equals its source, no multipart upload stays open), the source of a
- * copy is intact, and the same request once S3 is back finishes the work.
+ * copy is intact, and once S3 is back a retry (the delete) or the same
+ * request (a copy, with `skip`) finishes the work.
  */
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -154,7 +155,7 @@ it('a multipart copy cut off leaves no multipart upload once S3 is back, and fin
   expect(sha256(await objectBytes(client, S3.orgBucket, `${ORG}bigdst/b.bin`))).toBe(sha256(bytes));
 }, 120000);
 
-it('a recursive delete of 2,500 objects fails clearly, counts what is gone, and finishes when asked again', async () => {
+it('a recursive delete of 2,500 objects fails clearly, counts what is gone, and a retry finishes it', async () => {
   await putMany(client, S3.orgBucket, COUNT, i => `${ORG}del/${name(i)}`, 64);
   const request = { uris: [`e://org/${F}/del/`], recursive: true };
   const started = await svc.post('/api/delete', request);
@@ -170,7 +171,8 @@ it('a recursive delete of 2,500 objects fails clearly, counts what is gone, and 
   expect(gone).toBeLessThan(COUNT);
   await listWorks(`e://org/${F}/del/`);
 
-  const again = await svc.post('/api/delete', request);
+  expect(failed.retryable).toBe(true);
+  const again = await svc.post('/api/job/retry', { id: started.body.id });
   expect(again.status).toBe(200);
   const done = await waitJob(svc, again.body.id);
   expect(done).toMatchObject({ state: 'done', objects: { done: left.size, total: left.size } });
