@@ -9,47 +9,25 @@
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { listPage } from '../engine/s3/listing';
-import {
-  Running,
-  S3,
-  deletePrefix,
-  putMany,
-  startService,
-  testClient,
-  testConfig,
-  uniqueName,
-  waitJob
-} from './harness';
-import { Outage, jobWhen, noOpenUploads, objectBytes, openUploads, outageProxy, sha256 } from './transfer-helpers';
+import { Running, S3, putMany, testConfig, uniqueName, waitJob } from './harness';
+import { Outage, jobWhen, noOpenUploads, objectBytes, openUploads, outageSuite, sha256 } from './transfer-helpers';
 
 const MiB = 1024 * 1024;
 const COUNT = 2500;
 const F = uniqueName('opsout');
 const ORG = `shared/files/${F}/`;
 
+const suite = outageSuite(ORG, endpoint => ({
+  config: testConfig({ endpoint }),
+  options: { engine: { multipartThreshold: 5 * MiB, copyPartSize: 5 * MiB } }
+}));
 let client: S3Client;
-let proxied: S3Client;
 let proxy: Outage;
 let svc: Running;
 
-beforeAll(async () => {
-  client = testClient();
-  proxy = await outageProxy(S3.endpoint);
-  proxied = testClient({ endpoint: proxy.url });
-  svc = await startService(testConfig({ endpoint: proxy.url }), {
-    s3Client: proxied,
-    engine: { multipartThreshold: 5 * MiB, copyPartSize: 5 * MiB }
-  });
-}, 120000);
-
-afterAll(async () => {
-  await svc.close();
-  await proxy.start().catch(() => undefined);
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
-  proxied.destroy();
-  await proxy.stop();
-}, 120000);
+beforeAll(() => {
+  ({ client, proxy, svc } = suite);
+});
 
 /** Each object under `prefix` (key relative to it) with its ETag and size. */
 async function objectsUnder(prefix: string): Promise<Map<string, string>> {

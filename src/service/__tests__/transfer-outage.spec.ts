@@ -8,17 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Engine } from '../engine';
-import {
-  Running,
-  S3,
-  deletePrefix,
-  keysUnder,
-  startService,
-  testClient,
-  testConfig,
-  uniqueName,
-  waitJob
-} from './harness';
+import { Running, S3, keysUnder, testConfig, uniqueName, waitJob } from './harness';
 import {
   Outage,
   jobWhen,
@@ -26,7 +16,7 @@ import {
   noOpenUploads,
   objectBytes,
   openUploads,
-  outageProxy,
+  outageSuite,
   sha256,
   tempRoot
 } from './transfer-helpers';
@@ -36,36 +26,26 @@ const F = uniqueName('xout');
 const ORG = `shared/files/${F}/`;
 const BYTES = randomBytes(30 * MiB);
 
-let client: S3Client;
-let proxied: S3Client;
-let proxy: Outage;
 let root: string;
-let svc: Running;
 let engine: Engine;
-
-beforeAll(async () => {
-  client = testClient();
-  proxy = await outageProxy(S3.endpoint);
-  proxied = testClient({ endpoint: proxy.url });
+const suite = outageSuite(ORG, endpoint => {
   root = tempRoot();
   fs.mkdirSync(path.join(root, 'data'));
   fs.writeFileSync(path.join(root, 'data', 'big.bin'), BYTES);
-  svc = await startService(testConfig({ rootDir: root }), {
-    s3Client: proxied,
-    engine: { partSize: 5 * MiB, partsInFlight: 1 },
-    onEngine: e => (engine = e)
-  });
+  return {
+    config: testConfig({ rootDir: root, endpoint }),
+    options: { engine: { partSize: 5 * MiB, partsInFlight: 1 }, onEngine: e => (engine = e) }
+  };
+});
+let client: S3Client;
+let proxy: Outage;
+let svc: Running;
+
+beforeAll(() => {
+  ({ client, proxy, svc } = suite);
 });
 
-afterAll(async () => {
-  await svc.close();
-  await proxy.start().catch(() => undefined);
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
-  proxied.destroy();
-  await proxy.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Retry a job: through `api/job/retry` once it exists, else the registry. */
 async function retry(id: string): Promise<string> {
