@@ -2,51 +2,14 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { Job, Routes } from '../../core';
 import { EosRequestError, requestAPI } from '../request';
-import { IEventSourceLike, TransfersModel } from '../transfers/model';
+import { TransfersModel } from '../transfers/model';
 import { until } from './fake';
+import { FakeEventSource } from './fake-events';
 import { job } from './fake-actions';
 
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
 
 const mockRequest = requestAPI as jest.MockedFunction<typeof requestAPI>;
-
-/** An EventSource the test drives: open, fail, and send named events. */
-export class FakeEventSource implements IEventSourceLike {
-  static last: FakeEventSource | null = null;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  readyState = 0;
-  closed = false;
-
-  constructor(public url: string) {
-    FakeEventSource.last = this;
-  }
-
-  addEventListener(type: string, listener: (event: MessageEvent) => void): void {
-    this._listeners.set(type, [...(this._listeners.get(type) ?? []), listener]);
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-
-  fail(): void {
-    this.readyState = 0;
-    this.onerror?.(new Event('error'));
-  }
-
-  send(type: string, data: unknown): void {
-    const event = new MessageEvent(type, { data: JSON.stringify(data) });
-    (this._listeners.get(type) ?? []).forEach(listener => listener(event));
-  }
-
-  private _listeners = new Map<string, ((event: MessageEvent) => void)[]>();
-}
 
 const running = (id: string, patch: Partial<Job> = {}) => job(id, 'running', { kind: 'upload', ...patch });
 

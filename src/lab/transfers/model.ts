@@ -26,6 +26,19 @@ import { IRequestOptions, SERVICE_PREFIX, requestAPI } from '../request';
 /** How often `api/jobs` is polled while the event stream is down, in ms. */
 export const FALLBACK_POLL_MS = 3000;
 
+/**
+ * The wait before the model opens a new event stream once the browser has
+ * given up on one (an answer other than a stream: the server restarting, a
+ * proxy's error page), in ms; doubled after each attempt up to
+ * RECONNECT_MAX_MS, and back to this once a stream is open.
+ */
+export const RECONNECT_MS = 1000;
+/** The longest wait between attempts to open the event stream, in ms. */
+export const RECONNECT_MAX_MS = 60000;
+
+/** `EventSource.CLOSED`: the browser will not reconnect by itself. */
+const CLOSED = 2;
+
 /** What the model needs of an `EventSource` (the browser's, or a test's). */
 export interface IEventSourceLike {
   onopen: ((event: Event) => void) | null;
@@ -115,23 +128,7 @@ export class TransfersModel implements IDisposable {
     }
     this._started = true;
     void this._poll.start();
-    if (!this._openEvents) {
-      return; // no EventSource here: polling only
-    }
-    const settings = this._serverSettings;
-    let url = URLExt.join(settings.baseUrl, SERVICE_PREFIX, EVENTS_ROUTE);
-    if (settings.token) {
-      url += `?token=${encodeURIComponent(settings.token)}`;
-    }
-    const events = this._openEvents(url);
-    this._events = events;
-    events.onopen = () => this._setConnected(true);
-    events.onerror = () => this._setConnected(false);
-    events.addEventListener('jobs', event => this._onMessage('jobs', event));
-    events.addEventListener('job', event => this._onMessage('job', event));
-    events.addEventListener('forget', event => this._onMessage('forget', event));
-    events.addEventListener(FOLDERS_EVENT, event => this._onMessage(FOLDERS_EVENT, event));
-    events.addEventListener(DISK_EVENT, event => this._onMessage(DISK_EVENT, event));
+    this._connect();
   }
 
   /** Fetch every job now (also what the fallback poll does). */
@@ -215,6 +212,7 @@ export class TransfersModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    clearTimeout(this._reconnect);
     this._events?.close();
     this._events = null;
     this._poll.dispose();
@@ -228,6 +226,39 @@ export class TransfersModel implements IDisposable {
 
   private _request<R extends RouteName>(route: R, options: IRequestOptions<R>): Promise<RouteResponse<R>> {
     return requestAPI(route, options, this._serverSettings);
+  }
+
+  /**
+   * Open the event stream. The browser reconnects a stream that ended by
+   * itself (its first event, a `jobs` snapshot, re-lists the jobs); one it
+   * gave up on is opened again here, after a wait that grows.
+   */
+  private _connect(): void {
+    if (!this._openEvents || this._isDisposed) {
+      return; // no EventSource here: polling only
+    }
+    const settings = this._serverSettings;
+    let url = URLExt.join(settings.baseUrl, SERVICE_PREFIX, EVENTS_ROUTE);
+    if (settings.token) {
+      url += `?token=${encodeURIComponent(settings.token)}`;
+    }
+    const events = this._openEvents(url);
+    this._events = events;
+    events.onopen = () => this._setConnected(true);
+    events.onerror = () => {
+      this._setConnected(false);
+      if (events.readyState === CLOSED && this._events === events) {
+        events.close();
+        this._events = null;
+        this._reconnect = setTimeout(() => this._connect(), this._reconnectMs);
+        this._reconnectMs = Math.min(this._reconnectMs * 2, RECONNECT_MAX_MS);
+      }
+    };
+    events.addEventListener('jobs', event => this._onMessage('jobs', event));
+    events.addEventListener('job', event => this._onMessage('job', event));
+    events.addEventListener('forget', event => this._onMessage('forget', event));
+    events.addEventListener(FOLDERS_EVENT, event => this._onMessage(FOLDERS_EVENT, event));
+    events.addEventListener(DISK_EVENT, event => this._onMessage(DISK_EVENT, event));
   }
 
   private async _fetchAll(): Promise<void> {
@@ -251,6 +282,7 @@ export class TransfersModel implements IDisposable {
     this._connected = connected;
     if (connected) {
       this._error = null;
+      this._reconnectMs = RECONNECT_MS;
     } else {
       void this._poll.refresh(); // fetch at once, then every interval until the stream is back
     }
@@ -330,6 +362,8 @@ export class TransfersModel implements IDisposable {
   private _jobs = new Map<string, Job>();
   private _openEvents: ((url: string) => IEventSourceLike) | null;
   private _poll: Poll;
+  private _reconnect: ReturnType<typeof setTimeout> | undefined;
+  private _reconnectMs = RECONNECT_MS;
   private _seenRunning = new Set<string>();
   private _sent = new Map<string, number>();
   private _started = false;

@@ -89,6 +89,24 @@ describe('the events stream', () => {
     await svc.post('/api/uploads/abort', { id: job.uploadId });
   });
 
+  it('gives a stream opened after a cut every job as it is now, changes made while none was open included', async () => {
+    const job = await startUpload('during-cut.txt');
+    const first = await openStream();
+    const seen = await first.next(e => e.event === 'jobs');
+    expect(seen.data.jobs.find((j: { id: string }) => j.id === job.jobId)).toMatchObject({ state: 'running' });
+    await first.close(); // the proxy ends the stream (its 7,200 s limit)
+    expect((await svc.post('/api/uploads/abort', { id: job.uploadId })).status).toBe(200);
+
+    const again = await openStream();
+    const snapshot = await again.next(e => e.event === 'jobs');
+    expect(again.events[0]).toBe(snapshot);
+    expect(snapshot.data.jobs.find((j: { id: string }) => j.id === job.jobId)).toMatchObject({ state: 'cancelled' });
+    expect(first.events.some(e => e.event === 'job' && e.data.id === job.jobId && e.data.state !== 'running')).toBe(
+      false
+    );
+    await again.close();
+  });
+
   it('refuses a client that does not accept an event stream, and needs no XSRF token', async () => {
     const reply = await svc.get(`/${EVENTS_ROUTE}`, {}, { Cookie: '_xsrf=abc' });
     expectError(reply, 400, 'InvalidRequest', 'Accept: text/event-stream');

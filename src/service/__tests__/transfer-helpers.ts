@@ -8,7 +8,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
-import { Running, waitJob } from './harness';
+import { ServiceConfig } from '../engine/config';
+import { ServiceOptions } from '../http/server';
+import { Running, S3, deletePrefix, startService, testClient, waitJob } from './harness';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -32,6 +34,21 @@ export async function objectBytes(client: S3Client, bucket: string, key: string)
 export async function openUploads(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const out = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
   return (out.Uploads ?? []).map(u => u.Key!);
+}
+
+/**
+ * The multipart uploads still open under a prefix once they are gone, or
+ * after `ms`: an abort S3 did not take while unreachable is tried again in
+ * the background once it is back.
+ */
+export async function noOpenUploads(client: S3Client, bucket: string, prefix: string, ms = 30000): Promise<string[]> {
+  const end = Date.now() + ms;
+  let open = await openUploads(client, bucket, prefix);
+  while (open.length > 0 && Date.now() < end) {
+    await delay(200);
+    open = await openUploads(client, bucket, prefix);
+  }
+  return open;
 }
 
 /** Every name under a local folder, recursively (hidden ones included), sorted. */
@@ -114,4 +131,42 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
     },
     start: listen
   };
+}
+
+/** A spec file's service whose S3 calls go through an outage proxy; set before its first test. */
+export interface IOutageSuite {
+  /** A client of the test server itself, not through the proxy (checks and clean-up). */
+  client: S3Client;
+  proxy: Outage;
+  svc: Running;
+}
+
+/**
+ * Before a spec's tests start an outage proxy and a service whose S3 client
+ * goes through it (`setUp` gives the service's configuration and options for
+ * the proxy's endpoint); after them close both, S3 back, and delete `prefix`
+ * of the org bucket.
+ */
+export function outageSuite(
+  prefix: string,
+  setUp: (endpoint: string) => { config: ServiceConfig; options?: ServiceOptions }
+): IOutageSuite {
+  const suite = {} as IOutageSuite;
+  let proxied: S3Client;
+  beforeAll(async () => {
+    suite.client = testClient();
+    suite.proxy = await outageProxy(S3.endpoint);
+    proxied = testClient({ endpoint: suite.proxy.url });
+    const { config, options } = setUp(suite.proxy.url);
+    suite.svc = await startService(config, { ...options, s3Client: proxied });
+  }, 120000);
+  afterAll(async () => {
+    await suite.svc?.close();
+    await suite.proxy?.start().catch(() => undefined);
+    await deletePrefix(suite.client, S3.orgBucket, prefix);
+    suite.client?.destroy();
+    proxied?.destroy();
+    await suite.proxy?.stop();
+  }, 120000);
+  return suite;
 }

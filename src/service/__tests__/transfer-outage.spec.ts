@@ -8,24 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Engine } from '../engine';
-import {
-  Running,
-  S3,
-  deletePrefix,
-  keysUnder,
-  startService,
-  testClient,
-  testConfig,
-  uniqueName,
-  waitJob
-} from './harness';
+import { Running, S3, keysUnder, testConfig, uniqueName, waitJob } from './harness';
 import {
   Outage,
   jobWhen,
   localTree,
+  noOpenUploads,
   objectBytes,
   openUploads,
-  outageProxy,
+  outageSuite,
   sha256,
   tempRoot
 } from './transfer-helpers';
@@ -35,36 +26,26 @@ const F = uniqueName('xout');
 const ORG = `shared/files/${F}/`;
 const BYTES = randomBytes(30 * MiB);
 
-let client: S3Client;
-let proxied: S3Client;
-let proxy: Outage;
 let root: string;
-let svc: Running;
 let engine: Engine;
-
-beforeAll(async () => {
-  client = testClient();
-  proxy = await outageProxy(S3.endpoint);
-  proxied = testClient({ endpoint: proxy.url });
+const suite = outageSuite(ORG, endpoint => {
   root = tempRoot();
   fs.mkdirSync(path.join(root, 'data'));
   fs.writeFileSync(path.join(root, 'data', 'big.bin'), BYTES);
-  svc = await startService(testConfig({ rootDir: root }), {
-    s3Client: proxied,
-    engine: { partSize: 5 * MiB, partsInFlight: 1 },
-    onEngine: e => (engine = e)
-  });
+  return {
+    config: testConfig({ rootDir: root, endpoint }),
+    options: { engine: { partSize: 5 * MiB, partsInFlight: 1 }, onEngine: e => (engine = e) }
+  };
+});
+let client: S3Client;
+let proxy: Outage;
+let svc: Running;
+
+beforeAll(() => {
+  ({ client, proxy, svc } = suite);
 });
 
-afterAll(async () => {
-  await svc.close();
-  await proxy.start().catch(() => undefined);
-  await deletePrefix(client, S3.orgBucket, ORG);
-  client.destroy();
-  proxied.destroy();
-  await proxy.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Retry a job: through `api/job/retry` once it exists, else the registry. */
 async function retry(id: string): Promise<string> {
@@ -74,17 +55,6 @@ async function retry(id: string): Promise<string> {
   }
   expect(reply.status).toBe(200);
   return reply.body.id;
-}
-
-/** Wait until no multipart upload is open under the suite's prefix (aborts are retried once S3 is back). */
-async function noOpenUploads(): Promise<string[]> {
-  const end = Date.now() + 30000;
-  let open = await openUploads(client, S3.orgBucket, ORG);
-  while (open.length > 0 && Date.now() < end) {
-    await new Promise(resolve => setTimeout(resolve, 200));
-    open = await openUploads(client, S3.orgBucket, ORG);
-  }
-  return open;
 }
 
 it('an upload fails clearly, leaves nothing once S3 is back, and a retry succeeds', async () => {
@@ -101,7 +71,7 @@ it('an upload fails clearly, leaves nothing once S3 is back, and a retry succeed
   expect(failed).toMatchObject({ state: 'failed', retryable: true, error: { code: 'Upstream' } });
   expect(failed.error.message).toMatch(/S3 at .* (Cannot reach|did not answer)|Cannot reach S3/);
   expect(await keysUnder(client, S3.orgBucket, `${ORG}up/`)).toEqual([]);
-  expect(await noOpenUploads()).toEqual([]);
+  expect(await noOpenUploads(client, S3.orgBucket, ORG)).toEqual([]);
 
   const again = await waitJob(svc, await retry(started.body.id));
   expect(again).toMatchObject({ state: 'done', bytes: { done: BYTES.length, total: BYTES.length } });

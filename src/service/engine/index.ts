@@ -132,7 +132,7 @@ export class Engine {
 
   /** Check a delete, then start it as a job. */
   delete(request: DeleteRequest, signal?: AbortSignal): Promise<Job> {
-    return startDelete(this.store, this.jobs, request, signal);
+    return startDelete(this.store, this.jobs, request, () => this.delete(request), signal);
   }
 
   /** Check a copy or move, then start it as a job. */
@@ -210,6 +210,8 @@ export class Engine {
         return this.offload(request as OffloadRequest);
       case 'import':
         return this.importUrls(request as ImportRequest);
+      case 'delete':
+        return this.delete(request as DeleteRequest);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }

@@ -9,14 +9,15 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { Item, refuseChange, resolveItem, unique, uriOfKey } from '../s3/places';
 
 /**
- * Check a delete and start it as a job. Refusals come synchronously: read-only
- * places and roots before any S3 call; then a URI naming nothing (`NotFound`)
- * and a non-empty folder without `recursive` (`Conflict`).
+ * Check a delete and start it as a job (retryable with `rerun`). Refusals come
+ * synchronously: read-only places and roots before any S3 call; then a URI
+ * naming nothing (`NotFound`) and a non-empty folder without `recursive` (`Conflict`).
  */
 export async function startDelete(
   store: EosStore,
   jobs: Jobs,
   request: DeleteRequest,
+  rerun: () => Promise<Job>,
   signal?: AbortSignal
 ): Promise<Job> {
   const paths = unique(
@@ -35,7 +36,10 @@ export async function startDelete(
     }
     items.push(item);
   }
-  return jobs.start({ kind: 'delete', sources: items.map(i => i.uri) }, ctx => runDelete(store, items, ctx));
+  // A retry is the same request: it deletes what is left (what is gone is no longer listed).
+  return jobs.start({ kind: 'delete', sources: items.map(i => i.uri), request, rerun }, ctx =>
+    runDelete(store, items, ctx)
+  );
 }
 
 /** Whether a folder holds anything besides its own marker. */

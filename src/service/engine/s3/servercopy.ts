@@ -1,12 +1,12 @@
 /**
  * Server-side copies: one CopyObject up to MAX_SINGLE_COPY, a multipart copy
- * (UploadPartCopy) above it, aborted on failure or cancel so no multipart
- * upload is left behind.
+ * (UploadPartCopy) above it, aborted on failure or cancel (again in the
+ * background while S3 cannot be reached) so no multipart upload is left behind.
  */
 import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { EosStore, headObject } from './store';
 import { isConditionalConflict, isPreconditionFailed, refusedAsTaken } from './errors';
-import { UploadedPart, abortUpload, completeUpload, createUpload, partRanges, partSize } from './multipart';
+import { UploadedPart, abortUploadRetrying, completeUpload, createUpload, partRanges, partSize } from './multipart';
 import { forEachConcurrent } from '../jobs/pool';
 
 /** Parts copied at once within one object. */
@@ -161,7 +161,8 @@ export async function multipartCopy(
       mustNotExist: task.mustNotExist
     });
   } catch (err) {
-    await abortUpload(store, upload, task.uri).catch(() => undefined);
+    // S3 unreachable (the likely cause) fails the abort too: it is tried again in the background.
+    await abortUploadRetrying(store, upload, () => undefined);
     throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;
   }
 }
