@@ -51,7 +51,10 @@ def test_without_config_the_root_is_left_to_the_command(tmp_path, monkeypatch):
 
 def test_the_server_extension_hands_terminals_its_root(tmp_path, monkeypatch):
     monkeypatch.delenv("EOS_ROOT_DIR", raising=False)
-    server = SimpleNamespace(root_dir=str(tmp_path), base_url="/", log=logging.getLogger("test"))
+    contents = SimpleNamespace(get_kernel_path=lambda path, model=None: "")
+    server = SimpleNamespace(
+        root_dir=str(tmp_path), base_url="/", log=logging.getLogger("test"), contents_manager=contents
+    )
     try:
         jupyterlab_eos._load_jupyter_server_extension(server)
         assert os.environ["EOS_ROOT_DIR"] == os.path.realpath(tmp_path)
