@@ -15,7 +15,7 @@ import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
 import { JobContext, OpenUpload } from '../jobs/jobs';
 import { forEachConcurrent } from '../jobs/pool';
-import { isPreconditionFailed } from '../s3/errors';
+import { refusedAsTaken } from '../s3/errors';
 import {
   MAX_PARTS,
   UploadedPart,
@@ -32,12 +32,10 @@ import { TransferOptions } from './run';
 /** Where an imported body is written. */
 export type Target = { bucket: string; key: string; uri: string; mustNotExist: boolean };
 
-/** The error a write refused by `If-None-Match` becomes. */
-export function exists(target: Target): EosError {
-  return new EosError('Conflict', `${target.uri} already exists`);
-}
-
-/** Write the object of `target` from its uploaded parts (`size` bytes); a key taken under `mustNotExist` is a Conflict. */
+/**
+ * Write the object of `target` from its uploaded parts (`size` bytes); under
+ * `mustNotExist`, a key taken (412) or being written (409) is a Conflict.
+ */
 export async function completeTarget(
   store: EosStore,
   upload: OpenUpload,
@@ -49,7 +47,7 @@ export async function completeTarget(
   try {
     await completeUpload(store, upload, parts, { mustNotExist: target.mustNotExist, signal, uri: target.uri, size });
   } catch (err) {
-    throw isPreconditionFailed(err) ? exists(target) : err;
+    throw target.mustNotExist ? refusedAsTaken(err, target.uri) : err;
   }
 }
 
