@@ -60,6 +60,34 @@ export interface GetOptions {
   accept?: readonly number[];
 }
 
+/**
+ * The response to one GET of `url`. A request sent on a kept-alive
+ * connection the server closed at that moment (its idle timeout) fails with
+ * ECONNRESET before any answer: it is sent once more on a new connection.
+ */
+function answer(url: URL, signal: AbortSignal, options: GetOptions, fresh = false): Promise<http.IncomingMessage> {
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    const get = url.protocol === 'https:' ? https.get : http.get;
+    const headers = { 'accept-encoding': 'identity', 'user-agent': 'jupyterlab-eos', ...options.headers };
+    const request = get(url, { signal, headers, ...(fresh && { agent: false }) });
+    request.setTimeout(RESPONSE_TIMEOUT_MS, () =>
+      request.destroy(new EosError('Upstream', `${url.href} did not answer within ${RESPONSE_TIMEOUT_MS / 1000} s`))
+    );
+    request.once('response', resolve);
+    request.once('error', err => {
+      if (request.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && !signal.aborted) {
+        answer(url, signal, options, true).then(resolve, reject);
+        return;
+      }
+      reject(
+        err instanceof EosError || signal.aborted
+          ? err
+          : new EosError('Upstream', `Cannot read ${url.href}: ${(err as Error).message}`)
+      );
+    });
+  });
+}
+
 /** GET `url`, following redirects (at most MAX_REDIRECTS); a status not accepted fails. */
 export async function fetchUrl(
   url: URL,
@@ -67,22 +95,7 @@ export async function fetchUrl(
   options: GetOptions = {},
   redirects = 0
 ): Promise<Fetched> {
-  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const get = url.protocol === 'https:' ? https.get : http.get;
-    const headers = { 'accept-encoding': 'identity', 'user-agent': 'jupyterlab-eos', ...options.headers };
-    const request = get(url, { signal, headers });
-    request.setTimeout(RESPONSE_TIMEOUT_MS, () =>
-      request.destroy(new EosError('Upstream', `${url.href} did not answer within ${RESPONSE_TIMEOUT_MS / 1000} s`))
-    );
-    request.once('response', resolve);
-    request.once('error', err =>
-      reject(
-        err instanceof EosError || signal.aborted
-          ? err
-          : new EosError('Upstream', `Cannot read ${url.href}: ${(err as Error).message}`)
-      )
-    );
-  });
+  const response = await answer(url, signal, options);
   const status = response.statusCode ?? 0;
   if (status >= 300 && status < 400 && response.headers.location) {
     response.resume();
