@@ -85,6 +85,8 @@ export class ResumeLedger {
   private readonly active = new Set<string>();
   private closed = false;
   private readonly timer: NodeJS.Timeout;
+  /** The sweep at start-up (records that expired while no process ran). */
+  readonly started: Promise<void>;
 
   constructor(private readonly options: LedgerOptions) {
     for (const record of this.read()) {
@@ -92,7 +94,7 @@ export class ResumeLedger {
     }
     this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.timer.unref?.();
-    void this.sweep();
+    this.started = this.sweep();
   }
 
   /** Whether the ledger keeps this multipart upload (the journal leaves it open after a restart). */
@@ -126,17 +128,18 @@ export class ResumeLedger {
         void this.drop(record);
       }
     }
-    if (found !== null) {
-      this.open(jobId, found);
+    if (found === null) {
+      return null;
     }
-    return found;
+    this.open(jobId, found);
+    return this.records.get(idOf(found)) as T & ResumeRecord;
   }
 
   /** Record a transfer of job `jobId` as under way (kept if the process dies). */
   open(jobId: string, record: UploadRecord | DownloadRecord): void {
     const id = idOf(record);
     this.active.add(id);
-    this.records.set(id, { ...record, jobId, at: Date.now() });
+    this.records.set(id, { ...record, jobId, at: Date.now() } as ResumeRecord);
     this.write();
   }
 
@@ -144,7 +147,7 @@ export class ResumeLedger {
   update(record: UploadRecord | DownloadRecord): void {
     const current = this.records.get(idOf(record));
     if (current !== undefined) {
-      this.records.set(idOf(record), { ...current, ...record });
+      this.records.set(idOf(record), { ...current, ...record, jobId: current.jobId, at: current.at } as ResumeRecord);
       this.write();
     }
   }
@@ -161,7 +164,7 @@ export class ResumeLedger {
       this.records.delete(id);
       return false;
     }
-    this.records.set(id, { ...(current ?? { jobId: '' }), ...record, at: Date.now() });
+    this.records.set(id, { ...record, jobId: current?.jobId ?? '', at: Date.now() } as ResumeRecord);
     this.write();
     return true;
   }
