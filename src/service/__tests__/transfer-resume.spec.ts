@@ -110,7 +110,8 @@ describe('uploads', () => {
   it('after S3 is cut mid-upload, the retry sends only the parts S3 does not hold', async () => {
     const id = await upload('fault');
     const failed = await cutAt(id, 5 * MiB);
-    expect(failed).toMatchObject({ state: 'failed', retryable: true });
+    expect(failed).toMatchObject({ state: 'failed', retryable: true, error: { code: 'Upstream' } });
+    expect(failed.error.message).toMatch(/; the parts S3 holds are kept for 24 hours: retry to continue from there$/);
     const { parts } = await keptParts('fault');
     expect(parts).toBeGreaterThanOrEqual(1);
     expect(parts).toBeLessThan(4);
@@ -210,7 +211,9 @@ describe('downloads', () => {
 
   it('after S3 is cut mid-download, the retry fetches only the missing ranges', async () => {
     const id = await download('down');
-    expect(await cutAt(id, 8 * MiB)).toMatchObject({ state: 'failed', retryable: true });
+    const failed = await cutAt(id, 8 * MiB);
+    expect(failed).toMatchObject({ state: 'failed', retryable: true });
+    expect(failed.error.message).toMatch(/; the bytes already written are kept for 24 hours: retry to continue/);
     const [kept] = engine.ledger!.list();
     expect(kept).toMatchObject({ kind: 'download', key: `${ORG}src/big.bin` });
     const done = (kept as { done: number[] }).done.length;

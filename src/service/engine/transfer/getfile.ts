@@ -121,10 +121,11 @@ export async function getFile(
     onBytes(-written);
     await fh?.close().catch(() => undefined);
     // Kept for a retry on a fault or a cancel, else removed.
-    if (created && !resume.failed(err, signal)) {
+    const { kept, error } = resume.failed(err, signal);
+    if (created && !kept) {
       await fsp.rm(temp, { force: true }).catch(() => undefined);
     }
-    throw err;
+    throw error;
   }
 }
 

@@ -172,8 +172,7 @@ async function putMultipart(
       resume.completed();
     } catch (err) {
       // Kept for a retry on a fault or a cancel, else aborted.
-      await resume.failed(store, err, signal, close);
-      throw err;
+      throw await resume.failed(store, err, signal, close);
     }
   } finally {
     await fh.close();

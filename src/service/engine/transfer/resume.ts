@@ -14,8 +14,8 @@ import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
 import { OpenUpload } from '../jobs/jobs';
 import { ObjectHeaders, abortUploadRetrying, createUpload } from '../s3/multipart';
-import { isNoSuchUpload, isServerError, isUnreachable } from '../s3/errors';
-import { ResumeLedger, ResumeRecord, UploadRecord } from './resumeledger';
+import { S3Error, isNoSuchUpload, isServerError, isUnreachable } from '../s3/errors';
+import { RESUME_KEEP_MS, ResumeLedger, ResumeRecord, UploadRecord } from './resumeledger';
 
 /** Whether a transfer that failed with `err` is worth keeping for a retry: a fault or a cancel, not a refusal. */
 export function worthKeeping(err: unknown, signal: AbortSignal): boolean {
@@ -23,6 +23,20 @@ export function worthKeeping(err: unknown, signal: AbortSignal): boolean {
     return true;
   }
   return isUnreachable(err) || isServerError(err) || (err instanceof EosError && ['NoCredentials'].includes(err.code));
+}
+
+/**
+ * The error a kept transfer fails with: `err`, its message saying what is
+ * kept and for how long (a cancel's reason is left as it is).
+ */
+export function keptError(err: unknown, signal: AbortSignal, what: string): unknown {
+  if (signal.aborted || !(err instanceof EosError)) {
+    return err;
+  }
+  const note = `${err.message}; ${what} kept for ${RESUME_KEEP_MS / 3600000} hours: retry to continue from there`;
+  return err instanceof S3Error
+    ? new S3Error(err.code, note, err.details, err.s3)
+    : new EosError(err.code, note, err.details);
 }
 
 /** Every part S3 holds of an upload (ListParts, page by page). */
@@ -131,15 +145,17 @@ export class UploadResume {
   /**
    * The upload failed with `err`: keep it for a retry (a fault or a cancel,
    * with a ledger), else abort it (retrying in the background). `close`
-   * takes it off the job either way.
+   * takes it off the job either way. Answers the error to throw (saying
+   * what is kept).
    */
-  async failed(store: EosStore, err: unknown, signal: AbortSignal, close: () => void): Promise<void> {
+  async failed(store: EosStore, err: unknown, signal: AbortSignal, close: () => void): Promise<unknown> {
     if (this.ledger !== undefined && worthKeeping(err, signal) && this.ledger.keep(this.record)) {
       close();
-      return;
+      return keptError(err, signal, 'the parts S3 holds are');
     }
     this.ledger?.forget(this.record);
     await abortUploadRetrying(store, this.upload, close);
+    return err;
   }
 }
 

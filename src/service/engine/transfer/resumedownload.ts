@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { partialPath } from '../local/confine';
 import { DownloadRecord, ResumeLedger, ResumeRecord } from './resumeledger';
-import { worthKeeping } from './resume';
+import { keptError, worthKeeping } from './resume';
 
 /** The object a download fetches and the file it writes. */
 export interface DownloadTarget {
@@ -93,14 +93,14 @@ export class DownloadResume {
 
   /**
    * The download failed with `err`: answers whether its temporary file is
-   * kept for a retry (a fault or a cancel, with a ledger); when not, the
-   * caller removes it.
+   * kept for a retry (a fault or a cancel, with a ledger; when not, the
+   * caller removes it) and the error to throw (saying what is kept).
    */
-  failed(err: unknown, signal: AbortSignal): boolean {
+  failed(err: unknown, signal: AbortSignal): { kept: boolean; error: unknown } {
     if (this.ledger !== undefined && worthKeeping(err, signal) && this.ledger.keep({ ...this.record })) {
-      return true;
+      return { kept: true, error: keptError(err, signal, 'the bytes already written are') };
     }
     this.ledger?.forget(this.record);
-    return false;
+    return { kept: false, error: err };
   }
 }
