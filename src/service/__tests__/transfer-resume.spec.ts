@@ -12,7 +12,17 @@ import * as path from 'node:path';
 import { ListPartsCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { Engine } from '../engine';
 import { RESUME_KEEP_MS } from '../engine/transfer/resumeledger';
-import { Running, S3, countingClient, startService, testConfig, uniqueName, until, waitJob } from './harness';
+import {
+  Running,
+  S3,
+  countingClient,
+  keysUnder,
+  startService,
+  testConfig,
+  uniqueName,
+  until,
+  waitJob
+} from './harness';
 import {
   Outage,
   jobWhen,
@@ -220,6 +230,10 @@ describe('downloads', () => {
     expect(done).toBeGreaterThanOrEqual(2);
     expect(done).toBeLessThan(5);
     expect(localTree(path.join(root, 'down'))).toEqual([path.basename((kept as { temp: string }).temp)]);
+    // The kept temporary file is not the user's: an upload of its folder leaves it out.
+    const up = await svc.post('/api/transfer', { kind: 'upload', sources: ['down'], destination: `e://org/${F}/up/` });
+    expect(await waitJob(svc, up.body.id)).toMatchObject({ state: 'done', objects: { done: 0 } });
+    expect(await keysUnder(client, S3.orgBucket, `${ORG}up/`)).toEqual([]);
 
     const again = await retry(id);
     expect(again).toMatchObject({ state: 'done', bytes: { done: BYTES.length } });
