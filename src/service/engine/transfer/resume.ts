@@ -22,7 +22,7 @@ export function worthKeeping(err: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) {
     return true;
   }
-  return isUnreachable(err) || isServerError(err) || (err instanceof EosError && ['NoCredentials'].includes(err.code));
+  return isUnreachable(err) || isServerError(err) || (err instanceof EosError && err.code === 'NoCredentials');
 }
 
 /**
