@@ -35,6 +35,7 @@ const storeSpecs = [
   'list',
   'mkdir',
   'multipart',
+  'transfer-resume',
   'names',
   'paging',
   'presign',

@@ -8,8 +8,11 @@
  * Configuration comes from the environment, as the service's does
  * (`GENCOVE_USER_ID`, `GENCOVE_ORGANIZATION_ID`, `EOS_ENDPOINT_URL`,
  * `EOS_ROOT_DIR`, AWS credentials). Local paths are relative to the root.
- * Prints one JSON line: the job's state, seconds, and the peak RSS sampled
- * every 50 ms; exits 1 unless the job is done.
+ * Prints one JSON line: the job's state, seconds, the peak RSS sampled
+ * every 50 ms and the bytes sent in UploadPart and PutObject bodies; exits 1
+ * unless the job is done. With `EOS_BENCH_LEDGER` interrupted transfers are
+ * kept in that file and resumed (bench/resume.mjs); with
+ * `EOS_BENCH_PROGRESS=1` a `progress <bytes done>` line goes to stderr every 50 ms.
  */
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
@@ -35,19 +38,42 @@ async function main(): Promise<number> {
   if (!config.context) {
     throw new Error(config.contextProblem ?? 'no EOS context');
   }
-  const store = new EosStore(createS3Client(config), config.context, endpointLabel(config));
-  const engine = new Engine(store, { rootDir: config.rootDir, downloadThreads: downloadThreadsBeside(__dirname) });
+  const client = createS3Client(config);
+  let sentBytes = 0;
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      if (context.commandName === 'UploadPartCommand' || context.commandName === 'PutObjectCommand') {
+        sentBytes += Number((args.input as { ContentLength?: number }).ContentLength ?? 0);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchSentBytes' }
+  );
+  const store = new EosStore(client, config.context, endpointLabel(config));
+  const ledger = process.env.EOS_BENCH_LEDGER;
+  const engine = new Engine(store, {
+    rootDir: config.rootDir,
+    downloadThreads: downloadThreadsBeside(__dirname),
+    resume: ledger ? { file: ledger } : undefined
+  });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
   let job = await engine.transfer(request);
+  const id = job.id;
+  const progress =
+    process.env.EOS_BENCH_PROGRESS === '1'
+      ? setInterval(() => process.stderr.write(`progress ${engine.jobs.get(id).bytes.done}\n`), RSS_SAMPLE_MS)
+      : undefined;
   while (job.state === 'running') {
     job = await engine.jobs.wait(job.id, WAIT_MS);
   }
+  clearInterval(progress);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const { state, bytes, objects, error, failures } = job;
-  console.log(JSON.stringify({ state, seconds, peakRss, bytes, objects, error, failures: failures?.slice(0, 5) }));
+  const failed = failures?.slice(0, 5);
+  console.log(JSON.stringify({ state, seconds, peakRss, sentBytes, bytes, objects, error, failures: failed }));
   return state === 'done' ? 0 : 1;
 }
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ServiceConfig } from '../engine/config';
 import { ServiceOptions } from '../http/server';
-import { Running, S3, deletePrefix, startService, testClient, waitJob } from './harness';
+import { Running, S3, countingClient, deletePrefix, startService, testClient, waitJob } from './harness';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -139,6 +139,8 @@ export interface IOutageSuite {
   client: S3Client;
   proxy: Outage;
   svc: Running;
+  /** The S3 commands the service sent, by name. */
+  calls: string[];
 }
 
 /**
@@ -156,7 +158,7 @@ export function outageSuite(
   beforeAll(async () => {
     suite.client = testClient();
     suite.proxy = await outageProxy(S3.endpoint);
-    proxied = testClient({ endpoint: suite.proxy.url });
+    ({ client: proxied, calls: suite.calls } = countingClient({ endpoint: suite.proxy.url }));
     const { config, options } = setUp(suite.proxy.url);
     suite.svc = await startService(config, { ...options, s3Client: proxied });
   }, 120000);

@@ -40,6 +40,8 @@ import { Checkpoints } from './read/checkpoints';
 import { DiskMonitor } from './local/disk';
 import { deleteLocal } from './local/deletelocal';
 import { startOffload } from './transfer/offload';
+import { ResumeLedger } from './transfer/resumeledger';
+import { abortUpload } from './s3/multipart';
 
 export { Jobs, failuresSummary } from './jobs/jobs';
 export { readHead } from './read/peek';
@@ -51,7 +53,7 @@ export type { JobContext, JobInit } from './jobs/jobs';
 export { parseImportUrl } from './transfer/fromurl';
 
 /** Engine tuning; tests shrink the multipart threshold to reach that path. */
-export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'> {
+export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk' | 'ledger'> {
   /** The Jupyter root (a realpath): every local path of a transfer is confined to it. */
   rootDir: string;
   /** Above this many bytes an object is copied in parts (default MAX_SINGLE_COPY, 5 GiB). */
@@ -74,6 +76,12 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'>
    * its own (the threads take theirs from the default chain), on this thread.
    */
   downloadThreads?: DownloadThreads;
+  /**
+   * Keep interrupted transfers for a retry (`resumeledger.ts`): in `file`
+   * (null: in memory, dropped when the engine closes), for `keepMs`
+   * (default RESUME_KEEP_MS). Without it a failed transfer cleans up at once.
+   */
+  resume?: { file: string | null; keepMs?: number };
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -97,6 +105,8 @@ export class Engine {
   readonly checkpoints: Checkpoints;
   /** The Jupyter root's disk: figures, largest items, the space check of downloads. */
   readonly disk: DiskMonitor;
+  /** Interrupted transfers kept for a retry (with the `resume` option). */
+  readonly ledger?: ResumeLedger;
 
   constructor(
     readonly store: EosStore,
@@ -106,6 +116,12 @@ export class Engine {
     this.disk = this.options.disk ?? new DiskMonitor({ rootDir: this.options.rootDir, statfs: this.options.statfs });
     this.options.disk = this.disk;
     this.jobs = new Jobs(this.options.log, this.options.maxFinishedJobs);
+    if (this.options.resume) {
+      const { file, keepMs } = this.options.resume;
+      const ledger = new ResumeLedger({ file, keepMs, log: this.options.log, abortUpload: u => abortUpload(store, u) });
+      this.jobs.onChange((_, forgotten) => forgotten && ledger.dropJobs(forgotten));
+      this.ledger = ledger;
+    }
     this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
     this.checkpoints = new Checkpoints(store);
     const settings = clientSettings(store.client);
@@ -117,6 +133,7 @@ export class Engine {
 
   /** Stop the download threads (the jobs are cancelled by their owner). */
   async close(): Promise<void> {
+    await this.ledger?.close();
     await this.options.getThreads?.close();
   }
 
@@ -154,7 +171,7 @@ export class Engine {
    * existing targets; a download also checks the free space.
    */
   transfer(request: NamedTransferRequest, signal?: AbortSignal): Promise<Job> {
-    const options: TransferOptions = this.options;
+    const options: TransferOptions = { ...this.options, ledger: this.ledger };
     const rerun = () => this.transfer(request);
     if (request.kind === 'upload') {
       return startUpload(this.store, this.jobs, request, options, rerun, signal);
@@ -167,7 +184,7 @@ export class Engine {
    * under an `e://` folder, verify each object, then delete the local copy.
    */
   offload(request: OffloadRequest, signal?: AbortSignal): Promise<Job> {
-    const options = { ...this.options, disk: this.disk };
+    const options = { ...this.options, disk: this.disk, ledger: this.ledger };
     return startOffload(this.store, this.jobs, request, options, () => this.offload(request), signal);
   }
 
@@ -189,7 +206,7 @@ export class Engine {
 
   /** Check a sync, then run it (its plan computed afresh) as one job. */
   sync(request: SyncRequest, signal?: AbortSignal): Promise<Job> {
-    const options = { ...this.options, copy: this.copyOptions() };
+    const options = { ...this.options, copy: this.copyOptions(), ledger: this.ledger };
     return startSync(this.store, this.jobs, request, options, () => this.sync(request), signal);
   }
 
@@ -222,6 +239,7 @@ export class Engine {
 export { ConfigError, loadConfig, parseArgs } from './config';
 export type { Env, ServiceConfig } from './config';
 export { Journal, journalFile } from './jobs/journal';
+export { ResumeLedger, ledgerFileBeside } from './transfer/resumeledger';
 export type { Rerun } from './jobs/journal';
 export { isInside, localError, resolveLocal } from './local/confine';
 export { DiskMonitor, diskMonitorOf } from './local/disk';

@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
 import { ServiceConfig } from '../engine';
 import { Engine, EngineOptions } from '../engine';
-import { Journal, Rerun, journalFile } from '../engine';
+import { Journal, Rerun, journalFile, ledgerFileBeside } from '../engine';
 import { abortUpload } from '../engine';
 import { parseJsonBody, parseTarget, readBody, sendError, sendJson } from './http';
 import { Input, Route, routeMap } from './routes';
@@ -58,7 +58,12 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
   };
 
   const disk = options.engine?.disk ?? diskMonitorOf(config, options.engine?.statfs);
-  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, disk, ...options.engine }) : null;
+  // With a state dir, interrupted transfers are kept for a retry in a ledger beside the journal.
+  const resume =
+    store && config.stateDir !== null
+      ? { file: ledgerFileBeside(journalFile(config.stateDir, store.ctx, config.rootDir, config.endpoint)) }
+      : undefined;
+  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, disk, resume, ...options.engine }) : null;
   if (engine) {
     options.onEngine?.(engine);
   }
@@ -106,6 +111,7 @@ function startJournal(engine: Engine, config: ServiceConfig, stateDir: string, l
   const journal = new Journal(engine.jobs, {
     file: journalFile(stateDir, store.ctx, config.rootDir, config.endpoint),
     abortUpload: upload => abortUpload(store, upload),
+    keeps: upload => engine.ledger?.holds(upload) ?? false,
     rerun: typeof rerun === 'function' ? rerun.bind(engine) : undefined,
     log
   });

@@ -40,6 +40,8 @@ export interface JournalOptions {
   file: string;
   /** Abort a multipart upload an earlier run left open; resolves when it is gone (also when S3 no longer knows it). */
   abortUpload: (upload: OpenUpload) => Promise<void>;
+  /** Whether an open upload is kept for a resume (the resume ledger's): not aborted then. */
+  keeps?: (upload: OpenUpload) => boolean;
   /** Start a journaled job's request again as a new job (`Engine.rerun`); without it restored jobs are not retryable. */
   rerun?: Rerun;
   log: (line: string) => void;
@@ -164,6 +166,12 @@ export class Journal {
 
   /** Abort the uploads earlier runs left open, forgetting each once it is gone. */
   private async abortOrphans(): Promise<void> {
+    // Uploads the resume ledger keeps are its to abort (when they expire or their job is forgotten).
+    for (const upload of this.orphans.values()) {
+      if (this.options.keeps?.(upload)) {
+        this.orphans.delete(upload.uploadId);
+      }
+    }
     const uploads = [...this.orphans.values()];
     if (uploads.length === 0) {
       return;

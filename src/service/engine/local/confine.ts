@@ -106,6 +106,15 @@ export function relativeTo(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
+/**
+ * Whether a name is one of the engine's temporary download files
+ * (`partialPath`): walks of local folders leave them out, as an interrupted
+ * download may keep one for a retry (transfer/resumedownload.ts).
+ */
+export function isPartialName(name: string): boolean {
+  return /^\..+\.eos-partial-[0-9a-f]{12}$/.test(name);
+}
+
 /** A hidden temporary name beside `final`: `.name.eos-partial-<random>`. */
 export function partialPath(final: string): string {
   return path.join(path.dirname(final), `.${path.basename(final)}.eos-partial-${randomBytes(6).toString('hex')}`);

@@ -2,12 +2,12 @@
  * A local folder's files, streamed (one directory handle open per level, never
  * the whole tree in memory). Nothing is skipped silently: what cannot be read
  * or followed comes out as an error entry, which the job records as an item
- * failure.
+ * failure. Only the engine's own temporary download files are left out.
  */
 import { Dir, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EosError } from '../../../core';
-import { isInside, localError, relativeTo } from './confine';
+import { isInside, isPartialName, localError, relativeTo } from './confine';
 
 /** One entry met by the walk. */
 export type LocalEntry =
@@ -51,7 +51,7 @@ export async function* walkLocal(
       const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
         yield* walkLocal(root, childAbs, childRel, signal);
-      } else {
+      } else if (!isPartialName(d.name)) {
         yield await fileEntry(root, childAbs, childRel, d.isSymbolicLink());
       }
     }

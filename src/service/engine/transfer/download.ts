@@ -319,7 +319,7 @@ async function runDownload(
           totals.skip(e.size);
           return;
         }
-        const task: GetTask = { ...e, final: e.local, shown, place };
+        const task: GetTask = { ...e, final: e.local, shown, place, jobId: ctx.id };
         const fetched = await held.get(dir, e.size, shown, onBytes => {
           const get = () => getFile(store, task, options, onBytes, itemSignal);
           return e.size > options.partSize ? big.run(get) : get();

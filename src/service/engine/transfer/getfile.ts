@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
 import { fetchRange, GatheredWrites, RangeTask } from './getrange';
-import { localError, numberedName, partialPath } from '../local/confine';
+import { localError, numberedName } from '../local/confine';
+import { DownloadResume } from './resumedownload';
 import { forEachConcurrent } from '../jobs/pool';
 import { TransferOptions } from './run';
 
@@ -27,6 +28,8 @@ export interface GetTask {
   shown: string;
   /** How to place the file: over an existing one, beside it (`name (1).ext`), or only where none is. */
   place: 'overwrite' | 'keep-both' | 'new';
+  /** The job downloading it: what an interrupted download keeps is dropped with the job. */
+  jobId?: string;
 }
 
 /** The most ranges one object is fetched in (as S3 allows at most 10,000 parts). */
@@ -45,10 +48,12 @@ export async function getFile(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<string> {
-  const temp = partialPath(task.final);
   const threads = options.getThreads;
   const range = Math.max(options.rangeSize, Math.ceil(task.size / MAX_RANGES));
   const whole = task.size <= range;
+  // A download in ranges continues the temporary file an interrupted one kept (resumedownload.ts).
+  const resume = DownloadResume.start(whole ? undefined : options.ledger, task, range);
+  const temp = resume.temp;
   const ranges: RangeTask[] = [];
   const unsigned = store.locations.unsigned(task.bucket, task.key);
   for (let start = 0; start === 0 || start < task.size; start += range) {
@@ -72,14 +77,14 @@ export async function getFile(
   }
   const onThread = () => threads !== undefined && threads.ready();
   try {
-    let modifiedMs: number | undefined;
+    let modifiedMs = resume.modifiedMs;
     if (whole && onThread()) {
       // One GET: its thread creates the file, writes it and sets its time.
       created = true;
       await threads!.fetch(ranges[0], { path: temp, create: true, setTimes: true }, count, signal);
     } else {
       try {
-        fh = await fsp.open(temp, 'wx', 0o644);
+        fh = await fsp.open(temp, resume.resumed ? 'r+' : 'wx', 0o644);
       } catch (err) {
         throw localError(err, task.shown);
       }
@@ -87,12 +92,17 @@ export async function getFile(
       const file = fh;
       // Each range on a thread (else here, when none could start).
       await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, rangeSignal) => {
+        if (resume.has(r.start)) {
+          count(r.length);
+          return;
+        }
         const result = onThread()
           ? await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal)
           : await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal);
         if (r.start === 0) {
           modifiedMs = result.modifiedMs;
         }
+        resume.rangeDone(r.start, result.modifiedMs);
       });
       fh = null;
       await file.close();
@@ -104,14 +114,18 @@ export async function getFile(
     if (written !== task.size) {
       throw new EosError('Upstream', `${task.uri}: ${written} bytes arrived, ${task.size} expected`);
     }
-    return await placeFile(temp, task);
+    const placed = await placeFile(temp, task);
+    resume.completed();
+    return placed;
   } catch (err) {
     onBytes(-written);
     await fh?.close().catch(() => undefined);
-    if (created) {
+    // Kept for a retry on a fault or a cancel, else removed.
+    const { kept, error } = resume.failed(err, signal);
+    if (created && !kept) {
       await fsp.rm(temp, { force: true }).catch(() => undefined);
     }
-    throw err;
+    throw error;
   }
 }
 

@@ -11,20 +11,12 @@ import { EosStore } from '../s3/store';
 import { MTIME_METADATA, formatMtime } from './contenttypes';
 import { JobContext } from '../jobs/jobs';
 import { localError } from '../local/confine';
-import {
-  ObjectHeaders,
-  UploadedPart,
-  abortUploadRetrying,
-  completeUpload,
-  createUpload,
-  partRanges,
-  partSize,
-  uploadPart
-} from '../s3/multipart';
+import { ObjectHeaders, UploadedPart, completeUpload, partRanges, partSize, uploadPart } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
 import { headObject } from './conflicts';
 import { refusedAsTaken } from '../s3/errors';
 import { TransferOptions } from './run';
+import { UploadResume } from './resume';
 
 /** A local file and the object it becomes. */
 export interface PutTask {
@@ -137,15 +129,14 @@ async function putMultipart(
     throw localError(err, task.shown);
   }
   try {
-    const upload = await createUpload(
-      store,
-      task,
-      { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) },
-      signal
-    );
+    const part = partSize(task.size, options.partSize);
+    const headers = { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) };
+    // A new upload, or the one an interrupted upload of this file kept (resume.ts).
+    const resume = await UploadResume.start(store, options.ledger, ctx.id, task, part, headers, signal);
+    const { upload } = resume;
     const close = ctx.openUpload(upload);
     try {
-      const ranges = partRanges(task.size, partSize(task.size, options.partSize));
+      const ranges = partRanges(task.size, part);
       const parts: UploadedPart[] = [];
       await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, partSignal) => {
         const body = Buffer.allocUnsafe(r.length);
@@ -158,7 +149,9 @@ async function putMultipart(
         if (read !== r.length) {
           throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
         }
-        const etag = await uploadPart(store, upload, { n: r.n, body, length: r.length }, partSignal, task.uri);
+        const etag =
+          resume.heldPart(r.n, body) ??
+          (await uploadPart(store, upload, { n: r.n, body, length: r.length }, partSignal, task.uri));
         parts.push({ PartNumber: r.n, ETag: etag });
         onBytes(r.length);
       });
@@ -176,9 +169,10 @@ async function putMultipart(
         throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;
       }
       close();
+      resume.completed();
     } catch (err) {
-      await abortUploadRetrying(store, upload, close);
-      throw err;
+      // Kept for a retry on a fault or a cancel, else aborted.
+      throw await resume.failed(store, err, signal, close);
     }
   } finally {
     await fh.close();

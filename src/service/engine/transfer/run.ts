@@ -8,6 +8,7 @@ import { isUnreachable } from '../s3/errors';
 import type { GetWorkers } from './threads';
 import { JobContext } from '../jobs/jobs';
 import { DiskSpace } from '../local/disk';
+import type { ResumeLedger } from './resumeledger';
 
 const MiB = 1024 * 1024;
 
@@ -47,6 +48,8 @@ export interface TransferOptions {
   disk?: DiskSpace;
   /** The download threads GETs run on (the engine's, when its bundle is there); without them, this thread. */
   getThreads?: GetWorkers;
+  /** Where interrupted transfers are kept for a retry (the engine's, with `resume`); without it none is. */
+  ledger?: ResumeLedger;
 }
 
 export const DEFAULT_TRANSFER_OPTIONS: Omit<TransferOptions, 'rootDir' | 'disk'> = {

@@ -141,7 +141,8 @@ async function runCopies(
           etag: item.etag,
           final,
           shown: local,
-          place
+          place,
+          jobId: ctx.id
         };
         // Its space held while it is written; the disk gauge counts it at once and measures again soon.
         const got = (n: (bytes: number) => void) => run(() => getFile(store, task, options, n, itemSignal));
