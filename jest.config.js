@@ -45,7 +45,8 @@ const storeSpecs = [
   'readhead',
   'sync-eos',
   's3locations',
-  'transfer'
+  'transfer',
+  'dataget'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).
