@@ -14,7 +14,7 @@
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
 import { Engine } from '../src/service/engine';
-import { downloadThreadsBeside } from '../src/service/engine/transfer/threads';
+import { downloadSetup } from '../src/service/engine/transfer/threads';
 import { createS3Client, endpointLabel } from '../src/service/engine/s3/client';
 import { EosStore } from '../src/service/engine/s3/store';
 
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     throw new Error(config.contextProblem ?? 'no EOS context');
   }
   const store = new EosStore(createS3Client(config), config.context, endpointLabel(config));
-  const engine = new Engine(store, { rootDir: config.rootDir, downloadThreads: downloadThreadsBeside(__dirname) });
+  const engine = new Engine(store, { rootDir: config.rootDir, ...downloadSetup(__dirname, config.transfers) });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
   let job = await engine.transfer(request);
