@@ -6,10 +6,11 @@
 // than wall time. Builds of other checkouts can run beside this one's.
 //
 //   node bench/datapath.mjs [--big-mib 1024] [--files 1000] [--file-mib 1] [--repeat 3]
-//                           [--build NAME=CHECKOUT]... [--out FILE]
+//                           [--build NAME=CHECKOUT[,VAR=VALUE...]]... [--out FILE]
 //
 // Each `--build` bundles bench/engine-transfer.ts and the download threads of
-// CHECKOUT (default: this one, named "this"). Prints a Markdown table (the
+// CHECKOUT (default: this one, named "this"), run with the variables given
+// (e.g. EOS_DOWNLOAD_THREADS=1); the same checkout may be named twice. Prints a Markdown table (the
 // median of the runs, every run in brackets) and writes it to --out if given.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
@@ -152,9 +153,11 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const builds = (args.build.length > 0 ? args.build : [`this=${root}`]).map(b => {
-    const [name, checkout] = b.split('=');
+    const [named, ...vars] = b.split(',');
+    const [name, checkout] = named.split('=');
     log(`bundling ${name} from ${checkout}`);
-    return { name, engine: bundle(name, resolve(checkout)) };
+    const env = Object.fromEntries(vars.map(v => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+    return { name: [name, ...vars].join(', '), env, engine: bundle(name, resolve(checkout)) };
   });
   const tmp = await mkdtemp(join(os.tmpdir(), 'eos-datapath-'));
   const server = await startVersitygw([BUCKET]);
@@ -214,7 +217,7 @@ async function main() {
     ];
     const clients = [{ name: 'node:http floor (positioned writes, one thread)', argv: floor }];
     for (const b of builds) {
-      clients.push({ name: `engine ${b.name}`, argv: kind => engine(b, kind) });
+      clients.push({ name: `engine ${b.name}`, argv: kind => engine(b, kind), env: b.env });
     }
     const results = new Map(clients.map(c => [c.name, { big: [], dir: [] }]));
     for (let round = 0; round < REPEAT; round++) {
@@ -226,7 +229,7 @@ async function main() {
           rmSync(dl, { recursive: true, force: true });
           mkdirSync(dl);
           execFileSync('sync');
-          const r = await timed(c.argv(kind), env, tmp);
+          const r = await timed(c.argv(kind), { ...env, ...c.env }, tmp);
           const floorRun = c.argv === floor;
           const ok = r.code === 0 && (floorRun || check(kind, dl, hashes));
           log(
