@@ -14,6 +14,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EosError } from '../../core';
+import { Engine } from '../engine';
 import { EosStore } from '../engine/s3/store';
 import { S3Error } from '../engine/s3/errors';
 import { RangeTask, SyncWrites, fetchRange } from '../engine/transfer/getrange';
@@ -259,6 +260,60 @@ describe('GETs on node:http', () => {
     } finally {
       c.destroy();
       await fake.close();
+    }
+  });
+
+  it('downloads a folder of small files with one GET each and no HEAD', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `f${i}.txt`);
+    for (const name of names) {
+      await client.send(
+        new PutObjectCommand({ Bucket: S3.orgBucket, Key: `shared/files/${F}/small/${name}`, Body: name })
+      );
+    }
+    // A proxy to S3 that counts the requests by method.
+    const methods: string[] = [];
+    const target = new URL(S3.endpoint);
+    const proxy = http.createServer((req, res) => {
+      methods.push(`${req.method} ${req.url}`);
+      const out = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        answer => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        }
+      );
+      req.pipe(out);
+    });
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+    const c = testClient({ endpoint: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}` });
+    const engine = new Engine(storeOf(c), { rootDir: root });
+    try {
+      let job = await engine.transfer({
+        kind: 'download',
+        sources: [`e://org/${F}/small/`],
+        destination: '.',
+        conflict: 'overwrite'
+      });
+      while (job.state === 'running') {
+        job = await engine.jobs.wait(job.id, 30000);
+      }
+      expect(job.state).toBe('done');
+      for (const name of names) {
+        expect(fs.readFileSync(path.join(root, 'small', name), 'utf8')).toBe(name);
+      }
+      // One GET per file; the rest are listings (the folder walked), no HEAD.
+      const gets = methods.filter(m => m.includes('/small/f'));
+      expect(gets).toHaveLength(names.length);
+      expect(new Set(gets).size).toBe(names.length);
+      expect(gets.every(m => m.startsWith('GET '))).toBe(true);
+      expect(methods.filter(m => !gets.includes(m)).every(m => m.startsWith('GET ') && m.includes('list-type=2'))).toBe(
+        true
+      );
+    } finally {
+      await engine.close();
+      c.destroy();
+      proxy.closeAllConnections();
+      await new Promise(resolve => proxy.close(resolve));
     }
   });
 });
