@@ -46,7 +46,8 @@ const storeSpecs = [
   'readhead',
   'sync-eos',
   's3locations',
-  'transfer'
+  'transfer',
+  'dataget'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).

@@ -17,7 +17,7 @@
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
 import { Engine } from '../src/service/engine';
-import { downloadThreadsBeside } from '../src/service/engine/transfer/threads';
+import { downloadSetup } from '../src/service/engine/transfer/threads';
 import { createS3Client, endpointLabel } from '../src/service/engine/s3/client';
 import { EosStore } from '../src/service/engine/s3/store';
 
@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   const ledger = process.env.EOS_BENCH_LEDGER;
   const engine = new Engine(store, {
     rootDir: config.rootDir,
-    downloadThreads: downloadThreadsBeside(__dirname),
+    ...downloadSetup(__dirname, config.transfers),
     resume: ledger ? { file: ledger } : undefined
   });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };

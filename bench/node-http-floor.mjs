@@ -6,13 +6,15 @@
 //
 //   node bench/node-http-floor.mjs --endpoint URL --bucket B --keys k1,k2... [--range-mib 32] [--in-flight N]
 //   node bench/node-http-floor.mjs ... --keys-file FILE   (one key and its size per line: "size key")
+//   node bench/node-http-floor.mjs ... --write DIR   (each body written to a file of DIR with positioned
+//                                                     writes, as the engine writes, instead of dropped)
 //
 // Credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. The URLs are
 // presigned (with the SDK's presigner) before the clock starts. Prints one
 // JSON line: { seconds, bytes, requests, cpuUser, cpuSystem }.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -22,7 +24,8 @@ const { values: args } = parseArgs({
     bucket: { type: 'string' },
     'keys-file': { type: 'string' },
     'range-mib': { type: 'string', default: '32' },
-    'in-flight': { type: 'string', default: '16' }
+    'in-flight': { type: 'string', default: '16' },
+    write: { type: 'string' }
   }
 });
 const RANGE = Number(args['range-mib']) * 1024 * 1024;
@@ -43,20 +46,25 @@ const client = new S3Client({
 });
 /** One request per object, or per range of a big one, as the engine asks them. */
 const requests = [];
-for (const { key, size } of objects) {
+/* With --write: each object's file, opened at its first GET and closed after its last. */
+for (const [i, { key, size }] of objects.entries()) {
   const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: args.bucket, Key: key }), { expiresIn: 3600 });
+  const file = args.write ? { path: `${args.write}/${i}`, fd: null, left: Math.max(1, Math.ceil(size / RANGE)) } : null;
   if (size <= RANGE) {
-    requests.push({ url, headers: {} });
+    requests.push({ url, headers: {}, file, at: 0 });
     continue;
   }
   for (let start = 0; start < size; start += RANGE) {
-    requests.push({ url, headers: { Range: `bytes=${start}-${Math.min(size, start + RANGE) - 1}` } });
+    requests.push({ url, headers: { Range: `bytes=${start}-${Math.min(size, start + RANGE) - 1}` }, file, at: start });
   }
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let bytes = 0;
-function get({ url, headers }) {
+function get({ url, headers, file, at }) {
+  if (file && file.fd === null) {
+    file.fd = openSync(file.path, 'w');
+  }
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent, headers }, res => {
@@ -65,8 +73,19 @@ function get({ url, headers }) {
           res.resume();
           return;
         }
-        res.on('data', chunk => (bytes += chunk.length));
-        res.on('end', resolve);
+        res.on('data', chunk => {
+          if (file) {
+            writeSync(file.fd, chunk, 0, chunk.length, at);
+            at += chunk.length;
+          }
+          bytes += chunk.length;
+        });
+        res.on('end', () => {
+          if (file && --file.left === 0) {
+            closeSync(file.fd);
+          }
+          resolve();
+        });
         res.on('error', reject);
       })
       .on('error', reject);

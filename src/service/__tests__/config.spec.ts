@@ -3,9 +3,11 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, parseArgs } from '../engine/config';
 import { S3_MAX_ATTEMPTS, createS3Client, endpointLabel } from '../engine/s3/client';
+import { GET_WORKER_BUNDLE, downloadFigures, downloadSetup, downloadThreadsBeside } from '../engine/transfer/threads';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -144,5 +146,46 @@ describe('createS3Client', () => {
   it('labels the endpoint for messages', () => {
     expect(endpointLabel({ endpoint: 'http://x:1', region: 'us-east-1' })).toBe('http://x:1');
     expect(endpointLabel({ endpoint: undefined, region: 'eu-west-1' })).toBe('AWS S3 (eu-west-1)');
+  });
+});
+
+describe('download figures', () => {
+  it('follow the machine: one thread per core, ranges and files in flight from the threads', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'bundle-'));
+    fs.writeFileSync(path.join(dir, GET_WORKER_BUNDLE), '');
+    const cores = availableParallelism();
+    expect(downloadThreadsBeside(dir)?.threads).toBe(cores);
+    expect(downloadSetup(dir, loadConfig({ ...IDS }, tmp).transfers)).toEqual({
+      downloadThreads: { script: path.join(dir, GET_WORKER_BUNDLE), threads: cores },
+      filesInFlight: Math.min(64, Math.max(16, 8 * cores)),
+      rangesInFlight: Math.max(4, cores)
+    });
+    expect(downloadFigures({}, 8)).toEqual({ threads: 8, filesInFlight: 64, rangesInFlight: 8 });
+    expect(downloadFigures({}, 1)).toEqual({ threads: 1, filesInFlight: 16, rangesInFlight: 4 });
+  });
+
+  it('are overridden in the environment; 0 threads runs the GETs on the calling thread', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'bundle-'));
+    fs.writeFileSync(path.join(dir, GET_WORKER_BUNDLE), '');
+    const env = { ...IDS, EOS_DOWNLOAD_THREADS: '6', EOS_FILES_IN_FLIGHT: '200', EOS_RANGES_IN_FLIGHT: '3' };
+    const transfers = loadConfig(env, tmp).transfers;
+    expect(transfers).toEqual({ threads: 6, filesInFlight: 200, rangesInFlight: 3 });
+    expect(downloadSetup(dir, transfers)).toMatchObject({
+      downloadThreads: { threads: 6 },
+      filesInFlight: 200,
+      rangesInFlight: 3
+    });
+    expect(downloadSetup(dir, loadConfig({ ...IDS, EOS_DOWNLOAD_THREADS: '0' }, tmp).transfers)).toEqual({
+      downloadThreads: undefined,
+      filesInFlight: 16,
+      rangesInFlight: 4
+    });
+    for (const [name, value] of [
+      ['EOS_DOWNLOAD_THREADS', '-1'],
+      ['EOS_FILES_IN_FLIGHT', '0'],
+      ['EOS_RANGES_IN_FLIGHT', 'four']
+    ]) {
+      expect(() => loadConfig({ ...IDS, [name]: value }, tmp)).toThrow(ConfigError);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { EosError, S3_SCHEME, isEosBucket, parseS3Uri } from '../../core';
 import { Env, ServiceConfig, loadConfig } from '../engine';
 import { Engine } from '../engine';
 import { DiskMonitor } from '../engine';
-import { downloadThreadsBeside } from '../engine';
+import { downloadSetup } from '../engine';
 import { isInside } from '../engine';
 import { createS3Client, endpointLabel } from '../engine';
 import { EosStore } from '../engine';
@@ -115,7 +115,7 @@ export class Session {
         rootDir: this.config.rootDir,
         disk: this.disk,
         log,
-        downloadThreads: downloadThreadsBeside(__dirname)
+        ...downloadSetup(__dirname, this.config.transfers)
       });
     }
     return this._engine;

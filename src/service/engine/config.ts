@@ -18,6 +18,9 @@
  * | `EOS_DISK_REFRESH` | seconds after which the quota walk of the root is redone when asked | 60 |
  * | `EOS_DISK_WARN`, `EOS_DISK_CRITICAL` | usage thresholds, in percent | 80, 95 |
  * | `EOS_STATE_DIR` (else `$XDG_STATE_HOME/jupyterlab-eos`) | where the jobs journal is kept | `~/.local/state/jupyterlab-eos` |
+ * | `EOS_DOWNLOAD_THREADS` | threads downloads' GETs run on (0: the service's own) | the cores |
+ * | `EOS_FILES_IN_FLIGHT` | files transferred at once | 8 per download thread, 16 to 64 |
+ * | `EOS_RANGES_IN_FLIGHT` | ranges of one big download fetched at once | the download threads, at least 4 |
  *
  * AWS credentials come from the SDK's default chain; this module never reads them.
  */
@@ -72,6 +75,18 @@ export interface ServiceConfig {
   diskRefreshSeconds?: number;
   /** Warn and critical thresholds in percent (default 80, 95). */
   diskThresholds?: DiskThresholds;
+  /** The transfer figures set in the environment (the others follow the machine: `downloadFigures`). */
+  transfers?: TransferFigures;
+}
+
+/** Transfer figures a user may set. */
+export interface TransferFigures {
+  /** Download threads (`EOS_DOWNLOAD_THREADS`; 0: the GETs run on the service's own thread). */
+  threads?: number;
+  /** Files in flight (`EOS_FILES_IN_FLIGHT`). */
+  filesInFlight?: number;
+  /** Ranges of one big download in flight (`EOS_RANGES_IN_FLIGHT`). */
+  rangesInFlight?: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -132,8 +147,32 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServiceConfig
     rootDir: rootDirFrom(env, cwd),
     diskLimit: diskLimitFrom(env),
     stateDir: stateDirFrom(env, cwd),
-    ...diskFrom(env)
+    ...diskFrom(env),
+    transfers: transfersFrom(env)
   };
+}
+
+/** `EOS_DOWNLOAD_THREADS`, `EOS_FILES_IN_FLIGHT`, `EOS_RANGES_IN_FLIGHT`: whole numbers, each only when set. */
+function transfersFrom(env: Env): TransferFigures {
+  const count = (name: string, min: number, max: number): number | undefined => {
+    const text = firstSet(env, name);
+    if (text === undefined) {
+      return undefined;
+    }
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) {
+      throw new ConfigError(
+        `eos-service: ${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`
+      );
+    }
+    return value;
+  };
+  const figures: TransferFigures = {
+    threads: count('EOS_DOWNLOAD_THREADS', 0, 64),
+    filesInFlight: count('EOS_FILES_IN_FLIGHT', 1, 1024),
+    rangesInFlight: count('EOS_RANGES_IN_FLIGHT', 1, 64)
+  };
+  return Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined));
 }
 
 /** `EOS_STATE_DIR`, else `$XDG_STATE_HOME/jupyterlab-eos`, else `~/.local/state/jupyterlab-eos`. */

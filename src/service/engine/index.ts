@@ -237,7 +237,7 @@ export class Engine {
 
 // What the front doors (http/, cli/) use besides the Engine: the one way in.
 export { ConfigError, loadConfig, parseArgs } from './config';
-export type { Env, ServiceConfig } from './config';
+export type { Env, ServiceConfig, TransferFigures } from './config';
 export { Journal, journalFile } from './jobs/journal';
 export { ResumeLedger, ledgerFileBeside } from './transfer/resumeledger';
 export type { Rerun } from './jobs/journal';
@@ -254,6 +254,6 @@ export { refuseChange } from './s3/places';
 export { presign } from './s3/presign';
 export { EosStore } from './s3/store';
 export type { NamedTransferRequest, TransferFilter } from './transfer/run';
-export { GET_WORKER_BUNDLE, downloadThreadsBeside } from './transfer/threads';
+export { GET_WORKER_BUNDLE, downloadFigures, downloadSetup, downloadThreadsBeside } from './transfer/threads';
 export type { DownloadThreads } from './transfer/threads';
 export { SERVICE_NAME, VERSION } from './version';

@@ -9,7 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
 import { ConfigError, ServiceConfig, loadConfig, parseArgs } from '../engine';
-import { DownloadThreads, GET_WORKER_BUNDLE, downloadThreadsBeside } from '../engine';
+import { GET_WORKER_BUNDLE, downloadSetup } from '../engine';
 import { endpointLabel } from '../engine';
 import { createService } from './server';
 import { VERSION } from '../engine';
@@ -56,13 +56,16 @@ function shutdown(server: http.Server, code: number): void {
   server.closeAllConnections();
 }
 
-function describe(config: ServiceConfig, socket: string, threads: DownloadThreads | undefined): string {
+function describe(config: ServiceConfig, socket: string, downloads: ReturnType<typeof downloadSetup>): string {
   const who = config.context
     ? `user ${config.context.userId}, org bucket ${config.context.orgBucket}`
     : `not configured (${config.contextProblem})`;
-  const getters = threads
-    ? `${threads.threads} download threads`
-    : `downloads on the main thread (no ${GET_WORKER_BUNDLE})`;
+  const threads = downloads.downloadThreads?.threads;
+  const getters =
+    (threads
+      ? `${threads} download threads`
+      : `downloads on the main thread (${config.transfers?.threads === 0 ? 'EOS_DOWNLOAD_THREADS=0' : `no ${GET_WORKER_BUNDLE}`})`) +
+    `, ${downloads.filesInFlight} files and ${downloads.rangesInFlight} ranges in flight`;
   return `eos-service ${VERSION} listening on ${socket}: ${who}; S3 ${endpointLabel(config)}; root ${config.rootDir}; ${getters}`;
 }
 
@@ -71,14 +74,14 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig(process.env);
-  const downloadThreads = downloadThreadsBeside(__dirname);
-  const server = createService(config, { engine: { downloadThreads } });
+  const downloads = downloadSetup(__dirname, config.transfers);
+  const server = createService(config, { engine: downloads });
   await listen(server, args.socket);
   server.on('error', err => {
     process.stderr.write(`eos-service: fatal server error: ${err.message}\n`);
     process.exit(1);
   });
-  process.stderr.write(`${describe(config, args.socket, downloadThreads)}\n`);
+  process.stderr.write(`${describe(config, args.socket, downloads)}\n`);
 
   process.once('SIGTERM', () => shutdown(server, 0));
   process.once('SIGINT', () => shutdown(server, 0));

@@ -91,19 +91,24 @@ export async function getFile(
       created = true;
       const file = fh;
       // Each range on a thread (else here, when none could start).
-      await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, rangeSignal) => {
-        if (resume.has(r.start)) {
-          count(r.length);
-          return;
+      await forEachConcurrent(
+        ranges,
+        options.rangesInFlight ?? options.partsInFlight,
+        signal,
+        async (r, rangeSignal) => {
+          if (resume.has(r.start)) {
+            count(r.length);
+            return;
+          }
+          const result = onThread()
+            ? await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal)
+            : await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal);
+          if (r.start === 0) {
+            modifiedMs = result.modifiedMs;
+          }
+          resume.rangeDone(r.start, result.modifiedMs);
         }
-        const result = onThread()
-          ? await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal)
-          : await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal);
-        if (r.start === 0) {
-          modifiedMs = result.modifiedMs;
-        }
-        resume.rangeDone(r.start, result.modifiedMs);
-      });
+      );
       fh = null;
       await file.close();
       if (modifiedMs !== undefined) {

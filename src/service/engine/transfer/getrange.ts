@@ -8,7 +8,8 @@
 import { GetObjectCommand, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { promises as fsp, writeSync } from 'node:fs';
 import { EosError } from '../../../core';
-import { isPreconditionFailed, toEosError } from '../s3/errors';
+import { isPreconditionFailed } from '../s3/errors';
+import { DataHead, DataSink, getData } from '../s3/dataget';
 import { EosStore } from '../s3/store';
 import { localError, noSpace } from '../local/confine';
 import { objectModified } from './conflicts';
@@ -64,37 +65,48 @@ export async function fetchRange(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<RangeResult> {
-  const out = await get(store, task, signal);
+  const { bucket, key, uri, etag, whole, unsigned } = task;
   const limit = task.start + task.length;
-  try {
-    for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+  const body: DataSink = {
+    get position() {
+      return sink.end;
+    },
+    add(chunk) {
       if (sink.end + chunk.length > limit) {
-        throw new EosError('Upstream', `S3 sent more bytes than asked for ${task.uri}`);
+        throw new EosError('Upstream', `S3 sent more bytes than asked for ${uri}`);
       }
-      await sink.add(chunk);
+      const added = sink.add(chunk);
+      if (added) {
+        return added.then(() => onBytes(chunk.length));
+      }
       onBytes(chunk.length);
     }
+  };
+  let head: DataHead;
+  try {
+    head = await store.s3(
+      { bucket, uri },
+      abortSignal =>
+        getData(
+          store.reader(bucket, key),
+          { bucket, key, etag, start: task.start, end: limit, whole, unsigned },
+          body,
+          abortSignal
+        ),
+      { signal, deadlineMs: null }
+    );
     await sink.flush();
   } catch (err) {
     await sink.settle();
-    // The body broke off (connection lost): an S3 failure, not a bug.
-    throw err instanceof EosError
-      ? err
-      : toEosError(err, { bucket: task.bucket, uri: task.uri, endpoint: store.endpoint });
+    if (isPreconditionFailed(err)) {
+      throw new EosError('Conflict', `${uri} changed while it was being downloaded; download it again`);
+    }
+    throw err;
   }
   if (sink.end !== limit) {
-    throw new EosError('Upstream', `S3 sent ${sink.end - task.start} of ${task.length} bytes of ${task.uri}`);
+    throw new EosError('Upstream', `S3 sent ${sink.end - task.start} of ${task.length} bytes of ${uri}`);
   }
-  return { modifiedMs: objectModified(out.Metadata, out.LastModified)?.getTime() };
-}
-
-async function get(store: S3Caller, task: RangeTask, signal: AbortSignal): Promise<GetObjectCommandOutput> {
-  const range = task.whole ? undefined : { start: task.start, end: task.start + task.length - 1 };
-  return getPinned(store, task, range, {
-    signal,
-    deadlineMs: null,
-    changed: 'changed while it was being downloaded; download it again'
-  });
+  return { modifiedMs: objectModified(head.metadata, head.lastModified)?.getTime() };
 }
 
 /** An object as listed: a GET of it is pinned to its ETag. */

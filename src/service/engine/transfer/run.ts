@@ -38,6 +38,8 @@ export interface TransferOptions {
   importRangesFrom: number;
   /** Parts (or ranges) of one file in flight (default 4). */
   partsInFlight: number;
+  /** Ranges of one download in flight, when they differ from `partsInFlight` (`downloadFigures`). */
+  rangesInFlight?: number;
   /** Files in flight (default 16). */
   filesInFlight: number;
   /** Big files (one part or more) in flight, bounding memory (default 2). */

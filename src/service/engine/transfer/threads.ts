@@ -22,9 +22,6 @@ import { aborted } from '../jobs/pool';
 /** The bundle's file name beside the service's and the command line's. */
 export const GET_WORKER_BUNDLE = 'eos-get-worker.cjs';
 
-/** The most download threads (more stop paying once the network is the limit). */
-const MAX_THREADS = 4;
-
 /** Threads with nothing to do for this long are stopped (memory back); new ones start on the next download. */
 const IDLE_MS = 30000;
 
@@ -85,14 +82,52 @@ export interface DownloadThreads {
 
 /**
  * The download threads of a bundle in `dir` (the service's or the command
- * line's folder), or undefined when that folder has no worker bundle.
+ * line's folder), one per core unless `threads` says; undefined when that
+ * folder has no worker bundle, or for 0 threads.
  */
 export function downloadThreadsBeside(dir: string, threads?: number): DownloadThreads | undefined {
   const script = path.join(dir, GET_WORKER_BUNDLE);
-  if (!existsSync(script)) {
+  if (threads === 0 || !existsSync(script)) {
     return undefined;
   }
-  return { script, threads: threads ?? Math.min(MAX_THREADS, availableParallelism()) };
+  return { script, threads: threads ?? availableParallelism() };
+}
+
+/** How downloads run on this machine. */
+export interface DownloadFigures {
+  /** Download threads (0: GETs on the calling thread). */
+  threads: number;
+  filesInFlight: number;
+  rangesInFlight: number;
+}
+
+/**
+ * The figures downloads run with: one thread per core (each reads its
+ * sockets and writes its files), enough ranges of a big file in flight to
+ * keep every thread busy, and 8 files in flight per thread (16 to 64: small
+ * files on a network with tens of milliseconds to the first byte are bound by
+ * how many are asked at once). Each figure `given` wins.
+ */
+export function downloadFigures(
+  given: Partial<DownloadFigures> = {},
+  cores: number = availableParallelism()
+): DownloadFigures {
+  const threads = given.threads ?? cores;
+  return {
+    threads,
+    filesInFlight: given.filesInFlight ?? Math.min(64, Math.max(16, 8 * threads)),
+    rangesInFlight: given.rangesInFlight ?? Math.max(4, threads)
+  };
+}
+
+/** What the engine takes for downloads beside `dir`'s bundle, with the figures `given` (the start line says them). */
+export function downloadSetup(
+  dir: string,
+  given?: Partial<DownloadFigures>
+): { downloadThreads?: DownloadThreads; filesInFlight: number; rangesInFlight: number } {
+  const figures = downloadFigures(given);
+  const { filesInFlight, rangesInFlight } = figures;
+  return { downloadThreads: downloadThreadsBeside(dir, figures.threads), filesInFlight, rangesInFlight };
 }
 
 interface Pending {
