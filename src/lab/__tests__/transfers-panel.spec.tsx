@@ -202,6 +202,17 @@ describe('TransfersPanel', () => {
       'data/b.bam: gone'
     ]);
   });
+
+  it('says why an interrupted job stopped: the service stopped while it ran', async () => {
+    await act(async () => {
+      model.track(upload('x', 'interrupted', { retryable: true }));
+    });
+    await settle();
+    expect(rows()[0].querySelector('[role="alert"]')!.textContent).toBe(
+      'The EOS service stopped while this ran; Retry runs it again.'
+    );
+    expect(rows()[0].querySelector('button[aria-label^="Retry"]')).not.toBeNull();
+  });
 });
 
 describe('status and notifications', () => {

@@ -281,3 +281,33 @@ describe('restoring with a rerun', () => {
     jobs.cancelAll();
   });
 });
+
+describe('writing', () => {
+  it('writes a job that starts or ends at once; progress waits for the debounce', async () => {
+    const file = path.join(dir, 'now', 'jobs.json');
+    const jobs = new Jobs();
+    const journal = new Journal(jobs, {
+      file,
+      abortUpload: async () => undefined,
+      log: () => undefined,
+      debounceMs: 60000
+    });
+    await journal.start();
+    const written = () => JSON.parse(fs.readFileSync(file, 'utf8')).jobs.map((r: JobRecord) => [r.job.id, r.job.state]);
+    let finish: () => void = () => undefined;
+    let progress: Job | undefined;
+    const job = jobs.start({ kind: 'copy', sources: ['e://org/a'] }, ctx => {
+      progress = ctx.progress;
+      return new Promise<void>(resolve => (finish = resolve));
+    });
+    // A service SIGKILLed now still lists the job (interrupted) when it comes back.
+    expect(written()).toEqual([[job.id, 'running']]);
+    progress!.objects.done = 5;
+    await new Promise(resolve => setTimeout(resolve, 600)); // past a progress tick (500 ms), within the debounce
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).jobs[0].job.objects.done).toBe(0);
+    finish();
+    await until(() => written()[0][1] === 'done');
+    journal.close();
+    jobs.cancelAll();
+  });
+});

@@ -56,6 +56,8 @@ export function journalFile(stateDir: string, ctx: EosContext, rootDir: string, 
 /** Keeps a registry's jobs on disk. */
 export class Journal {
   private readonly orphans = new Map<string, OpenUpload>();
+  /** The state each job was last written with. */
+  private readonly states = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private stop: (() => void) | undefined;
   private closed = false;
@@ -79,11 +81,12 @@ export class Journal {
     for (const record of data?.jobs ?? []) {
       const { kind } = record.job;
       const canRerun = rerun !== undefined && record.request !== undefined && kind !== 'computer-upload';
-      this.jobs.restore(record, canRerun ? () => rerun(kind, record.request) : undefined);
+      const restored = this.jobs.restore(record, canRerun ? () => rerun(kind, record.request) : undefined);
+      this.states.set(restored.id, restored.state);
       record.uploads.forEach(u => this.orphans.set(u.uploadId, u));
     }
     data?.orphans.forEach(u => this.orphans.set(u.uploadId, u));
-    this.stop = this.jobs.onChange(() => this.schedule());
+    this.stop = this.jobs.onChange((record, forgotten) => this.changed(record, forgotten));
     if (data) {
       this.dirty = true;
       this.flush();
@@ -126,6 +129,24 @@ export class Journal {
     this.flush();
     this.closed = true;
     this.stop?.();
+  }
+
+  /**
+   * A job started or changed state: write at once (a service killed within
+   * the debounce would otherwise lose a job it had just started, and the panel
+   * its row). Progress is written debounced.
+   */
+  private changed(record: JobRecord | null, forgotten?: string[]): void {
+    forgotten?.forEach(id => this.states.delete(id));
+    if (record !== null && this.states.get(record.job.id) !== record.job.state) {
+      this.states.set(record.job.id, record.job.state);
+      this.dirty = true;
+      if (!this.closed) {
+        this.flush();
+      }
+      return;
+    }
+    this.schedule();
   }
 
   private schedule(): void {
