@@ -3,6 +3,7 @@
  * HTTP in it. The HTTP routes and a command line are two front doors onto it.
  */
 import {
+  COUNT_LIMIT,
   CopyRequest,
   CountResponse,
   DeleteRequest,
@@ -64,6 +65,8 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk'>
   maxFinishedJobs: number;
   /** A computer upload receiving no part for this long is aborted (default UPLOAD_IDLE_MS). */
   uploadIdleMs: number;
+  /** The most objects `count` counts before it answers `more` (default COUNT_LIMIT). */
+  countLimit: number;
   /** Where bugs in jobs are logged. */
   log: (line: string) => void;
   /** The disk of the root (default: one in `auto` mode over `statfs`); downloads check their space with it. */
@@ -84,6 +87,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   copyConcurrency: 8,
   maxFinishedJobs: MAX_FINISHED_JOBS,
   uploadIdleMs: UPLOAD_IDLE_MS,
+  countLimit: COUNT_LIMIT,
   log: () => undefined
 };
 
@@ -120,9 +124,9 @@ export class Engine {
     await this.options.getThreads?.close();
   }
 
-  /** Objects, bytes and folders under the URIs. */
+  /** Objects, bytes and folders under the URIs, up to `countLimit` objects. */
   count(uris: string[], signal?: AbortSignal): Promise<CountResponse> {
-    return countUris(this.store, uris, signal);
+    return countUris(this.store, uris, signal, this.options.countLimit);
   }
 
   /** Create a folder marker. */
@@ -181,10 +185,13 @@ export class Engine {
     return deleteLocal(this.options.rootDir, request, this.disk);
   }
 
-  /** What a sync would copy and delete, computed without changing anything. */
-  async syncPlan(request: SyncRequest, signal?: AbortSignal): Promise<SyncPlan> {
+  /**
+   * What a sync would copy and delete, computed without changing anything;
+   * with `limit`, refused (`PayloadTooLarge`) when a side holds more files.
+   */
+  async syncPlan(request: SyncRequest, signal?: AbortSignal, limit?: number): Promise<SyncPlan> {
     const sides = await syncSides(this.store, this.options.rootDir, request);
-    return (await planSync(this.store, this.options.rootDir, sides, request, signal)).plan;
+    return (await planSync(this.store, this.options.rootDir, sides, request, signal, limit)).plan;
   }
 
   /** Check a sync, then run it (its plan computed afresh) as one job. */
