@@ -4,7 +4,6 @@
  */
 import {
   COUNT_LIMIT,
-  CopyRequest,
   CountResponse,
   DeleteRequest,
   Entry,
@@ -23,7 +22,7 @@ import {
 } from '../../core';
 import { EosStore } from './s3/store';
 import { ComputerUploads } from './transfer/computer';
-import { startCopy } from './ops/copy';
+import { CopyRerun, startCopy } from './ops/copy';
 import { CopyOptions } from './s3/servercopy';
 import { countUris } from './ops/count';
 import { startDelete } from './ops/delete';
@@ -139,10 +138,14 @@ export class Engine {
     return startDelete(this.store, this.jobs, request, () => this.delete(request), signal);
   }
 
-  /** Check a copy or move, then start it as a job. */
-  copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
+  /**
+   * Check a copy or move, then start it as a job; a retry (`since`, set by
+   * the first run) copies only what is not copied yet.
+   */
+  copy(request: CopyRerun, signal?: AbortSignal): Promise<Job> {
     const stream = { partSize: this.options.partSize, partsInFlight: this.options.partsInFlight };
-    return startCopy(this.store, this.jobs, request, { ...this.copyOptions(), stream }, signal);
+    const rerun = (again: CopyRerun) => this.copy(again);
+    return startCopy(this.store, this.jobs, request, { ...this.copyOptions(), stream }, rerun, signal);
   }
 
   /** How server-side copies are made (copies, moves, EOS -> EOS syncs). */
@@ -219,6 +222,9 @@ export class Engine {
         return this.importUrls(request as ImportRequest);
       case 'delete':
         return this.delete(request as DeleteRequest);
+      case 'copy':
+      case 'move':
+        return this.copy(request as CopyRerun);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }
