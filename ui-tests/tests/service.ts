@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The ids of the processes whose parent is `parent`. */
+/** The ids of the live processes whose parent is `parent`. */
 function childrenOf(parent: number): number[] {
   const children: number[] = [];
   for (const name of fs.readdirSync('/proc')) {
@@ -16,8 +16,9 @@ function childrenOf(parent: number): number[] {
     try {
       // `pid (comm) state ppid ...`: the name may hold spaces and parentheses, so read after the last `)`.
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf-8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) {
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A killed child stays listed (state Z) until its parent reaps it.
+      if (Number(ppid) === parent && state !== 'Z') {
         children.push(Number(name));
       }
     } catch {
