@@ -232,7 +232,7 @@ function refuseBeyond(count: number, limit: number, shown: string): void {
     throw new EosError(
       'PayloadTooLarge',
       `${shown} holds more than ${limit.toLocaleString('en-US')} files: too many to preview in one request. ` +
-        'Sync it without a preview from a terminal (eos sync, which runs it as a job)'
+        'A sync without a preview has no such limit.'
     );
   }
 }
