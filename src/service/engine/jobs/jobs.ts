@@ -34,6 +34,7 @@ interface Entry {
   request?: unknown;
   rerun?: () => Promise<Job>;
   uploads: Set<OpenUpload>;
+  partials: Set<string>;
   waiting: Waiting[];
   /** An answer applied to all later conflicts. */
   always?: ConflictChoice;
@@ -83,6 +84,7 @@ export class Jobs {
       request: init.request,
       rerun: init.rerun,
       uploads: new Set(),
+      partials: new Set(),
       waiting: [],
       samples: [[Date.now(), 0]],
       reported: ''
@@ -109,6 +111,15 @@ export class Jobs {
         if (failures.length < MAX_FAILURES) {
           failures.push({ item, error: this.asApiError(error, id)! });
         }
+      },
+      openPartial: file => {
+        entry.partials.add(file);
+        this.notify(entry);
+        return () => {
+          if (entry.partials.delete(file)) {
+            this.notify(entry);
+          }
+        };
       },
       openUpload: upload => {
         entry.uploads.add(upload);
@@ -240,6 +251,7 @@ export class Jobs {
       request: record.request,
       rerun,
       uploads: new Set(),
+      partials: new Set(),
       waiting: [],
       samples: [],
       reported: ''
@@ -249,7 +261,7 @@ export class Jobs {
     return snapshot(job);
   }
 
-  /** Every job with its request and open uploads (for the journal). */
+  /** Every job with its request, open uploads and temporary files (for the journal). */
   records(): JobRecord[] {
     return [...this.entries.values()].map(e => this.record(e));
   }
@@ -381,7 +393,7 @@ export class Jobs {
       return;
     }
     const record = this.record(entry);
-    const text = JSON.stringify(record.job) + entry.uploads.size;
+    const text = JSON.stringify(record.job) + entry.uploads.size + entry.partials.size;
     if (ifChanged && text === entry.reported) {
       return;
     }
@@ -402,7 +414,13 @@ export class Jobs {
   }
 
   private record(entry: Entry): JobRecord {
-    return { job: snapshot(entry.job), request: entry.request, uploads: [...entry.uploads].map(u => ({ ...u })) };
+    const partials = entry.partials.size ? { partials: [...entry.partials] } : {};
+    return {
+      job: snapshot(entry.job),
+      request: entry.request,
+      uploads: [...entry.uploads].map(u => ({ ...u })),
+      ...partials
+    };
   }
 
   private readonly listeners = new Set<JobListener>();

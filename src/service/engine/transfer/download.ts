@@ -326,7 +326,7 @@ async function runDownload(
         }
         const task: GetTask = { ...e, final: e.local, shown, place };
         const fetched = await held.get(dir, e.size, shown, onBytes => {
-          const get = () => getFile(store, task, options, onBytes, itemSignal);
+          const get = () => getFile(store, task, options, onBytes, itemSignal, ctx.openPartial);
           return e.size > options.partSize ? big.run(get) : get();
         });
         if (!fetched) {

@@ -3,7 +3,7 @@
  * (`If-Match`), several in flight for a big object, written with positioned
  * writes into a hidden temporary file beside the target, its size checked,
  * its modification time set, then moved into place. On failure or cancel the
- * temporary file is removed.
+ * temporary file is removed; while it exists the job's journal names it.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import { EosStore } from '../s3/store';
 import { fetchRange, GatheredWrites, RangeTask } from './getrange';
 import { localError, numberedName, partialPath } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
+import type { JobContext } from '../jobs/jobs';
 import { TransferOptions } from './run';
 
 /** An object and the local file it becomes. */
@@ -43,9 +44,12 @@ export async function getFile(
   task: GetTask,
   options: TransferOptions,
   onBytes: (n: number) => void,
-  signal: AbortSignal
+  signal: AbortSignal,
+  track?: JobContext['openPartial']
 ): Promise<string> {
   const temp = partialPath(task.final);
+  // The journal names the file while it exists, so a service killed meanwhile removes it when back.
+  const untrack = track?.(temp);
   const threads = options.getThreads;
   const range = Math.max(options.rangeSize, Math.ceil(task.size / MAX_RANGES));
   const whole = task.size <= range;
@@ -112,6 +116,8 @@ export async function getFile(
       await fsp.rm(temp, { force: true }).catch(() => undefined);
     }
     throw err;
+  } finally {
+    untrack?.();
   }
 }
 
