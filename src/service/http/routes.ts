@@ -62,6 +62,9 @@ import { EosStore } from '../engine';
 import { SERVICE_NAME, VERSION } from '../engine';
 import { checkSave, megabytes, readContent, saveContent } from '../engine';
 import { readBody } from './http';
+import { Bound, IN_MEMORY, JOB, bounded } from './bounds';
+
+export type { Bound } from './bounds';
 
 /**
  * What a handler gets: the raw query, the parsed JSON body (POST), the
@@ -78,22 +81,6 @@ export interface Input {
 
 /** A handler of route `R`: it must answer that route's response type. */
 export type Handler<R extends RouteName> = (input: Input) => Promise<RouteResponse<R>>;
-
-/**
- * How a route stays within the proxy's 300 s buffered timeout (issue 16):
- * `job`, it answers a job at once and the work runs in the job (before it
- * starts, only the items the request names are checked, and for policy
- * `fail` at most PRECHECK_LIMIT entries of a folder); `bounded`, its
- * work has a bound, said by `by` (one page of a listing, a byte cap, the items
- * of one request); `stream`, an event stream, which the proxy streams (cut
- * after 7,200 s, and the client reconnects). `long-work.spec.ts` checks each
- * against an S3 whose folders never end.
- */
-export type Bound = { answers: 'job' } | { answers: 'bounded'; by: string } | { answers: 'stream' };
-
-const JOB: Bound = { answers: 'job' };
-const bounded = (by: string): Bound => ({ answers: 'bounded', by });
-const IN_MEMORY = bounded('the service memory only: no S3 or disk walk');
 
 /** Every route of the API with its method, handler, and what bounds its answer. */
 export type RouteTable = { [R in RouteName]: { method: RouteMethod<R>; handle: Handler<R>; bound: Bound } };

@@ -112,23 +112,18 @@ export class Jobs {
           failures.push({ item, error: this.asApiError(error, id)! });
         }
       },
-      openPartial: file => {
-        entry.partials.add(file);
+      openPartial: file => this.hold(entry, entry.partials, file),
+      openUpload: upload => this.hold(entry, entry.uploads, upload)
+    };
+  }
+
+  /** Keep `item` in a job's `set` (and so in its record) until the returned function is called. */
+  private hold<T>(entry: Entry, set: Set<T>, item: T): () => void {
+    set.add(item);
+    this.notify(entry);
+    return () => {
+      if (set.delete(item)) {
         this.notify(entry);
-        return () => {
-          if (entry.partials.delete(file)) {
-            this.notify(entry);
-          }
-        };
-      },
-      openUpload: upload => {
-        entry.uploads.add(upload);
-        this.notify(entry);
-        return () => {
-          if (entry.uploads.delete(upload)) {
-            this.notify(entry);
-          }
-        };
       }
     };
   }
@@ -414,13 +409,9 @@ export class Jobs {
   }
 
   private record(entry: Entry): JobRecord {
+    const uploads = [...entry.uploads].map(u => ({ ...u }));
     const partials = entry.partials.size ? { partials: [...entry.partials] } : {};
-    return {
-      job: snapshot(entry.job),
-      request: entry.request,
-      uploads: [...entry.uploads].map(u => ({ ...u })),
-      ...partials
-    };
+    return { job: snapshot(entry.job), request: entry.request, uploads, ...partials };
   }
 
   private readonly listeners = new Set<JobListener>();
