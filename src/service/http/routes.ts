@@ -315,7 +315,7 @@ function openRoutes({
   return {
     'api/content': {
       method: 'GET',
-      bound: bounded("at most MAX_OPEN_LIMIT bytes read (the request's `limit`)"),
+      bound: bounded("at most MAX_OPEN_LIMIT (64 MB) read, or the request's smaller `limit`"),
       handle: async ({ query, signal }) => {
         const q = validateQuery(ContentQuery, query);
         return readContent(needStore(), q.uri, { format: q.format, limit: q.limit, content: q.content, signal });
@@ -341,7 +341,7 @@ function openRoutes({
     },
     'api/head': {
       method: 'GET',
-      bound: bounded('the first lines of an object: a byte cap on the ranged GET'),
+      bound: bounded('the first lines of an object: at most MAX_HEAD_DECODED_BYTES (8 MiB) decoded'),
       handle: async ({ query, signal }) => {
         const q = validateQuery(HeadQuery, query);
         return readHead(needStore(), q.uri, { lines: q.lines, header: q.header, signal });
@@ -354,7 +354,7 @@ function openRoutes({
     },
     'api/checkpoints/change': {
       method: 'POST',
-      bound: bounded('one copy of an opened document (at most MAX_OPEN_LIMIT bytes), or memory only'),
+      bound: bounded('one read (create) or write (restore) of at most MAX_OPEN_LIMIT (64 MB), kept in memory'),
       handle: async ({ body, signal }) => {
         const b = validate(CheckpointBody, body);
         const checkpoints = needEngine().checkpoints;
