@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     # stops JupyterLab without its interactive shutdown prompt.
     # Terminals open in the Jupyter root, as on an instance (home is the root there).
     proc = subprocess.Popen(lab, env=env, cwd=root, start_new_session=True, preexec_fn=die_with_parent)
+    # Whose children are this run's: a test that kills the EOS service finds it under this process.
+    (work / "lab.pid").write_text(f"{proc.pid}\n")
 
     def stop(*_):
         raise KeyboardInterrupt

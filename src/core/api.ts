@@ -59,6 +59,10 @@ export const MAX_LIST_LIMIT = 1000;
 /** The default disk limit of an Explorer instance, in bytes. */
 export const DEFAULT_DISK_LIMIT = 200 * 1000 ** 3;
 
+/** The most objects `api/count` counts (10 list pages): beyond, it answers `more`. */
+export const COUNT_LIMIT = 10000;
+/** The most files on either side `api/sync/plan` previews (the sync itself, a job, has no limit). */
+export const SYNC_PLAN_LIMIT = 20000;
 /** The most objects one S3 DeleteObjects request removes. */
 export const DELETE_BATCH = 1000;
 /** Above this size S3 refuses a single CopyObject: multipart copy (UploadPartCopy) instead. */
@@ -227,6 +231,11 @@ export interface CountResponse {
   bytes: number;
   /** How many of the URIs are folders. */
   folders: number;
+  /**
+   * The count stopped at COUNT_LIMIT objects (an answer must come within the
+   * proxy's timeout): there are more, and `objects` and `bytes` are a floor.
+   */
+  more: boolean;
 }
 
 /** `POST api/delete {uris, recursive}`: starts a job. */

@@ -7,7 +7,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { myKey, withS3 } from './demo-s3';
 
 /** Top-level names the transfer specs create. */
-const SCRATCH = /^(ask|dnd-[a-z]+|menu-[a-z]+|cancel|conflict|folder-upload|upload|import)-\d+/;
+const SCRATCH = /^(ask|dnd-[a-z]+|menu-[a-z]+|cancel|conflict|folder-upload|upload|import|killed)-\d+/;
 
 /** Delete every object under the scratch folders of My files. */
 export async function removeScratch(): Promise<void> {

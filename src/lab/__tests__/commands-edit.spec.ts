@@ -219,7 +219,7 @@ describe('eos:rename', () => {
 });
 
 describe('eos:delete', () => {
-  const count = { objects: 3, bytes: 1234567, folders: 1 };
+  const count = { objects: 3, bytes: 1234567, folders: 1, more: false };
 
   it('has a label, a caption and an icon', () => {
     expect(b.commands.label(CommandIDs.deleteItems)).toBe('Delete');
@@ -266,6 +266,17 @@ describe('eos:delete', () => {
     expect(b.eos.listed().slice(listed)).toContain(HOME);
   });
 
+  it('says "more than" when the count stopped at its limit (a folder too big to count in one request)', async () => {
+    b.eos.answer(Routes.count, { objects: 10000, bytes: 5000000, folders: 1, more: true });
+    const dialog = answerDialogs({ accept: false });
+    select(DATA);
+    await b.commands.execute(CommandIDs.deleteItems);
+    const text = (dialog.mock.calls[0][0].body as Widget).node.textContent;
+    expect(text).toContain(
+      `This deletes more than 10000 objects, more than 5.0 MB (${(5000000).toLocaleString()} bytes), from EOS (counting stopped there).`
+    );
+  });
+
   it('counts an item inside a selected folder once, with its folder', async () => {
     b.eos.answer(Routes.count, count);
     answerDialogs({ accept: false });
@@ -284,7 +295,7 @@ describe('eos:delete', () => {
 
   it('skips the confirmation when the settings say so', async () => {
     b.settings.update({ confirmDelete: false });
-    b.eos.answer(Routes.count, { objects: 1, bytes: 5, folders: 0 });
+    b.eos.answer(Routes.count, { objects: 1, bytes: 5, folders: 0, more: false });
     b.eos.answer(Routes.delete, job('d2', 'done', { objects: { done: 1, total: 1 } }));
     const dialog = answerDialogs();
     b.model.select(NOTES);

@@ -178,7 +178,7 @@ describe('folder properties', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('say how many objects a folder holds and their total size', () => {
-    const rows = contentRows({ objects: 1234, bytes: 5_600_000, folders: 1 }, trans);
+    const rows = contentRows({ objects: 1234, bytes: 5_600_000, folders: 1, more: false }, trans);
     expect(rows.map(r => [r.label, r.value, r.note])).toEqual([
       ['Objects', '1234 objects', 'Everything under the folder, in every subfolder'],
       ['Total size', `${(5_600_000).toLocaleString()} bytes`, '5.6 MB']
@@ -190,7 +190,7 @@ describe('folder properties', () => {
     spyNotifications();
     const data = `${HOME}data/`;
     b.eos.answer(Routes.stat, { kind: 'folder', name: 'data', uri: data, access: 'readwrite' });
-    b.eos.answer(Routes.count, { objects: 3, bytes: 3000, folders: 1 });
+    b.eos.answer(Routes.count, { objects: 3, bytes: 3000, folders: 1, more: false });
     const dialog = answerDialogs({ accept: true });
     await b.commands.execute(CommandIDs.properties, { uri: data });
     expect(b.eos.sent(Routes.count)).toEqual([{ uris: [data] }]);

@@ -20,6 +20,7 @@ import { dropState, isCopyModifier } from '../dnd/tree';
 import { CommandIDs } from '../tokens';
 import { IBench, answerDialogs, bench, job, spyNotifications } from './fake-actions';
 import { OTHER_ID, folder, object } from './fake';
+import { EosRequestError } from '../request';
 
 jest.mock('@jupyterlab/apputils', () => ({ ...jest.requireActual('@jupyterlab/apputils'), showDialog: jest.fn() }));
 jest.mock('../request', () => ({ ...jest.requireActual('../request'), requestAPI: jest.fn() }));
@@ -328,6 +329,19 @@ describe('the transfer commands', () => {
     await commands.execute(CommandIDs.syncToEosFolder, { uri: DATA, destination: `${GENCOVE}x/` });
     expect(b.eos.sent(Routes.syncPlan)).toEqual([]);
     expect(notes.error).toHaveBeenCalledWith('e://gencove/x/ is read-only.', { autoClose: 8000 });
+  });
+
+  it('offers a sync without a preview (deleting nothing) when the folder is too big to preview', async () => {
+    const message = 'e://users/me/data/ holds more than 20,000 files: too many to preview in one request.';
+    b.eos.answer(Routes.syncPlan, new EosRequestError('PayloadTooLarge', message, 413));
+    b.eos.answer(Routes.sync, job('s4', 'running', { kind: 'sync' }));
+    b.eos.answer(Routes.job, job('s4', 'done', { kind: 'sync' }));
+    const dialog = answerDialogs({ accept: true });
+    await commands.execute(CommandIDs.syncToLocal, { uri: DATA, destination: 'work/data' });
+    expect(dialog.mock.calls[0][0].body).toBe(
+      `${message} Sync without a preview? New and changed files are copied; nothing is deleted.`
+    );
+    expect(b.eos.sent(Routes.sync)).toEqual([{ source: DATA, destination: 'work/data', delete: false }]);
   });
 
   it('says when there is nothing to sync, and starts nothing when the preview is cancelled', async () => {

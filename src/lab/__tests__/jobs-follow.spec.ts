@@ -121,6 +121,21 @@ describe('followJob', () => {
   });
 });
 
+describe('followJob, the service killed', () => {
+  it('says a job the restarted service lists as interrupted stopped, not that it failed', async () => {
+    const notes = spyNotifications();
+    const interrupted = job('j', 'interrupted', { kind: 'upload', retryable: true });
+    const end = await followJob(job('j', 'running', { kind: 'upload' }), contextAnswering([interrupted]), messages());
+    expect(end?.state).toBe('interrupted');
+    expect(notes.update).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        message: 'Cannot upload: the EOS service stopped while this ran. Retry it in the Transfers panel.',
+        type: 'warning'
+      })
+    );
+  });
+});
+
 describe('jobProgress', () => {
   it('names the phases whose counters do not move', () => {
     const list = job('j', 'running', { kind: 'download' });

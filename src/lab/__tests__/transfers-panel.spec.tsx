@@ -202,6 +202,29 @@ describe('TransfersPanel', () => {
       'data/b.bam: gone'
     ]);
   });
+
+  it.each(['copy', 'move', 'delete'] as const)('retries a cancelled %s job from its row', async kind => {
+    const sources = ['e://org/runs/'];
+    await act(async () => {
+      model.track(job('c', 'cancelled', { kind, sources, destination: 'e://org/old/', retryable: true }));
+    });
+    await settle();
+    const [row] = rows();
+    expect(row.getAttribute('aria-label')).toMatch(new RegExp(`^${kind[0].toUpperCase()}`, 'i'));
+    await click(button(row, 'Retry')!);
+    expect(bodies).toEqual([{ route: Routes.retryJob, body: { id: 'c' } }]);
+  });
+
+  it('says why an interrupted job stopped: the service stopped while it ran', async () => {
+    await act(async () => {
+      model.track(upload('x', 'interrupted', { retryable: true }));
+    });
+    await settle();
+    expect(rows()[0].querySelector('[role="alert"]')!.textContent).toBe(
+      'The EOS service stopped while this ran; Retry runs it again.'
+    );
+    expect(rows()[0].querySelector('button[aria-label^="Retry"]')).not.toBeNull();
+  });
 });
 
 describe('status and notifications', () => {

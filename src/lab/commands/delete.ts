@@ -31,11 +31,17 @@ export function confirmLines(targets: ITarget[], count: CountResponse, trans: Tr
     targets.length === 1 ? `"${targets[0].name || targets[0].uri}"` : trans._n('%1 item', '%1 items', targets.length);
   const lines = [
     trans.__('Delete %1?', what),
-    trans.__(
-      'This deletes %1, %2, from EOS.',
-      trans._n('%1 object', '%1 objects', count.objects),
-      exactSize(count.bytes, trans)
-    )
+    count.more
+      ? trans.__(
+          'This deletes more than %1, more than %2, from EOS (counting stopped there).',
+          trans._n('%1 object', '%1 objects', count.objects),
+          exactSize(count.bytes, trans)
+        )
+      : trans.__(
+          'This deletes %1, %2, from EOS.',
+          trans._n('%1 object', '%1 objects', count.objects),
+          exactSize(count.bytes, trans)
+        )
   ];
   if (count.folders > 0) {
     lines.push(

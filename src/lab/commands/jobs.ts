@@ -221,6 +221,13 @@ class JobNotice {
     if (job.state === 'cancelled') {
       return { id, message: messages.cancelled(job), type: 'warning', autoClose: 8000, actions };
     }
+    if (job.state === 'interrupted') {
+      // The service was killed and started again: nothing failed, the job stopped (and can be retried).
+      const message = job.retryable
+        ? trans.__('%1: the EOS service stopped while this ran. Retry it in the Transfers panel.', messages.failed)
+        : trans.__('%1: the EOS service stopped while this ran. Start it again.', messages.failed);
+      return { id, message, type: 'warning', autoClose: false, actions };
+    }
     const title = trans.__('%1: %2', messages.failed, actionErrorTitle(job.error?.code ?? 'Internal', trans));
     return {
       id,

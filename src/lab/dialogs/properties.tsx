@@ -95,13 +95,19 @@ export function contentRows(count: CountResponse, trans: TranslationBundle): IPr
   return [
     {
       label: trans.__('Objects'),
-      value: trans._n('%1 object', '%1 objects', count.objects),
-      note: trans.__('Everything under the folder, in every subfolder'),
+      value: count.more
+        ? trans.__('More than %1', trans._n('%1 object', '%1 objects', count.objects))
+        : trans._n('%1 object', '%1 objects', count.objects),
+      note: count.more
+        ? trans.__('Counting stopped there: the folder holds more')
+        : trans.__('Everything under the folder, in every subfolder'),
       prose: true
     },
     {
       label: trans.__('Total size'),
-      value: trans._n('%2 byte', '%2 bytes', count.bytes, count.bytes.toLocaleString()),
+      value: count.more
+        ? trans.__('More than %1', trans._n('%2 byte', '%2 bytes', count.bytes, count.bytes.toLocaleString()))
+        : trans._n('%2 byte', '%2 bytes', count.bytes, count.bytes.toLocaleString()),
       note: formatSize(count.bytes),
       copy: true
     }

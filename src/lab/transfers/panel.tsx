@@ -178,6 +178,13 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
           {job.error.message}
         </div>
       )}
+      {job.state === 'interrupted' && !job.error && (
+        <div className="jp-EosTransfers-error" role="alert">
+          {job.retryable || job.retriedAs
+            ? trans.__('The EOS service stopped while this ran; Retry runs it again.')
+            : trans.__('The EOS service stopped while this ran; start it again.')}
+        </div>
+      )}
       {job.question && job.state === 'running' && (
         <Question
           job={job}

@@ -27,22 +27,22 @@ const count = (uris: string[]) => t.svc.post('/api/count', { uris });
 it('counts a folder recursively, its marker included', async () => {
   const reply = await count([`e://org/${F}/dir/`]);
   expect(reply.status).toBe(200);
-  expect(reply.body).toEqual({ objects: 4, bytes: 7, folders: 1 });
+  expect(reply.body).toEqual({ objects: 4, bytes: 7, folders: 1, more: false });
 });
 
 it('counts an object as itself, and a URI without a slash naming a folder as that folder', async () => {
-  expect((await count([`e://org/${F}/solo.txt`])).body).toEqual({ objects: 1, bytes: 5, folders: 0 });
-  expect((await count([`e://org/${F}/dir`])).body).toEqual({ objects: 4, bytes: 7, folders: 1 });
+  expect((await count([`e://org/${F}/solo.txt`])).body).toEqual({ objects: 1, bytes: 5, folders: 0, more: false });
+  expect((await count([`e://org/${F}/dir`])).body).toEqual({ objects: 4, bytes: 7, folders: 1, more: false });
 });
 
 it('tells the object from the folder of the same name', async () => {
-  expect((await count([`e://org/${F}/both`])).body).toEqual({ objects: 1, bytes: 11, folders: 0 });
-  expect((await count([`e://org/${F}/both/`])).body).toEqual({ objects: 1, bytes: 6, folders: 1 });
+  expect((await count([`e://org/${F}/both`])).body).toEqual({ objects: 1, bytes: 11, folders: 0, more: false });
+  expect((await count([`e://org/${F}/both/`])).body).toEqual({ objects: 1, bytes: 6, folders: 1, more: false });
 });
 
 it('adds several URIs up, each once', async () => {
   const reply = await count([`e://org/${F}/dir/`, `e://org/${F}/solo.txt`, `e://org/${F}/solo.txt`]);
-  expect(reply.body).toEqual({ objects: 5, bytes: 12, folders: 1 });
+  expect(reply.body).toEqual({ objects: 5, bytes: 12, folders: 1, more: false });
 });
 
 it('answers 404 for a URI that names nothing', async () => {

@@ -8,8 +8,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Job, MIN_UPLOAD_PART } from '../../core';
+import { Engine } from '../engine';
 import { JobRecord, Jobs } from '../engine/jobs/jobs';
 import { Journal, journalFile } from '../engine/jobs/journal';
 import {
@@ -279,5 +280,105 @@ describe('restoring with a rerun', () => {
       [next.id, expect.any(String)]
     ]);
     jobs.cancelAll();
+  });
+});
+
+describe('writing', () => {
+  it('writes a job that starts or ends at once; progress waits for the debounce', async () => {
+    const file = path.join(dir, 'now', 'jobs.json');
+    const jobs = new Jobs();
+    const journal = new Journal(jobs, {
+      file,
+      abortUpload: async () => undefined,
+      log: () => undefined,
+      debounceMs: 60000
+    });
+    await journal.start();
+    const written = () => JSON.parse(fs.readFileSync(file, 'utf8')).jobs.map((r: JobRecord) => [r.job.id, r.job.state]);
+    let finish: () => void = () => undefined;
+    let progress: Job | undefined;
+    const job = jobs.start({ kind: 'copy', sources: ['e://org/a'] }, ctx => {
+      progress = ctx.progress;
+      return new Promise<void>(resolve => (finish = resolve));
+    });
+    // A service SIGKILLed now still lists the job (interrupted) when it comes back.
+    expect(written()).toEqual([[job.id, 'running']]);
+    progress!.objects.done = 5;
+    await new Promise(resolve => setTimeout(resolve, 600)); // past a progress tick (500 ms), within the debounce
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).jobs[0].job.objects.done).toBe(0);
+    finish();
+    await until(() => written()[0][1] === 'done');
+    journal.close();
+    jobs.cancelAll();
+  });
+});
+
+describe('temporary files of downloads', () => {
+  it('a download names its temporary file in its record while it writes it', async () => {
+    let engine!: Engine;
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(dir, 'dl-root-')));
+    fs.mkdirSync(path.join(root, 'dl'));
+    const svc = await startService(testConfig({ rootDir: root }), { onEngine: e => (engine = e) });
+    try {
+      await client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}dl.bin`, Body: 'x'.repeat(1000) }));
+      const named: string[] = [];
+      engine.jobs.onChange(record => named.push(...(record?.partials ?? [])));
+      const job = ok(
+        await svc.post('/api/transfer', { kind: 'download', sources: [`${URI}dl.bin`], destination: 'dl' })
+      );
+      expect((await waitJob(svc, job.id)).state).toBe('done');
+      expect(named.length).toBeGreaterThan(0);
+      expect(path.dirname(named[0])).toBe(path.join(root, 'dl'));
+      expect(path.basename(named[0])).toMatch(/^\.dl\.bin\.eos-partial-[0-9a-f]{12}$/);
+      // Placed: the record names it no more.
+      expect(engine.jobs.records().find(r => r.job.id === job.id)!.partials).toBeUndefined();
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('a restarted service removes the temporary files a killed download was writing, and nothing else', async () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'partials-'));
+    const temp = path.join(folder, '.reads.bam.eos-partial-0123456789ab');
+    const other = path.join(folder, 'reads.bam');
+    fs.writeFileSync(temp, 'half');
+    fs.writeFileSync(other, 'a file of the user');
+    const file = path.join(folder, 'jobs.json');
+    const record = {
+      job: { id: 'd1', kind: 'download', state: 'running', sources: [URI], objects: {}, bytes: {}, skipped: 0 },
+      uploads: [],
+      partials: [temp, other]
+    };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, jobs: [record], orphans: [] }));
+    const logs: string[] = [];
+    const journal = new Journal(new Jobs(), { file, abortUpload: async () => undefined, log: l => logs.push(l) });
+    await journal.start();
+    expect([fs.existsSync(temp), fs.existsSync(other)]).toEqual([false, true]);
+    expect(logs).toContain('eos-service: removed 1 temporary file(s) left by interrupted downloads');
+    journal.close();
+  });
+
+  it('leaves the temporary file the resume ledger keeps for a retry', async () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'kept-'));
+    const kept = path.join(folder, '.kept.bam.eos-partial-0123456789ab');
+    const dropped = path.join(folder, '.dropped.bam.eos-partial-ba9876543210');
+    fs.writeFileSync(kept, 'half');
+    fs.writeFileSync(dropped, 'half');
+    const file = path.join(folder, 'jobs.json');
+    const record = {
+      job: { id: 'd2', kind: 'download', state: 'running', sources: [URI], objects: {}, bytes: {}, skipped: 0 },
+      uploads: [],
+      partials: [kept, dropped]
+    };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, jobs: [record], orphans: [] }));
+    const journal = new Journal(new Jobs(), {
+      file,
+      abortUpload: async () => undefined,
+      keepsFile: f => f === kept,
+      log: () => undefined
+    });
+    await journal.start();
+    expect([fs.existsSync(kept), fs.existsSync(dropped)]).toEqual([true, false]);
+    journal.close();
   });
 });

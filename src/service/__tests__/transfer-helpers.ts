@@ -91,6 +91,8 @@ export interface Outage {
   stop(): Promise<void>;
   /** Accept connections again, on the same port. */
   start(): Promise<void>;
+  /** The bytes S3 has answered through the proxy so far (heads and bodies). */
+  fromS3(): number;
 }
 
 /** Start a proxy to `endpoint` (moto) on a free loopback port. */
@@ -99,6 +101,7 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
+  let answered = 0;
   const listen = async () => {
     if (server?.listening) {
       return;
@@ -110,6 +113,7 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
         socket.on('close', () => sockets.delete(socket));
         socket.on('error', () => undefined);
       }
+      outbound.on('data', (chunk: Buffer) => (answered += chunk.length));
       inbound.pipe(outbound).pipe(inbound);
     });
     await new Promise<void>((resolve, reject) => {
@@ -129,7 +133,8 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
       }
       await closed;
     },
-    start: listen
+    start: listen,
+    fromS3: () => answered
   };
 }
 

@@ -3,7 +3,7 @@
  * HTTP in it. The HTTP routes and a command line are two front doors onto it.
  */
 import {
-  CopyRequest,
+  COUNT_LIMIT,
   CountResponse,
   DeleteRequest,
   Entry,
@@ -22,7 +22,7 @@ import {
 } from '../../core';
 import { EosStore } from './s3/store';
 import { ComputerUploads } from './transfer/computer';
-import { startCopy } from './ops/copy';
+import { CopyRerun, startCopy } from './ops/copy';
 import { CopyOptions } from './s3/servercopy';
 import { countUris } from './ops/count';
 import { startDelete } from './ops/delete';
@@ -66,6 +66,8 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk' 
   maxFinishedJobs: number;
   /** A computer upload receiving no part for this long is aborted (default UPLOAD_IDLE_MS). */
   uploadIdleMs: number;
+  /** The most objects `count` counts before it answers `more` (default COUNT_LIMIT). */
+  countLimit: number;
   /** Where bugs in jobs are logged. */
   log: (line: string) => void;
   /** The disk of the root (default: one in `auto` mode over `statfs`); downloads check their space with it. */
@@ -92,6 +94,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   copyConcurrency: 8,
   maxFinishedJobs: MAX_FINISHED_JOBS,
   uploadIdleMs: UPLOAD_IDLE_MS,
+  countLimit: COUNT_LIMIT,
   log: () => undefined
 };
 
@@ -137,9 +140,9 @@ export class Engine {
     await this.options.getThreads?.close();
   }
 
-  /** Objects, bytes and folders under the URIs. */
+  /** Objects, bytes and folders under the URIs, up to `countLimit` objects. */
   count(uris: string[], signal?: AbortSignal): Promise<CountResponse> {
-    return countUris(this.store, uris, signal);
+    return countUris(this.store, uris, signal, this.options.countLimit);
   }
 
   /** Create a folder marker. */
@@ -152,10 +155,14 @@ export class Engine {
     return startDelete(this.store, this.jobs, request, () => this.delete(request), signal);
   }
 
-  /** Check a copy or move, then start it as a job. */
-  copy(request: CopyRequest, signal?: AbortSignal): Promise<Job> {
+  /**
+   * Check a copy or move, then start it as a job; a retry (`since`, set by
+   * the first run) copies only what is not copied yet.
+   */
+  copy(request: CopyRerun, signal?: AbortSignal): Promise<Job> {
     const stream = { partSize: this.options.partSize, partsInFlight: this.options.partsInFlight };
-    return startCopy(this.store, this.jobs, request, { ...this.copyOptions(), stream }, signal);
+    const rerun = (again: CopyRerun) => this.copy(again);
+    return startCopy(this.store, this.jobs, request, { ...this.copyOptions(), stream }, rerun, signal);
   }
 
   /** How server-side copies are made (copies, moves, EOS -> EOS syncs). */
@@ -198,10 +205,13 @@ export class Engine {
     return deleteLocal(this.options.rootDir, request, this.disk);
   }
 
-  /** What a sync would copy and delete, computed without changing anything. */
-  async syncPlan(request: SyncRequest, signal?: AbortSignal): Promise<SyncPlan> {
+  /**
+   * What a sync would copy and delete, computed without changing anything;
+   * with `limit`, refused (`PayloadTooLarge`) when a side holds more files.
+   */
+  async syncPlan(request: SyncRequest, signal?: AbortSignal, limit?: number): Promise<SyncPlan> {
     const sides = await syncSides(this.store, this.options.rootDir, request);
-    return (await planSync(this.store, this.options.rootDir, sides, request, signal)).plan;
+    return (await planSync(this.store, this.options.rootDir, sides, request, signal, limit)).plan;
   }
 
   /** Check a sync, then run it (its plan computed afresh) as one job. */
@@ -229,6 +239,9 @@ export class Engine {
         return this.importUrls(request as ImportRequest);
       case 'delete':
         return this.delete(request as DeleteRequest);
+      case 'copy':
+      case 'move':
+        return this.copy(request as CopyRerun);
       default:
         throw new EosError('InvalidRequest', `A ${kind} job cannot be started again from its request`);
     }

@@ -16,7 +16,8 @@ import {
   RouteMethod,
   RouteName,
   RouteResponse,
-  Routes
+  Routes,
+  SYNC_PLAN_LIMIT
 } from '../../core';
 import { ServiceConfig } from '../engine';
 import { DiskMonitor } from '../engine';
@@ -61,6 +62,9 @@ import { EosStore } from '../engine';
 import { SERVICE_NAME, VERSION } from '../engine';
 import { checkSave, megabytes, readContent, saveContent } from '../engine';
 import { readBody } from './http';
+import { Bound, IN_MEMORY, JOB, bounded } from './bounds';
+
+export type { Bound } from './bounds';
 
 /**
  * What a handler gets: the raw query, the parsed JSON body (POST), the
@@ -78,8 +82,8 @@ export interface Input {
 /** A handler of route `R`: it must answer that route's response type. */
 export type Handler<R extends RouteName> = (input: Input) => Promise<RouteResponse<R>>;
 
-/** Every route of the API with its method and handler. */
-export type RouteTable = { [R in RouteName]: { method: RouteMethod<R>; handle: Handler<R> } };
+/** Every route of the API with its method, handler, and what bounds its answer. */
+export type RouteTable = { [R in RouteName]: { method: RouteMethod<R>; handle: Handler<R>; bound: Bound } };
 
 /** A path's handlers by method, as the server dispatches them. */
 export type Route = {
@@ -88,6 +92,8 @@ export type Route = {
   PUT?: (input: Input) => Promise<unknown>;
   /** The largest JSON body this path takes (default MAX_BODY_BYTES). */
   maxBody?: number;
+  /** How its answer stays within the proxy's timeout (each path has one method). */
+  bound: Bound;
 };
 
 /** What the routes are built from. */
@@ -117,6 +123,7 @@ function browseRoutes({
   return {
     'api/locations': {
       method: 'POST',
+      bound: IN_MEMORY,
       handle: async ({ body }) => {
         const store = needStore();
         store.locations.set(validate(LocationsBody, body).locations);
@@ -125,6 +132,7 @@ function browseRoutes({
     },
     'api/whoami': {
       method: 'GET',
+      bound: IN_MEMORY,
       handle: async ({ query }) => {
         validateQuery(NoQuery, query);
         return needStore().whoami(VERSION);
@@ -132,6 +140,7 @@ function browseRoutes({
     },
     'api/list': {
       method: 'GET',
+      bound: bounded('one page: one ListObjectsV2 call of at most MAX_LIST_LIMIT (1,000) entries'),
       handle: async ({ query, signal }) => {
         const q = validateQuery(ListQuery, query);
         return needStore().list(q.uri, {
@@ -144,10 +153,12 @@ function browseRoutes({
     },
     'api/stat': {
       method: 'GET',
+      bound: bounded('one HEAD, and for a folder one list page of one key'),
       handle: async ({ query, signal }) => needStore().stat(validateQuery(StatQuery, query).uri, signal)
     },
     'api/presign': {
       method: 'POST',
+      bound: bounded('a signature computed locally (no S3 call)'),
       handle: async ({ body }) => {
         const b = validate(PresignBody, body);
         return presign(needStore(), b.uri, b.expiresIn, b.download === true);
@@ -161,18 +172,24 @@ function operationRoutes({ needEngine }: RouteDeps): RouteGroup<'api/mkdir' | 'a
   return {
     'api/mkdir': {
       method: 'POST',
+      bound: bounded('one HEAD and one PUT of a zero-byte marker'),
       handle: async ({ body, signal }) => needEngine().mkdir(validate(MkdirBody, body).uri, signal)
     },
     'api/count': {
       method: 'POST',
+      bound: bounded(
+        'at most COUNT_LIMIT (10,000) objects: 10 list pages; beyond, `more` says the figures are a floor'
+      ),
       handle: async ({ body, signal }) => needEngine().count(validate(CountBody, body).uris, signal)
     },
     'api/delete': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body, signal }) => needEngine().delete(validate(DeleteBody, body), signal)
     },
     'api/copy': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body, signal }) => needEngine().copy(validate(CopyBody, body), signal)
     }
   };
@@ -187,6 +204,7 @@ function jobRoutes({
   return {
     'api/job': {
       method: 'GET',
+      bound: bounded('a wait of at most MAX_JOB_WAIT_MS (30 s)'),
       handle: async ({ query, signal }) => {
         const q = validateQuery(JobQuery, query);
         return needEngine().jobs.wait(q.id, Math.min(q.wait ?? 0, MAX_JOB_WAIT_MS), signal);
@@ -194,10 +212,12 @@ function jobRoutes({
     },
     'api/job/cancel': {
       method: 'POST',
+      bound: bounded('a wait of at most CANCEL_SETTLE_MS (5 s) for the job to stop'),
       handle: async ({ body }) => needEngine().jobs.cancel(validate(CancelJobBody, body).id)
     },
     'api/jobs': {
       method: 'GET',
+      bound: IN_MEMORY,
       handle: async ({ query }) => {
         validateQuery(NoQuery, query);
         return { jobs: needEngine().jobs.list() };
@@ -205,6 +225,7 @@ function jobRoutes({
     },
     'api/job/answer': {
       method: 'POST',
+      bound: IN_MEMORY,
       handle: async ({ body }) => {
         const b = validate(AnswerJobBody, body);
         return needEngine().jobs.answer(b.id, b.question, b.choice, b.applyToAll);
@@ -212,10 +233,12 @@ function jobRoutes({
     },
     'api/job/retry': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body }) => needEngine().jobs.retry(validate(RetryJobBody, body).id)
     },
     'api/jobs/clear': {
       method: 'POST',
+      bound: IN_MEMORY,
       handle: async ({ body }) => ({ jobs: needEngine().jobs.clear(validate(ClearJobsBody, body).ids) })
     }
   };
@@ -228,18 +251,24 @@ function transferRoutes({
   return {
     'api/transfer': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body, signal }) => needEngine().transfer(validate(TransferBody, body), signal)
     },
     'api/sync/plan': {
       method: 'POST',
-      handle: async ({ body, signal }) => needEngine().syncPlan(validate(SyncBody, body), signal)
+      bound: bounded(
+        'at most SYNC_PLAN_LIMIT (20,000) files listed on each side (and at most as many HEADs, 16 in flight); beyond, refused as too large to preview'
+      ),
+      handle: async ({ body, signal }) => needEngine().syncPlan(validate(SyncBody, body), signal, SYNC_PLAN_LIMIT)
     },
     'api/sync': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body, signal }) => needEngine().sync(validate(SyncBody, body), signal)
     },
     'api/import': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body }) => needEngine().importUrls(validate(ImportBody, body))
     }
   };
@@ -252,10 +281,12 @@ function uploadRoutes({
   return {
     'api/uploads': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body, signal }) => needEngine().uploads.create(validate(CreateUploadsBody, body), signal)
     },
     'api/uploads/part': {
       method: 'PUT',
+      bound: bounded('one part: a body of at most MAX_UPLOAD_PART (64 MiB), sent as one UploadPart'),
       handle: async ({ query, request, signal }) => {
         const q = validateQuery(UploadPartQuery, query);
         return needEngine().uploads.part(q.id, q.n, request!, contentLength(request!), signal);
@@ -263,10 +294,12 @@ function uploadRoutes({
     },
     'api/uploads/complete': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body }) => needEngine().uploads.complete(validate(UploadIdBody, body).id)
     },
     'api/uploads/abort': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body }) => needEngine().uploads.abort(validate(UploadIdBody, body).id)
     }
   };
@@ -282,6 +315,7 @@ function openRoutes({
   return {
     'api/content': {
       method: 'GET',
+      bound: bounded("at most MAX_OPEN_LIMIT (64 MB) read, or the request's smaller `limit`"),
       handle: async ({ query, signal }) => {
         const q = validateQuery(ContentQuery, query);
         return readContent(needStore(), q.uri, { format: q.format, limit: q.limit, content: q.content, signal });
@@ -289,6 +323,7 @@ function openRoutes({
     },
     'api/content/save': {
       method: 'PUT',
+      bound: bounded('a body of at most MAX_OPEN_LIMIT bytes, one PUT'),
       handle: async ({ query, request, signal }) => {
         const q = validateQuery(SaveQuery, query);
         const store = needStore();
@@ -306,6 +341,7 @@ function openRoutes({
     },
     'api/head': {
       method: 'GET',
+      bound: bounded('the first lines of an object: at most MAX_HEAD_DECODED_BYTES (8 MiB) decoded'),
       handle: async ({ query, signal }) => {
         const q = validateQuery(HeadQuery, query);
         return readHead(needStore(), q.uri, { lines: q.lines, header: q.header, signal });
@@ -313,10 +349,12 @@ function openRoutes({
     },
     'api/checkpoints': {
       method: 'GET',
+      bound: IN_MEMORY,
       handle: async ({ query }) => needEngine().checkpoints.list(validateQuery(CheckpointsQuery, query).uri)
     },
     'api/checkpoints/change': {
       method: 'POST',
+      bound: bounded('one read (create) or write (restore) of at most MAX_OPEN_LIMIT (64 MB), kept in memory'),
       handle: async ({ body, signal }) => {
         const b = validate(CheckpointBody, body);
         const checkpoints = needEngine().checkpoints;
@@ -338,10 +376,12 @@ function diskRoutes({
   return {
     'api/disk': {
       method: 'GET',
+      bound: bounded('one statfs, or the figures of the background walk (never waited for)'),
       handle: async ({ query }) => disk.usage(validateQuery(DiskQuery, query).mode)
     },
     'api/disk/largest': {
       method: 'GET',
+      bound: bounded("a page of the background walk's figures (never waited for)"),
       handle: async ({ query }) => {
         const q = validateQuery(DiskLargestQuery, query);
         if (q.under !== undefined) {
@@ -353,10 +393,12 @@ function diskRoutes({
     },
     'api/disk/offload': {
       method: 'POST',
+      bound: JOB,
       handle: async ({ body, signal }) => needEngine().offload(validate(OffloadBody, body), signal)
     },
     'api/disk/delete': {
       method: 'POST',
+      bound: bounded('the removal of the local items named (a body of at most 64 KiB)'),
       handle: async ({ body }) => needEngine().deleteLocal(validate(LocalDeleteBody, body))
     }
   };
@@ -378,24 +420,29 @@ export function routeTable(deps: RouteDeps): RouteTable {
 /** The server's dispatch map: `/` plus every route of the table, by path and method. */
 export function routeMap(deps: RouteDeps): Map<string, Route> {
   const table = routeTable(deps);
-  const routes = new Map<string, Route>([['/', { GET: async () => ({ service: SERVICE_NAME, version: VERSION }) }]]);
+  const routes = new Map<string, Route>([
+    ['/', { GET: async () => ({ service: SERVICE_NAME, version: VERSION }), bound: IN_MEMORY }]
+  ]);
   for (const name of Object.values(Routes)) {
-    const { method, handle } = table[name] as {
+    const { method, handle, bound } = table[name] as {
       method: ApiRoutes[RouteName]['method'];
       handle: (input: Input) => Promise<unknown>;
+      bound: Bound;
     };
-    routes.set(`/${name}`, { ...routes.get(`/${name}`), [method]: handle });
+    routes.set(`/${name}`, { [method]: handle, bound });
   }
   routes.get(`/${Routes.uploads}`)!.maxBody = MAX_UPLOADS_BODY;
   routes.set(`/${EVENTS_ROUTE}`, {
     GET: async ({ query }) => {
       validateQuery(NoQuery, query);
       return serviceEvents(deps.needEngine());
-    }
+    },
+    bound: { answers: 'stream' }
   });
   routes.set(`/${CHANGED_ROUTE}`, {
     POST: async ({ body }) => takeChanges(deps.needEngine(), body),
-    maxBody: MAX_UPLOADS_BODY
+    maxBody: MAX_UPLOADS_BODY,
+    bound: IN_MEMORY
   });
   return routes;
 }

@@ -112,6 +112,7 @@ function startJournal(engine: Engine, config: ServiceConfig, stateDir: string, l
     file: journalFile(stateDir, store.ctx, config.rootDir, config.endpoint),
     abortUpload: upload => abortUpload(store, upload),
     keeps: upload => engine.ledger?.holds(upload) ?? false,
+    keepsFile: file => engine.ledger?.holdsFile(file) ?? false,
     rerun: typeof rerun === 'function' ? rerun.bind(engine) : undefined,
     log
   });

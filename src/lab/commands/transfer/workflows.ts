@@ -6,7 +6,16 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { ConflictChoice, Job, Routes, SyncPlan, SyncRequest, TransferRequest, lastSegment } from '../../../core';
+import {
+  ConflictChoice,
+  EosError,
+  Job,
+  Routes,
+  SyncPlan,
+  SyncRequest,
+  TransferRequest,
+  lastSegment
+} from '../../../core';
 import { formatSize } from '../../components/format';
 import { parentOf } from '../../dnd/targets';
 import { notifyError } from '../../errors';
@@ -146,22 +155,39 @@ export async function moveInEos(
   return end;
 }
 
+/** Where a sync goes, as its messages name it. */
+function syncPlaces(context: ITransferContext, request: SyncRequest) {
+  const toEos = request.destination.startsWith('e://');
+  const where = toEos ? request.destination : localLabel(request.destination);
+  return { toEos, where, failed: context.trans.__('Cannot sync to %1', where) };
+}
+
 /**
- * Plan a sync, show the preview, and run it when the user accepts.
+ * Plan a sync, show the preview, and run it when the user accepts (or,
+ * when it holds too many files to preview, confirm a sync that deletes nothing).
  *
  * @returns the sync job in its final state, or null when nothing ran.
  */
 export async function sync(context: ITransferContext, request: SyncRequest): Promise<Job | null> {
   const { trans } = context;
-  const toEos = request.destination.startsWith('e://');
-  const where = toEos ? request.destination : localLabel(request.destination);
-  const failed = trans.__('Cannot sync to %1', where);
+  const { where, failed } = syncPlaces(context, request);
+  const title = trans.__('Sync %1 to %2', lastSegment(request.source), where);
+  const buttons = [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Sync') })];
   let plan: SyncPlan;
   try {
     plan = await context.request(Routes.syncPlan, { body: { ...request, delete: true } });
   } catch (reason) {
-    notifyError(reason, trans, failed);
-    return null;
+    if (!(reason instanceof EosError && reason.code === 'PayloadTooLarge')) {
+      notifyError(reason, trans, failed);
+      return null;
+    }
+    // Too many files to preview within one request: the sync itself is a job and has no limit.
+    const body = trans.__(
+      '%1 Sync without a preview? New and changed files are copied; nothing is deleted.',
+      reason.message
+    );
+    const result = await showDialog({ title, body, buttons });
+    return result.button.accept ? runSync(context, request, false) : null;
   }
   if (plan.copyCount === 0 && plan.deleteCount === 0 && !plan.failedCount) {
     Notification.info(trans.__('%1 is already in sync with %2', where, lastSegment(request.source)), {
@@ -169,15 +195,17 @@ export async function sync(context: ITransferContext, request: SyncRequest): Pro
     });
     return null;
   }
-  const result = await showDialog({
-    title: trans.__('Sync %1 to %2', lastSegment(request.source), where),
-    body: new SyncPreview(plan, context),
-    buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Sync') })]
-  });
+  const result = await showDialog({ title, body: new SyncPreview(plan, context), buttons });
   if (!result.button.accept) {
     return null;
   }
-  const remove = result.value === true;
+  return runSync(context, request, result.value === true);
+}
+
+/** Start a sync (deleting when `remove`) and follow it to its end. */
+async function runSync(context: ITransferContext, request: SyncRequest, remove: boolean): Promise<Job | null> {
+  const { trans } = context;
+  const { toEos, where, failed } = syncPlaces(context, request);
   let job: Job;
   try {
     job = await context.request(Routes.sync, { body: { ...request, delete: remove } });

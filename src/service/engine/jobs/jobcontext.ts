@@ -18,6 +18,8 @@ export interface JobRecord {
   /** The request that started it (to retry it after a restart); JSON. */
   request?: unknown;
   uploads: OpenUpload[];
+  /** Temporary files of downloads being written (absolute): removed if the service dies before they end. */
+  partials?: string[];
 }
 
 /** What a job's work sees: its cancel signal and its progress counters. */
@@ -36,6 +38,8 @@ export interface JobContext {
   fail(item: string, error: unknown): void;
   /** Record a multipart upload the job opened; call the returned function once it is completed or aborted. */
   openUpload(upload: OpenUpload): () => void;
+  /** Record a temporary file the job writes (absolute); call the returned function once it is placed or removed. */
+  openPartial?(file: string): () => void;
 }
 
 /** What a new job is. */

@@ -34,6 +34,7 @@ interface Entry {
   request?: unknown;
   rerun?: () => Promise<Job>;
   uploads: Set<OpenUpload>;
+  partials: Set<string>;
   waiting: Waiting[];
   /** An answer applied to all later conflicts. */
   always?: ConflictChoice;
@@ -83,6 +84,7 @@ export class Jobs {
       request: init.request,
       rerun: init.rerun,
       uploads: new Set(),
+      partials: new Set(),
       waiting: [],
       samples: [[Date.now(), 0]],
       reported: ''
@@ -110,14 +112,18 @@ export class Jobs {
           failures.push({ item, error: this.asApiError(error, id)! });
         }
       },
-      openUpload: upload => {
-        entry.uploads.add(upload);
+      openPartial: file => this.hold(entry, entry.partials, file),
+      openUpload: upload => this.hold(entry, entry.uploads, upload)
+    };
+  }
+
+  /** Keep `item` in a job's `set` (and so in its record) until the returned function is called. */
+  private hold<T>(entry: Entry, set: Set<T>, item: T): () => void {
+    set.add(item);
+    this.notify(entry);
+    return () => {
+      if (set.delete(item)) {
         this.notify(entry);
-        return () => {
-          if (entry.uploads.delete(upload)) {
-            this.notify(entry);
-          }
-        };
       }
     };
   }
@@ -240,6 +246,7 @@ export class Jobs {
       request: record.request,
       rerun,
       uploads: new Set(),
+      partials: new Set(),
       waiting: [],
       samples: [],
       reported: ''
@@ -249,7 +256,7 @@ export class Jobs {
     return snapshot(job);
   }
 
-  /** Every job with its request and open uploads (for the journal). */
+  /** Every job with its request, open uploads and temporary files (for the journal). */
   records(): JobRecord[] {
     return [...this.entries.values()].map(e => this.record(e));
   }
@@ -381,7 +388,7 @@ export class Jobs {
       return;
     }
     const record = this.record(entry);
-    const text = JSON.stringify(record.job) + entry.uploads.size;
+    const text = JSON.stringify(record.job) + entry.uploads.size + entry.partials.size;
     if (ifChanged && text === entry.reported) {
       return;
     }
@@ -402,7 +409,9 @@ export class Jobs {
   }
 
   private record(entry: Entry): JobRecord {
-    return { job: snapshot(entry.job), request: entry.request, uploads: [...entry.uploads].map(u => ({ ...u })) };
+    const uploads = [...entry.uploads].map(u => ({ ...u }));
+    const partials = entry.partials.size ? { partials: [...entry.partials] } : {};
+    return { job: snapshot(entry.job), request: entry.request, uploads, ...partials };
   }
 
   private readonly listeners = new Set<JobListener>();

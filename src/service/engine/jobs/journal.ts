@@ -1,8 +1,9 @@
 /**
  * The jobs journal: every job the service knows, kept in a file so that a
  * restarted service still lists them, marks the ones that were running
- * `interrupted` (retryable when the engine can run their request again), and
- * aborts the multipart uploads they had open.
+ * `interrupted` (retryable when the engine can run their request again),
+ * aborts the multipart uploads they had open and removes the temporary files
+ * their downloads were writing.
  *
  * The file is JSON, rewritten whole (temporary file, fsync, rename, so a
  * crash leaves the old or the new one, never half of one) at most once per
@@ -19,6 +20,8 @@ import { JobRecord, Jobs, OpenUpload } from './jobs';
 
 /** How long the journal waits after a change before writing (changes meanwhile are written together). */
 export const JOURNAL_DEBOUNCE_MS = 1000;
+/** The name of a download's temporary file (`partialPath` in local/confine.ts). */
+const PARTIAL = /^\..+\.eos-partial-[0-9a-f]{12}$/;
 /** The version of the journal's format. */
 const FORMAT = 1;
 
@@ -42,6 +45,8 @@ export interface JournalOptions {
   abortUpload: (upload: OpenUpload) => Promise<void>;
   /** Whether an open upload is kept for a resume (the resume ledger's): not aborted then. */
   keeps?: (upload: OpenUpload) => boolean;
+  /** Whether a download's temporary file is kept for a resume (the resume ledger's): not removed then. */
+  keepsFile?: (file: string) => boolean;
   /** Start a journaled job's request again as a new job (`Engine.rerun`); without it restored jobs are not retryable. */
   rerun?: Rerun;
   log: (line: string) => void;
@@ -58,6 +63,8 @@ export function journalFile(stateDir: string, ctx: EosContext, rootDir: string, 
 /** Keeps a registry's jobs on disk. */
 export class Journal {
   private readonly orphans = new Map<string, OpenUpload>();
+  /** The state each job was last written with. */
+  private readonly states = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private stop: (() => void) | undefined;
   private closed = false;
@@ -78,19 +85,47 @@ export class Journal {
   start(): Promise<void> {
     const data = this.read();
     const { rerun } = this.options;
+    const partials: string[] = [];
     for (const record of data?.jobs ?? []) {
       const { kind } = record.job;
       const canRerun = rerun !== undefined && record.request !== undefined && kind !== 'computer-upload';
-      this.jobs.restore(record, canRerun ? () => rerun(kind, record.request) : undefined);
+      const restored = this.jobs.restore(record, canRerun ? () => rerun(kind, record.request) : undefined);
+      this.states.set(restored.id, restored.state);
       record.uploads.forEach(u => this.orphans.set(u.uploadId, u));
+      partials.push(...(record.partials ?? []));
     }
     data?.orphans.forEach(u => this.orphans.set(u.uploadId, u));
-    this.stop = this.jobs.onChange(() => this.schedule());
+    this.stop = this.jobs.onChange((record, forgotten) => this.changed(record, forgotten));
     if (data) {
       this.dirty = true;
       this.flush();
     }
+    this.removePartials(partials);
     return this.abortOrphans();
+  }
+
+  /**
+   * Remove the temporary files of downloads a killed service was writing
+   * (only names a download makes: `.name.eos-partial-<12 hex>`).
+   */
+  private removePartials(files: string[]): void {
+    const ours = files.filter(
+      f => typeof f === 'string' && path.isAbsolute(f) && PARTIAL.test(path.basename(f)) && !this.options.keepsFile?.(f)
+    );
+    let removed = 0;
+    for (const file of ours) {
+      try {
+        fs.rmSync(file);
+        removed++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.options.log(`eos-service: could not remove ${file} left by an interrupted download: ${err}`);
+        }
+      }
+    }
+    if (removed > 0) {
+      this.options.log(`eos-service: removed ${removed} temporary file(s) left by interrupted downloads`);
+    }
   }
 
   /** Write the journal now (when anything changed since the last write). */
@@ -128,6 +163,24 @@ export class Journal {
     this.flush();
     this.closed = true;
     this.stop?.();
+  }
+
+  /**
+   * A job started or changed state: write at once (a service killed within
+   * the debounce would otherwise lose a job it had just started, and the panel
+   * its row). Progress is written debounced.
+   */
+  private changed(record: JobRecord | null, forgotten?: string[]): void {
+    forgotten?.forEach(id => this.states.delete(id));
+    if (record !== null && this.states.get(record.job.id) !== record.job.state) {
+      this.states.set(record.job.id, record.job.state);
+      this.dirty = true;
+      if (!this.closed) {
+        this.flush();
+      }
+      return;
+    }
+    this.schedule();
   }
 
   private schedule(): void {

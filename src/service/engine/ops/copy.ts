@@ -21,6 +21,7 @@ import { Deleter } from '../s3/batches';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { CopyOptions, CopyTask, serverCopy } from '../s3/servercopy';
 import { forEachConcurrent } from '../jobs/pool';
+import { alreadyCopied } from './resume';
 import { decideObject } from '../transfer/conflicts';
 import { mustStream, streamAfter, streamCopy } from '../transfer/streamcopy';
 import { TransferOptions } from '../transfer/run';
@@ -48,19 +49,28 @@ interface Pair {
   target: Place;
 }
 
+/** What a copy job keeps to be started again: its request, and when its first run started. */
+export type CopyRerun = CopyRequest & { since?: string };
+
 /**
  * Check a copy or move and start it as a job. Refusals come synchronously:
  * read-only destinations (and a move's read-only sources) and roots before any
  * S3 call; then missing sources, a folder copied into itself, and (policy
  * `fail`) targets that already exist.
+ *
+ * A retry (`request.since`, when the first run started) copies only what the
+ * first run did not (`alreadyCopied`); a move's retry deletes the sources of
+ * copies already made. `rerun` starts the request again (makes the job retryable).
  */
 export async function startCopy(
   store: EosStore,
   jobs: Jobs,
-  request: CopyRequest,
+  request: CopyRerun,
   options: CopyJobOptions,
+  rerun?: (again: CopyRerun) => Promise<Job>,
   signal?: AbortSignal
 ): Promise<Job> {
+  const since = request.since;
   const move = request.move ?? false;
   const conflict: ConflictPolicy = request.conflict ?? 'fail';
   const destination = store.locate(request.destination);
@@ -95,14 +105,21 @@ export async function startCopy(
     pairs.push({ source, target: placeOf(targetPath(source, destination, intoFolder), store) });
   }
   checkPairs(pairs);
-  if (conflict === 'fail') {
+  if (conflict === 'fail' && since === undefined) {
     await refuseExisting(store, pairs, signal);
   }
-  const job = jobs.start(
-    { kind: move ? 'move' : 'copy', sources: pairs.map(p => p.source.uri), destination: formatEosUri(destination) },
-    ctx => runCopy(store, pairs, { ...options, move, conflict }, ctx)
+  // Set before the job starts, so it is at or before any copy the run makes.
+  const again: CopyRerun = { ...request, since: since ?? new Date().toISOString() };
+  return jobs.start(
+    {
+      kind: move ? 'move' : 'copy',
+      sources: pairs.map(p => p.source.uri),
+      destination: formatEosUri(destination),
+      request: again,
+      rerun: rerun && (() => rerun(again))
+    },
+    ctx => runCopy(store, pairs, { ...options, move, conflict, since }, ctx)
   );
-  return job;
 }
 
 /** Where a source goes: into the destination folder under its own name, or renamed. */
@@ -216,7 +233,7 @@ function task(
 async function runCopy(
   store: EosStore,
   pairs: Pair[],
-  options: CopyJobOptions & { move: boolean; conflict: ConflictPolicy },
+  options: CopyJobOptions & { move: boolean; conflict: ConflictPolicy; since?: string },
   ctx: JobContext
 ): Promise<void> {
   const { progress, signal } = ctx;
@@ -244,6 +261,15 @@ async function runCopy(
   let copied = false;
   try {
     await forEachConcurrent(tasks, options.concurrency, signal, async (t, taskSignal) => {
+      if (options.since !== undefined && (await alreadyCopied(store, t, options.conflict, options.since, taskSignal))) {
+        // Copied by an earlier run: counted as done; a move's source may still be there.
+        progress.objects.done++;
+        progress.bytes.done += t.size;
+        if (options.move) {
+          await deleterFor(t.srcBucket).add({ key: t.srcKey, size: t.size, uri: t.srcUri }, taskSignal);
+        }
+        return;
+      }
       if (options.conflict === 'skip' || options.conflict === 'ask' || options.conflict === 'keep-both') {
         const facts = { shown: t.srcUri, size: t.size };
         const decided = await decideObject(store, ctx, options.conflict, t.target, t.dstKey, facts, taskSignal);

@@ -24,6 +24,7 @@ import {
   TransferOptions,
   asItem,
   MAX_NAMED_CONFLICTS,
+  PRECHECK_LIMIT,
   filterOf,
   refuseIfAny,
   requestedName
@@ -231,7 +232,11 @@ export async function refuseExisting(
       }
       continue;
     }
+    let looked = 0;
     for await (const e of downloadEntries(store, [pair], signal, keep)) {
+      if (++looked > PRECHECK_LIMIT) {
+        break; // the job refuses the others one by one
+      }
       if (e.kind === 'object' && (await exists(e.local))) {
         existing.push(relativeTo(root, e.local));
         if (existing.length > MAX_NAMED_CONFLICTS) {
@@ -321,7 +326,7 @@ async function runDownload(
         }
         const task: GetTask = { ...e, final: e.local, shown, place, jobId: ctx.id };
         const fetched = await held.get(dir, e.size, shown, onBytes => {
-          const get = () => getFile(store, task, options, onBytes, itemSignal);
+          const get = () => getFile(store, task, options, onBytes, itemSignal, ctx.openPartial);
           return e.size > options.partSize ? big.run(get) : get();
         });
         if (!fetched) {

@@ -3,7 +3,7 @@
  * (`If-Match`), several in flight for a big object, written with positioned
  * writes into a hidden temporary file beside the target, its size checked,
  * its modification time set, then moved into place. On failure or cancel the
- * temporary file is removed.
+ * temporary file is removed; while it exists the job's journal names it.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { fetchRange, GatheredWrites, RangeTask } from './getrange';
 import { localError, numberedName } from '../local/confine';
 import { DownloadResume } from './resumedownload';
 import { forEachConcurrent } from '../jobs/pool';
+import type { JobContext } from '../jobs/jobs';
 import { TransferOptions } from './run';
 
 /** An object and the local file it becomes. */
@@ -46,7 +47,8 @@ export async function getFile(
   task: GetTask,
   options: TransferOptions,
   onBytes: (n: number) => void,
-  signal: AbortSignal
+  signal: AbortSignal,
+  track?: JobContext['openPartial']
 ): Promise<string> {
   const threads = options.getThreads;
   const range = Math.max(options.rangeSize, Math.ceil(task.size / MAX_RANGES));
@@ -54,6 +56,9 @@ export async function getFile(
   // A download in ranges continues the temporary file an interrupted one kept (resumedownload.ts).
   const resume = DownloadResume.start(whole ? undefined : options.ledger, task, range);
   const temp = resume.temp;
+  // The journal names the file while it exists, so a service killed meanwhile removes it when back
+  // (unless the resume ledger keeps it for a retry).
+  const untrack = track?.(temp);
   const ranges: RangeTask[] = [];
   const unsigned = store.locations.unsigned(task.bucket, task.key);
   for (let start = 0; start === 0 || start < task.size; start += range) {
@@ -131,6 +136,8 @@ export async function getFile(
       await fsp.rm(temp, { force: true }).catch(() => undefined);
     }
     throw error;
+  } finally {
+    untrack?.();
   }
 }
 

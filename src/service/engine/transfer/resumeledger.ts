@@ -102,6 +102,11 @@ export class ResumeLedger {
     return this.records.has(`u:${upload.uploadId}`);
   }
 
+  /** Whether the ledger keeps this download's temporary file (the journal leaves it after a restart). */
+  holdsFile(temp: string): boolean {
+    return this.records.has(`d:${temp}`);
+  }
+
   /** The kept records (a copy), for tests and the bench. */
   list(): ResumeRecord[] {
     return [...this.records.values()].map(r => ({ ...r }));

@@ -157,6 +157,12 @@ export class Totals {
 
 /** The most existing targets a `Conflict` refusal names. */
 export const MAX_NAMED_CONFLICTS = 20;
+/**
+ * The most entries of a folder the up-front check of policy `fail` looks at
+ * (10 list pages): the request must answer within the proxy's 300 s. Beyond,
+ * the job refuses each existing target as a failed item (`Conflict`).
+ */
+export const PRECHECK_LIMIT = 10000;
 
 /**
  * Policy `fail`: refuse with `Conflict` when any target exists, naming up to

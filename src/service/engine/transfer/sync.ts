@@ -145,7 +145,8 @@ async function runCopies(
           jobId: ctx.id
         };
         // Its space held while it is written; the disk gauge counts it at once and measures again soon.
-        const got = (n: (bytes: number) => void) => run(() => getFile(store, task, options, n, itemSignal));
+        const got = (n: (bytes: number) => void) =>
+          run(() => getFile(store, task, options, n, itemSignal, ctx.openPartial));
         if (!(await held.get(path.dirname(final), item.size, local, got))) {
           return;
         }

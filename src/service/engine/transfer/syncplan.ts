@@ -179,11 +179,12 @@ async function listSides(
   root: string,
   sides: SyncSides,
   kept: (rel: string) => boolean,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  limit = Infinity
 ): Promise<{ from: Map<string, SideItem>; to: Map<string, SideItem> }> {
   if (sides.direction === 'eos') {
-    const from = await listFolder(store, sides.source, kept, signal);
-    return { from, to: await listFolder(store, sides.remote, kept, signal) };
+    const from = await listFolder(store, sides.source, kept, signal, limit);
+    return { from, to: await listFolder(store, sides.remote, kept, signal, limit) };
   }
   const local = new Map<string, SideItem>();
   const there = await fsp.stat(sides.local).catch(() => null);
@@ -194,10 +195,11 @@ async function listSides(
       }
       if (e.kind === 'file' && kept(e.rel)) {
         local.set(e.rel, { rel: e.rel, size: e.size, modifiedMs: e.mtimeMs, abs: e.abs });
+        refuseBeyond(local.size, limit, sides.localShown);
       }
     }
   }
-  const remote = await listFolder(store, sides.remote, kept, signal);
+  const remote = await listFolder(store, sides.remote, kept, signal, limit);
   return sides.direction === 'upload' ? { from: local, to: remote } : { from: remote, to: local };
 }
 
@@ -206,7 +208,8 @@ async function listFolder(
   store: EosStore,
   place: Place,
   kept: (rel: string) => boolean,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  limit = Infinity
 ): Promise<Map<string, SideItem>> {
   const items = new Map<string, SideItem>();
   const { bucket, key: prefix, uri } = place;
@@ -214,9 +217,24 @@ async function listFolder(
     const rel = o.key.slice(prefix.length);
     if (rel !== '' && !rel.endsWith('/') && kept(rel)) {
       items.set(rel, { rel, size: o.size, modifiedMs: o.modified?.getTime() ?? 0, key: o.key, etag: o.etag });
+      refuseBeyond(items.size, limit, uri);
     }
   }
   return items;
+}
+
+/**
+ * A preview answers within the proxy's timeout: a side with more than `limit`
+ * files is refused (`PayloadTooLarge`); the sync itself, a job, has no limit.
+ */
+function refuseBeyond(count: number, limit: number, shown: string): void {
+  if (count > limit) {
+    throw new EosError(
+      'PayloadTooLarge',
+      `${shown} holds more than ${limit.toLocaleString('en-US')} files: too many to preview in one request. ` +
+        'A sync without a preview has no such limit.'
+    );
+  }
 }
 
 /**
@@ -255,13 +273,14 @@ export async function planSync(
   root: string,
   sides: SyncSides,
   request: SyncRequest,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  limit = Infinity
 ): Promise<FullPlan> {
   const kept = filterOf([
     ...(request.exclude ?? []).map(glob => ({ include: false, glob })),
     ...(request.filters ?? [])
   ]);
-  const { from, to } = await listSides(store, root, sides, kept, signal);
+  const { from, to } = await listSides(store, root, sides, kept, signal, limit);
   const copy: FullPlan['copy'] = [];
   const failed: FullPlan['failed'] = [];
   let unchanged = 0;

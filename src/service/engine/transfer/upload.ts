@@ -35,6 +35,7 @@ import {
   filterOf,
   requestedName,
   MAX_NAMED_CONFLICTS,
+  PRECHECK_LIMIT,
   refuseIfAny
 } from './run';
 import { isPreconditionFailed } from '../s3/errors';
@@ -188,11 +189,18 @@ export async function refuseExisting(
     const there = new Set<string>();
     for await (const o of store.walk(dest.bucket, s.key, dest.uri, signal)) {
       there.add(o.key);
+      if (there.size >= PRECHECK_LIMIT) {
+        break;
+      }
     }
     if (there.size === 0) {
       continue;
     }
+    let looked = 0;
     for await (const e of uploadEntries(root, [s], signal, keep)) {
+      if (++looked > PRECHECK_LIMIT) {
+        break;
+      }
       if (e.kind === 'file' && there.has(e.key)) {
         existing.push(uriOfKey(dest, e.key));
         if (existing.length > MAX_NAMED_CONFLICTS) {
