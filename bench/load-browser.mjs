@@ -16,7 +16,16 @@ function installFrameProbe() {
     try {
       new PerformanceObserver(list => {
         for (const e of list.getEntries()) {
-          probe[type === 'longtask' ? 'longtask' : 'loaf'].push({ start: e.startTime, duration: e.duration });
+          const entry = { start: e.startTime, duration: e.duration };
+          if (e.scripts) {
+            // where a long animation frame went: its scripts, then style and layout
+            entry.layout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
+            entry.scripts = e.scripts.map(x => ({
+              what: `${x.invoker} ${x.sourceFunctionName || ''} ${(x.sourceURL || '').split('/').pop()}`.trim(),
+              ms: x.duration
+            }));
+          }
+          probe[type === 'longtask' ? 'longtask' : 'loaf'].push(entry);
         }
       }).observe({ type, buffered: true });
     } catch {
@@ -43,7 +52,16 @@ function framesIn(page, from, to) {
       const over = list => (list ? list.filter(e => e.duration > 50).length : null);
       const loaf = inside(probe.loaf);
       const gaps = inside(probe.gaps);
+      const worst = loaf?.reduce((w, e) => (!w || e.duration > w.duration ? e : w), null);
       return {
+        worst: worst && {
+          ms: worst.duration,
+          layout: worst.layout,
+          scripts: worst.scripts
+            .sort((a, b) => b.ms - a.ms)
+            .slice(0, 3)
+            .map(x => `${x.what} ${Math.round(x.ms)} ms`)
+        },
         seconds: (t1 - t0) / 1000,
         loaf: max(loaf),
         loafOver50: over(loaf),

@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     'file-mib': { type: 'string', default: '1' },
     'idle-seconds': { type: 'string', default: '20' },
     out: { type: 'string', default: join(root, 'bench', 'results') },
+    'cpu-prof': { type: 'string' },
+    'no-browser': { type: 'boolean', default: false },
     headed: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false }
   }
@@ -115,7 +117,9 @@ async function startLab(work, endpoint) {
     AWS_EC2_METADATA_DISABLED: 'true',
     JUPYTER_CONFIG_DIR: config,
     JUPYTER_RUNTIME_DIR: join(work, 'runtime'),
-    EOS_STATE_DIR: join(work, 'state')
+    EOS_STATE_DIR: join(work, 'state'),
+    // --cpu-prof DIR: the service (the one Node process JupyterLab starts) writes a V8 CPU profile there on exit.
+    ...(args['cpu-prof'] && { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(args['cpu-prof'])}` })
   };
   const argv = ['-m', 'jupyterlab', '--no-browser', `--ServerApp.root_dir=${labRoot}`, '--ServerApp.ip=127.0.0.1'];
   argv.push(`--ServerApp.port=${PORT}`, '--ServerApp.port_retries=0', `--IdentityProvider.token=${token}`);
@@ -342,16 +346,46 @@ const cpus = c =>
     .map(([k, v]) => `${k} ${sec(v)}`)
     .join(', ');
 
+/** The browser's table, with where each window's longest frame went. */
+function frameSection(frames) {
+  if (!frames) {
+    return ['(no browser: --no-browser)', ''];
+  }
+  const frameRow = (label, key) => `| ${label} | ${ms(frames.idle[key])} | ${ms(frames.busy[key])} |`;
+  const worst = (label, w) =>
+    w
+      ? `- ${label}: ${ms(w.ms)}, style and layout ${ms(w.layout)}; scripts: ${w.scripts.join('; ') || 'none'}`
+      : `- ${label}: none`;
+  return [
+    `## The panel's frames while browsing, idle and during a second upload (${sec(frames.uploadSeconds)})`,
+    '',
+    '| Measure | Idle | During the upload |',
+    '| --- | ---: | ---: |',
+    `| Browsing time | ${sec(frames.idle.seconds)} | ${sec(frames.busy.seconds)} |`,
+    frameRow('Longest animation frame (LoAF)', 'loaf'),
+    frameRow('Longest long task', 'longtask'),
+    frameRow('Longest gap between frames (rAF)', 'gap'),
+    `| Animation frames over 50 ms (LoAF) | ${frames.idle.loafOver50} | ${frames.busy.loafOver50} |`,
+    `| Gaps between frames over 50 ms (rAF) | ${frames.idle.gapsOver50} | ${frames.busy.gapsOver50} |`,
+    `| Browsing actions (expand, scroll, collapse) | ${frames.idle.actions} | ${frames.busy.actions} |`,
+    '',
+    worst('Longest frame, idle', frames.idle.worst),
+    worst('Longest frame, during the upload', frames.busy.worst),
+    '',
+    frames.how,
+    ''
+  ];
+}
+
 function report(r) {
   const { conc, lists, frames } = r;
-  const frameRow = (label, f) => `| ${label} | ${ms(f.idle[f.key])} | ${ms(f.busy[f.key])} |`;
   return [
     `# Load benchmark, ${r.date}`,
     '',
     `Command: \`${r.command}\``,
     '',
     `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory; ` +
-      `Node ${process.version}; Chromium ${frames.chromium}; jupyterlab-eos commit ${r.commit}. Load average ` +
+      `Node ${process.version}; Chromium ${frames?.chromium ?? '-'}; jupyterlab-eos commit ${r.commit}. Load average ` +
       `${r.loadStart} at the start, ${os
         .loadavg()
         .map(v => v.toFixed(2))
@@ -387,20 +421,7 @@ function report(r) {
     `Upload (POST api/transfer, as the panel starts it, from the server's disk into \`e://users/me/incoming/\`): ` +
       `${sec(lists.upload)} by the job's own clock, ${((FILES * FILE_BYTES) / 2 ** 20 / lists.upload).toFixed(0)} MiB/s.`,
     '',
-    `## The panel's frames while browsing, idle and during a second upload (${sec(frames.uploadSeconds)})`,
-    '',
-    '| Measure | Idle | During the upload |',
-    '| --- | ---: | ---: |',
-    `| Browsing time | ${sec(frames.idle.seconds)} | ${sec(frames.busy.seconds)} |`,
-    frameRow('Longest animation frame (LoAF)', { ...frames, key: 'loaf' }),
-    frameRow('Longest long task', { ...frames, key: 'longtask' }),
-    frameRow('Longest gap between frames (rAF)', { ...frames, key: 'gap' }),
-    `| Animation frames over 50 ms (LoAF) | ${frames.idle.loafOver50} | ${frames.busy.loafOver50} |`,
-    `| Gaps between frames over 50 ms (rAF) | ${frames.idle.gapsOver50} | ${frames.busy.gapsOver50} |`,
-    `| Browsing actions (expand, scroll, collapse) | ${frames.idle.actions} | ${frames.busy.actions} |`,
-    '',
-    frames.how,
-    ''
+    ...frameSection(frames)
   ].join('\n');
 }
 
@@ -442,7 +463,9 @@ async function main() {
     log(`idle lists for ${IDLE_MS / 1000} s, then lists during an upload of ${FILES} files`);
     const lists = await listsDuringUpload(client, cursors, pids);
     log('browsing in chromium, idle and during a second upload');
-    const frames = await browse(lab, IDLE_MS, { headed: args.headed, upload: d => upload(client, d) });
+    const frames = args['no-browser']
+      ? null
+      : await browse(lab, IDLE_MS, { headed: args.headed, upload: d => upload(client, d) });
     const commit = (() => {
       try {
         const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
