@@ -57,6 +57,7 @@ function framesIn(page, from, to) {
         worst: worst && {
           ms: worst.duration,
           layout: worst.layout,
+          scriptMs: worst.scripts.reduce((sum, x) => sum + x.ms, 0),
           scripts: worst.scripts
             .sort((a, b) => b.ms - a.ms)
             .slice(0, 3)
@@ -187,6 +188,9 @@ export async function browse(lab, idleMs, { headed, upload }) {
       }
     );
     const up = await running;
+    if (process.env.EOS_LOAD_SHOTS) {
+      await page.screenshot({ path: `${process.env.EOS_LOAD_SHOTS}/load-after-upload.png` });
+    }
     return {
       chromium: browser.version(),
       uploadSeconds: up.seconds,

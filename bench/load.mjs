@@ -354,7 +354,8 @@ function frameSection(frames) {
   const frameRow = (label, key) => `| ${label} | ${ms(frames.idle[key])} | ${ms(frames.busy[key])} |`;
   const worst = (label, w) =>
     w
-      ? `- ${label}: ${ms(w.ms)}, style and layout ${ms(w.layout)}; scripts: ${w.scripts.join('; ') || 'none'}`
+      ? `- ${label}: ${ms(w.ms)}, of which scripts ${ms(w.scriptMs)} (longest: ${w.scripts.join('; ') || 'none'}), ` +
+        `style and layout ${ms(w.layout)}; the rest neither (paint, GC, other renderer work, or waiting for a CPU)`
       : `- ${label}: none`;
   return [
     `## The panel's frames while browsing, idle and during a second upload (${sec(frames.uploadSeconds)})`,
