@@ -171,6 +171,13 @@ function api(lab) {
       const body = await res.text();
       return { ms: performance.now() - t0, status: res.status, body };
     },
+    /** A route of JupyterLab's own server (not proxied). */
+    async jupyter(route) {
+      const t0 = performance.now();
+      const res = await fetch(`${lab.base}/${route}`, { headers });
+      await res.text();
+      return { ms: performance.now() - t0, status: res.status };
+    },
     async post(route, body) {
       const res = await fetch(`${lab.base}/eos/${route}`, {
         method: 'POST',
@@ -296,6 +303,22 @@ async function sequentialLists(client, cursors, done) {
   return { ...stats(latencies), errors };
 }
 
+/**
+ * Beside the lists, every 250 ms until `done()`: `api/whoami` (the proxy and
+ * the service's event loop, no S3 call) and JupyterLab's `api/status` (Jupyter
+ * alone), to tell the service's own delays from the machine's.
+ */
+async function probes(client, done) {
+  const whoami = [];
+  const status = [];
+  while (!done()) {
+    whoami.push((await client.get('api/whoami', {})).ms);
+    status.push((await client.jupyter('api/status')).ms);
+    await new Promise(r => setTimeout(r, 250));
+  }
+  return { whoami: stats(whoami), status: stats(status) };
+}
+
 /** Start an upload of the local SOURCE folder into `destination` as the panel does; resolve when it ends. */
 async function upload(client, destination) {
   const job = await client.post('api/transfer', { kind: 'upload', sources: [SOURCE], destination });
@@ -316,16 +339,20 @@ async function upload(client, destination) {
 async function listsDuringUpload(client, cursors, pids) {
   const idleEnd = performance.now() + IDLE_MS;
   let cpu = cpuOf(pids);
-  const idle = await sequentialLists(client, cursors, () => performance.now() > idleEnd);
+  const idleDone = () => performance.now() > idleEnd;
+  const [idle, idleProbes] = await Promise.all([sequentialLists(client, cursors, idleDone), probes(client, idleDone)]);
   const idleCpu = cpuSince(pids, cpu);
   cpu = cpuOf(pids);
   let finished = false;
   const running = upload(client, 'e://users/me/incoming/').finally(() => {
     finished = true;
   });
-  const busy = await sequentialLists(client, cursors, () => finished);
+  const [busy, busyProbes] = await Promise.all([
+    sequentialLists(client, cursors, () => finished),
+    probes(client, () => finished)
+  ]);
   const up = await running;
-  return { idle, busy, upload: up.seconds, idleCpu, busyCpu: cpuSince(pids, cpu) };
+  return { idle, busy, idleProbes, busyProbes, upload: up.seconds, idleCpu, busyCpu: cpuSince(pids, cpu) };
 }
 
 function writeSourceFiles(labRoot) {
@@ -378,6 +405,11 @@ function frameSection(frames) {
   ];
 }
 
+const probeRow = (label, lists, key) => {
+  const f = p => `${ms(p[key].p50)} / ${ms(p[key].p99)} (${p[key].n})`;
+  return `| ${label} p50 / p99 (count) | ${f(lists.idleProbes)} | ${f(lists.busyProbes)} |`;
+};
+
 function report(r) {
   const { conc, lists, frames } = r;
   return [
@@ -418,6 +450,8 @@ function report(r) {
     `| Latency max | ${ms(lists.idle.max)} | ${ms(lists.busy.max)} |`,
     `| Errors | ${lists.idle.errors} | ${lists.busy.errors} |`,
     `| CPU seconds | ${cpus(lists.idleCpu)} | ${cpus(lists.busyCpu)} |`,
+    probeRow('`eos/api/whoami` (proxy and service, no S3 call)', lists, 'whoami'),
+    probeRow("JupyterLab's `api/status` (Jupyter alone)", lists, 'status'),
     '',
     `Upload (POST api/transfer, as the panel starts it, from the server's disk into \`e://users/me/incoming/\`): ` +
       `${sec(lists.upload)} by the job's own clock, ${((FILES * FILE_BYTES) / 2 ** 20 / lists.upload).toFixed(0)} MiB/s.`,
