@@ -17,7 +17,7 @@ NODE22 = $(if $(shell node -e 'process.exit(+process.versions.node.split(".")[0]
 SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
 
 .PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium versitygw clean bench-tree bench-transfers
-.PHONY: bench-cli
+.PHONY: bench-cli bench-load
 
 demo: install
 	$(PY) -m devtools.demo
@@ -73,6 +73,12 @@ bench-transfers: install
 # Reuses what bench-transfers caches in ~/.cache/jupyterlab-eos-bench (run it once first).
 bench-cli: install
 	$(NODE22) bench/cli.mjs $(BENCH_ARGS)
+
+# Not part of `make test`: 200 concurrent lists, lists and the panel's frames
+# idle and during a 1,000-file upload, through JupyterLab and its proxy (port
+# $$EOS_LOAD_PORT, default 8894) on versitygw; writes bench/results/load-<date>.md.
+bench-load: install chromium versitygw
+	$(NODE22) bench/load.mjs $(BENCH_ARGS)
 
 # Builds the wheel from a clean copy of the sources (as `pip install .` from a
 # fresh clone would) and checks what it installs.

@@ -5,32 +5,24 @@
  * answers; the test watches that endpoint see its request cut off.
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Running, startService, testConfig } from './harness';
+import { Running, startOnFakeS3 } from './harness';
 
-let fake: http.Server;
 let svc: Running;
+let close: () => Promise<void>;
 /** Requests the fake S3 received, and whether each was cut off. */
 const seen: { url: string; closed: Promise<void> }[] = [];
 let arrived: (() => void) | null = null;
 
 beforeAll(async () => {
-  fake = http.createServer((req, res) => {
+  ({ svc, close } = await startOnFakeS3((req, res) => {
     const closed = new Promise<void>(resolve => res.once('close', () => resolve()));
     seen.push({ url: req.url ?? '', closed });
     arrived?.();
     // Never answers.
-  });
-  await new Promise<void>(resolve => fake.listen(0, '127.0.0.1', resolve));
-  const port = (fake.address() as AddressInfo).port;
-  svc = await startService(testConfig({ endpoint: `http://127.0.0.1:${port}` }));
+  }));
 });
 
-afterAll(async () => {
-  await svc.close();
-  fake.closeAllConnections();
-  await new Promise<void>(resolve => fake.close(() => resolve()));
-});
+afterAll(() => close());
 
 it('cancels the S3 listing when the client disconnects, and keeps serving', async () => {
   const reached = new Promise<void>(resolve => (arrived = resolve));

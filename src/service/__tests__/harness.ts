@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -248,6 +249,29 @@ export async function startService(
       server.closeAllConnections();
       await new Promise<void>(resolve => server.close(() => resolve()));
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/**
+ * The service on a fake S3 endpoint: an HTTP server on a free loopback port
+ * that `handle` answers (or not). `close` stops both.
+ */
+export async function startOnFakeS3(
+  handle: http.RequestListener,
+  backlog = 511
+): Promise<{ svc: Running; fake: http.Server; close(): Promise<void> }> {
+  const fake = http.createServer(handle);
+  await new Promise<void>(resolve => fake.listen(0, '127.0.0.1', backlog, resolve));
+  const port = (fake.address() as AddressInfo).port;
+  const svc = await startService(testConfig({ endpoint: `http://127.0.0.1:${port}` }));
+  return {
+    svc,
+    fake,
+    close: async () => {
+      await svc.close();
+      fake.closeAllConnections();
+      await new Promise<void>(resolve => fake.close(() => resolve()));
     }
   };
 }

@@ -10,8 +10,15 @@ export const S3_MAX_ATTEMPTS = 3;
 export const S3_CONNECT_TIMEOUT_MS = 3000;
 /** Milliseconds a connection may stay silent before the attempt fails. */
 export const S3_SOCKET_TIMEOUT_MS = 30000;
-/** Concurrent connections to S3 (transfers run several parts in flight). */
-export const S3_MAX_SOCKETS = 64;
+/**
+ * Connections to S3 are not capped by the client's agent: each caller bounds
+ * its own (a transfer its files and parts in flight). A capped agent queues
+ * the calls beyond the cap while the SDK's connection timer runs, so under
+ * load (200 lists at once, or lists beside an upload holding every socket)
+ * they failed as "S3 did not answer in time" without being sent (bench/load.mjs,
+ * busy.spec.ts).
+ */
+export const S3_MAX_SOCKETS = Infinity;
 
 /**
  * A client for the configured endpoint and region, with credentials from the
