@@ -51,7 +51,9 @@ export const MOTO_DIFFERS = {
   atomicComplete:
     'moto does not enforce If-None-Match: * atomically on CompleteMultipartUpload (two concurrent completes both succeed)',
   presignChecks: 'moto checks neither the signature nor the expiry of a presigned URL',
-  disposition: 'moto ignores response-content-disposition on a presigned GET'
+  disposition: 'moto ignores response-content-disposition on a presigned GET',
+  checksums:
+    'moto 5.2.1 stores the checksum a client sends without checking it against the bytes (S3 refuses BadDigest)'
 } as const;
 
 /**

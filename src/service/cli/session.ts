@@ -115,7 +115,8 @@ export class Session {
         rootDir: this.config.rootDir,
         disk: this.disk,
         log,
-        downloadThreads: downloadThreadsBeside(__dirname)
+        downloadThreads: downloadThreadsBeside(__dirname),
+        verifyChecksums: this.config.verifyChecksums
       });
     }
     return this._engine;

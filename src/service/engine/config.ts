@@ -18,6 +18,7 @@
  * | `EOS_DISK_REFRESH` | seconds after which the quota walk of the root is redone when asked | 60 |
  * | `EOS_DISK_WARN`, `EOS_DISK_CRITICAL` | usage thresholds, in percent | 80, 95 |
  * | `EOS_STATE_DIR` (else `$XDG_STATE_HOME/jupyterlab-eos`) | where the jobs journal is kept | `~/.local/state/jupyterlab-eos` |
+ * | `EOS_VERIFY_CHECKSUMS` | `false` (or `0`): transfers send and check no end-to-end CRC64NVME | `true` |
  *
  * AWS credentials come from the SDK's default chain; this module never reads them.
  */
@@ -72,6 +73,8 @@ export interface ServiceConfig {
   diskRefreshSeconds?: number;
   /** Warn and critical thresholds in percent (default 80, 95). */
   diskThresholds?: DiskThresholds;
+  /** Check transfers' bytes end to end with full-object checksums (default true). */
+  verifyChecksums?: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -132,8 +135,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServiceConfig
     rootDir: rootDirFrom(env, cwd),
     diskLimit: diskLimitFrom(env),
     stateDir: stateDirFrom(env, cwd),
-    ...diskFrom(env)
+    ...diskFrom(env),
+    verifyChecksums: verifyFrom(env)
   };
+}
+
+/** `EOS_VERIFY_CHECKSUMS`: `true`/`1` (the default) or `false`/`0`. */
+function verifyFrom(env: Env): boolean {
+  const text = firstSet(env, 'EOS_VERIFY_CHECKSUMS')?.toLowerCase() ?? 'true';
+  if (!['true', '1', 'false', '0'].includes(text)) {
+    throw new ConfigError(`eos-service: EOS_VERIFY_CHECKSUMS must be true or false, not ${JSON.stringify(text)}`);
+  }
+  return text === 'true' || text === '1';
 }
 
 /** `EOS_STATE_DIR`, else `$XDG_STATE_HOME/jupyterlab-eos`, else `~/.local/state/jupyterlab-eos`. */

@@ -58,7 +58,15 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
   };
 
   const disk = options.engine?.disk ?? diskMonitorOf(config, options.engine?.statfs);
-  const engine = store ? new Engine(store, { log, rootDir: config.rootDir, disk, ...options.engine }) : null;
+  const engine = store
+    ? new Engine(store, {
+        log,
+        rootDir: config.rootDir,
+        disk,
+        verifyChecksums: config.verifyChecksums,
+        ...options.engine
+      })
+    : null;
   if (engine) {
     options.onEngine?.(engine);
   }
