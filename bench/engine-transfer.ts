@@ -8,8 +8,9 @@
  * Configuration comes from the environment, as the service's does
  * (`GENCOVE_USER_ID`, `GENCOVE_ORGANIZATION_ID`, `EOS_ENDPOINT_URL`,
  * `EOS_ROOT_DIR`, AWS credentials). Local paths are relative to the root.
- * Prints one JSON line: the job's state, seconds, and the peak RSS sampled
- * every 50 ms; exits 1 unless the job is done.
+ * Prints one JSON line: the job's state, seconds, CPU seconds, the peak RSS
+ * sampled every 50 ms and how the files were checked; exits 1 unless the job
+ * is done.
  */
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
@@ -36,7 +37,11 @@ async function main(): Promise<number> {
     throw new Error(config.contextProblem ?? 'no EOS context');
   }
   const store = new EosStore(createS3Client(config), config.context, endpointLabel(config));
-  const engine = new Engine(store, { rootDir: config.rootDir, downloadThreads: downloadThreadsBeside(__dirname) });
+  const engine = new Engine(store, {
+    rootDir: config.rootDir,
+    downloadThreads: downloadThreadsBeside(__dirname),
+    verifyChecksums: config.verifyChecksums
+  });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
   let job = await engine.transfer(request);
@@ -46,8 +51,12 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  const { state, bytes, objects, error, failures } = job;
-  console.log(JSON.stringify({ state, seconds, peakRss, bytes, objects, error, failures: failures?.slice(0, 5) }));
+  const { state, bytes, objects, error, failures, integrity } = job;
+  // CPU seconds of the whole process, its download threads included (getrusage RUSAGE_SELF).
+  const usage = process.cpuUsage();
+  const cpu = (usage.user + usage.system) / 1e6;
+  const failed = failures?.slice(0, 5);
+  console.log(JSON.stringify({ state, seconds, cpu, peakRss, bytes, objects, integrity, error, failures: failed }));
   return state === 'done' ? 0 : 1;
 }
 

@@ -130,6 +130,8 @@ describe('downloads on worker threads', () => {
     expect(fs.statSync(file).mtime.toISOString()).toBe(MTIME);
     expect(localTree(path.join(root, 'down2'))).toEqual(['big.bam']);
     expect(threadsOf(engine).fetched - before).toBe(Math.ceil(BIG.length / (4 * MiB)));
+    // Each thread computed its ranges' CRC32 (the SDK's default when the test wrote it); combined, it matched S3's.
+    expect(job.integrity).toEqual({ verified: { crc32: 1 }, unverified: {} });
   });
 
   it('bring a folder of small files (an empty one too), each byte-exact with the time S3 gives it', async () => {
