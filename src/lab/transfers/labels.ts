@@ -100,8 +100,8 @@ function reasonLabel(reason: UnverifiedReason, trans: TranslationBundle): string
 
 /**
  * How a job's files were checked: `verified (crc64nvme)` when every file
- * was, else how many were and which were not, and why; null before any file
- * was written.
+ * was, `not verified: no stored checksum` when none was for one reason, else
+ * how many were and which were not, and why; null before any file was written.
  */
 export function integrityLabel(job: Job, trans: TranslationBundle): string | null {
   const integrity = job.integrity;
@@ -113,6 +113,9 @@ export function integrityLabel(job: Job, trans: TranslationBundle): string | nul
   const files = job.objects.done;
   if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
     return trans.__('verified (%1)', verified[0][0]);
+  }
+  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
+    return trans.__('not verified: %1', reasonLabel(unverified[0][0], trans));
   }
   const parts = [
     ...verified.map(([name, n]) => trans._n('%1 verified (%2)', '%1 verified (%2)', n, name)),

@@ -75,7 +75,8 @@ const REASONS: Record<UnverifiedReason, string> = {
 
 /**
  * How a job's files were checked, briefly: `verified (crc64nvme)` when all
- * were, else `2 verified (crc64nvme), 1 not verified (no stored checksum)`;
+ * were, `not verified (no stored checksum)` when none was for one reason,
+ * else `2 verified (crc64nvme), 1 not verified (no stored checksum)`;
  * null when no file was written.
  */
 export function integrityText(job: Pick<Job, 'integrity' | 'objects'>): string | null {
@@ -85,8 +86,12 @@ export function integrityText(job: Pick<Job, 'integrity' | 'objects'>): string |
   }
   const verified = Object.entries(integrity.verified).filter(([, n]) => n > 0);
   const unverified = (Object.entries(integrity.unverified) as [UnverifiedReason, number][]).filter(([, n]) => n > 0);
-  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === job.objects.done) {
+  const files = job.objects.done;
+  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
     return `verified (${verified[0][0]})`;
+  }
+  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
+    return `not verified (${REASONS[unverified[0][0]]})`;
   }
   return [
     ...verified.map(([name, n]) => `${n} verified (${name})`),
