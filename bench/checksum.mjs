@@ -10,7 +10,8 @@
 //    @node-rs/crc32, @chainsafe/fast-crc32c), so the choice can be revisited.
 // 2. The engine (bench/engine-transfer.ts, bundled as bench/transfers.mjs
 //    bundles it, with its download threads) uploading and downloading one
-//    file of `--mib` MiB to versitygw (test/versitygw.js builds it), with
+//    file of `--mib` MiB and a folder of 300 files of 100 KiB (where a
+//    download's HEAD per file shows) to versitygw (test/versitygw.js builds it), with
 //    EOS_VERIFY_CHECKSUMS true and false, alternated, three runs each: the
 //    process's CPU seconds (threads included) and wall seconds, medians.
 //
@@ -38,6 +39,9 @@ const option = name => {
 const extra = option('--extra');
 const fileMiB = Number(option('--mib') ?? 256);
 const log = (...m) => console.error('[checksum]', ...m);
+/** The folder of small files: per-file costs (a HEAD per download) show there. */
+const SMALL_FILES = 300;
+const SMALL_BYTES = 100 * 1024;
 
 /** CPU seconds per GiB of `make()` hashers fed `chunks`, scaled from `total` bytes. */
 function cpuPerGiB(make, chunks, total) {
@@ -143,6 +147,10 @@ async function engineRows() {
       writeSync(fd, randomBytes(MiB));
     }
     closeSync(fd);
+    mkdirSync(join(local, 'many'));
+    for (let i = 0; i < SMALL_FILES; i++) {
+      writeFileSync(join(local, 'many', `f${String(i).padStart(4, '0')}.bin`), randomBytes(SMALL_BYTES));
+    }
     mkdirSync(join(local, 'down'));
     const env = verify => ({
       ...process.env,
@@ -155,14 +163,20 @@ async function engineRows() {
       EOS_ROOT_DIR: local,
       EOS_VERIFY_CHECKSUMS: String(verify)
     });
-    const runs = { upload: { true: [], false: [] }, download: { true: [], false: [] } };
+    const runs = {};
+    const ARGS = {
+      upload: ['upload', 'e://users/me/bench/', 'big.bin'],
+      download: ['download', 'down', 'e://users/me/bench/big.bin'],
+      'upload, files': ['upload', 'e://users/me/bench/', 'many'],
+      'download, files': ['download', 'down', 'e://users/me/bench/many/']
+    };
+    for (const direction of Object.keys(ARGS)) {
+      runs[direction] = { true: [], false: [] };
+    }
     for (let rep = 0; rep < 3; rep++) {
       for (const verify of [true, false]) {
-        for (const direction of ['upload', 'download']) {
-          const argv =
-            direction === 'upload'
-              ? [outfile, 'upload', 'e://users/me/bench/', 'big.bin']
-              : [outfile, 'download', 'down', 'e://users/me/bench/big.bin'];
+        for (const direction of Object.keys(ARGS)) {
+          const argv = [outfile, ...ARGS[direction]];
           const r = spawnSync(process.execPath, argv, { env: env(verify), encoding: 'utf8' });
           const line = JSON.parse(r.stdout.trim().split('\n').pop());
           if (line.state !== 'done') {
@@ -220,17 +234,18 @@ async function main() {
   ];
   if (!args.includes('--no-engine')) {
     const runs = await engineRows();
-    const gib = fileMiB / 1024;
+    const gibOf = direction => (direction.endsWith('files') ? (SMALL_FILES * SMALL_BYTES) / GiB : fileMiB / 1024);
     lines.push(
       '',
-      `## The engine, one ${fileMiB} MiB file to and from versitygw (medians of 3)`,
+      `## The engine, one ${fileMiB} MiB file and ${SMALL_FILES} files of ${SMALL_BYTES / 1024} KiB to and from versitygw (medians of 3)`,
       '',
       'CPU of the whole process per GiB moved (its start, about 0.35 s, included); wall seconds of the file.',
       '',
       '| direction | CPU s/GiB checked | CPU s/GiB not checked | CPU added | wall s checked | wall s not checked |',
       '|---|---:|---:|---:|---:|---:|'
     );
-    for (const direction of ['upload', 'download']) {
+    for (const direction of Object.keys(runs)) {
+      const gib = gibOf(direction);
       const on = runs[direction].true;
       const off = runs[direction].false;
       const cpuOn = median(on.map(r => r.cpu)) / gib;

@@ -18,6 +18,7 @@ import {
   deletePrefix,
   itExceptOn,
   startService,
+  tamperedClient,
   testClient,
   testConfig,
   uniqueName
@@ -165,27 +166,11 @@ describe('a download whose bytes do not match', () => {
   let corrupt: Running;
   let lyingRoot: string;
 
-  /** A client whose answers a deserialize middleware changes for `command`. */
-  function tampered(command: string, change: (output: any) => void): S3Client {
-    const c = testClient();
-    c.middlewareStack.add(
-      (next, context) => async args => {
-        const out: any = await next(args);
-        if (context.commandName === command) {
-          change(out.output);
-        }
-        return out;
-      },
-      { step: 'initialize', name: 'eosTestTamper' }
-    );
-    return c;
-  }
-
   beforeAll(async () => {
     await client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}bad/x.bin`, Body: body }));
     lyingRoot = tempRoot();
     // S3 "stores" another CRC32 than the object's (as if the bytes had changed on its disk).
-    const liar = tampered('HeadObjectCommand', out => {
+    const liar = tamperedClient('HeadObjectCommand', out => {
       out.ChecksumCRC32 &&= crcToBase64(
         'CRC32',
         BigInt(`0x${Buffer.from(out.ChecksumCRC32, 'base64').toString('hex')}`) ^ 4n
@@ -193,7 +178,7 @@ describe('a download whose bytes do not match', () => {
     });
     lying = await startService(testConfig({ rootDir: lyingRoot }), { s3Client: liar, engine: { rangeSize: MiB } });
     // One byte of the body flipped on its way.
-    const flipper = tampered('GetObjectCommand', out => {
+    const flipper = tamperedClient('GetObjectCommand', out => {
       const original = out.Body as AsyncIterable<Uint8Array>;
       out.Body = (async function* () {
         let first = true;

@@ -337,6 +337,22 @@ export function countingClient(overrides: Partial<S3ClientConfig> = {}): { clien
   return { client, calls };
 }
 
+/** A client for the test server whose answers to `command` (e.g. `HeadObjectCommand`) `change` alters. */
+export function tamperedClient(command: string, change: (output: any) => void): S3Client {
+  const client = testClient();
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      const out: any = await next(args);
+      if (context.commandName === command) {
+        change(out.output);
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'eosTestTamper' }
+  );
+  return client;
+}
+
 /** Write `count` small objects named by `keyOf(i)`, with at most `concurrency` PUTs in flight. */
 export async function putMany(
   client: S3Client,

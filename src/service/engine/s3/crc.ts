@@ -32,11 +32,29 @@ const SPECS: Record<CrcName, CrcSpec> = {
 /** A running CRC over chunks added in order. */
 export interface Crc {
   update(chunk: Uint8Array): void;
-  /** The CRC of every byte added (the digest; adding more after it is not allowed). */
+  /** The CRC of every byte added: read it once, then use the Crc no more (its hasher is reused). */
   value(): bigint;
 }
 
 const zlibCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/**
+ * WebAssembly hashers not in use, by algorithm: making one instantiates a
+ * module (milliseconds, and memory), too much for each small file, so a
+ * hasher goes back here once its value is read (one abandoned midway, by a
+ * failed GET, is left to the garbage collector).
+ */
+const idle = new Map<CrcName, IHasher[]>();
+/** The most idle hashers kept per algorithm (each holds its module's memory). */
+const MAX_IDLE = 32;
+
+async function hasherOf(name: CrcName): Promise<IHasher> {
+  const spare = idle.get(name)?.pop();
+  if (spare !== undefined) {
+    return spare;
+  }
+  return name === 'CRC64NVME' ? createCRC64(SPECS.CRC64NVME.poly.toString(16)) : createCRC32(Number(SPECS[name].poly));
+}
 
 /** A running CRC of `name`. */
 export async function createCrc(name: CrcName): Promise<Crc> {
@@ -44,12 +62,20 @@ export async function createCrc(name: CrcName): Promise<Crc> {
     let v = 0;
     return { update: chunk => void (v = zlibCrc32(chunk, v)), value: () => BigInt(v >>> 0) };
   }
-  const hasher: IHasher =
-    name === 'CRC64NVME'
-      ? await createCRC64(SPECS.CRC64NVME.poly.toString(16))
-      : await createCRC32(Number(SPECS[name].poly));
+  const hasher = await hasherOf(name);
   hasher.init();
-  return { update: chunk => void hasher.update(chunk), value: () => BigInt(`0x${hasher.digest('hex')}`) };
+  return {
+    update: chunk => void hasher.update(chunk),
+    value: () => {
+      const crc = BigInt(`0x${hasher.digest('hex')}`);
+      const pool = idle.get(name) ?? [];
+      idle.set(name, pool);
+      if (pool.length < MAX_IDLE) {
+        pool.push(hasher);
+      }
+      return crc;
+    }
+  };
 }
 
 /** The CRC of `data` in one pass. */
