@@ -29,6 +29,7 @@ const tsTransform = {
 // aborts), requests signed with credentials fetched again mid-transfer. They
 // run against moto and versitygw.
 const storeSpecs = [
+  'checksum',
   'content',
   'copy',
   'credentials',

@@ -8,11 +8,12 @@
  * Configuration comes from the environment, as the service's does
  * (`GENCOVE_USER_ID`, `GENCOVE_ORGANIZATION_ID`, `EOS_ENDPOINT_URL`,
  * `EOS_ROOT_DIR`, AWS credentials). Local paths are relative to the root.
- * Prints one JSON line: the job's state, seconds, the peak RSS sampled
- * every 50 ms and the bytes sent in UploadPart and PutObject bodies; exits 1
- * unless the job is done. With `EOS_BENCH_LEDGER` interrupted transfers are
- * kept in that file and resumed (bench/resume.mjs); with
- * `EOS_BENCH_PROGRESS=1` a `progress <bytes done>` line goes to stderr every 50 ms.
+ * Prints one JSON line: the job's state, seconds, CPU seconds, the peak RSS
+ * sampled every 50 ms, the bytes sent in UploadPart and PutObject bodies and
+ * how the files were checked; exits 1 unless the job is done. With
+ * `EOS_BENCH_LEDGER` interrupted transfers are kept in that file and resumed
+ * (bench/resume.mjs); with `EOS_BENCH_PROGRESS=1` a `progress <bytes done>`
+ * line goes to stderr every 50 ms.
  */
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
@@ -54,7 +55,8 @@ async function main(): Promise<number> {
   const engine = new Engine(store, {
     rootDir: config.rootDir,
     ...downloadSetup(__dirname, config.transfers),
-    resume: ledger ? { file: ledger } : undefined
+    resume: ledger ? { file: ledger } : undefined,
+    verifyChecksums: config.verifyChecksums
   });
   const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
@@ -71,9 +73,14 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  const { state, bytes, objects, error, failures } = job;
+  const { state, bytes, objects, error, failures, integrity } = job;
+  // CPU seconds of the whole process, its download threads included (getrusage RUSAGE_SELF).
+  const usage = process.cpuUsage();
+  const cpu = (usage.user + usage.system) / 1e6;
   const failed = failures?.slice(0, 5);
-  console.log(JSON.stringify({ state, seconds, peakRss, sentBytes, bytes, objects, error, failures: failed }));
+  console.log(
+    JSON.stringify({ state, seconds, cpu, peakRss, sentBytes, bytes, objects, integrity, error, failures: failed })
+  );
   return state === 'done' ? 0 : 1;
 }
 

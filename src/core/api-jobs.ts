@@ -62,6 +62,29 @@ export interface JobFailure {
   error: ApiError;
 }
 
+/**
+ * Why a file was written without its checksum checked end to end:
+ * `no-checksum` the object has none stored (written by a client that sent
+ * none, to a store that computes none); `composite` it has a checksum of its
+ * parts' checksums (a multipart upload by another client), not of its bytes;
+ * `algorithm` its checksum is of an algorithm not computed here (SHA-1,
+ * SHA-256); `off` verification is turned off (`verifyChecksums`).
+ */
+export type UnverifiedReason = 'no-checksum' | 'composite' | 'algorithm' | 'off';
+
+/**
+ * How a job's files were checked: each upload sends S3 the full-object CRC
+ * of the bytes as they are read (S3 refuses the object when its own
+ * differs); each download computes the CRC of the bytes as they are written
+ * and compares it with the one S3 stores.
+ */
+export interface JobIntegrity {
+  /** Files whose checksum matched, by algorithm in lower case (`crc64nvme`). */
+  verified: Record<string, number>;
+  /** Files written without that check, by reason. */
+  unverified: Partial<Record<UnverifiedReason, number>>;
+}
+
 /** A long-running operation in the service; poll `api/job` for its progress. */
 export interface Job {
   id: string;
@@ -93,6 +116,8 @@ export interface Job {
   questions?: number;
   /** Items that failed (at most the first 100); the job fails when any did. */
   failures?: JobFailure[];
+  /** How the files written were checked (uploads and downloads), once one was. */
+  integrity?: JobIntegrity;
   /** Whether `api/job/retry` can run it again (failed, cancelled and interrupted jobs). */
   retryable?: boolean;
   /** The id of the job a retry started. */

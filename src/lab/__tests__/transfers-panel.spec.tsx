@@ -122,6 +122,32 @@ describe('TransfersPanel', () => {
     expect(button(a, 'Cancel')).toBeUndefined();
   });
 
+  it('says how a finished transfer was checked: verified (crc64nvme), or what was not verified and why', async () => {
+    const files = (n: number) => ({ objects: { done: n, total: n } });
+    await act(async () => {
+      model.track(upload('v', 'done', { ...files(1), integrity: { verified: { crc64nvme: 1 }, unverified: {} } }));
+      model.track(
+        upload('m', 'done', {
+          kind: 'download',
+          ...files(4),
+          integrity: { verified: { crc64nvme: 2, crc32: 1 }, unverified: { 'no-checksum': 1 } }
+        })
+      );
+      model.track(upload('r', 'running', { integrity: { verified: { crc64nvme: 1 }, unverified: {} } }));
+      model.track(upload('n', 'done', files(1)));
+      model.track(upload('o', 'done', { ...files(2), integrity: { verified: {}, unverified: { off: 2 } } }));
+    });
+    await settle();
+    const byId = (id: string) => rows().find(r => r.dataset.jobId === id)!;
+    const integrity = (id: string) => byId(id).querySelector('.jp-EosTransfers-integrity')?.textContent;
+    expect(integrity('v')).toBe('verified (crc64nvme)');
+    expect(integrity('m')).toBe('2 verified (crc64nvme) · 1 verified (crc32) · 1 not verified: no stored checksum');
+    expect(integrity('o')).toBe('not verified: verification is turned off');
+    // Running: said once it ends; a job from before checksums says nothing.
+    expect(integrity('r')).toBeUndefined();
+    expect(integrity('n')).toBeUndefined();
+  });
+
   it('cancels, retries and clears through the model', async () => {
     await act(async () => {
       model.track(upload('r', 'running'));

@@ -5,7 +5,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { Job, JobKind } from '../../core';
+import { Job, JobKind, UnverifiedReason } from '../../core';
 
 /** A job kind for people. */
 export function kindLabel(kind: JobKind, trans: TranslationBundle): string {
@@ -85,4 +85,43 @@ export function routeText(job: Job): string {
       ? job.sources.join(', ')
       : `${job.sources.slice(0, 2).join(', ')} (+${job.sources.length - 2})`;
   return job.destination ? `${sources} → ${job.destination}` : sources;
+}
+
+/** Why a file was not verified, for people. */
+function reasonLabel(reason: UnverifiedReason, trans: TranslationBundle): string {
+  const labels: Record<UnverifiedReason, string> = {
+    'no-checksum': trans.__('no stored checksum'),
+    composite: trans.__('only a checksum of its parts is stored'),
+    algorithm: trans.__('its checksum is of another algorithm'),
+    off: trans.__('verification is turned off')
+  };
+  return labels[reason];
+}
+
+/**
+ * How a job's files were checked: `verified (crc64nvme)` when every file
+ * was, `not verified: no stored checksum` when none was for one reason, else
+ * how many were and which were not, and why; null before any file was written.
+ */
+export function integrityLabel(job: Job, trans: TranslationBundle): string | null {
+  const integrity = job.integrity;
+  if (integrity === undefined) {
+    return null;
+  }
+  const verified = Object.entries(integrity.verified).filter(([, n]) => n > 0);
+  const unverified = (Object.entries(integrity.unverified) as [UnverifiedReason, number][]).filter(([, n]) => n > 0);
+  const files = job.objects.done;
+  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
+    return trans.__('verified (%1)', verified[0][0]);
+  }
+  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
+    return trans.__('not verified: %1', reasonLabel(unverified[0][0], trans));
+  }
+  const parts = [
+    ...verified.map(([name, n]) => trans._n('%1 verified (%2)', '%1 verified (%2)', n, name)),
+    ...unverified.map(([reason, n]) =>
+      trans._n('%1 not verified: %2', '%1 not verified: %2', n, reasonLabel(reason, trans))
+    )
+  ];
+  return parts.join(' · ');
 }

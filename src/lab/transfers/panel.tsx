@@ -19,7 +19,7 @@ import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { ConflictChoice, ConflictQuestion, Job, JobKind } from '../../core';
-import { kindLabel, routeText, stateLabel } from './labels';
+import { integrityLabel, kindLabel, routeText, stateLabel } from './labels';
 import { useModelChanged } from '../components/hooks';
 import { formatDate, formatEta, formatPercent, formatRate, formatSize } from '../components/format';
 import { notifyError } from '../errors';
@@ -156,6 +156,7 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
     action().catch(reason => notifyError(reason, trans, what));
   };
   const route = routeText(job);
+  const integrity = integrityLabel(job, trans);
   return (
     <li
       className={`jp-EosTransfers-job jp-mod-${job.state}`}
@@ -168,6 +169,7 @@ export function JobRow(props: { job: Job; model: TransfersModel; trans: Translat
       </div>
       <ProgressBar done={done} total={job.bytes.total} label={trans.__('Progress of %1', route)} />
       <div className="jp-EosTransfers-facts">{jobFacts(job, done, trans)}</div>
+      {job.state !== 'running' && integrity !== null && <div className="jp-EosTransfers-integrity">{integrity}</div>}
       {job.state === 'running' && job.current && (
         <div className="jp-EosTransfers-current" title={job.current}>
           {job.current}

@@ -113,6 +113,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ EOS_DISK_LIMIT: '1073741824' }, tmp).diskLimit).toBe(1073741824);
   });
 
+  it('verifies checksums unless EOS_VERIFY_CHECKSUMS says false (or 0); refuses another value', () => {
+    expect(loadConfig({}, tmp).verifyChecksums).toBe(true);
+    expect(loadConfig({ EOS_VERIFY_CHECKSUMS: 'FALSE' }, tmp).verifyChecksums).toBe(false);
+    expect(loadConfig({ EOS_VERIFY_CHECKSUMS: '0' }, tmp).verifyChecksums).toBe(false);
+    expect(loadConfig({ EOS_VERIFY_CHECKSUMS: '1' }, tmp).verifyChecksums).toBe(true);
+    expect(() => loadConfig({ EOS_VERIFY_CHECKSUMS: 'no' }, tmp)).toThrow(/EOS_VERIFY_CHECKSUMS must be true or false/);
+  });
+
   it('keeps the jobs journal in EOS_STATE_DIR, else under XDG_STATE_HOME, else ~/.local/state', () => {
     expect(loadConfig({ EOS_STATE_DIR: '/var/eos' }, tmp).stateDir).toBe('/var/eos');
     expect(loadConfig({ EOS_STATE_DIR: 'state' }, tmp).stateDir).toBe(path.join(tmp, 'state'));

@@ -52,7 +52,9 @@ export const MOTO_DIFFERS = {
   atomicComplete:
     'moto does not enforce If-None-Match: * atomically on CompleteMultipartUpload (two concurrent completes both succeed)',
   presignChecks: 'moto checks neither the signature nor the expiry of a presigned URL',
-  disposition: 'moto ignores response-content-disposition on a presigned GET'
+  disposition: 'moto ignores response-content-disposition on a presigned GET',
+  checksums:
+    'moto 5.2.1 stores the checksum a client sends without checking it against the bytes (S3 refuses BadDigest)'
 } as const;
 
 /**
@@ -357,6 +359,22 @@ export function countingClient(overrides: Partial<S3ClientConfig> = {}): { clien
     { step: 'initialize', name: 'eosTestCounter' }
   );
   return { client, calls };
+}
+
+/** A client for the test server whose answers to `command` (e.g. `HeadObjectCommand`) `change` alters. */
+export function tamperedClient(command: string, change: (output: any) => void): S3Client {
+  const client = testClient();
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      const out: any = await next(args);
+      if (context.commandName === command) {
+        change(out.output);
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'eosTestTamper' }
+  );
+  return client;
 }
 
 /** Write `count` small objects named by `keyOf(i)`, with at most `concurrency` PUTs in flight. */

@@ -16,7 +16,18 @@ import { GET_WORKER_BUNDLE, GetWorkers } from '../engine/transfer/threads';
 import { RangeTask } from '../engine/transfer/getrange';
 import { getFile } from '../engine/transfer/getfile';
 import { ENTRIES, buildBundle } from './bundle';
-import { Running, S3, deletePrefix, startService, testClient, testConfig, uniqueName, until } from './harness';
+import {
+  Running,
+  S3,
+  deletePrefix,
+  startService,
+  tamperedClient,
+  testClient,
+  testConfig,
+  uniqueName,
+  until
+} from './harness';
+import { EosStore } from '../engine/s3/store';
 import { jobWhen, localTree, sha256, tempRoot, transfer } from './transfer-helpers';
 
 const MiB = 1024 * 1024;
@@ -99,6 +110,35 @@ describe('downloads on worker threads', () => {
     expect(threadsOf(engine).fetched).toBe(Math.ceil(BIG.length / (4 * MiB)));
   });
 
+  it('fail a file whose ranges, hashed on the threads, do not match the CRC S3 stores, leaving no file', async () => {
+    await until(() => threadsOf(engine).ready());
+    const before = threadsOf(engine).fetched;
+    // The HEAD (on this thread) says S3 stores another CRC32 than the bytes' (as if they changed on its disk).
+    const liar = tamperedClient('HeadObjectCommand', out => {
+      const crc = Buffer.from(out.ChecksumCRC32, 'base64');
+      crc[0] ^= 1;
+      out.ChecksumCRC32 = crc.toString('base64');
+    });
+    const store = new EosStore(liar, testConfig().context!, S3.endpoint);
+    fs.mkdirSync(path.join(root, 'liar'));
+    const task = {
+      bucket: S3.orgBucket,
+      key: `${ORG}big.bam`,
+      uri: `e://org/${F}/big.bam`,
+      size: BIG.length,
+      final: path.join(root, 'liar', 'big.bam'),
+      shown: 'liar/big.bam',
+      place: 'new' as const
+    };
+    const signal = new AbortController().signal;
+    await expect(getFile(store, task, engine.options, () => undefined, signal)).rejects.toThrow(
+      /do not match the object's checksum \(crc32 /
+    );
+    expect(threadsOf(engine).fetched - before).toBe(Math.ceil(BIG.length / (4 * MiB)));
+    expect(localTree(path.join(root, 'liar'))).toEqual([]);
+    liar.destroy();
+  });
+
   it('do not hold up a one-GET file while they start: it runs on the main thread', async () => {
     const fresh = new GetWorkers(threadsOf(engine).threads, threadsOf(engine).s3);
     const final = path.join(root, 'first.txt');
@@ -130,6 +170,8 @@ describe('downloads on worker threads', () => {
     expect(fs.statSync(file).mtime.toISOString()).toBe(MTIME);
     expect(localTree(path.join(root, 'down2'))).toEqual(['big.bam']);
     expect(threadsOf(engine).fetched - before).toBe(Math.ceil(BIG.length / (4 * MiB)));
+    // Each thread computed its ranges' CRC32 (the SDK's default when the test wrote it); combined, it matched S3's.
+    expect(job.integrity).toEqual({ verified: { crc32: 1 }, unverified: {} });
   });
 
   it('bring a folder of small files (an empty one too), each byte-exact with the time S3 gives it', async () => {

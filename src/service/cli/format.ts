@@ -1,7 +1,7 @@
 /**
  * Text for the terminal: sizes, dates, durations, names.
  */
-import { formatBytes } from '../../core';
+import { Job, UnverifiedReason, formatBytes } from '../../core';
 
 /** A byte count in decimal units, as the panel shows it: `1.5 MB`, `999 B`. */
 export const humanSize = (bytes: number): string => formatBytes(bytes);
@@ -63,4 +63,38 @@ export function visible(text: string): string {
   return text.replace(/[\x00-\x1f\x7f]/g, ch =>
     ch === '\x7f' ? '\u2421' : String.fromCharCode(0x2400 + ch.charCodeAt(0))
   );
+}
+
+/** Why files were not verified, as `eos` says it. */
+const REASONS: Record<UnverifiedReason, string> = {
+  'no-checksum': 'no stored checksum',
+  composite: 'only a checksum of its parts is stored',
+  algorithm: 'its checksum is of another algorithm',
+  off: 'verification turned off'
+};
+
+/**
+ * How a job's files were checked, briefly: `verified (crc64nvme)` when all
+ * were, `not verified (no stored checksum)` when none was for one reason,
+ * else `2 verified (crc64nvme), 1 not verified (no stored checksum)`;
+ * null when no file was written.
+ */
+export function integrityText(job: Pick<Job, 'integrity' | 'objects'>): string | null {
+  const integrity = job.integrity;
+  if (integrity === undefined) {
+    return null;
+  }
+  const verified = Object.entries(integrity.verified).filter(([, n]) => n > 0);
+  const unverified = (Object.entries(integrity.unverified) as [UnverifiedReason, number][]).filter(([, n]) => n > 0);
+  const files = job.objects.done;
+  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
+    return `verified (${verified[0][0]})`;
+  }
+  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
+    return `not verified (${REASONS[unverified[0][0]]})`;
+  }
+  return [
+    ...verified.map(([name, n]) => `${n} verified (${name})`),
+    ...unverified.map(([reason, n]) => `${n} not verified (${REASONS[reason]})`)
+  ].join(', ');
 }

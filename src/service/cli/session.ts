@@ -115,7 +115,8 @@ export class Session {
         rootDir: this.config.rootDir,
         disk: this.disk,
         log,
-        ...downloadSetup(__dirname, this.config.transfers)
+        ...downloadSetup(__dirname, this.config.transfers),
+        verifyChecksums: this.config.verifyChecksums
       });
     }
     return this._engine;

@@ -21,6 +21,7 @@
  * | `EOS_DOWNLOAD_THREADS` | threads downloads' GETs run on (0: the service's own) | the cores |
  * | `EOS_FILES_IN_FLIGHT` | files transferred at once | 8 per download thread, 16 to 64 |
  * | `EOS_RANGES_IN_FLIGHT` | ranges of one big download fetched at once | the download threads, at least 4 |
+ * | `EOS_VERIFY_CHECKSUMS` | `false` (or `0`): transfers send and check no end-to-end CRC64NVME | `true` |
  *
  * AWS credentials come from the SDK's default chain; this module never reads them.
  */
@@ -75,6 +76,8 @@ export interface ServiceConfig {
   diskRefreshSeconds?: number;
   /** Warn and critical thresholds in percent (default 80, 95). */
   diskThresholds?: DiskThresholds;
+  /** Check transfers' bytes end to end with full-object checksums (default true). */
+  verifyChecksums?: boolean;
   /** The transfer figures set in the environment (the others follow the machine: `downloadFigures`). */
   transfers?: TransferFigures;
 }
@@ -148,8 +151,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): ServiceConfig
     diskLimit: diskLimitFrom(env),
     stateDir: stateDirFrom(env, cwd),
     ...diskFrom(env),
-    transfers: transfersFrom(env)
+    transfers: transfersFrom(env),
+    verifyChecksums: verifyFrom(env)
   };
+}
+
+/** `EOS_VERIFY_CHECKSUMS`: `true`/`1` (the default) or `false`/`0`. */
+function verifyFrom(env: Env): boolean {
+  const text = firstSet(env, 'EOS_VERIFY_CHECKSUMS')?.toLowerCase() ?? 'true';
+  if (!['true', '1', 'false', '0'].includes(text)) {
+    throw new ConfigError(`eos-service: EOS_VERIFY_CHECKSUMS must be true or false, not ${JSON.stringify(text)}`);
+  }
+  return text === 'true' || text === '1';
 }
 
 /** `EOS_DOWNLOAD_THREADS`, `EOS_FILES_IN_FLIGHT`, `EOS_RANGES_IN_FLIGHT`: whole numbers, each only when set. */

@@ -30,7 +30,7 @@ describe('eos cp: local -> EOS', () => {
   it('uploads a file under a new name, or into a folder under its own', async () => {
     const renamed = await eos(t.cli, ['cp', 'a.txt', `${base}up/renamed.txt`], root);
     expect(renamed).toMatchObject({ code: 0, stderr: '' });
-    expect(renamed.stdout).toBe(`Uploaded 1 file (5 B) to ${base}up/renamed.txt\n`);
+    expect(renamed.stdout).toBe(`Uploaded 1 file (5 B) to ${base}up/renamed.txt; verified (crc64nvme)\n`);
     const into = await eos(t.cli, ['cp', '-q', 'a.txt', `${base}up/`], root);
     expect(into).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(await keys('up/')).toEqual(['a.txt', 'renamed.txt']);
@@ -123,6 +123,27 @@ describe('eos cp: local -> EOS', () => {
       code: 1,
       stderr: 'eos: Cannot move e://gencove/a: it is read-only for you, so it cannot be deleted (copy it with eos cp)\n'
     });
+  });
+});
+
+describe('eos cp: checksums (issue 16)', () => {
+  it('--json carries how each file was checked; a plain object and EOS_VERIFY_CHECKSUMS=false say "not verified"', async () => {
+    const up = await eos(t.cli, ['cp', '--json', 'a.txt', `${base}sum/a.txt`], root);
+    expect(JSON.parse(up.stdout)).toMatchObject({
+      kind: 'upload',
+      state: 'done',
+      integrity: { verified: { crc64nvme: 1 }, unverified: {} }
+    });
+    const down = await eos(t.cli, ['cp', '--json', `${base}sum/a.txt`, 'sum-a.txt'], root);
+    expect(JSON.parse(down.stdout)).toMatchObject({ kind: 'download', integrity: { verified: { crc64nvme: 1 } } });
+    const off = await eos(t.cli, ['cp', `${base}sum/a.txt`, 'sum-off.txt'], root, {
+      env: { EOS_VERIFY_CHECKSUMS: 'false' }
+    });
+    expect(off).toMatchObject({
+      code: 0,
+      stdout: `Downloaded 1 file (5 B) to sum-off.txt; not verified (verification turned off)\n`
+    });
+    expect(fs.readFileSync(path.join(root, 'sum-off.txt'), 'utf8')).toBe('alpha');
   });
 });
 

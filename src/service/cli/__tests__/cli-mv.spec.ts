@@ -31,7 +31,11 @@ describe('eos mv: local -> EOS', () => {
   it('uploads a file, then deletes it', async () => {
     write('up/a.txt', 'alpha');
     const run = await t.run(['mv', 'up/a.txt', `${base}up/`]);
-    expect(run).toMatchObject({ code: 0, stdout: `Moved 1 file (5 B) to ${base}up/\n`, stderr: '' });
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `Moved 1 file (5 B) to ${base}up/; verified (crc64nvme)\n`,
+      stderr: ''
+    });
     expect(fs.existsSync(at('up/a.txt'))).toBe(false);
     expect(await text('up/a.txt')).toBe('alpha');
   });
@@ -41,7 +45,7 @@ describe('eos mv: local -> EOS', () => {
     write('tree/sub/y.txt', 'why');
     fs.mkdirSync(at('tree/empty'));
     const run = await t.run(['mv', '-r', 'tree/', `${base}tree/`]);
-    expect(run).toMatchObject({ code: 0, stdout: `Moved 2 files (5 B) to ${base}tree/\n` });
+    expect(run).toMatchObject({ code: 0, stdout: `Moved 2 files (5 B) to ${base}tree/; verified (crc64nvme)\n` });
     expect(fs.existsSync(at('tree'))).toBe(false);
     expect(await keys('tree/')).toEqual(['empty/', 'sub/y.txt', 'x.txt']);
   });
@@ -69,7 +73,7 @@ describe('eos mv: local -> EOS', () => {
     const run = await t.run(['mv', '-r', '--no-clobber', 'nc', `${base}nc/`]);
     expect(run).toMatchObject({
       code: 0,
-      stdout: `Moved 1 file (5 B) to ${base}nc/; 1 skipped (already there; source kept)\n`
+      stdout: `Moved 1 file (5 B) to ${base}nc/; 1 skipped (already there; source kept); verified (crc64nvme)\n`
     });
     expect(filesUnder(at('nc'))).toEqual(['a.txt']);
     expect(await text('nc/a.txt')).toBe('old');
@@ -103,7 +107,7 @@ describe('eos mv: EOS -> local', () => {
   it('downloads an object under a new name, then deletes it', async () => {
     await putObjects(client, S3.orgBucket, { [`${prefix}down/x.txt`]: 'ex' });
     const run = await t.run(['mv', `${base}down/x.txt`, 'got.txt']);
-    expect(run).toMatchObject({ code: 0, stdout: 'Moved 1 file (2 B) to got.txt\n', stderr: '' });
+    expect(run).toMatchObject({ code: 0, stdout: 'Moved 1 file (2 B) to got.txt; verified (crc32)\n', stderr: '' });
     expect(fs.readFileSync(at('got.txt'), 'utf8')).toBe('ex');
     expect(await keys('down/')).toEqual([]);
   });
@@ -118,7 +122,7 @@ describe('eos mv: EOS -> local', () => {
     });
     fs.mkdirSync(at('dl'));
     const run = await t.run(['mv', '-r', `${base}dtree/`, 'dl/']);
-    expect(run).toMatchObject({ code: 0, stdout: 'Moved 2 files (3 B) to dl/\n' });
+    expect(run).toMatchObject({ code: 0, stdout: 'Moved 2 files (3 B) to dl/; verified (crc32)\n' });
     expect(filesUnder(at('dl'))).toEqual(['a.txt', 's/b.txt']);
     expect(fs.statSync(at('dl/e')).isDirectory()).toBe(true);
     expect(await keys('dtree')).toEqual([]);
@@ -140,7 +144,7 @@ describe('eos mv: EOS -> local', () => {
     const skipped = await t.run(['mv', '-r', '--no-clobber', `${base}kept/`, 'k/']);
     expect(skipped).toMatchObject({
       code: 0,
-      stdout: 'Moved 1 file (1 B) to k/; 1 skipped (already there; source kept)\n'
+      stdout: 'Moved 1 file (1 B) to k/; 1 skipped (already there; source kept); verified (crc32)\n'
     });
     expect(fs.readFileSync(at('k/a.txt'), 'utf8')).toBe('local');
     expect(fs.readFileSync(at('k/b.txt'), 'utf8')).toBe('b');

@@ -23,7 +23,7 @@ import { PreviewItem, previewCopy, previewTransfer } from '../../engine';
 import { parseImportUrl, refuseChange } from '../../engine';
 import { NamedTransferRequest, TransferFilter } from '../../engine';
 import { failuresError, follow, interruptible } from '../follow';
-import { humanSize } from '../format';
+import { humanSize, integrityText } from '../format';
 import { Output } from '../output';
 import { Session, isRemote } from '../session';
 
@@ -370,5 +370,9 @@ export function report(out: Output, job: Job, verb: string, dst: string): void {
   }
   const n = job.objects.done;
   const skipped = job.skipped ? `; ${job.skipped} skipped (${alreadyThere(verb === 'Moved')})` : '';
-  out.summary(`${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(job.bytes.done)}) to ${out.name(dst)}${skipped}`);
+  const checked = integrityText(job);
+  const integrity = checked === null ? '' : `; ${checked}`;
+  out.summary(
+    `${verb} ${n} file${n === 1 ? '' : 's'} (${humanSize(job.bytes.done)}) to ${out.name(dst)}${skipped}${integrity}`
+  );
 }

@@ -17,6 +17,7 @@ import type { Readable } from 'node:stream';
 import { EosStore, headObject } from './store';
 import { OpenUpload } from '../jobs/jobs';
 import { completionClient } from './client';
+import { UPLOAD_CRC, bodyChecksumFields, checksumFields } from './checksums';
 import { S3Error, isNoSuchUpload, isPreconditionFailed, isServerError, isUnreachable } from './errors';
 
 const MiB = 1024 * 1024;
@@ -62,6 +63,8 @@ export interface ObjectHeaders {
 export interface UploadedPart {
   PartNumber: number;
   ETag: string;
+  /** The part's CRC64NVME in base64, of an upload with checksums (S3 may ask for them on completion). */
+  ChecksumCRC64NVME?: string;
 }
 
 /** The `e://` URI (or `s3://`) the upload writes, for error messages. */
@@ -69,29 +72,40 @@ function where(upload: { bucket: string; key: string }, uri?: string) {
   return { bucket: upload.bucket, uri: uri ?? `s3://${upload.bucket}/${upload.key}` };
 }
 
-/** Start a multipart upload of `bucket`/`key` with `headers`. */
+/**
+ * Start a multipart upload of `bucket`/`key` with `headers`; `checksum`: its
+ * parts carry their CRC and its completion the whole object's
+ * (`UPLOAD_CRC`, `ChecksumType: FULL_OBJECT`), which S3 checks and stores.
+ */
 export async function createUpload(
   store: EosStore,
   target: { bucket: string; key: string; uri?: string },
   headers: ObjectHeaders,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  checksum = false
 ): Promise<OpenUpload> {
+  const fullObject = checksum ? ({ ChecksumAlgorithm: UPLOAD_CRC, ChecksumType: 'FULL_OBJECT' } as const) : {};
   const out = await store.s3(
     where(target, target.uri),
     abortSignal =>
-      store.client.send(new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...headers }), {
-        abortSignal
-      }),
+      store.client.send(
+        new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...headers, ...fullObject }),
+        { abortSignal }
+      ),
     { signal }
   );
   return { bucket: target.bucket, key: target.key, uploadId: out.UploadId! };
 }
 
-/** Upload part `n` of `length` bytes from `body` (no deadline: a part takes as long as its bytes); answers its ETag. */
+/**
+ * Upload part `n` of `length` bytes from `body` (no deadline: a part takes as
+ * long as its bytes); answers its ETag. `checksum`: its `UPLOAD_CRC` in
+ * base64, which S3 checks.
+ */
 export async function uploadPart(
   store: EosStore,
   upload: OpenUpload,
-  part: { n: number; body: Buffer | Readable; length: number },
+  part: { n: number; body: Buffer | Readable; length: number; checksum?: string },
   signal: AbortSignal,
   uri?: string
 ): Promise<string> {
@@ -105,7 +119,8 @@ export async function uploadPart(
           UploadId: upload.uploadId,
           PartNumber: part.n,
           Body: part.body,
-          ContentLength: part.length
+          ContentLength: part.length,
+          ...(part.checksum !== undefined && bodyChecksumFields(UPLOAD_CRC, part.checksum))
         }),
         { abortSignal }
       ),
@@ -123,6 +138,8 @@ export interface CompleteOptions {
   uri?: string;
   /** The object's size (the parts' total): sizes the wait for S3 and checks an upload completed already. */
   size?: number;
+  /** The whole object's `UPLOAD_CRC` in base64 (an upload created with `checksum`): S3 refuses the object when its own differs. */
+  checksum?: string;
 }
 
 /**
@@ -154,7 +171,11 @@ export async function completeUpload(
             Key: upload.key,
             UploadId: upload.uploadId,
             MultipartUpload: { Parts: sorted },
-            IfNoneMatch: options.mustNotExist ? '*' : undefined
+            IfNoneMatch: options.mustNotExist ? '*' : undefined,
+            ...(options.checksum !== undefined && {
+              ChecksumType: 'FULL_OBJECT',
+              ...checksumFields(UPLOAD_CRC, options.checksum)
+            })
           }),
           { abortSignal }
         ),

@@ -359,19 +359,24 @@ export class EosStore {
   }
 }
 
-/** HeadObject, or null when no object is at the key. */
+/** HeadObject, or null when no object is at the key; `checksums`: with the object's stored checksum (`ChecksumMode: ENABLED`). */
 export async function headObject(
   store: EosStore,
   bucket: string,
   key: string,
   uri: string,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  checksums = false
 ): Promise<HeadObjectCommandOutput | null> {
   try {
     return await store.s3(
       { bucket, uri },
       abortSignal =>
-        store.reader(bucket, key).send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+        store
+          .reader(bucket, key)
+          .send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: checksums ? 'ENABLED' : undefined }), {
+            abortSignal
+          }),
       { signal }
     );
   } catch (err) {

@@ -12,6 +12,7 @@ import { EosStore } from '../s3/store';
 import { DiskMonitor, DiskSpace } from '../local/disk';
 import { HeldDownloads } from './heldspace';
 import { GetTask, getFile } from './getfile';
+import { tally } from './checksum';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
@@ -324,7 +325,7 @@ async function runDownload(
           totals.skip(e.size);
           return;
         }
-        const task: GetTask = { ...e, final: e.local, shown, place, jobId: ctx.id };
+        const task: GetTask = { ...e, final: e.local, shown, place, jobId: ctx.id, verified: outcome => tally(progress, outcome) };
         const fetched = await held.get(dir, e.size, shown, onBytes => {
           const get = () => getFile(store, task, options, onBytes, itemSignal, ctx.openPartial);
           return e.size > options.partSize ? big.run(get) : get();

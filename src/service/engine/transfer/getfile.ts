@@ -9,12 +9,13 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
-import { fetchRange, GatheredWrites, RangeTask } from './getrange';
+import { fetchRange, GatheredWrites, RangeResult, RangeTask } from './getrange';
 import { localError, numberedName } from '../local/confine';
 import { DownloadResume } from './resumedownload';
 import { forEachConcurrent } from '../jobs/pool';
 import type { JobContext } from '../jobs/jobs';
 import { TransferOptions } from './run';
+import { CrcPiece, Verification, checkDownload, expectedChecksum, heldRangeCrc, rangeCrc } from './checksum';
 
 /** An object and the local file it becomes. */
 export interface GetTask {
@@ -31,6 +32,8 @@ export interface GetTask {
   place: 'overwrite' | 'keep-both' | 'new';
   /** The job downloading it: what an interrupted download keeps is dropped with the job. */
   jobId?: string;
+  /** Told how the file's bytes were checked, once it is in place. */
+  verified?: (outcome: Verification) => void;
 }
 
 /** The most ranges one object is fetched in (as S3 allows at most 10,000 parts). */
@@ -81,12 +84,21 @@ export async function getFile(
     threads?.warm();
   }
   const onThread = () => threads !== undefined && threads.ready();
+  // Each range's CRC, computed in its write sink, when S3 stores one to compare with.
+  const expected = await expectedChecksum(store, task, options.verifyChecksums !== false, signal);
+  const crc = 'name' in expected ? expected.name : undefined;
+  const pieces: CrcPiece[] = [];
+  const piece = (r: RangeTask, result: RangeResult) =>
+    result.crc !== undefined && pieces.push({ start: r.start, length: r.length, crc: result.crc });
   try {
     let modifiedMs = resume.modifiedMs;
     if (whole && onThread()) {
       // One GET: its thread creates the file, writes it and sets its time.
       created = true;
-      await threads!.fetch(ranges[0], { path: temp, create: true, setTimes: true }, count, signal);
+      piece(
+        ranges[0],
+        await threads!.fetch(ranges[0], { path: temp, create: true, setTimes: true, crc }, count, signal)
+      );
     } else {
       try {
         fh = await fsp.open(temp, resume.resumed ? 'r+' : 'wx', 0o644);
@@ -102,12 +114,23 @@ export async function getFile(
         signal,
         async (r, rangeSignal) => {
           if (resume.has(r.start)) {
+            // A range an interrupted download wrote whole: its CRC from the file's bytes.
+            const held = await heldRangeCrc(expected, file, r);
+            if (held !== undefined) {
+              pieces.push({ start: r.start, length: r.length, crc: held });
+            }
             count(r.length);
             return;
           }
-          const result = onThread()
-            ? await threads!.fetch(r, { path: temp, create: false, setTimes: false }, count, rangeSignal)
-            : await fetchRange(store, r, new GatheredWrites(file, r.start, task.shown), count, rangeSignal);
+          let result: RangeResult;
+          if (onThread()) {
+            result = await threads!.fetch(r, { path: temp, create: false, setTimes: false, crc }, count, rangeSignal);
+          } else {
+            const sink = new GatheredWrites(file, r.start, task.shown, await rangeCrc(expected));
+            result = await fetchRange(store, r, sink, count, rangeSignal);
+            result.crc = sink.crc?.value();
+          }
+          piece(r, result);
           if (r.start === 0) {
             modifiedMs = result.modifiedMs;
           }
@@ -124,8 +147,10 @@ export async function getFile(
     if (written !== task.size) {
       throw new EosError('Upstream', `${task.uri}: ${written} bytes arrived, ${task.size} expected`);
     }
+    const outcome = checkDownload(expected, pieces, task);
     const placed = await placeFile(temp, task);
     resume.completed();
+    task.verified?.(outcome);
     return placed;
   } catch (err) {
     onBytes(-written);

@@ -13,6 +13,7 @@ import { DataHead, DataSink, getData } from '../s3/dataget';
 import { EosStore } from '../s3/store';
 import { localError, noSpace } from '../local/confine';
 import { objectModified } from './conflicts';
+import type { Crc } from '../s3/crc';
 
 /** One GET into a file: the object, and where its bytes go. */
 export interface RangeTask {
@@ -36,6 +37,8 @@ export interface RangeTask {
 export interface RangeResult {
   /** Milliseconds since the epoch, from the object's metadata (else its LastModified). */
   modifiedMs?: number;
+  /** The CRC of the bytes written, when the sink computed one. */
+  crc?: bigint;
 }
 
 /** Where a body's bytes go, chunk by chunk. */
@@ -179,16 +182,19 @@ export class GatheredWrites implements RangeSink {
   private at: number;
   private pending: Promise<void> = Promise.resolve();
 
+  /** @param crc - computes the CRC of the bytes written, chunk by chunk */
   constructor(
     private readonly fh: fsp.FileHandle,
     start: number,
-    private readonly shown: string
+    private readonly shown: string,
+    readonly crc?: Crc
   ) {
     this.end = start;
     this.at = start;
   }
 
   async add(chunk: Uint8Array): Promise<void> {
+    this.crc?.update(chunk);
     this.chunks.push(chunk);
     this.gathered += chunk.length;
     this.end += chunk.length;
@@ -229,15 +235,18 @@ export class GatheredWrites implements RangeSink {
 export class SyncWrites implements RangeSink {
   end: number;
 
+  /** @param crc - computes the CRC of the bytes written, chunk by chunk */
   constructor(
     private readonly fd: number,
     start: number,
-    private readonly shown: string
+    private readonly shown: string,
+    readonly crc?: Crc
   ) {
     this.end = start;
   }
 
   add(chunk: Uint8Array): void {
+    this.crc?.update(chunk);
     let written: number;
     try {
       written = writeSync(this.fd, chunk, 0, chunk.length, this.end);

@@ -17,6 +17,8 @@ import { headObject } from './conflicts';
 import { refusedAsTaken } from '../s3/errors';
 import { TransferOptions } from './run';
 import { UploadResume } from './resume';
+import { CrcPiece, Verification, partChecksum, uploadChecksum } from './checksum';
+import { UPLOAD_CRC, bodyChecksumFields, checksumFields } from '../s3/checksums';
 
 /** A local file and the object it becomes. */
 export interface PutTask {
@@ -33,6 +35,8 @@ export interface PutTask {
   contentType: string;
   /** Write only if no object is at the key (`If-None-Match: *`). */
   mustNotExist: boolean;
+  /** Told how the object's bytes were checked, once it is written. */
+  verified?: (outcome: Verification) => void;
 }
 
 /** `x-amz-meta-mtime`: seconds since the epoch, with milliseconds. */
@@ -54,21 +58,23 @@ export async function putFile(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<void> {
+  const checksum = options.verifyChecksums !== false;
   if (task.size < options.partSize) {
-    await putSmall(store, task, signal);
+    await putSmall(store, task, checksum, signal);
     onBytes(task.size);
-    return;
+  } else {
+    let sent = 0;
+    try {
+      await putMultipart(store, ctx, task, options, checksum, n => ((sent += n), onBytes(n)), signal);
+    } catch (err) {
+      onBytes(-sent);
+      throw err;
+    }
   }
-  let sent = 0;
-  try {
-    await putMultipart(store, ctx, task, options, n => ((sent += n), onBytes(n)), signal);
-  } catch (err) {
-    onBytes(-sent);
-    throw err;
-  }
+  task.verified?.(checksum ? { name: UPLOAD_CRC } : { reason: 'off' });
 }
 
-async function putSmall(store: EosStore, task: PutTask, signal: AbortSignal): Promise<void> {
+async function putSmall(store: EosStore, task: PutTask, checksum: boolean, signal: AbortSignal): Promise<void> {
   let body: Buffer;
   try {
     body = await fsp.readFile(task.abs, { signal });
@@ -78,19 +84,29 @@ async function putSmall(store: EosStore, task: PutTask, signal: AbortSignal): Pr
   if (body.length !== task.size) {
     throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
   }
-  await putBody(store, task, body, { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) }, signal);
+  const crc = checksum ? (await partChecksum(body)).base64 : undefined;
+  await putBody(
+    store,
+    task,
+    body,
+    { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) },
+    signal,
+    crc
+  );
 }
 
 /**
  * One PutObject of `body` at the target, with `headers`; a target that must
- * not exist and does is refused (`Conflict`, naming it).
+ * not exist and does is refused (`Conflict`, naming it). `checksum`: the
+ * body's `UPLOAD_CRC` in base64, which S3 checks and stores.
  */
 export async function putBody(
   store: EosStore,
   target: { bucket: string; key: string; uri: string; mustNotExist: boolean },
   body: Buffer,
   headers: ObjectHeaders,
-  signal: AbortSignal
+  signal: AbortSignal,
+  checksum?: string
 ): Promise<void> {
   try {
     await store.s3(
@@ -103,6 +119,7 @@ export async function putBody(
             Body: body,
             ContentLength: body.length,
             ...headers,
+            ...(checksum !== undefined && bodyChecksumFields(UPLOAD_CRC, checksum)),
             IfNoneMatch: target.mustNotExist ? '*' : undefined
           }),
           { abortSignal }
@@ -119,6 +136,7 @@ async function putMultipart(
   ctx: JobContext,
   task: PutTask,
   options: TransferOptions,
+  checksum: boolean,
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<void> {
@@ -132,12 +150,13 @@ async function putMultipart(
     const part = partSize(task.size, options.partSize);
     const headers = { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) };
     // A new upload, or the one an interrupted upload of this file kept (resume.ts).
-    const resume = await UploadResume.start(store, options.ledger, ctx.id, task, part, headers, signal);
+    const resume = await UploadResume.start(store, options.ledger, ctx.id, task, part, headers, signal, checksum);
     const { upload } = resume;
     const close = ctx.openUpload(upload);
     try {
       const ranges = partRanges(task.size, part);
       const parts: UploadedPart[] = [];
+      const crcs: CrcPiece[] = [];
       await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, partSignal) => {
         const body = Buffer.allocUnsafe(r.length);
         let read: number;
@@ -149,10 +168,21 @@ async function putMultipart(
         if (read !== r.length) {
           throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
         }
+        // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
+        const crc = checksum ? await partChecksum(body) : undefined;
         const etag =
           resume.heldPart(r.n, body) ??
-          (await uploadPart(store, upload, { n: r.n, body, length: r.length }, partSignal, task.uri));
-        parts.push({ PartNumber: r.n, ETag: etag });
+          (await uploadPart(
+            store,
+            upload,
+            { n: r.n, body, length: r.length, checksum: crc?.base64 },
+            partSignal,
+            task.uri
+          ));
+        if (crc) {
+          crcs.push({ start: r.start, length: r.length, crc: crc.crc });
+        }
+        parts.push({ PartNumber: r.n, ETag: etag, ...(crc && checksumFields(UPLOAD_CRC, crc.base64)) });
         onBytes(r.length);
       });
       if (task.mustNotExist && (await headObject(store, task.bucket, task.key, task.uri, signal)) !== null) {
@@ -163,7 +193,8 @@ async function putMultipart(
           mustNotExist: task.mustNotExist,
           signal,
           uri: task.uri,
-          size: task.size
+          size: task.size,
+          checksum: checksum ? uploadChecksum(crcs) : undefined
         });
       } catch (err) {
         throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;

@@ -88,7 +88,9 @@ export class UploadResume {
 
   /**
    * Resume the kept upload of `source` in parts of `partSize` (when the
-   * ledger has one and S3 still holds it), else create a new one with `headers`.
+   * ledger has one and S3 still holds it), else create a new one with
+   * `headers`; `checksum`: with a full-object checksum (multipart.ts's
+   * `createUpload`), and only an upload kept alike resumes.
    */
   static async start(
     store: EosStore,
@@ -97,14 +99,19 @@ export class UploadResume {
     source: UploadSource,
     partSize: number,
     headers: ObjectHeaders,
-    signal: AbortSignal
+    signal: AbortSignal,
+    checksum = false
   ): Promise<UploadResume> {
-    const identity = { abs: source.abs, size: source.size, mtimeMs: source.mtimeMs, partSize };
+    const identity = { abs: source.abs, size: source.size, mtimeMs: source.mtimeMs, partSize, checksum };
     const kept = ledger?.take<UploadRecord>(
       jobId,
       (r): r is ResumeRecord & UploadRecord =>
         r.kind === 'upload' && r.bucket === source.bucket && r.key === source.key && r.abs === source.abs,
-      r => r.size === identity.size && r.mtimeMs === identity.mtimeMs && r.partSize === identity.partSize
+      r =>
+        r.size === identity.size &&
+        r.mtimeMs === identity.mtimeMs &&
+        r.partSize === identity.partSize &&
+        (r.checksum ?? false) === checksum
     );
     if (kept) {
       // S3 unreachable (or a cancel): the upload stays kept for the next try.
@@ -118,7 +125,7 @@ export class UploadResume {
       ledger!.forget(kept);
       await abortUploadRetrying(store, kept, () => undefined);
     }
-    const upload = await createUpload(store, source, headers, signal);
+    const upload = await createUpload(store, source, headers, signal, checksum);
     const record: UploadRecord = { kind: 'upload', ...upload, ...identity };
     ledger?.open(jobId, record);
     return new UploadResume(upload, record, new Map(), ledger);

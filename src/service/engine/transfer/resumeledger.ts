@@ -36,6 +36,8 @@ export interface UploadRecord extends OpenUpload {
   size: number;
   mtimeMs: number;
   partSize: number;
+  /** Created with a full-object checksum (absent in records of older versions: without). */
+  checksum?: boolean;
 }
 
 /** An interrupted download: its temporary file and the ranges of it already written. */

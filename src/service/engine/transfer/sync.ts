@@ -18,6 +18,7 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, localError, relativeTo } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { putFile } from './putfile';
+import { Verification, tally } from './checksum';
 import { EosSyncSides, FullPlan, LocalSyncSides, SyncSides, localOf, planSync, syncSides } from './syncplan';
 import { Limit, TransferOptions, asItem } from './run';
 import { uriOfKey } from '../s3/places';
@@ -108,6 +109,7 @@ async function runCopies(
   const big = new Limit(options.bigFilesInFlight);
   const { remote } = sides;
   const held = new HeldDownloads(diskOf(options), onBytes);
+  const verified = (outcome: Verification) => tally(progress, outcome);
   await forEachConcurrent(held.take(full.copy), options.filesInFlight, signal, async (item, itemSignal) => {
     const uri = uriOfKey(remote, remote.key + item.rel);
     const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;
@@ -124,7 +126,8 @@ async function runCopies(
           key: remote.key + item.rel,
           uri,
           contentType: contentTypeOf(path.basename(item.rel)),
-          mustNotExist: item.reason === 'new'
+          mustNotExist: item.reason === 'new',
+          verified
         };
         await run(() => putFile(store, ctx, task, options, onBytes, itemSignal));
       } else {
@@ -142,7 +145,8 @@ async function runCopies(
           final,
           shown: local,
           place,
-          jobId: ctx.id
+          jobId: ctx.id,
+          verified
         };
         // Its space held while it is written; the disk gauge counts it at once and measures again soon.
         const got = (n: (bytes: number) => void) =>

@@ -12,6 +12,7 @@ import { BYTES_BATCH, FromWorker, GetWorkerData, ToWorker } from './threads';
 import { localError } from '../local/confine';
 import { S3Error } from '../s3/errors';
 import { createS3Client } from '../s3/client';
+import { createCrc } from '../s3/crc';
 import { EosStore } from '../s3/store';
 
 function serve(data: GetWorkerData): void {
@@ -36,13 +37,9 @@ function serve(data: GetWorkerData): void {
       throw localError(err, task.shown);
     }
     try {
-      const result = await fetchRange(
-        callerOf(task),
-        task,
-        new SyncWrites(fd, task.start, task.shown),
-        onBytes,
-        signal
-      );
+      const sink = new SyncWrites(fd, task.start, task.shown, file.crc && (await createCrc(file.crc)));
+      const result = await fetchRange(callerOf(task), task, sink, onBytes, signal);
+      result.crc = sink.crc?.value();
       if (file.setTimes && result.modifiedMs !== undefined) {
         const seconds = result.modifiedMs / 1000;
         try {

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EosContext, EosError, isErrorCode } from '../../../core';
 import { RangeResult, RangeTask } from './getrange';
+import type { CrcName } from '../s3/crc';
 import { S3Error } from '../s3/errors';
 import { aborted } from '../jobs/pool';
 
@@ -62,6 +63,8 @@ export interface RangeFile {
   create: boolean;
   /** Set its modification time from the object before closing it. */
   setTimes: boolean;
+  /** Compute this CRC of the bytes written (answered as the result's `crc`). */
+  crc?: CrcName;
 }
 
 /** main -> worker */

@@ -24,6 +24,7 @@ import { JobContext, Jobs } from '../jobs/jobs';
 import { localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { PutTask, putFile } from './putfile';
+import { tally } from './checksum';
 import { decideObject, headObject } from './conflicts';
 import { Place, placeOf, refuseListsOfRoots, uriOfKey } from '../s3/places';
 import {
@@ -269,7 +270,8 @@ export async function runUpload(
         key: target.key,
         uri: target.uri,
         contentType: contentTypeOf(path.basename(e.abs)),
-        mustNotExist: target.mustNotExist
+        mustNotExist: target.mustNotExist,
+        verified: outcome => tally(progress, outcome)
       };
       const put = () => putFile(store, ctx, task, options, n => (progress.bytes.done += n), itemSignal);
       await (e.size >= options.partSize ? big.run(put) : put());

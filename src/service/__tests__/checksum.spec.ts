@@ -1,0 +1,214 @@
+/**
+ * End-to-end checksums (issue 16, "Integrity"): the CRCs and their
+ * combination against one-pass values; uploads store a full-object
+ * CRC64NVME (HEAD with `ChecksumMode: ENABLED` shows it); a wrong one is
+ * refused by S3; downloads verify against what S3 stores, say "not
+ * verified" where it stores none, and fail a file whose bytes do not match,
+ * leaving no file.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CrcName, combineAll, crcOf, crcToBase64 } from '../engine/s3/crc';
+import {
+  MOTO_DIFFERS,
+  Running,
+  S3,
+  deletePrefix,
+  itExceptOn,
+  startService,
+  tamperedClient,
+  testClient,
+  testConfig,
+  uniqueName
+} from './harness';
+import { localTree, sha256, tempRoot, transfer } from './transfer-helpers';
+import { EosStore } from '../engine/s3/store';
+import { putBody } from '../engine/transfer/putfile';
+import { completeUpload, createUpload, uploadPart } from '../engine/s3/multipart';
+
+const MiB = 1024 * 1024;
+const F = uniqueName('checksum');
+const ORG = `shared/files/${F}/`;
+const NAMES: CrcName[] = ['CRC32', 'CRC32C', 'CRC64NVME'];
+
+describe('CRCs and their combination', () => {
+  it('give the catalogue check values of "123456789"', async () => {
+    const data = Buffer.from('123456789');
+    expect((await crcOf('CRC32', data)).toString(16)).toBe('cbf43926');
+    expect((await crcOf('CRC32C', data)).toString(16)).toBe('e3069283');
+    expect((await crcOf('CRC64NVME', data)).toString(16)).toBe('ae8b14860a799888');
+  });
+
+  it.each(NAMES)('%s: pieces combined in order equal one pass (empty, odd and equal pieces)', async name => {
+    const data = randomBytes(3 * 65536 + 1234);
+    const cuts = [0, 0, 1, 7, 65536, 65536 + 13, 2 * 65536, 2 * 65536, 3 * 65536 + 1000, data.length];
+    const pieces = [];
+    for (let i = 1; i < cuts.length; i++) {
+      const piece = data.subarray(cuts[i - 1], cuts[i]);
+      pieces.push({ crc: await crcOf(name, piece), length: piece.length });
+    }
+    expect(combineAll(name, pieces)).toBe(await crcOf(name, data));
+    const equal = [0, 1, 2, 3].map(i => data.subarray(i * 50000, (i + 1) * 50000));
+    const parts = await Promise.all(equal.map(async p => ({ crc: await crcOf(name, p), length: p.length })));
+    expect(combineAll(name, parts)).toBe(await crcOf(name, data.subarray(0, 200000)));
+    expect(await crcOf(name, Buffer.alloc(0))).toBe(0n);
+  });
+});
+
+let client: S3Client;
+let plain: S3Client;
+let root: string;
+let svc: Running;
+
+async function stored(key: string) {
+  return client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: key, ChecksumMode: 'ENABLED' }));
+}
+
+beforeAll(async () => {
+  client = testClient();
+  // A client that sends no checksum, as older ones do.
+  plain = testClient({ requestChecksumCalculation: 'WHEN_REQUIRED' });
+  root = tempRoot();
+  svc = await startService(testConfig({ rootDir: root }), {
+    engine: { partSize: 5 * MiB, rangeSize: 2 * MiB, partsInFlight: 3 }
+  });
+});
+
+afterAll(async () => {
+  await svc.close();
+  await deletePrefix(client, S3.orgBucket, ORG);
+  client.destroy();
+  plain.destroy();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('uploads', () => {
+  const small = randomBytes(100000);
+  const big = randomBytes(10 * MiB + 4321);
+
+  it('store the CRC64NVME of a small file (one PutObject), and the job says verified', async () => {
+    fs.writeFileSync(path.join(root, 'small.bin'), small);
+    const job = await transfer(svc, { kind: 'upload', sources: ['small.bin'], destination: `e://org/${F}/up/` });
+    expect(job).toMatchObject({ state: 'done', integrity: { verified: { crc64nvme: 1 }, unverified: {} } });
+    const head = await stored(`${ORG}up/small.bin`);
+    expect(head.ChecksumCRC64NVME).toBe(crcToBase64('CRC64NVME', await crcOf('CRC64NVME', small)));
+    // moto 5.2.1 answers no ChecksumType for an object from one PutObject; S3 says FULL_OBJECT.
+    expect(head.ChecksumType).toBe(S3.server === 'moto' ? undefined : 'FULL_OBJECT');
+  });
+
+  it('store the full-object CRC64NVME of a multipart upload, combined from its parts', async () => {
+    fs.writeFileSync(path.join(root, 'big.bin'), big);
+    const job = await transfer(svc, { kind: 'upload', sources: ['big.bin'], destination: `e://org/${F}/up/` });
+    expect(job.error ?? job.failures?.[0]?.error).toBeUndefined();
+    expect(job).toMatchObject({ state: 'done', integrity: { verified: { crc64nvme: 1 } } });
+    const head = await stored(`${ORG}up/big.bin`);
+    expect(head.ChecksumCRC64NVME).toBe(crcToBase64('CRC64NVME', await crcOf('CRC64NVME', big)));
+    expect(head.ChecksumType).toBe('FULL_OBJECT');
+    expect(head.ETag).toMatch(/-3"$/);
+  });
+
+  itExceptOn('moto', MOTO_DIFFERS.checksums)(
+    'with a wrong checksum are refused by S3, and leave no object',
+    async () => {
+      const store = new EosStore(client, testConfig().context!, S3.endpoint);
+      const target = { bucket: S3.orgBucket, key: `${ORG}up/wrong.bin`, uri: `e://org/${F}/up/wrong.bin` };
+      const wrong = crcToBase64('CRC64NVME', (await crcOf('CRC64NVME', small)) ^ 1n);
+      const signal = new AbortController().signal;
+      await expect(putBody(store, { ...target, mustNotExist: false }, small, {}, signal, wrong)).rejects.toThrow();
+      const upload = await createUpload(store, target, {}, signal, true);
+      const body = big.subarray(0, 5 * MiB);
+      const crc = crcToBase64('CRC64NVME', await crcOf('CRC64NVME', body));
+      const etag = await uploadPart(store, upload, { n: 1, body, length: body.length, checksum: crc }, signal);
+      const parts = [{ PartNumber: 1, ETag: etag, ChecksumCRC64NVME: crc }];
+      await expect(completeUpload(store, upload, parts, { checksum: wrong, size: body.length })).rejects.toThrow();
+      await expect(stored(target.key)).rejects.toMatchObject({ name: 'NotFound' });
+    }
+  );
+});
+
+describe('downloads', () => {
+  it('verify files against the CRC S3 stores: one GET, in ranges, and a CRC32 another client sent', async () => {
+    // The SDK's default: a CRC32 computed by the client.
+    await client.send(
+      new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}up/crc32.bin`, Body: randomBytes(3000) })
+    );
+    fs.mkdirSync(path.join(root, 'got'));
+    const job = await transfer(svc, { kind: 'download', sources: [`e://org/${F}/up/`], destination: 'got' });
+    expect(job).toMatchObject({ state: 'done', objects: { done: 3 } });
+    expect(job.integrity).toEqual({ verified: { crc64nvme: 2, crc32: 1 }, unverified: {} });
+    const got = path.join(root, 'got', 'up');
+    expect(sha256(fs.readFileSync(path.join(got, 'big.bin')))).toBe(
+      sha256(fs.readFileSync(path.join(root, 'big.bin')))
+    );
+  });
+
+  it('say "not verified" for an object stored without a checksum', async () => {
+    const body = randomBytes(5000);
+    await plain.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}none/plain.bin`, Body: body }));
+    const head = await stored(`${ORG}none/plain.bin`);
+    const job = await transfer(svc, { kind: 'download', sources: [`e://org/${F}/none/plain.bin`], destination: '' });
+    expect(job.state).toBe('done');
+    if (head.ChecksumCRC64NVME === undefined) {
+      expect(job.integrity).toEqual({ verified: {}, unverified: { 'no-checksum': 1 } });
+    } else {
+      // Real S3 (and a store that does as it does) computes a CRC64NVME for an object sent without one.
+      expect(job.integrity).toEqual({ verified: { crc64nvme: 1 }, unverified: {} });
+    }
+    expect(sha256(fs.readFileSync(path.join(root, 'plain.bin')))).toBe(sha256(body));
+  });
+});
+
+describe('a download whose bytes do not match', () => {
+  const body = randomBytes(3 * MiB + 77);
+  let lying: Running;
+  let corrupt: Running;
+  let lyingRoot: string;
+
+  beforeAll(async () => {
+    await client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}bad/x.bin`, Body: body }));
+    lyingRoot = tempRoot();
+    // S3 "stores" another CRC32 than the object's (as if the bytes had changed on its disk).
+    const liar = tamperedClient('HeadObjectCommand', out => {
+      out.ChecksumCRC32 &&= crcToBase64(
+        'CRC32',
+        BigInt(`0x${Buffer.from(out.ChecksumCRC32, 'base64').toString('hex')}`) ^ 4n
+      );
+    });
+    lying = await startService(testConfig({ rootDir: lyingRoot }), { s3Client: liar, engine: { rangeSize: MiB } });
+    // One byte of the body flipped on its way.
+    const flipper = tamperedClient('GetObjectCommand', out => {
+      const original = out.Body as AsyncIterable<Uint8Array>;
+      out.Body = (async function* () {
+        let first = true;
+        for await (const chunk of original) {
+          const copy = Buffer.from(chunk);
+          if (first && copy.length > 10) {
+            copy[10] ^= 0x40;
+            first = false;
+          }
+          yield copy;
+        }
+      })();
+    });
+    corrupt = await startService(testConfig({ rootDir: lyingRoot }), { s3Client: flipper, engine: { rangeSize: MiB } });
+  });
+
+  afterAll(async () => {
+    await lying.close();
+    await corrupt.close();
+    fs.rmSync(lyingRoot, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['the checksum S3 stores differs', () => lying],
+    ['a byte changed in flight', () => corrupt]
+  ])('fails the file when %s, naming the mismatch, and leaves no file', async (_, which) => {
+    const job = await transfer(which(), { kind: 'download', sources: [`e://org/${F}/bad/x.bin`], destination: '' });
+    expect(job.state).toBe('failed');
+    const message = job.failures?.[0]?.error.message ?? job.error?.message;
+    expect(message).toMatch(/do not match the object's checksum \(crc32 .+, S3 stores .+\); "x\.bin" was not written/);
+    expect(localTree(lyingRoot)).toEqual([]);
+  });
+});

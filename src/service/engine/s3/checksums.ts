@@ -1,0 +1,56 @@
+/**
+ * Full-object checksums as S3 carries them: the algorithm uploads send
+ * (CRC64NVME, what S3 itself computes for objects sent without one), the
+ * request fields that carry a value, and what a HEAD with `ChecksumMode:
+ * ENABLED` says an object has stored.
+ */
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { UnverifiedReason } from '../../../core';
+import { CrcName, crcFromBase64 } from './crc';
+
+/** The algorithm uploads send. */
+export const UPLOAD_CRC: CrcName = 'CRC64NVME';
+
+/** The fields of an S3 request or answer carrying a value of each algorithm. */
+const FIELDS = {
+  CRC32: 'ChecksumCRC32',
+  CRC32C: 'ChecksumCRC32C',
+  CRC64NVME: 'ChecksumCRC64NVME'
+} as const satisfies Record<CrcName, string>;
+
+/** The fields carrying `value` (base64) of `name`, to spread into CompleteMultipartUpload's input. */
+export function checksumFields(name: CrcName, value: string): Partial<Record<(typeof FIELDS)[CrcName], string>> {
+  return { [FIELDS[name]]: value };
+}
+
+/**
+ * The fields of a body's checksum for PutObject and UploadPart: the value
+ * and its algorithm (`x-amz-sdk-checksum-algorithm`; S3 takes the value
+ * alone, moto stores it only with the algorithm named).
+ */
+export function bodyChecksumFields(name: CrcName, value: string) {
+  return { ChecksumAlgorithm: name, ...checksumFields(name, value) };
+}
+
+/** What an object has stored: a full-object CRC to compare with, or why there is none. */
+export type StoredChecksum = { name: CrcName; crc: bigint } | { reason: UnverifiedReason };
+
+/**
+ * The checksum an object stores, from a HEAD sent with `ChecksumMode:
+ * ENABLED`. A CRC of the whole object is one to compare with; a composite
+ * one (`…-N`, of the parts' checksums) or a SHA is not.
+ */
+export function storedChecksum(head: HeadObjectCommandOutput): StoredChecksum {
+  const fields = head as unknown as Record<string, unknown>;
+  for (const name of Object.keys(FIELDS) as CrcName[]) {
+    const value = fields[FIELDS[name]];
+    if (typeof value !== 'string') {
+      continue;
+    }
+    const crc = head.ChecksumType === 'COMPOSITE' ? null : crcFromBase64(name, value);
+    return crc === null ? { reason: 'composite' } : { name, crc };
+  }
+  return typeof fields.ChecksumSHA1 === 'string' || typeof fields.ChecksumSHA256 === 'string'
+    ? { reason: 'algorithm' }
+    : { reason: 'no-checksum' };
+}
