@@ -63,14 +63,16 @@ export function createService(config: ServiceConfig, options: ServiceOptions = {
     store && config.stateDir !== null
       ? { file: ledgerFileBeside(journalFile(config.stateDir, store.ctx, config.rootDir, config.endpoint)) }
       : undefined;
-  const engine = store ? new Engine(store, {
+  const engine = store
+    ? new Engine(store, {
         log,
         rootDir: config.rootDir,
         disk,
         resume,
         verifyChecksums: config.verifyChecksums,
         ...options.engine
-      }) : null;
+      })
+    : null;
   if (engine) {
     options.onEngine?.(engine);
   }

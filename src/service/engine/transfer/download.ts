@@ -325,7 +325,14 @@ async function runDownload(
           totals.skip(e.size);
           return;
         }
-        const task: GetTask = { ...e, final: e.local, shown, place, jobId: ctx.id, verified: outcome => tally(progress, outcome) };
+        const task: GetTask = {
+          ...e,
+          final: e.local,
+          shown,
+          place,
+          jobId: ctx.id,
+          verified: outcome => tally(progress, outcome)
+        };
         const fetched = await held.get(dir, e.size, shown, onBytes => {
           const get = () => getFile(store, task, options, onBytes, itemSignal, ctx.openPartial);
           return e.size > options.partSize ? big.run(get) : get();
