@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -176,4 +177,36 @@ export function outageSuite(
     await suite.proxy?.stop();
   }, 120000);
   return suite;
+}
+
+/**
+ * An HTTP proxy to the test's S3 server on a free loopback port that can
+ * change the bytes of an answer on their way (`tamper`, per chunk of the
+ * answer to a request). Requests go on unchanged, their Host too, so
+ * signatures stay valid.
+ */
+export async function tamperingProxy(
+  tamper: (req: http.IncomingMessage, status: number, chunk: Buffer) => Buffer
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const target = new URL(S3.endpoint);
+  const server = http.createServer((req, res) => {
+    const out = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      answer => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.on('data', (chunk: Buffer) => res.write(tamper(req, answer.statusCode!, chunk)));
+        answer.on('end', () => res.end());
+      }
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise(resolve => server.close(resolve));
+    }
+  };
 }
