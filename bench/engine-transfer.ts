@@ -4,6 +4,7 @@
  * with esbuild and times it next to aws-cli and s5cmd).
  *
  *   node engine-transfer.cjs upload|download <destination> <source>...
+ *   node engine-transfer.cjs sync <destination> <source>   (`Engine.sync`, no delete)
  *
  * Configuration comes from the environment, as the service's does
  * (`GENCOVE_USER_ID`, `GENCOVE_ORGANIZATION_ID`, `EOS_ENDPOINT_URL`,
@@ -27,8 +28,8 @@ const WAIT_MS = 60000;
 
 async function main(): Promise<number> {
   const [kind, destination, ...sources] = process.argv.slice(2);
-  if ((kind !== 'upload' && kind !== 'download') || !destination || sources.length === 0) {
-    console.error('usage: engine-transfer upload|download <destination> <source>...');
+  if (!['upload', 'download', 'sync'].includes(kind) || !destination || sources.length === 0) {
+    console.error('usage: engine-transfer upload|download|sync <destination> <source>...');
     return 2;
   }
   let peakRss = process.memoryUsage.rss();
@@ -58,9 +59,11 @@ async function main(): Promise<number> {
     resume: ledger ? { file: ledger } : undefined,
     verifyChecksums: config.verifyChecksums
   });
-  const request: TransferRequest = { kind, sources, destination, conflict: 'overwrite' };
   const started = performance.now();
-  let job = await engine.transfer(request);
+  let job =
+    kind === 'sync'
+      ? await engine.sync({ source: sources[0], destination })
+      : await engine.transfer({ kind: kind as TransferRequest['kind'], sources, destination, conflict: 'overwrite' });
   const id = job.id;
   const progress =
     process.env.EOS_BENCH_PROGRESS === '1'

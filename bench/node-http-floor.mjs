@@ -14,7 +14,7 @@
 // JSON line: { seconds, bytes, requests, cpuUser, cpuSystem }.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -46,6 +46,9 @@ const client = new S3Client({
 });
 /** One request per object, or per range of a big one, as the engine asks them. */
 const requests = [];
+if (args.write) {
+  mkdirSync(args.write, { recursive: true });
+}
 /* With --write: each object's file, opened at its first GET and closed after its last. */
 for (const [i, { key, size }] of objects.entries()) {
   const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: args.bucket, Key: key }), { expiresIn: 3600 });

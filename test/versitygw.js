@@ -121,7 +121,7 @@ async function startVersitygw(buckets) {
   return { ...server, dir };
 }
 
-module.exports = { ensureVersitygw, serveVersitygw, startVersitygw, VERSION };
+module.exports = { ensureVersitygw, freePort, serveVersitygw, startVersitygw, VERSION };
 
 if (require.main === module) {
   console.log(ensureVersitygw());
