@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -176,4 +177,50 @@ export function outageSuite(
     await suite.proxy?.stop();
   }, 120000);
   return suite;
+}
+
+/** A request `s3Proxy` passed on. */
+export interface ProxiedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * An HTTP proxy to the test S3 on a loopback port: it records each request,
+ * and `alter` may change the chunks of an answer's body (`at`: the chunk's
+ * offset in the body).
+ */
+export async function s3Proxy(
+  alter?: (req: ProxiedRequest, chunk: Buffer, at: number) => Buffer
+): Promise<{ url: string; requests: ProxiedRequest[]; close: () => Promise<void> }> {
+  const target = new URL(S3.endpoint);
+  const requests: ProxiedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+    requests.push(seen);
+    const out = http.request(
+      { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
+      answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        let at = 0;
+        answer.on('data', (chunk: Buffer) => {
+          res.write(alter ? alter(seen, Buffer.from(chunk), at) : chunk);
+          at += chunk.length;
+        });
+        answer.on('end', () => res.end());
+      }
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    requests,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise(resolve => server.close(() => resolve()));
+    }
+  };
 }
