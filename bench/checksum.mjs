@@ -10,8 +10,9 @@
 //    @node-rs/crc32, @chainsafe/fast-crc32c), so the choice can be revisited.
 // 2. The engine (bench/engine-transfer.ts, bundled as bench/transfers.mjs
 //    bundles it, with its download threads) uploading and downloading one
-//    file of `--mib` MiB and a folder of 300 files of 100 KiB (where a
-//    download's HEAD per file shows) to versitygw (test/versitygw.js builds it), with
+//    file of `--mib` MiB and a folder of 300 files of 100 KiB (where per-file
+//    costs show; a download in one GET asks that GET for the stored
+//    checksum) to versitygw (test/versitygw.js builds it), with
 //    EOS_VERIFY_CHECKSUMS true and false, alternated, three runs each: the
 //    process's CPU seconds (threads included) and wall seconds, medians.
 //
@@ -39,7 +40,7 @@ const option = name => {
 const extra = option('--extra');
 const fileMiB = Number(option('--mib') ?? 256);
 const log = (...m) => console.error('[checksum]', ...m);
-/** The folder of small files: per-file costs (a HEAD per download) show there. */
+/** The folder of small files: per-file costs show there. */
 const SMALL_FILES = 300;
 const SMALL_BYTES = 100 * 1024;
 

@@ -3,7 +3,8 @@
  * combination against one-pass values; uploads store a full-object
  * CRC64NVME (HEAD with `ChecksumMode: ENABLED` shows it); a wrong one is
  * refused by S3; downloads verify against what S3 stores, say "not
- * verified" where it stores none, and fail a file whose bytes do not match,
+ * verified" where it stores none, and fail a file whose bytes do not match
+ * (in ranges, or in one GET whose answer carries the stored checksum),
  * leaving no file.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,10 +24,10 @@ import {
   testConfig,
   uniqueName
 } from './harness';
-import { localTree, sha256, tamperingProxy, tempRoot, transfer } from './transfer-helpers';
+import { localTree, s3Proxy, sha256, tempRoot, transfer } from './transfer-helpers';
+import { bodyChecksumFields, storedChecksum } from '../engine/s3/checksums';
 import { EosStore } from '../engine/s3/store';
 import { putBody } from '../engine/transfer/putfile';
-import { storedChecksum } from '../engine/s3/checksums';
 import { completeUpload, createUpload, uploadPart } from '../engine/s3/multipart';
 
 const MiB = 1024 * 1024;
@@ -37,20 +38,18 @@ const NAMES: CrcName[] = ['CRC32', 'CRC32C', 'CRC64NVME'];
 describe('the checksum an object stores', () => {
   const crc = crcToBase64('CRC32', 0x12345678n);
   it('is of the whole object for one PutObject, and for a multipart object S3 calls FULL_OBJECT', () => {
-    expect(storedChecksum({ ETag: '"abc"', ChecksumCRC32: crc, $metadata: {} })).toEqual({
+    expect(storedChecksum({ ETag: '"abc"', ChecksumCRC32: crc })).toEqual({ name: 'CRC32', crc: 0x12345678n });
+    expect(storedChecksum({ ETag: '"abc-3"', ChecksumCRC32: crc, ChecksumType: 'FULL_OBJECT' })).toEqual({
       name: 'CRC32',
       crc: 0x12345678n
     });
-    expect(storedChecksum({ ETag: '"abc-3"', ChecksumCRC32: crc, ChecksumType: 'FULL_OBJECT', $metadata: {} })).toEqual(
-      { name: 'CRC32', crc: 0x12345678n }
-    );
   });
 
   it('is of the parts for a multipart object S3 calls COMPOSITE or does not say (moto, for aws-cli uploads)', () => {
-    expect(
-      storedChecksum({ ETag: '"abc-3"', ChecksumCRC32: `${crc}-3`, ChecksumType: 'COMPOSITE', $metadata: {} })
-    ).toEqual({ reason: 'composite' });
-    expect(storedChecksum({ ETag: '"abc-3"', ChecksumCRC32: crc, $metadata: {} })).toEqual({ reason: 'composite' });
+    expect(storedChecksum({ ETag: '"abc-3"', ChecksumCRC32: `${crc}-3`, ChecksumType: 'COMPOSITE' })).toEqual({
+      reason: 'composite'
+    });
+    expect(storedChecksum({ ETag: '"abc-3"', ChecksumCRC32: crc })).toEqual({ reason: 'composite' });
   });
 });
 
@@ -185,11 +184,23 @@ describe('a download whose bytes do not match', () => {
   const body = randomBytes(3 * MiB + 77);
   let lying: Running;
   let corrupt: Running;
-  let flipper: { url: string; close: () => Promise<void> };
+  let flipper: Awaited<ReturnType<typeof s3Proxy>>;
   let lyingRoot: string;
 
   beforeAll(async () => {
     await client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}bad/x.bin`, Body: body }));
+    // Small files, each fetched in one GET: a CRC32 (the SDK's default) and a CRC64NVME (the engine's).
+    const small = body.subarray(0, 3000);
+    await client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}bad/small32.bin`, Body: small }));
+    const crc64 = crcToBase64('CRC64NVME', await crcOf('CRC64NVME', small));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${ORG}bad/small64.bin`,
+        Body: small,
+        ...bodyChecksumFields('CRC64NVME', crc64)
+      })
+    );
     lyingRoot = tempRoot();
     // S3 "stores" another CRC32 than the object's (as if the bytes had changed on its disk).
     const liar = tamperedClient('HeadObjectCommand', out => {
@@ -199,20 +210,15 @@ describe('a download whose bytes do not match', () => {
       );
     });
     lying = await startService(testConfig({ rootDir: lyingRoot }), { s3Client: liar, engine: { rangeSize: MiB } });
-    // One byte of the body flipped on its way (the downloads' GETs go out on node:http: a proxy flips it).
-    let flipped = false;
-    flipper = await tamperingProxy((req, status, chunk) => {
-      if (flipped || req.method !== 'GET' || !req.url!.includes('/bad/x.bin') || status >= 300 || chunk.length <= 10) {
-        return chunk;
+    // One byte of each GET's body flipped on its way (a proxy: the GETs go out on node:http).
+    flipper = await s3Proxy((req, chunk, at) => {
+      if (req.method === 'GET' && req.url.includes('/bad/') && at <= 10 && at + chunk.length > 10) {
+        chunk[10 - at] ^= 0x40;
       }
-      flipped = true;
-      const copy = Buffer.from(chunk);
-      copy[10] ^= 0x40;
-      return copy;
+      return chunk;
     });
-    const flipping = testClient({ endpoint: flipper.url });
     corrupt = await startService(testConfig({ rootDir: lyingRoot }), {
-      s3Client: flipping,
+      s3Client: testClient({ endpoint: flipper.url }),
       engine: { rangeSize: MiB }
     });
   });
@@ -225,13 +231,16 @@ describe('a download whose bytes do not match', () => {
   });
 
   it.each([
-    ['the checksum S3 stores differs', () => lying],
-    ['a byte changed in flight', () => corrupt]
-  ])('fails the file when %s, naming the mismatch, and leaves no file', async (_, which) => {
-    const job = await transfer(which(), { kind: 'download', sources: [`e://org/${F}/bad/x.bin`], destination: '' });
+    ['the checksum S3 stores differs', () => lying, 'x.bin', 'crc32'],
+    ['a byte changed in flight', () => corrupt, 'x.bin', 'crc32'],
+    ['a byte changed in flight (one GET, its CRC32 read back)', () => corrupt, 'small32.bin', 'crc32'],
+    ['a byte changed in flight (one GET, CRC64NVME)', () => corrupt, 'small64.bin', 'crc64nvme']
+  ])('fails the file when %s, naming the mismatch, and leaves no file', async (_, which, name, crc) => {
+    const job = await transfer(which(), { kind: 'download', sources: [`e://org/${F}/bad/${name}`], destination: '' });
     expect(job.state).toBe('failed');
     const message = job.failures?.[0]?.error.message ?? job.error?.message;
-    expect(message).toMatch(/do not match the object's checksum \(crc32 .+, S3 stores .+\); "x\.bin" was not written/);
+    expect(message).toContain(`do not match the object's checksum (${crc} `);
+    expect(message).toMatch(new RegExp(`, S3 stores .+\\); "${name.replace('.', '\\.')}" was not written`));
     expect(localTree(lyingRoot)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * byte-exact ranges and whole objects, the ETag pin, S3's failures mapped to
  * the same typed errors as the SDK's (403, 404, 5xx retried), a connection
  * dropped mid-body resumed from the next byte, cancel, and unsigned GETs for
- * public locations. S3 is the test server (moto, or versitygw); the failures
+ * public locations, and a folder of small files downloaded with one GET
+ * each, its checksum answered by the GET itself. S3 is the test server (moto, or versitygw); the failures
  * S3 will not produce on demand come from a small HTTP server or a TCP proxy
  * that cuts the first connection.
  */
@@ -19,7 +20,9 @@ import { EosStore } from '../engine/s3/store';
 import { S3Error } from '../engine/s3/errors';
 import { RangeTask, SyncWrites, fetchRange } from '../engine/transfer/getrange';
 import { S3, deletePrefix, testClient, testConfig, uniqueName } from './harness';
-import { tempRoot } from './transfer-helpers';
+import { s3Proxy, tempRoot } from './transfer-helpers';
+import { crcOf, crcToBase64 } from '../engine/s3/crc';
+import { bodyChecksumFields } from '../engine/s3/checksums';
 
 const KiB = 1024;
 const F = uniqueName('dataget');
@@ -46,6 +49,11 @@ function task(over: Partial<RangeTask> = {}): RangeTask {
     whole: true,
     ...over
   };
+}
+
+/** The fields of a PutObject sending `body`'s CRC64NVME, as the engine's uploads do. */
+async function crc64Of(body: Buffer) {
+  return bodyChecksumFields('CRC64NVME', crcToBase64('CRC64NVME', await crcOf('CRC64NVME', body)));
 }
 
 /** `fetchRange` into a new file; answers its bytes and what was counted. */
@@ -263,35 +271,27 @@ describe('GETs on node:http', () => {
     }
   });
 
-  it('downloads a folder of small files with one GET each and no HEAD', async () => {
+  it.each([
+    ['on', true],
+    ['off', false]
+  ])('downloads a folder of small files with one GET each and no HEAD, verification %s', async (dir, verify) => {
     const names = Array.from({ length: 12 }, (_, i) => `f${i}.txt`);
     for (const name of names) {
+      // Stored as the engine uploads (CRC64NVME), but for the last: the SDK's own default, CRC32.
+      const sum = name === names[names.length - 1] ? {} : await crc64Of(Buffer.from(name));
       await client.send(
-        new PutObjectCommand({ Bucket: S3.orgBucket, Key: `shared/files/${F}/small/${name}`, Body: name })
+        new PutObjectCommand({ Bucket: S3.orgBucket, Key: `shared/files/${F}/small/${name}`, Body: name, ...sum })
       );
     }
-    // A proxy to S3 that counts the requests by method.
-    const methods: string[] = [];
-    const target = new URL(S3.endpoint);
-    const proxy = http.createServer((req, res) => {
-      methods.push(`${req.method} ${req.url}`);
-      const out = http.request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        answer => {
-          res.writeHead(answer.statusCode!, answer.headers);
-          answer.pipe(res);
-        }
-      );
-      req.pipe(out);
-    });
-    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
-    const c = testClient({ endpoint: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}` });
-    const engine = new Engine(storeOf(c), { rootDir: root });
+    const proxy = await s3Proxy();
+    const c = testClient({ endpoint: proxy.url });
+    const engine = new Engine(storeOf(c), { rootDir: root, verifyChecksums: verify });
     try {
+      fs.mkdirSync(path.join(root, dir));
       let job = await engine.transfer({
         kind: 'download',
         sources: [`e://org/${F}/small/`],
-        destination: '.',
+        destination: dir,
         conflict: 'overwrite'
       });
       while (job.state === 'running') {
@@ -299,21 +299,28 @@ describe('GETs on node:http', () => {
       }
       expect(job.state).toBe('done');
       for (const name of names) {
-        expect(fs.readFileSync(path.join(root, 'small', name), 'utf8')).toBe(name);
+        expect(fs.readFileSync(path.join(root, dir, 'small', name), 'utf8')).toBe(name);
       }
       // One GET per file; the rest are listings (the folder walked), no HEAD.
-      const gets = methods.filter(m => m.includes('/small/f'));
-      expect(gets).toHaveLength(names.length);
-      expect(new Set(gets).size).toBe(names.length);
-      expect(gets.every(m => m.startsWith('GET '))).toBe(true);
-      expect(methods.filter(m => !gets.includes(m)).every(m => m.startsWith('GET ') && m.includes('list-type=2'))).toBe(
-        true
+      const gets = proxy.requests.filter(r => r.url.includes('/small/f'));
+      expect(gets.map(r => r.method)).toEqual(names.map(() => 'GET'));
+      expect(new Set(gets.map(r => r.url)).size).toBe(names.length);
+      const others = proxy.requests.filter(r => !gets.includes(r));
+      expect(others.every(r => r.method === 'GET' && r.url.includes('list-type=2'))).toBe(true);
+      // With verification on, each GET asks for the stored checksum, in a signed header.
+      for (const r of gets) {
+        expect(r.headers['x-amz-checksum-mode']).toBe(verify ? 'ENABLED' : undefined);
+        expect(r.headers.authorization?.includes('x-amz-checksum-mode')).toBe(verify);
+      }
+      expect(job.integrity).toEqual(
+        verify
+          ? { verified: { crc64nvme: names.length - 1, crc32: 1 }, unverified: {} }
+          : { verified: {}, unverified: { off: names.length } }
       );
     } finally {
       await engine.close();
       c.destroy();
-      proxy.closeAllConnections();
-      await new Promise(resolve => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });

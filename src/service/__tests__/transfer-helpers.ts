@@ -179,22 +179,35 @@ export function outageSuite(
   return suite;
 }
 
+/** A request `s3Proxy` passed on. */
+export interface ProxiedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
 /**
- * An HTTP proxy to the test's S3 server on a free loopback port that can
- * change the bytes of an answer on their way (`tamper`, per chunk of the
- * answer to a request). Requests go on unchanged, their Host too, so
- * signatures stay valid.
+ * An HTTP proxy to the test S3 on a loopback port: it records each request,
+ * and `alter` may change the chunks of an answer's body (`at`: the chunk's
+ * offset in the body).
  */
-export async function tamperingProxy(
-  tamper: (req: http.IncomingMessage, status: number, chunk: Buffer) => Buffer
-): Promise<{ url: string; close: () => Promise<void> }> {
+export async function s3Proxy(
+  alter?: (req: ProxiedRequest, chunk: Buffer, at: number) => Buffer
+): Promise<{ url: string; requests: ProxiedRequest[]; close: () => Promise<void> }> {
   const target = new URL(S3.endpoint);
+  const requests: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
+    const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+    requests.push(seen);
     const out = http.request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
       answer => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.on('data', (chunk: Buffer) => res.write(tamper(req, answer.statusCode!, chunk)));
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        let at = 0;
+        answer.on('data', (chunk: Buffer) => {
+          res.write(alter ? alter(seen, Buffer.from(chunk), at) : chunk);
+          at += chunk.length;
+        });
         answer.on('end', () => res.end());
       }
     );
@@ -204,9 +217,10 @@ export async function tamperingProxy(
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    close: async () => {
+    requests,
+    close: () => {
       server.closeAllConnections();
-      await new Promise(resolve => server.close(resolve));
+      return new Promise(resolve => server.close(() => resolve()));
     }
   };
 }

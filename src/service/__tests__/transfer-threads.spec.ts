@@ -185,6 +185,9 @@ describe('downloads on worker threads', () => {
     for (const [i, body] of SMALL.entries()) {
       expect(sha256(fs.readFileSync(path.join(dir, `f${i}.txt`)))).toBe(sha256(body));
     }
+    // Each one GET, on a thread, answered the stored CRC32 (the SDK's default when the test wrote them):
+    // the thread sends it back with the file, whose bytes are read back to compute it.
+    expect(job.integrity).toEqual({ verified: { crc32: SMALL.length }, unverified: {} });
     const head = await client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}many/sub/f3.txt` }));
     expect(fs.statSync(path.join(dir, 'f3.txt')).mtime.getTime()).toBe(head.LastModified!.getTime());
   });

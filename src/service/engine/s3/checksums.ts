@@ -32,15 +32,39 @@ export function bodyChecksumFields(name: CrcName, value: string) {
   return { ChecksumAlgorithm: name, ...checksumFields(name, value) };
 }
 
+/** The fields of a HEAD (or GET) answer `storedChecksum` reads. */
+export type ChecksumHead = Partial<
+  Pick<
+    HeadObjectCommandOutput,
+    | 'ChecksumCRC32'
+    | 'ChecksumCRC32C'
+    | 'ChecksumCRC64NVME'
+    | 'ChecksumSHA1'
+    | 'ChecksumSHA256'
+    | 'ChecksumType'
+    | 'ETag'
+  >
+>;
+
+/** The headers of a GET sent with `x-amz-checksum-mode: ENABLED` that carry those fields. */
+export const CHECKSUM_HEADERS = {
+  'x-amz-checksum-crc32': 'ChecksumCRC32',
+  'x-amz-checksum-crc32c': 'ChecksumCRC32C',
+  'x-amz-checksum-crc64nvme': 'ChecksumCRC64NVME',
+  'x-amz-checksum-sha1': 'ChecksumSHA1',
+  'x-amz-checksum-sha256': 'ChecksumSHA256',
+  'x-amz-checksum-type': 'ChecksumType'
+} as const satisfies Record<string, keyof ChecksumHead>;
+
 /** What an object has stored: a full-object CRC to compare with, or why there is none. */
 export type StoredChecksum = { name: CrcName; crc: bigint } | { reason: UnverifiedReason };
 
 /**
  * The checksum an object stores, from a HEAD sent with `ChecksumMode:
- * ENABLED`. A CRC of the whole object is one to compare with; a composite
+ * ENABLED` (or a whole-object GET sent with it). A CRC of the whole object is one to compare with; a composite
  * one (`…-N`, of the parts' checksums) or a SHA is not.
  */
-export function storedChecksum(head: HeadObjectCommandOutput): StoredChecksum {
+export function storedChecksum(head: ChecksumHead): StoredChecksum {
   const fields = head as unknown as Record<string, unknown>;
   // A multipart object's checksum is of the whole object only when S3 says
   // FULL_OBJECT: S3 says COMPOSITE otherwise and suffixes the value `-N`, but

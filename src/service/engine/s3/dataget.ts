@@ -21,6 +21,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { EosError } from '../../../core';
 import { S3_CONNECT_TIMEOUT_MS, S3_MAX_SOCKETS, S3_SOCKET_TIMEOUT_MS } from './client';
+import { CHECKSUM_HEADERS, ChecksumHead } from './checksums';
 
 /** The SHA-256 of an empty payload: a GET's, so no body is ever hashed. */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -47,6 +48,11 @@ export interface DataRequest {
   whole: boolean;
   /** Send without a signature (a public location). */
   unsigned?: boolean;
+  /**
+   * Ask for the object's stored checksum (`x-amz-checksum-mode: ENABLED`,
+   * signed): a whole-object GET answers it (a ranged one does not).
+   */
+  checksum?: boolean;
 }
 
 /** Where the body goes; `position` is the next byte it expects (a retry asks from there). */
@@ -60,6 +66,8 @@ export interface DataHead {
   /** The `x-amz-meta-*` headers, by their name without the prefix. */
   metadata: Record<string, string>;
   lastModified?: Date;
+  /** The stored checksum headers, as a HEAD's fields (`storedChecksum` reads them), when asked for. */
+  checksums?: ChecksumHead;
 }
 
 /** How requests to one bucket go: base URL and signer, from the SDK once. */
@@ -106,14 +114,14 @@ export async function getData(
     throw new EosError('Internal', 'The S3 client has a retry strategy of the old interface');
   }
   let token = await strategy.acquireInitialRetryToken('');
+  // The first answer's head: a retry from a later byte is ranged, so it carries no stored checksum.
   let head: DataHead | undefined;
   for (let attempt = 1; ; attempt++) {
     const from = sink.position;
     try {
-      const got = await once(route, req, from, attempt === 1, sink, signal);
-      head ??= got;
+      const got = await once(route, req, from, attempt === 1, sink, signal, h => void (head ??= h));
       strategy.recordSuccess(token);
-      return head;
+      return head ?? got;
     } catch (err) {
       signal.throwIfAborted();
       const errorType = retryType(err as WireError);
@@ -137,7 +145,8 @@ function once(
   from: number,
   first: boolean,
   sink: DataSink,
-  signal: AbortSignal
+  signal: AbortSignal,
+  onHead: (head: DataHead) => void
 ): Promise<DataHead> {
   return prepare(route, req, from, first).then(
     signed =>
@@ -178,6 +187,8 @@ function once(
             readError(res).then(fail, fail);
             return;
           }
+          const head = headOf(res);
+          onHead(head);
           let pending: Promise<void> | undefined;
           res.on('data', (chunk: Buffer) => {
             try {
@@ -195,7 +206,7 @@ function once(
               if (!failed) {
                 failed = true;
                 signal.removeEventListener('abort', onAbort);
-                resolve(headOf(res));
+                resolve(head);
               }
             });
           });
@@ -220,6 +231,9 @@ async function prepare(route: Route, req: DataRequest, from: number, first: bool
   }
   if (req.etag !== undefined) {
     headers['if-match'] = req.etag;
+  }
+  if (req.checksum) {
+    headers['x-amz-checksum-mode'] = 'ENABLED';
   }
   const request: SignableRequest = {
     method: 'GET',
@@ -291,16 +305,33 @@ function encodeKey(key: string): string {
     .join('/');
 }
 
-/** A 2xx answer's metadata and modification time. */
+/** A 2xx answer's metadata, modification time and stored checksum (when it carries one). */
 function headOf(res: http.IncomingMessage): DataHead {
   const metadata: Record<string, string> = {};
+  const checksums: ChecksumHead = {};
+  let checksummed = false;
   for (const [name, value] of Object.entries(res.headers)) {
-    if (name.startsWith('x-amz-meta-') && typeof value === 'string') {
+    if (typeof value !== 'string') {
+      continue;
+    }
+    if (name.startsWith('x-amz-meta-')) {
       metadata[name.slice('x-amz-meta-'.length)] = value;
+    } else if (name in CHECKSUM_HEADERS) {
+      const field = CHECKSUM_HEADERS[name as keyof typeof CHECKSUM_HEADERS];
+      (checksums as Record<string, string>)[field] = value;
+      checksummed = true;
     }
   }
+  if (checksummed && res.headers.etag) {
+    // A multipart object's (`…-N`) checksum is of its parts unless S3 says FULL_OBJECT (`storedChecksum`).
+    checksums.ETag = res.headers.etag;
+  }
   const modified = res.headers['last-modified'];
-  return { metadata, lastModified: modified ? new Date(modified) : undefined };
+  return {
+    metadata,
+    lastModified: modified ? new Date(modified) : undefined,
+    ...(checksummed && { checksums })
+  };
 }
 
 /** An error answer as the SDK would throw it: S3's XML `Code` and `Message`, else a name for the status. */

@@ -7,11 +7,12 @@
  * (in the write sink of a download, on the bytes read for a part) and the
  * object's is combined from them in order (`combineAll`).
  */
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { EosError, Job, UnverifiedReason } from '../../../core';
 import { CrcName, combineAll, createCrc, crcToBase64 } from '../s3/crc';
 import { StoredChecksum, UPLOAD_CRC, storedChecksum } from '../s3/checksums';
 import { EosStore, headObject } from '../s3/store';
+import { localError } from '../local/confine';
 
 /** A file's outcome: verified with an algorithm, or why not. */
 export type Verification = { name: CrcName } | { reason: UnverifiedReason };
@@ -56,8 +57,44 @@ export async function expectedChecksum(
   return storedChecksum(head);
 }
 
+/**
+ * The CRC a download in one GET computes as it writes, before it knows what
+ * the object stores: CRC64NVME, what the engine's uploads send and what S3
+ * computes for an object sent without a checksum.
+ */
+export const WHOLE_CRC: CrcName = UPLOAD_CRC;
+
+/**
+ * Compare a download in one GET (its sink computed `WHOLE_CRC`) with the
+ * checksum its GET answered. An object stored with another algorithm is
+ * small: the temporary file is read back once to compute that one.
+ *
+ * @throws EosError `Upstream` when they differ (as `checkDownload`)
+ */
+export async function checkWhole(
+  stored: StoredChecksum,
+  pieces: readonly CrcPiece[],
+  temp: string,
+  size: number,
+  where: { uri: string; shown: string }
+): Promise<Verification> {
+  if ('name' in stored && stored.name !== WHOLE_CRC) {
+    let file: FileHandle | undefined;
+    try {
+      file = await open(temp, 'r');
+      const crc = await heldRangeCrc(stored, file, { start: 0, length: size });
+      pieces = crc === undefined ? [] : [{ start: 0, length: size, crc }];
+    } catch (err) {
+      throw localError(err, where.shown);
+    } finally {
+      await file?.close();
+    }
+  }
+  return checkDownload(stored, pieces, where);
+}
+
 /** A running CRC for a range's sink when the download has one to compare with. */
-export async function rangeCrc(expected: StoredChecksum) {
+async function rangeCrc(expected: StoredChecksum) {
   return 'name' in expected ? createCrc(expected.name) : undefined;
 }
 

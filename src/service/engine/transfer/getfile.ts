@@ -15,7 +15,16 @@ import { DownloadResume } from './resumedownload';
 import { forEachConcurrent } from '../jobs/pool';
 import type { JobContext } from '../jobs/jobs';
 import { TransferOptions } from './run';
-import { CrcPiece, Verification, checkDownload, expectedChecksum, heldRangeCrc, rangeCrc } from './checksum';
+import {
+  CrcPiece,
+  Verification,
+  WHOLE_CRC,
+  checkDownload,
+  checkWhole,
+  expectedChecksum,
+  heldRangeCrc
+} from './checksum';
+import { createCrc } from '../s3/crc';
 
 /** An object and the local file it becomes. */
 export interface GetTask {
@@ -64,9 +73,13 @@ export async function getFile(
   const untrack = track?.(temp);
   const ranges: RangeTask[] = [];
   const unsigned = store.locations.unsigned(task.bucket, task.key);
+  const verify = options.verifyChecksums !== false;
+  // A one-GET file's GET answers the stored checksum itself (no HEAD first).
+  const checksum = whole && verify;
   for (let start = 0; start === 0 || start < task.size; start += range) {
     const { bucket, key, uri, etag, shown } = task;
-    ranges.push({ bucket, key, uri, etag, shown, start, length: Math.min(range, task.size - start), whole, unsigned });
+    const length = Math.min(range, task.size - start);
+    ranges.push({ bucket, key, uri, etag, shown, start, length, whole, unsigned, checksum });
   }
   let written = 0;
   const count = (n: number) => {
@@ -84,12 +97,18 @@ export async function getFile(
     threads?.warm();
   }
   const onThread = () => threads !== undefined && threads.ready();
-  // Each range's CRC, computed in its write sink, when S3 stores one to compare with.
-  const expected = await expectedChecksum(store, task, options.verifyChecksums !== false, signal);
-  const crc = 'name' in expected ? expected.name : undefined;
+  // Each range's CRC, computed in its write sink: a file in ranges learns first (a HEAD) what S3
+  // stores to compare with; a one-GET file computes CRC64NVME and learns it from its GET.
+  const expected = whole ? { reason: 'off' as const } : await expectedChecksum(store, task, verify, signal);
+  const crc = checksum ? WHOLE_CRC : 'name' in expected ? expected.name : undefined;
   const pieces: CrcPiece[] = [];
-  const piece = (r: RangeTask, result: RangeResult) =>
-    result.crc !== undefined && pieces.push({ start: r.start, length: r.length, crc: result.crc });
+  let stored: RangeResult['stored'];
+  const piece = (r: RangeTask, result: RangeResult) => {
+    stored ??= result.stored;
+    if (result.crc !== undefined) {
+      pieces.push({ start: r.start, length: r.length, crc: result.crc });
+    }
+  };
   try {
     let modifiedMs = resume.modifiedMs;
     if (whole && onThread()) {
@@ -126,7 +145,7 @@ export async function getFile(
           if (onThread()) {
             result = await threads!.fetch(r, { path: temp, create: false, setTimes: false, crc }, count, rangeSignal);
           } else {
-            const sink = new GatheredWrites(file, r.start, task.shown, await rangeCrc(expected));
+            const sink = new GatheredWrites(file, r.start, task.shown, crc && (await createCrc(crc)));
             result = await fetchRange(store, r, sink, count, rangeSignal);
             result.crc = sink.crc?.value();
           }
@@ -147,7 +166,9 @@ export async function getFile(
     if (written !== task.size) {
       throw new EosError('Upstream', `${task.uri}: ${written} bytes arrived, ${task.size} expected`);
     }
-    const outcome = checkDownload(expected, pieces, task);
+    const outcome = checksum
+      ? await checkWhole(stored ?? { reason: 'no-checksum' }, pieces, temp, task.size, task)
+      : checkDownload(expected, pieces, task);
     const placed = await placeFile(temp, task);
     resume.completed();
     task.verified?.(outcome);

@@ -14,6 +14,7 @@ import { EosStore } from '../s3/store';
 import { localError, noSpace } from '../local/confine';
 import { objectModified } from './conflicts';
 import type { Crc } from '../s3/crc';
+import { StoredChecksum, storedChecksum } from '../s3/checksums';
 
 /** One GET into a file: the object, and where its bytes go. */
 export interface RangeTask {
@@ -31,6 +32,8 @@ export interface RangeTask {
   whole: boolean;
   /** Read without signing (an S3 location added unsigned): a download thread has no store's locations. */
   unsigned?: boolean;
+  /** Ask the (whole-object) GET for the object's stored checksum, answered as the result's `stored`. */
+  checksum?: boolean;
 }
 
 /** What a GET answers besides its bytes: the modification time to give the file. */
@@ -39,6 +42,8 @@ export interface RangeResult {
   modifiedMs?: number;
   /** The CRC of the bytes written, when the sink computed one. */
   crc?: bigint;
+  /** The checksum the object stores, when the task asked for it. */
+  stored?: StoredChecksum;
 }
 
 /** Where a body's bytes go, chunk by chunk. */
@@ -68,7 +73,7 @@ export async function fetchRange(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<RangeResult> {
-  const { bucket, key, uri, etag, whole, unsigned } = task;
+  const { bucket, key, uri, etag, whole, unsigned, checksum } = task;
   const limit = task.start + task.length;
   const body: DataSink = {
     get position() {
@@ -92,7 +97,7 @@ export async function fetchRange(
       abortSignal =>
         getData(
           store.reader(bucket, key),
-          { bucket, key, etag, start: task.start, end: limit, whole, unsigned },
+          { bucket, key, etag, start: task.start, end: limit, whole, unsigned, checksum },
           body,
           abortSignal
         ),
@@ -109,7 +114,10 @@ export async function fetchRange(
   if (sink.end !== limit) {
     throw new EosError('Upstream', `S3 sent ${sink.end - task.start} of ${task.length} bytes of ${uri}`);
   }
-  return { modifiedMs: objectModified(head.metadata, head.lastModified)?.getTime() };
+  return {
+    modifiedMs: objectModified(head.metadata, head.lastModified)?.getTime(),
+    ...(checksum && { stored: storedChecksum(head.checksums ?? {}) })
+  };
 }
 
 /** An object as listed: a GET of it is pinned to its ETag. */
