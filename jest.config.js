@@ -44,6 +44,7 @@ const storeSpecs = [
   'import-url',
   'import-url-ranges',
   'uploads',
+  'uploads-checksum',
   'readhead',
   'sync-eos',
   's3locations',

@@ -347,18 +347,27 @@ export async function listAll(svc: Running, uri: string, limit: number): Promise
   return { pages, entries: pages.flat() };
 }
 
-/** An S3 client for the test server that records the name of every command it sends. */
-export function countingClient(overrides: Partial<S3ClientConfig> = {}): { client: S3Client; calls: string[] } {
+/**
+ * An S3 client for the test server that records the name of every command
+ * it sends (`calls`) and, in `sent`, each command with its input.
+ */
+export function countingClient(overrides: Partial<S3ClientConfig> = {}): {
+  client: S3Client;
+  calls: string[];
+  sent: { command: string; input: Record<string, unknown> }[];
+} {
   const client = testClient(overrides);
   const calls: string[] = [];
+  const sent: { command: string; input: Record<string, unknown> }[] = [];
   client.middlewareStack.add(
     (next, context) => async args => {
       calls.push(context.commandName ?? 'unknown');
+      sent.push({ command: context.commandName ?? 'unknown', input: args.input as Record<string, unknown> });
       return next(args);
     },
     { step: 'initialize', name: 'eosTestCounter' }
   );
-  return { client, calls };
+  return { client, calls, sent };
 }
 
 /** A client for the test server whose answers to `command` (e.g. `HeadObjectCommand`) `change` alters. */

@@ -125,7 +125,10 @@ export class Engine {
       this.jobs.onChange((_, forgotten) => forgotten && ledger.dropJobs(forgotten));
       this.ledger = ledger;
     }
-    this.uploads = new ComputerUploads(store, this.jobs, { idleMs: this.options.uploadIdleMs });
+    this.uploads = new ComputerUploads(store, this.jobs, {
+      idleMs: this.options.uploadIdleMs,
+      checksum: this.options.verifyChecksums !== false
+    });
     this.checkpoints = new Checkpoints(store);
     const settings = clientSettings(store.client);
     if (this.options.downloadThreads && settings && !this.options.getThreads) {

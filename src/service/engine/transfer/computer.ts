@@ -1,15 +1,17 @@
 /**
  * Uploads from the user's computer: the browser sends each file in raw parts
- * and each part goes straight into a part of the file's S3 multipart upload.
+ * and each part becomes a part of the file's S3 multipart upload.
  *
  * One job holds every file of a request. A file's multipart upload is created
- * when its first part arrives; a part streams from the request into
- * UploadPart (never more than the part in memory); `complete` checks every
- * part arrived and writes the object, refusing to replace one it must not.
+ * when its first part arrives; a part is received whole (at most the part
+ * size in memory), its CRC64NVME computed, and sent as one UploadPart with
+ * it; `complete` checks every part arrived and writes the object with the
+ * full-object CRC combined from the parts' (S3 refuses it when its own
+ * differs), refusing to replace an object it must not.
  * An abort, a cancel of the job, or no part for `idleMs` aborts every
  * multipart upload of the job, so none is left behind.
  */
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -28,7 +30,9 @@ import { contentTypeOf } from './contenttypes';
 import { Jobs, OpenUpload } from '../jobs/jobs';
 import { abortUpload, completeUpload, createUpload, partSize as partSizeOf, uploadPart } from '../s3/multipart';
 import { detailLines } from '../s3/places';
-import { Batch, FileUpload, metadataOf, received, writtenMeanwhile } from './computerfile';
+import { Batch, FileUpload, metadataOf, receivePart, received, writtenMeanwhile } from './computerfile';
+import { partChecksum, tally, uploadChecksum } from './checksum';
+import { UPLOAD_CRC, checksumFields } from '../s3/checksums';
 
 /** How long `complete` waits for the job's final record once its last file is written. */
 const SETTLE_MS = 2000;
@@ -37,6 +41,8 @@ const SETTLE_MS = 2000;
 export interface ComputerUploadOptions {
   /** An upload that receives no part for this long is aborted. */
   idleMs: number;
+  /** Send each part's CRC64NVME and the full-object one (the `verifyChecksums` setting; default on). */
+  checksum?: boolean;
 }
 
 /** Computer uploads in progress, by upload id. */
@@ -73,6 +79,7 @@ export class ComputerUploads {
             jobId: ctx.id,
             ctx,
             partSize,
+            checksum: this.options.checksum !== false,
             files: [],
             controller: new AbortController(),
             pending: new Set(),
@@ -119,7 +126,7 @@ export class ComputerUploads {
   }
 
   /**
-   * Stream one part from `body` into S3. `length` is the request's
+   * Receive one part from `body` whole, then send it to S3 (with its CRC). `length` is the request's
    * Content-Length: every part but the last must be exactly the part size.
    *
    * @throws EosError `NotFound` for an unknown upload; `InvalidRequest` for a
@@ -158,32 +165,29 @@ export class ComputerUploads {
     file.inFlight.add(n);
     batch.lastActivity = Date.now();
     batch.ctx.progress.current = file.place.uri;
-    // A body cut short (the client went away) fails the part through its signal, not
-    // through the SDK's streams (which do not all listen for errors). `pipe` keeps
-    // back-pressure: at most a few chunks of the part are in memory.
-    const cut = new AbortController();
-    body.on('error', () => cut.abort(new EosError('InvalidRequest', `Part ${n} ended before its ${expected} bytes`)));
-    const piped = body.pipe(new PassThrough());
-    piped.on('error', () => undefined);
-    const signals = [batch.controller.signal, cut.signal, ...(signal ? [signal] : [])];
+    // A body cut short (the client went away) fails the part before any S3 call.
+    const partSignal = AbortSignal.any([batch.controller.signal, ...(signal ? [signal] : [])]);
     const work = (async () => {
       if (expected === 0) {
-        return ''; // a file of 0 bytes: written whole at completion
+        return { etag: '' }; // a file of 0 bytes: written whole at completion
       }
+      const bytes = await receivePart(body, n, expected, partSignal);
+      const crc = batch.checksum ? await partChecksum(bytes) : undefined;
       const upload = await this.multipart(file);
-      return uploadPart(
+      const etag = await uploadPart(
         this.store,
         upload,
-        { n, body: piped, length: expected },
-        AbortSignal.any(signals),
+        { n, body: bytes, length: expected, checksum: crc?.base64 },
+        partSignal,
         file.place.uri
       );
+      return { etag, crc };
     })();
     this.track(batch, work);
     try {
-      const etag = await work;
+      const { etag, crc } = await work;
       const before = file.parts.get(n)?.size ?? 0;
-      file.parts.set(n, { etag, size: expected });
+      file.parts.set(n, { etag, size: expected, crc });
       batch.ctx.progress.bytes.done += expected - before;
       return { n, received: received(file) };
     } finally {
@@ -234,6 +238,7 @@ export class ComputerUploads {
       throw err;
     }
     batch.ctx.progress.objects.done++;
+    tally(batch.ctx.progress, batch.checksum ? { name: UPLOAD_CRC } : { reason: 'off' });
     this.settle(file);
     return this.jobs.wait(batch.jobId, batch.ended ? SETTLE_MS : 0);
   }
@@ -254,7 +259,8 @@ export class ComputerUploads {
         this.store,
         place,
         { ContentType: contentTypeOf(place.key), Metadata: metadataOf(file) },
-        batch.controller.signal
+        batch.controller.signal,
+        batch.checksum
       );
       file.upload = upload;
       file.close = batch.ctx.openUpload(upload);
@@ -310,12 +316,24 @@ export class ComputerUploads {
       return;
     }
     const upload = await this.multipart(file);
-    const parts = [...file.parts.entries()].map(([n, p]) => ({ PartNumber: n, ETag: p.etag }));
+    const entries = [...file.parts.entries()].sort(([a], [b]) => a - b);
+    const parts = entries.map(([n, p]) => ({
+      PartNumber: n,
+      ETag: p.etag,
+      ...(p.crc && checksumFields(UPLOAD_CRC, p.crc.base64))
+    }));
+    // Each part starts at its number times the part size: the CRCs combine in that order.
+    const pieces = entries.map(([n, p]) => ({
+      start: (n - 1) * file.batch.partSize,
+      length: p.size,
+      crc: p.crc?.crc ?? 0n
+    }));
     await completeUpload(this.store, upload, parts, {
       mustNotExist: file.mustNotExist,
       signal,
       uri: place.uri,
-      size: file.size
+      size: file.size,
+      checksum: file.batch.checksum ? uploadChecksum(pieces) : undefined
     });
   }
 

@@ -2,6 +2,7 @@
  * What a computer upload holds while it runs: its files and their batch (one
  * request, one job), and the small rules about a file.
  */
+import { Readable } from 'node:stream';
 import { EosError } from '../../../core';
 import { JobContext, OpenUpload } from '../jobs/jobs';
 import { Place } from '../s3/places';
@@ -17,8 +18,8 @@ export interface FileUpload {
   /** The object is written only if nothing is at its key (`fail`, `skip`, `keep-both`). */
   mustNotExist: boolean;
   partCount: number;
-  /** Parts stored in S3: number -> ETag and size. */
-  parts: Map<number, { etag: string; size: number }>;
+  /** Parts stored in S3: number -> ETag, size and (with checksums) CRC; a part sent again replaces its entry. */
+  parts: Map<number, { etag: string; size: number; crc?: { crc: bigint; base64: string } }>;
   /** Parts being received. */
   inFlight: Set<number>;
   upload?: OpenUpload;
@@ -35,6 +36,8 @@ export interface Batch {
   jobId: string;
   ctx: JobContext;
   partSize: number;
+  /** Parts are sent with their CRC64NVME and files completed with the full-object one (`verifyChecksums`). */
+  checksum: boolean;
   files: FileUpload[];
   /** Fired when the batch ends: in-flight parts stop. */
   controller: AbortController;
@@ -63,4 +66,49 @@ export function received(file: FileUpload): number {
     n += p.size;
   }
   return n;
+}
+
+/**
+ * A part's body received whole: exactly `length` bytes (its Content-Length,
+ * at most the part size). A body cut short or too long fails the part
+ * before anything is sent to S3; `signal` stops the wait.
+ */
+export function receivePart(body: Readable, n: number, length: number, signal: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const buffer = Buffer.allocUnsafe(length);
+    let got = 0;
+    let settled = false;
+    const finish = (err?: unknown) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      body.off('data', onData);
+      signal.removeEventListener('abort', onAbort);
+      if (err === undefined) {
+        resolve(buffer);
+      } else {
+        reject(err);
+      }
+    };
+    const short = () => finish(new EosError('InvalidRequest', `Part ${n} ended before its ${length} bytes`));
+    const onData = (chunk: Buffer) => {
+      if (got + chunk.length > length) {
+        finish(new EosError('InvalidRequest', `Part ${n} is longer than its ${length} bytes`));
+        return;
+      }
+      chunk.copy(buffer, got);
+      got += chunk.length;
+    };
+    const onAbort = () => finish(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    body.on('data', onData);
+    body.once('end', () => (got === length ? finish() : short()));
+    body.on('error', short);
+    body.once('close', short);
+  });
 }
