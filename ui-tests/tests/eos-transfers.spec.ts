@@ -89,6 +89,8 @@ test.describe('EOS transfers', () => {
     await expect(panel).toBeVisible();
     const row = panel.getByRole('listitem', { name: new RegExp(`e://users/me/${folder}/`) }).first();
     await expect(row.locator('.jp-EosTransfers-state')).toHaveText('Done', { timeout: 60000 });
+    // Each part went with its CRC64NVME, the object with the whole file's.
+    await expect(row.locator('.jp-EosTransfers-integrity')).toHaveText('verified (crc64nvme)');
     expect(await keysUnder(`${folder}/`)).toEqual([`${folder}/`, `${folder}/reads.bam`]);
     expect(sha(await readMine(`${folder}/reads.bam`))).toBe(sha(bytes));
     expect(parts.length).toBeGreaterThanOrEqual(2); // parts of at most 64 MiB, at least 8 MiB
