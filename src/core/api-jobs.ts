@@ -85,6 +85,34 @@ export interface JobIntegrity {
   unverified: Partial<Record<UnverifiedReason, number>>;
 }
 
+/**
+ * A job's integrity, summed up for a label: every written file verified
+ * with one algorithm (`all`), none for one reason (`none`), else the counts
+ * of each (`mixed`); null before any file was written.
+ */
+export type IntegritySummary =
+  | { kind: 'all'; name: string }
+  | { kind: 'none'; reason: UnverifiedReason }
+  | { kind: 'mixed'; verified: [string, number][]; unverified: [UnverifiedReason, number][] };
+
+/** Sum up `job.integrity` against the files it wrote (see `IntegritySummary`). */
+export function summarizeIntegrity(job: Pick<Job, 'integrity' | 'objects'>): IntegritySummary | null {
+  const integrity = job.integrity;
+  if (integrity === undefined) {
+    return null;
+  }
+  const verified = Object.entries(integrity.verified).filter(([, n]) => n > 0);
+  const unverified = (Object.entries(integrity.unverified) as [UnverifiedReason, number][]).filter(([, n]) => n > 0);
+  const files = job.objects.done;
+  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
+    return { kind: 'all', name: verified[0][0] };
+  }
+  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
+    return { kind: 'none', reason: unverified[0][0] };
+  }
+  return { kind: 'mixed', verified, unverified };
+}
+
 /** A long-running operation in the service; poll `api/job` for its progress. */
 export interface Job {
   id: string;

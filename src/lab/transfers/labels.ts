@@ -5,7 +5,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { Job, JobKind, UnverifiedReason } from '../../core';
+import { Job, JobKind, UnverifiedReason, summarizeIntegrity } from '../../core';
 
 /** A job kind for people. */
 export function kindLabel(kind: JobKind, trans: TranslationBundle): string {
@@ -104,22 +104,19 @@ function reasonLabel(reason: UnverifiedReason, trans: TranslationBundle): string
  * how many were and which were not, and why; null before any file was written.
  */
 export function integrityLabel(job: Job, trans: TranslationBundle): string | null {
-  const integrity = job.integrity;
-  if (integrity === undefined) {
+  const summary = summarizeIntegrity(job);
+  if (summary === null) {
     return null;
   }
-  const verified = Object.entries(integrity.verified).filter(([, n]) => n > 0);
-  const unverified = (Object.entries(integrity.unverified) as [UnverifiedReason, number][]).filter(([, n]) => n > 0);
-  const files = job.objects.done;
-  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
-    return trans.__('verified (%1)', verified[0][0]);
+  if (summary.kind === 'all') {
+    return trans.__('verified (%1)', summary.name);
   }
-  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
-    return trans.__('not verified: %1', reasonLabel(unverified[0][0], trans));
+  if (summary.kind === 'none') {
+    return trans.__('not verified: %1', reasonLabel(summary.reason, trans));
   }
   const parts = [
-    ...verified.map(([name, n]) => trans._n('%1 verified (%2)', '%1 verified (%2)', n, name)),
-    ...unverified.map(([reason, n]) =>
+    ...summary.verified.map(([name, n]) => trans._n('%1 verified (%2)', '%1 verified (%2)', n, name)),
+    ...summary.unverified.map(([reason, n]) =>
       trans._n('%1 not verified: %2', '%1 not verified: %2', n, reasonLabel(reason, trans))
     )
   ];

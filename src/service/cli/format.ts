@@ -1,7 +1,7 @@
 /**
  * Text for the terminal: sizes, dates, durations, names.
  */
-import { Job, UnverifiedReason, formatBytes } from '../../core';
+import { Job, UnverifiedReason, formatBytes, summarizeIntegrity } from '../../core';
 
 /** A byte count in decimal units, as the panel shows it: `1.5 MB`, `999 B`. */
 export const humanSize = (bytes: number): string => formatBytes(bytes);
@@ -80,21 +80,18 @@ const REASONS: Record<UnverifiedReason, string> = {
  * null when no file was written.
  */
 export function integrityText(job: Pick<Job, 'integrity' | 'objects'>): string | null {
-  const integrity = job.integrity;
-  if (integrity === undefined) {
+  const summary = summarizeIntegrity(job);
+  if (summary === null) {
     return null;
   }
-  const verified = Object.entries(integrity.verified).filter(([, n]) => n > 0);
-  const unverified = (Object.entries(integrity.unverified) as [UnverifiedReason, number][]).filter(([, n]) => n > 0);
-  const files = job.objects.done;
-  if (unverified.length === 0 && verified.length === 1 && verified[0][1] === files) {
-    return `verified (${verified[0][0]})`;
+  if (summary.kind === 'all') {
+    return `verified (${summary.name})`;
   }
-  if (verified.length === 0 && unverified.length === 1 && unverified[0][1] === files) {
-    return `not verified (${REASONS[unverified[0][0]]})`;
+  if (summary.kind === 'none') {
+    return `not verified (${REASONS[summary.reason]})`;
   }
   return [
-    ...verified.map(([name, n]) => `${n} verified (${name})`),
-    ...unverified.map(([reason, n]) => `${n} not verified (${REASONS[reason]})`)
+    ...summary.verified.map(([name, n]) => `${n} verified (${name})`),
+    ...summary.unverified.map(([reason, n]) => `${n} not verified (${REASONS[reason]})`)
   ].join(', ');
 }
