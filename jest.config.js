@@ -7,6 +7,7 @@
  *   S3 implementation, test/versitygw-global-setup.js), where moto is not S3;
  * - lab: frontend models in JupyterLab's jsdom environment.
  */
+const { availableParallelism } = require('os');
 const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 
 // Built or installed copies jest must not crawl (haste collisions, slow start).
@@ -63,6 +64,10 @@ delete lab.testRegex;
 delete lab.testTimeout;
 
 module.exports = {
+  // One worker per core, at most 4 (jest's default leaves one core idle): most
+  // service specs wait on S3 round trips. Each worker has its own moto and
+  // versitygw (test/workers.js).
+  maxWorkers: Math.min(4, availableParallelism()),
   // S3 round trips against moto can take seconds on a loaded 2-core machine.
   testTimeout: 60000,
   projects: [

@@ -1,17 +1,19 @@
 // Starts moto's S3 server (devtools/s3server.py) on a free loopback port for
 // the service tests, with the org and Gencove buckets created but empty: each
-// test suite writes the objects it asserts on.
+// test suite writes the objects it asserts on. One server per jest worker
+// (test/workers.js): the specs that check a bad request changed nothing
+// compare whole buckets, which another worker's writes would change.
 const { spawn } = require('child_process');
 const path = require('path');
 const { projectPython } = require('./python');
+const { workerCount } = require('./workers');
 
-module.exports = async function () {
-  const root = path.join(__dirname, '..');
+function startMoto(root) {
   const proc = spawn(projectPython(), ['-m', 'devtools.s3server', '--seed', 'buckets', '--stdin'], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit']
   });
-  const info = await new Promise((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('moto did not start within 60 s')), 60000);
     proc.stdout.on('data', chunk => {
@@ -19,11 +21,20 @@ module.exports = async function () {
       const nl = buf.indexOf('\n');
       if (nl >= 0) {
         clearTimeout(timer);
-        resolve(JSON.parse(buf.slice(0, nl)));
+        resolve({ proc, info: JSON.parse(buf.slice(0, nl)) });
       }
     });
     proc.on('exit', code => reject(new Error(`moto exited with ${code}`)));
   });
-  globalThis.__EOS_MOTO__ = proc;
-  process.env.EOS_TEST_S3 = JSON.stringify({ ...info, server: 'moto' });
+}
+
+module.exports = async function (globalConfig) {
+  const root = path.join(__dirname, '..');
+  const started = await Promise.allSettled(Array.from({ length: workerCount(globalConfig) }, () => startMoto(root)));
+  globalThis.__EOS_MOTO__ = started.filter(s => s.status === 'fulfilled').map(s => s.value.proc);
+  const failed = started.find(s => s.status === 'rejected');
+  if (failed) {
+    throw failed.reason;
+  }
+  process.env.EOS_TEST_S3 = JSON.stringify(started.map(s => ({ ...s.value.info, server: 'moto' })));
 };

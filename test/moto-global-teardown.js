@@ -1,8 +1,7 @@
-// Stops the moto server the global setup started, and waits for it to exit
-// (up to a few seconds) so jest is not left waiting on the child process.
-module.exports = async function () {
-  const proc = globalThis.__EOS_MOTO__;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) {
+// Stops the moto servers the global setup started, and waits for each to exit
+// (up to a few seconds) so jest is not left waiting on a child process.
+async function stop(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) {
     return;
   }
   const exited = new Promise(resolve => proc.once('exit', resolve));
@@ -11,4 +10,8 @@ module.exports = async function () {
   const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+module.exports = async function () {
+  await Promise.all((globalThis.__EOS_MOTO__ ?? []).map(stop));
 };

@@ -7,6 +7,7 @@ const { execFileSync } = require('child_process');
 const path = require('path');
 const { projectPython } = require('./python');
 const { startVersitygw } = require('./versitygw');
+const { workerCount } = require('./workers');
 
 /** The test ids and bucket names, from the same place moto's set-up takes them. */
 function testIds() {
@@ -21,9 +22,18 @@ function testIds() {
   return JSON.parse(out);
 }
 
-module.exports = async function () {
+module.exports = async function (globalConfig) {
   const ids = testIds();
-  const server = await startVersitygw([ids.orgBucket, ids.gencoveBucket]);
-  globalThis.__EOS_VERSITYGW__ = server;
-  process.env.EOS_TEST_S3_VERSITYGW = JSON.stringify({ ...ids, endpoint: server.endpoint, server: 'versitygw' });
+  // One server per jest worker (test/workers.js).
+  const started = await Promise.allSettled(
+    Array.from({ length: workerCount(globalConfig) }, () => startVersitygw([ids.orgBucket, ids.gencoveBucket]))
+  );
+  globalThis.__EOS_VERSITYGW__ = started.filter(s => s.status === 'fulfilled').map(s => s.value);
+  const failed = started.find(s => s.status === 'rejected');
+  if (failed) {
+    throw failed.reason;
+  }
+  process.env.EOS_TEST_S3_VERSITYGW = JSON.stringify(
+    started.map(s => ({ ...ids, endpoint: s.value.endpoint, server: 'versitygw' }))
+  );
 };

@@ -1,13 +1,8 @@
-// Stops the versitygw the global setup started, waits for it to exit, and
-// removes its data folder.
+// Stops the versitygw servers the global setup started, waits for each to
+// exit, and removes their data folders.
 const fs = require('fs');
 
-module.exports = async function () {
-  const server = globalThis.__EOS_VERSITYGW__;
-  if (!server) {
-    return;
-  }
-  const { proc, dir } = server;
+async function stop({ proc, dir }) {
   if (proc.exitCode === null && proc.signalCode === null) {
     const exited = new Promise(resolve => proc.once('exit', resolve));
     proc.kill('SIGTERM');
@@ -16,4 +11,8 @@ module.exports = async function () {
     clearTimeout(timer);
   }
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+module.exports = async function () {
+  await Promise.all((globalThis.__EOS_VERSITYGW__ ?? []).map(stop));
 };

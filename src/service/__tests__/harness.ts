@@ -36,7 +36,14 @@ export interface TestS3 {
   gencoveBucket: string;
 }
 
-export const S3: TestS3 = JSON.parse(process.env.EOS_TEST_S3 ?? 'null');
+/** This worker's own server: the global set-ups start one per jest worker (test/workers.js). */
+function ownServer(json: string | undefined): TestS3 | null {
+  const servers: TestS3[] | null = JSON.parse(json ?? 'null');
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return servers && servers.length > 0 ? servers[(worker - 1) % servers.length] : null;
+}
+
+export const S3: TestS3 = ownServer(process.env.EOS_TEST_S3)!;
 if (!S3) {
   throw new Error('EOS_TEST_S3 is not set: run the service tests through jest (test/moto-global-setup.js)');
 }
