@@ -16,13 +16,14 @@ NODE22 = $(if $(shell node -e 'process.exit(+process.versions.node.split(".")[0]
 
 SOURCES := $(shell find src schema style -type f -not -path '*/__tests__/*' 2>/dev/null)
 
-.PHONY: demo test lint test-js test-python test-ui test-package typecheck install build chromium versitygw clean bench-tree bench-transfers
+.PHONY: demo test test-setup lint test-js test-python test-ui test-package typecheck install build chromium versitygw clean bench-tree bench-transfers
 .PHONY: bench-cli bench-load
 
 demo: install
 	$(PY) -m devtools.demo
 
-test: install chromium typecheck lint test-js test-python test-ui test-package
+test: test-setup
+	$(MAKE) --no-print-directory typecheck lint test-js test-python test-ui test-package
 	@echo "All test layers passed: core, service, frontend (jest), Python (pytest), browser (Galata), package."
 
 typecheck: install
@@ -42,8 +43,13 @@ test-js: install versitygw
 
 # versitygw, the real S3 server of jest's `versitygw` project: built once with Go
 # (about two minutes) into $$EOS_TEST_BIN, default $${XDG_CACHE_HOME:-~/.cache}/jupyterlab-eos/bin.
-versitygw: install
+versitygw: node_modules/.installed
 	node test/versitygw.js > /dev/null
+
+# What the tests need, side by side: apt's chromium and Go's build of versitygw
+# (network, then one core) while npm and pip install and the extension builds.
+test-setup:
+	$(MAKE) --no-print-directory -j3 --output-sync=target install chromium versitygw
 
 test-python: install
 	$(PY) -m pytest jupyterlab_eos/tests devtools/test_demo.py devtools/test_seed.py
