@@ -98,14 +98,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(VENV)/.installed: pyproject.toml node_modules/.installed
+# The venv in two steps around the build: JupyterLab first (the labextension
+# build needs it), then the editable install of the built package. Built
+# first, the editable install skips hatch-jupyter-builder's `npm install`,
+# which would rewrite package-lock.json and make every later make reinstall.
+$(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "jupyterlab==4.6.6" "hatchling>=1.5" "hatch-jupyter-builder>=0.10" "hatch-nodejs-version>=0.3.2" editables
-	@# Build here (the labextension build needs JupyterLab from the venv), so
-	@# that the editable install skips hatch-jupyter-builder's `npm install`,
-	@# which would rewrite package-lock.json and make every later make reinstall.
-	npm run build
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.base jupyterlab_eos/labextension/package.json
 	HATCH_JUPYTER_BUILDER_SKIP_NPM=1 $(PY) -m pip install -q --no-build-isolation -e ".[dev,test]"
 	$(VENV)/bin/jupyter labextension develop --overwrite . > /dev/null
 	$(VENV)/bin/jupyter server extension enable --sys-prefix jupyterlab_eos > /dev/null
@@ -113,7 +116,7 @@ $(VENV)/.installed: pyproject.toml node_modules/.installed
 
 build: jupyterlab_eos/labextension/package.json
 
-jupyterlab_eos/labextension/package.json: $(SOURCES) package.json tsconfig.json scripts/build-service.mjs | $(VENV)/.installed
+jupyterlab_eos/labextension/package.json: $(SOURCES) package.json tsconfig.json scripts/build-service.mjs node_modules/.installed | $(VENV)/.base
 	npm run build
 	touch $@
 
