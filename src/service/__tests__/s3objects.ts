@@ -32,8 +32,8 @@ export async function putObjects(
   }
 }
 
-/** Delete every object under `prefix` (a suite cleaning up after itself). */
-export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
+/** The keys under `prefix`, decoded, a listing page at a time. */
+async function* keyPages(client: S3Client, bucket: string, prefix: string): AsyncGenerator<string[]> {
   let token: string | undefined;
   do {
     const page = await listPage(
@@ -41,7 +41,14 @@ export async function deletePrefix(client: S3Client, bucket: string, prefix: str
       { Bucket: bucket, Prefix: prefix, ContinuationToken: token },
       AbortSignal.timeout(60000)
     );
-    const all = (page.Contents ?? []).map(o => o.Key!);
+    yield (page.Contents ?? []).map(o => o.Key!);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** Delete every object under `prefix` (a suite cleaning up after itself). */
+export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
+  for await (const all of keyPages(client, bucket, prefix)) {
     // Keys with control characters cannot go in the XML body of DeleteObjects.
     for (const Key of all.filter(k => !xmlSafe(k))) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
@@ -50,8 +57,7 @@ export async function deletePrefix(client: S3Client, bucket: string, prefix: str
     if (keys.length > 0) {
       await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
 }
 
 /** Create a bucket of the suite's own. */
@@ -126,15 +132,8 @@ export async function putMany(
 /** Every key under `prefix`, decoded, in order. */
 export async function keysUnder(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await listPage(
-      client,
-      { Bucket: bucket, Prefix: prefix, ContinuationToken: token },
-      AbortSignal.timeout(60000)
-    );
-    keys.push(...(page.Contents ?? []).map(o => o.Key!));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  for await (const page of keyPages(client, bucket, prefix)) {
+    keys.push(...page);
+  }
   return keys;
 }
