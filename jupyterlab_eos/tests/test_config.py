@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from traitlets.config import Config, Configurable
 
 from jupyterlab_eos import config
@@ -45,3 +46,25 @@ def test_disk_gauge_config(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path)))
     env = config.service_environment()
     assert "EOS_DISK_MODE" not in env and "EOS_DISK_REFRESH" not in env
+
+
+def test_transfer_concurrency_config(tmp_path, monkeypatch):
+    server = FakeServer(str(tmp_path), download_threads=0, files_in_flight=128, ranges_in_flight=6)
+    monkeypatch.setattr(config, "_SERVER", server)
+    env = config.service_environment()
+    # 0 is a setting (downloads on the service's own thread), not "unset"
+    assert env["EOS_DOWNLOAD_THREADS"] == "0"
+    assert env["EOS_FILES_IN_FLIGHT"] == "128"
+    assert env["EOS_RANGES_IN_FLIGHT"] == "6"
+    # unset: the service sizes them from the machine
+    monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path)))
+    env = config.service_environment()
+    assert not {"EOS_DOWNLOAD_THREADS", "EOS_FILES_IN_FLIGHT", "EOS_RANGES_IN_FLIGHT"} & env.keys()
+
+
+def test_transfer_concurrency_refuses_out_of_range(tmp_path, monkeypatch):
+    from traitlets import TraitError
+
+    monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path), files_in_flight=0))
+    with pytest.raises(TraitError):
+        config.service_environment()
