@@ -252,7 +252,7 @@ describe('a download thread', () => {
     await threads.close();
     await expect(pending).rejects.toMatchObject({
       code: 'Internal',
-      message: expect.stringMatching(/download thread stopped/)
+      message: expect.stringMatching(/transfer thread stopped/)
     });
     fs.rmSync(file.path, { force: true });
     const again = { path: path.join(root, 'again.txt'), create: true, setTimes: false };

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EosContext, EosError, isErrorCode } from '../../../core';
 import { RangeResult, RangeTask } from './getrange';
+import type { PartResult, PartTask } from './partput';
 import type { CrcName } from '../s3/crc';
 import { S3Error } from '../s3/errors';
 import { aborted } from '../jobs/pool';
@@ -68,13 +69,16 @@ export interface RangeFile {
 }
 
 /** main -> worker */
-export type ToWorker = { type: 'get'; id: number; task: RangeTask; file: RangeFile } | { type: 'abort'; id: number };
+export type ToWorker =
+  | { type: 'get'; id: number; task: RangeTask; file: RangeFile }
+  | { type: 'put'; id: number; task: PartTask }
+  | { type: 'abort'; id: number };
 
 /** worker -> main; `n`: bytes written since the last message. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'bytes'; id: number; n: number }
-  | { type: 'done'; id: number; result: RangeResult; n: number }
+  | { type: 'done'; id: number; result: RangeResult | PartResult; n: number }
   | { type: 'failed'; id: number; code: string; message: string; details?: string; s3?: S3Error.IFailure; n: number };
 
 /** The download threads' settings: their bundle and how many. */
@@ -135,7 +139,7 @@ export function downloadSetup(
 
 interface Pending {
   onBytes: (n: number) => void;
-  resolve: (r: RangeResult) => void;
+  resolve: (r: RangeResult | PartResult) => void;
   reject: (e: unknown) => void;
   signal: AbortSignal;
   onAbort: () => void;
@@ -154,6 +158,8 @@ export class GetWorkers {
   started = 0;
   /** GETs sent to the threads so far. */
   fetched = 0;
+  /** PUTs (of uploads) sent to the threads so far. */
+  sent = 0;
   private slots: Slot[] = [];
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
@@ -198,19 +204,37 @@ export class GetWorkers {
 
   /** GET `task` into `file` on the least busy thread; `onBytes` hears the bytes written. */
   fetch(task: RangeTask, file: RangeFile, onBytes: (n: number) => void, signal: AbortSignal): Promise<RangeResult> {
+    this.fetched++;
+    return this.run(id => ({ type: 'get', id, task, file }), onBytes, signal) as Promise<RangeResult>;
+  }
+
+  /** Read and PUT `task` (partput.ts) on the least busy thread. */
+  put(task: PartTask, signal: AbortSignal): Promise<PartResult> {
+    this.sent++;
+    return this.run(
+      id => ({ type: 'put', id, task }),
+      () => undefined,
+      signal
+    ) as Promise<PartResult>;
+  }
+
+  private run(
+    message: (id: number) => ToWorker,
+    onBytes: (n: number) => void,
+    signal: AbortSignal
+  ): Promise<RangeResult | PartResult> {
     if (signal.aborted) {
       return Promise.reject(aborted(signal));
     }
     const slot = this.slot();
     const id = this.nextId++;
-    this.fetched++;
     this.stopIdleTimer();
-    return new Promise<RangeResult>((resolve, reject) => {
+    return new Promise<RangeResult | PartResult>((resolve, reject) => {
       const onAbort = () => slot.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
       signal.addEventListener('abort', onAbort, { once: true });
       slot.pending.set(id, { onBytes, resolve, reject, signal, onAbort });
       slot.worker.ref();
-      slot.worker.postMessage({ type: 'get', id, task, file } satisfies ToWorker);
+      slot.worker.postMessage(message(id));
     });
   }
 
@@ -255,7 +279,7 @@ export class GetWorkers {
       }
       for (const [id, p] of slot.pending) {
         this.settle(slot, id, p);
-        p.reject(p.signal.aborted ? aborted(p.signal) : new EosError('Internal', `A download thread stopped: ${why}`));
+        p.reject(p.signal.aborted ? aborted(p.signal) : new EosError('Internal', `A transfer thread stopped: ${why}`));
       }
     };
     worker.on('error', err => lost(err.message));
