@@ -105,7 +105,7 @@ describe('upload onto existing objects', () => {
 
   it('a new name another client is writing at the same moment (S3: 409) fails as a conflict, naming it', async () => {
     // S3 answers 409 ConditionalRequestConflict to a conditional write while another
-    // one of the key runs; neither test server does, so a proxy answers as S3.
+    // one of the key runs; neither test server does, so a proxy answers as S3 would.
     const proxy = await s3Proxy(undefined, req =>
       req.method === 'PUT' && req.url.includes(`${ORG}up/b.txt`) && req.headers['if-none-match'] === '*'
         ? {

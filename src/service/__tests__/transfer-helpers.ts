@@ -201,30 +201,40 @@ export interface ProxiedRequest {
   headers: http.IncomingHttpHeaders;
 }
 
-/** An answer `s3Proxy` gives itself instead of passing a request on (S3's XML error, say). */
-export interface ProxyAnswer {
-  status: number;
-  body: string;
-}
+/**
+ * What `s3Proxy` does with a request instead of passing it on: answer it
+ * itself (S3's XML error, say), never answer it (`hold`), cut its connection
+ * once its body starts arriving (`reset`), or pass it on with a byte of its
+ * body changed (`tamper`).
+ */
+export type ProxyAction = { status: number; body: string } | 'hold' | 'reset' | 'tamper';
 
 /**
  * An HTTP proxy to the test S3 on a loopback port: it records each request,
  * `alter` may change the chunks of an answer's body (`at`: the chunk's
- * offset in the body), and `answer` may answer a request itself.
+ * offset in the body), and `act` may take a request over.
  */
 export async function s3Proxy(
   alter?: (req: ProxiedRequest, chunk: Buffer, at: number) => Buffer,
-  answer?: (req: ProxiedRequest) => ProxyAnswer | undefined
+  act?: (req: ProxiedRequest) => ProxyAction | undefined
 ): Promise<{ url: string; requests: ProxiedRequest[]; close: () => Promise<void> }> {
   const target = new URL(S3.endpoint);
   const requests: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
     const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
     requests.push(seen);
-    const own = answer?.(seen);
-    if (own) {
+    const action = act?.(seen);
+    if (action === 'hold') {
       req.resume();
-      req.on('end', () => res.writeHead(own.status, { 'content-type': 'application/xml' }).end(own.body));
+      return;
+    }
+    if (action === 'reset') {
+      req.once('data', () => req.socket.destroy());
+      return;
+    }
+    if (typeof action === 'object') {
+      req.resume();
+      req.on('end', () => res.writeHead(action.status, { 'content-type': 'application/xml' }).end(action.body));
       return;
     }
     const out = http.request(
@@ -240,7 +250,20 @@ export async function s3Proxy(
       }
     );
     out.on('error', () => res.destroy());
-    req.pipe(out);
+    if (action === 'tamper') {
+      let first = true;
+      req.on('data', (chunk: Buffer) => {
+        if (first && chunk.length > 0) {
+          first = false;
+          chunk = Buffer.from(chunk);
+          chunk[0] ^= 1;
+        }
+        out.write(chunk);
+      });
+      req.on('end', () => out.end());
+    } else {
+      req.pipe(out);
+    }
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {
