@@ -1,6 +1,7 @@
 /**
- * Download threads: GETs of downloads run in worker threads, each with its
- * own S3 client, writing straight into the files. Reading HTTP bodies costs
+ * Transfer threads: GETs of downloads run in worker threads, each with its
+ * own S3 client, writing straight into the files; so do uploads' PUTs, each
+ * reading its part from the file, hashing and sending it (partput.ts). Reading HTTP bodies costs
  * CPU per byte on the thread that reads them; on one thread a folder of small
  * files or a big file is bound by that thread, while the machine has more
  * cores. The service's own thread only plans, counts and places files, so it
