@@ -9,7 +9,8 @@
 //                           [--build NAME=CHECKOUT[,VAR=VALUE...]]... [--uploads] [--out FILE]
 //
 // `--uploads` adds the uploads' rows (issue 18, item 3): the engine uploading
-// the same big file and folder from the local disk (no floor row for them).
+// the same big file and folder from the local disk (no floor row for them),
+// with the 99th percentile of its main thread's event-loop delay in each run.
 //
 // Each `--build` bundles bench/engine-transfer.ts and the download threads of
 // CHECKOUT (default: this one, named "this"), run with the variables given
@@ -184,6 +185,20 @@ function checkUpload(kind, serverDir) {
   return sourceHashes.small.every((h, i) => i % 10 !== 0 || sha(join(up, 'many', `f-${i}.bin`)) === h);
 }
 
+/** The engine's event-loop delay (its report's `loopDelayMs`), from the end of its output. */
+function loopDelay(out) {
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find(l => l.startsWith('{'));
+  try {
+    return JSON.parse(line).loopDelayMs;
+  } catch {
+    return undefined;
+  }
+}
+
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -295,21 +310,22 @@ async function main() {
     const floorName = clients[0].name;
     const perGiB = (name, kind) => median(results.get(name)[kind].map(r => r.cpu)) / gib[kind];
     const upHeads = args.uploads
-      ? ` ${BIG_BYTES / MiB} MiB up: CPU s/GiB | s | ${FILES} × ${FILE_BYTES / MiB} MiB up: CPU s/GiB | s |`
+      ? ` ${BIG_BYTES / MiB} MiB up: CPU s/GiB | s | main loop p99 ms | ${FILES} × ${FILE_BYTES / MiB} MiB up: CPU s/GiB | s | main loop p99 ms |`
       : '';
     const lines = [
       `| client | ${BIG_BYTES / MiB} MiB: CPU s/GiB | vs floor | ${FILES} × ${FILE_BYTES / MiB} MiB: CPU s/GiB | vs floor |${upHeads} peak RSS (MB) |`,
-      `|---|---:|---:|---:|---:|${args.uploads ? '---:|---:|---:|---:|' : ''}---:|`
+      `|---|---:|---:|---:|---:|${args.uploads ? '---:|---:|---:|---:|---:|---:|' : ''}---:|`
     ];
     for (const c of clients) {
       const cells = KINDS.flatMap(kind => {
         const runs = results.get(c.name)[kind];
         if (kind.endsWith('-up')) {
           if (runs.length === 0) {
-            return ['–', '–'];
+            return ['–', '–', '–'];
           }
           const cpu = `${perGiB(c.name, kind).toFixed(2)} [${runs.map(r => (r.cpu / gib[kind]).toFixed(2)).join(', ')}]`;
-          return [cpu, median(runs.map(r => r.seconds)).toFixed(2)];
+          const loops = runs.map(r => loopDelay(r.out)?.p99 ?? '?').join(', ');
+          return [cpu, median(runs.map(r => r.seconds)).toFixed(2), loops];
         }
         if (runs.length === 0) {
           return ['failed', '–'];
