@@ -101,20 +101,24 @@ export function downloadThreadsBeside(dir: string, threads?: number): DownloadTh
   return { script, threads: threads ?? availableParallelism() };
 }
 
-/** How downloads run on this machine. */
+/** How transfers run on this machine. */
 export interface DownloadFigures {
-  /** Download threads (0: GETs on the calling thread). */
+  /** Transfer threads (0: GETs and PUTs on the calling thread). */
   threads: number;
   filesInFlight: number;
   rangesInFlight: number;
+  /** Parts of one upload in flight. */
+  partsInFlight: number;
 }
 
 /**
- * The figures downloads run with: one thread per core (each reads its
- * sockets and writes its files), enough ranges of a big file in flight to
- * keep every thread busy, and 8 files in flight per thread (16 to 64: small
- * files on a network with tens of milliseconds to the first byte are bound by
- * how many are asked at once). Each figure `given` wins.
+ * The figures transfers run with: one thread per core (each reads its
+ * sockets and writes its files, or reads, hashes and sends its parts),
+ * enough ranges of a big download and parts of a big upload in flight to
+ * keep every thread busy (at least 4: on a network, several connections are
+ * faster than one), and 8 files in flight per thread (16 to 64: small files
+ * on a network with tens of milliseconds to the first byte are bound by how
+ * many are asked at once). Each figure `given` wins.
  */
 export function downloadFigures(
   given: Partial<DownloadFigures> = {},
@@ -124,7 +128,8 @@ export function downloadFigures(
   return {
     threads,
     filesInFlight: given.filesInFlight ?? Math.min(64, Math.max(16, 8 * threads)),
-    rangesInFlight: given.rangesInFlight ?? Math.max(4, threads)
+    rangesInFlight: given.rangesInFlight ?? Math.max(4, threads),
+    partsInFlight: given.partsInFlight ?? Math.max(4, threads)
   };
 }
 
@@ -132,10 +137,11 @@ export function downloadFigures(
 export function downloadSetup(
   dir: string,
   given?: Partial<DownloadFigures>
-): { downloadThreads?: DownloadThreads; filesInFlight: number; rangesInFlight: number } {
+): { downloadThreads?: DownloadThreads; filesInFlight: number; rangesInFlight: number; partsInFlight: number } {
   const figures = downloadFigures(given);
-  const { filesInFlight, rangesInFlight } = figures;
-  return { downloadThreads: downloadThreadsBeside(dir, figures.threads), filesInFlight, rangesInFlight };
+  const { filesInFlight, rangesInFlight, partsInFlight } = figures;
+  const downloadThreads = downloadThreadsBeside(dir, figures.threads);
+  return { downloadThreads, filesInFlight, rangesInFlight, partsInFlight };
 }
 
 interface Pending {
