@@ -3,7 +3,8 @@
  * `partput.ts` on the service's thread): a small file and one in parts arrive
  * byte-exact, sent with `UNSIGNED-PAYLOAD` and their CRC64NVME (no SHA-256
  * of the payload), with their content type and mtime; a body changed on the
- * way is refused by S3 and nothing is written; `If-None-Match` refuses a
+ * way is refused by S3 and nothing is written; with checksums off none is
+ * sent; `If-None-Match` refuses a
  * taken key; a cancel mid-part aborts the multipart upload; a 500, a
  * throttling answer and a connection cut mid-body are retried. S3 is the test
  * server (moto, or versitygw) behind an HTTP proxy that can take a request
@@ -189,6 +190,28 @@ describe('uploads on the data path', () => {
     await expect(
       client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}cancelled/big.bin` }))
     ).rejects.toThrow();
+  });
+
+  it('with checksums off send no checksum header, still unsigned, byte-exact', async () => {
+    const off = await startService(testConfig({ rootDir: root, endpoint: proxy.url, verifyChecksums: false }), {
+      engine: { partSize: 5 * MiB, partsInFlight: 1 }
+    });
+    try {
+      const job = await transfer(off, { kind: 'upload', sources: ['src'], destination: `e://org/${F}/off/` });
+      expect(job).toMatchObject({ state: 'done', objects: { done: 2 }, integrity: { unverified: { off: 2 } } });
+    } finally {
+      await off.close();
+    }
+    const puts = bodyPuts();
+    expect(puts.map(p => p.n).sort()).toEqual([0, 1, 2, 3]);
+    for (const { headers } of puts) {
+      expect(headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+      expect(
+        Object.keys(headers).filter(h => h.startsWith('x-amz-checksum') || h.includes('checksum-algorithm'))
+      ).toEqual([]);
+    }
+    expect(sha256(await objectBytes(client, S3.orgBucket, `${ORG}off/src/small.txt`))).toBe(sha256(SMALL));
+    expect(sha256(await objectBytes(client, S3.orgBucket, `${ORG}off/src/big.bin`))).toBe(sha256(BIG));
   });
 
   it('refuse a key taken meanwhile (If-None-Match) as a Conflict naming it, leaving the object', async () => {
