@@ -4,11 +4,10 @@
  * byte-exact, sent with `UNSIGNED-PAYLOAD` and their CRC64NVME (no SHA-256
  * of the payload), with their content type and mtime; a body changed on the
  * way is refused by S3 and nothing is written; with checksums off none is
- * sent; `If-None-Match` refuses a
- * taken key; a cancel mid-part aborts the multipart upload; a 500, a
- * throttling answer and a connection cut mid-body are retried. S3 is the test
- * server (moto, or versitygw) behind an HTTP proxy that can take a request
- * over (transfer-helpers.ts).
+ * sent; `If-None-Match` refuses a taken key; a cancel mid-part aborts the
+ * multipart upload; a 500, a throttling answer and a connection cut mid-body
+ * are retried. S3 is the test server (moto, or versitygw) behind an HTTP
+ * proxy that can take a request over (transfer-helpers.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
