@@ -135,6 +135,15 @@ describe('uploads on the data path', () => {
     expect(Number(head.Metadata?.mtime) * 1000).toBeCloseTo(mtime, -1);
   });
 
+  it("send a key with spaces, brackets, a plus, non-ASCII and !'()* as S3 reads it", async () => {
+    const name = "odd name (1)+ü!'*.txt";
+    fs.mkdirSync(path.join(root, 'odd'));
+    fs.writeFileSync(path.join(root, 'odd', name), SMALL);
+    const job = await transfer(svc, { kind: 'upload', sources: [`odd/${name}`], destination: `e://org/${F}/odd/` });
+    expect(job).toMatchObject({ state: 'done', objects: { done: 1 } });
+    await expectStored(`${ORG}odd/${name}`, SMALL);
+  });
+
   itExceptOn('moto', MOTO_DIFFERS.checksums)(
     'are refused by S3 when a byte changes on the way: the job fails and nothing is written',
     async () => {
