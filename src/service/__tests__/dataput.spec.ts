@@ -200,6 +200,29 @@ describe('uploads on the data path', () => {
     ).rejects.toThrow();
   });
 
+  it('refuse a file changed between its parts (each part opens it again), leaving no upload', async () => {
+    fs.mkdirSync(path.join(root, 'changing'));
+    const file = path.join(root, 'changing', 'big.bin');
+    fs.writeFileSync(file, BIG);
+    // As part 2 goes out, the file is rewritten in place (a new modification time): part 3 reads it again.
+    const atPart2 = onceAt(2, 'tamper');
+    act = req => {
+      if (atPart2(req) !== undefined) {
+        fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      }
+      return undefined;
+    };
+    const job = await transfer(svc, {
+      kind: 'upload',
+      sources: ['changing/big.bin'],
+      destination: `e://org/${F}/changing/`
+    });
+    expect(job.state).toBe('failed');
+    expect(JSON.stringify(job)).toContain('changing/big.bin changed while it was being uploaded');
+    expect(bodyPuts().map(p => p.n)).toEqual([1, 2]);
+    expect(await noOpenUploads(client, S3.orgBucket, `${ORG}changing/`)).toEqual([]);
+  });
+
   it('with checksums off send no checksum header, still unsigned, byte-exact', async () => {
     const off = await startService(testConfig({ rootDir: root, endpoint: proxy.url, verifyChecksums: false }), {
       engine: { partSize: 5 * MiB, partsInFlight: 1 }

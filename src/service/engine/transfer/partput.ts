@@ -28,6 +28,8 @@ export interface PartTask {
   start: number;
   /** Bytes read and sent. */
   length: number;
+  /** A part's file as it was when its upload began (size, modification time): a file changed since is refused. */
+  file?: { size: number; mtimeMs: number };
   /** Part `n` of the multipart upload `uploadId`; else the whole file as one object, created with `object`. */
   part?: { uploadId: string; n: number };
   object?: { contentType: string; metadata: Record<string, string>; mustNotExist: boolean };
@@ -84,15 +86,24 @@ export async function putPart(store: S3Putter, task: PartTask, signal: AbortSign
   }
 }
 
-/** The task's bytes from its file (a whole file must still have its size). */
+/**
+ * The task's bytes from its file. Each part's PUT opens the file again, so
+ * a part checks that it is still the file its upload began with (`file`):
+ * one rewritten or replaced meanwhile is refused, not mixed into the object.
+ */
 async function readPart(task: PartTask, signal: AbortSignal): Promise<Buffer> {
   let body: Buffer;
+  let same = true;
   try {
     if (task.part === undefined) {
       body = await fsp.readFile(task.path, { signal });
     } else {
       const fh = await fsp.open(task.path, 'r');
       try {
+        if (task.file !== undefined) {
+          const st = await fh.stat();
+          same = st.size === task.file.size && st.mtimeMs === task.file.mtimeMs;
+        }
         body = Buffer.allocUnsafe(task.length);
         const { bytesRead } = await fh.read(body, 0, task.length, task.start);
         body = body.subarray(0, bytesRead);
@@ -103,7 +114,7 @@ async function readPart(task: PartTask, signal: AbortSignal): Promise<Buffer> {
   } catch (err) {
     throw signal.aborted ? err : localError(err, task.shown);
   }
-  if (body.length !== task.length) {
+  if (!same || body.length !== task.length) {
     throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
   }
   return body;

@@ -7,7 +7,7 @@
  * registered on the job while open and aborted on failure or cancel.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
 import { MTIME_METADATA, formatMtime } from './contenttypes';
@@ -90,7 +90,8 @@ function partTask(
   start: number,
   length: number,
   options: TransferOptions,
-  part?: PartTask['part']
+  part?: PartTask['part'],
+  file?: PartTask['file']
 ): PartTask {
   const { abs, shown, bucket, key, uri, contentType, mtimeMs, mustNotExist } = task;
   return {
@@ -102,7 +103,7 @@ function partTask(
     start,
     length,
     checksum: options.verifyChecksums !== false,
-    ...(part ? { part } : { object: { contentType, metadata: mtimeMetadata(mtimeMs), mustNotExist } })
+    ...(part ? { part, file } : { object: { contentType, metadata: mtimeMetadata(mtimeMs), mustNotExist } })
   };
 }
 
@@ -157,11 +158,17 @@ async function putMultipart(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<void> {
-  // The file is read by the parts' PUTs (on the threads): a missing one is refused before S3 is asked.
+  // The file is read by the parts' PUTs (on the threads): a missing one is refused before S3 is
+  // asked, and each part checks that the file is still this one.
+  let file: PartTask['file'];
   try {
-    await fsp.access(task.abs, fsConstants.R_OK);
+    const st = await fsp.stat(task.abs);
+    file = { size: st.size, mtimeMs: st.mtimeMs };
   } catch (err) {
     throw localError(err, task.shown);
+  }
+  if (file.size !== task.size) {
+    throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
   }
   await options.getThreads?.whenReady();
   const part = partSize(task.size, options.partSize);
@@ -174,7 +181,7 @@ async function putMultipart(
     const parts: UploadedPart[] = [];
     const crcs: CrcPiece[] = [];
     await forEachConcurrent(partRanges(task.size, part), options.partsInFlight, signal, async (r, partSignal) => {
-      const put = partTask(task, r.start, r.length, options, { uploadId: upload.uploadId, n: r.n });
+      const put = partTask(task, r.start, r.length, options, { uploadId: upload.uploadId, n: r.n }, file);
       const out = await sendPart(store, options, { ...put, held: resume.heldDigest(r.n, r.length) }, partSignal);
       // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
       const etag = out.held ? resume.heldPart(r.n, r.length) : out.etag;
