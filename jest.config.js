@@ -50,7 +50,8 @@ const storeSpecs = [
   'sync-eos',
   's3locations',
   'transfer',
-  'dataget'
+  'dataget',
+  'dataput'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).

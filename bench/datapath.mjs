@@ -6,7 +6,11 @@
 // than wall time. Builds of other checkouts can run beside this one's.
 //
 //   node bench/datapath.mjs [--big-mib 1024] [--files 1000] [--file-mib 1] [--repeat 3]
-//                           [--build NAME=CHECKOUT[,VAR=VALUE...]]... [--out FILE]
+//                           [--build NAME=CHECKOUT[,VAR=VALUE...]]... [--uploads] [--out FILE]
+//
+// `--uploads` adds the uploads' rows (issue 18, item 3): the engine uploading
+// the same big file and folder from the local disk (no floor row for them),
+// with the 99th percentile of its main thread's event-loop delay in each run.
 //
 // Each `--build` bundles bench/engine-transfer.ts and the download threads of
 // CHECKOUT (default: this one, named "this"), run with the variables given
@@ -14,7 +18,7 @@
 // median of the runs, every run in brackets) and writes it to --out if given.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -40,6 +44,7 @@ const { values: args } = parseArgs({
     'file-mib': { type: 'string', default: '1' },
     repeat: { type: 'string', default: '3' },
     build: { type: 'string', multiple: true, default: [] },
+    uploads: { type: 'boolean', default: false },
     out: { type: 'string' }
   }
 });
@@ -149,6 +154,51 @@ function check(kind, dir, hashes) {
   return hashes.small.every((h, i) => i % 10 !== 0 || sha(join(dir, 'many', `f-${i}.bin`)) === h);
 }
 
+/** The uploads' sources: the big file and the folder, random bytes, their hashes kept for the check. */
+const sourceHashes = {};
+function writeSources(dir) {
+  mkdirSync(join(dir, 'many'), { recursive: true });
+  const chunk = Buffer.allocUnsafe(Math.min(PART, BIG_BYTES));
+  const big = createHash('sha256');
+  const fd = openSync(join(dir, 'big.bin'), 'w');
+  for (let at = 0; at < BIG_BYTES; at += chunk.length) {
+    const body = randomFillSync(chunk.subarray(0, Math.min(chunk.length, BIG_BYTES - at)));
+    big.update(body);
+    writeSync(fd, body);
+  }
+  closeSync(fd);
+  sourceHashes.big = big.digest('hex');
+  sourceHashes.small = Array.from({ length: FILES }, (_, i) => {
+    const body = randomFillSync(Buffer.allocUnsafe(FILE_BYTES));
+    writeFileSync(join(dir, 'many', `f-${i}.bin`), body);
+    return createHash('sha256').update(body).digest('hex');
+  });
+}
+
+/** Whether an upload arrived byte-exact on versitygw's disk (the big file whole, every tenth small file). */
+function checkUpload(kind, serverDir) {
+  const sha = p => createHash('sha256').update(readFileSync(p)).digest('hex');
+  const up = join(serverDir, BUCKET, PREFIX, 'up');
+  if (kind === 'big-up') {
+    return sha(join(up, 'big.bin')) === sourceHashes.big;
+  }
+  return sourceHashes.small.every((h, i) => i % 10 !== 0 || sha(join(up, 'many', `f-${i}.bin`)) === h);
+}
+
+/** The engine's event-loop delay (its report's `loopDelayMs`), from the end of its output. */
+function loopDelay(out) {
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find(l => l.startsWith('{'));
+  try {
+    return JSON.parse(line).loopDelayMs;
+  } catch {
+    return undefined;
+  }
+}
+
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
@@ -183,6 +233,11 @@ async function main() {
       EOS_ENDPOINT_URL: server.endpoint,
       EOS_ROOT_DIR: local
     };
+    const KINDS = ['big', 'dir', ...(args.uploads ? ['big-up', 'dir-up'] : [])];
+    if (args.uploads) {
+      log("writing the uploads' sources");
+      writeSources(join(local, 'src'));
+    }
     const keysFile = kind => {
       const file = join(tmp, `keys-${kind}.txt`);
       const lines =
@@ -208,30 +263,38 @@ async function main() {
       '--write',
       join(local, 'dl')
     ];
-    const engine = (b, kind) => [
-      process.execPath,
-      b.engine,
-      'download',
-      'dl',
-      `e://users/me/bench/${kind === 'big' ? 'big.bin' : 'many/'}`
-    ];
+    const engine = (b, kind) =>
+      kind.endsWith('-up')
+        ? [
+            process.execPath,
+            b.engine,
+            'upload',
+            'e://users/me/bench/up/',
+            kind === 'big-up' ? 'src/big.bin' : 'src/many'
+          ]
+        : [process.execPath, b.engine, 'download', 'dl', `e://users/me/bench/${kind === 'big' ? 'big.bin' : 'many/'}`];
     const clients = [{ name: 'node:http floor (positioned writes, one thread)', argv: floor }];
     for (const b of builds) {
       clients.push({ name: `engine ${b.name}`, argv: kind => engine(b, kind), env: b.env });
     }
-    const results = new Map(clients.map(c => [c.name, { big: [], dir: [] }]));
+    const results = new Map(clients.map(c => [c.name, Object.fromEntries(KINDS.map(k => [k, []]))]));
     for (let round = 0; round < REPEAT; round++) {
-      for (const kind of ['big', 'dir']) {
+      for (const kind of KINDS) {
         // A rotated order each round: no client always runs right after the seeding or another.
         const order = clients.map((_, i) => clients[(i + round) % clients.length]);
         for (const c of order) {
+          if (kind.endsWith('-up') && c.argv === floor) {
+            continue;
+          }
           const dl = join(local, 'dl');
           rmSync(dl, { recursive: true, force: true });
           mkdirSync(dl);
           execFileSync('sync');
           const r = await timed(c.argv(kind), { ...env, ...c.env }, tmp);
           const floorRun = c.argv === floor;
-          const ok = r.code === 0 && (floorRun || check(kind, dl, hashes));
+          const ok =
+            r.code === 0 &&
+            (floorRun || (kind.endsWith('-up') ? checkUpload(kind, server.dir) : check(kind, dl, hashes)));
           log(
             `${c.name} ${kind}: ${r.cpu.toFixed(2)} s CPU, ${r.seconds.toFixed(2)} s wall${ok ? '' : ` FAILED ${r.out}`}`
           );
@@ -242,15 +305,28 @@ async function main() {
       }
     }
     const gib = { big: BIG_BYTES / GiB, dir: (FILES * FILE_BYTES) / GiB };
+    gib['big-up'] = gib.big;
+    gib['dir-up'] = gib.dir;
     const floorName = clients[0].name;
     const perGiB = (name, kind) => median(results.get(name)[kind].map(r => r.cpu)) / gib[kind];
+    const upHeads = args.uploads
+      ? ` ${BIG_BYTES / MiB} MiB up: CPU s/GiB | s | main loop p99 ms | ${FILES} × ${FILE_BYTES / MiB} MiB up: CPU s/GiB | s | main loop p99 ms |`
+      : '';
     const lines = [
-      `| client | ${BIG_BYTES / MiB} MiB: CPU s/GiB | vs floor | ${FILES} × ${FILE_BYTES / MiB} MiB: CPU s/GiB | vs floor | peak RSS (MB) |`,
-      '|---|---:|---:|---:|---:|---:|'
+      `| client | ${BIG_BYTES / MiB} MiB: CPU s/GiB | vs floor | ${FILES} × ${FILE_BYTES / MiB} MiB: CPU s/GiB | vs floor |${upHeads} peak RSS (MB) |`,
+      `|---|---:|---:|---:|---:|${args.uploads ? '---:|---:|---:|---:|---:|---:|' : ''}---:|`
     ];
     for (const c of clients) {
-      const cells = ['big', 'dir'].flatMap(kind => {
+      const cells = KINDS.flatMap(kind => {
         const runs = results.get(c.name)[kind];
+        if (kind.endsWith('-up')) {
+          if (runs.length === 0) {
+            return ['–', '–', '–'];
+          }
+          const cpu = `${perGiB(c.name, kind).toFixed(2)} [${runs.map(r => (r.cpu / gib[kind]).toFixed(2)).join(', ')}]`;
+          const loops = runs.map(r => loopDelay(r.out)?.p99 ?? '?').join(', ');
+          return [cpu, median(runs.map(r => r.seconds)).toFixed(2), loops];
+        }
         if (runs.length === 0) {
           return ['failed', '–'];
         }
@@ -260,7 +336,7 @@ async function main() {
           `${(perGiB(c.name, kind) / perGiB(floorName, kind)).toFixed(2)}×`
         ];
       });
-      const rss = Math.max(...['big', 'dir'].flatMap(k => results.get(c.name)[k].map(r => r.rss))) / 1e6;
+      const rss = Math.max(...KINDS.flatMap(k => results.get(c.name)[k].map(r => r.rss))) / 1e6;
       lines.push(`| ${c.name} | ${cells.join(' | ')} | ${rss.toFixed(0)} |`);
     }
     const table = lines.join('\n');

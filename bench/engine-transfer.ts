@@ -10,12 +10,15 @@
  * (`GENCOVE_USER_ID`, `GENCOVE_ORGANIZATION_ID`, `EOS_ENDPOINT_URL`,
  * `EOS_ROOT_DIR`, AWS credentials). Local paths are relative to the root.
  * Prints one JSON line: the job's state, seconds, CPU seconds, the peak RSS
- * sampled every 50 ms, the bytes sent in UploadPart and PutObject bodies and
+ * sampled every 50 ms, the main thread's event-loop delay during the job
+ * (`loopDelayMs`: p50, p99, max), the bytes sent in PUT bodies on this thread and
  * how the files were checked; exits 1 unless the job is done. With
  * `EOS_BENCH_LEDGER` interrupted transfers are kept in that file and resumed
  * (bench/resume.mjs); with `EOS_BENCH_PROGRESS=1` a `progress <bytes done>`
  * line goes to stderr every 50 ms.
  */
+import * as diagnostics from 'node:diagnostics_channel';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TransferRequest } from '../src/core';
 import { loadConfig } from '../src/service/engine/config';
 import { Engine } from '../src/service/engine';
@@ -42,15 +45,14 @@ async function main(): Promise<number> {
   }
   const client = createS3Client(config);
   let sentBytes = 0;
-  client.middlewareStack.add(
-    (next, context) => async args => {
-      if (context.commandName === 'UploadPartCommand' || context.commandName === 'PutObjectCommand') {
-        sentBytes += Number((args.input as { ContentLength?: number }).ContentLength ?? 0);
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchSentBytes' }
-  );
+  // Every PUT's body, the SDK's and the data path's (s3/dataput.ts), both on node:http: counted as
+  // they start, on this thread only (with EOS_DOWNLOAD_THREADS=0 they all are).
+  diagnostics.subscribe('http.client.request.start', message => {
+    const { request } = message as { request: { method: string; getHeader(name: string): unknown } };
+    if (request.method === 'PUT') {
+      sentBytes += Number(request.getHeader('content-length') ?? 0);
+    }
+  });
   const store = new EosStore(client, config.context, endpointLabel(config));
   const ledger = process.env.EOS_BENCH_LEDGER;
   const engine = new Engine(store, {
@@ -59,6 +61,10 @@ async function main(): Promise<number> {
     resume: ledger ? { file: ledger } : undefined,
     verifyChecksums: config.verifyChecksums
   });
+  // How late the main thread's timers run during the job: what a request to the service waits
+  // behind (bench/load.mjs measures it end to end as `whoami`'s slowdown).
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const started = performance.now();
   let job =
     kind === 'sync'
@@ -73,6 +79,9 @@ async function main(): Promise<number> {
     job = await engine.jobs.wait(job.id, WAIT_MS);
   }
   clearInterval(progress);
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const loopDelayMs = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -82,7 +91,19 @@ async function main(): Promise<number> {
   const cpu = (usage.user + usage.system) / 1e6;
   const failed = failures?.slice(0, 5);
   console.log(
-    JSON.stringify({ state, seconds, cpu, peakRss, sentBytes, bytes, objects, integrity, error, failures: failed })
+    JSON.stringify({
+      state,
+      seconds,
+      cpu,
+      peakRss,
+      loopDelayMs,
+      sentBytes,
+      bytes,
+      objects,
+      integrity,
+      error,
+      failures: failed
+    })
   );
   return state === 'done' ? 0 : 1;
 }

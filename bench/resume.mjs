@@ -153,7 +153,9 @@ async function main() {
       GENCOVE_ORGANIZATION_ID: ORG_ID,
       EOS_ENDPOINT_URL: server.endpoint,
       EOS_ROOT_DIR: localRoot,
-      EOS_BENCH_LEDGER: join(tmp, 'state', 'resume.json')
+      EOS_BENCH_LEDGER: join(tmp, 'state', 'resume.json'),
+      // The PUTs on this thread, where engine-transfer counts the bytes they send.
+      EOS_DOWNLOAD_THREADS: '0'
     };
 
     log(`upload, killed at ${Math.round(KILL_AT * 100)} %`);
@@ -203,8 +205,9 @@ async function main() {
       `- Load average (1 min) at the start and the end: ${loads.map(l => l.toFixed(1)).join(' and ')} (the machine is shared)`,
       `- Server: versitygw ${VERSION} (posix backend on a temp folder, 127.0.0.1)`,
       '- Engine: `Engine.transfer` bundled from `bench/engine-transfer.ts`, one process per run, resume ledger in a',
-      '  file (`EOS_BENCH_LEDGER`); part size 8 MiB, 4 parts in flight (the defaults). Bytes sent = the',
-      '  `ContentLength` of every UploadPart and PutObject the process sent (a client middleware).',
+      '  file (`EOS_BENCH_LEDGER`); part size 8 MiB, 4 parts in flight (the defaults), no transfer threads',
+      '  (`EOS_DOWNLOAD_THREADS=0`). Bytes sent = the `content-length` of every PUT the process sent',
+      '  (`http.client.request.start` on its diagnostics channel).',
       '',
       '| run | seconds | bytes sent | of the file | notes |',
       '| --- | ---: | ---: | ---: | --- |',

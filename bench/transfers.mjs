@@ -7,7 +7,7 @@
 //
 //   node bench/transfers.mjs [--regime both|loopback|realistic] [--quick] [--big-gib 2] [--files 2000]
 //     [--file-mib 1] [--small-files 10000] [--small-kib 16] [--latency-ms 20] [--bandwidth-mbs 90]
-//     [--sample 50] [--repeat 1] [--keep] [--out DIR]
+//     [--sample 50] [--repeat 1] [--rows big-upload,dir-upload,...] [--tools s5cmd,engine,...] [--keep] [--out DIR]
 //   make bench-transfers
 //
 // Builds or reuses what it needs in a cache outside the repository
@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     'bandwidth-mbs': { type: 'string', default: '90' },
     sample: { type: 'string', default: '50' },
     repeat: { type: 'string', default: '1' },
+    rows: { type: 'string' },
+    tools: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench', 'results') },
     keep: { type: 'boolean', default: false }
   }
@@ -80,7 +82,7 @@ const PLAN = [
   ['dir', 'download'],
   ['small', 'download'],
   ['dir', 'sync']
-];
+].filter(([kind, direction]) => !args.rows || args.rows.split(',').includes(`${kind}-${direction}`));
 
 const VERSITYGW_VERSION = 'v1.8.0';
 const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
@@ -240,7 +242,10 @@ async function runRegime(regime, ctx, tools) {
   const keys = Object.fromEntries(
     PLAN.filter(([, direction]) => direction === 'download').map(([kind]) => [kind, objectsOf(kind)])
   );
-  const floors = await runFloors({ ...ctx, bucket: BUCKET, keys, repeat: REPEAT, timed, log }, regime);
+  const floors =
+    Object.keys(keys).length === 0
+      ? []
+      : await runFloors({ ...ctx, bucket: BUCKET, keys, repeat: REPEAT, timed, log }, regime);
   floors.forEach(settle);
   // The floor after the clients of its row.
   return PLAN.flatMap(([kind, direction]) =>
@@ -321,7 +326,9 @@ async function main() {
       { env }
     );
     log(`versitygw on ${server.endpoint}, bucket ${BUCKET}`);
-    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
+    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])].filter(
+      tool => !args.tools || args.tools.split(',').includes(tool)
+    );
     for (const regime of REGIMES) {
       let endpoint = server.endpoint;
       const notes = [];

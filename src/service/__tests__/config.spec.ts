@@ -157,8 +157,8 @@ describe('createS3Client', () => {
   });
 });
 
-describe('download figures', () => {
-  it('follow the machine: one thread per core, ranges and files in flight from the threads', () => {
+describe('transfer figures', () => {
+  it('follow the machine: one thread per core, ranges, parts and files in flight from the threads', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'bundle-'));
     fs.writeFileSync(path.join(dir, GET_WORKER_BUNDLE), '');
     const cores = availableParallelism();
@@ -166,32 +166,43 @@ describe('download figures', () => {
     expect(downloadSetup(dir, loadConfig({ ...IDS }, tmp).transfers)).toEqual({
       downloadThreads: { script: path.join(dir, GET_WORKER_BUNDLE), threads: cores },
       filesInFlight: Math.min(64, Math.max(16, 8 * cores)),
-      rangesInFlight: Math.max(4, cores)
+      rangesInFlight: Math.max(4, cores),
+      partsInFlight: Math.max(4, cores)
     });
-    expect(downloadFigures({}, 8)).toEqual({ threads: 8, filesInFlight: 64, rangesInFlight: 8 });
-    expect(downloadFigures({}, 1)).toEqual({ threads: 1, filesInFlight: 16, rangesInFlight: 4 });
+    const eight = { threads: 8, filesInFlight: 64, rangesInFlight: 8, partsInFlight: 8 };
+    expect(downloadFigures({}, 8)).toEqual(eight);
+    expect(downloadFigures({}, 1)).toEqual({ threads: 1, filesInFlight: 16, rangesInFlight: 4, partsInFlight: 4 });
   });
 
   it('are overridden in the environment; 0 threads runs the GETs on the calling thread', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'bundle-'));
     fs.writeFileSync(path.join(dir, GET_WORKER_BUNDLE), '');
-    const env = { ...IDS, EOS_DOWNLOAD_THREADS: '6', EOS_FILES_IN_FLIGHT: '200', EOS_RANGES_IN_FLIGHT: '3' };
+    const env = {
+      ...IDS,
+      EOS_DOWNLOAD_THREADS: '6',
+      EOS_FILES_IN_FLIGHT: '200',
+      EOS_RANGES_IN_FLIGHT: '3',
+      EOS_PARTS_IN_FLIGHT: '5'
+    };
     const transfers = loadConfig(env, tmp).transfers;
-    expect(transfers).toEqual({ threads: 6, filesInFlight: 200, rangesInFlight: 3 });
+    expect(transfers).toEqual({ threads: 6, filesInFlight: 200, rangesInFlight: 3, partsInFlight: 5 });
     expect(downloadSetup(dir, transfers)).toMatchObject({
       downloadThreads: { threads: 6 },
       filesInFlight: 200,
-      rangesInFlight: 3
+      rangesInFlight: 3,
+      partsInFlight: 5
     });
     expect(downloadSetup(dir, loadConfig({ ...IDS, EOS_DOWNLOAD_THREADS: '0' }, tmp).transfers)).toEqual({
       downloadThreads: undefined,
       filesInFlight: 16,
-      rangesInFlight: 4
+      rangesInFlight: 4,
+      partsInFlight: 4
     });
     for (const [name, value] of [
       ['EOS_DOWNLOAD_THREADS', '-1'],
       ['EOS_FILES_IN_FLIGHT', '0'],
-      ['EOS_RANGES_IN_FLIGHT', 'four']
+      ['EOS_RANGES_IN_FLIGHT', 'four'],
+      ['EOS_PARTS_IN_FLIGHT', '65']
     ]) {
       expect(() => loadConfig({ ...IDS, [name]: value }, tmp)).toThrow(ConfigError);
     }

@@ -19,7 +19,7 @@ import {
   testConfig,
   uniqueName
 } from './harness';
-import { jobWhen, localTree, objectBytes, tempRoot, transfer } from './transfer-helpers';
+import { jobWhen, localTree, objectBytes, s3Proxy, tempRoot, transfer } from './transfer-helpers';
 
 const F = uniqueName('xconf');
 const ORG = `shared/files/${F}/`;
@@ -105,21 +105,16 @@ describe('upload onto existing objects', () => {
 
   it('a new name another client is writing at the same moment (S3: 409) fails as a conflict, naming it', async () => {
     // S3 answers 409 ConditionalRequestConflict to a conditional write while another
-    // one of the key runs; neither test server does, so the client answers as S3.
-    const racing = testClient();
-    racing.middlewareStack.add(
-      (next, context) => async args => {
-        const input = (args as { input: { Key?: string; IfNoneMatch?: string } }).input;
-        if (context.commandName === 'PutObjectCommand' && input.Key === `${ORG}up/b.txt` && input.IfNoneMatch === '*') {
-          throw Object.assign(new Error('A conflicting conditional operation is currently in progress'), {
-            name: 'ConditionalRequestConflict',
-            $metadata: { httpStatusCode: 409, attempts: 1 }
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'conflictingWrite' }
+    // one of the key runs; neither test server does, so a proxy answers as S3 would.
+    const proxy = await s3Proxy(undefined, req =>
+      req.method === 'PUT' && req.url.includes(`${ORG}up/b.txt`) && req.headers['if-none-match'] === '*'
+        ? {
+            status: 409,
+            body: '<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting conditional operation is currently in progress</Message></Error>'
+          }
+        : undefined
     );
+    const racing = testClient({ endpoint: proxy.url });
     const other = await startService(testConfig({ rootDir: root }), { s3Client: racing });
     try {
       const job = await transfer(other, {
@@ -136,6 +131,7 @@ describe('upload onto existing objects', () => {
     } finally {
       await other.close();
       racing.destroy();
+      await proxy.close();
     }
   });
 

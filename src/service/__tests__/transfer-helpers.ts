@@ -94,7 +94,15 @@ export interface Outage {
   start(): Promise<void>;
   /** The bytes S3 has answered through the proxy so far (heads and bodies). */
   fromS3(): number;
+  /**
+   * The request lines sent through the proxy (`PUT /bucket/key?partNumber=1&uploadId=… `),
+   * requests the data path sends without the SDK's middleware (s3/dataput.ts) among them.
+   */
+  requests: string[];
 }
+
+/** A request line at the start of an HTTP request's head. */
+const REQUEST_LINE = /(?:GET|PUT|POST|DELETE|HEAD) \/\S* HTTP\/1\.1\r\n/g;
 
 /** Start a proxy to `endpoint` (moto) on a free loopback port. */
 export async function outageProxy(endpoint: string): Promise<Outage> {
@@ -103,6 +111,7 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
   let server: net.Server | undefined;
   let port = 0;
   let answered = 0;
+  const requests: string[] = [];
   const listen = async () => {
     if (server?.listening) {
       return;
@@ -115,6 +124,11 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
         socket.on('error', () => undefined);
       }
       outbound.on('data', (chunk: Buffer) => (answered += chunk.length));
+      inbound.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString('latin1').match(REQUEST_LINE) ?? []) {
+          requests.push(line.trimEnd());
+        }
+      });
       inbound.pipe(outbound).pipe(inbound);
     });
     await new Promise<void>((resolve, reject) => {
@@ -135,7 +149,8 @@ export async function outageProxy(endpoint: string): Promise<Outage> {
       await closed;
     },
     start: listen,
-    fromS3: () => answered
+    fromS3: () => answered,
+    requests
   };
 }
 
@@ -187,18 +202,41 @@ export interface ProxiedRequest {
 }
 
 /**
+ * What `s3Proxy` does with a request instead of passing it on: answer it
+ * itself (S3's XML error, say), never answer it (`hold`), cut its connection
+ * once its body starts arriving (`reset`), or pass it on with a byte of its
+ * body changed (`tamper`).
+ */
+export type ProxyAction = { status: number; body: string } | 'hold' | 'reset' | 'tamper';
+
+/**
  * An HTTP proxy to the test S3 on a loopback port: it records each request,
- * and `alter` may change the chunks of an answer's body (`at`: the chunk's
- * offset in the body).
+ * `alter` may change the chunks of an answer's body (`at`: the chunk's
+ * offset in the body), and `act` may take a request over.
  */
 export async function s3Proxy(
-  alter?: (req: ProxiedRequest, chunk: Buffer, at: number) => Buffer
+  alter?: (req: ProxiedRequest, chunk: Buffer, at: number) => Buffer,
+  act?: (req: ProxiedRequest) => ProxyAction | undefined
 ): Promise<{ url: string; requests: ProxiedRequest[]; close: () => Promise<void> }> {
   const target = new URL(S3.endpoint);
   const requests: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
     const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
     requests.push(seen);
+    const action = act?.(seen);
+    if (action === 'hold') {
+      req.resume();
+      return;
+    }
+    if (action === 'reset') {
+      req.once('data', () => req.socket.destroy());
+      return;
+    }
+    if (typeof action === 'object') {
+      req.resume();
+      req.on('end', () => res.writeHead(action.status, { 'content-type': 'application/xml' }).end(action.body));
+      return;
+    }
     const out = http.request(
       { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
       answer => {
@@ -212,7 +250,20 @@ export async function s3Proxy(
       }
     );
     out.on('error', () => res.destroy());
-    req.pipe(out);
+    if (action === 'tamper') {
+      let first = true;
+      req.on('data', (chunk: Buffer) => {
+        if (first && chunk.length > 0) {
+          first = false;
+          chunk = Buffer.from(chunk);
+          chunk[0] ^= 1;
+        }
+        out.write(chunk);
+      });
+      req.on('end', () => out.end());
+    } else {
+      req.pipe(out);
+    }
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {

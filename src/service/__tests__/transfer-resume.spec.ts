@@ -69,6 +69,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const count = (name: string) => sent.filter(c => c === `${name}Command`).length;
+/** The parts uploads sent (on the data path, not through the SDK: the proxy sees them). */
+const partPuts = () => proxy.requests.filter(line => /^PUT \S*[?&]partNumber=/.test(line)).length;
 
 async function upload(dest: string): Promise<string> {
   const started = await svc.post('/api/transfer', {
@@ -83,6 +85,7 @@ async function upload(dest: string): Promise<string> {
 
 async function retry(id: string): Promise<any> {
   sent.length = 0;
+  proxy.requests.length = 0;
   const reply = await svc.post('/api/job/retry', { id });
   expect(reply.status).toBe(200);
   return waitJob(svc, reply.body.id);
@@ -130,7 +133,7 @@ describe('uploads', () => {
 
     const again = await retry(id);
     expect(again).toMatchObject({ state: 'done', bytes: { done: BYTES.length, total: BYTES.length } });
-    expect(count('UploadPart')).toBe(4 - parts);
+    expect(partPuts()).toBe(4 - parts);
     expect(count('ListParts')).toBe(1);
     await expectObject('fault');
     expect(engine.ledger!.list()).toEqual([]);
@@ -161,7 +164,7 @@ describe('uploads', () => {
     }
     const again = await retry(id);
     expect(again.state).toBe('done');
-    expect(count('UploadPart')).toBe(4 - parts + 2);
+    expect(partPuts()).toBe(4 - parts + 2);
     await expectObject('cancel');
   });
 
@@ -177,7 +180,7 @@ describe('uploads', () => {
     try {
       const again = await retry(id);
       expect(again.state).toBe('done');
-      expect(count('UploadPart')).toBe(4);
+      expect(partPuts()).toBe(4);
       expect(count('ListParts')).toBe(0);
       await expectObject('changed', changed);
     } finally {
@@ -288,7 +291,9 @@ it('a service restarted after a cancel resumes the upload from the ledger beside
   await first.close();
   expect(await openUploads(client, S3.orgBucket, `${ORG}restart/`)).toHaveLength(1);
   let second: Running | undefined;
-  const { client: counting, calls } = countingClient();
+  // Through the proxy, which sees the parts' PUTs.
+  const { client: counting, calls } = countingClient({ endpoint: proxy.url });
+  proxy.requests.length = 0;
   try {
     second = await startService(config, { ...options, s3Client: counting });
     const job = (await second.get('/api/job', { id: started.body.id })).body;
@@ -297,7 +302,7 @@ it('a service restarted after a cancel resumes the upload from the ledger beside
     expect(second.logs.join('\n')).not.toMatch(/aborted 1 of 1/);
     const reply = await second.post('/api/job/retry', { id: started.body.id });
     expect(await waitJob(second, reply.body.id)).toMatchObject({ state: 'done' });
-    const held = 4 - calls.filter(c => c === 'UploadPartCommand').length;
+    const held = 4 - partPuts();
     expect(held).toBeGreaterThanOrEqual(2);
     expect(calls.filter(c => c === 'ListPartsCommand')).toHaveLength(1);
     await expectObject('restart');

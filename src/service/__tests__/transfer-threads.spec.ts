@@ -3,7 +3,9 @@
  * the package builds it): a file in ranges and a folder of small files arrive
  * byte-exact with their modification times; a cancel leaves no partial file;
  * a thread's failures keep their error codes; a thread that stops fails its
- * GETs instead of leaving them waiting.
+ * GETs instead of leaving them waiting. Uploads' PUTs run there too: read,
+ * hashed and sent byte-exact; a thread that stops mid-upload fails the job
+ * and leaves no multipart upload.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,13 +24,23 @@ import {
   deletePrefix,
   startService,
   tamperedClient,
+  waitJob,
   testClient,
   testConfig,
   uniqueName,
   until
 } from './harness';
 import { EosStore } from '../engine/s3/store';
-import { jobWhen, localTree, sha256, tempRoot, transfer } from './transfer-helpers';
+import {
+  jobWhen,
+  localTree,
+  noOpenUploads,
+  objectBytes,
+  s3Proxy,
+  sha256,
+  tempRoot,
+  transfer
+} from './transfer-helpers';
 
 const MiB = 1024 * 1024;
 const F = uniqueName('threads');
@@ -252,12 +264,79 @@ describe('a download thread', () => {
     await threads.close();
     await expect(pending).rejects.toMatchObject({
       code: 'Internal',
-      message: expect.stringMatching(/download thread stopped/)
+      message: expect.stringMatching(/transfer thread stopped/)
     });
     fs.rmSync(file.path, { force: true });
     const again = { path: path.join(root, 'again.txt'), create: true, setTimes: false };
     await threads.fetch(task(), again, noBytes, new AbortController().signal);
     expect(sha256(fs.readFileSync(again.path))).toBe(sha256(SMALL[5]));
     await threads.close();
+  });
+});
+
+describe('uploads on worker threads', () => {
+  /** Parts of 5 MiB (S3's smallest; the engine's 4 MiB is raised to it). */
+  const parts = Math.ceil(BIG.length / (5 * MiB));
+  const few = SMALL.slice(0, 6);
+
+  beforeAll(() => {
+    fs.mkdirSync(path.join(root, 'up', 'few'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'up', 'big.bin'), BIG);
+    few.forEach((body, i) => fs.writeFileSync(path.join(root, 'up', 'few', `s${i}.txt`), body));
+  });
+
+  it('read, hash and send every part and small file there, byte-exact with the CRC64NVME S3 checked', async () => {
+    await until(() => threadsOf(engine).ready());
+    const before = threadsOf(engine).sent;
+    const job = await transfer(svc, { kind: 'upload', sources: ['up'], destination: `e://org/${F}/uploaded/` });
+    expect(job).toMatchObject({
+      state: 'done',
+      objects: { done: 7 },
+      bytes: { done: BIG.length + few.reduce((n, b) => n + b.length, 0) }
+    });
+    expect(job.integrity).toEqual({ verified: { crc64nvme: 7 }, unverified: {} });
+    expect(threadsOf(engine).sent - before).toBe(parts + 6);
+    expect(sha256(await objectBytes(client, S3.orgBucket, `${ORG}uploaded/up/big.bin`))).toBe(sha256(BIG));
+    for (const [i, body] of few.entries()) {
+      const got = await objectBytes(client, S3.orgBucket, `${ORG}uploaded/up/few/s${i}.txt`);
+      expect(sha256(got)).toBe(sha256(body));
+    }
+  });
+
+  it('that stops mid-upload fails the job cleanly: no object, no multipart upload left', async () => {
+    // S3 never answers part 2: the thread sending it is stopped meanwhile.
+    const proxy = await s3Proxy(undefined, req =>
+      req.method === 'PUT' && /[?&]partNumber=2&/.test(req.url) ? 'hold' : undefined
+    );
+    let other: Engine | undefined;
+    const held = await startService(testConfig({ rootDir: root, endpoint: proxy.url }), {
+      engine: {
+        partSize: 4 * MiB,
+        partsInFlight: 1,
+        downloadThreads: threadsOf(engine).threads
+      },
+      onEngine: e => (other = e)
+    });
+    try {
+      const started = await held.post('/api/transfer', {
+        kind: 'upload',
+        sources: ['up/big.bin'],
+        destination: `e://org/${F}/stopped/`
+      });
+      expect(started.status).toBe(200);
+      await until(() => proxy.requests.some(r => /[?&]partNumber=2&/.test(r.url)));
+      await threadsOf(other!).close();
+      const job = await waitJob(held, started.body.id);
+      expect(job.state).toBe('failed');
+      expect(JSON.stringify(job)).toMatch(/transfer thread stopped/);
+      expect(await noOpenUploads(client, S3.orgBucket, `${ORG}stopped/`)).toEqual([]);
+      await expect(
+        client.send(new HeadObjectCommand({ Bucket: S3.orgBucket, Key: `${ORG}stopped/big.bin` }))
+      ).rejects.toThrow();
+    } finally {
+      await held.close();
+      await other?.close();
+      await proxy.close();
+    }
   });
 });

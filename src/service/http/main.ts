@@ -63,9 +63,9 @@ function describe(config: ServiceConfig, socket: string, downloads: ReturnType<t
   const threads = downloads.downloadThreads?.threads;
   const getters =
     (threads
-      ? `${threads} download threads`
-      : `downloads on the main thread (${config.transfers?.threads === 0 ? 'EOS_DOWNLOAD_THREADS=0' : `no ${GET_WORKER_BUNDLE}`})`) +
-    `, ${downloads.filesInFlight} files and ${downloads.rangesInFlight} ranges in flight`;
+      ? `${threads} transfer threads`
+      : `transfers on the main thread (${config.transfers?.threads === 0 ? 'EOS_DOWNLOAD_THREADS=0' : `no ${GET_WORKER_BUNDLE}`})`) +
+    `, ${downloads.filesInFlight} files, ${downloads.rangesInFlight} ranges and ${downloads.partsInFlight} parts in flight`;
   return `eos-service ${VERSION} listening on ${socket}: ${who}; S3 ${endpointLabel(config)}; root ${config.rootDir}; ${getters}`;
 }
 

@@ -1,8 +1,10 @@
 /**
  * One local file to one S3 object: a single PutObject below the part size,
- * a multipart upload (the SDK's multipart commands, positioned reads of the
- * file, several parts in flight) from it. A multipart upload is registered on
- * the job while open and aborted on failure or cancel.
+ * a multipart upload (several parts in flight) from it. Each PUT reads its
+ * bytes, computes their CRC and sends them on a transfer thread when there
+ * are threads (partput.ts, s3/dataput.ts), so this thread only plans, creates
+ * and completes the upload with the SDK, and counts. A multipart upload is
+ * registered on the job while open and aborted on failure or cancel.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { promises as fsp } from 'node:fs';
@@ -11,13 +13,15 @@ import { EosStore } from '../s3/store';
 import { MTIME_METADATA, formatMtime } from './contenttypes';
 import { JobContext } from '../jobs/jobs';
 import { localError } from '../local/confine';
-import { ObjectHeaders, UploadedPart, completeUpload, partRanges, partSize, uploadPart } from '../s3/multipart';
+import { ObjectHeaders, UploadedPart, completeUpload, partRanges, partSize } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
 import { headObject } from './conflicts';
 import { refusedAsTaken } from '../s3/errors';
 import { TransferOptions } from './run';
 import { UploadResume } from './resume';
-import { CrcPiece, Verification, partChecksum, uploadChecksum } from './checksum';
+import { CrcPiece, Verification, uploadChecksum } from './checksum';
+import { PartTask, putPart } from './partput';
+import { crcToBase64 } from '../s3/crc';
 import { UPLOAD_CRC, bodyChecksumFields, checksumFields } from '../s3/checksums';
 
 /** A local file and the object it becomes. */
@@ -60,7 +64,7 @@ export async function putFile(
 ): Promise<void> {
   const checksum = options.verifyChecksums !== false;
   if (task.size < options.partSize) {
-    await putSmall(store, task, checksum, signal);
+    await putSmall(store, task, options, signal);
     onBytes(task.size);
   } else {
     let sent = 0;
@@ -74,25 +78,39 @@ export async function putFile(
   task.verified?.(checksum ? { name: UPLOAD_CRC } : { reason: 'off' });
 }
 
-async function putSmall(store: EosStore, task: PutTask, checksum: boolean, signal: AbortSignal): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await fsp.readFile(task.abs, { signal });
-  } catch (err) {
-    throw signal.aborted ? err : localError(err, task.shown);
-  }
-  if (body.length !== task.size) {
-    throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
-  }
-  const crc = checksum ? (await partChecksum(body)).base64 : undefined;
-  await putBody(
-    store,
-    task,
-    body,
-    { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) },
-    signal,
-    crc
-  );
+async function putSmall(store: EosStore, task: PutTask, options: TransferOptions, signal: AbortSignal): Promise<void> {
+  // A thread once one is ready (a first small file does not wait for them to start), else here.
+  options.getThreads?.warm();
+  await sendPart(store, options, partTask(task, 0, task.size, options), signal);
+}
+
+/** The PUT of bytes `start` to `start + length - 1` of the task's file (all of it, without `part`). */
+function partTask(
+  task: PutTask,
+  start: number,
+  length: number,
+  options: TransferOptions,
+  part?: PartTask['part'],
+  file?: PartTask['file']
+): PartTask {
+  const { abs, shown, bucket, key, uri, contentType, mtimeMs, mustNotExist } = task;
+  return {
+    path: abs,
+    shown,
+    bucket,
+    key,
+    uri,
+    start,
+    length,
+    checksum: options.verifyChecksums !== false,
+    ...(part ? { part, file } : { object: { contentType, metadata: mtimeMetadata(mtimeMs), mustNotExist } })
+  };
+}
+
+/** Read and PUT a part on a thread (once one is ready), else here. */
+function sendPart(store: EosStore, options: TransferOptions, task: PartTask, signal: AbortSignal) {
+  const threads = options.getThreads;
+  return threads?.ready() ? threads.put(task, signal) : putPart(store, task, signal);
 }
 
 /**
@@ -140,72 +158,62 @@ async function putMultipart(
   onBytes: (n: number) => void,
   signal: AbortSignal
 ): Promise<void> {
-  let fh: fsp.FileHandle;
+  // The file is read by the parts' PUTs (on the threads): a missing one is refused before S3 is
+  // asked, and each part checks that the file is still this one.
+  let file: PartTask['file'];
   try {
-    fh = await fsp.open(task.abs, 'r');
+    const st = await fsp.stat(task.abs);
+    file = { size: st.size, mtimeMs: st.mtimeMs };
   } catch (err) {
     throw localError(err, task.shown);
   }
+  if (file.size !== task.size) {
+    throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
+  }
+  await options.getThreads?.whenReady();
+  const part = partSize(task.size, options.partSize);
+  const headers = { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) };
+  // A new upload, or the one an interrupted upload of this file kept (resume.ts).
+  const resume = await UploadResume.start(store, options.ledger, ctx.id, task, part, headers, signal, checksum);
+  const { upload } = resume;
+  const close = ctx.openUpload(upload);
   try {
-    const part = partSize(task.size, options.partSize);
-    const headers = { ContentType: task.contentType, Metadata: mtimeMetadata(task.mtimeMs) };
-    // A new upload, or the one an interrupted upload of this file kept (resume.ts).
-    const resume = await UploadResume.start(store, options.ledger, ctx.id, task, part, headers, signal, checksum);
-    const { upload } = resume;
-    const close = ctx.openUpload(upload);
-    try {
-      const ranges = partRanges(task.size, part);
-      const parts: UploadedPart[] = [];
-      const crcs: CrcPiece[] = [];
-      await forEachConcurrent(ranges, options.partsInFlight, signal, async (r, partSignal) => {
-        const body = Buffer.allocUnsafe(r.length);
-        let read: number;
-        try {
-          ({ bytesRead: read } = await fh.read(body, 0, r.length, r.start));
-        } catch (err) {
-          throw localError(err, task.shown);
-        }
-        if (read !== r.length) {
-          throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
-        }
-        // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
-        const crc = checksum ? await partChecksum(body) : undefined;
-        const etag =
-          resume.heldPart(r.n, body) ??
-          (await uploadPart(
-            store,
-            upload,
-            { n: r.n, body, length: r.length, checksum: crc?.base64 },
-            partSignal,
-            task.uri
-          ));
-        if (crc) {
-          crcs.push({ start: r.start, length: r.length, crc: crc.crc });
-        }
-        parts.push({ PartNumber: r.n, ETag: etag, ...(crc && checksumFields(UPLOAD_CRC, crc.base64)) });
-        onBytes(r.length);
+    const parts: UploadedPart[] = [];
+    const crcs: CrcPiece[] = [];
+    await forEachConcurrent(partRanges(task.size, part), options.partsInFlight, signal, async (r, partSignal) => {
+      const put = partTask(task, r.start, r.length, options, { uploadId: upload.uploadId, n: r.n }, file);
+      const out = await sendPart(store, options, { ...put, held: resume.heldDigest(r.n, r.length) }, partSignal);
+      // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
+      const etag = out.held ? resume.heldPart(r.n, r.length) : out.etag;
+      const crc = out.crc === undefined ? undefined : BigInt(out.crc);
+      if (crc !== undefined) {
+        crcs.push({ start: r.start, length: r.length, crc });
+      }
+      parts.push({
+        PartNumber: r.n,
+        ETag: etag,
+        ...(crc !== undefined && checksumFields(UPLOAD_CRC, crcToBase64(UPLOAD_CRC, crc)))
       });
-      if (task.mustNotExist && (await headObject(store, task.bucket, task.key, task.uri, signal)) !== null) {
-        throw exists(task);
-      }
-      try {
-        await completeUpload(store, upload, parts, {
-          mustNotExist: task.mustNotExist,
-          signal,
-          uri: task.uri,
-          size: task.size,
-          checksum: checksum ? uploadChecksum(crcs) : undefined
-        });
-      } catch (err) {
-        throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;
-      }
-      close();
-      resume.completed();
-    } catch (err) {
-      // Kept for a retry on a fault or a cancel, else aborted.
-      throw await resume.failed(store, err, signal, close);
+      onBytes(r.length);
+    });
+    if (task.mustNotExist && (await headObject(store, task.bucket, task.key, task.uri, signal)) !== null) {
+      throw exists(task);
     }
-  } finally {
-    await fh.close();
+    try {
+      await completeUpload(store, upload, parts, {
+        mustNotExist: task.mustNotExist,
+        signal,
+        uri: task.uri,
+        size: task.size,
+        checksum: checksum ? uploadChecksum(crcs) : undefined
+      });
+    } catch (err) {
+      throw task.mustNotExist ? refusedAsTaken(err, task.uri) : err;
+    }
+    close();
+    resume.completed();
+  } catch (err) {
+    // Kept for a retry on a fault or a cancel, else aborted.
+    throw await resume.failed(store, err, signal, close);
   }
 }

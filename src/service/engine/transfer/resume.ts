@@ -9,7 +9,6 @@
  * MD5s (KMS) start a new upload, the old one aborted.
  */
 import { ListPartsCommand, Part } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
 import { OpenUpload } from '../jobs/jobs';
@@ -131,17 +130,20 @@ export class UploadResume {
     return new UploadResume(upload, record, new Map(), ledger);
   }
 
-  /** The ETag of part `n` when S3 holds exactly `body` as it (counted as resumed), else null (send it). */
-  heldPart(n: number, body: Buffer): string | null {
+  /**
+   * The MD5 (hex) of part `n` of `length` bytes as S3 holds it (a resumed
+   * upload), else undefined: whoever reads the part compares its bytes'
+   * MD5 with it and sends it only when they differ (`partput.ts`).
+   */
+  heldDigest(n: number, length: number): string | undefined {
     const part = this.held.get(n);
-    if (part === undefined || part.size !== body.length) {
-      return null;
-    }
-    if (createHash('md5').update(body).digest('hex') !== part.etag) {
-      return null;
-    }
-    this.resumedBytes += body.length;
-    return `"${part.etag}"`;
+    return part !== undefined && part.size === length ? part.etag : undefined;
+  }
+
+  /** Part `n` of `length` bytes was found held whole on S3 (not sent again): its ETag. */
+  heldPart(n: number, length: number): string {
+    this.resumedBytes += length;
+    return `"${this.held.get(n)!.etag}"`;
   }
 
   /** The upload completed: forget it. */

@@ -36,7 +36,7 @@ export interface TransferOptions {
    * at once (default 64 MiB); a smaller one, or one without ranges, is streamed.
    */
   importRangesFrom: number;
-  /** Parts (or ranges) of one file in flight (default 4). */
+  /** Parts (or ranges) of one file in flight (default 4; the transfer threads, at least 4: `downloadFigures`). */
   partsInFlight: number;
   /** Ranges of one download in flight, when they differ from `partsInFlight` (`downloadFigures`). */
   rangesInFlight?: number;
@@ -48,7 +48,7 @@ export interface TransferOptions {
   statfs: (dir: string) => Promise<FsSpace>;
   /** The disk check downloads go through (the engine's `DiskMonitor`; without it, `statfs` in filesystem mode). */
   disk?: DiskSpace;
-  /** The download threads GETs run on (the engine's, when its bundle is there); without them, this thread. */
+  /** The threads downloads' GETs and uploads' PUTs run on (the engine's, when its bundle is there); without them, this thread. */
   getThreads?: GetWorkers;
   /** Where interrupted transfers are kept for a retry (the engine's, with `resume`); without it none is. */
   ledger?: ResumeLedger;

@@ -1,7 +1,8 @@
 /**
- * A download thread (see `getworkers.ts`): the entry of the
+ * A transfer thread (see `threads.ts`): the entry of the
  * `eos-get-worker.cjs` bundle. It runs GETs into files as the main thread
- * asks, posting the bytes written, and stops a GET when asked.
+ * asks, posting the bytes written, and uploads' PUTs read from files
+ * (`partput.ts`), and stops either when asked.
  */
 import { closeSync, futimesSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -14,6 +15,7 @@ import { S3Error } from '../s3/errors';
 import { createS3Client } from '../s3/client';
 import { createCrc } from '../s3/crc';
 import { EosStore } from '../s3/store';
+import { putPart } from './partput';
 
 function serve(data: GetWorkerData): void {
   const port = parentPort!;
@@ -59,6 +61,17 @@ function serve(data: GetWorkerData): void {
       running.get(m.id)?.abort(new EosError('Upstream', 'The operation was cancelled'));
       return;
     }
+    if (m.type === 'put') {
+      const controller = new AbortController();
+      running.set(m.id, controller);
+      putPart(store, m.task, controller.signal)
+        .then(
+          result => post({ type: 'done', id: m.id, result, n: 0 }),
+          err => post(failure(m.id, err, 0))
+        )
+        .finally(() => running.delete(m.id));
+      return;
+    }
     const controller = new AbortController();
     running.set(m.id, controller);
     // Bytes written and not yet posted: every BYTES_BATCH, and the rest rides
@@ -78,14 +91,17 @@ function serve(data: GetWorkerData): void {
     run(m, controller.signal, onBytes)
       .then(
         result => post({ type: 'done', id: m.id, result, n: take() }),
-        err => {
-          const e = err instanceof EosError ? err : new EosError('Internal', String((err as Error)?.message ?? err));
-          const s3 = e instanceof S3Error ? e.s3 : undefined;
-          post({ type: 'failed', id: m.id, code: e.code, message: e.message, details: e.details, s3, n: take() });
-        }
+        err => post(failure(m.id, err, take()))
       )
       .finally(() => running.delete(m.id));
   });
+}
+
+/** A failure as it crosses to the main thread (an S3 one keeps its fields). */
+function failure(id: number, err: unknown, n: number): FromWorker {
+  const e = err instanceof EosError ? err : new EosError('Internal', String((err as Error)?.message ?? err));
+  const s3 = e instanceof S3Error ? e.s3 : undefined;
+  return { type: 'failed', id, code: e.code, message: e.message, details: e.details, s3, n };
 }
 
 const data = workerData as GetWorkerData | undefined;

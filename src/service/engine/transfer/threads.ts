@@ -1,6 +1,7 @@
 /**
- * Download threads: GETs of downloads run in worker threads, each with its
- * own S3 client, writing straight into the files. Reading HTTP bodies costs
+ * Transfer threads: GETs of downloads run in worker threads, each with its
+ * own S3 client, writing straight into the files; so do uploads' PUTs, each
+ * reading its part from the file, hashing and sending it (partput.ts). Reading HTTP bodies costs
  * CPU per byte on the thread that reads them; on one thread a folder of small
  * files or a big file is bound by that thread, while the machine has more
  * cores. The service's own thread only plans, counts and places files, so it
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EosContext, EosError, isErrorCode } from '../../../core';
 import { RangeResult, RangeTask } from './getrange';
+import type { PartResult, PartTask } from './partput';
 import type { CrcName } from '../s3/crc';
 import { S3Error } from '../s3/errors';
 import { aborted } from '../jobs/pool';
@@ -68,13 +70,16 @@ export interface RangeFile {
 }
 
 /** main -> worker */
-export type ToWorker = { type: 'get'; id: number; task: RangeTask; file: RangeFile } | { type: 'abort'; id: number };
+export type ToWorker =
+  | { type: 'get'; id: number; task: RangeTask; file: RangeFile }
+  | { type: 'put'; id: number; task: PartTask }
+  | { type: 'abort'; id: number };
 
 /** worker -> main; `n`: bytes written since the last message. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'bytes'; id: number; n: number }
-  | { type: 'done'; id: number; result: RangeResult; n: number }
+  | { type: 'done'; id: number; result: RangeResult | PartResult; n: number }
   | { type: 'failed'; id: number; code: string; message: string; details?: string; s3?: S3Error.IFailure; n: number };
 
 /** The download threads' settings: their bundle and how many. */
@@ -96,20 +101,24 @@ export function downloadThreadsBeside(dir: string, threads?: number): DownloadTh
   return { script, threads: threads ?? availableParallelism() };
 }
 
-/** How downloads run on this machine. */
+/** How transfers run on this machine. */
 export interface DownloadFigures {
-  /** Download threads (0: GETs on the calling thread). */
+  /** Transfer threads (0: GETs and PUTs on the calling thread). */
   threads: number;
   filesInFlight: number;
   rangesInFlight: number;
+  /** Parts of one upload in flight. */
+  partsInFlight: number;
 }
 
 /**
- * The figures downloads run with: one thread per core (each reads its
- * sockets and writes its files), enough ranges of a big file in flight to
- * keep every thread busy, and 8 files in flight per thread (16 to 64: small
- * files on a network with tens of milliseconds to the first byte are bound by
- * how many are asked at once). Each figure `given` wins.
+ * The figures transfers run with: one thread per core (each reads its
+ * sockets and writes its files, or reads, hashes and sends its parts),
+ * enough ranges of a big download and parts of a big upload in flight to
+ * keep every thread busy (at least 4: on a network, several connections are
+ * faster than one), and 8 files in flight per thread (16 to 64: small files
+ * on a network with tens of milliseconds to the first byte are bound by how
+ * many are asked at once). Each figure `given` wins.
  */
 export function downloadFigures(
   given: Partial<DownloadFigures> = {},
@@ -119,7 +128,8 @@ export function downloadFigures(
   return {
     threads,
     filesInFlight: given.filesInFlight ?? Math.min(64, Math.max(16, 8 * threads)),
-    rangesInFlight: given.rangesInFlight ?? Math.max(4, threads)
+    rangesInFlight: given.rangesInFlight ?? Math.max(4, threads),
+    partsInFlight: given.partsInFlight ?? Math.max(4, threads)
   };
 }
 
@@ -127,15 +137,16 @@ export function downloadFigures(
 export function downloadSetup(
   dir: string,
   given?: Partial<DownloadFigures>
-): { downloadThreads?: DownloadThreads; filesInFlight: number; rangesInFlight: number } {
+): { downloadThreads?: DownloadThreads; filesInFlight: number; rangesInFlight: number; partsInFlight: number } {
   const figures = downloadFigures(given);
-  const { filesInFlight, rangesInFlight } = figures;
-  return { downloadThreads: downloadThreadsBeside(dir, figures.threads), filesInFlight, rangesInFlight };
+  const { filesInFlight, rangesInFlight, partsInFlight } = figures;
+  const downloadThreads = downloadThreadsBeside(dir, figures.threads);
+  return { downloadThreads, filesInFlight, rangesInFlight, partsInFlight };
 }
 
 interface Pending {
   onBytes: (n: number) => void;
-  resolve: (r: RangeResult) => void;
+  resolve: (r: RangeResult | PartResult) => void;
   reject: (e: unknown) => void;
   signal: AbortSignal;
   onAbort: () => void;
@@ -154,6 +165,8 @@ export class GetWorkers {
   started = 0;
   /** GETs sent to the threads so far. */
   fetched = 0;
+  /** PUTs (of uploads) sent to the threads so far. */
+  sent = 0;
   private slots: Slot[] = [];
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
@@ -198,19 +211,37 @@ export class GetWorkers {
 
   /** GET `task` into `file` on the least busy thread; `onBytes` hears the bytes written. */
   fetch(task: RangeTask, file: RangeFile, onBytes: (n: number) => void, signal: AbortSignal): Promise<RangeResult> {
+    this.fetched++;
+    return this.run(id => ({ type: 'get', id, task, file }), onBytes, signal) as Promise<RangeResult>;
+  }
+
+  /** Read and PUT `task` (partput.ts) on the least busy thread. */
+  put(task: PartTask, signal: AbortSignal): Promise<PartResult> {
+    this.sent++;
+    return this.run(
+      id => ({ type: 'put', id, task }),
+      () => undefined,
+      signal
+    ) as Promise<PartResult>;
+  }
+
+  private run(
+    message: (id: number) => ToWorker,
+    onBytes: (n: number) => void,
+    signal: AbortSignal
+  ): Promise<RangeResult | PartResult> {
     if (signal.aborted) {
       return Promise.reject(aborted(signal));
     }
     const slot = this.slot();
     const id = this.nextId++;
-    this.fetched++;
     this.stopIdleTimer();
-    return new Promise<RangeResult>((resolve, reject) => {
+    return new Promise<RangeResult | PartResult>((resolve, reject) => {
       const onAbort = () => slot.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
       signal.addEventListener('abort', onAbort, { once: true });
       slot.pending.set(id, { onBytes, resolve, reject, signal, onAbort });
       slot.worker.ref();
-      slot.worker.postMessage({ type: 'get', id, task, file } satisfies ToWorker);
+      slot.worker.postMessage(message(id));
     });
   }
 
@@ -255,7 +286,7 @@ export class GetWorkers {
       }
       for (const [id, p] of slot.pending) {
         this.settle(slot, id, p);
-        p.reject(p.signal.aborted ? aborted(p.signal) : new EosError('Internal', `A download thread stopped: ${why}`));
+        p.reject(p.signal.aborted ? aborted(p.signal) : new EosError('Internal', `A transfer thread stopped: ${why}`));
       }
     };
     worker.on('error', err => lost(err.message));
