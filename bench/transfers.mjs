@@ -7,7 +7,7 @@
 //
 //   node bench/transfers.mjs [--regime both|loopback|realistic] [--quick] [--big-gib 2] [--files 2000]
 //     [--file-mib 1] [--small-files 10000] [--small-kib 16] [--latency-ms 20] [--bandwidth-mbs 90]
-//     [--sample 50] [--repeat 1] [--keep] [--out DIR]
+//     [--sample 50] [--repeat 1] [--keep] [--out DIR] [--rows small-download,dir-sync] [--tools s5cmd,engine]
 //   make bench-transfers
 //
 // Builds or reuses what it needs in a cache outside the repository
@@ -46,7 +46,9 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: '50' },
     repeat: { type: 'string', default: '1' },
     out: { type: 'string', default: join(root, 'bench', 'results') },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    rows: { type: 'string' },
+    tools: { type: 'string' }
   }
 });
 // --quick: a smoke run at about a tenth of the sizes.
@@ -81,6 +83,20 @@ const PLAN = [
   ['small', 'download'],
   ['dir', 'sync']
 ];
+// --rows: only these rows (`<set>-<direction>`) are timed and reported; the rows they read are still run
+// first, untimed: a download reads s5cmd's upload, a no-op sync each client's own upload of the folder.
+const ROWS = args.rows?.split(',').map(r => r.trim());
+if (ROWS && !ROWS.every(r => PLAN.some(([k, d]) => `${k}-${d}` === r))) {
+  throw new Error(`--rows: some of ${PLAN.map(([k, d]) => `${k}-${d}`).join(', ')}, not ${args.rows}`);
+}
+// --tools without `floor`: the floor rows are left out.
+const FLOOR = !args.tools || args.tools.split(',').includes('floor');
+const reported = (kind, direction) => !ROWS || ROWS.includes(`${kind}-${direction}`);
+/** Whether a row runs, reported or only for what a reported row reads. */
+const needed = (kind, direction, tool) =>
+  reported(kind, direction) ||
+  (direction === 'upload' &&
+    ((tool === 's5cmd' && reported(kind, 'download')) || (kind === 'dir' && reported(kind, 'sync'))));
 
 const VERSITYGW_VERSION = 'v1.8.0';
 const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
@@ -232,19 +248,25 @@ async function runRegime(regime, ctx, tools) {
     for (const [rowKind, direction] of PLAN) {
       for (const tool of tools.map((_, i) => tools[(i + round) % tools.length])) {
         const row = rows.find(r => r.rowKind === rowKind && r.direction === direction && r.tool === tool);
-        await runOnce(row, ctx);
+        if (needed(rowKind, direction, tool) && (round === 0 || reported(rowKind, direction))) {
+          await runOnce(row, ctx);
+        }
       }
     }
   }
-  rows.forEach(settle);
+  const kept = rows.filter(r => reported(r.rowKind, r.direction));
+  kept.forEach(settle);
   const keys = Object.fromEntries(
-    PLAN.filter(([, direction]) => direction === 'download').map(([kind]) => [kind, objectsOf(kind)])
+    PLAN.filter(([kind, direction]) => direction === 'download' && reported(kind, direction) && FLOOR).map(([kind]) => [
+      kind,
+      objectsOf(kind)
+    ])
   );
   const floors = await runFloors({ ...ctx, bucket: BUCKET, keys, repeat: REPEAT, timed, log }, regime);
   floors.forEach(settle);
   // The floor after the clients of its row.
   return PLAN.flatMap(([kind, direction]) =>
-    [...rows, ...floors].filter(r => r.rowKind === kind && r.direction === direction)
+    [...kept, ...floors].filter(r => r.rowKind === kind && r.direction === direction)
   );
 }
 
@@ -321,7 +343,9 @@ async function main() {
       { env }
     );
     log(`versitygw on ${server.endpoint}, bucket ${BUCKET}`);
-    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
+    const all = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
+    // --tools: only these clients (s5cmd always: the download rows read its upload).
+    const tools = args.tools ? all.filter(t => t === 's5cmd' || args.tools.split(',').includes(t)) : all;
     for (const regime of REGIMES) {
       let endpoint = server.endpoint;
       const notes = [];
