@@ -166,10 +166,13 @@ describe('download figures', () => {
     expect(downloadSetup(dir, loadConfig({ ...IDS }, tmp).transfers)).toEqual({
       downloadThreads: { script: path.join(dir, GET_WORKER_BUNDLE), threads: cores },
       filesInFlight: Math.min(64, Math.max(16, 8 * cores)),
+      maxFilesInFlight: 256,
       rangesInFlight: Math.max(4, cores)
     });
-    expect(downloadFigures({}, 8)).toEqual({ threads: 8, filesInFlight: 64, rangesInFlight: 8 });
-    expect(downloadFigures({}, 1)).toEqual({ threads: 1, filesInFlight: 16, rangesInFlight: 4 });
+    // Files in flight start from the threads and may rise to 256 (64 on the calling thread).
+    expect(downloadFigures({}, 8)).toEqual({ threads: 8, filesInFlight: 64, maxFilesInFlight: 256, rangesInFlight: 8 });
+    expect(downloadFigures({}, 1)).toEqual({ threads: 1, filesInFlight: 16, maxFilesInFlight: 256, rangesInFlight: 4 });
+    expect(downloadFigures({ threads: 0 }, 8)).toMatchObject({ filesInFlight: 16, maxFilesInFlight: 64 });
   });
 
   it('are overridden in the environment; 0 threads runs the GETs on the calling thread', () => {
@@ -180,12 +183,15 @@ describe('download figures', () => {
     expect(transfers).toEqual({ threads: 6, filesInFlight: 200, rangesInFlight: 3 });
     expect(downloadSetup(dir, transfers)).toMatchObject({
       downloadThreads: { threads: 6 },
+      // Files in flight set: that many, never raised.
       filesInFlight: 200,
+      maxFilesInFlight: 200,
       rangesInFlight: 3
     });
     expect(downloadSetup(dir, loadConfig({ ...IDS, EOS_DOWNLOAD_THREADS: '0' }, tmp).transfers)).toEqual({
       downloadThreads: undefined,
       filesInFlight: 16,
+      maxFilesInFlight: 64,
       rangesInFlight: 4
     });
     for (const [name, value] of [

@@ -65,8 +65,13 @@ function describe(config: ServiceConfig, socket: string, downloads: ReturnType<t
     (threads
       ? `${threads} download threads`
       : `downloads on the main thread (${config.transfers?.threads === 0 ? 'EOS_DOWNLOAD_THREADS=0' : `no ${GET_WORKER_BUNDLE}`})`) +
-    `, ${downloads.filesInFlight} files and ${downloads.rangesInFlight} ranges in flight`;
+    `, ${inFlight(downloads)} and ${downloads.rangesInFlight} ranges in flight`;
   return `eos-service ${VERSION} listening on ${socket}: ${who}; S3 ${endpointLabel(config)}; root ${config.rootDir}; ${getters}`;
+}
+
+/** Files in flight as the start line says them: fixed, or the range a download raises them in. */
+function inFlight({ filesInFlight: start, maxFilesInFlight: max }: ReturnType<typeof downloadSetup>): string {
+  return max > start ? `${start} to ${max} files (raised while the rate grows)` : `${start} files`;
 }
 
 async function main(): Promise<void> {
