@@ -44,13 +44,26 @@ export async function forEachConcurrent<T>(
   };
   let exhausted = false;
   const workers: Promise<void>[] = [];
+  // Workers running: more join as the figure rises, the extra ones leave when it falls.
+  let active = 0;
   const spawn = () => {
-    while (workers.length < figure() && !exhausted && !inner.signal.aborted) {
+    while (active < figure() && !exhausted && !inner.signal.aborted) {
+      active++;
       workers.push(worker());
     }
   };
   const worker = async () => {
+    try {
+      await work();
+    } finally {
+      active--; // at once, so that two workers never both leave for one too many
+    }
+  };
+  const work = async () => {
     while (!inner.signal.aborted) {
+      if (active > figure()) {
+        return;
+      }
       let next: IteratorResult<T>;
       try {
         next = await it.next();

@@ -308,7 +308,8 @@ async function runDownload(
   };
   const held = new HeldDownloads(diskOf(options), n => (progress.bytes.done += n));
   try {
-    await forEachConcurrent(held.take(entries), filesInFlight(options), signal, async (e, itemSignal) => {
+    const inFlight = filesInFlight(options);
+    await forEachConcurrent(held.take(entries), inFlight, signal, async (e, itemSignal) => {
       if (e.kind === 'error') {
         ctx.fail(e.uri, e.error);
         return;
@@ -319,6 +320,9 @@ async function runDownload(
           sources.folders.push(e);
         });
         return;
+      }
+      if (typeof inFlight !== 'number') {
+        inFlight.size(e.size);
       }
       let removed = false;
       await asItem(ctx, e.uri, async () => {

@@ -114,6 +114,9 @@ async function runCopies(
   // Downloads raise their files in flight while the rate grows (uploads: fixed).
   const inFlight = sides.direction === 'download' ? filesInFlight(options) : options.filesInFlight;
   await forEachConcurrent(held.take(full.copy), inFlight, signal, async (item, itemSignal) => {
+    if (typeof inFlight !== 'number') {
+      inFlight.size(item.size);
+    }
     const uri = uriOfKey(remote, remote.key + item.rel);
     const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;
     progress.current = shown;
