@@ -334,9 +334,12 @@ async function runDownload(
           // Its name is the folder of other keys: made first, so the outcome never depends on which runs first.
           await ensureDir(e.local);
         }
-        // In a folder this job made, the file is new (placed only where no file is, as `new` is).
+        // In a folder this job made no other file is, nor will be (keys are unique): the file is moved
+        // into place (one rename, not a link and an unlink) without a look first.
         const place =
-          fresh.has(dir) && !e.clash ? 'new' : await decideLocal(conflict, e, shown, question => ctx.ask(question));
+          fresh.has(dir) && !e.clash
+            ? 'overwrite'
+            : await decideLocal(conflict, e, shown, question => ctx.ask(question));
         if (place === null) {
           totals.skip(e.size);
           return;
