@@ -19,7 +19,7 @@
  * | `EOS_DISK_WARN`, `EOS_DISK_CRITICAL` | usage thresholds, in percent | 80, 95 |
  * | `EOS_STATE_DIR` (else `$XDG_STATE_HOME/jupyterlab-eos`) | where the jobs journal is kept | `~/.local/state/jupyterlab-eos` |
  * | `EOS_DOWNLOAD_THREADS` | threads downloads' GETs run on (0: the service's own) | the cores |
- * | `EOS_FILES_IN_FLIGHT` | files transferred at once | 8 per download thread, 16 to 64 |
+ * | `EOS_FILES_IN_FLIGHT` | files transferred at once (fixed) | downloads: 8 per thread (16 to 64), raised to 256 while the rate grows |
  * | `EOS_RANGES_IN_FLIGHT` | ranges of one big download fetched at once | the download threads, at least 4 |
  * | `EOS_VERIFY_CHECKSUMS` | `false` (or `0`): transfers send and check no end-to-end CRC64NVME | `true` |
  *

@@ -366,7 +366,7 @@ async function runDownload(
           removed = true;
         }
       });
-      if (!removed) {
+      if (move && !removed) {
         sources.keep(e.uri); // skipped, refused or failed
       }
     });
