@@ -14,7 +14,7 @@
 //
 // Each `--build` bundles bench/engine-transfer.ts and the download threads of
 // CHECKOUT (default: this one, named "this"), run with the variables given
-// (e.g. EOS_DOWNLOAD_THREADS=1); the same checkout may be named twice. Prints a Markdown table (the
+// (e.g. EOS_TRANSFER_THREADS=1); the same checkout may be named twice. Prints a Markdown table (the
 // median of the runs, every run in brackets) and writes it to --out if given.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const client = createS3Client(config);
   let sentBytes = 0;
   // Every PUT's body, the SDK's and the data path's (s3/dataput.ts), both on node:http: counted as
-  // they start, on this thread only (with EOS_DOWNLOAD_THREADS=0 they all are).
+  // they start, on this thread only (with EOS_TRANSFER_THREADS=0 they all are).
   diagnostics.subscribe('http.client.request.start', message => {
     const { request } = message as { request: { method: string; getHeader(name: string): unknown } };
     if (request.method === 'PUT') {

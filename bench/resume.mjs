@@ -155,7 +155,7 @@ async function main() {
       EOS_ROOT_DIR: localRoot,
       EOS_BENCH_LEDGER: join(tmp, 'state', 'resume.json'),
       // The PUTs on this thread, where engine-transfer counts the bytes they send.
-      EOS_DOWNLOAD_THREADS: '0'
+      EOS_TRANSFER_THREADS: '0'
     };
 
     log(`upload, killed at ${Math.round(KILL_AT * 100)} %`);
@@ -206,7 +206,7 @@ async function main() {
       `- Server: versitygw ${VERSION} (posix backend on a temp folder, 127.0.0.1)`,
       '- Engine: `Engine.transfer` bundled from `bench/engine-transfer.ts`, one process per run, resume ledger in a',
       '  file (`EOS_BENCH_LEDGER`); part size 8 MiB, 4 parts in flight (the defaults), no transfer threads',
-      '  (`EOS_DOWNLOAD_THREADS=0`). Bytes sent = the `content-length` of every PUT the process sent',
+      '  (`EOS_TRANSFER_THREADS=0`). Bytes sent = the `content-length` of every PUT the process sent',
       '  (`http.client.request.start` on its diagnostics channel).',
       '',
       '| run | seconds | bytes sent | of the file | notes |',

@@ -72,12 +72,15 @@ export async function probeConnection(ctx, small, big, bigBytes) {
   const one = ['--in-flight', '1'];
   const rtt = await runFloor(ctx, 'probe-rtt', small, one);
   const half = Math.floor(bigBytes / 2 / (1024 * 1024));
-  const stream = await runFloor(
-    ctx,
-    'probe-stream',
-    [{ size: half * 2 * 1024 * 1024, key: big.key }],
-    [...one, '--range-mib', String(half)]
-  );
+  // No big object when its rows were left out (`--rows`): no stream probe.
+  const stream =
+    big !== null &&
+    (await runFloor(
+      ctx,
+      'probe-stream',
+      [{ size: half * 2 * 1024 * 1024, key: big.key }],
+      [...one, '--range-mib', String(half)]
+    ));
   return {
     roundTripMs: rtt ? (rtt.seconds / rtt.requests) * 1000 : null,
     requests: rtt?.requests ?? 0,

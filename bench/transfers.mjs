@@ -7,7 +7,7 @@
 //
 //   node bench/transfers.mjs [--regime both|loopback|realistic] [--quick] [--big-gib 2] [--files 2000]
 //     [--file-mib 1] [--small-files 10000] [--small-kib 16] [--latency-ms 20] [--bandwidth-mbs 90]
-//     [--sample 50] [--repeat 1] [--rows big-upload,dir-upload,...] [--tools s5cmd,engine,...] [--keep] [--out DIR]
+//     [--sample 50] [--repeat 1] [--keep] [--out DIR] [--rows small-download,dir-sync] [--tools s5cmd,engine]
 //   make bench-transfers
 //
 // Builds or reuses what it needs in a cache outside the repository
@@ -45,10 +45,10 @@ const { values: args } = parseArgs({
     'bandwidth-mbs': { type: 'string', default: '90' },
     sample: { type: 'string', default: '50' },
     repeat: { type: 'string', default: '1' },
-    rows: { type: 'string' },
-    tools: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench', 'results') },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    rows: { type: 'string' },
+    tools: { type: 'string' }
   }
 });
 // --quick: a smoke run at about a tenth of the sizes.
@@ -82,7 +82,21 @@ const PLAN = [
   ['dir', 'download'],
   ['small', 'download'],
   ['dir', 'sync']
-].filter(([kind, direction]) => !args.rows || args.rows.split(',').includes(`${kind}-${direction}`));
+];
+// --rows: only these rows (`<set>-<direction>`) are timed and reported; the rows they read are still run
+// first, untimed: a download reads s5cmd's upload, a no-op sync each client's own upload of the folder.
+const ROWS = args.rows?.split(',').map(r => r.trim());
+if (ROWS && !ROWS.every(r => PLAN.some(([k, d]) => `${k}-${d}` === r))) {
+  throw new Error(`--rows: some of ${PLAN.map(([k, d]) => `${k}-${d}`).join(', ')}, not ${args.rows}`);
+}
+// --tools without `floor`: the floor rows are left out.
+const FLOOR = !args.tools || args.tools.split(',').includes('floor');
+const reported = (kind, direction) => !ROWS || ROWS.includes(`${kind}-${direction}`);
+/** Whether a row runs, reported or only for what a reported row reads. */
+const needed = (kind, direction, tool) =>
+  reported(kind, direction) ||
+  (direction === 'upload' &&
+    ((tool === 's5cmd' && reported(kind, 'download')) || (kind === 'dir' && reported(kind, 'sync'))));
 
 const VERSITYGW_VERSION = 'v1.8.0';
 const EOS_SCRIPT = join(root, '.venv', 'bin', 'eos');
@@ -137,7 +151,8 @@ function commands(tool, bins, endpoint, rowKind, direction, localRoot) {
       : [EOS_SCRIPT, 'cp', ...flags, eos('up-s5cmd'), join(dl, set.name)];
   }
   // The engine: local paths relative to the root, EOS URIs under e://users/me/.
-  const engine = [process.execPath, bins.engine];
+  // With the V8 flags the service and `eos` run with (NODE_FLAGS in jupyterlab_eos/proxy.py).
+  const engine = [process.execPath, '--max-semi-space-size=2', bins.engine];
   if (direction === 'sync') {
     return [...engine, 'sync', eos('up-engine'), `src/${set.name}`];
   }
@@ -234,13 +249,19 @@ async function runRegime(regime, ctx, tools) {
     for (const [rowKind, direction] of PLAN) {
       for (const tool of tools.map((_, i) => tools[(i + round) % tools.length])) {
         const row = rows.find(r => r.rowKind === rowKind && r.direction === direction && r.tool === tool);
-        await runOnce(row, ctx);
+        if (needed(rowKind, direction, tool) && (round === 0 || reported(rowKind, direction))) {
+          await runOnce(row, ctx);
+        }
       }
     }
   }
-  rows.forEach(settle);
+  const kept = rows.filter(r => reported(r.rowKind, r.direction));
+  kept.forEach(settle);
   const keys = Object.fromEntries(
-    PLAN.filter(([, direction]) => direction === 'download').map(([kind]) => [kind, objectsOf(kind)])
+    PLAN.filter(([kind, direction]) => direction === 'download' && reported(kind, direction) && FLOOR).map(([kind]) => [
+      kind,
+      objectsOf(kind)
+    ])
   );
   const floors =
     Object.keys(keys).length === 0
@@ -249,7 +270,7 @@ async function runRegime(regime, ctx, tools) {
   floors.forEach(settle);
   // The floor after the clients of its row.
   return PLAN.flatMap(([kind, direction]) =>
-    [...rows, ...floors].filter(r => r.rowKind === kind && r.direction === direction)
+    [...kept, ...floors].filter(r => r.rowKind === kind && r.direction === direction)
   );
 }
 
@@ -326,9 +347,9 @@ async function main() {
       { env }
     );
     log(`versitygw on ${server.endpoint}, bucket ${BUCKET}`);
-    const tools = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])].filter(
-      tool => !args.tools || args.tools.split(',').includes(tool)
-    );
+    const all = ['s5cmd', 'aws', 'engine', ...(existsSync(EOS_SCRIPT) ? ['eos'] : [])];
+    // --tools: only these clients (s5cmd always: the download rows read its upload).
+    const tools = args.tools ? all.filter(t => t === 's5cmd' || args.tools.split(',').includes(t)) : all;
     for (const regime of REGIMES) {
       let endpoint = server.endpoint;
       const notes = [];
@@ -361,14 +382,18 @@ async function main() {
         const probe = await probeConnection(
           { ...ctx, bucket: BUCKET, timed, log },
           objectsOf('small').slice(0, 20),
-          objectsOf('big')[0],
+          needed('big', 'upload', 's5cmd') ? objectsOf('big')[0] : null,
           Math.min(SETS.big.bytes, 256 * MiB)
         );
         notes.push(
           '',
           `Measured through the proxy after the rows, one connection at a time (\`node-http-floor.mjs --in-flight 1\`):`,
-          `${probe.requests} GETs of a ${SETS.small.bytes / 1024} KiB object in a row take ${fmt(probe.roundTripMs, 1)} ms each;`,
-          `one connection reads ${fmt(probe.streamBytes / MiB, 0)} MiB of the big object at ${fmt(probe.streamMBps, 1)} MB/s.`
+          `${probe.requests} GETs of a ${SETS.small.bytes / 1024} KiB object in a row take ${fmt(probe.roundTripMs, 1)} ms each${probe.streamBytes > 0 ? ';' : '.'}`,
+          ...(probe.streamBytes > 0
+            ? [
+                `one connection reads ${fmt(probe.streamBytes / MiB, 0)} MiB of the big object at ${fmt(probe.streamMBps, 1)} MB/s.`
+              ]
+            : [])
         );
         proxy.stop();
         proxy = null;

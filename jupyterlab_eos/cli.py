@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"eos: {CLI} is missing: build it with `npm run build:service`")
     env = cli_environment()
     node = node_executable(env)
-    os.execve(node, [node, str(CLI), *args], env)
+    from .proxy import NODE_FLAGS
+
+    os.execve(node, [node, *NODE_FLAGS, str(CLI), *args], env)
 
 
 if __name__ == "__main__":  # pragma: no cover

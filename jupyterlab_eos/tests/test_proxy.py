@@ -36,7 +36,9 @@ def test_entry_point_is_registered():
     assert spec["unix_socket"] is True
     assert spec["launcher_entry"] == {"enabled": False}
     cmd = spec["command"]("/tmp/x/socket")
-    assert cmd[1].endswith("eos-service.cjs") and cmd[2:] == ["--socket", "/tmp/x/socket"]
+    # node, its V8 flags (a small young generation: peak RSS), the bundle, the socket.
+    assert cmd[1] == "--max-semi-space-size=2"
+    assert cmd[2].endswith("eos-service.cjs") and cmd[3:] == ["--socket", "/tmp/x/socket"]
     assert os.access(cmd[0], os.X_OK), f"node at {cmd[0]} is executable"
 
 

@@ -166,12 +166,21 @@ describe('transfer figures', () => {
     expect(downloadSetup(dir, loadConfig({ ...IDS }, tmp).transfers)).toEqual({
       downloadThreads: { script: path.join(dir, GET_WORKER_BUNDLE), threads: cores },
       filesInFlight: Math.min(64, Math.max(16, 8 * cores)),
+      maxFilesInFlight: 256,
       rangesInFlight: Math.max(4, cores),
       partsInFlight: Math.max(4, cores)
     });
-    const eight = { threads: 8, filesInFlight: 64, rangesInFlight: 8, partsInFlight: 8 };
+    // Files in flight start from the threads and may rise to 256 (64 on the calling thread).
+    const eight = { threads: 8, filesInFlight: 64, maxFilesInFlight: 256, rangesInFlight: 8, partsInFlight: 8 };
     expect(downloadFigures({}, 8)).toEqual(eight);
-    expect(downloadFigures({}, 1)).toEqual({ threads: 1, filesInFlight: 16, rangesInFlight: 4, partsInFlight: 4 });
+    expect(downloadFigures({}, 1)).toEqual({
+      threads: 1,
+      filesInFlight: 16,
+      maxFilesInFlight: 256,
+      rangesInFlight: 4,
+      partsInFlight: 4
+    });
+    expect(downloadFigures({ threads: 0 }, 8)).toMatchObject({ filesInFlight: 16, maxFilesInFlight: 64 });
   });
 
   it('are overridden in the environment; 0 threads runs the GETs on the calling thread', () => {
@@ -179,7 +188,7 @@ describe('transfer figures', () => {
     fs.writeFileSync(path.join(dir, GET_WORKER_BUNDLE), '');
     const env = {
       ...IDS,
-      EOS_DOWNLOAD_THREADS: '6',
+      EOS_TRANSFER_THREADS: '6',
       EOS_FILES_IN_FLIGHT: '200',
       EOS_RANGES_IN_FLIGHT: '3',
       EOS_PARTS_IN_FLIGHT: '5'
@@ -188,18 +197,27 @@ describe('transfer figures', () => {
     expect(transfers).toEqual({ threads: 6, filesInFlight: 200, rangesInFlight: 3, partsInFlight: 5 });
     expect(downloadSetup(dir, transfers)).toMatchObject({
       downloadThreads: { threads: 6 },
+      // Files in flight set: that many, never raised.
       filesInFlight: 200,
+      maxFilesInFlight: 200,
       rangesInFlight: 3,
       partsInFlight: 5
     });
-    expect(downloadSetup(dir, loadConfig({ ...IDS, EOS_DOWNLOAD_THREADS: '0' }, tmp).transfers)).toEqual({
+    // The older name still works; the newer one wins when both are set.
+    expect(loadConfig({ ...IDS, EOS_DOWNLOAD_THREADS: '3' }, tmp).transfers).toEqual({ threads: 3 });
+    expect(loadConfig({ ...IDS, EOS_DOWNLOAD_THREADS: '3', EOS_TRANSFER_THREADS: '2' }, tmp).transfers).toEqual({
+      threads: 2
+    });
+    expect(downloadSetup(dir, loadConfig({ ...IDS, EOS_TRANSFER_THREADS: '0' }, tmp).transfers)).toEqual({
       downloadThreads: undefined,
       filesInFlight: 16,
+      maxFilesInFlight: 64,
       rangesInFlight: 4,
       partsInFlight: 4
     });
     for (const [name, value] of [
-      ['EOS_DOWNLOAD_THREADS', '-1'],
+      ['EOS_TRANSFER_THREADS', '-1'],
+      ['EOS_DOWNLOAD_THREADS', '65'],
       ['EOS_FILES_IN_FLIGHT', '0'],
       ['EOS_RANGES_IN_FLIGHT', 'four'],
       ['EOS_PARTS_IN_FLIGHT', '65']

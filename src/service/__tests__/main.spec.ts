@@ -102,7 +102,9 @@ it('serves on the socket (mode 0600), reports the package version, exits 0 on SI
   expect(await exit).toBe(0);
   expect(fs.existsSync(socket)).toBe(false);
   expect(stderr()).toContain(`eos-service ${VERSION} listening on ${socket}`);
-  expect(stderr()).toMatch(/; \d+ transfer threads, \d+ files, \d+ ranges and \d+ parts in flight\n/);
+  expect(stderr()).toMatch(
+    /; \d+ transfer threads, \d+ to 256 files \(raised while the rate grows\), \d+ ranges and \d+ parts in flight\n/
+  );
   expect(stderr()).toMatch(/GET \/api\/list 200 \d+ms/);
   expect(stderr()).not.toContain('NodeVersionSupportWarning');
 });

@@ -18,8 +18,8 @@
  * | `EOS_DISK_REFRESH` | seconds after which the quota walk of the root is redone when asked | 60 |
  * | `EOS_DISK_WARN`, `EOS_DISK_CRITICAL` | usage thresholds, in percent | 80, 95 |
  * | `EOS_STATE_DIR` (else `$XDG_STATE_HOME/jupyterlab-eos`) | where the jobs journal is kept | `~/.local/state/jupyterlab-eos` |
- * | `EOS_DOWNLOAD_THREADS` | threads downloads' GETs and uploads' PUTs run on (0: the service's own) | the cores |
- * | `EOS_FILES_IN_FLIGHT` | files transferred at once | 8 per download thread, 16 to 64 |
+ * | `EOS_TRANSFER_THREADS` (older name `EOS_DOWNLOAD_THREADS`) | threads downloads' GETs and uploads' PUTs run on (0: the service's own) | the cores |
+ * | `EOS_FILES_IN_FLIGHT` | files transferred at once (fixed) | downloads: 8 per thread (16 to 64), raised to 256 while the rate grows |
  * | `EOS_RANGES_IN_FLIGHT` | ranges of one big download fetched at once | the transfer threads, at least 4 |
  * | `EOS_PARTS_IN_FLIGHT` | parts of one big upload sent at once | the transfer threads, at least 4 |
  * | `EOS_VERIFY_CHECKSUMS` | `false` (or `0`): transfers send and check no end-to-end CRC64NVME | `true` |
@@ -85,7 +85,7 @@ export interface ServiceConfig {
 
 /** Transfer figures a user may set. */
 export interface TransferFigures {
-  /** Transfer threads (`EOS_DOWNLOAD_THREADS`; 0: the GETs and PUTs run on the service's own thread). */
+  /** Transfer threads (`EOS_TRANSFER_THREADS`; 0: the GETs and PUTs run on the service's own thread). */
   threads?: number;
   /** Files in flight (`EOS_FILES_IN_FLIGHT`). */
   filesInFlight?: number;
@@ -168,10 +168,14 @@ function verifyFrom(env: Env): boolean {
   return text === 'true' || text === '1';
 }
 
-/** `EOS_DOWNLOAD_THREADS`, `EOS_FILES_IN_FLIGHT`, `EOS_RANGES_IN_FLIGHT`, `EOS_PARTS_IN_FLIGHT`: whole numbers, each only when set. */
+/**
+ * `EOS_TRANSFER_THREADS` (or its older name `EOS_DOWNLOAD_THREADS`), `EOS_FILES_IN_FLIGHT`,
+ * `EOS_RANGES_IN_FLIGHT`, `EOS_PARTS_IN_FLIGHT`: whole numbers, each only when set.
+ */
 function transfersFrom(env: Env): TransferFigures {
-  const count = (name: string, min: number, max: number): number | undefined => {
-    const text = firstSet(env, name);
+  const count = (names: string[], min: number, max: number): number | undefined => {
+    const name = names.find(n => firstSet(env, n) !== undefined);
+    const text = name === undefined ? undefined : firstSet(env, name);
     if (text === undefined) {
       return undefined;
     }
@@ -184,10 +188,10 @@ function transfersFrom(env: Env): TransferFigures {
     return value;
   };
   const figures: TransferFigures = {
-    threads: count('EOS_DOWNLOAD_THREADS', 0, 64),
-    filesInFlight: count('EOS_FILES_IN_FLIGHT', 1, 1024),
-    rangesInFlight: count('EOS_RANGES_IN_FLIGHT', 1, 64),
-    partsInFlight: count('EOS_PARTS_IN_FLIGHT', 1, 64)
+    threads: count(['EOS_TRANSFER_THREADS', 'EOS_DOWNLOAD_THREADS'], 0, 64),
+    filesInFlight: count(['EOS_FILES_IN_FLIGHT'], 1, 1024),
+    rangesInFlight: count(['EOS_RANGES_IN_FLIGHT'], 1, 64),
+    partsInFlight: count(['EOS_PARTS_IN_FLIGHT'], 1, 64)
   };
   return Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined));
 }

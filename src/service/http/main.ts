@@ -64,9 +64,14 @@ function describe(config: ServiceConfig, socket: string, downloads: ReturnType<t
   const getters =
     (threads
       ? `${threads} transfer threads`
-      : `transfers on the main thread (${config.transfers?.threads === 0 ? 'EOS_DOWNLOAD_THREADS=0' : `no ${GET_WORKER_BUNDLE}`})`) +
-    `, ${downloads.filesInFlight} files, ${downloads.rangesInFlight} ranges and ${downloads.partsInFlight} parts in flight`;
+      : `transfers on the main thread (${config.transfers?.threads === 0 ? 'EOS_TRANSFER_THREADS=0' : `no ${GET_WORKER_BUNDLE}`})`) +
+    `, ${inFlight(downloads)}, ${downloads.rangesInFlight} ranges and ${downloads.partsInFlight} parts in flight`;
   return `eos-service ${VERSION} listening on ${socket}: ${who}; S3 ${endpointLabel(config)}; root ${config.rootDir}; ${getters}`;
+}
+
+/** Files in flight as the start line says them: fixed, or the range a download raises them in. */
+function inFlight({ filesInFlight: start, maxFilesInFlight: max }: ReturnType<typeof downloadSetup>): string {
+  return max > start ? `${start} to ${max} files (raised while the rate grows)` : `${start} files`;
 }
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { EosError } from '../../../core';
+import type { InFlight } from './inflight';
 
 /** The error a call stopped by its caller's signal ends with (nobody reads it: the caller is gone). */
 export function aborted(signal: AbortSignal): EosError {
@@ -12,19 +13,21 @@ export function aborted(signal: AbortSignal): EosError {
 
 /**
  * Run `fn` on every item of `items` with at most `limit` in flight, pulling
- * items only as workers free up (a listing is never read ahead of the work).
- * The first failure stops the others (their signal fires) and is thrown once
- * they have all stopped; so is the caller's abort.
+ * items only as workers free up (a listing is never read ahead of the work);
+ * an `InFlight` limit hears each item finish and may raise the figure, and
+ * more workers join. The first failure stops the others (their signal
+ * fires) and is thrown once they have all stopped; so is the caller's abort.
  */
 export async function forEachConcurrent<T>(
   items: AsyncIterable<T> | Iterable<T>,
-  limit: number,
+  limit: number | InFlight,
   signal: AbortSignal,
   fn: (item: T, signal: AbortSignal) => Promise<void>
 ): Promise<void> {
   const inner = new AbortController();
+  const figure = () => Math.max(1, typeof limit === 'number' ? limit : limit.limit);
   // Each worker's calls listen to it (S3 calls combine it with their deadline).
-  setMaxListeners(Math.max(10, 4 * limit), inner.signal);
+  setMaxListeners(Math.max(10, 4 * (typeof limit === 'number' ? limit : limit.max)), inner.signal);
   const onAbort = () => inner.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) {
@@ -39,8 +42,28 @@ export async function forEachConcurrent<T>(
     }
     inner.abort(error);
   };
+  let exhausted = false;
+  const workers: Promise<void>[] = [];
+  // Workers running: more join as the figure rises, the extra ones leave when it falls.
+  let active = 0;
+  const spawn = () => {
+    while (active < figure() && !exhausted && !inner.signal.aborted) {
+      active++;
+      workers.push(worker());
+    }
+  };
   const worker = async () => {
+    try {
+      await work();
+    } finally {
+      active--; // at once, so that two workers never both leave for one too many
+    }
+  };
+  const work = async () => {
     while (!inner.signal.aborted) {
+      if (active > figure()) {
+        return;
+      }
       let next: IteratorResult<T>;
       try {
         next = await it.next();
@@ -49,6 +72,7 @@ export async function forEachConcurrent<T>(
         return;
       }
       if (next.done) {
+        exhausted = true;
         return;
       }
       try {
@@ -57,10 +81,18 @@ export async function forEachConcurrent<T>(
         fail(err);
         return;
       }
+      if (typeof limit !== 'number') {
+        limit.finish();
+        spawn();
+      }
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+    spawn();
+    // Workers never reject; those that join later are pushed while an earlier one still runs.
+    for (let i = 0; i < workers.length; i++) {
+      await workers[i];
+    }
   } finally {
     signal.removeEventListener('abort', onAbort);
     await Promise.resolve(it.return?.()).catch(() => undefined);

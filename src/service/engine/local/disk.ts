@@ -18,8 +18,8 @@ import {
   diskPercent
 } from '../../../core';
 import { ServiceConfig } from '../config';
-import { TreeWalk, Unreadable, WalkProgress } from './diskwalk';
-import { DEFAULT_DISK_OPTIONS, DiskHold, DiskOptions, StatFs } from './diskoptions';
+import { TreeWalk } from './diskwalk';
+import { DEFAULT_DISK_OPTIONS, DiskHold, DiskOptions, Snapshot, StatFs } from './diskoptions';
 
 // What a transfer asks of the disk, and how a monitor measures: with the monitor's users.
 export { DEFAULT_DISK_OPTIONS } from './diskoptions';
@@ -27,18 +27,6 @@ export type { DiskHold, DiskOptions, DiskSpace, StatFs } from './diskoptions';
 
 /** The most items `largest` answers at once. */
 export const MAX_LARGEST_PAGE = 500;
-
-/** A finished walk, kept until the next one ends. */
-interface Snapshot {
-  bytes: number;
-  /** Files and folders, biggest first (once sorted again when `unsorted`). */
-  ranking: DiskItem[];
-  unsorted: boolean;
-  unreadable: Unreadable[];
-  progress: WalkProgress;
-  started: Date;
-  finished: Date;
-}
 
 /** A monitor of the configured root, set up as the configuration says (the service's and `eos df`'s). */
 export function diskMonitorOf(
@@ -73,6 +61,10 @@ export class DiskMonitor {
   /** Whether the root changed since the last walk started: measure again once it ends. */
   private again = false;
   private staleTimer: NodeJS.Timeout | undefined;
+  /** When the root last changed, whether a change was not the engine's own, since when a walk waits. */
+  private lastChange = 0;
+  private foreign = false;
+  private deferredSince: number | null = null;
   /** How long the last walk took: walks started by changes leave at least as long between them. */
   private lastWalkMs = 0;
   private readonly listeners = new Set<(event: DiskChangedEvent) => void>();
@@ -245,7 +237,7 @@ export class DiskMonitor {
    */
   changed(bytes: number, removed?: string): void {
     this.delta += bytes;
-    this.stale();
+    this.stale(true);
     const snap = this.snapshot;
     if (removed === undefined || snap === null) {
       return;
@@ -269,17 +261,33 @@ export class DiskMonitor {
    * the service did): within `remeasureMs` listeners hear of it and quota
    * mode walks the root again (after the walk under way, if any), so the
    * gauge follows within seconds rather than at the next periodic walk.
+   * The engine's `own` changes count at once: while they keep coming, the
+   * walk waits until they stop (at most `refreshMs`).
    */
-  stale(): void {
+  stale(own = false): void {
     this.touched = true;
+    this.lastChange = Date.now();
+    this.foreign ||= !own;
+    this.arm();
+  }
+
+  private arm(): void {
     const ms = this.options.remeasureMs;
     if (ms === null || this.staleTimer !== undefined || this.controller.signal.aborted) {
       return;
     }
+    this.deferredSince ??= Date.now();
     this.staleTimer = setTimeout(
       () => {
         this.staleTimer = undefined;
         this.emit();
+        const now = Date.now();
+        if (!this.foreign && now - this.lastChange < ms && now - this.deferredSince! < this.options.refreshMs) {
+          this.arm(); // the engine is still writing
+          return;
+        }
+        this.foreign = false;
+        this.deferredSince = null;
         void this.mode().then(({ mode }) => {
           if (mode !== 'quota') {
             return;
@@ -330,7 +338,7 @@ export class DiskMonitor {
         this.running = null;
         this.emit();
         if (this.again || this.delta !== 0) {
-          this.stale();
+          this.stale(!this.again);
         }
       },
       () => {

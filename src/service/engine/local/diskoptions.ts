@@ -2,7 +2,8 @@
  * The disk monitor's contract with transfers (`DiskSpace`) and its options.
  */
 import { promises as fsp } from 'node:fs';
-import { DEFAULT_DISK_LIMIT, DEFAULT_DISK_THRESHOLDS, DiskMode, DiskThresholds } from '../../../core';
+import { DEFAULT_DISK_LIMIT, DEFAULT_DISK_THRESHOLDS, DiskItem, DiskMode, DiskThresholds } from '../../../core';
+import type { Unreadable, WalkProgress } from './diskwalk';
 
 /** What a transfer asks of the disk (`DiskMonitor` answers it). */
 export interface DiskSpace {
@@ -68,3 +69,15 @@ export const DEFAULT_DISK_OPTIONS: Omit<DiskOptions, 'rootDir'> = {
   checkWaitMs: 20_000,
   remeasureMs: 1000
 };
+
+/** A finished walk, kept until the next one ends. */
+export interface Snapshot {
+  bytes: number;
+  /** Files and folders, biggest first (once sorted again when `unsorted`). */
+  ranking: DiskItem[];
+  unsorted: boolean;
+  unreadable: Unreadable[];
+  progress: WalkProgress;
+  started: Date;
+  finished: Date;
+}

@@ -23,6 +23,9 @@ export type LocalEntry =
   | { kind: 'folder'; abs: string; rel: string }
   | { kind: 'error'; abs: string; rel: string; error: EosError };
 
+/** Files stat-ed at once by the walk. */
+const STAT_BATCH = 64;
+
 /**
  * Every file under `abs` (a folder inside `root`), depth first, names in the
  * order the directory gives them. A symbolic link to a file inside the root is
@@ -43,6 +46,13 @@ export async function* walkLocal(
     return;
   }
   let empty = true;
+  // Files met in a row are looked at together (a stat each, in the thread pool), then come out in order.
+  let files: { abs: string; rel: string; link: boolean }[] = [];
+  const stated = () => {
+    const batch = files;
+    files = [];
+    return Promise.all(batch.map(f => fileEntry(root, f.abs, f.rel, f.link)));
+  };
   try {
     for await (const d of dir) {
       signal?.throwIfAborted();
@@ -50,11 +60,16 @@ export async function* walkLocal(
       const childAbs = path.join(abs, d.name);
       const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
+        yield* await stated();
         yield* walkLocal(root, childAbs, childRel, signal);
       } else if (!isPartialName(d.name)) {
-        yield await fileEntry(root, childAbs, childRel, d.isSymbolicLink());
+        files.push({ abs: childAbs, rel: childRel, link: d.isSymbolicLink() });
+        if (files.length >= STAT_BATCH) {
+          yield* await stated();
+        }
       }
     }
+    yield* await stated();
   } catch (err) {
     if (signal?.aborted) {
       throw err;

@@ -136,18 +136,24 @@ export class EosStore {
 
   /**
    * Every object under `prefix` (the whole subtree, no delimiter), streamed
-   * page by page: memory stays at one page however many keys there are.
+   * page by page: memory stays at two pages however many keys there are.
    */
   async *walk(bucket: string, prefix: string, uri: string, signal?: AbortSignal): AsyncGenerator<WalkedObject> {
-    let token: string | undefined;
-    do {
+    const fetch = (token?: string): Promise<ListObjectsV2CommandOutput> => {
       const input = { Bucket: bucket, Prefix: prefix, ContinuationToken: token };
-      const page = await this.s3({ bucket, uri }, s => listPage(this.reader(bucket, prefix), input, s), { signal });
+      return this.s3({ bucket, uri }, s => listPage(this.reader(bucket, prefix), input, s), { signal });
+    };
+    let next: Promise<ListObjectsV2CommandOutput> | undefined = fetch();
+    while (next !== undefined) {
+      const page: ListObjectsV2CommandOutput = await next;
+      const token: string | undefined = page.IsTruncated ? page.NextContinuationToken : undefined;
+      // The next page is asked for while this one's objects are used (two pages in memory at most).
+      next = token ? fetch(token) : undefined;
+      next?.catch(() => undefined); // thrown when awaited; unhandled if the caller stops first
       for (const o of page.Contents ?? []) {
         yield walkedObject(o);
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    }
   }
 
   /** Who the user is, their buckets and namespaces. */

@@ -16,6 +16,7 @@ import { tally } from './checksum';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
+import { filesInFlight } from '../jobs/inflight';
 import { Item, refuseChange, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
 import { DownloadedSources } from './downloadmove';
 import {
@@ -256,15 +257,20 @@ async function exists(abs: string): Promise<boolean> {
   );
 }
 
-/** Create a folder (and its parents) inside the root; refuses one whose real place is outside. */
-export async function mkdirInside(root: string, dir: string): Promise<void> {
+/**
+ * Create a folder (and its parents) inside the root; refuses one whose real
+ * place is outside. Answers whether this call made `dir` (then it is empty).
+ */
+export async function mkdirInside(root: string, dir: string): Promise<boolean> {
   await assertRealInside(root, dir, relativeTo(root, dir));
+  let first: string | undefined;
   try {
-    await fsp.mkdir(dir, { recursive: true });
+    first = await fsp.mkdir(dir, { recursive: true });
   } catch (err) {
     throw localError(err, relativeTo(root, dir));
   }
   await assertRealInside(root, dir, relativeTo(root, dir));
+  return first !== undefined;
 }
 
 /** How a download runs: the policy for existing files, the filter, and whether it moves. */
@@ -290,15 +296,20 @@ async function runDownload(
   // Folders this job has made (and found inside the root): a folder of many
   // files is checked once, not once per file.
   const made = new Set<string>();
+  // Folders this job created: nothing was in them, so a file going there needs no look first.
+  const fresh = new Set<string>();
   const ensureDir = async (dir: string) => {
     if (!made.has(dir)) {
-      await mkdirInside(root, dir);
+      if (await mkdirInside(root, dir)) {
+        fresh.add(dir);
+      }
       made.add(dir);
     }
   };
   const held = new HeldDownloads(diskOf(options), n => (progress.bytes.done += n));
   try {
-    await forEachConcurrent(held.take(entries), options.filesInFlight, signal, async (e, itemSignal) => {
+    const inFlight = filesInFlight(options);
+    await forEachConcurrent(held.take(entries), inFlight, signal, async (e, itemSignal) => {
       if (e.kind === 'error') {
         ctx.fail(e.uri, e.error);
         return;
@@ -310,6 +321,9 @@ async function runDownload(
         });
         return;
       }
+      if (typeof inFlight !== 'number') {
+        inFlight.size(e.size);
+      }
       let removed = false;
       await asItem(ctx, e.uri, async () => {
         const shown = relativeTo(root, e.local);
@@ -320,7 +334,12 @@ async function runDownload(
           // Its name is the folder of other keys: made first, so the outcome never depends on which runs first.
           await ensureDir(e.local);
         }
-        const place = await decideLocal(conflict, e, shown, question => ctx.ask(question));
+        // In a folder this job made no other file is, nor will be (keys are unique): the file is moved
+        // into place (one rename, not a link and an unlink) without a look first.
+        const place =
+          fresh.has(dir) && !e.clash
+            ? 'overwrite'
+            : await decideLocal(conflict, e, shown, question => ctx.ask(question));
         if (place === null) {
           totals.skip(e.size);
           return;
@@ -347,7 +366,7 @@ async function runDownload(
           removed = true;
         }
       });
-      if (!removed) {
+      if (move && !removed) {
         sources.keep(e.uri); // skipped, refused or failed
       }
     });

@@ -206,7 +206,7 @@ async function placeFile(temp: string, task: GetTask): Promise<string> {
     const target = n === 0 ? task.final : path.join(dir, numberedName(name, n));
     try {
       await fsp.link(temp, target);
-      await fsp.rm(temp, { force: true });
+      await fsp.unlink(temp).catch(() => undefined);
       return target;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

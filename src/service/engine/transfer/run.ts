@@ -40,8 +40,10 @@ export interface TransferOptions {
   partsInFlight: number;
   /** Ranges of one download in flight, when they differ from `partsInFlight` (`downloadFigures`). */
   rangesInFlight?: number;
-  /** Files in flight (default 16). */
+  /** Files in flight (default 16); a download's at first, when `maxFilesInFlight` is more. */
   filesInFlight: number;
+  /** The most files a download keeps in flight, raised from `filesInFlight` while its rate grows (`InFlight`). */
+  maxFilesInFlight?: number;
   /** Big files (one part or more) in flight, bounding memory (default 2). */
   bigFilesInFlight: number;
   /** The free space of the filesystem holding a folder. */

@@ -17,6 +17,7 @@ import { HeldDownloads } from './heldspace';
 import { JobContext, Jobs } from '../jobs/jobs';
 import { assertRealInside, localError, relativeTo } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
+import { filesInFlight } from '../jobs/inflight';
 import { putFile } from './putfile';
 import { Verification, tally } from './checksum';
 import { EosSyncSides, FullPlan, LocalSyncSides, SyncSides, localOf, planSync, syncSides } from './syncplan';
@@ -110,7 +111,12 @@ async function runCopies(
   const { remote } = sides;
   const held = new HeldDownloads(diskOf(options), onBytes);
   const verified = (outcome: Verification) => tally(progress, outcome);
-  await forEachConcurrent(held.take(full.copy), options.filesInFlight, signal, async (item, itemSignal) => {
+  // Downloads raise their files in flight while the rate grows (uploads: fixed).
+  const inFlight = sides.direction === 'download' ? filesInFlight(options) : options.filesInFlight;
+  await forEachConcurrent(held.take(full.copy), inFlight, signal, async (item, itemSignal) => {
+    if (typeof inFlight !== 'number') {
+      inFlight.size(item.size);
+    }
     const uri = uriOfKey(remote, remote.key + item.rel);
     const shown = sides.direction === 'upload' ? relativeTo(root, item.abs!) : uri;
     progress.current = shown;

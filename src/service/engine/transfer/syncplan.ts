@@ -186,6 +186,22 @@ async function listSides(
     const from = await listFolder(store, sides.source, kept, signal, limit);
     return { from, to: await listFolder(store, sides.remote, kept, signal, limit) };
   }
+  // Both sides at once: the local walk while the listing's pages come.
+  const [local, remote] = await Promise.all([
+    listLocal(root, sides, kept, limit, signal),
+    listFolder(store, sides.remote, kept, signal, limit)
+  ]);
+  return sides.direction === 'upload' ? { from: local, to: remote } : { from: remote, to: local };
+}
+
+/** The local folder's files, keyed by path relative to it (none when it is not there). */
+async function listLocal(
+  root: string,
+  sides: LocalSyncSides,
+  kept: (rel: string) => boolean,
+  limit: number,
+  signal?: AbortSignal
+): Promise<Map<string, SideItem>> {
   const local = new Map<string, SideItem>();
   const there = await fsp.stat(sides.local).catch(() => null);
   if (there?.isDirectory()) {
@@ -199,8 +215,7 @@ async function listSides(
       }
     }
   }
-  const remote = await listFolder(store, sides.remote, kept, signal, limit);
-  return sides.direction === 'upload' ? { from: local, to: remote } : { from: remote, to: local };
+  return local;
 }
 
 /** An EOS folder's objects, keyed by path relative to it (folder markers hold no bytes to sync). */

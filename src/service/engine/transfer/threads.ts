@@ -105,29 +105,40 @@ export function downloadThreadsBeside(dir: string, threads?: number): DownloadTh
 export interface DownloadFigures {
   /** Transfer threads (0: GETs and PUTs on the calling thread). */
   threads: number;
+  /** Files in flight at first. */
   filesInFlight: number;
+  /** The most files in flight: a download raises its figure toward this while its rate grows (`InFlight`). */
+  maxFilesInFlight: number;
   rangesInFlight: number;
   /** Parts of one upload in flight. */
   partsInFlight: number;
 }
+
+/** The most files in flight on the threads (s5cmd's workers), and on the main thread (which the CPU bounds first). */
+export const MAX_FILES_IN_FLIGHT = { threads: 256, main: 64 };
 
 /**
  * The figures transfers run with: one thread per core (each reads its
  * sockets and writes its files, or reads, hashes and sends its parts),
  * enough ranges of a big download and parts of a big upload in flight to
  * keep every thread busy (at least 4: on a network, several connections are
- * faster than one), and 8 files in flight per thread (16 to 64: small files
- * on a network with tens of milliseconds to the first byte are bound by how
- * many are asked at once). Each figure `given` wins.
+ * faster than one), and files in flight from 8 per thread (16 to 64) up to
+ * `MAX_FILES_IN_FLIGHT`, as far as the rate grows: small files on a network
+ * with tens of milliseconds to the first byte are bound by how many are
+ * asked at once, on loopback by the CPU. Each figure `given` wins (files in
+ * flight given: that many, fixed).
  */
 export function downloadFigures(
-  given: Partial<DownloadFigures> = {},
+  given: Partial<Omit<DownloadFigures, 'maxFilesInFlight'>> = {},
   cores: number = availableParallelism()
 ): DownloadFigures {
   const threads = given.threads ?? cores;
+  const start = given.filesInFlight ?? Math.min(64, Math.max(16, 8 * threads));
+  const max = given.filesInFlight ?? (threads > 0 ? MAX_FILES_IN_FLIGHT.threads : MAX_FILES_IN_FLIGHT.main);
   return {
     threads,
-    filesInFlight: given.filesInFlight ?? Math.min(64, Math.max(16, 8 * threads)),
+    filesInFlight: start,
+    maxFilesInFlight: max,
     rangesInFlight: given.rangesInFlight ?? Math.max(4, threads),
     partsInFlight: given.partsInFlight ?? Math.max(4, threads)
   };
@@ -136,12 +147,16 @@ export function downloadFigures(
 /** What the engine takes for downloads beside `dir`'s bundle, with the figures `given` (the start line says them). */
 export function downloadSetup(
   dir: string,
-  given?: Partial<DownloadFigures>
-): { downloadThreads?: DownloadThreads; filesInFlight: number; rangesInFlight: number; partsInFlight: number } {
-  const figures = downloadFigures(given);
-  const { filesInFlight, rangesInFlight, partsInFlight } = figures;
-  const downloadThreads = downloadThreadsBeside(dir, figures.threads);
-  return { downloadThreads, filesInFlight, rangesInFlight, partsInFlight };
+  given?: Partial<Omit<DownloadFigures, 'maxFilesInFlight'>>
+): {
+  downloadThreads?: DownloadThreads;
+  filesInFlight: number;
+  maxFilesInFlight: number;
+  rangesInFlight: number;
+  partsInFlight: number;
+} {
+  const { threads, ...figures } = downloadFigures(given);
+  return { downloadThreads: downloadThreadsBeside(dir, threads), ...figures };
 }
 
 interface Pending {
