@@ -82,6 +82,8 @@ async function putSmall(store: EosStore, task: PutTask, options: TransferOptions
   // A thread once one is ready (a first small file does not wait for them to start), else here.
   options.getThreads?.warm();
   await sendPart(store, options, partTask(task, 0, task.size, options), signal);
+  // The data path's PUT is not an SDK command: the client's write watch (changes.ts) does not see it.
+  store.changes.keys(task.bucket, [task.key], false);
 }
 
 /** The PUT of bytes `start` to `start + length - 1` of the task's file (all of it, without `part`). */
