@@ -111,8 +111,8 @@ describe('the multipart lifecycle against S3', () => {
       { ContentType: 'text/plain', Metadata: { mtime: '1.5' } },
       signal
     );
-    const etag2 = await uploadPart(store, upload, { n: 2, body: last, length: last.length }, signal);
-    const etag1 = await uploadPart(store, upload, { n: 1, body: first, length: first.length }, signal);
+    const etag2 = await uploadPart(store, upload, { n: 2, body: last }, signal);
+    const etag1 = await uploadPart(store, upload, { n: 1, body: first }, signal);
     await completeUpload(store, upload, [
       { PartNumber: 2, ETag: etag2 },
       { PartNumber: 1, ETag: etag1 }
@@ -131,7 +131,7 @@ describe('the multipart lifecycle against S3', () => {
     const done = await Promise.all(
       parts.map(async (part, i) => ({
         PartNumber: i + 1,
-        ETag: await uploadPart(store, upload, { n: i + 1, body: part, length: part.length }, signal)
+        ETag: await uploadPart(store, upload, { n: i + 1, body: part }, signal)
       }))
     );
     return { upload, complete: () => completeUpload(store, upload, done, { mustNotExist }) };
@@ -245,7 +245,7 @@ describe('a completion whose answer is lost', () => {
     const upload = await createUpload(store, { bucket: S3.orgBucket, key }, {}, signal);
     const parts = [];
     for (const [i, body] of bodies.entries()) {
-      const etag = await uploadPart(store, upload, { n: i + 1, body, length: body.length }, signal);
+      const etag = await uploadPart(store, upload, { n: i + 1, body }, signal);
       parts.push({ PartNumber: i + 1, ETag: etag });
     }
     return { upload, parts, size: MIN_PART_SIZE + 4, sha: sha256(Buffer.concat(bodies)) };

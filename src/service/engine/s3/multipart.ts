@@ -9,15 +9,14 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCommand
+  CreateMultipartUploadCommand
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { EosStore, headObject } from './store';
 import { OpenUpload } from '../jobs/jobs';
 import { completionClient } from './client';
-import { UPLOAD_CRC, bodyChecksumFields, checksumFields } from './checksums';
+import { UPLOAD_CRC, checksumFields } from './checksums';
+import { putData } from './dataput';
 import { S3Error, isNoSuchUpload, isPreconditionFailed, isServerError, isUnreachable } from './errors';
 
 const MiB = 1024 * 1024;
@@ -98,35 +97,26 @@ export async function createUpload(
 }
 
 /**
- * Upload part `n` of `length` bytes from `body` (no deadline: a part takes as
- * long as its bytes); answers its ETag. `checksum`: its `UPLOAD_CRC` in
- * base64, which S3 checks.
+ * Upload part `n` of `body` (no deadline: a part takes as long as its
+ * bytes); answers its ETag. `checksum`: its `UPLOAD_CRC` in base64, which S3
+ * checks. Sent on the uploads' data path (dataput.ts: `node:http`, unsigned
+ * payload), as the server disk's parts are on the transfer threads: the body
+ * is in memory, so its CRC is known before it is sent and the SDK's payload
+ * hash would only repeat the work.
  */
 export async function uploadPart(
   store: EosStore,
   upload: OpenUpload,
-  part: { n: number; body: Buffer | Readable; length: number; checksum?: string },
+  part: { n: number; body: Buffer; checksum?: string },
   signal: AbortSignal,
   uri?: string
 ): Promise<string> {
-  const out = await store.s3(
-    where(upload, uri),
-    abortSignal =>
-      store.client.send(
-        new UploadPartCommand({
-          Bucket: upload.bucket,
-          Key: upload.key,
-          UploadId: upload.uploadId,
-          PartNumber: part.n,
-          Body: part.body,
-          ContentLength: part.length,
-          ...(part.checksum !== undefined && bodyChecksumFields(UPLOAD_CRC, part.checksum))
-        }),
-        { abortSignal }
-      ),
-    { signal, deadlineMs: null }
-  );
-  return out.ETag!;
+  const { bucket, key, uploadId } = upload;
+  const request = { bucket, key, body: part.body, part: { uploadId, n: part.n }, checksum: part.checksum };
+  return store.s3(where(upload, uri), abortSignal => putData(store.client, request, abortSignal), {
+    signal,
+    deadlineMs: null
+  });
 }
 
 /** How to complete an upload. */

@@ -177,7 +177,7 @@ export class ComputerUploads {
       const etag = await uploadPart(
         this.store,
         upload,
-        { n, body: bytes, length: expected, checksum: crc?.base64 },
+        { n, body: bytes, checksum: crc?.base64 },
         partSignal,
         file.place.uri
       );

@@ -248,7 +248,7 @@ async function putInParts(
     if (part > 10_000) {
       throw new EosError('PayloadTooLarge', `${fetched.from} is larger than S3 takes in ${size}-byte parts`);
     }
-    const sending: Promise<void> = uploadPart(store, upload, { n: part, body, length: body.length }, signal, target.uri)
+    const sending: Promise<void> = uploadPart(store, upload, { n: part, body }, signal, target.uri)
       .then(etag => {
         parts.push({ PartNumber: part, ETag: etag });
         sent += body.length;

@@ -182,7 +182,7 @@ export async function putInRanges(
   try {
     await forEachConcurrent(ranges, options.partsInFlight, signal, async (range, partSignal) => {
       const body = await fetchRange(fetched.url, range, total, pin, partSignal);
-      const etag = await uploadPart(store, upload, { n: range.n, body, length: range.length }, partSignal, target.uri);
+      const etag = await uploadPart(store, upload, { n: range.n, body }, partSignal, target.uri);
       parts.push({ PartNumber: range.n, ETag: etag });
       sent += range.length;
       onBytes(range.length);
