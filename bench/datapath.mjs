@@ -25,6 +25,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BUCKET, USER_ID, engineEnv } from './engine-env.mjs';
 
 const require = createRequire(import.meta.url);
 const { startVersitygw } = require('../test/versitygw.js');
@@ -56,9 +57,6 @@ const FILE_BYTES = Math.round(Number(args['file-mib']) * MiB);
 const REPEAT = Number(args.repeat);
 const PART = 64 * MiB;
 
-const USER_ID = '0b5e7a2c-1111-4d6e-9f00-bbbbbbbbbbbb';
-const ORG_ID = '3c0ffee0-2222-4a1b-8c3d-aaaaaaaaaaaa';
-const BUCKET = `gencove-explorer-${ORG_ID.replace(/-/g, '').slice(0, 12)}`;
 const PREFIX = `users/${USER_ID}/files/bench`;
 
 const log = (...parts) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...parts);
@@ -222,17 +220,7 @@ async function main() {
     const hashes = await seed(client);
     const local = join(tmp, 'root');
     mkdirSync(local);
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      GENCOVE_USER_ID: USER_ID,
-      GENCOVE_ORGANIZATION_ID: ORG_ID,
-      EOS_ENDPOINT_URL: server.endpoint,
-      EOS_ROOT_DIR: local
-    };
+    const env = engineEnv(server.endpoint, { EOS_ROOT_DIR: local });
     const KINDS = ['big', 'dir', ...(args.uploads ? ['big-up', 'dir-up'] : [])];
     if (args.uploads) {
       log("writing the uploads' sources");

@@ -15,6 +15,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BUCKET, engineEnv } from './engine-env.mjs';
 
 const require = createRequire(import.meta.url);
 const { startVersitygw } = require('../test/versitygw.js');
@@ -31,9 +32,6 @@ const { values: args } = parseArgs({
 const PARTS = Number(args.parts);
 const PART_MIB = Number(args['part-mib']);
 const GIB = (PARTS * PART_MIB) / 1024;
-const USER_ID = '0b5e7a2c-1111-4d6e-9f00-bbbbbbbbbbbb';
-const ORG_ID = '3c0ffee0-2222-4a1b-8c3d-aaaaaaaaaaaa';
-const BUCKET = `gencove-explorer-${ORG_ID.replace(/-/g, '').slice(0, 12)}`;
 
 const dir = join(root, 'bench', '.cache', 'part-put');
 mkdirSync(dir, { recursive: true });
@@ -48,16 +46,7 @@ const server = await startVersitygw([BUCKET]);
 const loads = [];
 const runs = { sdk: [], data: [] };
 try {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    GENCOVE_USER_ID: USER_ID,
-    GENCOVE_ORGANIZATION_ID: ORG_ID,
-    EOS_ENDPOINT_URL: server.endpoint
-  };
+  const env = engineEnv(server.endpoint);
   for (let round = 0; round < Number(args.repeat); round++) {
     for (const way of round % 2 ? ['data', 'sdk'] : ['sdk', 'data']) {
       loads.push(os.loadavg()[0]);
