@@ -42,6 +42,8 @@ interface Entry {
   samples: [number, number][];
   /** What listeners last saw of the progress. */
   reported: string;
+  /** A notice is due at the end of this turn of the loop (`notifySoon`). */
+  noticeDue?: boolean;
 }
 
 /** Called when a job starts, changes state, asks, is answered, progresses (at most every tick), or is forgotten. */
@@ -112,20 +114,39 @@ export class Jobs {
           failures.push({ item, error: this.asApiError(error, id)! });
         }
       },
-      openPartial: file => this.hold(entry, entry.partials, file),
+      openPartial: file => this.hold(entry, entry.partials, file, true),
       openUpload: upload => this.hold(entry, entry.uploads, upload)
     };
   }
 
-  /** Keep `item` in a job's `set` (and so in its record) until the returned function is called. */
-  private hold<T>(entry: Entry, set: Set<T>, item: T): () => void {
+  /**
+   * Keep `item` in a job's `set` (and so in its record) until the returned
+   * function is called. `often` (a temporary file per downloaded file): the
+   * changes of one turn of the event loop make one notice at its end, not
+   * two per file (each notice serializes the job for every listener).
+   */
+  private hold<T>(entry: Entry, set: Set<T>, item: T, often = false): () => void {
+    const changed = () => (often ? this.notifySoon(entry) : this.notify(entry));
     set.add(item);
-    this.notify(entry);
+    changed();
     return () => {
       if (set.delete(item)) {
-        this.notify(entry);
+        changed();
       }
     };
+  }
+
+  /** `notify` at the end of this turn of the event loop (once, however many changes). */
+  private notifySoon(entry: Entry): void {
+    if (!entry.noticeDue) {
+      entry.noticeDue = true;
+      setImmediate(() => {
+        entry.noticeDue = false;
+        if (this.entries.get(entry.job.id) === entry) {
+          this.notify(entry);
+        }
+      });
+    }
   }
 
   /** Run a job's work, then end its record: done, failed or cancelled. */

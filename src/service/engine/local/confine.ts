@@ -6,7 +6,7 @@
  * read or written: absolute paths, `..` segments, NUL and symbolic links that
  * lead out are refused with `OutsideRoot`.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EosError } from '../../../core';
@@ -117,7 +117,8 @@ export function isPartialName(name: string): boolean {
 
 /** A hidden temporary name beside `final`: `.name.eos-partial-<random>`. */
 export function partialPath(final: string): string {
-  return path.join(path.dirname(final), `.${path.basename(final)}.eos-partial-${randomBytes(6).toString('hex')}`);
+  // The last group of a random UUID: 12 random hex digits, from a cache of entropy (no call to the system per file).
+  return path.join(path.dirname(final), `.${path.basename(final)}.eos-partial-${randomUUID().slice(-12)}`);
 }
 
 /** `name (n).ext`: the n-th "keep both" name of a file or folder name. */

@@ -28,6 +28,13 @@ export type { DiskHold, DiskOptions, DiskSpace, StatFs } from './diskoptions';
 /** The most items `largest` answers at once. */
 export const MAX_LARGEST_PAGE = 500;
 
+/**
+ * How long a space check's `statfs` is reused by the next checks of its
+ * folder (`DiskMonitor.measure`): a folder of 10,000 small files asked the
+ * filesystem 10,000 times, each a hop to the thread pool.
+ */
+export const STATFS_REUSE_MS = 250;
+
 /** A monitor of the configured root, set up as the configuration says (the service's and `eos df`'s). */
 export function diskMonitorOf(
   config: Pick<ServiceConfig, 'rootDir' | 'diskLimit' | 'diskMode' | 'diskThresholds' | 'diskRefreshSeconds'>,
@@ -74,6 +81,10 @@ export class DiskMonitor {
   private readonly holds = new Set<{ bytes: number; written: number }>();
   /** Space checks run one after the other, so two holds never both count on the same free bytes. */
   private checking: Promise<unknown> = Promise.resolve();
+  /** Bytes the holds have written (less those taken back): a reused `statfs` counts those since it. */
+  private holdsWritten = 0;
+  /** The last `statfs` of a check: reused for the next checks of its folder while it is young (`measure`). */
+  private measured: { dir: string; at: number; fs: StatFs; written: number } | null = null;
 
   constructor(options: Partial<DiskOptions> & { rootDir: string }) {
     this.options = { ...DEFAULT_DISK_OPTIONS, ...options };
@@ -193,7 +204,38 @@ export class DiskMonitor {
     });
     this.checking = check.catch(() => undefined);
     await check;
-    return { wrote: n => (held.written += n), release: () => this.holds.delete(held) };
+    const wrote = (n: number) => {
+      held.written += n;
+      this.holdsWritten += n;
+    };
+    return { wrote, release: () => this.holds.delete(held) };
+  }
+
+  /**
+   * The free bytes of `dir`'s filesystem and its size. A folder of many small
+   * files asks before each: a measure taken less than `STATFS_REUSE_MS` ago
+   * in the same folder is reused, less what the holds wrote since, unless
+   * the answer would come near the limit (`bytes` then takes more than half
+   * of what it says is free): then, and after a write the disk refused
+   * (`stale`), the filesystem is asked again.
+   */
+  private async measure(dir: string, bytes: number): Promise<{ free: number; capacity: number }> {
+    const figures = (m: NonNullable<DiskMonitor['measured']>) => ({
+      free: Number(m.fs.bavail) * Number(m.fs.bsize) - (this.holdsWritten - m.written),
+      capacity: m.fs.blocks === undefined ? 0 : Number(m.fs.blocks) * Number(m.fs.bsize)
+    });
+    const last = this.measured;
+    if (last !== null && last.dir === dir && Date.now() - last.at < STATFS_REUSE_MS) {
+      const reused = figures(last);
+      if (bytes * 2 < reused.free - Math.min(Math.floor(reused.capacity / 100), 1000 ** 3)) {
+        return reused;
+      }
+    }
+    const written = this.holdsWritten;
+    const at = Date.now();
+    const fs = await this.options.statfs(dir);
+    this.measured = { dir, at, fs, written };
+    return figures(this.measured);
   }
 
   private async check(dir: string, bytes: number, shown: string): Promise<void> {
@@ -207,9 +249,9 @@ export class DiskMonitor {
       unwritten += Math.max(0, h.bytes - h.written);
       all += h.bytes;
     }
-    const fs = await this.options.statfs(dir);
-    let free = Math.max(0, Number(fs.bavail) * Number(fs.bsize) - unwritten);
-    let capacity = fs.blocks === undefined ? 0 : Number(fs.blocks) * Number(fs.bsize);
+    const measured = await this.measure(dir, bytes + unwritten);
+    let free = Math.max(0, measured.free - unwritten);
+    let capacity = measured.capacity;
     let inFlight = unwritten;
     if ((await this.mode()).mode === 'quota') {
       await this.settled(this.options.checkWaitMs);
@@ -265,6 +307,9 @@ export class DiskMonitor {
    * walk waits until they stop (at most `refreshMs`).
    */
   stale(own = false): void {
+    if (!own) {
+      this.measured = null;
+    }
     this.touched = true;
     this.lastChange = Date.now();
     this.foreign ||= !own;

@@ -32,28 +32,29 @@ const SPECS: Record<CrcName, CrcSpec> = {
 /** A running CRC over chunks added in order. */
 export interface Crc {
   update(chunk: Uint8Array): void;
-  /** The CRC of every byte added: read it once, then use the Crc no more (its hasher is reused). */
+  /** The CRC of every byte added so far. */
   value(): bigint;
 }
 
 const zlibCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 /**
- * WebAssembly hashers not in use, by algorithm: making one instantiates a
- * module (milliseconds, and memory), too much for each small file, so a
- * hasher goes back here once its value is read (one abandoned midway, by a
- * failed GET, is left to the garbage collector).
+ * One hasher per algorithm (per thread), shared by every running CRC: each
+ * keeps only its state (the CRC so far, 8 bytes) and loads it around each
+ * chunk. A folder of small files has hundreds in flight; a hasher each cost a
+ * WebAssembly instance (about 90 KB) made per file.
  */
-const idle = new Map<CrcName, IHasher[]>();
-/** The most idle hashers kept per algorithm (each holds its module's memory). */
-const MAX_IDLE = 32;
+const hashers = new Map<CrcName, Promise<IHasher>>();
 
-async function hasherOf(name: CrcName): Promise<IHasher> {
-  const spare = idle.get(name)?.pop();
-  if (spare !== undefined) {
-    return spare;
+function hasherOf(name: CrcName): Promise<IHasher> {
+  let hasher = hashers.get(name);
+  if (hasher === undefined) {
+    hasher =
+      name === 'CRC64NVME' ? createCRC64(SPECS.CRC64NVME.poly.toString(16)) : createCRC32(Number(SPECS[name].poly));
+    hasher.catch(() => hashers.delete(name));
+    hashers.set(name, hasher);
   }
-  return name === 'CRC64NVME' ? createCRC64(SPECS.CRC64NVME.poly.toString(16)) : createCRC32(Number(SPECS[name].poly));
+  return hasher;
 }
 
 /** A running CRC of `name`. */
@@ -64,16 +65,16 @@ export async function createCrc(name: CrcName): Promise<Crc> {
   }
   const hasher = await hasherOf(name);
   hasher.init();
+  let state = hasher.save();
   return {
-    update: chunk => void hasher.update(chunk),
+    update: chunk => {
+      hasher.load(state);
+      hasher.update(chunk);
+      state = hasher.save();
+    },
     value: () => {
-      const crc = BigInt(`0x${hasher.digest('hex')}`);
-      const pool = idle.get(name) ?? [];
-      idle.set(name, pool);
-      if (pool.length < MAX_IDLE) {
-        pool.push(hasher);
-      }
-      return crc;
+      hasher.load(state);
+      return BigInt(`0x${hasher.digest('hex')}`);
     }
   };
 }

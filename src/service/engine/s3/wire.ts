@@ -111,7 +111,8 @@ export function exchange<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const protocol = signed.protocol as keyof typeof agents;
-    const query = new URLSearchParams(signed.query).toString();
+    // A GET has no query: no URLSearchParams made for each file.
+    const query = Object.keys(signed.query).length > 0 ? new URLSearchParams(signed.query).toString() : '';
     const request = (protocol === 'https:' ? https : http).request({
       agent: agents[protocol],
       method: signed.method,

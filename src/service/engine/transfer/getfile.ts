@@ -109,15 +109,22 @@ export async function getFile(
       pieces.push({ start: r.start, length: r.length, crc: result.crc });
     }
   };
+  // Where a thread moved the file (a one-GET file's thread places it when it can).
+  let placed: string | undefined;
   try {
     let modifiedMs = resume.modifiedMs;
     if (whole && onThread()) {
-      // One GET: its thread creates the file, writes it and sets its time.
+      // One GET: its thread creates the file, writes it, sets its time, checks it and moves it into place.
       created = true;
-      piece(
+      const how = task.place === 'overwrite' ? 'overwrite' : 'new';
+      const result = await threads!.fetch(
         ranges[0],
-        await threads!.fetch(ranges[0], { path: temp, create: true, setTimes: true, crc }, count, signal)
+        { path: temp, create: true, setTimes: true, crc, place: { final: task.final, how } },
+        count,
+        signal
       );
+      piece(ranges[0], result);
+      placed = result.placed;
     } else {
       try {
         fh = await fsp.open(temp, resume.resumed ? 'r+' : 'wx', 0o644);
@@ -169,7 +176,7 @@ export async function getFile(
     const outcome = checksum
       ? await checkWhole(stored ?? { reason: 'no-checksum' }, pieces, temp, task.size, task)
       : checkDownload(expected, pieces, task);
-    const placed = await placeFile(temp, task);
+    placed ??= await placeFile(temp, task);
     resume.completed();
     task.verified?.(outcome);
     return placed;

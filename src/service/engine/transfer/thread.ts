@@ -4,12 +4,13 @@
  * asks, posting the bytes written, and uploads' PUTs read from files
  * (`partput.ts`), and stops either when asked.
  */
-import { closeSync, futimesSync, openSync } from 'node:fs';
+import { closeSync, futimesSync, linkSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EosError } from '../../../core';
 import { RangeTask, S3Caller, fetchRange, SyncWrites } from './getrange';
 import { S3Client } from '@aws-sdk/client-s3';
-import { BYTES_BATCH, FromWorker, GetWorkerData, ToWorker } from './threads';
+import { BYTES_BATCH, FromWorker, GetResult, GetWorkerData, Outbox, RangeFile, ToWorker } from './threads';
+import { checkDownload } from './checksum';
 import { localError } from '../local/confine';
 import { S3Error } from '../s3/errors';
 import { createS3Client } from '../s3/client';
@@ -28,9 +29,14 @@ function serve(data: GetWorkerData): void {
     reader: () => (task.unsigned ? (anonymous ??= createS3Client(data.s3, { unsigned: true })) : store.client)
   });
   const running = new Map<number, AbortController>();
-  const post = (m: FromWorker) => port.postMessage(m);
+  const outbox = new Outbox<FromWorker>(batch => port.postMessage(batch));
+  const post = (m: FromWorker) => outbox.send(m);
 
-  const run = async (m: Extract<ToWorker, { type: 'get' }>, signal: AbortSignal, onBytes: (n: number) => void) => {
+  const run = async (
+    m: Extract<ToWorker, { type: 'get' }>,
+    signal: AbortSignal,
+    onBytes: (n: number) => void
+  ): Promise<GetResult> => {
     const { task, file } = m;
     let fd: number;
     try {
@@ -38,9 +44,10 @@ function serve(data: GetWorkerData): void {
     } catch (err) {
       throw localError(err, task.shown);
     }
+    let result: GetResult;
     try {
       const sink = new SyncWrites(fd, task.start, task.shown, file.crc && (await createCrc(file.crc)));
-      const result = await fetchRange(callerOf(task), task, sink, onBytes, signal);
+      result = await fetchRange(callerOf(task), task, sink, onBytes, signal);
       result.crc = sink.crc?.value();
       if (file.setTimes && result.modifiedMs !== undefined) {
         const seconds = result.modifiedMs / 1000;
@@ -50,13 +57,17 @@ function serve(data: GetWorkerData): void {
           throw localError(err, task.shown);
         }
       }
-      return result;
     } finally {
       closeSync(fd);
     }
+    if (file.place === undefined) {
+      return result;
+    }
+    signal.throwIfAborted();
+    return { ...result, placed: place(task, file, file.place, result) };
   };
 
-  port.on('message', (m: ToWorker) => {
+  const heard = (m: ToWorker) => {
     if (m.type === 'abort') {
       running.get(m.id)?.abort(new EosError('Upstream', 'The operation was cancelled'));
       return;
@@ -94,7 +105,54 @@ function serve(data: GetWorkerData): void {
         err => post(failure(m.id, err, take()))
       )
       .finally(() => running.delete(m.id));
-  });
+  };
+  port.on('message', (batch: ToWorker[]) => batch.forEach(heard));
+}
+
+/**
+ * Move a whole file the thread wrote into place (`RangeFile.place`) once its
+ * bytes match the checksum its GET answered (a mismatch fails it, the main
+ * thread removes the temporary file); undefined when the main thread must
+ * place it: a checksum of another algorithm (read back there), or a name
+ * taken for `new`.
+ */
+function place(
+  task: RangeTask,
+  file: RangeFile,
+  to: NonNullable<RangeFile['place']>,
+  result: GetResult
+): string | undefined {
+  if (task.checksum) {
+    const stored = result.stored ?? { reason: 'no-checksum' as const };
+    if ('name' in stored) {
+      if (stored.name !== file.crc || result.crc === undefined) {
+        return undefined;
+      }
+      checkDownload(stored, [{ start: 0, length: task.length, crc: result.crc }], task);
+    }
+  }
+  try {
+    if (to.how === 'overwrite') {
+      renameSync(file.path, to.final);
+      return to.final;
+    }
+    try {
+      linkSync(file.path, to.final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        return undefined;
+      }
+      throw err;
+    }
+  } catch (err) {
+    throw localError(err, task.shown);
+  }
+  try {
+    unlinkSync(file.path);
+  } catch {
+    // the temporary name stays: the main thread removes it
+  }
+  return to.final;
 }
 
 /** A failure as it crosses to the main thread (an S3 one keeps its fields). */
@@ -107,5 +165,5 @@ function failure(id: number, err: unknown, n: number): FromWorker {
 const data = workerData as GetWorkerData | undefined;
 if (parentPort && data?.role === 'eos-get') {
   serve(data);
-  parentPort.postMessage({ type: 'ready' } satisfies FromWorker);
+  parentPort.postMessage([{ type: 'ready' }] satisfies FromWorker[]);
 }

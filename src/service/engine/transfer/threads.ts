@@ -67,9 +67,27 @@ export interface RangeFile {
   setTimes: boolean;
   /** Compute this CRC of the bytes written (answered as the result's `crc`). */
   crc?: CrcName;
+  /**
+   * A whole file (one GET): once written, its size and its checksum checked
+   * (`checkOnThread`), move it to `final` on the thread: `rename` over a file
+   * there (`overwrite`), or `link` (then the temporary name is removed) only
+   * where none is (`new`). A name taken, or a checksum the thread cannot
+   * compare, leaves the file where it is for the main thread to place
+   * (`GetResult.placed` unset).
+   */
+  place?: { final: string; how: 'overwrite' | 'new' };
 }
 
-/** main -> worker */
+/** What a GET on a thread answers: its `RangeResult`, and where it placed the file (`RangeFile.place`). */
+export interface GetResult extends RangeResult {
+  placed?: string;
+}
+
+/**
+ * main -> worker: the messages of one turn of the main thread's loop go
+ * together (`Outbox`), as do a thread's answers: a folder of small files
+ * with 256 in flight costs a few messages per turn, not two per file.
+ */
 export type ToWorker =
   | { type: 'get'; id: number; task: RangeTask; file: RangeFile }
   | { type: 'put'; id: number; task: PartTask }
@@ -79,8 +97,34 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'bytes'; id: number; n: number }
-  | { type: 'done'; id: number; result: RangeResult | PartResult; n: number }
+  | { type: 'done'; id: number; result: GetResult | PartResult; n: number }
   | { type: 'failed'; id: number; code: string; message: string; details?: string; s3?: S3Error.IFailure; n: number };
+
+/**
+ * Messages to post, gathered until the end of the current turn of the event
+ * loop and posted as one array: each `postMessage` wakes the other thread's
+ * loop, and each wake costs the kernel as much as a small file's bytes.
+ */
+export class Outbox<T> {
+  private queued: T[] = [];
+
+  constructor(private readonly post: (batch: T[]) => void) {}
+
+  send(m: T): void {
+    if (this.queued.push(m) === 1) {
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Post what is queued now. */
+  flush(): void {
+    const batch = this.queued;
+    if (batch.length > 0) {
+      this.queued = [];
+      this.post(batch);
+    }
+  }
+}
 
 /** The download threads' settings: their bundle and how many. */
 export interface DownloadThreads {
@@ -161,7 +205,7 @@ export function downloadSetup(
 
 interface Pending {
   onBytes: (n: number) => void;
-  resolve: (r: RangeResult | PartResult) => void;
+  resolve: (r: GetResult | PartResult) => void;
   reject: (e: unknown) => void;
   signal: AbortSignal;
   onAbort: () => void;
@@ -169,6 +213,7 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  outbox: Outbox<ToWorker>;
   pending: Map<number, Pending>;
   /** The thread has loaded its bundle and made its S3 client (about 0.2 s after it starts). */
   ready: boolean;
@@ -225,9 +270,9 @@ export class GetWorkers {
   }
 
   /** GET `task` into `file` on the least busy thread; `onBytes` hears the bytes written. */
-  fetch(task: RangeTask, file: RangeFile, onBytes: (n: number) => void, signal: AbortSignal): Promise<RangeResult> {
+  fetch(task: RangeTask, file: RangeFile, onBytes: (n: number) => void, signal: AbortSignal): Promise<GetResult> {
     this.fetched++;
-    return this.run(id => ({ type: 'get', id, task, file }), onBytes, signal) as Promise<RangeResult>;
+    return this.run(id => ({ type: 'get', id, task, file }), onBytes, signal) as Promise<GetResult>;
   }
 
   /** Read and PUT `task` (partput.ts) on the least busy thread. */
@@ -244,19 +289,19 @@ export class GetWorkers {
     message: (id: number) => ToWorker,
     onBytes: (n: number) => void,
     signal: AbortSignal
-  ): Promise<RangeResult | PartResult> {
+  ): Promise<GetResult | PartResult> {
     if (signal.aborted) {
       return Promise.reject(aborted(signal));
     }
     const slot = this.slot();
     const id = this.nextId++;
     this.stopIdleTimer();
-    return new Promise<RangeResult | PartResult>((resolve, reject) => {
-      const onAbort = () => slot.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
+    return new Promise<GetResult | PartResult>((resolve, reject) => {
+      const onAbort = () => slot.outbox.send({ type: 'abort', id });
       signal.addEventListener('abort', onAbort, { once: true });
       slot.pending.set(id, { onBytes, resolve, reject, signal, onAbort });
       slot.worker.ref();
-      slot.worker.postMessage(message(id));
+      slot.outbox.send(message(id));
     });
   }
 
@@ -292,8 +337,13 @@ export class GetWorkers {
       env: process.env,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
     });
-    const slot: Slot = { worker, pending: new Map(), ready: false };
-    worker.on('message', (m: FromWorker) => this.heard(slot, m));
+    const slot: Slot = {
+      worker,
+      outbox: new Outbox(batch => worker.postMessage(batch)),
+      pending: new Map(),
+      ready: false
+    };
+    worker.on('message', (batch: FromWorker[]) => batch.forEach(m => this.heard(slot, m)));
     const lost = (why: string) => {
       this.slots = this.slots.filter(s => s !== slot);
       if (this.slots.length === 0) {
