@@ -38,9 +38,6 @@ export function createS3Client(
     }
   });
   made.set(client, { endpoint: config.endpoint, region: config.region });
-  if (options.credentials !== undefined) {
-    ownCredentials.add(client);
-  }
   return client;
 }
 
@@ -86,19 +83,12 @@ export function completionClient(client: S3Client, bytes: number): S3Client {
   return completer;
 }
 
-/** The settings of the clients made here, so a worker thread can make one alike. */
+/** The settings of the clients made here, so a client alike can be made (unsigned, or for completions). */
 const made = new WeakMap<S3Client, Pick<ServiceConfig, 'endpoint' | 'region'>>();
-/** Clients made here with credentials of their own rather than the default chain's. */
-const ownCredentials = new WeakSet<S3Client>();
 
-/**
- * The endpoint and region `client` was made with, when a worker thread can
- * make one alike: `createS3Client` made it and its credentials come from the
- * default chain, which the thread asks itself (and which fetches new ones as
- * they near their expiry). A provider of its own cannot cross to a thread.
- */
+/** The endpoint and region `client` was made with, when `createS3Client` made it. */
 export function clientSettings(client: S3Client): Pick<ServiceConfig, 'endpoint' | 'region'> | undefined {
-  return ownCredentials.has(client) ? undefined : made.get(client);
+  return made.get(client);
 }
 
 /** A human label of where S3 requests go, for error messages. */
