@@ -17,8 +17,7 @@ import { loadConfig } from '../src/service/engine/config';
 import { createS3Client, endpointLabel } from '../src/service/engine/s3/client';
 import { EosStore } from '../src/service/engine/s3/store';
 import { abortUpload, createUpload, uploadPart } from '../src/service/engine/s3/multipart';
-import { partChecksum } from '../src/service/engine/transfer/checksum';
-import { checksumFields, UPLOAD_CRC } from '../src/service/engine/s3/checksums';
+import { checksumFields, partChecksum, UPLOAD_CRC } from '../src/service/engine/s3/checksums';
 
 async function main(): Promise<void> {
   const [way, partsText, mibText] = process.argv.slice(2);

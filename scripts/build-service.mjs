@@ -37,6 +37,9 @@ await build({
   format: 'cjs',
   // Prefer the SDK's Node builds over its browser ones.
   mainFields: ['main', 'module'],
+  // hash-wasm's main build holds every algorithm's WebAssembly (220 KB); its ES module build lets
+  // the bundle keep only the CRCs it uses (s3/crc.ts).
+  alias: { 'hash-wasm': 'hash-wasm/dist/index.esm.js' },
   conditions: ['node', 'require'],
   minify: !values['no-minify'],
   keepNames: true,

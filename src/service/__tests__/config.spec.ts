@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, parseArgs } from '../engine/config';
-import { S3_MAX_ATTEMPTS, createS3Client, endpointLabel } from '../engine/s3/client';
+import { createS3Client, endpointLabel } from '../engine/s3/client';
+import { S3_MAX_ATTEMPTS } from '../engine/s3/limits';
 import { GET_WORKER_BUNDLE, downloadFigures, downloadSetup, downloadThreadsBeside } from '../engine/transfer/threads';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

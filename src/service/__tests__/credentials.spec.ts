@@ -7,8 +7,10 @@
  * for them again, as a 12-hour transfer does each time a role's credentials
  * rotate. A multipart upload of several parts, a ranged download on the
  * service's thread and one on the download threads all complete while the
- * endpoint hands out new credentials. A client given a provider of its own
- * keeps its downloads on the service's thread, where that provider is asked.
+ * endpoint hands out new credentials. The threads load no SDK client: they
+ * sign with the credentials the service's client lends them, so a client
+ * given a provider of its own downloads on them too, and keys that provider
+ * replaces are the ones the threads sign with next.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -20,7 +22,7 @@ import { Engine, createS3Client } from '../engine';
 import { GET_WORKER_BUNDLE } from '../engine/transfer/threads';
 import { ENTRIES, buildBundle } from './bundle';
 import { Running, S3, VERSITYGW, deletePrefix, startService, testClient, testConfig, uniqueName } from './harness';
-import { localTree, objectBytes, sha256, tempRoot, transfer } from './transfer-helpers';
+import { objectBytes, s3Proxy, sha256, tempRoot, transfer } from './transfer-helpers';
 
 const MiB = 1024 * 1024;
 const F = uniqueName('creds');
@@ -140,30 +142,98 @@ describe('credentials nearing their expiry during a transfer', () => {
 });
 
 describe('a client with a credential provider of its own', () => {
-  it('downloads on the service thread, where its provider is asked again as the credentials near their expiry', async () => {
-    let asked = 0;
-    const credentials = async () => {
-      asked++;
-      return { accessKeyId: 'testing', secretAccessKey: 'testing', expiration: new Date(Date.now() + 4 * 60000) };
-    };
-    const own = createS3Client(testConfig(), { credentials });
+  type Provider = () => Promise<{ accessKeyId: string; secretAccessKey: string; expiration: Date }>;
+
+  /** Run `use` with a service whose client has `credentials` for its provider (S3 at `endpoint`), on two threads. */
+  async function withOwnProvider(
+    credentials: Provider,
+    use: (svc: Running, engine: Engine) => Promise<void>,
+    endpoint = S3.endpoint
+  ): Promise<void> {
+    const own = createS3Client(testConfig({ endpoint }), { credentials });
     let ownEngine: Engine | undefined;
-    const ownSvc = await startService(testConfig({ rootDir: root }), {
+    const ownSvc = await startService(testConfig({ rootDir: root, endpoint }), {
       s3Client: own,
       engine: { ...TUNING, downloadThreads: { script: path.join(bundleDir, GET_WORKER_BUNDLE), threads: 2 } },
       onEngine: e => (ownEngine = e)
     });
     try {
-      fs.mkdirSync(path.join(root, 'own'));
-      const job = await transfer(ownSvc, { kind: 'download', sources: [`e://org/${F}/big.bin`], destination: 'own' });
-      expect(job).toMatchObject({ state: 'done', bytes: { done: BODY.length } });
-      expect(localTree(path.join(root, 'own'))).toEqual(['big.bin']);
-      expect(ownEngine?.options.getThreads).toBeUndefined();
-      expect(asked).toBeGreaterThanOrEqual(RANGES / 2 + 1);
+      await use(ownSvc, ownEngine!);
     } finally {
       await ownSvc.close();
       await ownEngine?.close();
       own.destroy();
     }
+  }
+
+  /** Download the object into the folder `dir`, byte-exact. */
+  async function download(svc: Running, dir: string): Promise<void> {
+    fs.mkdirSync(path.join(root, dir));
+    const job = await transfer(svc, { kind: 'download', sources: [`e://org/${F}/big.bin`], destination: dir });
+    expect(job).toMatchObject({ state: 'done', bytes: { done: BODY.length } });
+    expect(sha256(fs.readFileSync(path.join(root, dir, 'big.bin')))).toBe(sha256(BODY));
+  }
+
+  it('downloads on the threads, which ask the service thread for credentials again as they near their expiry', async () => {
+    let asked = 0;
+    const credentials = async () => {
+      asked++;
+      return { accessKeyId: 'testing', secretAccessKey: 'testing', expiration: new Date(Date.now() + 4 * 60000) };
+    };
+    await withOwnProvider(credentials, async (svc, engine) => {
+      await download(svc, 'own');
+      expect(engine.options.getThreads?.fetched).toBe(RANGES);
+      // The listing and HEAD, and each range signed on a thread with credentials asked for again.
+      expect(asked).toBeGreaterThanOrEqual(RANGES + 1);
+    });
+  });
+
+  (VERSITYGW ? it.skip : it)(
+    'whose keys are replaced: the threads sign with the new ones, asked again as the old near their expiry',
+    async () => {
+      // moto checks no signature: the proxy shows which key signed each GET.
+      const proxy = await s3Proxy();
+      let key = 'key-before';
+      const credentials = async () => ({
+        accessKeyId: key,
+        secretAccessKey: 'testing',
+        expiration: new Date(Date.now() + 4 * 60000)
+      });
+      const signers = () =>
+        proxy.requests
+          .filter(r => r.method === 'GET' && r.headers.range !== undefined)
+          .map(r => /Credential=([^/]+)\//.exec(String(r.headers.authorization))?.[1]);
+      try {
+        await withOwnProvider(
+          credentials,
+          async (svc, engine) => {
+            await download(svc, 'keys-1');
+            expect(signers()).toEqual(Array(RANGES).fill('key-before'));
+            key = 'key-after';
+            await download(svc, 'keys-2');
+            expect(signers().slice(RANGES)).toEqual(Array(RANGES).fill('key-after'));
+            expect(engine.options.getThreads?.fetched).toBe(2 * RANGES);
+          },
+          proxy.url
+        );
+      } finally {
+        await proxy.close();
+      }
+    }
+  );
+
+  it('far from their expiry: each thread asks for them (and the route) once', async () => {
+    const credentials = async () => ({
+      accessKeyId: 'testing',
+      secretAccessKey: 'testing',
+      expiration: new Date(Date.now() + 60 * 60000)
+    });
+    await withOwnProvider(credentials, async (svc, engine) => {
+      await download(svc, 'far-1');
+      await download(svc, 'far-2');
+      const threads = engine.options.getThreads!;
+      expect(threads.fetched).toBe(2 * RANGES);
+      expect(threads.lent).toBeLessThanOrEqual(2 * threads.started);
+    });
   });
 });

@@ -2,8 +2,11 @@
  * Downloads on worker threads (the `eos-get-worker.cjs` bundle, built here as
  * the package builds it): a file in ranges and a folder of small files arrive
  * byte-exact with their modification times; a cancel leaves no partial file;
- * a thread's failures keep their error codes; a thread that stops fails its
- * GETs instead of leaving them waiting. Uploads' PUTs run there too: read,
+ * a thread's failures keep their error codes (S3's, after its retries, and
+ * credentials the client cannot find); a thread that stops fails its GETs
+ * instead of leaving them waiting. The threads load no SDK client: routes
+ * and credentials are lent by the service's, and a public location is read
+ * unsigned with no credentials at all. Uploads' PUTs run there too: read,
  * hashed and sent byte-exact; a thread that stops mid-upload fails the job
  * and leaves no multipart upload.
  */
@@ -34,6 +37,8 @@ import {
 import { EosStore } from '../engine/s3/store';
 import { crcOf, crcToBase64 } from '../engine/s3/crc';
 import { bodyChecksumFields } from '../engine/s3/checksums';
+import { createS3Client } from '../engine/s3/client';
+import { Lender, lenderOf } from '../engine/s3/lentwire';
 import {
   jobWhen,
   localTree,
@@ -362,7 +367,10 @@ describe('a download thread', () => {
       }
       return chunk;
     });
-    const threads = new GetWorkers(threadsOf(engine).threads, { ...threadsOf(engine).s3, endpoint: flipper.url });
+    const threads = lentThreads(
+      async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing', clockOffsetMs: 0 }),
+      flipper.url
+    );
     const dir = path.join(root, 'flipped');
     fs.mkdirSync(dir);
     const fetch = (on: GetWorkers) =>
@@ -396,6 +404,79 @@ describe('a download thread', () => {
     expect(placed.placed).toBe(path.join(dir, 'small64.bin'));
     expect(localTree(dir)).toEqual(['small64.bin']);
     expect(sha256(fs.readFileSync(path.join(dir, 'small64.bin')))).toBe(sha256(body));
+  });
+
+  /** Threads lent routes by the engine's client, with credentials from `credentials` (through `proxy`'s endpoint). */
+  function lentThreads(credentials: Lender['credentials'], endpoint = S3.endpoint): GetWorkers {
+    const lent = createS3Client(testConfig({ endpoint }), { credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const { route } = lenderOf(lent);
+    return new GetWorkers(threadsOf(engine).threads, { label: 'the test S3', lender: { route, credentials } });
+  }
+
+  it('reads a public location unsigned with no credentials at all, sending no signature', async () => {
+    // The test S3 refuses anonymous reads of its buckets: the proxy answers as a public bucket would.
+    const proxy = await s3Proxy(undefined, () => ({ status: 200, body: 'abc' }));
+    const threads = lentThreads(() => Promise.reject(new Error('no credentials may be asked for')), proxy.url);
+    try {
+      const file = { path: path.join(root, 'public.txt'), create: true, setTimes: false };
+      await threads.fetch(task({ unsigned: true, length: 3 }), file, noBytes, new AbortController().signal);
+      expect(fs.readFileSync(file.path, 'utf8')).toBe('abc');
+      expect(proxy.requests).toHaveLength(1);
+      expect(proxy.requests[0].headers.authorization).toBeUndefined();
+      expect(proxy.requests[0].headers['x-amz-date']).toBeUndefined();
+    } finally {
+      await threads.close();
+      await proxy.close();
+    }
+  });
+
+  it('fails a signed GET as NoCredentials when the client finds none, and gets the next once it does', async () => {
+    let found = false;
+    const threads = lentThreads(async () => {
+      if (!found) {
+        const err = new Error('Could not load credentials from any providers');
+        err.name = 'CredentialsProviderError';
+        throw err;
+      }
+      return { accessKeyId: 'testing', secretAccessKey: 'testing', clockOffsetMs: 0 };
+    });
+    try {
+      const file = { path: path.join(root, 'nocreds.txt'), create: true, setTimes: false };
+      await expect(threads.fetch(task(), file, noBytes, new AbortController().signal)).rejects.toMatchObject({
+        code: 'NoCredentials'
+      });
+      fs.rmSync(file.path, { force: true });
+      found = true;
+      await threads.fetch(task(), file, noBytes, new AbortController().signal);
+      expect(sha256(fs.readFileSync(file.path))).toBe(sha256(SMALL[5]));
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('answers S3 refusing a GET with its typed error, after the retries of a 503', async () => {
+    let n = 0;
+    const proxy = await s3Proxy(undefined, () =>
+      ++n === 1
+        ? { status: 503, body: '<Error><Code>SlowDown</Code><Message>Reduce your request rate</Message></Error>' }
+        : { status: 403, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' }
+    );
+    const threads = lentThreads(
+      async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing', clockOffsetMs: 0 }),
+      proxy.url
+    );
+    try {
+      const file = { path: path.join(root, 'denied.txt'), create: true, setTimes: false };
+      await expect(threads.fetch(task(), file, noBytes, new AbortController().signal)).rejects.toMatchObject({
+        code: 'AccessDenied',
+        s3: { code: 'AccessDenied', status: 403, attempts: 2 }
+      });
+      expect(n).toBe(2);
+      fs.rmSync(file.path, { force: true });
+    } finally {
+      await threads.close();
+      await proxy.close();
+    }
   });
 
   it('that stops fails the GETs it had, and the next GET starts a new one', async () => {

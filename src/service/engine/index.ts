@@ -29,7 +29,7 @@ import { startDelete } from './ops/delete';
 import { startDownload } from './transfer/download';
 import { Jobs, MAX_FINISHED_JOBS } from './jobs/jobs';
 import { mkdir } from './ops/mkdir';
-import { clientSettings } from './s3/client';
+import { lenderOf } from './s3/lentwire';
 import { DownloadThreads, GetWorkers } from './transfer/threads';
 import { DEFAULT_TRANSFER_OPTIONS, NamedTransferRequest, TransferOptions } from './transfer/run';
 import { startUpload } from './transfer/upload';
@@ -73,9 +73,9 @@ export interface EngineOptions extends Omit<TransferOptions, 'rootDir' | 'disk' 
   /** The disk of the root (default: one in `auto` mode over `statfs`); downloads check their space with it. */
   disk?: DiskMonitor;
   /**
-   * Run downloads' GETs on worker threads of this bundle (`downloadThreadsBeside`);
-   * without it, or for a client not made by `createS3Client` or made with credentials of
-   * its own (the threads take theirs from the default chain), on this thread.
+   * Run downloads' GETs and uploads' PUTs on worker threads of this bundle
+   * (`downloadThreadsBeside`), which sign with what the store's client lends them
+   * (s3/lentwire.ts); without it, on this thread.
    */
   downloadThreads?: DownloadThreads;
   /**
@@ -130,9 +130,9 @@ export class Engine {
       checksum: this.options.verifyChecksums !== false
     });
     this.checkpoints = new Checkpoints(store);
-    const settings = clientSettings(store.client);
-    if (this.options.downloadThreads && settings && !this.options.getThreads) {
-      const s3 = { ...settings, label: store.endpoint, ctx: store.ctx };
+    if (this.options.downloadThreads && !this.options.getThreads) {
+      // The threads sign with what the store's client resolves (its provider, whichever it is).
+      const s3 = { label: store.endpoint, lender: lenderOf(store.client) };
       this.options.getThreads = new GetWorkers(this.options.downloadThreads, s3);
     }
   }

@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { EosError, MAX_HEAD_LINE_CHARS } from '../../../core';
-import { getPinned } from '../transfer/getrange';
+import { getPinned } from '../s3/pinned';
 import { EosStore } from '../s3/store';
 import { Place, placeOf, refuseListsOfRoots } from '../s3/places';
 

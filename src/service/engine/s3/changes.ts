@@ -2,10 +2,11 @@
  * The one freshness rule of the tree: every object the service writes or
  * deletes in S3 invalidates the EOS folder that lists it. The rule sits on
  * the S3 client itself (a middleware that sees every successful write
- * command), so no job kind, front door or future write can forget it. The
- * one write that is not an SDK command, a whole object sent on the uploads'
- * data path (dataput.ts), is noted by its sender (`putSmall` in putfile.ts).
- * Clients get the touched folders, coalesced, and list again those they show.
+ * command), so no job kind, front door or future write can forget it. The one
+ * write that does not pass the client, a whole object PUT on the data path
+ * (dataput.ts, often on a transfer thread), is told by its caller
+ * (transfer/putfile.ts). Clients get the touched folders, coalesced, and list
+ * again those they show.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { EosContext, FolderChanges, formatEosUri, fromS3, parent } from '../../../core';

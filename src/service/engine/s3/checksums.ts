@@ -6,10 +6,18 @@
  */
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { UnverifiedReason } from '../../../core';
-import { CrcName, crcFromBase64 } from './crc';
+import { CrcName, createCrc, crcFromBase64, crcToBase64 } from './crc';
 
 /** The algorithm uploads send. */
 export const UPLOAD_CRC: CrcName = 'CRC64NVME';
+
+/** The CRC of an upload's part (or of a whole small object), in base64, as `x-amz-checksum-*` carries it. */
+export async function partChecksum(body: Uint8Array): Promise<{ crc: bigint; base64: string }> {
+  const crc = await createCrc(UPLOAD_CRC);
+  crc.update(body);
+  const value = crc.value();
+  return { crc: value, base64: crcToBase64(UPLOAD_CRC, value) };
+}
 
 /** The fields of an S3 request or answer carrying a value of each algorithm. */
 const FIELDS = {

@@ -3,22 +3,7 @@
  */
 import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ServiceConfig } from '../config';
-
-/** Attempts per S3 request (the first try and two retries). */
-export const S3_MAX_ATTEMPTS = 3;
-/** Milliseconds to establish a connection before giving up on an attempt. */
-export const S3_CONNECT_TIMEOUT_MS = 3000;
-/** Milliseconds a connection may stay silent before the attempt fails. */
-export const S3_SOCKET_TIMEOUT_MS = 30000;
-/**
- * Connections to S3 are not capped by the client's agent: each caller bounds
- * its own (a transfer its files and parts in flight). A capped agent queues
- * the calls beyond the cap while the SDK's connection timer runs, so under
- * load (200 lists at once, or lists beside an upload holding every socket)
- * they failed as "S3 did not answer in time" without being sent (bench/load.mjs,
- * busy.spec.ts).
- */
-export const S3_MAX_SOCKETS = Infinity;
+import { S3_CONNECT_TIMEOUT_MS, S3_MAX_ATTEMPTS, S3_MAX_SOCKETS, S3_SOCKET_TIMEOUT_MS } from './limits';
 
 /**
  * A client for the configured endpoint and region, with credentials from the
@@ -53,9 +38,6 @@ export function createS3Client(
     }
   });
   made.set(client, { endpoint: config.endpoint, region: config.region });
-  if (options.credentials !== undefined) {
-    ownCredentials.add(client);
-  }
   return client;
 }
 
@@ -101,19 +83,12 @@ export function completionClient(client: S3Client, bytes: number): S3Client {
   return completer;
 }
 
-/** The settings of the clients made here, so a worker thread can make one alike. */
+/** The settings of the clients made here, so a client alike can be made (unsigned, or for completions). */
 const made = new WeakMap<S3Client, Pick<ServiceConfig, 'endpoint' | 'region'>>();
-/** Clients made here with credentials of their own rather than the default chain's. */
-const ownCredentials = new WeakSet<S3Client>();
 
-/**
- * The endpoint and region `client` was made with, when a worker thread can
- * make one alike: `createS3Client` made it and its credentials come from the
- * default chain, which the thread asks itself (and which fetches new ones as
- * they near their expiry). A provider of its own cannot cross to a thread.
- */
+/** The endpoint and region `client` was made with, when `createS3Client` made it. */
 export function clientSettings(client: S3Client): Pick<ServiceConfig, 'endpoint' | 'region'> | undefined {
-  return ownCredentials.has(client) ? undefined : made.get(client);
+  return made.get(client);
 }
 
 /** A human label of where S3 requests go, for error messages. */

@@ -1,11 +1,10 @@
 /**
  * The downloads' data path (issue 18): a GET of an object's bytes sent with
- * `node:http`/`node:https` on a keep-alive agent and signed by the client's
- * own SigV4 signer, without the SDK's per-request middleware stack. The SDK
- * still decides everything once per bucket: the endpoint (its endpoint
- * rules), the signer and its credentials provider (refreshed as they near
- * their expiry), the retry strategy and its backoff (`S3_MAX_ATTEMPTS`), and
- * the timeouts are the client's (`S3_CONNECT_TIMEOUT_MS`,
+ * `node:http`/`node:https` on a keep-alive agent and signed by the SDK's
+ * SigV4 signer, without the SDK's per-request middleware stack. The route
+ * (endpoint, signer and credentials) and the retry strategy are the wire's
+ * (wire.ts: the client's on the service's thread, lent to a transfer
+ * thread), and the timeouts the client's (`S3_CONNECT_TIMEOUT_MS`,
  * `S3_SOCKET_TIMEOUT_MS`). A failure answered by S3 is shaped like the SDK's
  * (its XML `Code`, the HTTP status) so that `toEosError` maps it to the same
  * typed errors as before.
@@ -14,9 +13,8 @@
  * one received (still pinned with `If-Match`), so the bytes already written
  * stay.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { CHECKSUM_HEADERS, ChecksumHead } from './checksums';
-import { Answer, Route, SignableRequest, Settle, exchange, requestOf, retrying, routeOf } from './wire';
+import { Answer, Route, SignableRequest, Settle, Wire, exchange, requestOf, retrying } from './wire';
 
 /** The SHA-256 of an empty payload: a GET's, so no body is ever hashed. */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -59,21 +57,16 @@ export interface DataHead {
 
 /**
  * GET bytes `req.start` to `req.end - 1` of an object into `sink`, retrying
- * with the client's retry strategy; answers the object's metadata.
+ * with the wire's retry strategy; answers the object's metadata.
  *
  * @throws errors shaped like the SDK's (for `toEosError`); the sink's own
  *   errors unchanged; `signal`'s reason when it fires
  */
-export async function getData(
-  client: S3Client,
-  req: DataRequest,
-  sink: DataSink,
-  signal: AbortSignal
-): Promise<DataHead> {
-  const route = await routeOf(client, req.bucket);
+export async function getData(wire: Wire, req: DataRequest, sink: DataSink, signal: AbortSignal): Promise<DataHead> {
+  const route = await wire.route(req.bucket);
   // The first answer's head: a retry from a later byte is ranged, so it carries no stored checksum.
   let head: DataHead | undefined;
-  return retrying(client, signal, async attempt => {
+  return retrying(wire, signal, async attempt => {
     const got = await once(route, req, sink.position, attempt === 1, sink, signal, h => void (head ??= h));
     return head ?? got;
   });

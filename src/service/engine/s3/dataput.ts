@@ -1,15 +1,14 @@
 /**
  * The uploads' data path (issue 18): a PutObject or an UploadPart of a body
  * held in memory, sent with `node:http` on the keep-alive agent of the GETs
- * and signed by the client's own SigV4 signer (wire.ts). The payload is not
+ * and signed by the SDK's SigV4 signer (wire.ts). The payload is not
  * hashed for the signature (`x-amz-content-sha256: UNSIGNED-PAYLOAD`): its
  * CRC64NVME, computed before sending since the body is read whole, goes in
  * `x-amz-checksum-crc64nvme` and S3 refuses a body that does not match it
- * (`BadDigest`). A retry (the client's retry strategy) sends the body again.
+ * (`BadDigest`). A retry (the wire's retry strategy) sends the body again.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { UPLOAD_CRC } from './checksums';
-import { Answer, Settle, exchange, requestOf, retrying, routeOf } from './wire';
+import { Answer, Settle, Wire, exchange, requestOf, retrying } from './wire';
 
 /** The payload hash of a request whose body is checked by its checksum header instead. */
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -32,13 +31,13 @@ export interface PutRequest {
 }
 
 /**
- * Store `req.body`, retrying with the client's retry strategy; answers the
+ * Store `req.body`, retrying with the wire's retry strategy; answers the
  * ETag S3 gives it.
  *
  * @throws errors shaped like the SDK's (for `toEosError`); `signal`'s reason when it fires
  */
-export async function putData(client: S3Client, req: PutRequest, signal: AbortSignal): Promise<string> {
-  const route = await routeOf(client, req.bucket);
+export async function putData(wire: Wire, req: PutRequest, signal: AbortSignal): Promise<string> {
+  const route = await wire.route(req.bucket);
   const headers: Record<string, string> = {
     'content-length': String(req.body.length),
     'x-amz-content-sha256': UNSIGNED_PAYLOAD
@@ -58,7 +57,7 @@ export async function putData(client: S3Client, req: PutRequest, signal: AbortSi
     headers['if-none-match'] = '*';
   }
   const query: Record<string, string> = req.part ? { partNumber: String(req.part.n), uploadId: req.part.uploadId } : {};
-  return retrying(client, signal, async () => {
+  return retrying(wire, signal, async () => {
     // Signed again on each attempt: its date, and credentials that may have been refreshed.
     const signed = await route.sign(requestOf(route, 'PUT', req.key, headers, query));
     return exchange(

@@ -113,7 +113,7 @@ export async function uploadPart(
 ): Promise<string> {
   const { bucket, key, uploadId } = upload;
   const request = { bucket, key, body: part.body, part: { uploadId, n: part.n }, checksum: part.checksum };
-  return store.s3(where(upload, uri), abortSignal => putData(store.client, request, abortSignal), {
+  return store.s3(where(upload, uri), abortSignal => putData(store.wire(bucket, key), request, abortSignal), {
     signal,
     deadlineMs: null
   });

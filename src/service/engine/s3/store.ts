@@ -24,25 +24,11 @@ import {
 } from '../../../core';
 import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
 import { WalkedObject, listPage, walkedObject } from './listing';
-import { S3ErrorContext, toEosError } from './errors';
+import { CallOptions, Where, callS3 } from './call';
+import { Wire, clientWire } from './wire';
 import { Changes, watchWrites } from './changes';
 import { S3Locations } from './locations';
 import { clientSettings, createS3Client } from './client';
-import { aborted } from '../jobs/pool';
-
-/** Milliseconds one metadata call (list, head) may take, retries included. */
-export const METADATA_DEADLINE_MS = 30000;
-
-/** Where a call goes, for error messages. */
-export type Where = Omit<S3ErrorContext, 'endpoint'>;
-
-/** How one S3 call may be stopped. */
-export interface CallOptions {
-  /** Aborted when the caller no longer wants the answer (client gone, job cancelled). */
-  signal?: AbortSignal;
-  /** Milliseconds the call may take, retries included; null for none (default METADATA_DEADLINE_MS). */
-  deadlineMs?: number | null;
-}
 
 /** List options. */
 export interface ListOptions {
@@ -105,6 +91,11 @@ export class EosStore {
     return this.anonymous;
   }
 
+  /** The data path (wire.ts) of `reader(bucket, key)`. */
+  wire(bucket: string, key: string): Wire {
+    return clientWire(this.reader(bucket, key));
+  }
+
   /** Stop the connections of the unsigned client, if one was made. */
   destroy(): void {
     this.anonymous?.destroy();
@@ -117,21 +108,8 @@ export class EosStore {
    *
    * @throws EosError; the caller's own abort reason when its signal fired
    */
-  async s3<T>(where: Where, call: (abortSignal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
-    const deadline = options.deadlineMs === undefined ? METADATA_DEADLINE_MS : options.deadlineMs;
-    const signals = [deadline === null ? null : AbortSignal.timeout(deadline), options.signal ?? null].filter(
-      (s): s is AbortSignal => s !== null
-    );
-    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-    try {
-      options.signal?.throwIfAborted();
-      return await call(signal);
-    } catch (err) {
-      if (options.signal?.aborted) {
-        throw aborted(options.signal);
-      }
-      throw toEosError(err, { ...where, endpoint: this.endpoint });
-    }
+  s3<T>(where: Where, call: (abortSignal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    return callS3(this.endpoint, where, call, options);
   }
 
   /**

@@ -1,22 +1,28 @@
 /**
  * What the data path's requests (GETs of downloads, dataget.ts; PUTs of
  * uploads, dataput.ts) share: they are sent with `node:http`/`node:https` on
- * a keep-alive agent and signed by the client's own SigV4 signer, without the
- * SDK's per-request middleware stack. The SDK still decides everything once
- * per bucket: the endpoint (its endpoint rules), the signer and its
- * credentials provider (refreshed as they near their expiry), the retry
- * strategy and its backoff (`S3_MAX_ATTEMPTS`), and the timeouts are the
- * client's (`S3_CONNECT_TIMEOUT_MS`, `S3_SOCKET_TIMEOUT_MS`). A failure
- * answered by S3 is shaped like the SDK's (its XML `Code`, the HTTP status)
- * so that `toEosError` maps it to the same typed errors.
+ * a keep-alive agent and signed by the SDK's own SigV4 signer, without the
+ * SDK's per-request middleware stack. How requests to a bucket go (a
+ * `Wire`) is decided once per bucket: on the service's thread by its S3
+ * client (`clientWire`: its endpoint rules, its signer and credentials
+ * provider, refreshed as they near their expiry, its retry strategy and
+ * backoff, `S3_MAX_ATTEMPTS`); on a transfer thread by what the service's
+ * thread lends it (lentwire.ts), without loading the SDK's client. The
+ * timeouts are the client's (`S3_CONNECT_TIMEOUT_MS`, `S3_SOCKET_TIMEOUT_MS`).
+ * A failure answered by S3 is shaped like the SDK's (its XML `Code`, the HTTP
+ * status) so that `toEosError` maps it to the same typed errors.
+ *
+ * Nothing here loads `@aws-sdk/client-s3` (its types only): the transfer
+ * threads' bundle imports this file.
  */
 // eslint-disable-next-line no-restricted-imports -- a client of S3's data path; the engine still serves no HTTP
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { EosError } from '../../../core';
-import { S3_CONNECT_TIMEOUT_MS, S3_MAX_SOCKETS, S3_SOCKET_TIMEOUT_MS } from './client';
+import { S3_CONNECT_TIMEOUT_MS, S3_MAX_SOCKETS, S3_SOCKET_TIMEOUT_MS } from './limits';
 
 /** The most bytes of an error answer read for its code and message. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -26,10 +32,28 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: S3_MAX_SOCKETS })
 };
 
-/** How requests to one bucket go: base URL and signer, from the SDK once. */
+/** How requests to one bucket go: base URL and signer, decided once. */
 export interface Route {
   base: URL;
   sign: (request: SignableRequest) => Promise<SignableRequest>;
+}
+
+/** The data path to S3 through one client (or what a transfer thread was lent of it). */
+export interface Wire {
+  /** How requests to `bucket` go. */
+  route(bucket: string): Promise<Route>;
+  /** The retry strategy (its attempts, its backoff, its retry quota). */
+  retryStrategy(): Promise<RetryStrategyV2>;
+}
+
+/** Where a bucket's requests go and how they are signed, by the SDK's endpoint rules. */
+export interface Endpoint {
+  /** The base URL of the bucket's objects (path style: with the bucket). */
+  url: string;
+  /** The auth scheme: `sigv4` (S3 Express and multi-region access points name others). */
+  scheme: string;
+  signingRegion: string;
+  signingName: string;
 }
 
 export interface SignableRequest {
@@ -49,24 +73,17 @@ export interface WireError extends Error {
   $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
-const routes = new WeakMap<S3Client, Map<string, Promise<Route>>>();
+const wires = new WeakMap<S3Client, Wire>();
 
 /**
  * Run `attempt` (numbered from 1) until it succeeds, retrying the failures
- * the client's retry strategy deems transient or throttling, after its
+ * the wire's retry strategy deems transient or throttling, after its
  * backoff.
  *
  * @throws the last attempt's error (with its number of attempts); `signal`'s reason when it fires
  */
-export async function retrying<T>(
-  client: S3Client,
-  signal: AbortSignal,
-  attempt: (n: number) => Promise<T>
-): Promise<T> {
-  const strategy = await client.config.retryStrategy();
-  if (!('acquireInitialRetryToken' in strategy)) {
-    throw new EosError('Internal', 'The S3 client has a retry strategy of the old interface');
-  }
+export async function retrying<T>(wire: Wire, signal: AbortSignal, attempt: (n: number) => Promise<T>): Promise<T> {
+  const strategy = await wire.retryStrategy();
   let token = await strategy.acquireInitialRetryToken('');
   for (let n = 1; ; n++) {
     try {
@@ -110,6 +127,10 @@ export function exchange<T>(
   body?: Buffer
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const protocol = signed.protocol as keyof typeof agents;
     // A GET has no query: no URLSearchParams made for each file.
     const query = Object.keys(signed.query).length > 0 ? new URLSearchParams(signed.query).toString() : '';
@@ -191,30 +212,53 @@ export function requestOf(
   };
 }
 
-/** How requests to `bucket` go: the SDK's endpoint rules and signer, asked once per client and bucket. */
-export function routeOf(client: S3Client, bucket: string): Promise<Route> {
-  let byBucket = routes.get(client);
-  if (byBucket === undefined) {
-    routes.set(client, (byBucket = new Map()));
+/**
+ * The data path through `client`: each bucket's route from its endpoint
+ * rules and signer, asked once per bucket; its retry strategy.
+ */
+export function clientWire(client: S3Client): Wire {
+  let wire = wires.get(client);
+  if (wire === undefined) {
+    const routes = new Map<string, Promise<Route>>();
+    wire = {
+      route: bucket => {
+        let route = routes.get(bucket);
+        if (route === undefined) {
+          route = resolveRoute(client, bucket);
+          route.catch(() => routes.delete(bucket));
+          routes.set(bucket, route);
+        }
+        return route;
+      },
+      retryStrategy: async () => {
+        const strategy = await client.config.retryStrategy();
+        if (!('acquireInitialRetryToken' in strategy)) {
+          throw new EosError('Internal', 'The S3 client has a retry strategy of the old interface');
+        }
+        return strategy;
+      }
+    };
+    wires.set(client, wire);
   }
-  let route = byBucket.get(bucket);
-  if (route === undefined) {
-    route = resolveRoute(client, bucket);
-    route.catch(() => byBucket.delete(bucket));
-    byBucket.set(bucket, route);
-  }
-  return route;
+  return wire;
 }
 
-async function resolveRoute(client: S3Client, bucket: string): Promise<Route> {
+/**
+ * Where `client` sends requests to `bucket` and how it signs them: its
+ * endpoint rules (custom endpoint, region, FIPS, dual stack, path style).
+ *
+ * @throws EosError `Internal` when the bucket is not signed with a SigV4 scheme
+ */
+export async function endpointOf(client: S3Client, bucket: string): Promise<Endpoint> {
   const config = client.config;
   const custom = config.isCustomEndpoint ? await config.endpoint?.() : undefined;
   const endpoint = custom
     ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}${custom.path ?? ''}`
     : undefined;
+  const region = await config.region();
   const resolved = config.endpointProvider({
     Bucket: bucket,
-    Region: await config.region(),
+    Region: region,
     UseFIPS: await config.useFipsEndpoint(),
     UseDualStack: await config.useDualstackEndpoint(),
     ForcePathStyle: config.forcePathStyle,
@@ -225,14 +269,30 @@ async function resolveRoute(client: S3Client, bucket: string): Promise<Route> {
   if (scheme === undefined || !scheme.name.startsWith('sigv4')) {
     throw new EosError('Internal', `No SigV4 signing for the bucket ${bucket}`);
   }
-  const signer = await config.signer(scheme as Parameters<typeof config.signer>[0]);
+  return {
+    url: resolved.url.href,
+    scheme: scheme.name,
+    signingRegion: scheme.signingRegion ?? region,
+    signingName: scheme.signingName ?? 's3'
+  };
+}
+
+/** The route of `client` to `bucket`: its endpoint, and its own signer with its credentials provider. */
+async function resolveRoute(client: S3Client, bucket: string): Promise<Route> {
+  const config = client.config;
+  const endpoint = await endpointOf(client, bucket);
+  const signer = await config.signer({
+    name: endpoint.scheme,
+    signingName: endpoint.signingName,
+    signingRegion: endpoint.signingRegion
+  } as Parameters<typeof config.signer>[0]);
   const sign = async (request: SignableRequest) =>
     (await signer.sign(request as Parameters<typeof signer.sign>[0], {
-      signingRegion: scheme.signingRegion,
-      signingService: scheme.signingName,
+      signingRegion: endpoint.signingRegion,
+      signingService: endpoint.signingName,
       signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0))
     })) as unknown as SignableRequest;
-  return { base: new URL(resolved.url.href), sign };
+  return { base: new URL(endpoint.url), sign };
 }
 
 interface AuthScheme {

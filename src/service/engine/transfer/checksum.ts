@@ -155,14 +155,6 @@ export function checkDownload(
   return { name: expected.name };
 }
 
-/** The CRC of an upload's part (or of a whole small object), in base64, as `x-amz-checksum-*` carries it. */
-export async function partChecksum(body: Uint8Array): Promise<{ crc: bigint; base64: string }> {
-  const crc = await createCrc(UPLOAD_CRC);
-  crc.update(body);
-  const value = crc.value();
-  return { crc: value, base64: crcToBase64(UPLOAD_CRC, value) };
-}
-
 /** The full-object checksum of an upload from its parts' CRCs, in base64. */
 export function uploadChecksum(pieces: readonly CrcPiece[]): string {
   return crcToBase64(

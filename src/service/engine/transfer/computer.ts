@@ -31,8 +31,8 @@ import { Jobs, OpenUpload } from '../jobs/jobs';
 import { abortUpload, completeUpload, createUpload, partSize as partSizeOf, uploadPart } from '../s3/multipart';
 import { detailLines } from '../s3/places';
 import { Batch, FileUpload, metadataOf, receivePart, received, writtenMeanwhile } from './computerfile';
-import { partChecksum, tally, uploadChecksum } from './checksum';
-import { UPLOAD_CRC, checksumFields } from '../s3/checksums';
+import { tally, uploadChecksum } from './checksum';
+import { UPLOAD_CRC, checksumFields, partChecksum } from '../s3/checksums';
 
 /** How long `complete` waits for the job's final record once its last file is written. */
 const SETTLE_MS = 2000;

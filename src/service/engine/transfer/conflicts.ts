@@ -7,18 +7,13 @@ import { EosStore, headObject } from '../s3/store';
 
 // Where an upload looks for its target (it lives with the store, which multipart completion also asks).
 export { headObject };
-import { MTIME_METADATA, parseMtime } from './contenttypes';
+import { objectModified } from './contenttypes';
 import { JobContext } from '../jobs/jobs';
 import { numberedName } from '../local/confine';
 import { Place, uriOfKey } from '../s3/places';
 
 /** The most "keep both" names tried. */
 const MAX_NUMBERED = 1000;
-
-/** An object's modification time: its `mtime` metadata (seconds), else LastModified. */
-export function objectModified(metadata: Record<string, string> | undefined, lastModified?: Date): Date | undefined {
-  return parseMtime(metadata?.[MTIME_METADATA]) ?? lastModified;
-}
 
 /** Where an item is written, or null to skip it. */
 export interface Decided {

@@ -1,6 +1,7 @@
 /**
  * What S3 is told about an object written from a file: its content type,
- * from the file name, and its modification time, kept in user metadata.
+ * from the file name, and its modification time, kept in user metadata
+ * (and read back from an object's).
  */
 import { GENOMICS_TYPES, lastSegment } from '../../../core';
 
@@ -79,4 +80,9 @@ export function parseMtime(value: string | undefined): Date | undefined {
     return undefined;
   }
   return new Date(Math.round(Number(value) * 1000));
+}
+
+/** An object's modification time: its `mtime` metadata (seconds), else LastModified. */
+export function objectModified(metadata: Record<string, string> | undefined, lastModified?: Date): Date | undefined {
+  return parseMtime(metadata?.[MTIME_METADATA]) ?? lastModified;
 }

@@ -5,14 +5,13 @@
  * worker thread writes through `SyncWrites` (its loop does nothing else, so
  * a blocking write costs no hop to the thread pool).
  */
-import { GetObjectCommand, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { promises as fsp, writeSync } from 'node:fs';
 import { EosError } from '../../../core';
 import { isPreconditionFailed } from '../s3/errors';
 import { DataHead, DataSink, getData } from '../s3/dataget';
-import { EosStore } from '../s3/store';
+import type { DataCaller } from '../s3/call';
 import { localError, noSpace } from '../local/confine';
-import { objectModified } from './conflicts';
+import { objectModified } from './contenttypes';
 import type { Crc } from '../s3/crc';
 import { StoredChecksum, storedChecksum } from '../s3/checksums';
 
@@ -57,9 +56,6 @@ export interface RangeSink {
   settle(): Promise<void> | void;
 }
 
-/** The part of the store a GET needs. */
-export type S3Caller = Pick<EosStore, 's3' | 'reader' | 'endpoint'>;
-
 /**
  * GET `task`'s bytes into `sink`, reporting each chunk to `onBytes`; checks
  * that exactly `task.length` bytes arrived.
@@ -67,7 +63,7 @@ export type S3Caller = Pick<EosStore, 's3' | 'reader' | 'endpoint'>;
  * @throws EosError `Conflict` when the object changed since it was listed
  */
 export async function fetchRange(
-  store: S3Caller,
+  store: DataCaller,
   task: RangeTask,
   sink: RangeSink,
   onBytes: (n: number) => void,
@@ -96,7 +92,7 @@ export async function fetchRange(
       { bucket, uri },
       abortSignal =>
         getData(
-          store.reader(bucket, key),
+          store.wire(bucket, key),
           { bucket, key, etag, start: task.start, end: limit, whole, unsigned, checksum },
           body,
           abortSignal
@@ -118,61 +114,6 @@ export async function fetchRange(
     modifiedMs: objectModified(head.metadata, head.lastModified)?.getTime(),
     ...(checksum && { stored: storedChecksum(head.checksums ?? {}) })
   };
-}
-
-/** An object as listed: a GET of it is pinned to its ETag. */
-export interface PinnedObject {
-  bucket: string;
-  key: string;
-  uri: string;
-  etag?: string;
-}
-
-/** How `getPinned` runs. */
-export interface PinnedOptions<T> {
-  signal?: AbortSignal;
-  /** The deadline of the call (null: none, as the body streams for as long as it takes); default the store's. */
-  deadlineMs?: number | null;
-  /** What a changed object's `Conflict` says after its URI, e.g. "changed while it was read; read it again". */
-  changed: string;
-  /** Read the answer inside the call (under its deadline); default: answer the response, its body unread. */
-  consume?: (out: GetObjectCommandOutput) => Promise<T>;
-}
-
-/**
- * One GET of an object, or of bytes `start` to `end` of it, with `If-Match`
- * its ETag: the downloads', `eos cat`'s and Peek's ranged reads.
- *
- * @throws EosError `Conflict` when the object changed since it was listed
- */
-export async function getPinned<T = GetObjectCommandOutput>(
-  store: S3Caller,
-  obj: PinnedObject,
-  range: { start: number; end: number } | undefined,
-  options: PinnedOptions<T>
-): Promise<T> {
-  const { bucket, key, uri, etag } = obj;
-  const Range = range ? `bytes=${range.start}-${range.end}` : undefined;
-  const consume = options.consume ?? (async (out: GetObjectCommandOutput) => out as T);
-  try {
-    return await store.s3(
-      { bucket, uri },
-      async abortSignal =>
-        consume(
-          await store
-            .reader(bucket, key)
-            .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range, IfMatch: etag }), {
-              abortSignal
-            })
-        ),
-      { signal: options.signal, deadlineMs: options.deadlineMs }
-    );
-  } catch (err) {
-    if (isPreconditionFailed(err)) {
-      throw new EosError('Conflict', `${uri} ${options.changed}`);
-    }
-    throw err;
-  }
 }
 
 /** Bytes gathered before one positioned write (fewer, larger writes: less time in the thread pool). */

@@ -9,11 +9,11 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { EosError } from '../../../core';
-import { EosStore } from '../s3/store';
+import type { DataCaller } from '../s3/call';
 import { putData } from '../s3/dataput';
 import { refusedAsTaken } from '../s3/errors';
 import { localError } from '../local/confine';
-import { partChecksum } from './checksum';
+import { partChecksum } from '../s3/checksums';
 
 /** A part of a file (or the whole of it) and where it goes. */
 export interface PartTask {
@@ -48,11 +48,8 @@ export interface PartResult {
   held?: boolean;
 }
 
-/** The part of the store a PUT needs. */
-export type S3Putter = Pick<EosStore, 's3' | 'client'>;
-
 /** Read `task`'s bytes, and PUT them unless S3 holds them already. */
-export async function putPart(store: S3Putter, task: PartTask, signal: AbortSignal): Promise<PartResult> {
+export async function putPart(store: DataCaller, task: PartTask, signal: AbortSignal): Promise<PartResult> {
   const body = await readPart(task, signal);
   const crc = task.checksum ? await partChecksum(body) : undefined;
   const crcText = crc?.crc.toString();
@@ -65,7 +62,7 @@ export async function putPart(store: S3Putter, task: PartTask, signal: AbortSign
       { bucket, uri },
       abortSignal =>
         putData(
-          store.client,
+          store.wire(bucket, key),
           {
             bucket,
             key,

@@ -82,8 +82,6 @@ async function putSmall(store: EosStore, task: PutTask, options: TransferOptions
   // A thread once one is ready (a first small file does not wait for them to start), else here.
   options.getThreads?.warm();
   await sendPart(store, options, partTask(task, 0, task.size, options), signal);
-  // The data path's PUT is not an SDK command: the client's write watch (changes.ts) does not see it.
-  store.changes.keys(task.bucket, [task.key], false);
 }
 
 /** The PUT of bytes `start` to `start + length - 1` of the task's file (all of it, without `part`). */
@@ -109,10 +107,18 @@ function partTask(
   };
 }
 
-/** Read and PUT a part on a thread (once one is ready), else here. */
-function sendPart(store: EosStore, options: TransferOptions, task: PartTask, signal: AbortSignal) {
+/**
+ * Read and PUT a part on a thread (once one is ready), else here. A whole
+ * object's PUT on the data path does not pass the client's write watch
+ * (s3/changes.ts): its folder is told to the store's changes here.
+ */
+async function sendPart(store: EosStore, options: TransferOptions, task: PartTask, signal: AbortSignal) {
   const threads = options.getThreads;
-  return threads?.ready() ? threads.put(task, signal) : putPart(store, task, signal);
+  const result = await (threads?.ready() ? threads.put(task, signal) : putPart(store, task, signal));
+  if (task.part === undefined) {
+    store.changes.keys(task.bucket, [task.key], false);
+  }
+  return result;
 }
 
 /**

@@ -11,7 +11,7 @@ import { EosError, isEosBucket } from '../../../core';
 import { EosStore } from '../s3/store';
 import { JobContext } from '../jobs/jobs';
 import { CopyTask } from '../s3/servercopy';
-import { getPinned } from './getrange';
+import { getPinned } from '../s3/pinned';
 import { contentTypeOf } from './contenttypes';
 import { storeBody } from './fromurl';
 import { TransferOptions } from './run';

@@ -20,7 +20,8 @@ import {
 import { EosStore } from '../s3/store';
 import { keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
-import { headObject, objectModified } from './conflicts';
+import { headObject } from './conflicts';
+import { objectModified } from './contenttypes';
 import { Place, placeOf, refuseListsOfRoots, resolveItem, uriOfKey } from '../s3/places';
 import { checkKeyLength } from './upload';
 import { walkLocal } from '../local/walk';

@@ -2,35 +2,57 @@
  * A transfer thread (see `threads.ts`): the entry of the
  * `eos-get-worker.cjs` bundle. It runs GETs into files as the main thread
  * asks, posting the bytes written, and uploads' PUTs read from files
- * (`partput.ts`), and stops either when asked.
+ * (`partput.ts`), and stops either when asked. It loads no SDK client: each
+ * bucket's route and the credentials are asked of the main thread, and
+ * requests are signed and retried here (s3/lentwire.ts).
  */
 import { closeSync, futimesSync, linkSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { EosError } from '../../../core';
-import { RangeTask, S3Caller, fetchRange, SyncWrites } from './getrange';
-import { S3Client } from '@aws-sdk/client-s3';
-import { BYTES_BATCH, FromWorker, GetResult, GetWorkerData, Outbox, RangeFile, ToWorker } from './threads';
+import { EosError, isErrorCode } from '../../../core';
+import { RangeTask, fetchRange, SyncWrites } from './getrange';
+import {
+  Ask,
+  BYTES_BATCH,
+  FromWorker,
+  GetResult,
+  GetWorkerData,
+  LendFailure,
+  Outbox,
+  RangeFile,
+  ToWorker
+} from './threads';
 import { checkDownload } from './checksum';
 import { localError } from '../local/confine';
 import { S3Error } from '../s3/errors';
-import { createS3Client } from '../s3/client';
+import { DataCaller, callS3 } from '../s3/call';
 import { createCrc } from '../s3/crc';
-import { EosStore } from '../s3/store';
+import { LentCredentials, LentRoute, LentWire } from '../s3/lentwire';
 import { putPart } from './partput';
+
+type Lent = Extract<ToWorker, { type: 'lent' }>;
 
 function serve(data: GetWorkerData): void {
   const port = parentPort!;
-  const store = new EosStore(createS3Client(data.s3), data.s3.ctx, data.s3.label);
-  let anonymous: S3Client | null = null;
-  // A GET in a location added unsigned says so itself: the thread's store knows no locations.
-  const callerOf = (task: RangeTask): S3Caller => ({
-    s3: (where, call, options) => store.s3(where, call, options),
-    endpoint: store.endpoint,
-    reader: () => (task.unsigned ? (anonymous ??= createS3Client(data.s3, { unsigned: true })) : store.client)
-  });
   const running = new Map<number, AbortController>();
   const outbox = new Outbox<FromWorker>(batch => port.postMessage(batch));
   const post = (m: FromWorker) => outbox.send(m);
+  const asked = new Map<number, { resolve: (m: Lent) => void; reject: (err: unknown) => void }>();
+  let nextAsk = 1;
+  const ask = (m: { type: 'route'; bucket: string } | { type: 'credentials' }): Promise<Lent> =>
+    new Promise((resolve, reject) => {
+      const n = nextAsk++;
+      asked.set(n, { resolve, reject });
+      post({ ...m, ask: n } satisfies Ask);
+    });
+  const wire = new LentWire({
+    route: async bucket => (await ask({ type: 'route', bucket })).route as LentRoute,
+    credentials: async () => (await ask({ type: 'credentials' })).credentials as LentCredentials
+  });
+  // A GET in a location added unsigned says so itself (`task.unsigned`): the route is the same.
+  const caller: DataCaller = {
+    s3: (where, call, options) => callS3(data.label, where, call, options),
+    wire: () => wire
+  };
 
   const run = async (
     m: Extract<ToWorker, { type: 'get' }>,
@@ -47,7 +69,7 @@ function serve(data: GetWorkerData): void {
     let result: GetResult;
     try {
       const sink = new SyncWrites(fd, task.start, task.shown, file.crc && (await createCrc(file.crc)));
-      result = await fetchRange(callerOf(task), task, sink, onBytes, signal);
+      result = await fetchRange(caller, task, sink, onBytes, signal);
       result.crc = sink.crc?.value();
       if (file.setTimes && result.modifiedMs !== undefined) {
         const seconds = result.modifiedMs / 1000;
@@ -68,6 +90,16 @@ function serve(data: GetWorkerData): void {
   };
 
   const heard = (m: ToWorker) => {
+    if (m.type === 'lent') {
+      const waiting = asked.get(m.ask);
+      asked.delete(m.ask);
+      if (m.failure) {
+        waiting?.reject(lendError(m.failure));
+      } else {
+        waiting?.resolve(m);
+      }
+      return;
+    }
     if (m.type === 'abort') {
       running.get(m.id)?.abort(new EosError('Upstream', 'The operation was cancelled'));
       return;
@@ -75,7 +107,7 @@ function serve(data: GetWorkerData): void {
     if (m.type === 'put') {
       const controller = new AbortController();
       running.set(m.id, controller);
-      putPart(store, m.task, controller.signal)
+      putPart(caller, m.task, controller.signal)
         .then(
           result => post({ type: 'done', id: m.id, result, n: 0 }),
           err => post(failure(m.id, err, 0))
@@ -153,6 +185,16 @@ function place(
     // the temporary name stays: the main thread removes it
   }
   return to.final;
+}
+
+/** What the main thread could not lend, as an error `toEosError` maps as it would have there. */
+function lendError(f: LendFailure): Error {
+  if (f.code !== undefined) {
+    return new EosError(isErrorCode(f.code) ? f.code : 'Internal', f.message);
+  }
+  const err = new Error(f.message);
+  err.name = f.name;
+  return err;
 }
 
 /** A failure as it crosses to the main thread (an S3 one keeps its fields). */

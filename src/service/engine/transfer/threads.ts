@@ -1,25 +1,29 @@
 /**
- * Transfer threads: GETs of downloads run in worker threads, each with its
- * own S3 client, writing straight into the files; so do uploads' PUTs, each
- * reading its part from the file, hashing and sending it (partput.ts). Reading HTTP bodies costs
+ * Transfer threads: GETs of downloads run in worker threads, writing
+ * straight into the files; so do uploads' PUTs, each reading its part from
+ * the file, hashing and sending it (partput.ts). The threads load no SDK
+ * client: the service's thread lends them each bucket's route and the
+ * credentials its client resolves, which they ask for again as they near
+ * their expiry (s3/lentwire.ts). Reading HTTP bodies costs
  * CPU per byte on the thread that reads them; on one thread a folder of small
  * files or a big file is bound by that thread, while the machine has more
  * cores. The service's own thread only plans, counts and places files, so it
  * stays free to answer the browser during a 100 GB download.
  *
  * The threads run a separate bundle (`eos-get-worker.cjs`, built from
- * `getworker.ts`) found beside the service's; where it is missing (tests run
+ * `thread.ts`) found beside the service's; where it is missing (tests run
  * from source) downloads run on the main thread as before.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EosContext, EosError, isErrorCode } from '../../../core';
+import { EosError, isErrorCode } from '../../../core';
 import { RangeResult, RangeTask } from './getrange';
 import type { PartResult, PartTask } from './partput';
 import type { CrcName } from '../s3/crc';
 import { S3Error } from '../s3/errors';
+import type { Lender, LentCredentials, LentRoute } from '../s3/lentwire';
 import { aborted } from '../jobs/pool';
 
 /** The bundle's file name beside the service's and the command line's. */
@@ -42,19 +46,26 @@ export const BYTES_BATCH = 8 * 1024 * 1024;
  */
 const YOUNG_GENERATION_MB = 2;
 
-/** How the threads reach S3: what `createS3Client` takes, and the user's context. */
+/** How the threads reach S3: what the service's client lends them. */
 export interface WorkerS3 {
-  endpoint: string | undefined;
-  region: string;
   /** The label of the endpoint in error messages. */
   label: string;
-  ctx: EosContext;
+  /** Each bucket's route and the client's credentials, as the threads ask for them. */
+  lender: Lender;
 }
 
 /** What a worker starts with. */
 export interface GetWorkerData {
   role: 'eos-get';
-  s3: WorkerS3;
+  /** The label of the endpoint in error messages. */
+  label: string;
+}
+
+/** A failure to lend, as it crosses to a thread: an `EosError`'s code, else the error's name (for `toEosError`). */
+export interface LendFailure {
+  name: string;
+  message: string;
+  code?: string;
 }
 
 /** Where a GET's bytes go. */
@@ -87,14 +98,20 @@ export interface GetResult extends RangeResult {
  * main -> worker: the messages of one turn of the main thread's loop go
  * together (`Outbox`), as do a thread's answers: a folder of small files
  * with 256 in flight costs a few messages per turn, not two per file.
+ * `lent` answers an ask (`route`, `credentials`) of the thread.
  */
 export type ToWorker =
   | { type: 'get'; id: number; task: RangeTask; file: RangeFile }
   | { type: 'put'; id: number; task: PartTask }
-  | { type: 'abort'; id: number };
+  | { type: 'abort'; id: number }
+  | { type: 'lent'; ask: number; route?: LentRoute; credentials?: LentCredentials; failure?: LendFailure };
+
+/** What a thread asks the service's thread for (s3/lentwire.ts). */
+export type Ask = { type: 'route'; ask: number; bucket: string } | { type: 'credentials'; ask: number };
 
 /** worker -> main; `n`: bytes written since the last message. */
 export type FromWorker =
+  | Ask
   | { type: 'ready' }
   | { type: 'bytes'; id: number; n: number }
   | { type: 'done'; id: number; result: GetResult | PartResult; n: number }
@@ -215,7 +232,7 @@ interface Slot {
   worker: Worker;
   outbox: Outbox<ToWorker>;
   pending: Map<number, Pending>;
-  /** The thread has loaded its bundle and made its S3 client (about 0.2 s after it starts). */
+  /** The thread has loaded its bundle (about 0.2 s after it starts). */
   ready: boolean;
 }
 
@@ -227,6 +244,8 @@ export class GetWorkers {
   fetched = 0;
   /** PUTs (of uploads) sent to the threads so far. */
   sent = 0;
+  /** Routes and credentials the threads asked for so far. */
+  lent = 0;
   private slots: Slot[] = [];
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
@@ -329,12 +348,9 @@ export class GetWorkers {
   }
 
   private start(): Slot {
-    const workerData: GetWorkerData = { role: 'eos-get', s3: this.s3 };
+    const workerData: GetWorkerData = { role: 'eos-get', label: this.s3.label };
     const worker = new Worker(this.threads.script, {
       workerData,
-      // Credentials come from the SDK's default chain, as on the main thread; each thread's
-      // client asks it again as they near their expiry (an instance role's rotate hourly).
-      env: process.env,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
     });
     const slot: Slot = {
@@ -369,6 +385,10 @@ export class GetWorkers {
       this.wake();
       return;
     }
+    if (m.type === 'route' || m.type === 'credentials') {
+      this.lend(slot, m);
+      return;
+    }
     const p = slot.pending.get(m.id);
     if (!p) {
       return;
@@ -389,6 +409,26 @@ export class GetWorkers {
       const code = isErrorCode(m.code) ? m.code : 'Internal';
       p.reject(m.s3 ? new S3Error(code, m.message, m.details, m.s3) : new EosError(code, m.message, m.details));
     }
+  }
+
+  /** Answer a thread's ask with what the client resolves (a route, credentials), or why it cannot. */
+  private lend(slot: Slot, m: Ask): void {
+    this.lent++;
+    const { lender } = this.s3;
+    const lent =
+      m.type === 'route'
+        ? lender.route(m.bucket).then(route => ({ route }))
+        : lender.credentials().then(credentials => ({ credentials }));
+    lent.then(
+      answer => slot.outbox.send({ type: 'lent', ask: m.ask, ...answer } satisfies ToWorker),
+      (err: Error) => {
+        const failure: LendFailure = { name: err?.name ?? 'Error', message: String(err?.message ?? err) };
+        if (err instanceof EosError) {
+          failure.code = err.code;
+        }
+        slot.outbox.send({ type: 'lent', ask: m.ask, failure } satisfies ToWorker);
+      }
+    );
   }
 
   private wake(): void {
