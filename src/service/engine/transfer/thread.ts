@@ -20,7 +20,7 @@ import {
   Outbox,
   RangeFile,
   ToWorker
-} from './threads';
+} from './threadmessages';
 import { checkDownload } from './checksum';
 import { localError } from '../local/confine';
 import { S3Error } from '../s3/errors';
