@@ -21,7 +21,7 @@ import { S3Error } from '../engine/s3/errors';
 import { RangeTask, SyncWrites, fetchRange } from '../engine/transfer/getrange';
 import { S3, deletePrefix, testClient, testConfig, uniqueName } from './harness';
 import { s3Proxy, tempRoot } from './transfer-helpers';
-import { crcOf, crcToBase64 } from '../engine/s3/crc';
+import { CrcName, createCrc, crcOf, crcToBase64 } from '../engine/s3/crc';
 import { bodyChecksumFields } from '../engine/s3/checksums';
 
 const KiB = 1024;
@@ -71,6 +71,17 @@ async function fetchTo(
     fs.closeSync(fd);
   }
   return { bytes: fs.readFileSync(file).subarray(t.start), counted };
+}
+
+/** `fetchRange` of a whole object into a new file whose sink starts with a CRC of `guess`; answers the result. */
+async function fetchCrc(store: EosStore, t: RangeTask, guess: CrcName) {
+  const fd = fs.openSync(path.join(root, `c-${Math.random().toString(36).slice(2)}`), 'w+');
+  try {
+    const sink = new SyncWrites(fd, t.start, t.shown, await createCrc(guess));
+    return await fetchRange(store, t, sink, () => undefined, AbortSignal.timeout(30000));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** An HTTP server answering each request with `answer`; it records the requests' headers. */
@@ -248,6 +259,52 @@ describe('GETs on node:http', () => {
       expect(err.message).toBe('The operation was cancelled');
       expect(Date.now() - started).toBeLessThan(5000);
       expect(fake.seen).toHaveLength(1);
+    } finally {
+      c.destroy();
+      await fake.close();
+    }
+  });
+
+  it('computes the CRC the answer names, from the first byte, and none when it names none', async () => {
+    // The SDK's own default for a PutObject: CRC32, not the CRC64NVME the sink starts with.
+    const key = `shared/files/${F}/crc32.bin`;
+    const body = randomBytes(300 * KiB + 7);
+    const put = await client.send(new PutObjectCommand({ Bucket: S3.orgBucket, Key: key, Body: body }));
+    const t = task({ key, etag: put.ETag, length: body.length, checksum: true });
+    const crc32 = await crcOf('CRC32', body);
+    expect(await fetchCrc(storeOf(client), t, 'CRC64NVME')).toMatchObject({
+      crcName: 'CRC32',
+      crc: crc32,
+      stored: { name: 'CRC32', crc: crc32 }
+    });
+    // Any algorithm the answer names; an answer with no checksum (an object S3 stored none for) computes none.
+    const crc32c = await crcOf('CRC32C', body);
+    const fake = await fakeS3((req, res) => {
+      res.writeHead(200, {
+        'content-length': body.length,
+        etag: '"e1"',
+        ...(req.url!.includes('named') && { 'x-amz-checksum-crc32c': crcToBase64('CRC32C', crc32c) })
+      });
+      res.end(body);
+    });
+    const c = testClient({ endpoint: fake.url });
+    try {
+      const named = await fetchCrc(
+        storeOf(c),
+        task({ key: 'named', etag: '"e1"', length: body.length, checksum: true }),
+        'CRC64NVME'
+      );
+      expect(named).toMatchObject({ crcName: 'CRC32C', crc: crc32c, stored: { name: 'CRC32C' } });
+      const none = await fetchCrc(
+        storeOf(c),
+        task({ key: 'none', etag: '"e1"', length: body.length, checksum: true }),
+        'CRC64NVME'
+      );
+      expect(none.stored).toEqual({ reason: 'no-checksum' });
+      expect(none.crc).toBeUndefined();
+      // A GET asking for no checksum (a range of a file in ranges) keeps the CRC it was given.
+      const ranged = await fetchCrc(storeOf(c), task({ key: 'none', etag: '"e1"', length: body.length }), 'CRC32');
+      expect(ranged).toMatchObject({ crcName: 'CRC32', crc: crc32 });
     } finally {
       c.destroy();
       await fake.close();

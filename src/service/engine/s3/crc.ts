@@ -31,6 +31,7 @@ const SPECS: Record<CrcName, CrcSpec> = {
 
 /** A running CRC over chunks added in order. */
 export interface Crc {
+  readonly name: CrcName;
   update(chunk: Uint8Array): void;
   /** The CRC of every byte added so far. */
   value(): bigint;
@@ -45,6 +46,8 @@ const zlibCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: numbe
  * WebAssembly instance (about 90 KB) made per file.
  */
 const hashers = new Map<CrcName, Promise<IHasher>>();
+/** The hashers loaded so far (what `crcNow` can make without waiting). */
+const loaded = new Map<CrcName, IHasher>();
 
 function hasherOf(name: CrcName): Promise<IHasher> {
   let hasher = hashers.get(name);
@@ -57,16 +60,34 @@ function hasherOf(name: CrcName): Promise<IHasher> {
   return hasher;
 }
 
-/** A running CRC of `name`. */
+const NAMES = Object.keys(SPECS) as CrcName[];
+
+/**
+ * A running CRC of `name`. Every algorithm's hasher is loaded with the
+ * first, so that `crcNow` can then switch a download's CRC to the one its
+ * GET's answer names, before the first byte.
+ */
 export async function createCrc(name: CrcName): Promise<Crc> {
+  const names = NAMES.filter(n => n !== 'CRC32' || zlibCrc32 === undefined);
+  const made = await Promise.all(names.map(hasherOf));
+  names.forEach((n, i) => loaded.set(n, made[i]));
+  return crcNow(name)!;
+}
+
+/** A running CRC of `name` made at once; undefined until `createCrc` has loaded the hashers. */
+export function crcNow(name: CrcName): Crc | undefined {
   if (name === 'CRC32' && zlibCrc32 !== undefined) {
     let v = 0;
-    return { update: chunk => void (v = zlibCrc32(chunk, v)), value: () => BigInt(v >>> 0) };
+    return { name, update: chunk => void (v = zlibCrc32(chunk, v)), value: () => BigInt(v >>> 0) };
   }
-  const hasher = await hasherOf(name);
+  const hasher = loaded.get(name);
+  if (hasher === undefined) {
+    return undefined;
+  }
   hasher.init();
   let state = hasher.save();
   return {
+    name,
     update: chunk => {
       hasher.load(state);
       hasher.update(chunk);

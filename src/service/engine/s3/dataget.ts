@@ -43,6 +43,8 @@ export interface DataRequest {
 /** Where the body goes; `position` is the next byte it expects (a retry asks from there). */
 export interface DataSink {
   readonly position: number;
+  /** Told the first answer's head, before its first byte. */
+  head?(head: DataHead): void;
   add(chunk: Buffer): void | Promise<void>;
 }
 
@@ -67,7 +69,12 @@ export async function getData(wire: Wire, req: DataRequest, sink: DataSink, sign
   // The first answer's head: a retry from a later byte is ranged, so it carries no stored checksum.
   let head: DataHead | undefined;
   return retrying(wire, signal, async attempt => {
-    const got = await once(route, req, sink.position, attempt === 1, sink, signal, h => void (head ??= h));
+    const got = await once(route, req, sink.position, attempt === 1, sink, signal, h => {
+      if (head === undefined) {
+        head = h;
+        sink.head?.(h);
+      }
+    });
     return head ?? got;
   });
 }

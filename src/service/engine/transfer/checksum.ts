@@ -58,27 +58,30 @@ export async function expectedChecksum(
 }
 
 /**
- * The CRC a download in one GET computes as it writes, before it knows what
- * the object stores: CRC64NVME, what the engine's uploads send and what S3
- * computes for an object sent without a checksum.
+ * The CRC a download in one GET is set up with, before its answer says what
+ * the object stores (the sink then switches to that one, or drops it when
+ * there is nothing to compare with): CRC64NVME, what the engine's uploads
+ * send and what S3 computes for an object sent without a checksum.
  */
 export const WHOLE_CRC: CrcName = UPLOAD_CRC;
 
 /**
- * Compare a download in one GET (its sink computed `WHOLE_CRC`) with the
- * checksum its GET answered. An object stored with another algorithm is
- * small: the temporary file is read back once to compute that one.
+ * Compare a download in one GET with the checksum its GET answered. Its sink
+ * computed the algorithm the answer named (`computed.name`); only when it
+ * could not (a hasher not loaded yet) is the temporary file read back once
+ * to compute that one.
  *
  * @throws EosError `Upstream` when they differ (as `checkDownload`)
  */
 export async function checkWhole(
   stored: StoredChecksum,
-  pieces: readonly CrcPiece[],
+  computed: { name?: CrcName; pieces: readonly CrcPiece[] },
   temp: string,
   size: number,
   where: { uri: string; shown: string }
 ): Promise<Verification> {
-  if ('name' in stored && stored.name !== WHOLE_CRC) {
+  let pieces = computed.pieces;
+  if ('name' in stored && (stored.name !== computed.name || pieces.length === 0)) {
     let file: FileHandle | undefined;
     try {
       file = await open(temp, 'r');

@@ -103,8 +103,11 @@ export async function getFile(
   const crc = checksum ? WHOLE_CRC : 'name' in expected ? expected.name : undefined;
   const pieces: CrcPiece[] = [];
   let stored: RangeResult['stored'];
+  // The algorithm a one-GET file's CRC was computed with (the one its answer named, when loaded).
+  let computed: RangeResult['crcName'];
   const piece = (r: RangeTask, result: RangeResult) => {
     stored ??= result.stored;
+    computed ??= result.crcName;
     if (result.crc !== undefined) {
       pieces.push({ start: r.start, length: r.length, crc: result.crc });
     }
@@ -154,7 +157,6 @@ export async function getFile(
           } else {
             const sink = new GatheredWrites(file, r.start, task.shown, crc && (await createCrc(crc)));
             result = await fetchRange(store, r, sink, count, rangeSignal);
-            result.crc = sink.crc?.value();
           }
           piece(r, result);
           if (r.start === 0) {
@@ -174,7 +176,7 @@ export async function getFile(
       throw new EosError('Upstream', `${task.uri}: ${written} bytes arrived, ${task.size} expected`);
     }
     const outcome = checksum
-      ? await checkWhole(stored ?? { reason: 'no-checksum' }, pieces, temp, task.size, task)
+      ? await checkWhole(stored ?? { reason: 'no-checksum' }, { name: computed, pieces }, temp, task.size, task)
       : checkDownload(expected, pieces, task);
     placed ??= await placeFile(temp, task);
     resume.completed();

@@ -12,7 +12,7 @@ import { DataHead, DataSink, getData } from '../s3/dataget';
 import type { DataCaller } from '../s3/call';
 import { localError, noSpace } from '../local/confine';
 import { objectModified } from './contenttypes';
-import type { Crc } from '../s3/crc';
+import { Crc, CrcName, crcNow } from '../s3/crc';
 import { StoredChecksum, storedChecksum } from '../s3/checksums';
 
 /** One GET into a file: the object, and where its bytes go. */
@@ -41,6 +41,8 @@ export interface RangeResult {
   modifiedMs?: number;
   /** The CRC of the bytes written, when the sink computed one. */
   crc?: bigint;
+  /** Its algorithm. */
+  crcName?: CrcName;
   /** The checksum the object stores, when the task asked for it. */
   stored?: StoredChecksum;
 }
@@ -49,6 +51,8 @@ export interface RangeResult {
 export interface RangeSink {
   /** The offset after the last byte added. */
   readonly end: number;
+  /** The CRC of the bytes added, when one is computed (a whole-object GET may change its algorithm before the first byte). */
+  crc?: Crc;
   add(chunk: Uint8Array): Promise<void> | void;
   /** Write what is held and wait for every write. */
   flush(): Promise<void> | void;
@@ -74,6 +78,11 @@ export async function fetchRange(
   const body: DataSink = {
     get position() {
       return sink.end;
+    },
+    head(h) {
+      if (checksum && sink.crc !== undefined) {
+        sink.crc = crcFor(storedChecksum(h.checksums ?? {}), sink.crc);
+      }
     },
     add(chunk) {
       if (sink.end + chunk.length > limit) {
@@ -112,8 +121,21 @@ export async function fetchRange(
   }
   return {
     modifiedMs: objectModified(head.metadata, head.lastModified)?.getTime(),
+    ...(sink.crc && { crc: sink.crc.value(), crcName: sink.crc.name }),
     ...(checksum && { stored: storedChecksum(head.checksums ?? {}) })
   };
+}
+
+/**
+ * The CRC a whole-object GET computes once its answer says what the object
+ * stores: that algorithm (so the file is never read back to compute
+ * another), none when there is nothing to compare with, else `guess`.
+ */
+function crcFor(stored: StoredChecksum, guess: Crc): Crc | undefined {
+  if (!('name' in stored)) {
+    return undefined;
+  }
+  return stored.name === guess.name ? guess : (crcNow(stored.name) ?? guess);
 }
 
 /** Bytes gathered before one positioned write (fewer, larger writes: less time in the thread pool). */
@@ -136,7 +158,7 @@ export class GatheredWrites implements RangeSink {
     private readonly fh: fsp.FileHandle,
     start: number,
     private readonly shown: string,
-    readonly crc?: Crc
+    public crc?: Crc
   ) {
     this.end = start;
     this.at = start;
@@ -189,7 +211,7 @@ export class SyncWrites implements RangeSink {
     private readonly fd: number,
     start: number,
     private readonly shown: string,
-    readonly crc?: Crc
+    public crc?: Crc
   ) {
     this.end = start;
   }

@@ -70,7 +70,6 @@ function serve(data: GetWorkerData): void {
     try {
       const sink = new SyncWrites(fd, task.start, task.shown, file.crc && (await createCrc(file.crc)));
       result = await fetchRange(caller, task, sink, onBytes, signal);
-      result.crc = sink.crc?.value();
       if (file.setTimes && result.modifiedMs !== undefined) {
         const seconds = result.modifiedMs / 1000;
         try {
@@ -145,8 +144,8 @@ function serve(data: GetWorkerData): void {
  * Move a whole file the thread wrote into place (`RangeFile.place`) once its
  * bytes match the checksum its GET answered (a mismatch fails it, the main
  * thread removes the temporary file); undefined when the main thread must
- * place it: a checksum of another algorithm (read back there), or a name
- * taken for `new`.
+ * place it: a checksum of an algorithm the thread did not compute (read back
+ * there), or a name taken for `new`.
  */
 function place(
   task: RangeTask,
@@ -157,7 +156,7 @@ function place(
   if (task.checksum) {
     const stored = result.stored ?? { reason: 'no-checksum' as const };
     if ('name' in stored) {
-      if (stored.name !== file.crc || result.crc === undefined) {
+      if (stored.name !== result.crcName || result.crc === undefined) {
         return undefined;
       }
       checkDownload(stored, [{ start: 0, length: task.length, crc: result.crc }], task);
