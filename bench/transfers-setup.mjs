@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 
 const CACHE = process.env.EOS_BENCH_CACHE || join(os.homedir(), '.cache', 'jupyterlab-eos-bench');
 const BIN = join(CACHE, 'bin');
+/** Where the engine keeps its compiled code between runs, as the service and `eos` do (`compile_cache` in jupyterlab_eos/config.py). */
+export const COMPILE_CACHE = join(CACHE, 'node-compile-cache');
 const VENV = join(CACHE, 'venv');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 

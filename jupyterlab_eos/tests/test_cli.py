@@ -84,6 +84,9 @@ def test_the_console_script_runs_the_bundled_command_line(s3, tmp_path):
     assert EOS.exists(), "the editable install provides the eos script (make install)"
     version = run_eos(["--version"], s3, tmp_path)
     assert version.returncode == 0 and version.stdout.strip() == jupyterlab_eos.__version__
+    # Node keeps the bundle's compiled code under ~/.cache for the next start (HOME is tmp_path here).
+    cache = tmp_path / ".cache" / "jupyterlab-eos" / "node-compile-cache"
+    assert any(p.is_file() for p in cache.rglob("*")), "the compile cache was written"
     listed = run_eos(["ls", "e://org/"], s3, tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert "README.txt" in listed.stdout.splitlines()

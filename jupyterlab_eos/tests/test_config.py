@@ -71,3 +71,18 @@ def test_transfer_concurrency_refuses_out_of_range(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path), files_in_flight=0))
     with pytest.raises(TraitError):
         config.service_environment()
+
+
+def test_node_compile_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "_SERVER", FakeServer(str(tmp_path)))
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = str(tmp_path / "xdg" / "jupyterlab-eos" / "node-compile-cache")
+    assert config.service_environment()["NODE_COMPILE_CACHE"] == cache
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert config.compile_cache() == {"NODE_COMPILE_CACHE": str(tmp_path / "home" / ".cache" / "jupyterlab-eos" / "node-compile-cache")}
+    # The user's own setting is left alone.
+    monkeypatch.setenv("NODE_COMPILE_CACHE", str(tmp_path / "mine"))
+    assert "NODE_COMPILE_CACHE" not in config.service_environment()
+    assert config.compile_cache({"NODE_COMPILE_CACHE": "x"}) == {}
