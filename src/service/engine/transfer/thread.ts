@@ -28,6 +28,7 @@ import { DataCaller, callS3 } from '../s3/call';
 import { createCrc } from '../s3/crc';
 import { LentCredentials, LentRoute, LentWire } from '../s3/lentwire';
 import { putPart } from './partput';
+import { Collector } from './collect';
 
 type Lent = Extract<ToWorker, { type: 'lent' }>;
 
@@ -35,6 +36,8 @@ function serve(data: GetWorkerData): void {
   const port = parentPort!;
   const running = new Map<number, AbortController>();
   const outbox = new Outbox<FromWorker>(batch => port.postMessage(batch));
+  // The bodies' buffers freed as the bytes go by, not piled up until a full collection (collect.ts).
+  const collector = new Collector();
   const post = (m: FromWorker) => outbox.send(m);
   const asked = new Map<number, { resolve: (m: Lent) => void; reject: (err: unknown) => void }>();
   let nextAsk = 1;
@@ -111,7 +114,10 @@ function serve(data: GetWorkerData): void {
           result => post({ type: 'done', id: m.id, result, n: 0 }),
           err => post(failure(m.id, err, 0))
         )
-        .finally(() => running.delete(m.id));
+        .finally(() => {
+          running.delete(m.id);
+          collector.count(m.task.length);
+        });
       return;
     }
     const controller = new AbortController();
@@ -125,6 +131,7 @@ function serve(data: GetWorkerData): void {
       return n;
     };
     const onBytes = (n: number) => {
+      collector.count(n);
       unposted += n;
       if (unposted >= BYTES_BATCH) {
         post({ type: 'bytes', id: m.id, n: take() });
