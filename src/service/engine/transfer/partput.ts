@@ -14,6 +14,10 @@ import { putData } from '../s3/dataput';
 import { refusedAsTaken } from '../s3/errors';
 import { localError } from '../local/confine';
 import { partChecksum } from '../s3/checksums';
+import { BodyPool } from './bodypool';
+
+/** This thread's part buffers (bodypool.ts). */
+const bodies = new BodyPool();
 
 /** A part of a file (or the whole of it) and where it goes. */
 export interface PartTask {
@@ -51,6 +55,15 @@ export interface PartResult {
 /** Read `task`'s bytes, and PUT them unless S3 holds them already. */
 export async function putPart(store: DataCaller, task: PartTask, signal: AbortSignal): Promise<PartResult> {
   const body = await readPart(task, signal);
+  try {
+    return await sendPart(store, task, body, signal);
+  } finally {
+    // Every attempt has ended (answered, failed or aborted): the buffer is free for the next part.
+    bodies.give(body);
+  }
+}
+
+async function sendPart(store: DataCaller, task: PartTask, body: Buffer, signal: AbortSignal): Promise<PartResult> {
   const crc = task.checksum ? await partChecksum(body) : undefined;
   const crcText = crc?.crc.toString();
   if (task.held !== undefined && createHash('md5').update(body).digest('hex') === task.held) {
@@ -89,29 +102,38 @@ export async function putPart(store: DataCaller, task: PartTask, signal: AbortSi
  * one rewritten or replaced meanwhile is refused, not mixed into the object.
  */
 async function readPart(task: PartTask, signal: AbortSignal): Promise<Buffer> {
-  let body: Buffer;
+  // A whole file is read one byte past its size: a file grown since it was listed is refused.
+  const whole = task.part === undefined;
+  const want = whole ? task.length + 1 : task.length;
+  const buffer = bodies.take(want);
+  let body: Buffer | undefined;
   let same = true;
   try {
-    if (task.part === undefined) {
-      body = await fsp.readFile(task.path, { signal });
-    } else {
-      const fh = await fsp.open(task.path, 'r');
-      try {
-        if (task.file !== undefined) {
-          const st = await fh.stat();
-          same = st.size === task.file.size && st.mtimeMs === task.file.mtimeMs;
-        }
-        body = Buffer.allocUnsafe(task.length);
-        const { bytesRead } = await fh.read(body, 0, task.length, task.start);
-        body = body.subarray(0, bytesRead);
-      } finally {
-        await fh.close();
+    const fh = await fsp.open(task.path, 'r');
+    try {
+      if (task.file !== undefined) {
+        const st = await fh.stat();
+        same = st.size === task.file.size && st.mtimeMs === task.file.mtimeMs;
       }
+      let read = 0;
+      while (read < want) {
+        const { bytesRead } = await fh.read(buffer, read, want - read, task.start + read);
+        if (bytesRead === 0) {
+          break;
+        }
+        read += bytesRead;
+      }
+      signal.throwIfAborted();
+      body = buffer.subarray(0, read);
+    } finally {
+      await fh.close();
     }
   } catch (err) {
+    bodies.give(buffer);
     throw signal.aborted ? err : localError(err, task.shown);
   }
   if (!same || body.length !== task.length) {
+    bodies.give(buffer);
     throw new EosError('Conflict', `${task.shown} changed while it was being uploaded`);
   }
   return body;
