@@ -208,7 +208,8 @@ async function main() {
     return { name: [name, ...vars].join(', '), env, engine: bundle(name, resolve(checkout)) };
   });
   const tmp = await mkdtemp(join(os.tmpdir(), 'eos-datapath-'));
-  const server = await startVersitygw([BUCKET]);
+  // Connections kept open between requests, as S3 keeps them.
+  const server = await startVersitygw([BUCKET], { keepAlive: true });
   try {
     const client = new S3Client({
       region: 'us-east-1',
@@ -247,7 +248,7 @@ async function main() {
       '--range-mib',
       '32',
       '--in-flight',
-      kind === 'big' ? '4' : '16',
+      kind === 'big' ? '8' : '16',
       '--write',
       join(local, 'dl')
     ];

@@ -24,7 +24,7 @@ async function runFloor(ctx, name, objects, options) {
 /**
  * The floor of each download kind, the best of `repeat` runs, as report rows
  * (`tool: 'floor'`): every body written to a file of its own at its offset,
- * with the engine's default ranges (4 × 32 MiB) and files (16) in flight.
+ * with the engine's default ranges on 2 threads (8 × 32 MiB) and files (16) in flight.
  *
  * @param ctx.keys `{ kind: [{ size, key }] }` for each download kind
  * @param ctx.timed the benchmark's timed run (wall seconds, RSS, output)
@@ -33,7 +33,7 @@ export async function runFloors(ctx, regime) {
   const rows = [];
   for (const [rowKind, objects] of Object.entries(ctx.keys)) {
     const outDir = join(ctx.tmp, 'floor-out');
-    const inFlight = objects.length === 1 ? '4' : '16';
+    const inFlight = objects.length === 1 ? '8' : '16';
     const row = { regime, rowKind, direction: 'download', tool: 'floor', bytes: 0, runs: [], problem: null };
     for (let round = 0; round < ctx.repeat; round++) {
       ctx.log(`${regime}: node:http floor, download ${rowKind}`);

@@ -104,7 +104,7 @@ export function renderReport(rows, info) {
     '',
     'The floor row is not a client: `bench/node-http-floor.mjs`, Node’s own HTTP client alone (keep-alive agent, URLs',
     'presigned before its clock starts, no SDK, one thread), each body written to its file at its offset with',
-    '`fs.write`, with the engine’s default ranges (4 × 32 MiB) and files (16) in flight. Its CPU is counted inside',
+    '`fs.write`, with the engine’s default ranges on 2 threads (8 × 32 MiB) and files (16) in flight. Its CPU is counted inside',
     'its clock only (presigning and start-up left out): the least a Node download on one thread costs here.'
   ];
   for (const regime of info.regimes) {

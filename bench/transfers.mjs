@@ -317,7 +317,13 @@ async function main() {
       samples[kind] = sampleIndexes(set.count, SAMPLE);
     }
     run('sync', []);
-    server = await serveVersitygw(versitygw, serverDir, { accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
+    // Connections kept open between requests, as S3 keeps them (versitygw closes each one by default).
+    server = await serveVersitygw(
+      versitygw,
+      serverDir,
+      { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
+      { keepAlive: true }
+    );
     const env = {
       ...process.env,
       AWS_ACCESS_KEY_ID: ACCESS_KEY,

@@ -68,11 +68,18 @@ async function answers(endpoint) {
 /**
  * Serve `dir` with versitygw `bin` on a free loopback port, with these root
  * keys; answer { proc, endpoint } once it answers HTTP (bench/transfers.mjs too).
+ * `keepAlive`: keep connections open between requests, as S3 does
+ * (versitygw's `--keep-alive`; without it every answer says `Connection: close`).
  */
-async function serveVersitygw(bin, dir, keys = { accessKey: ACCESS_KEY, secretKey: SECRET_KEY }) {
+async function serveVersitygw(
+  bin,
+  dir,
+  keys = { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
+  { keepAlive = false } = {}
+) {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ['--port', `127.0.0.1:${port}`, 'posix', dir], {
+  const proc = spawn(bin, ['--port', `127.0.0.1:${port}`, ...(keepAlive ? ['--keep-alive'] : []), 'posix', dir], {
     env: { ...process.env, ROOT_ACCESS_KEY: keys.accessKey, ROOT_SECRET_KEY: keys.secretKey },
     stdio: ['ignore', 'ignore', 'pipe']
   });
@@ -93,14 +100,15 @@ async function serveVersitygw(bin, dir, keys = { accessKey: ACCESS_KEY, secretKe
 
 /**
  * Start versitygw (built if absent) with its data in a new temporary folder,
- * and create each of `buckets`; answer { proc, endpoint, dir }.
+ * and create each of `buckets`; answer { proc, endpoint, dir }. `options`
+ * as `serveVersitygw`'s.
  */
-async function startVersitygw(buckets) {
+async function startVersitygw(buckets, options = {}) {
   const bin = ensureVersitygw();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eos-versitygw-'));
   let server;
   try {
-    server = await serveVersitygw(bin, dir);
+    server = await serveVersitygw(bin, dir, undefined, options);
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
