@@ -19,35 +19,42 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .config import compile_cache
+from .nodeenv import ENV_NAMES, NODE_FLAGS, compile_cache, default_node
 
 CLI = Path(__file__).parent / "service" / "eos-cli.cjs"
 
 # c.EOS trait -> environment variable: the service's, and the node that runs it.
-_ENV = {**config._ENV, "node": "EOS_NODE"}
+_ENV = {**ENV_NAMES, "node": "EOS_NODE"}
 
 
 def jupyter_config() -> Any:
-    """The merged config of ``jupyter_server_config.{json,py}`` on Jupyter's config path (empty if none)."""
-    from traitlets.config.loader import Config
+    """The merged config of ``jupyter_server_config.{json,py}`` on Jupyter's config path (empty if none).
 
-    merged = Config()
+    traitlets is imported only when there is such a file: each ``eos`` command
+    runs this first, and the import alone took ~45 ms of its start.
+    """
     try:
         from jupyter_core.paths import jupyter_config_path
-        from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
-    except ImportError:  # pragma: no cover - both come with jupyter_server
-        return merged
+    except ImportError:  # pragma: no cover - comes with jupyter_server
+        return {}
     # jupyter_config_path() lists the highest priority first: merge from the lowest.
-    for directory in reversed(jupyter_config_path()):
-        for loader in (JSONFileConfigLoader, PyFileConfigLoader):
-            name = "jupyter_server_config" + (".json" if loader is JSONFileConfigLoader else ".py")
-            if not os.path.isfile(os.path.join(directory, name)):
-                continue
-            try:
-                merged.merge(loader(name, path=directory).load_config())
-            except Exception as err:  # a broken file should not stop the terminal command
-                print(f"eos: ignoring {os.path.join(directory, name)}: {err}", file=sys.stderr)
+    files = [
+        (directory, "jupyter_server_config" + ext)
+        for directory in reversed(jupyter_config_path())
+        for ext in (".json", ".py")
+        if os.path.isfile(os.path.join(directory, "jupyter_server_config" + ext))
+    ]
+    if not files:
+        return {}
+    from traitlets.config.loader import Config, JSONFileConfigLoader, PyFileConfigLoader
+
+    merged = Config()
+    for directory, name in files:
+        loader = JSONFileConfigLoader if name.endswith(".json") else PyFileConfigLoader
+        try:
+            merged.merge(loader(name, path=directory).load_config())
+        except Exception as err:  # a broken file should not stop the terminal command
+            print(f"eos: ignoring {os.path.join(directory, name)}: {err}", file=sys.stderr)
     return merged
 
 
@@ -77,8 +84,6 @@ def node_executable(env: dict[str, str]) -> str:
     if env.get("EOS_NODE"):
         return env["EOS_NODE"]
     # Not proxy.node_executable: it asks for a running Jupyter server, seconds of imports.
-    from .proxy import default_node
-
     try:
         return default_node()
     except RuntimeError as err:
@@ -91,8 +96,6 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"eos: {CLI} is missing: build it with `npm run build:service`")
     env = cli_environment()
     node = node_executable(env)
-    from .proxy import NODE_FLAGS
-
     os.execve(node, [node, *NODE_FLAGS, str(CLI), *args], env)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from traitlets import Bool, Float, Int, Unicode
 from traitlets.config import Configurable
 
+from .nodeenv import COUNT_NAMES, ENV_NAMES, compile_cache
+
 _SERVER: Any = None
 
 
@@ -63,24 +65,9 @@ class EOS(Configurable):
     startup_timeout = Float(30.0, help="Seconds to wait for the service to answer after starting it.").tag(config=True)
 
 
-# trait name -> environment variable the service reads
-_ENV = {
-    "user_id": "GENCOVE_USER_ID",
-    "organization_id": "GENCOVE_ORGANIZATION_ID",
-    "org_bucket": "EOS_ORG_BUCKET",
-    "gencove_bucket": "EOS_GENCOVE_BUCKET",
-    "endpoint_url": "EOS_ENDPOINT_URL",
-    "region": "EOS_REGION",
-    "disk_mode": "EOS_DISK_MODE",
-}
-
-# whole-number traits -> environment variable, passed when set
-_COUNTS = {
-    "transfer_threads": "EOS_TRANSFER_THREADS",
-    "files_in_flight": "EOS_FILES_IN_FLIGHT",
-    "ranges_in_flight": "EOS_RANGES_IN_FLIGHT",
-    "parts_in_flight": "EOS_PARTS_IN_FLIGHT",
-}
+# trait name -> environment variable the service reads; whole-number traits passed when set
+_ENV = ENV_NAMES
+_COUNTS = COUNT_NAMES
 
 
 def remember_server(serverapp: Any) -> None:
@@ -112,22 +99,6 @@ def root_dir() -> str:
     server = _server()
     root = getattr(server, "root_dir", None) or os.getcwd()
     return os.path.realpath(os.path.expanduser(root))
-
-
-def compile_cache(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """``NODE_COMPILE_CACHE`` for the service and ``eos``, unless the environment has one.
-
-    Node (22.1 and later; older ones ignore it) keeps the bundles' compiled code
-    there between starts: about 40 ms less of each ``eos`` command's start.
-    ``$XDG_CACHE_HOME/jupyterlab-eos/node-compile-cache``, else under
-    ``~/.cache``; Node skips the cache when it cannot write there, and
-    ``NODE_DISABLE_COMPILE_CACHE=1`` turns it off.
-    """
-    env = os.environ if environ is None else environ
-    if env.get("NODE_COMPILE_CACHE"):
-        return {}
-    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return {"NODE_COMPILE_CACHE": os.path.join(base, "jupyterlab-eos", "node-compile-cache")}
 
 
 def service_environment() -> dict[str, str]:

@@ -49,6 +49,22 @@ def test_without_config_the_root_is_left_to_the_command(tmp_path, monkeypatch):
     assert "EOS_ROOT_DIR" not in env  # the command line then uses the current directory
 
 
+def test_the_shim_imports_no_traitlets_without_a_config_file(tmp_path):
+    # Each eos command runs the shim first: traitlets (~45 ms of imports) only when a config file needs it.
+    probe = (
+        "import sys; from jupyterlab_eos import cli; env = cli.cli_environment(); cli.node_executable(env); "
+        "print('traitlets' in sys.modules, 'jupyter_server' in sys.modules)"
+    )
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path / "none")}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+    write_config(tmp_path / "cfg", tmp_path)
+    env["JUPYTER_CONFIG_DIR"] = str(tmp_path / "cfg")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["True", "False"]
+
+
 def test_the_server_extension_hands_terminals_its_root(tmp_path, monkeypatch):
     monkeypatch.delenv("EOS_ROOT_DIR", raising=False)
     contents = SimpleNamespace(get_kernel_path=lambda path, model=None: "")
