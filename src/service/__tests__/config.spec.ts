@@ -169,17 +169,17 @@ describe('transfer figures', () => {
       filesInFlight: Math.min(64, Math.max(16, 8 * cores)),
       maxFilesInFlight: 256,
       rangesInFlight: Math.max(8, 2 * cores),
-      partsInFlight: Math.max(4, cores)
+      partsInFlight: Math.max(8, 2 * cores)
     });
     // Files in flight start from the threads and may rise to 256 (64 on the calling thread).
-    const eight = { threads: 8, filesInFlight: 64, maxFilesInFlight: 256, rangesInFlight: 16, partsInFlight: 8 };
+    const eight = { threads: 8, filesInFlight: 64, maxFilesInFlight: 256, rangesInFlight: 16, partsInFlight: 16 };
     expect(downloadFigures({}, 8)).toEqual(eight);
     expect(downloadFigures({}, 1)).toEqual({
       threads: 1,
       filesInFlight: 16,
       maxFilesInFlight: 256,
       rangesInFlight: 8,
-      partsInFlight: 4
+      partsInFlight: 8
     });
     expect(downloadFigures({ threads: 0 }, 8)).toMatchObject({ filesInFlight: 16, maxFilesInFlight: 64 });
   });
@@ -214,7 +214,7 @@ describe('transfer figures', () => {
       filesInFlight: 16,
       maxFilesInFlight: 64,
       rangesInFlight: 8,
-      partsInFlight: 4
+      partsInFlight: 8
     });
     for (const [name, value] of [
       ['EOS_TRANSFER_THREADS', '-1'],

@@ -21,7 +21,7 @@
  * | `EOS_TRANSFER_THREADS` (older name `EOS_DOWNLOAD_THREADS`) | threads downloads' GETs and uploads' PUTs run on (0: the service's own) | the cores |
  * | `EOS_FILES_IN_FLIGHT` | files transferred at once (fixed) | downloads: 8 per thread (16 to 64), raised to 256 while the rate grows |
  * | `EOS_RANGES_IN_FLIGHT` | ranges of one big download fetched at once | twice the transfer threads, at least 8 |
- * | `EOS_PARTS_IN_FLIGHT` | parts of one big upload sent at once | the transfer threads, at least 4 |
+ * | `EOS_PARTS_IN_FLIGHT` | parts of one big upload sent at once | twice the transfer threads, at least 8 |
  * | `EOS_VERIFY_CHECKSUMS` | `false` (or `0`): transfers send and check no end-to-end CRC64NVME | `true` |
  *
  * AWS credentials come from the SDK's default chain; this module never reads them.

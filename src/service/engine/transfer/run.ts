@@ -36,7 +36,7 @@ export interface TransferOptions {
    * at once (default 64 MiB); a smaller one, or one without ranges, is streamed.
    */
   importRangesFrom: number;
-  /** Parts (or ranges) of one file in flight (default 4; the transfer threads, at least 4: `downloadFigures`). */
+  /** Parts (or ranges) of one file in flight (default 4; the service and `eos`: twice the transfer threads, at least 8, `downloadFigures`). */
   partsInFlight: number;
   /** Ranges of one download in flight, when they differ from `partsInFlight` (`downloadFigures`). */
   rangesInFlight?: number;

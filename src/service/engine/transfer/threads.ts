@@ -91,11 +91,11 @@ export const MAX_FILES_IN_FLIGHT = { threads: 256, main: 64 };
 /**
  * The figures transfers run with: one thread per core (each reads its
  * sockets and writes its files, or reads, hashes and sends its parts),
- * enough parts of a big upload in flight to keep every thread busy (at
- * least 4: on a network, several connections are faster than one), twice as
- * many ranges of a big download, at least 8 (each connection to S3 gives
- * ~90 MB/s: the realistic bench's 2 GiB download took 7.5 s with 4 ranges,
- * 4.8 s with 8, as fast on loopback, and 8 threads' memory the same), and files in flight from 8 per thread (16 to 64) up to
+ * ranges of a big download and parts of a big upload in flight twice the
+ * threads, at least 8 (each connection to S3 gives ~90 MB/s: in the
+ * realistic bench a 2 GiB download took 7.5 s with 4 ranges and 4.8 s with
+ * 8, an upload 13.3 s with 4 parts and 10.2 s with 8; on loopback about the
+ * same either way), and files in flight from 8 per thread (16 to 64) up to
  * `MAX_FILES_IN_FLIGHT`, as far as the rate grows: small files on a network
  * with tens of milliseconds to the first byte are bound by how many are
  * asked at once, on loopback by the CPU. Each figure `given` wins (files in
@@ -113,7 +113,7 @@ export function downloadFigures(
     filesInFlight: start,
     maxFilesInFlight: max,
     rangesInFlight: given.rangesInFlight ?? Math.max(8, 2 * threads),
-    partsInFlight: given.partsInFlight ?? Math.max(4, threads)
+    partsInFlight: given.partsInFlight ?? Math.max(8, 2 * threads)
   };
 }
 
