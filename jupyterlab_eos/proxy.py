@@ -17,7 +17,6 @@ from .nodeenv import NODE_FLAGS, default_node
 SERVICE = Path(__file__).parent / "service" / "eos-service.cjs"
 
 
-
 class ServiceNotBuilt(RuntimeError):
     pass
 
