@@ -51,7 +51,8 @@ const storeSpecs = [
   's3locations',
   'transfer',
   'dataget',
-  'dataput'
+  'dataput',
+  'splitwalk'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).

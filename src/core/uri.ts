@@ -92,6 +92,28 @@ export function utf8Length(text: string): number {
 }
 
 /**
+ * The order S3 lists keys in: by their UTF-8 bytes, which is code point
+ * order. JavaScript's `<` compares UTF-16 units instead, and puts a character
+ * above U+FFFF (a surrogate pair, 0xD800–0xDFFF) before U+E000–U+FFFF.
+ */
+export function compareKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      return codePointRank(x) - codePointRank(y);
+    }
+  }
+  return a.length - b.length;
+}
+
+/** A UTF-16 unit's place in code point order: surrogates above every other unit. */
+function codePointRank(unit: number): number {
+  return unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit;
+}
+
+/**
  * Parse an `e://` URI.
  *
  * @throws EosError `InvalidUri` with the CLI's wording for a bad scheme,

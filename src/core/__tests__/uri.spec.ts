@@ -6,6 +6,7 @@ import {
   NAMESPACES,
   S3_SCHEME,
   S3Location,
+  compareKeys,
   formatEosUri,
   formatS3Uri,
   isUuid,
@@ -325,5 +326,55 @@ describe('parseS3Uri / formatS3Uri', () => {
     ['s3://bucket/\ud800', 'The URI contains an unpaired surrogate and cannot be encoded']
   ])('rejects %j', (text, message) => {
     expectError(() => parseS3Uri(text), 'InvalidUri', message);
+  });
+});
+
+describe('compareKeys', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const byteOrder = (a: string, b: string) => {
+    const [x, y] = [bytes(a), bytes(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) {
+        return x[i] - y[i];
+      }
+    }
+    return x.length - y.length;
+  };
+
+  it('orders keys as their UTF-8 bytes do, where UTF-16 order differs', () => {
+    // U+FF21 is one UTF-16 unit above the surrogates of U+1F600, but below it in code points.
+    expect('\uff21' < '\u{1f600}').toBe(false);
+    expect(compareKeys('\uff21', '\u{1f600}')).toBeLessThan(0);
+    expect(compareKeys('\ue000', '\u{10000}')).toBeLessThan(0);
+    expect(compareKeys('a', 'ab')).toBeLessThan(0);
+    expect(compareKeys('ab', 'ab')).toBe(0);
+    expect(compareKeys('b', 'a\u{1f600}')).toBeGreaterThan(0);
+  });
+
+  it('agrees with byte order on 2,000 random keys', () => {
+    const alphabet = [
+      'a',
+      'z',
+      '/',
+      ' ',
+      '+',
+      'é',
+      '\u07ff',
+      '\u0800',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '\u{10000}',
+      '\u{1f600}'
+    ];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const keys = Array.from({ length: 2000 }, () =>
+      Array.from({ length: 1 + random(6) }, () => alphabet[random(alphabet.length)]).join('')
+    );
+    expect([...keys].sort(compareKeys)).toEqual([...keys].sort(byteOrder));
   });
 });

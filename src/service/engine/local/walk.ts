@@ -4,7 +4,7 @@
  * or followed comes out as an error entry, which the job records as an item
  * failure. Only the engine's own temporary download files are left out.
  */
-import { Dir, promises as fsp } from 'node:fs';
+import { Dir, Stats, promises as fsp, stat } from 'node:fs';
 import * as path from 'node:path';
 import { EosError } from '../../../core';
 import { isInside, isPartialName, localError, relativeTo } from './confine';
@@ -22,6 +22,9 @@ export type LocalEntry =
   /** An empty folder (kept as a folder marker). */
   | { kind: 'folder'; abs: string; rel: string }
   | { kind: 'error'; abs: string; rel: string; error: EosError };
+
+/** What a stat gave. */
+type Stated = { st: Stats } | { err: unknown };
 
 /** Files stat-ed at once by the walk. */
 const STAT_BATCH = 64;
@@ -48,10 +51,13 @@ export async function* walkLocal(
   let empty = true;
   // Files met in a row are looked at together (a stat each, in the thread pool), then come out in order.
   let files: { abs: string; rel: string; link: boolean }[] = [];
-  const stated = () => {
+  const stated = async () => {
     const batch = files;
     files = [];
-    return Promise.all(batch.map(f => fileEntry(root, f.abs, f.rel, f.link)));
+    const stats = await statAll(batch.map(f => (f.link ? null : f.abs)));
+    return Promise.all(
+      batch.map((f, i) => (f.link ? linkEntry(root, f.abs, f.rel) : fileEntry(root, f.abs, f.rel, stats[i]!)))
+    );
   };
   try {
     for await (const d of dir) {
@@ -82,28 +88,67 @@ export async function* walkLocal(
   }
 }
 
-/** A file entry (symbolic links checked and followed to a file), or an error entry. */
-async function fileEntry(root: string, abs: string, rel: string, link: boolean): Promise<LocalEntry> {
-  const shown = relativeTo(root, abs);
-  try {
-    if (link) {
-      const real = await fsp.realpath(abs);
-      if (!isInside(root, real)) {
-        throw new EosError(
-          'OutsideRoot',
-          `${JSON.stringify(shown)} is a symbolic link leading out of the Jupyter root`
-        );
+/**
+ * The stats of `paths` (null: not asked), each with its error: one
+ * promise for the batch, the stats themselves in the thread pool with the
+ * callback API (`fs.promises.stat` costs a promise and more per file, 1.5x the
+ * time of a 20,000-file walk).
+ */
+function statAll(paths: (string | null)[]): Promise<(Stated | null)[]> {
+  const out: (Stated | null)[] = paths.map(() => null);
+  let left = paths.filter(p => p !== null).length;
+  return new Promise(resolve => {
+    if (left === 0) {
+      resolve(out);
+    }
+    paths.forEach((p, i) => {
+      if (p !== null) {
+        stat(p, (err, st) => {
+          out[i] = err ? { err } : { st };
+          if (--left === 0) {
+            resolve(out);
+          }
+        });
       }
+    });
+  });
+}
+
+/** A symbolic link's entry: followed to a file inside the root, else an error entry. */
+async function linkEntry(root: string, abs: string, rel: string): Promise<LocalEntry> {
+  try {
+    const real = await fsp.realpath(abs);
+    if (!isInside(root, real)) {
+      const shown = JSON.stringify(relativeTo(root, abs));
+      throw new EosError('OutsideRoot', `${shown} is a symbolic link leading out of the Jupyter root`);
     }
-    const st = await fsp.stat(abs);
-    if (st.isDirectory()) {
-      throw new EosError('InvalidRequest', `${JSON.stringify(shown)} is a symbolic link to a folder: not followed`);
-    }
-    if (!st.isFile()) {
-      throw new EosError('InvalidRequest', `${JSON.stringify(shown)} is not a regular file`);
-    }
-    return { kind: 'file', abs, rel, size: st.size, mtimeMs: st.mtimeMs };
+    return fileEntry(root, abs, rel, { st: await fsp.stat(abs) });
   } catch (err) {
-    return { kind: 'error', abs, rel, error: localError(err, shown) };
+    return { kind: 'error', abs, rel, error: localError(err, relativeTo(root, abs)) };
   }
+}
+
+/** A file entry from what its stat gave, or an error entry. */
+function fileEntry(root: string, abs: string, rel: string, stated: Stated): LocalEntry {
+  const shown = relativeTo(root, abs);
+  if ('err' in stated) {
+    return { kind: 'error', abs, rel, error: localError(stated.err, shown) };
+  }
+  const { st } = stated;
+  if (st.isDirectory()) {
+    const error = new EosError(
+      'InvalidRequest',
+      `${JSON.stringify(shown)} is a symbolic link to a folder: not followed`
+    );
+    return { kind: 'error', abs, rel, error };
+  }
+  if (!st.isFile()) {
+    return {
+      kind: 'error',
+      abs,
+      rel,
+      error: new EosError('InvalidRequest', `${JSON.stringify(shown)} is not a regular file`)
+    };
+  }
+  return { kind: 'file', abs, rel, size: st.size, mtimeMs: st.mtimeMs };
 }

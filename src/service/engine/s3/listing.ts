@@ -63,6 +63,12 @@ export interface WalkedObject {
   storageClass?: string;
 }
 
+/** Keys after `after` (all when unset) through `through` (to the end when unset), in S3's order. */
+export interface KeyRange {
+  after?: string;
+  through?: string;
+}
+
 /** The facts a walk keeps of a listed object. */
 export function walkedObject(o: _Object): WalkedObject {
   return { key: o.Key!, size: o.Size ?? 0, etag: o.ETag, modified: o.LastModified, storageClass: o.StorageClass };

@@ -16,6 +16,7 @@ import {
   USERS_PREFIX,
   WhoAmIResponse,
   accessOf,
+  compareKeys,
   formatEosUri,
   isFolder,
   isUserId,
@@ -23,7 +24,7 @@ import {
   toS3
 } from '../../../core';
 import { folderEntry, namespaceInfo, namespaceRoots, objectEntry, staticPage } from './entries';
-import { WalkedObject, listPage, walkedObject } from './listing';
+import { KeyRange, WalkedObject, listPage, walkedObject } from './listing';
 import { CallOptions, Where, callS3 } from './call';
 import { Wire, clientWire } from './wire';
 import { Changes, watchWrites } from './changes';
@@ -116,19 +117,46 @@ export class EosStore {
    * Every object under `prefix` (the whole subtree, no delimiter), streamed
    * page by page: memory stays at two pages however many keys there are.
    */
-  async *walk(bucket: string, prefix: string, uri: string, signal?: AbortSignal): AsyncGenerator<WalkedObject> {
+  walk(bucket: string, prefix: string, uri: string, signal?: AbortSignal): AsyncGenerator<WalkedObject> {
+    return this.walkRange(bucket, prefix, uri, {}, signal);
+  }
+
+  /**
+   * The objects under `prefix` whose keys lie in `range`, in S3's order, as
+   * `walk` streams them. `range.through` may be set (or lowered) while the
+   * walk runs: the walk stops at the first key beyond it.
+   */
+  async *walkRange(
+    bucket: string,
+    prefix: string,
+    uri: string,
+    range: KeyRange,
+    signal?: AbortSignal
+  ): AsyncGenerator<WalkedObject> {
+    const beyond = (key: string) => range.through !== undefined && compareKeys(key, range.through) > 0;
     const fetch = (token?: string): Promise<ListObjectsV2CommandOutput> => {
-      const input = { Bucket: bucket, Prefix: prefix, ContinuationToken: token };
+      const input = {
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : { StartAfter: range.after })
+      };
       return this.s3({ bucket, uri }, s => listPage(this.reader(bucket, prefix), input, s), { signal });
     };
     let next: Promise<ListObjectsV2CommandOutput> | undefined = fetch();
     while (next !== undefined) {
       const page: ListObjectsV2CommandOutput = await next;
-      const token: string | undefined = page.IsTruncated ? page.NextContinuationToken : undefined;
+      const contents = page.Contents ?? [];
+      const last = contents.length > 0 ? contents[contents.length - 1].Key! : undefined;
+      // No next page once this one reached the range's end: nothing after its last key is in range.
+      const reached = last !== undefined && range.through !== undefined && compareKeys(last, range.through) >= 0;
+      const token = page.IsTruncated && !reached ? page.NextContinuationToken : undefined;
       // The next page is asked for while this one's objects are used (two pages in memory at most).
       next = token ? fetch(token) : undefined;
       next?.catch(() => undefined); // thrown when awaited; unhandled if the caller stops first
-      for (const o of page.Contents ?? []) {
+      for (const o of contents) {
+        if (beyond(o.Key!)) {
+          return;
+        }
         yield walkedObject(o);
       }
     }

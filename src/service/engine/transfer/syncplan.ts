@@ -18,6 +18,8 @@ import {
   isFolder
 } from '../../../core';
 import { EosStore } from '../s3/store';
+import { WalkedObject } from '../s3/listing';
+import { walkSplit } from '../s3/splitwalk';
 import { keySegments, localError, relativeTo, resolveLocal } from '../local/confine';
 import { forEachConcurrent } from '../jobs/pool';
 import { headObject } from './conflicts';
@@ -183,14 +185,19 @@ async function listSides(
   signal?: AbortSignal,
   limit = Infinity
 ): Promise<{ from: Map<string, SideItem>; to: Map<string, SideItem> }> {
+  // Both sides at once. The EOS folder being synced to is listed in ranges split at the other
+  // side's names as soon as that side is known (s3/splitwalk.ts).
+  const names = (side: Promise<Map<string, SideItem>>) => side.then(items => items.keys());
   if (sides.direction === 'eos') {
-    const from = await listFolder(store, sides.source, kept, signal, limit);
-    return { from, to: await listFolder(store, sides.remote, kept, signal, limit) };
+    const source = listFolder(store, sides.source, kept, signal, limit);
+    const target = listFolder(store, sides.remote, kept, signal, limit, names(source));
+    const [from, to] = await Promise.all([source, target]);
+    return { from, to };
   }
-  // Both sides at once: the local walk while the listing's pages come.
+  const localSide = listLocal(root, sides, kept, limit, signal);
   const [local, remote] = await Promise.all([
-    listLocal(root, sides, kept, limit, signal),
-    listFolder(store, sides.remote, kept, signal, limit)
+    localSide,
+    listFolder(store, sides.remote, kept, signal, limit, names(localSide))
   ]);
   return sides.direction === 'upload' ? { from: local, to: remote } : { from: remote, to: local };
 }
@@ -219,24 +226,30 @@ async function listLocal(
   return local;
 }
 
-/** An EOS folder's objects, keyed by path relative to it (folder markers hold no bytes to sync). */
+/**
+ * An EOS folder's objects, keyed by path relative to it (folder markers hold no bytes to sync),
+ * listed in ranges when the names it likely holds come in `known`.
+ */
 async function listFolder(
   store: EosStore,
   place: Place,
   kept: (rel: string) => boolean,
   signal?: AbortSignal,
-  limit = Infinity
+  limit = Infinity,
+  known?: Promise<Iterable<string>>
 ): Promise<Map<string, SideItem>> {
-  const items = new Map<string, SideItem>();
   const { bucket, key: prefix, uri } = place;
-  for await (const o of store.walk(bucket, prefix, uri, signal)) {
+  let count = 0;
+  const take = (o: WalkedObject): SideItem | undefined => {
     const rel = o.key.slice(prefix.length);
-    if (rel !== '' && !rel.endsWith('/') && kept(rel)) {
-      items.set(rel, { rel, size: o.size, modifiedMs: o.modified?.getTime() ?? 0, key: o.key, etag: o.etag });
-      refuseBeyond(items.size, limit, uri);
+    if (rel === '' || rel.endsWith('/') || !kept(rel)) {
+      return undefined;
     }
-  }
-  return items;
+    refuseBeyond(++count, limit, uri);
+    return { rel, size: o.size, modifiedMs: o.modified?.getTime() ?? 0, key: o.key, etag: o.etag };
+  };
+  const items = await walkSplit(store, { bucket, prefix, uri, known, take }, signal);
+  return new Map(items.map(item => [item.rel, item]));
 }
 
 /**
