@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictChoice, ConflictQuestion, EosError, Job } from '../../../core';
-import { JobContext, JobInit, JobRecord, OpenUpload } from './jobcontext';
+import { Entry, Waiting, endRecord, newEntry, newJob, recordOf, restoredJob, showQuestion } from './entry';
+import { JobContext, JobInit, JobRecord } from './jobcontext';
 import { PROGRESS_TICK_MS, failuresSummary, sampleRate, snapshot } from './record';
 
 // The registry's users import these with `Jobs`.
@@ -20,31 +21,6 @@ export const MAX_FINISHED_JOBS = 200;
 export const CANCEL_SETTLE_MS = 5000;
 /** Item failures kept on a job record. */
 export const MAX_FAILURES = 100;
-
-interface Waiting {
-  question: ConflictQuestion;
-  resolve: (choice: ConflictChoice) => void;
-  reject: (reason: unknown) => void;
-}
-
-interface Entry {
-  job: Job;
-  controller: AbortController;
-  done: Promise<void>;
-  request?: unknown;
-  rerun?: () => Promise<Job>;
-  uploads: Set<OpenUpload>;
-  partials: Set<string>;
-  waiting: Waiting[];
-  /** An answer applied to all later conflicts. */
-  always?: ConflictChoice;
-  /** (time, bytes done) samples for the rate. */
-  samples: [number, number][];
-  /** What listeners last saw of the progress. */
-  reported: string;
-  /** A notice is due at the end of this turn of the loop (`notifySoon`). */
-  noticeDue?: boolean;
-}
 
 /** Called when a job starts, changes state, asks, is answered, progresses (at most every tick), or is forgotten. */
 export type JobListener = (record: JobRecord | null, forgotten?: string[]) => void;
@@ -65,32 +41,8 @@ export class Jobs {
   /** Start `work` as a job and return its record at once. */
   start(init: JobInit, work: (ctx: JobContext) => Promise<void>): Job {
     const id = randomBytes(12).toString('hex');
-    const job: Job = {
-      id,
-      kind: init.kind,
-      state: 'running',
-      sources: [...init.sources],
-      objects: { done: 0, total: null },
-      bytes: { done: 0, total: null },
-      skipped: 0,
-      started: new Date().toISOString()
-    };
-    if (init.destination !== undefined) {
-      job.destination = init.destination;
-    }
-    const controller = new AbortController();
-    const entry: Entry = {
-      job,
-      controller,
-      done: Promise.resolve(),
-      request: init.request,
-      rerun: init.rerun,
-      uploads: new Set(),
-      partials: new Set(),
-      waiting: [],
-      samples: [[Date.now(), 0]],
-      reported: ''
-    };
+    const job = newJob(id, init);
+    const entry = newEntry(job, init.request, init.rerun, [[Date.now(), 0]]);
     this.entries.set(id, entry);
     const ctx = this.context(entry);
     this.notify(entry);
@@ -171,15 +123,7 @@ export class Jobs {
         job.error = this.asApiError(err, id);
       }
     }
-    for (const waiting of entry.waiting.splice(0)) {
-      waiting.reject(new EosError('Upstream', 'The job has ended'));
-    }
-    delete job.question;
-    delete job.questions;
-    delete job.rate;
-    delete job.eta;
-    job.finished = new Date().toISOString();
-    job.retryable = job.state !== 'done' && entry.rerun !== undefined;
+    endRecord(entry);
     this.notify(entry);
     this.prune();
   }
@@ -205,7 +149,7 @@ export class Jobs {
     if (applyToAll) {
       entry.always = choice;
     }
-    this.showQuestion(entry);
+    showQuestion(entry);
     for (const waiting of answered) {
       waiting.resolve(choice);
     }
@@ -250,28 +194,8 @@ export class Jobs {
    * running is `interrupted`); `rerun` makes it retryable.
    */
   restore(record: JobRecord, rerun?: () => Promise<Job>): Job {
-    const job = { ...record.job };
-    if (job.state === 'running') {
-      job.state = 'interrupted';
-      job.finished ??= new Date().toISOString();
-      delete job.question;
-      delete job.questions;
-      delete job.rate;
-      delete job.eta;
-    }
-    job.retryable = job.state !== 'done' && rerun !== undefined && !job.retriedAs;
-    const entry: Entry = {
-      job,
-      controller: new AbortController(),
-      done: Promise.resolve(),
-      request: record.request,
-      rerun,
-      uploads: new Set(),
-      partials: new Set(),
-      waiting: [],
-      samples: [],
-      reported: ''
-    };
+    const job = restoredJob(record, rerun);
+    const entry = newEntry(job, record.request, rerun, []);
     this.entries.set(job.id, entry);
     this.notify(entry);
     return snapshot(job);
@@ -279,7 +203,7 @@ export class Jobs {
 
   /** Every job with its request, open uploads and temporary files (for the journal). */
   records(): JobRecord[] {
-    return [...this.entries.values()].map(e => this.record(e));
+    return [...this.entries.values()].map(e => recordOf(e));
   }
 
   /**
@@ -357,26 +281,14 @@ export class Jobs {
         const i = entry.waiting.indexOf(waiting);
         if (i >= 0) {
           entry.waiting.splice(i, 1);
-          this.showQuestion(entry);
+          showQuestion(entry);
         }
         reject(entry.controller.signal.reason);
       };
       entry.controller.signal.addEventListener('abort', onAbort, { once: true });
-      this.showQuestion(entry);
+      showQuestion(entry);
       this.notify(entry);
     });
-  }
-
-  /** Put the first waiting question on the record. */
-  private showQuestion(entry: Entry): void {
-    const first = entry.waiting[0];
-    if (first) {
-      entry.job.question = { ...first.question };
-      entry.job.questions = entry.waiting.length;
-    } else {
-      delete entry.job.question;
-      delete entry.job.questions;
-    }
   }
 
   /** Sample running jobs' progress, set rate and ETA, and report what changed. */
@@ -408,7 +320,7 @@ export class Jobs {
     if (this.listeners.size === 0) {
       return;
     }
-    const record = this.record(entry);
+    const record = recordOf(entry);
     const text = JSON.stringify(record.job) + entry.uploads.size + entry.partials.size;
     if (ifChanged && text === entry.reported) {
       return;
@@ -427,12 +339,6 @@ export class Jobs {
         );
       }
     }
-  }
-
-  private record(entry: Entry): JobRecord {
-    const uploads = [...entry.uploads].map(u => ({ ...u }));
-    const partials = entry.partials.size ? { partials: [...entry.partials] } : {};
-    return { job: snapshot(entry.job), request: entry.request, uploads, ...partials };
   }
 
   private readonly listeners = new Set<JobListener>();

@@ -13,27 +13,21 @@ import {
   DiskChangedEvent,
   DiskWalkInfo,
   EosError,
-  formatBytes,
   diskLevel,
   diskPercent
 } from '../../../core';
 import { ServiceConfig } from '../config';
 import { TreeWalk } from './diskwalk';
 import { DEFAULT_DISK_OPTIONS, DiskHold, DiskOptions, Snapshot, StatFs } from './diskoptions';
+import { SpaceChecks } from './diskspace';
 
 // What a transfer asks of the disk, and how a monitor measures: with the monitor's users.
 export { DEFAULT_DISK_OPTIONS } from './diskoptions';
 export type { DiskHold, DiskOptions, DiskSpace, StatFs } from './diskoptions';
+export { STATFS_REUSE_MS } from './diskspace';
 
 /** The most items `largest` answers at once. */
 export const MAX_LARGEST_PAGE = 500;
-
-/**
- * How long a space check's `statfs` is reused by the next checks of its
- * folder (`DiskMonitor.measure`): a folder of 10,000 small files asked the
- * filesystem 10,000 times, each a hop to the thread pool.
- */
-export const STATFS_REUSE_MS = 250;
 
 /** A monitor of the configured root, set up as the configuration says (the service's and `eos df`'s). */
 export function diskMonitorOf(
@@ -77,17 +71,16 @@ export class DiskMonitor {
   private readonly listeners = new Set<(event: DiskChangedEvent) => void>();
   /** Whether `stale` was called since this monitor was made (the command line tells the service). */
   touched = false;
-  /** Files being downloaded: their sizes and the bytes of each written so far (`hold`). */
-  private readonly holds = new Set<{ bytes: number; written: number }>();
-  /** Space checks run one after the other, so two holds never both count on the same free bytes. */
-  private checking: Promise<unknown> = Promise.resolve();
-  /** Bytes the holds have written (less those taken back): a reused `statfs` counts those since it. */
-  private holdsWritten = 0;
-  /** The last `statfs` of a check: reused for the next checks of its folder while it is young (`measure`). */
-  private measured: { dir: string; at: number; fs: StatFs; written: number } | null = null;
+  /** The free-space checks and the holds of the files being downloaded (`checkSpace`, `hold`). */
+  private readonly space: SpaceChecks;
 
   constructor(options: Partial<DiskOptions> & { rootDir: string }) {
     this.options = { ...DEFAULT_DISK_OPTIONS, ...options };
+    this.space = new SpaceChecks(this.options, {
+      mode: () => this.mode(),
+      settled: ms => this.settled(ms),
+      quotaUsed: () => this.quotaFigures().used
+    });
   }
 
   /** The mode the service uses: the configured one, else by whether the root is a mount point. */
@@ -190,85 +183,12 @@ export class DiskMonitor {
    * less what the files being downloaded (`hold`) will still take.
    */
   checkSpace(dir: string, bytes: number, shown: string): Promise<void> {
-    const check = this.checking.then(() => this.check(dir, bytes, shown));
-    this.checking = check.catch(() => undefined);
-    return check;
+    return this.space.checkSpace(dir, bytes, shown);
   }
 
   /** `checkSpace`, then hold the bytes until released (see `DiskSpace.hold`). */
-  async hold(dir: string, bytes: number, shown: string): Promise<DiskHold> {
-    const held = { bytes, written: 0 };
-    const check = this.checking.then(async () => {
-      await this.check(dir, bytes, shown);
-      this.holds.add(held);
-    });
-    this.checking = check.catch(() => undefined);
-    await check;
-    const wrote = (n: number) => {
-      held.written += n;
-      this.holdsWritten += n;
-    };
-    return { wrote, release: () => this.holds.delete(held) };
-  }
-
-  /**
-   * The free bytes of `dir`'s filesystem and its size. A folder of many small
-   * files asks before each: a measure taken less than `STATFS_REUSE_MS` ago
-   * in the same folder is reused, less what the holds wrote since, unless
-   * the answer would come near the limit (`bytes` then takes more than half
-   * of what it says is free): then, and after a write the disk refused
-   * (`stale`), the filesystem is asked again.
-   */
-  private async measure(dir: string, bytes: number): Promise<{ free: number; capacity: number }> {
-    const figures = (m: NonNullable<DiskMonitor['measured']>) => ({
-      free: Number(m.fs.bavail) * Number(m.fs.bsize) - (this.holdsWritten - m.written),
-      capacity: m.fs.blocks === undefined ? 0 : Number(m.fs.blocks) * Number(m.fs.bsize)
-    });
-    const last = this.measured;
-    if (last !== null && last.dir === dir && Date.now() - last.at < STATFS_REUSE_MS) {
-      const reused = figures(last);
-      if (bytes * 2 < reused.free - Math.min(Math.floor(reused.capacity / 100), 1000 ** 3)) {
-        return reused;
-      }
-    }
-    const written = this.holdsWritten;
-    const at = Date.now();
-    const fs = await this.options.statfs(dir);
-    this.measured = { dir, at, fs, written };
-    return figures(this.measured);
-  }
-
-  private async check(dir: string, bytes: number, shown: string): Promise<void> {
-    if (bytes <= 0) {
-      return;
-    }
-    // The filesystem's figures already count the bytes written; quota mode counts a file once it is done.
-    let unwritten = 0;
-    let all = 0;
-    for (const h of this.holds) {
-      unwritten += Math.max(0, h.bytes - h.written);
-      all += h.bytes;
-    }
-    const measured = await this.measure(dir, bytes + unwritten);
-    let free = Math.max(0, measured.free - unwritten);
-    let capacity = measured.capacity;
-    let inFlight = unwritten;
-    if ((await this.mode()).mode === 'quota') {
-      await this.settled(this.options.checkWaitMs);
-      free = Math.max(0, Math.min(free, this.options.limit - this.quotaFigures().used - all));
-      capacity = this.options.limit;
-      inFlight = all;
-    }
-    const margin = Math.min(Math.floor(capacity / 100), 1000 ** 3);
-    if (bytes + margin > free) {
-      const kept = margin > 0 ? ` (and ${formatBytes(margin)} kept free)` : '';
-      const held = inFlight > 0 ? `, besides ${formatBytes(inFlight)} for the downloads under way` : '';
-      throw new EosError(
-        'NoSpace',
-        `Not enough space on the server's disk for ${shown}: ${formatBytes(bytes)} needed${kept}, ` +
-          `${formatBytes(free)} free${held} (${formatBytes(bytes + margin - free)} missing)`
-      );
-    }
+  hold(dir: string, bytes: number, shown: string): Promise<DiskHold> {
+    return this.space.hold(dir, bytes, shown);
   }
 
   /**
@@ -308,7 +228,7 @@ export class DiskMonitor {
    */
   stale(own = false): void {
     if (!own) {
-      this.measured = null;
+      this.space.forget();
     }
     this.touched = true;
     this.lastChange = Date.now();
