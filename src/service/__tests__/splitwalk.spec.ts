@@ -184,3 +184,25 @@ it('plans a sync of 2,600 files on the ranged listing', async () => {
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+it('stops listing the EOS folder when the local side of a sync fails', async () => {
+  const root = tempRoot();
+  fs.mkdirSync(path.join(root, 'out'));
+  fs.symlinkSync('/etc/hostname', path.join(root, 'out', 'link'));
+  // A listing that only ends when its signal fires.
+  let stoppedWith: unknown;
+  const waiting = Object.create(store) as EosStore;
+  waiting.walkRange = async function* (...args: Parameters<EosStore['walkRange']>) {
+    const signal = args[4]!;
+    await new Promise(resolve => signal.addEventListener('abort', resolve, { once: true }));
+    stoppedWith = signal.reason;
+    yield* [];
+  };
+  try {
+    const plan = new Engine(waiting, { rootDir: root }).syncPlan({ source: 'out', destination: `e://org/${F}/many/` });
+    await expect(plan).rejects.toMatchObject({ code: 'OutsideRoot' });
+    expect(stoppedWith).toMatchObject({ code: 'OutsideRoot' });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
