@@ -148,6 +148,9 @@ it('splits at every n-th name beyond what is listed, in S3 order', () => {
   expect(splitPoints(known, 'p/', undefined, 2)).toEqual(['p/b', 'p/d', 'p/\uff21']);
   expect(splitPoints(known, 'p/', 'p/b', 2)).toEqual(['p/d', 'p/\uff21']);
   expect(splitPoints(known, 'p/', 'p/b', 5)).toEqual([]);
+  // Names without units from U+D800 up take the built-in sort.
+  expect(splitPoints(['d', 'a', 'c', 'b', 'e', 'B'], 'p/', undefined, 2)).toEqual(['p/a', 'p/c']);
+  expect(splitPoints(['d', 'a', 'c', 'b', 'e'], 'p/', 'p/b', 2)).toEqual(['p/d']);
 });
 
 it('plans a sync of 2,600 files on the ranged listing', async () => {
