@@ -68,3 +68,15 @@ it('walks a local folder in order, its files and subfolders where the directory 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+it('lists a range right from a server that ignores StartAfter', async () => {
+  const keys = ['p/a', 'p/b', 'p/c', 'p/d', 'p/e'];
+  const client = new S3Client({ region: 'us-east-1' });
+  client.send = (async () => ({ Contents: keys.map(Key => ({ Key, Size: 1 })), IsTruncated: false })) as never;
+  const store = new EosStore(client, testConfig().context!, 'a fake S3');
+  const got: string[] = [];
+  for await (const o of store.walkRange('bucket', 'p/', 'e://org/p/', { after: 'p/b', through: 'p/d' })) {
+    got.push(o.key);
+  }
+  expect(got).toEqual(['p/c', 'p/d']);
+});

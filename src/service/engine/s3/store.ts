@@ -157,6 +157,10 @@ export class EosStore {
         if (beyond(o.Key!)) {
           return;
         }
+        // A server that ignores StartAfter answers from the first key: those before the range are not its.
+        if (range.after !== undefined && compareKeys(o.Key!, range.after) <= 0) {
+          continue;
+        }
         yield walkedObject(o);
       }
     }
