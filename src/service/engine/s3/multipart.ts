@@ -9,9 +9,11 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand
+  CreateMultipartUploadCommand,
+  ListPartsCommand
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { EosError } from '../../../core';
 import { EosStore, headObject } from './store';
 import { OpenUpload } from '../jobs/jobs';
 import { completionClient } from './client';
@@ -223,24 +225,45 @@ function unquoted(etag: string): string {
   return etag.replace(/^"|"$/g, '');
 }
 
+/** Rounds of abort-and-check for one upload before the background retries take over. */
+const ABORT_ROUNDS = 3;
+/** Pause before the next round, times the round's number. */
+const ABORT_ROUND_MS = 250;
+
 /**
- * Abort a multipart upload once, not under any job's signal (a cancelled
- * job must still clean up). One S3 no longer knows (404 NoSuchUpload) is
- * gone already: that is done too.
+ * Abort a multipart upload, not under any job's signal (a cancelled job must
+ * still clean up), and make sure it is gone: a part S3 was still writing when
+ * the abort came can keep the upload alive (S3 says to abort again), so
+ * ListParts must answer NoSuchUpload. An upload S3 no longer knows (404
+ * NoSuchUpload) is gone already: that is done too. A server error or an
+ * upload still open is tried again, up to `ABORT_ROUNDS` times.
+ *
+ * @throws the last failure (at once when S3 cannot be reached)
  */
 export async function abortUpload(store: EosStore, upload: OpenUpload, uri?: string): Promise<void> {
-  try {
-    await store.s3(where(upload, uri), abortSignal =>
-      store.client.send(
-        new AbortMultipartUploadCommand({ Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId }),
-        { abortSignal }
-      )
-    );
-  } catch (err) {
-    if (!isNoSuchUpload(err)) {
-      throw err;
+  const { bucket: Bucket, key: Key, uploadId: UploadId } = upload;
+  const call = (command: AbortMultipartUploadCommand | ListPartsCommand) =>
+    store.s3(where(upload, uri), abortSignal => store.client.send(command as never, { abortSignal }));
+  let failure: unknown;
+  for (let round = 1; round <= ABORT_ROUNDS; round++) {
+    try {
+      await call(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
+      await call(new ListPartsCommand({ Bucket, Key, UploadId, MaxParts: 1 }));
+      failure = new EosError('Upstream', `The multipart upload of ${Key} was still open after it was aborted`);
+    } catch (err) {
+      if (isNoSuchUpload(err)) {
+        return;
+      }
+      if (isUnreachable(err)) {
+        throw err;
+      }
+      failure = err;
+    }
+    if (round < ABORT_ROUNDS) {
+      await new Promise(resolve => setTimeout(resolve, ABORT_ROUND_MS * round));
     }
   }
+  throw failure;
 }
 
 /** Delays between attempts to abort a multipart upload S3 did not let us abort. */
