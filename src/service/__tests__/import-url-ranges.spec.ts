@@ -150,9 +150,19 @@ function failures(job: any): Record<string, string> {
   return Object.fromEntries(job.failures.map((f: any) => [f.item.replace(base, ''), f.error.message]));
 }
 
+/**
+ * No object and no open upload under `prefix`. An abort S3 did not take at once (a timeout on a
+ * loaded machine) is made again in the background (`abortUploadRetrying`, after 1, 2, 5 and 10 s):
+ * the uploads must be gone once those have run.
+ */
 async function expectNothingLeft(prefix: string): Promise<void> {
   expect(await keysUnder(client, S3.orgBucket, prefix)).toEqual([]);
-  expect(await openUploads(client, S3.orgBucket, prefix)).toEqual([]);
+  let open = await openUploads(client, S3.orgBucket, prefix);
+  for (const until = Date.now() + 20000; open.length > 0 && Date.now() < until;) {
+    await new Promise(resolve => setTimeout(resolve, 250));
+    open = await openUploads(client, S3.orgBucket, prefix);
+  }
+  expect(open).toEqual([]);
 }
 
 describe('imports in ranges', () => {
