@@ -182,7 +182,9 @@ export async function putInRanges(
   try {
     await forEachConcurrent(ranges, options.partsInFlight, signal, async (range, partSignal) => {
       const body = await fetchRange(fetched.url, range, total, pin, partSignal);
-      const etag = await uploadPart(store, upload, { n: range.n, body }, partSignal, target.uri);
+      // A part on its way is not cut when another range fails (only by a cancel): S3 may still store
+      // a part cut mid-request after the abort below, which keeps the upload alive (seen on versitygw).
+      const etag = await uploadPart(store, upload, { n: range.n, body }, signal, target.uri);
       parts.push({ PartNumber: range.n, ETag: etag });
       sent += range.length;
       onBytes(range.length);
