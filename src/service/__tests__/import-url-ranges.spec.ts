@@ -151,9 +151,9 @@ function failures(job: any): Record<string, string> {
 }
 
 /**
- * No object and no open upload under `prefix`. An abort S3 did not take at once (a timeout on a
- * loaded machine) is made again in the background (`abortUploadRetrying`, after 1, 2, 5 and 10 s):
- * the uploads must be gone once those have run.
+ * No object and no open upload under `prefix`. An abort S3 did not take at once is made again in
+ * the background (`abortUploadRetrying`, after 1, 2, 5 and 10 s): the uploads must be gone once
+ * those have run.
  */
 async function expectNothingLeft(prefix: string): Promise<void> {
   expect(await keysUnder(client, S3.orgBucket, prefix)).toEqual([]);
