@@ -52,7 +52,8 @@ const storeSpecs = [
   'transfer',
   'dataget',
   'dataput',
-  'splitwalk'
+  'splitwalk',
+  'listxml'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).

@@ -11,14 +11,11 @@
  * `urllib.parse.quote` (a space is `%20`, a `+` is `%2B`). Either way a
  * literal `+` in the answer can only be an encoded space, so turning `+`
  * into a space before percent-decoding is right for both.
+ *
+ * The page itself is read by `listxml.ts` (saxes), not the SDK's deserializer.
  */
-import {
-  ListObjectsV2Command,
-  ListObjectsV2CommandInput,
-  ListObjectsV2CommandOutput,
-  S3Client,
-  _Object
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2CommandInput, ListObjectsV2CommandOutput, S3Client, _Object } from '@aws-sdk/client-s3';
+import { sendListObjectsV2 } from './listxml';
 
 /** Decode one URL-encoded name from a listing (`+` is a space). */
 export function decodeListName(text: string): string {
@@ -39,7 +36,7 @@ export async function listPage(
   input: Omit<ListObjectsV2CommandInput, 'EncodingType'>,
   abortSignal: AbortSignal
 ): Promise<ListObjectsV2CommandOutput> {
-  const page = await client.send(new ListObjectsV2Command({ ...input, EncodingType: 'url' }), { abortSignal });
+  const page = await sendListObjectsV2(client, { ...input, EncodingType: 'url' }, abortSignal);
   const encoded = page.EncodingType === 'url';
   if (!encoded) {
     return page;
