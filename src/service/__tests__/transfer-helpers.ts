@@ -199,15 +199,20 @@ export interface ProxiedRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
+  /** When it arrived and when its answer was sent (`performance.now()`). */
+  at?: number;
+  answeredAt?: number;
+  /** The client closed the connection before the whole answer was sent. */
+  cut?: boolean;
 }
 
 /**
  * What `s3Proxy` does with a request instead of passing it on: answer it
  * itself (S3's XML error, say), never answer it (`hold`), cut its connection
- * once its body starts arriving (`reset`), or pass it on with a byte of its
- * body changed (`tamper`).
+ * once its body starts arriving (`reset`), pass it on with a byte of its
+ * body changed (`tamper`), or pass it on and send S3's answer `lateMs` later.
  */
-export type ProxyAction = { status: number; body: string } | 'hold' | 'reset' | 'tamper';
+export type ProxyAction = { status: number; body: string } | { lateMs: number } | 'hold' | 'reset' | 'tamper';
 
 /**
  * An HTTP proxy to the test S3 on a loopback port: it records each request,
@@ -221,8 +226,15 @@ export async function s3Proxy(
   const target = new URL(S3.endpoint);
   const requests: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
-    const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+    const seen: ProxiedRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      at: performance.now()
+    };
     requests.push(seen);
+    res.on('finish', () => (seen.answeredAt = performance.now()));
+    res.on('close', () => (seen.cut = !res.writableFinished));
     const action = act?.(seen);
     if (action === 'hold') {
       req.resume();
@@ -232,14 +244,22 @@ export async function s3Proxy(
       req.once('data', () => req.socket.destroy());
       return;
     }
-    if (typeof action === 'object') {
+    if (typeof action === 'object' && 'status' in action) {
       req.resume();
       req.on('end', () => res.writeHead(action.status, { 'content-type': 'application/xml' }).end(action.body));
       return;
     }
     const out = http.request(
       { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
-      answer => {
+      async answer => {
+        if (typeof action === 'object') {
+          // The body waits in the stream (nothing reads it yet).
+          await new Promise(resolve => setTimeout(resolve, action.lateMs));
+          if (res.destroyed) {
+            answer.resume();
+            return;
+          }
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         let at = 0;
         answer.on('data', (chunk: Buffer) => {

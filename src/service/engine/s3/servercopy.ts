@@ -134,7 +134,9 @@ export async function multipartCopy(
   const etag = task.etag ?? head.ETag;
   try {
     const parts: UploadedPart[] = [];
-    await forEachConcurrent(partRanges(task.size, partSize), PARTS_IN_FLIGHT, signal, async (r, partSignal) => {
+    // A part copy on its way is not cut when another fails (S3 goes on copying a part whose request was
+    // cut, and may store it after the abort): the parts end, then the upload is aborted.
+    await forEachConcurrent(partRanges(task.size, partSize), PARTS_IN_FLIGHT, signal, async r => {
       const out = await store.s3(
         where,
         abortSignal =>
@@ -150,7 +152,7 @@ export async function multipartCopy(
             }),
             { abortSignal }
           ),
-        { signal: partSignal, deadlineMs: null }
+        { signal, deadlineMs: null }
       );
       parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
     });

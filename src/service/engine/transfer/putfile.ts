@@ -188,9 +188,11 @@ async function putMultipart(
   try {
     const parts: UploadedPart[] = [];
     const crcs: CrcPiece[] = [];
-    await forEachConcurrent(partRanges(task.size, part), options.partsInFlight, signal, async (r, partSignal) => {
+    // A part on its way is not cut when another fails, only by the job's own end (a cancel): one cut
+    // mid-request may still be stored after the abort and keep the upload alive.
+    await forEachConcurrent(partRanges(task.size, part), options.partsInFlight, signal, async r => {
       const put = partTask(task, r.start, r.length, options, { uploadId: upload.uploadId, n: r.n }, file);
-      const out = await sendPart(store, options, { ...put, held: resume.heldDigest(r.n, r.length) }, partSignal);
+      const out = await sendPart(store, options, { ...put, held: resume.heldDigest(r.n, r.length) }, signal);
       // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
       const etag = out.held ? resume.heldPart(r.n, r.length) : out.etag;
       const crc = out.crc === undefined ? undefined : BigInt(out.crc);
