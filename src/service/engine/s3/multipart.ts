@@ -242,13 +242,16 @@ const ABORT_ROUND_MS = 250;
  */
 export async function abortUpload(store: EosStore, upload: OpenUpload, uri?: string): Promise<void> {
   const { bucket: Bucket, key: Key, uploadId: UploadId } = upload;
-  const call = (command: AbortMultipartUploadCommand | ListPartsCommand) =>
-    store.s3(where(upload, uri), abortSignal => store.client.send(command as never, { abortSignal }));
+  const call = <T>(send: (abortSignal: AbortSignal) => Promise<T>) => store.s3(where(upload, uri), send);
   let failure: unknown;
   for (let round = 1; round <= ABORT_ROUNDS; round++) {
     try {
-      await call(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
-      await call(new ListPartsCommand({ Bucket, Key, UploadId, MaxParts: 1 }));
+      await call(s =>
+        store.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), { abortSignal: s })
+      );
+      await call(s =>
+        store.client.send(new ListPartsCommand({ Bucket, Key, UploadId, MaxParts: 1 }), { abortSignal: s })
+      );
       failure = new EosError('Upstream', `The multipart upload of ${Key} was still open after it was aborted`);
     } catch (err) {
       if (isNoSuchUpload(err)) {
