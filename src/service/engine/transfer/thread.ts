@@ -7,7 +7,7 @@
  * requests are signed and retried here (s3/lentwire.ts).
  */
 import { closeSync, futimesSync, linkSync, openSync, renameSync, unlinkSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { EosError, isErrorCode } from '../../../core';
 import { RangeTask, fetchRange, SyncWrites } from './getrange';
 import {
@@ -29,6 +29,7 @@ import { createCrc } from '../s3/crc';
 import { LentCredentials, LentRoute, LentWire } from '../s3/lentwire';
 import { putPart } from './partput';
 import { Collector } from './collect';
+import { DirLocks } from './dirlock';
 
 type Lent = Extract<ToWorker, { type: 'lent' }>;
 
@@ -52,6 +53,7 @@ function serve(data: GetWorkerData): void {
     credentials: async () => (await ask({ type: 'credentials' })).credentials as LentCredentials
   });
   // A GET in a location added unsigned says so itself (`task.unsigned`): the route is the same.
+  const locks = new DirLocks(data.dirLocks, threadId);
   const caller: DataCaller = {
     s3: (where, call, options) => callS3(data.label, where, call, options),
     wire: () => wire
@@ -65,7 +67,9 @@ function serve(data: GetWorkerData): void {
     const { task, file } = m;
     let fd: number;
     try {
-      fd = openSync(file.path, file.create ? 'wx' : 'r+', 0o644);
+      fd = file.create
+        ? locks.around(file.path, () => openSync(file.path, 'wx', 0o644))
+        : openSync(file.path, 'r+', 0o644);
     } catch (err) {
       throw localError(err, task.shown);
     }
@@ -88,7 +92,7 @@ function serve(data: GetWorkerData): void {
       return result;
     }
     signal.throwIfAborted();
-    return { ...result, placed: place(task, file, file.place, result) };
+    return { ...result, placed: place(task, file, file.place, result, locks) };
   };
 
   const heard = (m: ToWorker) => {
@@ -158,7 +162,8 @@ function place(
   task: RangeTask,
   file: RangeFile,
   to: NonNullable<RangeFile['place']>,
-  result: GetResult
+  result: GetResult,
+  locks: DirLocks
 ): string | undefined {
   if (task.checksum) {
     const stored = result.stored ?? { reason: 'no-checksum' as const };
@@ -169,28 +174,30 @@ function place(
       checkDownload(stored, [{ start: 0, length: task.length, crc: result.crc }], task);
     }
   }
-  try {
-    if (to.how === 'overwrite') {
-      renameSync(file.path, to.final);
-      return to.final;
+  return locks.around(to.final, () => {
+    try {
+      if (to.how === 'overwrite') {
+        renameSync(file.path, to.final);
+        return to.final;
+      }
+      try {
+        linkSync(file.path, to.final);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+          return undefined;
+        }
+        throw err;
+      }
+    } catch (err) {
+      throw localError(err, task.shown);
     }
     try {
-      linkSync(file.path, to.final);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        return undefined;
-      }
-      throw err;
+      unlinkSync(file.path);
+    } catch {
+      // the temporary name stays: the main thread removes it
     }
-  } catch (err) {
-    throw localError(err, task.shown);
-  }
-  try {
-    unlinkSync(file.path);
-  } catch {
-    // the temporary name stays: the main thread removes it
-  }
-  return to.final;
+    return to.final;
+  });
 }
 
 /** What the main thread could not lend, as an error `toEosError` maps as it would have there. */

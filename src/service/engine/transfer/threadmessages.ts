@@ -18,6 +18,8 @@ export interface GetWorkerData {
   role: 'eos-get';
   /** The label of the endpoint in error messages. */
   label: string;
+  /** The threads' folder locks (`dirlock.ts`). */
+  dirLocks: SharedArrayBuffer;
 }
 
 /** A failure to lend, as it crosses to a thread: an `EosError`'s code, else the error's name (for `toEosError`). */

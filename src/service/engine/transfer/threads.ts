@@ -24,6 +24,7 @@ import type { PartResult, PartTask } from './partput';
 import { S3Error } from '../s3/errors';
 import type { Lender } from '../s3/lentwire';
 import { aborted } from '../jobs/pool';
+import { dirLockTable, giveBackAll } from './dirlock';
 import { Ask, FromWorker, GetResult, GetWorkerData, LendFailure, Outbox, RangeFile, ToWorker } from './threadmessages';
 
 export * from './threadmessages';
@@ -159,6 +160,7 @@ export class GetWorkers {
   /** Routes and credentials the threads asked for so far. */
   lent = 0;
   private slots: Slot[] = [];
+  private dirLocks = dirLockTable();
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
   /** Callers of `whenReady`. */
@@ -260,7 +262,11 @@ export class GetWorkers {
   }
 
   private start(): Slot {
-    const workerData: GetWorkerData = { role: 'eos-get', label: this.s3.label };
+    // Threads started together share their folder locks; a set started anew, a new table (none held).
+    if (this.slots.length === 0) {
+      this.dirLocks = dirLockTable();
+    }
+    const workerData: GetWorkerData = { role: 'eos-get', label: this.s3.label, dirLocks: this.dirLocks };
     const worker = new Worker(this.threads.script, {
       workerData,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
@@ -272,7 +278,11 @@ export class GetWorkers {
       ready: false
     };
     worker.on('message', (batch: FromWorker[]) => batch.forEach(m => this.heard(slot, m)));
+    const table = this.dirLocks;
+    const holder = worker.threadId; // -1 once the thread has exited
     const lost = (why: string) => {
+      // Its folder locks are free again for the threads left.
+      giveBackAll(table, holder);
       this.slots = this.slots.filter(s => s !== slot);
       if (this.slots.length === 0) {
         this.wake();
