@@ -160,6 +160,19 @@ describe('a 200 answer that is not a ListBucketResult', () => {
     expect(fast).toEqual(sdk);
   });
 
+  it('reads a body given as bytes, not a stream', async () => {
+    const xml =
+      '<ListBucketResult><Name>b</Name><KeyCount>1</KeyCount><Contents><Key>k</Key><Size>3</Size></Contents></ListBucketResult>';
+    const bytes = testClient({
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async () => ({ response: new HttpResponse({ statusCode: 200, headers: {}, body: Buffer.from(xml) }) })
+      }
+    });
+    const page = await sendListObjectsV2(bytes, { Bucket: 'b' }, AbortSignal.timeout(30000));
+    expect(page).toMatchObject({ Name: 'b', KeyCount: 1, Contents: [{ Key: 'k', Size: 3 }] });
+  });
+
   it('still gives the metadata and header members from the SDK for a page read here', async () => {
     const page = await sendListObjectsV2(
       answering(

@@ -54,7 +54,7 @@ export async function sendListObjectsV2(
     if (!HttpResponse.isInstance(response) || response.statusCode < 200 || response.statusCode >= 300) {
       return answer;
     }
-    const bytes = await collect(response.body as Readable);
+    const bytes = await collect(response.body);
     body = readListBody(bytes.toString('utf8'));
     const passed = body === undefined ? bytes : Buffer.from(EMPTY_PAGE);
     const headers = { ...response.headers };
@@ -66,11 +66,19 @@ export async function sendListObjectsV2(
   return body === undefined ? output : { ...output, ...body };
 }
 
-/** A stream's bytes. */
-async function collect(stream: Readable): Promise<Buffer> {
+/** An answer's body as bytes: a stream (Node's HTTP handler gives one), or bytes or text already. */
+async function collect(body: unknown): Promise<Buffer> {
+  if (typeof body === 'string') {
+    return Buffer.from(body);
+  }
+  if (body instanceof Uint8Array) {
+    return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  }
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+    chunks.push(
+      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    );
   }
   return Buffer.concat(chunks);
 }

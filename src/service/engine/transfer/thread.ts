@@ -52,8 +52,8 @@ function serve(data: GetWorkerData): void {
     route: async bucket => (await ask({ type: 'route', bucket })).route as LentRoute,
     credentials: async () => (await ask({ type: 'credentials' })).credentials as LentCredentials
   });
-  // A GET in a location added unsigned says so itself (`task.unsigned`): the route is the same.
   const locks = new DirLocks(data.dirLocks, threadId);
+  // A GET in a location added unsigned says so itself (`task.unsigned`): the route is the same.
   const caller: DataCaller = {
     s3: (where, call, options) => callS3(data.label, where, call, options),
     wire: () => wire
