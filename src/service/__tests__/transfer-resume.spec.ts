@@ -105,15 +105,29 @@ async function cancelAt(id: string, bytes: number): Promise<any> {
   return (await svc.post('/api/job/cancel', { id })).body;
 }
 
-/** The parts S3 holds of the one upload the ledger keeps under `dest`. */
+/**
+ * The parts S3 holds of the one upload the ledger keeps under `dest`, once
+ * that count holds for 300 ms: a part whose request a cancel cut after its
+ * body was sent may still be stored a moment later.
+ */
 async function keptParts(dest: string): Promise<{ uploadId: string; parts: number }> {
   const kept = engine.ledger!.list().filter(r => r.kind === 'upload' && r.key === `${ORG}${dest}/big.bin`);
   expect(kept).toHaveLength(1);
   const { uploadId } = kept[0] as { uploadId: string };
-  const out = await client.send(
-    new ListPartsCommand({ Bucket: S3.orgBucket, Key: `${ORG}${dest}/big.bin`, UploadId: uploadId })
-  );
-  return { uploadId, parts: out.Parts?.length ?? 0 };
+  const count = async () => {
+    const out = await client.send(
+      new ListPartsCommand({ Bucket: S3.orgBucket, Key: `${ORG}${dest}/big.bin`, UploadId: uploadId })
+    );
+    return out.Parts?.length ?? 0;
+  };
+  let parts = await count();
+  for (let settled = false; !settled;) {
+    await new Promise(resolve => setTimeout(resolve, 300));
+    const now = await count();
+    settled = now === parts;
+    parts = now;
+  }
+  return { uploadId, parts };
 }
 
 async function expectObject(dest: string, bytes: Buffer = BYTES): Promise<void> {

@@ -217,4 +217,43 @@ describe('forEachConcurrent', () => {
     await expect(forEachConcurrent([1, 2], 2, controller.signal, fn)).rejects.toBeDefined();
     expect(fn).not.toHaveBeenCalled();
   });
+
+  /** Items 1..5, two at a time, item 2 failing at once while item 1 is under way: what each item's signal saw. */
+  async function failingBeside(options?: { letStartedEnd?: boolean }, caller = new AbortController()) {
+    const ended: string[] = [];
+    const work = forEachConcurrent(
+      [1, 2, 3, 4, 5],
+      2,
+      caller.signal,
+      async (n, signal) => {
+        if (n === 2) {
+          throw new Error('two');
+        }
+        await new Promise(resolve => setTimeout(resolve, 30));
+        ended.push(`${n} ${signal.aborted ? 'cut' : 'ended'}`);
+      },
+      options
+    );
+    return { work, ended };
+  }
+
+  it('cuts the items under way at the first failure', async () => {
+    const { work, ended } = await failingBeside();
+    await expect(work).rejects.toThrow('two');
+    expect(ended).toEqual(['1 cut']);
+  });
+
+  it('with letStartedEnd, lets the items under way end and starts no more', async () => {
+    const { work, ended } = await failingBeside({ letStartedEnd: true });
+    await expect(work).rejects.toThrow('two');
+    expect(ended).toEqual(['1 ended']);
+  });
+
+  it("with letStartedEnd, still hands the caller's abort to the items under way", async () => {
+    const caller = new AbortController();
+    const { work, ended } = await failingBeside({ letStartedEnd: true }, caller);
+    caller.abort();
+    await expect(work).rejects.toBeDefined();
+    expect(ended).toEqual(['1 cut']);
+  });
 });

@@ -17,12 +17,16 @@ export function aborted(signal: AbortSignal): EosError {
  * an `InFlight` limit hears each item finish and may raise the figure, and
  * more workers join. The first failure stops the others (their signal
  * fires) and is thrown once they have all stopped; so is the caller's abort.
+ * With `letStartedEnd`, the first failure only stops new items: those under
+ * way get the caller's signal and end on their own (parts of a multipart
+ * upload: one cut mid-request may be stored after the upload is aborted).
  */
 export async function forEachConcurrent<T>(
   items: AsyncIterable<T> | Iterable<T>,
   limit: number | InFlight,
   signal: AbortSignal,
-  fn: (item: T, signal: AbortSignal) => Promise<void>
+  fn: (item: T, signal: AbortSignal) => Promise<void>,
+  options: { letStartedEnd?: boolean } = {}
 ): Promise<void> {
   const inner = new AbortController();
   const figure = () => Math.max(1, typeof limit === 'number' ? limit : limit.limit);
@@ -76,7 +80,7 @@ export async function forEachConcurrent<T>(
         return;
       }
       try {
-        await fn(next.value, inner.signal);
+        await fn(next.value, options.letStartedEnd ? signal : inner.signal);
       } catch (err) {
         fail(err);
         return;

@@ -134,28 +134,34 @@ export async function multipartCopy(
   const etag = task.etag ?? head.ETag;
   try {
     const parts: UploadedPart[] = [];
-    // A part copy on its way is not cut when another fails (S3 goes on copying a part whose request was
-    // cut, and may store it after the abort): the parts end, then the upload is aborted.
-    await forEachConcurrent(partRanges(task.size, partSize), PARTS_IN_FLIGHT, signal, async r => {
-      const out = await store.s3(
-        where,
-        abortSignal =>
-          store.client.send(
-            new UploadPartCopyCommand({
-              Bucket: task.dstBucket,
-              Key: task.dstKey,
-              UploadId: upload.uploadId,
-              PartNumber: r.n,
-              CopySource: copySource(task.srcBucket, task.srcKey),
-              CopySourceRange: `bytes=${r.start}-${r.start + r.length - 1}`,
-              CopySourceIfMatch: etag
-            }),
-            { abortSignal }
-          ),
-        { signal, deadlineMs: null }
-      );
-      parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
-    });
+    // A part copy on its way is not cut when another fails (`letStartedEnd`): S3 goes on copying a part
+    // whose request was cut, and may store it after the abort.
+    await forEachConcurrent(
+      partRanges(task.size, partSize),
+      PARTS_IN_FLIGHT,
+      signal,
+      async (r, s) => {
+        const out = await store.s3(
+          where,
+          abortSignal =>
+            store.client.send(
+              new UploadPartCopyCommand({
+                Bucket: task.dstBucket,
+                Key: task.dstKey,
+                UploadId: upload.uploadId,
+                PartNumber: r.n,
+                CopySource: copySource(task.srcBucket, task.srcKey),
+                CopySourceRange: `bytes=${r.start}-${r.start + r.length - 1}`,
+                CopySourceIfMatch: etag
+              }),
+              { abortSignal }
+            ),
+          { signal: s, deadlineMs: null }
+        );
+        parts.push({ PartNumber: r.n, ETag: out.CopyPartResult!.ETag! });
+      },
+      { letStartedEnd: true }
+    );
     await completeUpload(store, upload, parts, {
       signal,
       uri: task.uri,

@@ -188,24 +188,29 @@ async function putMultipart(
   try {
     const parts: UploadedPart[] = [];
     const crcs: CrcPiece[] = [];
-    // A part on its way is not cut when another fails, only by the job's own end (a cancel): one cut
-    // mid-request may still be stored after the abort and keep the upload alive.
-    await forEachConcurrent(partRanges(task.size, part), options.partsInFlight, signal, async r => {
-      const put = partTask(task, r.start, r.length, options, { uploadId: upload.uploadId, n: r.n }, file);
-      const out = await sendPart(store, options, { ...put, held: resume.heldDigest(r.n, r.length) }, signal);
-      // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
-      const etag = out.held ? resume.heldPart(r.n, r.length) : out.etag;
-      const crc = out.crc === undefined ? undefined : BigInt(out.crc);
-      if (crc !== undefined) {
-        crcs.push({ start: r.start, length: r.length, crc });
-      }
-      parts.push({
-        PartNumber: r.n,
-        ETag: etag,
-        ...(crc !== undefined && checksumFields(UPLOAD_CRC, crcToBase64(UPLOAD_CRC, crc)))
-      });
-      onBytes(r.length);
-    });
+    // A part on its way is not cut when another fails, only by a cancel (`letStartedEnd`).
+    await forEachConcurrent(
+      partRanges(task.size, part),
+      options.partsInFlight,
+      signal,
+      async (r, s) => {
+        const put = partTask(task, r.start, r.length, options, { uploadId: upload.uploadId, n: r.n }, file);
+        const out = await sendPart(store, options, { ...put, held: resume.heldDigest(r.n, r.length) }, s);
+        // A part S3 holds already (a resumed upload) still counts in the full-object CRC.
+        const etag = out.held ? resume.heldPart(r.n, r.length) : out.etag;
+        const crc = out.crc === undefined ? undefined : BigInt(out.crc);
+        if (crc !== undefined) {
+          crcs.push({ start: r.start, length: r.length, crc });
+        }
+        parts.push({
+          PartNumber: r.n,
+          ETag: etag,
+          ...(crc !== undefined && checksumFields(UPLOAD_CRC, crcToBase64(UPLOAD_CRC, crc)))
+        });
+        onBytes(r.length);
+      },
+      { letStartedEnd: true }
+    );
     if (task.mustNotExist && (await headObject(store, task.bucket, task.key, task.uri, signal)) !== null) {
       throw exists(task);
     }
