@@ -53,7 +53,8 @@ const storeSpecs = [
   'dataget',
   'dataput',
   'splitwalk',
-  'listxml'
+  'listxml',
+  'lost-create'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).

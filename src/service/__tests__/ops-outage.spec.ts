@@ -114,11 +114,16 @@ it('a multipart copy cut off leaves no multipart upload once S3 is back, and fin
   const request = { sources: [`e://org/${F}/big/b.bin`], destination: `e://org/${F}/bigdst/` };
   const started = await svc.post('/api/copy', request);
   expect(started.status).toBe(200);
-  while ((await openUploads(client, S3.orgBucket, `${ORG}bigdst/`)).length === 0) {
-    const job = (await svc.get('/api/job', { id: started.body.id })).body;
-    expect(job.state).toBe('running');
+  // Cut once a part copy is on its way: the upload is open and the service knows its id (a create whose
+  // answer the cut loses is lost-create.spec's case).
+  const partSent = () => proxy.requests.some(line => /^PUT \S*[?&]partNumber=/.test(line));
+  const end = Date.now() + 30000;
+  while (!partSent() && Date.now() < end) {
+    await new Promise(resolve => setTimeout(resolve, 1));
   }
+  expect(partSent()).toBe(true);
   await proxy.stop();
+  expect(await openUploads(client, S3.orgBucket, `${ORG}bigdst/`)).toHaveLength(1);
   const failed = await waitJob(svc, started.body.id);
   await proxy.start();
   expectUnreachable(failed);

@@ -43,7 +43,8 @@ export const MOTO_DIFFERS = {
   presignChecks: 'moto checks neither the signature nor the expiry of a presigned URL',
   disposition: 'moto ignores response-content-disposition on a presigned GET',
   checksums:
-    'moto 5.2.1 stores the checksum a client sends without checking it against the bytes (S3 refuses BadDigest)'
+    'moto 5.2.1 stores the checksum a client sends without checking it against the bytes (S3 refuses BadDigest)',
+  initiated: 'moto 5.2.1 lists every multipart upload as initiated at 2010-11-10T20:48:33Z'
 } as const;
 
 /**

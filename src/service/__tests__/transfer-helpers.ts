@@ -8,10 +8,10 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ServiceConfig } from '../engine/config';
 import { ServiceOptions } from '../http/server';
-import { Running, S3, countingClient, deletePrefix, startService, testClient, waitJob } from './harness';
+import { Running, S3, countingClient, deletePrefix, startService, testClient, testConfig, waitJob } from './harness';
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -210,9 +210,11 @@ export interface ProxiedRequest {
  * What `s3Proxy` does with a request instead of passing it on: answer it
  * itself (S3's XML error, say), never answer it (`hold`), cut its connection
  * once its body starts arriving (`reset`), pass it on with a byte of its
- * body changed (`tamper`), or pass it on and send S3's answer `lateMs` later.
+ * body changed (`tamper`), pass it on and send S3's answer `lateMs` later, or
+ * pass it on and cut the connection once S3 has answered (`lose`: done, but
+ * the client never hears so).
  */
-export type ProxyAction = { status: number; body: string } | { lateMs: number } | 'hold' | 'reset' | 'tamper';
+export type ProxyAction = { status: number; body: string } | { lateMs: number } | 'hold' | 'reset' | 'tamper' | 'lose';
 
 /**
  * An HTTP proxy to the test S3 on a loopback port: it records each request,
@@ -252,6 +254,11 @@ export async function s3Proxy(
     const out = http.request(
       { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
       async answer => {
+        if (action === 'lose') {
+          answer.resume();
+          req.socket.destroy();
+          return;
+        }
         if (typeof action === 'object') {
           // The body waits in the stream (nothing reads it yet).
           await new Promise(resolve => setTimeout(resolve, action.lateMs));
@@ -294,4 +301,59 @@ export async function s3Proxy(
       return new Promise(resolve => server.close(() => resolve()));
     }
   };
+}
+
+/** A spec file's service whose S3 calls go through an `s3Proxy`, with one file on both sides; set before its first test. */
+export interface IProxiedSuite {
+  /** A client straight to the test S3. */
+  client: S3Client;
+  /** The service's Jupyter root, holding `data/big.bin`. */
+  root: string;
+  proxy: Awaited<ReturnType<typeof s3Proxy>>;
+  svc: Running;
+}
+
+/**
+ * A service on its own Jupyter root whose S3 calls go through an `s3Proxy`
+ * taking requests over with `act`: `bytes` are in `data/big.bin` there and at
+ * `<prefix>src/big.bin` in the org bucket; multipart from 5 MiB, in parts of
+ * 5 MiB (`engine` adds to that). The prefix and the root go with the suite.
+ */
+export function proxiedBigFileSuite(
+  prefix: string,
+  bytes: Buffer,
+  act: (req: ProxiedRequest) => ProxyAction | undefined,
+  engine: ServiceOptions['engine'] = {}
+): IProxiedSuite {
+  const MiB = 1024 * 1024;
+  const suite = {} as IProxiedSuite;
+  beforeAll(async () => {
+    suite.client = testClient();
+    suite.root = tempRoot();
+    fs.mkdirSync(path.join(suite.root, 'data'));
+    fs.writeFileSync(path.join(suite.root, 'data', 'big.bin'), bytes);
+    await suite.client.send(
+      new PutObjectCommand({
+        Bucket: S3.orgBucket,
+        Key: `${prefix}src/big.bin`,
+        Body: bytes,
+        ContentLength: bytes.length
+      })
+    );
+    suite.proxy = await s3Proxy(undefined, act);
+    suite.svc = await startService(testConfig({ rootDir: suite.root, endpoint: suite.proxy.url }), {
+      engine: { partSize: 5 * MiB, multipartThreshold: 5 * MiB, copyPartSize: 5 * MiB, ...engine }
+    });
+  }, 120000);
+  afterAll(async () => {
+    await suite.svc?.close();
+    await suite.proxy?.close();
+    await deletePrefix(suite.client, S3.orgBucket, prefix);
+    suite.client?.destroy();
+    fs.rmSync(suite.root, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    suite.proxy.requests.length = 0;
+  });
+  return suite;
 }

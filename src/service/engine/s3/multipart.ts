@@ -10,6 +10,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
@@ -74,6 +75,13 @@ function where(upload: { bucket: string; key: string }, uri?: string) {
 }
 
 /**
+ * The uploads this process has opened and not yet seen completed or aborted:
+ * a sweep for an upload whose creation went unanswered leaves them be (a
+ * retry of the same transfer may have opened one on the same key meanwhile).
+ */
+const opened = new Set<string>();
+
+/**
  * Start a multipart upload of `bucket`/`key` with `headers`; `checksum`: its
  * parts carry their CRC and its completion the whole object's
  * (`UPLOAD_CRC`, `ChecksumType: FULL_OBJECT`), which S3 checks and stores.
@@ -86,16 +94,134 @@ export async function createUpload(
   checksum = false
 ): Promise<OpenUpload> {
   const fullObject = checksum ? ({ ChecksumAlgorithm: UPLOAD_CRC, ChecksumType: 'FULL_OBJECT' } as const) : {};
-  const out = await store.s3(
-    where(target, target.uri),
-    abortSignal =>
+  const sent = Date.now();
+  try {
+    const out = await store.s3(
+      where(target, target.uri),
+      abortSignal =>
+        store.client.send(
+          new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...headers, ...fullObject }),
+          { abortSignal }
+        ),
+      { signal }
+    );
+    opened.add(out.UploadId!);
+    if ((out.$metadata.attempts ?? 1) > 1) {
+      // An earlier attempt may have opened an upload whose answer was lost.
+      await abortLostRetrying(store, target, { from: sent, to: Date.now() });
+    }
+    return { bucket: target.bucket, key: target.key, uploadId: out.UploadId! };
+  } catch (err) {
+    if (mayHaveCreated(err)) {
+      await abortLostRetrying(store, target, { from: sent, to: Date.now() });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Whether a failed CreateMultipartUpload may have opened an upload all the
+ * same: its answer (or an earlier attempt's) lost on the way back, or the
+ * call cancelled while S3 had it. Only S3's own refusal (a 4xx) of the one
+ * attempt, or a connection never made, says it did not.
+ */
+function mayHaveCreated(err: unknown): boolean {
+  if (!(err instanceof S3Error) || (err.s3.attempts ?? 1) > 1) {
+    return true;
+  }
+  const { status, network } = err.s3;
+  if (status !== undefined) {
+    return status >= 500;
+  }
+  return network === undefined || !NOT_CONNECTED.has(network);
+}
+
+/** Network codes of a request that never reached S3. */
+const NOT_CONNECTED: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH'
+]);
+
+/**
+ * How far (ms) S3's record of when an upload was opened may lie outside the
+ * time its create request was under way: S3's clock against this machine's
+ * beyond the offset the SDK corrects, and S3 giving whole seconds.
+ */
+export const LOST_WINDOW_MS = 5000;
+
+/**
+ * Abort the uploads of `target`'s key that S3 opened while a create request
+ * whose answer never came was under way (`sent`, in this machine's clock):
+ * ListMultipartUploads for the key, those opened in that window (give or take
+ * `LOST_WINDOW_MS`) that this process does not hold. When S3 cannot be asked
+ * (or has a server error), tried again in the background as an abort is;
+ * when it refuses the listing (no permission to list uploads), given up. Another client's upload of
+ * the same key opened in the same seconds would be aborted too: its writer
+ * then fails with NoSuchUpload (a clear error; nothing is lost).
+ */
+async function abortLostRetrying(
+  store: EosStore,
+  target: { bucket: string; key: string; uri?: string },
+  sent: { from: number; to: number }
+): Promise<void> {
+  const offset = store.client.config.systemClockOffset ?? 0;
+  const from = sent.from + offset - LOST_WINDOW_MS;
+  const to = sent.to + offset + LOST_WINDOW_MS;
+  await retryingInBackground(async () => {
+    let all: (OpenUpload & { initiated: Date })[];
+    try {
+      all = await uploadsOfKey(store, target);
+    } catch (err) {
+      if (isUnreachable(err) || isServerError(err)) {
+        throw err; // tried again later
+      }
+      return; // not allowed to list uploads (say): asking again will not help
+    }
+    for (const upload of all) {
+      const at = upload.initiated.getTime();
+      if (at >= from && at <= to && !opened.has(upload.uploadId)) {
+        await abortUpload(store, upload, target.uri);
+      }
+    }
+  });
+}
+
+/** The open multipart uploads of exactly `target`'s key, with when S3 opened each. */
+async function uploadsOfKey(
+  store: EosStore,
+  target: { bucket: string; key: string; uri?: string }
+): Promise<(OpenUpload & { initiated: Date })[]> {
+  const found: (OpenUpload & { initiated: Date })[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (;;) {
+    const page = await store.s3(where(target, target.uri), abortSignal =>
       store.client.send(
-        new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...headers, ...fullObject }),
+        new ListMultipartUploadsCommand({
+          Bucket: target.bucket,
+          Prefix: target.key,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker
+        }),
         { abortSignal }
-      ),
-    { signal }
-  );
-  return { bucket: target.bucket, key: target.key, uploadId: out.UploadId! };
+      )
+    );
+    for (const u of page.Uploads ?? []) {
+      if (u.Key === target.key && u.UploadId !== undefined && u.Initiated !== undefined) {
+        found.push({ bucket: target.bucket, key: target.key, uploadId: u.UploadId, initiated: u.Initiated });
+      }
+    }
+    // Past the key itself, the listing only holds longer keys.
+    const past = (page.Uploads ?? []).some(u => u.Key !== undefined && u.Key !== target.key);
+    if (!page.IsTruncated || past || page.NextKeyMarker === undefined) {
+      return found;
+    }
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+  }
 }
 
 /**
@@ -178,6 +304,7 @@ export async function completeUpload(
       throw err;
     }
   }
+  opened.delete(upload.uploadId);
 }
 
 /** Whether a failed completion may have been done by S3 all the same (an earlier attempt's answer lost). */
@@ -255,6 +382,7 @@ export async function abortUpload(store: EosStore, upload: OpenUpload, uri?: str
       failure = new EosError('Upstream', `The multipart upload of ${Key} was still open after it was aborted`);
     } catch (err) {
       if (isNoSuchUpload(err)) {
+        opened.delete(UploadId);
         return;
       }
       if (isUnreachable(err)) {
@@ -279,10 +407,18 @@ const ABORT_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000, 120000];
  * `close`.
  */
 export async function abortUploadRetrying(store: EosStore, upload: OpenUpload, close: () => void): Promise<void> {
-  const attempt = async () => {
+  await retryingInBackground(async () => {
     await abortUpload(store, upload);
     close();
-  };
+  });
+}
+
+/**
+ * Run `attempt` now; when it fails, again after each of `ABORT_RETRY_MS`
+ * in the background (timers that do not keep the process alive) until it
+ * succeeds. Answers once the first attempt has ended.
+ */
+async function retryingInBackground(attempt: () => Promise<void>): Promise<void> {
   try {
     await attempt();
   } catch {
