@@ -226,4 +226,44 @@ test.describe('EOS tree', () => {
     await expect.poll(() => again.evaluate(el => el.scrollTop)).toBeGreaterThan(2300);
     await expect(again.getByRole('treeitem', { name: 'chunk-00100.fastq.gz', exact: true })).toBeVisible();
   });
+
+  test('restores a scroll offset beyond the first page after a reload, fetching the pages above it', async ({
+    page
+  }) => {
+    const tree = await openEos(page);
+    await tree.getByRole('treeitem', { name: 'big-folder', exact: true }).dblclick();
+    const first = tree.getByRole('treeitem', { name: 'chunk-00000.fastq.gz', exact: true });
+    await expect(first).toBeVisible();
+    // chunk-01600 (the fourth page) at the top of the view: rows are 24 px tall.
+    const offset =
+      (await first.evaluate(row => {
+        const el = row.closest('.jp-EosBrowser-tree') as HTMLElement;
+        return Math.round(row.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop);
+      })) +
+      1600 * 24;
+    // Scroll down as a user does: each "Load more" row fetches the next page (500 entries) as it shows.
+    while ((await tree.evaluate(el => el.scrollHeight - el.clientHeight)) < offset) {
+      const height = await tree.evaluate(el => el.scrollHeight);
+      await tree.evaluate(el => el.scrollTo(0, el.scrollHeight));
+      await page.waitForFunction(
+        before => (document.querySelector('.jp-EosBrowser-tree')?.scrollHeight ?? 0) > before,
+        height
+      );
+    }
+    const target = tree.getByRole('treeitem', { name: 'chunk-01600.fastq.gz', exact: true });
+    const saved = savedBrowserState(page, ({ scroll }) => typeof scroll === 'number' && Math.abs(scroll - offset) < 2);
+    await tree.evaluate((el, top) => el.scrollTo(0, top), offset);
+    await expect(target).toBeInViewport();
+    await saved;
+
+    await page.reload();
+    await page.waitForSelector('.jp-LabShell');
+    const again = await openEos(page).catch(() => page.getByRole('tree', { name: 'EOS' }));
+    await expect.poll(() => again.evaluate(el => el.scrollTop), { timeout: 30_000 }).toBeGreaterThan(offset - 2);
+    await expect(again.getByRole('treeitem', { name: 'chunk-01600.fastq.gz', exact: true })).toBeInViewport();
+    await expect(again.getByRole('treeitem', { name: 'chunk-01600.fastq.gz', exact: true })).toHaveAttribute(
+      'aria-posinset',
+      '1601'
+    );
+  });
 });

@@ -152,7 +152,8 @@ export class EosBrowserPanel extends ReactWidget {
 
   /** The tree's scroll offset, in pixels. */
   get scrollOffset(): number {
-    return this._scroll.offset;
+    // While a saved offset is still being restored, it is what the tree shows next.
+    return this._scroll.pending ?? this._scroll.offset;
   }
 
   /** Scroll the tree to `offset` once enough rows are loaded (a restored state). */

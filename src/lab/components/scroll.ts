@@ -121,8 +121,12 @@ export function useScrollAnchor(
 }
 
 /**
- * Restore a saved scroll offset once the rows reach it, or as near as they
- * get once nothing is loading any more (a folder that shrank, or is gone).
+ * Restore a saved scroll offset once the rows reach it. A folder whose pages
+ * the user had scrolled through holds it: its next pages are fetched as when
+ * the user scrolled (the row that waits for one kept in sight), until the
+ * offset is reached or the folder ends; then as near as the rows get (a
+ * folder that shrank, or is gone). A scroll by hand ends the wait
+ * (`cancelRestore`).
  */
 export function useRestoredScroll(options: IScrollOptions & { model: EosBrowserModel }): void {
   const { model, rows, container, scroll, virtualizer } = options;
@@ -136,10 +140,34 @@ export function useRestoredScroll(options: IScrollOptions & { model: EosBrowserM
       return; // not laid out yet (a sidebar still being restored): it cannot scroll
     }
     const reachable = virtualizer.getTotalSize() - element.clientHeight;
-    const settled = !model.busy && !rows.some(row => row.type === 'loading');
-    if (reachable >= pending || settled) {
+    if (reachable >= pending) {
       scroll.pending = null;
-      virtualizer.scrollToOffset(Math.max(0, Math.min(pending, reachable)));
+      virtualizer.scrollToOffset(pending);
+      return;
+    }
+    const bottom = pending + element.clientHeight;
+    const waiting = rows.findIndex(
+      (row, index) => (row.type === 'more' || row.type === 'loading') && index * ROW_HEIGHT < bottom
+    );
+    if (waiting >= 0) {
+      const row = rows[waiting];
+      if (row.type === 'more') {
+        void model.loadMore(row.node.uri);
+      }
+      const inSight = Math.max(0, (waiting + 1) * ROW_HEIGHT - element.clientHeight);
+      if (Math.abs(element.scrollTop - inSight) >= 1) {
+        virtualizer.scrollToOffset(inSight);
+      }
+      return;
+    }
+    if (!model.busy) {
+      scroll.pending = null;
+      virtualizer.scrollToOffset(Math.max(0, reachable));
     }
   });
+}
+
+/** The user scrolled or moved by hand: a saved offset still being restored is given up. */
+export function cancelRestore(scroll: ITreeScroll): void {
+  scroll.pending = null;
 }

@@ -15,7 +15,7 @@ import { useSignal } from './hooks';
 import { actionFor, findByPrefix, isFocusable } from './keys';
 import { currentFolder } from './pathbar';
 import { IClickModifiers, IItemRowProps, ItemRow, ROW_HEIGHT, StatusRow } from './rows';
-import { ITreeScroll, useRestoredScroll, useScrollAnchor } from './scroll';
+import { ITreeScroll, cancelRestore, useRestoredScroll, useScrollAnchor } from './scroll';
 import {
   ITreeFocus,
   tabStop,
@@ -63,7 +63,12 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
   const focus = useTreeFocus(model, virtualizer);
   const tabStopIndex = tabStop(rows, focus.focused, selected);
   const { pinned } = focus;
-  const unpin = React.useCallback(() => (pinned.current = null), [pinned]);
+  // A scroll or a move by hand: a row pinned by the keyboard or a reveal, and an offset still being
+  // restored, are let go.
+  const byHand = React.useCallback(() => {
+    pinned.current = null;
+    cancelRestore(scroll);
+  }, [pinned, scroll]);
 
   useScrollAnchor({ rows, items, selected, pinned, container, scroll, virtualizer });
   useRestoredScroll({ model, rows, container, scroll, virtualizer });
@@ -96,9 +101,10 @@ export function EosTree(props: IEosTreeProps): JSX.Element {
       onKeyDown={onKeyDown}
       onFocus={onFocus}
       onScroll={event => (scroll.offset = event.currentTarget.scrollTop)}
-      onWheel={unpin}
-      onTouchStart={unpin}
-      onPointerDown={unpin}
+      onKeyDownCapture={() => cancelRestore(scroll)}
+      onWheel={byHand}
+      onTouchStart={byHand}
+      onPointerDown={byHand}
     >
       <div className="jp-EosBrowser-rows" role="none" style={{ height: virtualizer.getTotalSize() }}>
         {items.map(item => (
