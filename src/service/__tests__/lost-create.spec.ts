@@ -8,7 +8,11 @@
  * earlier, is left be.
  */
 import { randomBytes } from 'node:crypto';
-import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand
+} from '@aws-sdk/client-s3';
 import { S3_MAX_ATTEMPTS } from '../engine/s3/limits';
 import { LOST_WINDOW_MS } from '../engine/s3/multipart';
 import { MOTO_DIFFERS, S3, itExceptOn, uniqueName, waitJob } from './harness';
@@ -90,9 +94,12 @@ itOnS3(
     const key = `${ORG}shared/big.bin`;
     const theirs = await suite.client.send(new CreateMultipartUploadCommand({ Bucket: S3.orgBucket, Key: key }));
     try {
-      // Beyond the seconds a lost create's upload is looked for around it (versitygw's times are whole
-      // seconds, and seen here up to 1.6 s after this machine's clock).
-      await new Promise(resolve => setTimeout(resolve, LOST_WINDOW_MS + 3000));
+      // Past the seconds a lost create's upload is looked for around it, by the time S3 gives the upload
+      // (versitygw's are whole seconds, seen up to 1.6 s off this machine's clock).
+      const listed = await suite.client.send(new ListMultipartUploadsCommand({ Bucket: S3.orgBucket, Prefix: key }));
+      const initiated = listed.Uploads!.find(u => u.UploadId === theirs.UploadId)!.Initiated!.getTime();
+      const wait = initiated + LOST_WINDOW_MS + 2000 - Date.now();
+      await new Promise(resolve => setTimeout(resolve, Math.max(wait, 0)));
       losing = key;
       toLose = 1;
       const job = await waitJob(
