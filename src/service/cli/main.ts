@@ -8,7 +8,7 @@
  */
 import { CommanderError } from 'commander';
 import { EosError } from '../../core';
-import { ConfigError } from '../engine';
+import { ConfigError, UnfinishedAbort } from '../engine';
 import { Interrupted, ItemsFailed } from './follow';
 import { Output } from './output';
 import { buildProgram } from './program';
@@ -62,8 +62,33 @@ async function main(argv: string[]): Promise<number> {
     }
     return 1;
   } finally {
-    await (session as Session | null)?.close();
+    for (const upload of (await (session as Session | null)?.close()) ?? []) {
+      errors.error(stillOpen(upload));
+    }
   }
+}
+
+/** What the user is told of a multipart upload left open, with the aws-cli command that ends it. */
+function stillOpen(upload: UnfinishedAbort): string {
+  const { bucket, key, uploadId } = upload;
+  const where = `s3://${bucket}/${key}`;
+  if (uploadId === null) {
+    return (
+      `warning: S3 may hold a multipart upload of ${where} whose creation was not answered, and could not be ` +
+      `reached to abort it; list it with: aws s3api list-multipart-uploads --bucket ${shellWord(bucket)} ` +
+      `--prefix ${shellWord(key)}`
+    );
+  }
+  return (
+    `warning: the multipart upload of ${where} is still open (S3 could not be reached to abort it); its parts ` +
+    `are billed until it is aborted: aws s3api abort-multipart-upload --bucket ${shellWord(bucket)} ` +
+    `--key ${shellWord(key)} --upload-id ${shellWord(uploadId)}`
+  );
+}
+
+/** `text` as one word for a POSIX shell (single-quoted unless plain). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A message on one line, whatever names it quotes. */

@@ -15,6 +15,7 @@ import { downloadSetup } from '../engine';
 import { isInside } from '../engine';
 import { createS3Client, endpointLabel } from '../engine';
 import { EosStore } from '../engine';
+import { UnfinishedAbort, finishBackgroundAborts } from '../engine';
 import { ServiceNotifier } from './notify';
 
 /**
@@ -52,6 +53,9 @@ export function realish(abs: string): string {
     }
   }
 }
+
+/** How long the command keeps trying the aborts S3 did not take before it ends (S3 back within it: nothing is left open). */
+const LAST_ABORTS_MS = 5000;
 
 export class Session {
   private _store: EosStore | null = null;
@@ -168,15 +172,20 @@ export class Session {
   }
 
   /**
-   * Tell the running services what this command changed (best effort, a few
+   * Make the last tries of the aborts S3 did not take (a service retries
+   * them in the background for minutes; this process is about to end), tell
+   * the running services what this command changed (best effort, a few
    * seconds at most), then stop the engine's job ticker and the S3 client's
-   * connections, so the process can exit.
+   * connections, so the process can exit. Answers the multipart uploads
+   * still open, for the user to be told.
    */
-  async close(): Promise<void> {
+  async close(): Promise<UnfinishedAbort[]> {
     this._engine?.jobs.cancelAll();
+    const unfinished = this._store ? await finishBackgroundAborts(LAST_ABORTS_MS) : [];
     await this.notifier?.close();
     this.disk?.close();
     this.client?.destroy();
     this._store?.destroy();
+    return unfinished;
   }
 }

@@ -170,7 +170,7 @@ async function abortLostRetrying(
   const offset = store.client.config.systemClockOffset ?? 0;
   const from = sent.from + offset - LOST_WINDOW_MS;
   const to = sent.to + offset + LOST_WINDOW_MS;
-  await retryingInBackground(async () => {
+  await retryingInBackground({ bucket: target.bucket, key: target.key, uploadId: null }, async () => {
     let all: (OpenUpload & { initiated: Date })[];
     try {
       all = await uploadsOfKey(store, target);
@@ -407,32 +407,79 @@ const ABORT_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000, 120000];
  * `close`.
  */
 export async function abortUploadRetrying(store: EosStore, upload: OpenUpload, close: () => void): Promise<void> {
-  await retryingInBackground(async () => {
+  await retryingInBackground(upload, async () => {
     await abortUpload(store, upload);
     close();
   });
 }
+
+/** A multipart upload a background retry is about; `uploadId` null: those S3 may have opened for a create whose answer was lost. */
+export interface UnfinishedAbort {
+  bucket: string;
+  key: string;
+  uploadId: string | null;
+}
+
+/** The background retries waiting for their next attempt. */
+const background = new Map<number, { about: UnfinishedAbort; attempt: () => Promise<void>; timer?: NodeJS.Timeout }>();
+let backgroundIds = 0;
 
 /**
  * Run `attempt` now; when it fails, again after each of `ABORT_RETRY_MS`
  * in the background (timers that do not keep the process alive) until it
  * succeeds. Answers once the first attempt has ended.
  */
-async function retryingInBackground(attempt: () => Promise<void>): Promise<void> {
+async function retryingInBackground(about: UnfinishedAbort, attempt: () => Promise<void>): Promise<void> {
   try {
     await attempt();
+    return;
   } catch {
-    let i = 0;
-    const again = () => {
-      const timer = setTimeout(() => {
-        attempt().catch(() => {
-          if (++i < ABORT_RETRY_MS.length) {
-            again();
-          }
-        });
-      }, ABORT_RETRY_MS[i]);
-      timer.unref?.();
-    };
-    again();
+    // tried again below
   }
+  const id = backgroundIds++;
+  const entry: { about: UnfinishedAbort; attempt: () => Promise<void>; timer?: NodeJS.Timeout } = { about, attempt };
+  background.set(id, entry);
+  let i = 0;
+  const again = () => {
+    entry.timer = setTimeout(() => {
+      attempt().then(
+        () => background.delete(id),
+        () => (++i < ABORT_RETRY_MS.length ? again() : background.delete(id))
+      );
+    }, ABORT_RETRY_MS[i]);
+    entry.timer.unref?.();
+  };
+  again();
 }
+
+/**
+ * For a process about to exit (the `eos` command, whose background timers
+ * would die with it): make the background retries still waiting at once,
+ * then every second, for at most `ms`. Answers the uploads still not
+ * aborted (S3 unreachable all along), for the user to be told.
+ */
+export async function finishBackgroundAborts(ms: number): Promise<UnfinishedAbort[]> {
+  const end = Date.now() + ms;
+  while (background.size > 0) {
+    const waiting = [...background];
+    await Promise.all(
+      waiting.map(async ([id, entry]) => {
+        clearTimeout(entry.timer);
+        try {
+          await entry.attempt();
+          background.delete(id);
+        } catch {
+          // still waiting
+        }
+      })
+    );
+    if (background.size === 0 || Date.now() + FINISH_RETRY_MS > end) {
+      break;
+    }
+    await new Promise(resolve => setTimeout(resolve, FINISH_RETRY_MS));
+  }
+  return [...background.values()].map(entry => entry.about);
+}
+
+/** Pause between the last attempts of `finishBackgroundAborts`. */
+const FINISH_RETRY_MS = 1000;
