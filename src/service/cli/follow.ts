@@ -21,28 +21,35 @@ export const REDRAW_MS = 250;
 export const CANCEL_WAIT_MS = 60000;
 
 /**
- * An abort signal fired by the first Ctrl-C (SIGINT) or SIGTERM while `work`
- * runs; a second one exits at once. The handlers are removed afterwards.
+ * An abort signal fired by the first Ctrl-C (SIGINT), SIGTERM or hang-up
+ * (SIGHUP: the terminal closed, a JupyterLab terminal tab among them) while
+ * `work` runs; a second Ctrl-C or SIGTERM exits at once (a second hang-up
+ * does not: a closing terminal may send it twice, and nobody is there to
+ * ask for haste). The handlers are removed afterwards.
  */
 export async function interruptible<T>(out: Output, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      out.error('stopped without waiting for the cancel to finish');
-      process.exit(130);
+      if (signal !== 'SIGHUP') {
+        out.error('stopped without waiting for the cancel to finish');
+        process.exit(130);
+      }
+      return;
     }
-    out.note('eos: cancelling (Ctrl-C again to quit at once)...');
+    if (signal !== 'SIGHUP') {
+      out.note('eos: cancelling (Ctrl-C again to quit at once)...');
+    }
     controller.abort(new Interrupted());
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  signals.forEach(s => process.on(s, onSignal));
   try {
     return await work(controller.signal);
   } catch (err) {
     throw controller.signal.aborted ? new Interrupted() : err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.forEach(s => process.off(s, onSignal));
   }
 }
 

@@ -23,12 +23,14 @@ async function main(argv: string[]): Promise<number> {
     session: () => (session ??= Session.fromEnv()),
     output: options => new Output(options)
   });
-  // A closed pipe (`eos ls | head`) ends the command quietly.
+  // A closed pipe (`eos ls | head`) ends the command quietly. A terminal hung up (EIO) is no reason to
+  // stop a cancel's clean-up midway: what cannot be written is dropped.
   process.stdout.on('error', err => {
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') {
       process.exit(0);
     }
   });
+  process.stderr.on('error', () => undefined);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
