@@ -54,7 +54,8 @@ const storeSpecs = [
   'dataput',
   'splitwalk',
   'listxml',
-  'lost-create'
+  'lost-create',
+  'lost-answer'
 ];
 
 // CLI specs whose guarantees rest on S3 itself (a move deletes only what it verified).

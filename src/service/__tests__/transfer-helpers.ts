@@ -210,11 +210,18 @@ export interface ProxiedRequest {
  * What `s3Proxy` does with a request instead of passing it on: answer it
  * itself (S3's XML error, say), never answer it (`hold`), cut its connection
  * once its body starts arriving (`reset`), pass it on with a byte of its
- * body changed (`tamper`), pass it on and send S3's answer `lateMs` later, or
- * pass it on and cut the connection once S3 has answered (`lose`: done, but
- * the client never hears so).
+ * body changed (`tamper`), pass it on and send S3's answer `lateMs` later,
+ * pass it on once `after` has settled, or pass it on and cut the connection
+ * once S3 has answered (`lose`: done, but the client never hears so).
  */
-export type ProxyAction = { status: number; body: string } | { lateMs: number } | 'hold' | 'reset' | 'tamper' | 'lose';
+export type ProxyAction =
+  | { status: number; body: string }
+  | { lateMs: number }
+  | { after: Promise<unknown> }
+  | 'hold'
+  | 'reset'
+  | 'tamper'
+  | 'lose';
 
 /**
  * An HTTP proxy to the test S3 on a loopback port: it records each request,
@@ -237,59 +244,66 @@ export async function s3Proxy(
     requests.push(seen);
     res.on('finish', () => (seen.answeredAt = performance.now()));
     res.on('close', () => (seen.cut = !res.writableFinished));
-    const action = act?.(seen);
-    if (action === 'hold') {
-      req.resume();
-      return;
-    }
-    if (action === 'reset') {
-      req.once('data', () => req.socket.destroy());
-      return;
-    }
-    if (typeof action === 'object' && 'status' in action) {
-      req.resume();
-      req.on('end', () => res.writeHead(action.status, { 'content-type': 'application/xml' }).end(action.body));
-      return;
-    }
-    const out = http.request(
-      { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
-      async answer => {
-        if (action === 'lose') {
-          answer.resume();
-          req.socket.destroy();
-          return;
-        }
-        if (typeof action === 'object') {
-          // The body waits in the stream (nothing reads it yet).
-          await new Promise(resolve => setTimeout(resolve, action.lateMs));
-          if (res.destroyed) {
+    const first = act?.(seen);
+    const handle = (action: ProxyAction | undefined) => {
+      if (action === 'hold') {
+        req.resume();
+        return;
+      }
+      if (action === 'reset') {
+        req.once('data', () => req.socket.destroy());
+        return;
+      }
+      if (typeof action === 'object' && 'status' in action) {
+        req.resume();
+        req.on('end', () => res.writeHead(action.status, { 'content-type': 'application/xml' }).end(action.body));
+        return;
+      }
+      let answered = false;
+      const out = http.request(
+        { host: target.hostname, port: target.port, path: seen.url, method: seen.method, headers: req.headers },
+        async answer => {
+          answered = true;
+          if (action === 'lose') {
             answer.resume();
+            req.socket.destroy();
             return;
           }
+          if (typeof action === 'object' && 'lateMs' in action) {
+            // The body waits in the stream (nothing reads it yet).
+            await new Promise(resolve => setTimeout(resolve, action.lateMs));
+            if (res.destroyed) {
+              answer.resume();
+              return;
+            }
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          let at = 0;
+          answer.on('data', (chunk: Buffer) => {
+            res.write(alter ? alter(seen, Buffer.from(chunk), at) : chunk);
+            at += chunk.length;
+          });
+          answer.on('end', () => res.end());
         }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        let at = 0;
-        answer.on('data', (chunk: Buffer) => {
-          res.write(alter ? alter(seen, Buffer.from(chunk), at) : chunk);
-          at += chunk.length;
-        });
-        answer.on('end', () => res.end());
-      }
-    );
-    out.on('error', () => res.destroy());
-    if (action === 'tamper') {
-      let first = true;
-      req.on('data', (chunk: Buffer) => {
-        if (first && chunk.length > 0) {
-          first = false;
-          chunk = Buffer.from(chunk);
-          chunk[0] ^= 1;
+      );
+      // S3 may answer (a 412, say) before it has read the whole body, and close: the answer is passed on.
+      out.on('error', () => answered || res.destroy());
+      // The whole body is read before it is passed on: S3 may answer before it has read it (a 412,
+      // say), and that answer must not reach a client still sending (its socket reset on it).
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (action === 'tamper' && body.length > 0) {
+          body[0] ^= 1;
         }
-        out.write(chunk);
+        out.end(body);
       });
-      req.on('end', () => out.end());
+    };
+    if (typeof first === 'object' && 'after' in first) {
+      void first.after.finally(() => handle(undefined));
     } else {
-      req.pipe(out);
+      handle(first);
     }
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));

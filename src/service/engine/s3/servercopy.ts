@@ -5,7 +5,7 @@
  */
 import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { EosStore, headObject } from './store';
-import { isConditionalConflict, isPreconditionFailed, refusedAsTaken } from './errors';
+import { S3Error, isConditionalConflict, isPreconditionFailed, refusedAsTaken } from './errors';
 import { UploadedPart, abortUploadRetrying, completeUpload, createUpload, partRanges, partSize } from './multipart';
 import { forEachConcurrent } from '../jobs/pool';
 
@@ -79,8 +79,33 @@ export async function singleCopy(store: EosStore, task: CopyTask, signal: AbortS
       { signal, deadlineMs: null }
     );
   } catch (err) {
+    if (task.mustNotExist && (await copiedOnFirstAttempt(store, task, err, signal))) {
+      return;
+    }
     throw await copyRefused(store, task, err, signal);
   }
+}
+
+/**
+ * Whether a copy whose retry S3 refused on `If-None-Match` (412 after more
+ * than one attempt) was made by an earlier attempt whose answer was lost:
+ * the destination has the source's size and its ETag, an MD5 (a copy keeps
+ * a single-part object's; of a multipart source it cannot be told, and the
+ * refusal stands).
+ */
+async function copiedOnFirstAttempt(
+  store: EosStore,
+  task: CopyTask,
+  err: unknown,
+  signal: AbortSignal
+): Promise<boolean> {
+  const retried = err instanceof S3Error && (err.s3.attempts ?? 1) > 1;
+  const md5 = task.etag?.replace(/"/g, '');
+  if (!retried || !isPreconditionFailed(err) || md5 === undefined || !/^[0-9a-f]{32}$/i.test(md5)) {
+    return false;
+  }
+  const head = await headObject(store, task.dstBucket, task.dstKey, task.uri, signal);
+  return head !== null && head.ContentLength === task.size && head.ETag?.replace(/"/g, '') === md5;
 }
 
 /**
