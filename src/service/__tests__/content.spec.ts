@@ -11,6 +11,7 @@ import {
   S3,
   expectError,
   putObjects,
+  saveContent,
   startService,
   testClient,
   testConfig,
@@ -38,14 +39,7 @@ async function stored(bucket: string, key: string): Promise<Buffer> {
 
 const open = (uri: string, query: Record<string, string | number> = {}) => t.svc.get('/api/content', { uri, ...query });
 
-const save = (uri: string, body: Buffer, etag?: string): Promise<Reply> =>
-  t.svc.request({
-    method: 'PUT',
-    path: '/api/content/save',
-    query: etag === undefined ? { uri } : { uri, etag },
-    headers: { Authorization: 'token test', 'Content-Type': 'application/octet-stream' },
-    body
-  });
+const save = (uri: string, body: Buffer, etag?: string): Promise<Reply> => saveContent(t.svc, uri, body, etag);
 
 it('creates, opens and saves text byte for byte', async () => {
   const uri = `e://org/${F}/notes é #1.txt`;

@@ -217,6 +217,17 @@ export async function until(check: () => boolean | Promise<boolean>): Promise<vo
   }
 }
 
+/** PUT api/content/save of `body` at `uri` (the EOS drive's save), with the ETag it was opened at, if any. */
+export function saveContent(svc: Running, uri: string, body: Buffer, etag?: string): Promise<Reply> {
+  return svc.request({
+    method: 'PUT',
+    path: '/api/content/save',
+    query: etag === undefined ? { uri } : { uri, etag },
+    headers: { Authorization: 'token test', 'Content-Type': 'application/octet-stream' },
+    body
+  });
+}
+
 /** A spec file's service and S3 client, set before its first test. */
 export interface IServiceSuite {
   /** A client of the test server, playing another S3 client (and cleaning up). */

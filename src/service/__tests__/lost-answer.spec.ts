@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { Reply, S3, uniqueName, until, waitJob } from './harness';
+import { Reply, S3, saveContent, uniqueName, until, waitJob } from './harness';
 import { ProxiedRequest, ProxyAction, objectBytes, proxiedBigFileSuite, sha256 } from './transfer-helpers';
 
 const F = uniqueName('lostanswer');
@@ -139,4 +139,48 @@ it('a write whose answer is lost, then overwritten by another client before the 
   expect(job).toMatchObject({ state: 'failed' });
   expect(JSON.stringify(job)).toContain('already exists');
   expect(sha256(await objectBytes(suite.client, S3.orgBucket, key))).toBe(sha256(other));
+});
+
+it('a new folder whose marker write lost its answer is made, not refused as already there', async () => {
+  losing = 'made/';
+  const made = await suite.svc.post('/api/mkdir', { uri: `e://org/${F}/made/` });
+  expect(losing).toBeNull(); // an answer was lost
+  expect(made.status).toBe(200);
+  expect(made.body).toMatchObject({ uri: `e://org/${F}/made/`, kind: 'folder' });
+  const writes = suite.proxy.requests.filter(r => isWrite(r) && keyOf(r).endsWith(`/${ORG}made/`));
+  expect(writes.map(w => w.headers['if-none-match'])).toEqual(['*', '*']);
+  // Made once: a second asks again and is refused.
+  const again = await suite.svc.post('/api/mkdir', { uri: `e://org/${F}/made/` });
+  expect(again.status).toBe(409);
+});
+
+it("an editor's saves whose answers are lost are saved, not conflicts: a new file, then a change to it", async () => {
+  const uri = `e://org/${F}/notes/autosave.txt`;
+  const save = (body: Buffer, etag?: string): Promise<Reply> => saveContent(suite.svc, uri, body, etag);
+  const first = Buffer.from('draft one\n');
+  losing = 'notes/autosave.txt';
+  const created = await save(first);
+  expect(losing).toBeNull(); // an answer was lost
+  expect(created.status).toBe(200);
+  expect(created.body).toMatchObject({ uri, size: first.length });
+
+  // The next save names the ETag the first gave: If-Match holds it to that version.
+  const second = Buffer.from('draft two, longer\n');
+  losing = 'notes/autosave.txt';
+  const changed = await save(second, created.body.etag);
+  expect(losing).toBeNull();
+  expect(changed.status).toBe(200);
+  expect(changed.body.etag).not.toBe(created.body.etag);
+  const writes = suite.proxy.requests.filter(r => isWrite(r) && keyOf(r).endsWith(`/${ORG}notes/autosave.txt`));
+  expect(writes.map(w => w.headers['if-none-match'] ?? `if-match ${w.headers['if-match']}`)).toEqual([
+    '*',
+    '*',
+    `if-match ${created.body.etag}`,
+    `if-match ${created.body.etag}`
+  ]);
+  expect((await objectBytes(suite.client, S3.orgBucket, `${ORG}notes/autosave.txt`)).toString()).toBe(
+    second.toString()
+  );
+  // A stale ETag is still refused: the change is kept.
+  expect((await save(Buffer.from('stale\n'), created.body.etag)).status).toBe(409);
 });

@@ -5,13 +5,16 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Entry, EosError, formatEosUri } from '../../../core';
 import { folderEntry } from '../s3/entries';
 import { isConditionalConflict, isPreconditionFailed } from '../s3/errors';
+import { refusedOnRetry } from '../s3/lostanswer';
 import { EosStore, objectExists } from '../s3/store';
 import { placeOf, refuseChange } from '../s3/places';
 
 /**
  * Create a folder. Read-only places and roots are refused before any S3 call;
  * an object with the folder's name, or a folder already there, is a `Conflict`.
- * The marker is written with `If-None-Match: *`, so a race is a `Conflict` too.
+ * The marker is written with `If-None-Match: *`, so a race is a `Conflict` too,
+ * unless the refusal came to a retry and the marker is there: the attempt
+ * whose answer was lost wrote it.
  */
 export async function mkdir(store: EosStore, uri: string, signal?: AbortSignal): Promise<Entry> {
   const located = store.locate(uri);
@@ -43,6 +46,10 @@ export async function mkdir(store: EosStore, uri: string, signal?: AbortSignal):
       { signal }
     );
   } catch (err) {
+    // Refused on a retry: the marker may be the one an attempt whose answer was lost wrote.
+    if (refusedOnRetry(err) && (await objectExists(store, folder.bucket, folder.key, folder.uri, signal))) {
+      return folderEntry(path, store.ctx);
+    }
     if (isPreconditionFailed(err) || isConditionalConflict(err)) {
       throw new EosError('Conflict', `${folder.uri} already exists`, (err as EosError).details);
     }

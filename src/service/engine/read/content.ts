@@ -20,6 +20,7 @@ import { contentTypeOf } from '../transfer/contenttypes';
 import { EosStore } from '../s3/store';
 import { Place, placeOf, refuseChange, refuseListsOfRoots } from '../s3/places';
 import { isConditionalConflict, isPreconditionFailed } from '../s3/errors';
+import { holdsBody, refusedOnRetry } from '../s3/lostanswer';
 
 /** What `readContent` is asked for. */
 export interface ReadContentOptions {
@@ -209,7 +210,9 @@ export async function saveContent(
     );
     written = put.ETag;
   } catch (err) {
-    if (isPreconditionFailed(err) || isConditionalConflict(err)) {
+    // Refused on a retry: the attempt whose answer was lost may have written these bytes.
+    written = refusedOnRetry(err) ? ((await holdsBody(store, place, bytes, { signal })) ?? undefined) : undefined;
+    if (written === undefined && (isPreconditionFailed(err) || isConditionalConflict(err))) {
       throw new EosError(
         'Conflict',
         etag === undefined
@@ -221,7 +224,9 @@ export async function saveContent(
     if (etag !== undefined && err instanceof EosError && err.code === 'NotFound') {
       throw new EosError('Conflict', `${place.uri} was deleted since it was opened; nothing was written`, err.details);
     }
-    throw err;
+    if (written === undefined) {
+      throw err;
+    }
   }
   const head = await store.s3(
     where,

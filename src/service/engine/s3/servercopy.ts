@@ -5,7 +5,8 @@
  */
 import { CopyObjectCommand, HeadObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { EosStore, headObject } from './store';
-import { S3Error, isConditionalConflict, isPreconditionFailed, refusedAsTaken } from './errors';
+import { isConditionalConflict, isPreconditionFailed, refusedAsTaken } from './errors';
+import { refusedOnRetry } from './lostanswer';
 import { UploadedPart, abortUploadRetrying, completeUpload, createUpload, partRanges, partSize } from './multipart';
 import { forEachConcurrent } from '../jobs/pool';
 
@@ -99,9 +100,8 @@ async function copiedOnFirstAttempt(
   err: unknown,
   signal: AbortSignal
 ): Promise<boolean> {
-  const retried = err instanceof S3Error && (err.s3.attempts ?? 1) > 1;
   const md5 = task.etag?.replace(/"/g, '');
-  if (!retried || !isPreconditionFailed(err) || md5 === undefined || !/^[0-9a-f]{32}$/i.test(md5)) {
+  if (!refusedOnRetry(err) || md5 === undefined || !/^[0-9a-f]{32}$/i.test(md5)) {
     return false;
   }
   const head = await headObject(store, task.dstBucket, task.dstKey, task.uri, signal);

@@ -7,7 +7,6 @@
  * registered on the job while open and aborted on failure or cancel.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { EosError } from '../../../core';
 import { EosStore } from '../s3/store';
@@ -17,7 +16,8 @@ import { localError } from '../local/confine';
 import { ObjectHeaders, UploadedPart, completeUpload, partRanges, partSize } from '../s3/multipart';
 import { forEachConcurrent } from '../jobs/pool';
 import { headObject } from './conflicts';
-import { S3Error, isPreconditionFailed, refusedAsTaken } from '../s3/errors';
+import { refusedAsTaken } from '../s3/errors';
+import { holdsBody, refusedOnRetry } from '../s3/lostanswer';
 import { TransferOptions } from './run';
 import { UploadResume } from './resume';
 import { CrcPiece, Verification, uploadChecksum } from './checksum';
@@ -154,37 +154,12 @@ export async function putBody(
       { signal, deadlineMs: null }
     );
   } catch (err) {
-    if (target.mustNotExist && (await putOnFirstAttempt(store, target, { body, checksum }, err, signal))) {
+    // Refused on a retry: the attempt whose answer was lost may have stored it.
+    if (target.mustNotExist && refusedOnRetry(err) && (await holdsBody(store, target, body, { checksum, signal }))) {
       return;
     }
     throw target.mustNotExist ? refusedAsTaken(err, target.uri) : err;
   }
-}
-
-/**
- * Whether a PutObject whose retry S3 refused on `If-None-Match` (412 after
- * more than one attempt) was stored by an earlier attempt whose answer was
- * lost: the object there has the body's size, and its MD5 as ETag or (an
- * ETag that is no MD5: KMS) the body's CRC64NVME stored.
- */
-async function putOnFirstAttempt(
-  store: EosStore,
-  target: { bucket: string; key: string; uri: string },
-  sent: { body: Buffer; checksum?: string },
-  err: unknown,
-  signal: AbortSignal
-): Promise<boolean> {
-  if (!(err instanceof S3Error) || (err.s3.attempts ?? 1) <= 1 || !isPreconditionFailed(err)) {
-    return false;
-  }
-  const head = await headObject(store, target.bucket, target.key, target.uri, signal, sent.checksum !== undefined);
-  if (head === null || head.ContentLength !== sent.body.length) {
-    return false;
-  }
-  const md5 = createHash('md5').update(sent.body).digest('hex');
-  return (
-    head.ETag?.replace(/"/g, '') === md5 || (sent.checksum !== undefined && head.ChecksumCRC64NVME === sent.checksum)
-  );
 }
 
 async function putMultipart(
